@@ -1,0 +1,65 @@
+import { sql } from '../db/sql';
+import type { WritableDB } from '../db/store';
+
+/** Who is acting: a staff member, or the system itself (daily backup, migrations). */
+export interface Actor {
+  staffId: string | null;
+  /** Shown in the audit log even if the staff record later changes: "1001 王芳", "system". */
+  label: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { staffId: null, label: 'system' };
+
+export interface AuditEntry {
+  /** Dictionary-backed action code: 'staff.create', 'payment.post', … */
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  /** Short before/after summary, shown in the audit log. */
+  summary: Record<string, unknown>;
+}
+
+export interface ChangeEntry extends AuditEntry {
+  entityId: string;
+  op: 'insert' | 'update';
+  /** The row as it travels to head office. */
+  payload: Record<string, unknown>;
+}
+
+/**
+ * One unit of business writing: the transaction plus the time, the actor and the two logs that
+ * every business write appends to in the same transaction (DESIGN.md "The store").
+ */
+export interface Unit extends WritableDB {
+  readonly at: number;
+  readonly actor: Actor;
+  /** Appends to the audit log only (logins, backups: things that do not travel). */
+  audit(entry: AuditEntry): void;
+  /** Appends to the audit log and the outbox (every change to station-owned data). */
+  record(entry: ChangeEntry): void;
+  /** The station's id (throws before first-run setup). */
+  stationId(): string;
+}
+
+export function makeUnit(tx: WritableDB, at: number, actor: Actor, schemaVersion: number, stationId: () => string): Unit {
+  const audit = (entry: AuditEntry) => {
+    tx.run(sql`
+      INSERT INTO audit_log (at, staff_id, actor, action, entity, entity_id, summary)
+      VALUES (${at}, ${actor.staffId}, ${actor.label}, ${entry.action}, ${entry.entity}, ${entry.entityId ?? null},
+              ${JSON.stringify(entry.summary)})`);
+  };
+  return {
+    ...tx,
+    at,
+    actor,
+    audit,
+    stationId,
+    record(entry) {
+      audit(entry);
+      tx.run(sql`
+        INSERT INTO outbox (station_id, entity, entity_id, op, payload, schema_version, at)
+        VALUES (${stationId()}, ${entry.entity}, ${entry.entityId}, ${entry.op}, ${JSON.stringify(entry.payload)},
+                ${schemaVersion}, ${at})`);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { makeUnit, type Actor, type Unit } from './audit/record';
+import { openStore, type OpenStoreOptions } from './db/open';
+import { sql } from './db/sql';
+import type { Store } from './db/store';
+import { AppError } from './errors';
+import { JobRunner } from './jobs/runner';
+import { SessionStore } from './staff/sessions';
+
+export interface StationIdentity {
+  id: string;
+  code: string;
+  name: string;
+}
+
+export interface BackendOptions extends Omit<OpenStoreOptions, 'file'> {
+  /** The station database file. */
+  db: string;
+  /** Where backups go (default: backups/ beside the database). */
+  backupsDir?: string;
+  /** True when the Electron shell hosts the back end (shell channels are then served). */
+  desktop?: boolean;
+  appVersion?: string;
+}
+
+/**
+ * The station back end as one object: the open store, jobs, sessions and the clock. Hosts (the
+ * Electron shell, the web host, the CLI) make one and hand it to `dispatch`. Nothing here knows
+ * which host runs it.
+ */
+export class Backend {
+  store: Store;
+  schemaVersion: number;
+  readonly jobs: JobRunner;
+  readonly sessions: SessionStore;
+  readonly now: () => number;
+  readonly paths: { db: string; backupsDir: string };
+  readonly desktop: boolean;
+  readonly appVersion: string;
+  private readonly options: BackendOptions;
+  private stationCache: StationIdentity | undefined;
+  /** Set when the store was opened by migrating an older database. */
+  readonly migratedFrom: number | undefined;
+
+  constructor(options: BackendOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.paths = { db: options.db, backupsDir: options.backupsDir ?? join(dirname(options.db), 'backups') };
+    mkdirSync(this.paths.backupsDir, { recursive: true });
+    const opened = this.open();
+    this.store = opened.store;
+    this.schemaVersion = opened.toVersion;
+    this.migratedFrom = opened.fromVersion < opened.toVersion && opened.fromVersion > 0 ? opened.fromVersion : undefined;
+    this.jobs = new JobRunner(this.now);
+    this.sessions = new SessionStore(this.now);
+    this.desktop = options.desktop ?? false;
+    this.appVersion = options.appVersion ?? '0.0.0';
+  }
+
+  private open() {
+    const { db, backupsDir, desktop: _desktop, appVersion: _appVersion, ...rest } = this.options;
+    return openStore({ ...rest, file: db, backupsDir: backupsDir ?? this.paths.backupsDir, now: this.now });
+  }
+
+  /** Closes and opens the database file again (after a restore replaced it). */
+  reopen(): void {
+    this.store.close();
+    const opened = this.open();
+    this.store = opened.store;
+    this.schemaVersion = opened.toVersion;
+    this.stationCache = undefined;
+    this.sessions.endAll();
+  }
+
+  station(): StationIdentity | undefined {
+    this.stationCache ??= this.store.read.get<StationIdentity>(sql`SELECT id, code, name FROM station`);
+    return this.stationCache;
+  }
+
+  requireStation(): StationIdentity {
+    const station = this.station();
+    if (!station) throw new AppError('not_set_up', 'error.not_set_up');
+    return station;
+  }
+
+  /**
+   * One business write: a transaction whose unit appends the audit log and the outbox as it
+   * goes. Either all of it commits or none of it does.
+   */
+  write<T>(actor: Actor, work: (unit: Unit) => T): T {
+    return this.store.write((tx) => {
+      const unit = makeUnit(tx, this.now(), actor, this.schemaVersion, () => {
+        const station = this.station() ?? tx.get<StationIdentity>(sql`SELECT id, code, name FROM station`);
+        if (!station) throw new AppError('not_set_up', 'error.not_set_up');
+        return station.id;
+      });
+      return work(unit);
+    });
+  }
+
+  close(): void {
+    this.sessions.endAll();
+    this.store.close();
+  }
+}

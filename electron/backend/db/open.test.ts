@@ -1,0 +1,81 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir, loadMigrations } from './migrations';
+import { GRIDDESK_APPLICATION_ID, openStore } from './open';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'griddesk-open-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const LATEST = loadMigrations().length;
+
+describe('opening a station database', () => {
+  it('creates a new database with WAL, synchronous=FULL, foreign keys and every migration', () => {
+    const file = join(tempDir(), 'griddesk.db');
+    const { store, fromVersion, toVersion } = openStore({ file });
+    expect([fromVersion, toVersion]).toEqual([0, LATEST]);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('application_id', { simple: true })).toBe(GRIDDESK_APPLICATION_ID);
+    store.close();
+    // Opening again migrates nothing.
+    const again = openStore({ file });
+    expect([again.fromVersion, again.toVersion]).toEqual([LATEST, LATEST]);
+    again.store.close();
+  });
+
+  it('refuses a database from a newer version, naming both versions', () => {
+    const file = join(tempDir(), 'griddesk.db');
+    openStore({ file }).store.close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${LATEST + 3}`);
+    db.close();
+    expect(() => openStore({ file })).toThrow(new RegExp(`version ${LATEST + 3}.*up to ${LATEST}`));
+  });
+
+  it('refuses a file that is not SQLite, and an SQLite file that is not GridDesk', () => {
+    const dir = tempDir();
+    const text = join(dir, 'notes.db');
+    writeFileSync(text, 'this is a spreadsheet, not a database');
+    expect(() => openStore({ file: text })).toThrow(/not an SQLite database/);
+    const other = join(dir, 'other.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    expect(() => openStore({ file: other })).toThrow(/not a GridDesk database/);
+  });
+
+  it('backs up before migrating an older database, and refuses migrations out of step', () => {
+    const dir = tempDir();
+    const older = join(dir, 'older-migrations');
+    mkdirSync(older);
+    const shipped = readdirSync(defaultMigrationsDir()).filter((f) => f.endsWith('.sql')).sort();
+    // A database made by a build that had only the first migration …
+    copyFileSync(join(defaultMigrationsDir(), shipped[0] ?? ''), join(older, shipped[0] ?? ''));
+    const file = join(dir, 'griddesk.db');
+    openStore({ file, migrationsDir: older }).store.close();
+    if (LATEST > 1) {
+      // … opened by this build is migrated, after a backup.
+      const backups = join(dir, 'backups');
+      const opened = openStore({ file, backupsDir: backups });
+      expect(opened.fromVersion).toBe(1);
+      expect(opened.backupFile && existsSync(opened.backupFile)).toBe(true);
+      opened.store.close();
+    }
+    // A build whose first migration has another name refuses the database.
+    const renamed = join(dir, 'renamed');
+    mkdirSync(renamed);
+    copyFileSync(join(defaultMigrationsDir(), shipped[0] ?? ''), join(renamed, '0001_something_else.sql'));
+    expect(() => openStore({ file, migrationsDir: renamed })).toThrow(/(upgrades this program does not know|newer GridDesk)/);
+  });
+});

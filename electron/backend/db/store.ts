@@ -1,0 +1,99 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlFragment } from './sql';
+
+// Read code and write code are told apart in types (after Signal's ReadableDB / WritableDB):
+// a function that receives a `ReadableDB` cannot write; a `WritableDB` exists only inside
+// `store.write(...)`, which is one transaction. Every business write goes through it.
+
+export type Row = Record<string, unknown>;
+
+export interface ReadableDB {
+  readonly readable: true;
+  all<T = Row>(query: SqlFragment): T[];
+  get<T = Row>(query: SqlFragment): T | undefined;
+  /** The first column of the first row, or undefined. */
+  value<T = unknown>(query: SqlFragment): T | undefined;
+  /** The first column of every row. */
+  column<T = unknown>(query: SqlFragment): T[];
+  iterate<T = Row>(query: SqlFragment): IterableIterator<T>;
+}
+
+export interface WritableDB extends ReadableDB {
+  readonly writable: true;
+  run(query: SqlFragment): { changes: number; lastInsertRowid: number | bigint };
+}
+
+const STATEMENT_CACHE_LIMIT = 500;
+
+/** Wraps one better-sqlite3 connection with cached statements and the typed read/write split. */
+export class Store {
+  readonly db: BetterSqlite3.Database;
+  readonly file: string;
+  readonly read: ReadableDB;
+  private readonly writer: WritableDB;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private closed = false;
+
+  constructor(db: BetterSqlite3.Database, file: string) {
+    this.db = db;
+    this.file = file;
+    const prepare = (q: SqlFragment) => this.prepare(q.text);
+    this.read = {
+      readable: true,
+      all: <T>(q: SqlFragment) => prepare(q).all(...q.params) as T[],
+      get: <T>(q: SqlFragment) => prepare(q).get(...q.params) as T | undefined,
+      value: <T>(q: SqlFragment) => prepare(q).pluck(true).get(...q.params) as T | undefined,
+      column: <T>(q: SqlFragment) => prepare(q).pluck(true).all(...q.params) as T[],
+      iterate: <T>(q: SqlFragment) => prepare(q).iterate(...q.params) as IterableIterator<T>,
+    };
+    this.writer = {
+      ...this.read,
+      writable: true,
+      run: (q: SqlFragment) => {
+        const info = prepare(q).run(...q.params);
+        return { changes: info.changes, lastInsertRowid: info.lastInsertRowid };
+      },
+    };
+  }
+
+  private prepare(text: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(text);
+    if (statement) {
+      // pluck() is sticky on a statement; reset it for the next caller.
+      if (statement.reader) statement.pluck(false);
+      return statement;
+    }
+    if (this.statements.size >= STATEMENT_CACHE_LIMIT) {
+      const oldest = this.statements.keys().next().value;
+      if (oldest !== undefined) this.statements.delete(oldest);
+    }
+    statement = this.db.prepare(text);
+    this.statements.set(text, statement);
+    return statement;
+  }
+
+  /**
+   * Runs `work` in one IMMEDIATE transaction (the write lock is taken at the start, so two
+   * processes — the app and the CLI — never deadlock upgrading a read lock). Either everything
+   * `work` wrote commits, or nothing does.
+   */
+  write<T>(work: (tx: WritableDB) => T): T {
+    if (this.db.inTransaction) return work(this.writer); // nested: part of the outer transaction
+    return this.db.transaction(() => work(this.writer)).immediate();
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.statements.clear();
+    try {
+      this.db.pragma('optimize');
+    } finally {
+      this.db.close();
+    }
+  }
+}

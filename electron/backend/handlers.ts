@@ -1,0 +1,32 @@
+import { auditHandlers } from './audit/handlers';
+import { backupHandlers } from './backup/handlers';
+import type { HandlerGroup, HandlerTable } from './handler';
+import { jobHandlers } from './jobs/handlers';
+import { shellHandlers } from './shell/handlers';
+import { staffHandlers } from './staff/handlers';
+import { stationHandlers } from './station/handlers';
+import { systemHandlers } from './system/handlers';
+
+// The handler table: one group per desk, keyed exactly like the contract (a test checks it).
+const GROUPS: HandlerGroup[] = [systemHandlers, stationHandlers, staffHandlers, auditHandlers, jobHandlers, backupHandlers, shellHandlers];
+
+export function createHandlers(overrides: HandlerGroup = {}): HandlerTable {
+  const table: HandlerGroup = {};
+  for (const group of GROUPS) {
+    for (const [name, handler] of Object.entries(group)) {
+      if (Object.hasOwn(table, name)) throw new Error(`handlers: "${name}" is defined twice`);
+      (table as Record<string, unknown>)[name] = handler;
+    }
+  }
+  // A host (the Electron shell) may serve some channels itself, e.g. printing.
+  for (const [name, handler] of Object.entries(overrides)) {
+    if (!Object.hasOwn(table, name)) throw new Error(`handlers: override for unknown channel "${name}"`);
+    (table as Record<string, unknown>)[name] = handler;
+  }
+  return table as HandlerTable;
+}
+
+// Compile-time completeness: every channel of the contract has a handler in some group.
+type Missing = Exclude<keyof HandlerTable, keyof (typeof systemHandlers & typeof stationHandlers & typeof staffHandlers & typeof auditHandlers & typeof jobHandlers & typeof backupHandlers & typeof shellHandlers)>;
+const _complete: [Missing] extends [never] ? true : { missing: Missing } = true;
+void _complete;

@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import { mergeChannels, type ChannelDef } from './define';
+import { platformChannels } from './platform';
+
+// The one table of channels (DESIGN.md "One contract, two transports"): name → input schema,
+// output schema, required permission. Each desk adds its group here.
+export const contract = mergeChannels(platformChannels);
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract & string;
+export type InputOf<N extends ChannelName> = z.input<Contract[N]['input']>;
+export type ParsedInputOf<N extends ChannelName> = z.output<Contract[N]['input']>;
+export type OutputOf<N extends ChannelName> = z.output<Contract[N]['output']>;
+
+export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
+
+export function isChannelName(name: string): name is ChannelName {
+  return Object.hasOwn(contract, name);
+}
+
+export function channelDef(name: ChannelName): ChannelDef {
+  return contract[name] as ChannelDef;
+}
+
+export type { Access, ChannelDef } from './define';
+export * from './platform';

@@ -1,0 +1,34 @@
+// The one dictionary of UI strings (zh-CN by default, English switchable), merged from each
+// desk's file. Placeholders are written {name}.
+import { platformStrings } from './platform';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+const zh = { ...platformStrings.zh };
+const en: Record<keyof typeof zh, string> = { ...platformStrings.en };
+
+export type MessageKey = keyof typeof zh;
+export type MessageParams = Record<string, string | number>;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
+  const template = (locale === 'en' ? en : zh)[key] ?? key;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
+  );
+}
+
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(zh, key);
+}
+
+/** Every key with its two texts, for the dictionary test. */
+export function allMessages(): { key: MessageKey; zh: string; en: string }[] {
+  return (Object.keys(zh) as MessageKey[]).map((key) => ({ key, zh: zh[key], en: en[key] }));
+}

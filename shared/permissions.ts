@@ -1,0 +1,41 @@
+// Who may do what (DESIGN.md "Security"). The back end enforces this table in `dispatch`; the
+// renderer only uses it to hide what a role may not do.
+
+export const ROLES = ['clerk', 'meter_reader', 'billing_clerk', 'station_head', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Every permission a channel may require. Grouped by desk; each later desk adds its own block
+ * here and to ROLE_PERMISSIONS below.
+ */
+export const PERMISSIONS = [
+  // platform
+  'staff.manage', // create staff, assign roles, reset passwords, deactivate
+  'audit.read', // the audit log
+  'backup.run', // backups and restores
+  'station.read', // station name, code, settings
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  // 营业员 counter clerk
+  clerk: ['station.read'],
+  // 抄表员 meter reader
+  meter_reader: ['station.read'],
+  // 核算员 billing clerk
+  billing_clerk: ['station.read'],
+  // 所长 station head: sees everything that happens at the station, approves
+  station_head: ['station.read', 'audit.read'],
+  // 系统管理员 administrator: the station's IT person, not a money role
+  admin: ['station.read', 'staff.manage', 'audit.read', 'backup.run'],
+};
+
+export function permissionsOf(roles: readonly Role[]): Set<Permission> {
+  const out = new Set<Permission>();
+  for (const role of roles) for (const p of ROLE_PERMISSIONS[role]) out.add(p);
+  return out;
+}
+
+export function hasPermission(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((role) => ROLE_PERMISSIONS[role].includes(permission));
+}
