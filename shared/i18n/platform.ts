@@ -37,6 +37,7 @@ export const platformStrings = defineStrings(
     'common.next': '下一页',
     'common.count': '共 {count} 条',
 
+    'nav.menu': '主菜单',
     'nav.home': '首页',
     'nav.staff': '员工管理',
     'nav.audit': '操作日志',
@@ -211,6 +212,7 @@ export const platformStrings = defineStrings(
     'common.next': 'Next',
     'common.count': '{count} in all',
 
+    'nav.menu': 'Main menu',
     'nav.home': 'Home',
     'nav.staff': 'Staff',
     'nav.audit': 'Audit log',

@@ -43,14 +43,9 @@ export function backupName(kind: BackupKind, stationCode: string | undefined, at
   return `griddesk-${stationCode ? `${stationCode}-` : ''}${kind}-${backupStamp(at)}.db`;
 }
 
-/** Copies the live database to `dir` (temp file, fsync, rename) reporting progress by pages. */
-export async function backupTo(backend: Backend, kind: BackupKind, progress?: JobProgress): Promise<BackupFile> {
-  const dir = backend.paths.backupsDir;
-  const at = backend.now();
-  let name = backupName(kind, backend.station()?.code, at);
-  if (existsSync(join(dir, name))) name = name.replace(/\.db$/, `-${at % 1000}.db`);
-  const final = join(dir, name);
-  const temp = `${final}.partial`;
+/** Copies the live database to `target` (temp file, fsync, rename), reporting progress by pages. */
+export async function backupToFile(backend: Backend, target: string, progress?: JobProgress): Promise<number> {
+  const temp = `${target}.partial`;
   try {
     await backend.store.db.backup(temp, {
       progress: ({ totalPages, remainingPages }) => {
@@ -59,13 +54,23 @@ export async function backupTo(backend: Backend, kind: BackupKind, progress?: Jo
       },
     });
     fsyncFile(temp);
-    renameSync(temp, final);
-    fsyncDir(dir);
+    renameSync(temp, target);
+    fsyncDir(dirname(target));
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
   }
-  return { file: name, kind, size: statSync(final).size, createdAt: at };
+  return statSync(target).size;
+}
+
+/** A backup into the backups folder, named by kind, station and time. */
+export async function backupTo(backend: Backend, kind: BackupKind, progress?: JobProgress): Promise<BackupFile> {
+  const dir = backend.paths.backupsDir;
+  const at = backend.now();
+  let name = backupName(kind, backend.station()?.code, at);
+  if (existsSync(join(dir, name))) name = name.replace(/\.db$/, `-${at % 1000}.db`);
+  const size = await backupToFile(backend, join(dir, name), progress);
+  return { file: name, kind, size, createdAt: at };
 }
 
 export function listBackups(backend: Backend): BackupFile[] {

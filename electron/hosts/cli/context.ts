@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import type { ParseArgsConfig } from 'node:util';
+import type { ChannelName, InputOf, OutputOf } from '../../../shared/contract';
+import { DEFAULT_LOCALE, type Locale } from '../../../shared/i18n';
+import { Backend } from '../../backend/context';
+import { dispatch } from '../../backend/dispatch';
+import { AppError } from '../../backend/errors';
+import { createHandlers } from '../../backend/handlers';
+import type { HandlerTable } from '../../backend/handler';
+import { sql } from '../../backend/db/sql';
+import { resolveDbPath } from '../paths';
+
+// The `griddesk` command line. Each desk adds commands in its own file in this folder and lists
+// them in commands.ts. Exit codes: 0 success, 1 bad input (the message on stderr says what and
+// where), 2 usage error.
+
+export const EXIT_OK = 0;
+export const EXIT_BAD_INPUT = 1;
+export const EXIT_USAGE = 2;
+
+/** A usage mistake (unknown command or option, missing argument): exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Bad input found by the command itself (not the back end): exit 1 with this message. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface CliCommand {
+  /** One or two words: 'backup', 'customers import'. */
+  name: string;
+  summary: string;
+  /** Arguments after the command, as shown in help: 'FILE.xlsx [--commit]'. */
+  usage?: string;
+  options?: Options;
+  /** Number of positional arguments: [min, max]. */
+  positionals?: [number, number];
+  run(cli: CliContext, values: Values, positionals: string[]): Promise<number | void>;
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export class CliContext {
+  readonly json: boolean;
+  readonly locale: Locale;
+  readonly dbPath: string;
+  private backendInstance: Backend | undefined;
+  private handlersTable: HandlerTable | undefined;
+  /** The staff member the CLI acts as (--staff or GRIDDESK_STAFF), if any. */
+  private readonly staffNo: string | undefined;
+
+  constructor(
+    readonly io: CliIo,
+    global: { db?: string; json?: boolean; lang?: string; staff?: string },
+  ) {
+    this.json = global.json ?? false;
+    this.locale = global.lang === 'en' ? 'en' : DEFAULT_LOCALE;
+    this.dbPath = resolveDbPath(global.db);
+    this.staffNo = global.staff ?? process.env.GRIDDESK_STAFF ?? undefined;
+  }
+
+  /** Opens the station database (once), migrating it if needed. */
+  backend(): Backend {
+    this.backendInstance ??= new Backend({ db: this.dbPath, appVersion: appVersion() });
+    return this.backendInstance;
+  }
+
+  close(): void {
+    this.backendInstance?.close();
+    this.backendInstance = undefined;
+  }
+
+  /**
+   * Calls a channel through `dispatch`, as the local operator or — with --staff — as that staff
+   * member's session. Throws AppError on failure, so commands read like the UI's calls.
+   */
+  async invoke<N extends ChannelName>(name: N, input: InputOf<N>): Promise<OutputOf<N>> {
+    const backend = this.backend();
+    this.handlersTable ??= createHandlers();
+    let token: string | null = null;
+    if (this.staffNo) {
+      const id = backend.store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${this.staffNo} AND active = 1`);
+      if (!id) throw new InputError(`--staff ${this.staffNo}: no active staff member with that number`);
+      token = backend.sessions.start(id).token;
+    }
+    try {
+      const result = await dispatch(backend, this.handlersTable, name, input, {
+        token,
+        locale: this.locale,
+        setSessionToken: () => {},
+        operator: { staffId: null, label: `cli:${safeUser()}` },
+      });
+      if (!result.ok) throw new AppError(result.error.code, 'error.validation', { what: result.error.message }, result.error.issues);
+      return result.value as OutputOf<N>;
+    } finally {
+      backend.sessions.end(token);
+    }
+  }
+
+  /** Prints a result: JSON with --json, else the human text. */
+  print(value: unknown, human: () => string): void {
+    this.io.stdout(this.json ? JSON.stringify(value, null, 2) : human());
+  }
+
+  say(text: string): void {
+    if (!this.json) this.io.stdout(text);
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+let cachedVersion: string | undefined;
+/** The version in package.json (the CLI runs from the project or the packaged app). */
+export function appVersion(): string {
+  if (cachedVersion) return cachedVersion;
+  try {
+    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+    cachedVersion = (JSON.parse(text) as { version: string }).version;
+  } catch {
+    cachedVersion = '0.0.0';
+  }
+  return cachedVersion;
+}

@@ -1,0 +1,121 @@
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadMigrations } from '../../backend/db/migrations';
+import { sql } from '../../backend/db/sql';
+import { backupToFile, restoreFrom, scheduleDailyBackup, verifyBackupFile } from '../../backend/backup/backup';
+import { INVARIANTS } from '../../backend/invariants';
+import { startWebHost } from '../web';
+import { appVersion, EXIT_BAD_INPUT, UsageError, type CliCommand } from './context';
+
+const stringOption = { type: 'string' } as const;
+
+export const platformCommands: CliCommand[] = [
+  {
+    name: 'init',
+    summary: 'Set up a new station and its first administrator',
+    usage: '--station CODE --name NAME --admin STAFF_NO --password PASSWORD [--admin-name NAME]',
+    options: { station: stringOption, name: stringOption, admin: stringOption, password: stringOption, 'admin-name': stringOption },
+    async run(cli, v) {
+      for (const required of ['station', 'name', 'admin', 'password']) {
+        if (typeof v[required] !== 'string') throw new UsageError(`init needs --${required}`);
+      }
+      const result = await cli.invoke('station.setup', {
+        stationCode: String(v.station),
+        stationName: String(v.name),
+        adminNo: String(v.admin),
+        adminName: typeof v['admin-name'] === 'string' ? v['admin-name'] : String(v.admin),
+        password: String(v.password),
+      });
+      cli.print({ ...result, db: cli.dbPath }, () => `Station ${String(v.station).toUpperCase()} ${String(v.name)} set up in ${cli.dbPath}`);
+    },
+  },
+  {
+    name: 'serve',
+    summary: 'Run the station in browser mode on this PC (prints the URL)',
+    usage: '[--port N] [--host H]',
+    options: { port: stringOption, host: stringOption },
+    async run(cli, v) {
+      const port = v.port === undefined ? 5174 : Number(v.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(v.port)} is not a port number`);
+      const backend = cli.backend();
+      const host = await startWebHost({ backend, port, host: typeof v.host === 'string' ? v.host : '127.0.0.1' });
+      scheduleDailyBackup(backend);
+      cli.print({ url: host.url, db: cli.dbPath }, () => `GridDesk is running at ${host.url}  (database: ${cli.dbPath}; Ctrl+C stops)`);
+      await new Promise<void>((done) => {
+        const stop = () => {
+          void host.close().then(done);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    },
+  },
+  {
+    name: 'check',
+    summary: 'Check the database: schema version, integrity_check and invariants',
+    async run(cli) {
+      const backend = cli.backend();
+      const integrity = backend.store.read.column<string>(sql`PRAGMA integrity_check`);
+      const problems: { check: string; problem: string }[] = [];
+      if (integrity.join() !== 'ok') for (const line of integrity) problems.push({ check: 'integrity_check', problem: line });
+      for (const invariant of INVARIANTS) for (const problem of invariant.check(backend)) problems.push({ check: invariant.name, problem });
+      const report = {
+        db: cli.dbPath,
+        schemaVersion: backend.schemaVersion,
+        supportedVersion: loadMigrations().length,
+        integrity: integrity.join('; '),
+        checks: INVARIANTS.map((i) => i.name),
+        problems,
+        ok: problems.length === 0,
+      };
+      cli.print(report, () =>
+        [
+          `database ${report.db}: schema version ${report.schemaVersion}`,
+          `integrity_check: ${report.integrity}`,
+          ...INVARIANTS.map((i) => `${problems.some((p) => p.check === i.name) ? 'FAIL' : 'ok  '} ${i.name}`),
+          ...problems.map((p) => `  ${p.check}: ${p.problem}`),
+        ].join('\n'),
+      );
+      return report.ok ? 0 : EXIT_BAD_INPUT;
+    },
+  },
+  {
+    name: 'backup',
+    summary: 'Copy the database to FILE while it stays in use',
+    usage: '--out FILE',
+    options: { out: stringOption },
+    async run(cli, v) {
+      if (typeof v.out !== 'string') throw new UsageError('backup needs --out FILE');
+      const out = resolve(v.out);
+      const size = await backupToFile(cli.backend(), out);
+      verifyBackupFile(out);
+      cli.print({ file: out, size }, () => `Backed up ${cli.dbPath} to ${out} (${size} bytes, integrity ok)`);
+    },
+  },
+  {
+    name: 'restore',
+    summary: 'Replace the database with a backup (the current data is backed up first)',
+    usage: '--from FILE',
+    options: { from: stringOption },
+    async run(cli, v) {
+      if (typeof v.from !== 'string') throw new UsageError('restore needs --from FILE');
+      const from = resolve(v.from);
+      verifyBackupFile(from); // before opening (and maybe migrating) anything
+      const { prerestore } = await restoreFrom(cli.backend(), from, { staffId: null, label: 'cli' });
+      cli.print({ restored: from, db: cli.dbPath, previousDataSavedAs: prerestore.file }, () =>
+        `Restored ${from} into ${cli.dbPath}; the data it replaced is saved as ${prerestore.file}`,
+      );
+    },
+  },
+  {
+    name: 'version',
+    summary: 'Print the program, schema, Node and SQLite versions',
+    async run(cli) {
+      const memory = new Database(':memory:');
+      const sqlite = memory.prepare('SELECT sqlite_version()').pluck().get() as string;
+      memory.close();
+      const info = { griddesk: appVersion(), schemaVersion: loadMigrations().length, node: process.versions.node, sqlite };
+      cli.print(info, () => `GridDesk ${info.griddesk} (schema ${info.schemaVersion}; Node ${info.node}; SQLite ${info.sqlite})`);
+    },
+  },
+];

@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import type { AuditRow, InputOf } from '../../shared/contract';
+import { hasMessage } from '../../shared/i18n';
+import { call } from '../api/client';
+import { useQuery } from '../api/hooks';
+import { useI18n } from '../app/i18n';
+import { formatTime } from '../ui/format';
+import { ErrorBanner, Field, Page, SelectField } from '../ui/widgets';
+
+type Filter = { staffId: string; action: string; fromDate: string; toDate: string };
+
+function summaryText(summary: Record<string, unknown>): string {
+  return Object.entries(summary)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+    .join('；');
+}
+
+/** The station head's view of who did what, filterable by staff, action and date. */
+export function AuditPage() {
+  const { t } = useI18n();
+  const [filter, setFilter] = useState<Filter>({ staffId: '', action: '', fromDate: '', toDate: '' });
+  const [more, setMore] = useState<AuditRow[]>([]);
+  const [nextBefore, setNextBefore] = useState<number | null | undefined>(undefined);
+  const input: InputOf<'audit.list'> = {
+    limit: 100,
+    ...(filter.staffId ? { staffId: filter.staffId } : {}),
+    ...(filter.action ? { action: filter.action } : {}),
+    ...(filter.fromDate ? { fromDate: filter.fromDate } : {}),
+    ...(filter.toDate ? { toDate: filter.toDate } : {}),
+  };
+  const list = useQuery('audit.list', input);
+  const staff = useQuery('staff.directory', {});
+  const actions = useQuery('audit.actions', {});
+  const rows = [...(list.data?.rows ?? []), ...more];
+  const cursor = nextBefore === undefined ? list.data?.nextBeforeId : nextBefore;
+  const actionLabel = (action: string) => {
+    const key = `audit.action.${action}`;
+    return hasMessage(key) ? t(key) : action;
+  };
+  const change = (key: keyof Filter) => (e: { target: { value: string } }) => {
+    setMore([]);
+    setNextBefore(undefined);
+    setFilter({ ...filter, [key]: e.target.value });
+  };
+
+  async function loadMore() {
+    if (!cursor) return;
+    const page = await call('audit.list', { ...input, beforeId: cursor });
+    setMore([...more, ...page.rows]);
+    setNextBefore(page.nextBeforeId);
+  }
+
+  return (
+    <Page title={t('audit.title')}>
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <SelectField label={t('audit.staff')} value={filter.staffId} onChange={change('staffId')}>
+          <option value="">{t('common.all')}</option>
+          {(staff.data?.rows ?? []).map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.staffNo} {s.name}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label={t('audit.action')} value={filter.action} onChange={change('action')}>
+          <option value="">{t('common.all')}</option>
+          {(actions.data?.actions ?? []).map((a) => (
+            <option key={a} value={a}>
+              {actionLabel(a)}
+            </option>
+          ))}
+        </SelectField>
+        <Field label={t('audit.fromDate')} type="date" value={filter.fromDate} onChange={change('fromDate')} />
+        <Field label={t('audit.toDate')} type="date" value={filter.toDate} onChange={change('toDate')} />
+      </form>
+      <ErrorBanner error={list.error} />
+      <table className="table" aria-label={t('audit.title')}>
+        <thead>
+          <tr>
+            <th>{t('common.time')}</th>
+            <th>{t('audit.staff')}</th>
+            <th>{t('audit.action')}</th>
+            <th>{t('audit.summary')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id}>
+              <td className="nowrap">{formatTime(r.at)}</td>
+              <td>{r.staffName ? r.actor : r.actor === 'system' ? t('audit.system') : r.actor}</td>
+              <td>{actionLabel(r.action)}</td>
+              <td className="summary">{summaryText(r.summary)}</td>
+            </tr>
+          ))}
+          {!list.loading && rows.length === 0 ? (
+            <tr>
+              <td colSpan={4} className="muted">
+                {t('audit.empty')}
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+      {cursor ? (
+        <button type="button" onClick={() => void loadMore()}>
+          {t('common.next')}
+        </button>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,14 @@
+import { formatYuan } from '../../shared/money';
+import { shanghaiDate, shanghaiDateTime } from '../../shared/time';
+
+export { formatYuan };
+
+/** Epoch ms → '2026-11-26 10:15:00' in Asia/Shanghai. */
+export const formatTime = (ms: number): string => shanghaiDateTime(ms);
+export const formatDate = (ms: number): string => shanghaiDate(ms);
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
