@@ -1,0 +1,81 @@
+// Benchmark harness: `npm run bench` runs each desk's figures and prints one JSON document.
+// Benchmarks are not tests: they measure, with a baseline measured in the same run (the
+// machines are shared and noisy, so ratios and medians matter, not lone absolute times).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Stats {
+  n: number;
+  median: number;
+  p95: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
+export function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    n: sorted.length,
+    median: round(at(0.5)),
+    p95: round(at(0.95)),
+    min: round(sorted[0] ?? NaN),
+    max: round(sorted.at(-1) ?? NaN),
+    mean: round(sorted.reduce((s, x) => s + x, 0) / Math.max(1, sorted.length)),
+  };
+}
+
+/** Times `fn` `n` times (after `warmup` untimed runs); milliseconds. */
+export async function measure(n: number, fn: (i: number) => unknown | Promise<unknown>, warmup = Math.min(20, Math.ceil(n / 10))): Promise<Stats> {
+  for (let i = 0; i < warmup; i++) await fn(-1 - i);
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await fn(i);
+    samples.push(performance.now() - start);
+  }
+  return stats(samples);
+}
+
+/** Times one run of `fn`, in milliseconds, with the peak RSS seen while it ran (sampled). */
+export async function once<T>(fn: () => T | Promise<T>): Promise<{ ms: number; value: T; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const start = performance.now();
+  try {
+    const value = await fn();
+    const ms = performance.now() - start;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { ms: Math.round(ms * 10) / 10, value, peakRssMb: Math.round(peak / 1024 / 1024) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export function ratio(value: number, baseline: number): number {
+  return baseline > 0 ? Math.round((value / baseline) * 100) / 100 : NaN;
+}
+
+export interface BenchContext {
+  /** Cached inputs live here between runs (.bench/ in the project, ignored by git). */
+  workDir: string;
+  /** Size of the demo station (default 100,000 customers). */
+  customers: number;
+  /** Progress notes go to stderr; stdout is the JSON result only. */
+  log(message: string): void;
+}
+
+export interface Bench {
+  name: string;
+  run(ctx: BenchContext): Promise<Record<string, unknown>>;
+}
+
+export function benchDir(root: string): string {
+  const dir = join(root, '.bench');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
