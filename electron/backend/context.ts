@@ -38,6 +38,8 @@ export class Backend {
   readonly paths: { db: string; backupsDir: string };
   readonly desktop: boolean;
   readonly appVersion: string;
+  /** How this process loads SQLite and finds migrations (the desktop shell passes its own). */
+  readonly driver: { migrationsDir?: string; nativeBinding?: string };
   private readonly options: BackendOptions;
   private stationCache: StationIdentity | undefined;
   /** Set when the store was opened by migrating an older database. */
@@ -47,6 +49,10 @@ export class Backend {
     this.options = options;
     this.now = options.now ?? Date.now;
     this.paths = { db: options.db, backupsDir: options.backupsDir ?? join(dirname(options.db), 'backups') };
+    this.driver = {
+      ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    };
     mkdirSync(this.paths.backupsDir, { recursive: true });
     const opened = this.open();
     this.store = opened.store;

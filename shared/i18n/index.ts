@@ -1,13 +1,14 @@
 // The one dictionary of UI strings (zh-CN by default, English switchable), merged from each
 // desk's file. Placeholders are written {name}.
 import { platformStrings } from './platform';
+import { shellStrings } from './shell';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
-const zh = { ...platformStrings.zh };
-const en: Record<keyof typeof zh, string> = { ...platformStrings.en };
+const zh = { ...platformStrings.zh, ...shellStrings.zh };
+const en: Record<keyof typeof zh, string> = { ...platformStrings.en, ...shellStrings.en };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

@@ -17,7 +17,13 @@ import type { JobProgress } from '../jobs/runner';
 
 export type BackupKind = BackupFile['kind'];
 export const DAILY_BACKUPS_KEPT = 14;
-const NAME_RE = /^griddesk-(?:[A-Z0-9]+-)?(manual|daily|premigration|prerestore)-.*\.db$/;
+const NAME_RE = /^griddesk-(?:[A-Z0-9]+-)?(manual|daily|premigration|prerestore)-(?:v\d+-to-v\d+-)?(\d{8})-(\d{6})(?:-\d+)?\.db$/;
+
+/** The time in a backup's name (Asia/Shanghai, as backupStamp wrote it), in epoch ms. */
+function stampTime(date: string, time: string): number {
+  const iso = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4, 6)}Z`;
+  return Date.parse(iso) - 8 * 3600_000;
+}
 
 function fsyncFile(file: string): void {
   const fd = openSync(file, 'r+');
@@ -79,10 +85,13 @@ export function listBackups(backend: Backend): BackupFile[] {
   return readdirSync(dir)
     .map((file) => ({ file, m: NAME_RE.exec(file) }))
     .filter((x): x is { file: string; m: RegExpExecArray } => x.m !== null)
-    .map(({ file, m }) => {
-      const stat = statSync(join(dir, file));
-      return { file, kind: m[1] as BackupKind, size: stat.size, createdAt: Math.round(stat.mtimeMs) };
-    })
+    .map(({ file, m }) => ({
+      file,
+      kind: m[1] as BackupKind,
+      size: statSync(join(dir, file)).size,
+      // The name carries the time the backup was taken (the file's mtime moves when copied).
+      createdAt: stampTime(m[2] ?? '', m[3] ?? ''),
+    }))
     .sort((a, b) => b.createdAt - a.createdAt || b.file.localeCompare(a.file));
 }
 
@@ -119,12 +128,12 @@ export function startBackupJob(backend: Backend, actor: Actor, kind: 'manual' | 
  * our application id, a schema version not from the future, and `PRAGMA integrity_check`.
  * Throws an AppError whose message says which check failed.
  */
-export function verifyBackupFile(file: string, migrationsDir?: string): void {
+export function verifyBackupFile(file: string, driver: { migrationsDir?: string; nativeBinding?: string } = {}): void {
   const fail = (reason: string) => new AppError('validation', 'error.backupFile', { file: basename(file), reason });
   if (!existsSync(file)) throw fail('file not found');
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(driver.nativeBinding ? { nativeBinding: driver.nativeBinding } : {}) });
   } catch (error) {
     throw fail((error as Error).message);
   }
@@ -137,7 +146,7 @@ export function verifyBackupFile(file: string, migrationsDir?: string): void {
     }
     if (appId !== GRIDDESK_APPLICATION_ID) throw fail('not a GridDesk database');
     const version = db.pragma('user_version', { simple: true }) as number;
-    const latest = loadMigrations(migrationsDir).length;
+    const latest = loadMigrations(driver.migrationsDir).length;
     if (version > latest) throw fail(`made by a newer GridDesk (version ${version} > ${latest})`);
     const check = db.pragma('integrity_check', { simple: true }) as string;
     if (check !== 'ok') throw fail(`integrity_check: ${check}`);
@@ -165,7 +174,7 @@ export function backupPath(backend: Backend, name: string): string {
  * and every session ends.
  */
 export async function restoreFrom(backend: Backend, source: string, actor: Actor): Promise<{ prerestore: BackupFile }> {
-  verifyBackupFile(source);
+  verifyBackupFile(source, backend.driver);
   const prerestore = await backupTo(backend, 'prerestore');
   const target = backend.paths.db;
   const temp = `${target}.restoring`;

@@ -1,0 +1,149 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nativeBindingPath, shellPaths } from './shell-paths';
+
+// Packaging: electron-builder's config in package.json, the icons, the native-binary scripts and
+// the esbuild bundles. electron-builder itself cannot run here (it needs the Electron binary).
+const ROOT = join(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const config = pkg.build;
+// The scripts are plain .mjs run by Node; loaded by URL so the type checker leaves them alone.
+const script = (name: string) => import(/* @vite-ignore */ new URL(`../scripts/${name}`, import.meta.url).href);
+
+describe('electron-builder config', () => {
+  it('passes electron-builder’s own schema', async () => {
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js');
+    await expect(validateConfiguration(config, { isEnabled: false, add() {} })).resolves.toBeUndefined();
+  });
+
+  it('never rebuilds node_modules in place (the Node build of better-sqlite3 is for the tests)', () => {
+    expect(config.npmRebuild).toBe(false);
+    expect(config.nodeGypRebuild).toBe(false);
+    expect(config.buildDependenciesFromSource).toBe(false);
+  });
+
+  it('ships the Electron build of better-sqlite3 where the installed app looks for it', () => {
+    expect(config.extraResources).toEqual([{ from: 'dist-electron/native/better_sqlite3.node', to: 'native/better_sqlite3.node' }]);
+    const resources = join('/opt', 'GridDesk', 'resources');
+    const where = { packaged: true, resourcesPath: resources, appPath: join(resources, 'app.asar'), electronVersion: 'x' };
+    expect(nativeBindingPath(where)).toBe(join(resources, ...config.extraResources[0].to.split('/')));
+  });
+
+  it('packs the bundles, the built renderer, the migrations and only the JavaScript of better-sqlite3', () => {
+    expect(config.files).toEqual(
+      expect.arrayContaining(['package.json', pkg.main, 'dist-electron/preload.cjs', 'dist/renderer/**', 'migrations/*.sql', 'build/icon.png']),
+    );
+    // node_modules: nothing but better-sqlite3's lib (everything else is bundled into main.cjs);
+    // its build/ folder, the Node binary, is never shipped.
+    expect(config.files).toContain('!node_modules/**');
+    expect(config.files.filter((f: string) => f.startsWith('node_modules/'))).toEqual([
+      'node_modules/better-sqlite3/package.json',
+      'node_modules/better-sqlite3/lib/**',
+    ]);
+  });
+
+  it('puts everything where the shell looks for it inside the app folder', () => {
+    const paths = shellPaths({ argv: [], env: {}, cwd: '/', userData: '/u', appPath: '/app', packaged: true, resourcesPath: '/r', electronVersion: 'x' });
+    expect(paths.preload).toBe(join('/app', 'dist-electron', 'preload.cjs'));
+    expect(paths.migrationsDir).toBe(join('/app', 'migrations'));
+    expect(pkg.main).toBe('dist-electron/main.cjs');
+  });
+
+  it('makes a Windows x64 installer in Chinese that asks where to install and never deletes the data', () => {
+    expect(config.appId).toBe('cn.griddesk.station');
+    expect(config.productName).toBe('GridDesk');
+    expect(config.win.target).toEqual([{ target: 'nsis', arch: ['x64'] }]);
+    expect(config.nsis).toMatchObject({
+      oneClick: false,
+      allowToChangeInstallationDirectory: true,
+      installerLanguages: ['zh_CN'],
+      deleteAppDataOnUninstall: false,
+    });
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+  });
+
+  it('uses the icons in build/: a 512×512 PNG and an ICO with a 256 px image', () => {
+    expect(config.directories.buildResources).toBe('build');
+    const png = readFileSync(join(ROOT, config.linux.icon));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
+
+    const ico = readFileSync(join(ROOT, config.win.icon));
+    expect([ico.readUInt16LE(0), ico.readUInt16LE(2)]).toEqual([0, 1]); // reserved, type icon
+    const entries = Array.from({ length: ico.readUInt16LE(4) }, (_, i) => 6 + 16 * i);
+    const sizes = entries.map((at) => ico[at] || 256);
+    expect(sizes).toContain(256);
+    for (const at of entries) {
+      const offset = ico.readUInt32LE(at + 12);
+      expect(ico.subarray(offset + 1, offset + 4).toString('latin1')).toBe('PNG');
+    }
+  });
+});
+
+describe('the better-sqlite3 binaries', () => {
+  it('node_modules still holds the Node build (what the tests load), as the ABI reader sees it', async () => {
+    const { abiOfBinary } = await script('electron-native.mjs');
+    const nodeBuild = join(require.resolve('better-sqlite3/package.json'), '..', 'build', 'Release', 'better_sqlite3.node');
+    expect(abiOfBinary(nodeBuild)).toBe(process.versions.modules);
+  });
+
+  it('the Electron build lives in .electron-native/<Electron version>, as the shell expects when run from source', async () => {
+    const { electronBinaryPath, electronVersion } = await script('electron-native.mjs');
+    const where = { packaged: false, resourcesPath: '/r', appPath: ROOT, electronVersion: electronVersion(ROOT) };
+    expect(electronBinaryPath(ROOT)).toBe(nativeBindingPath(where));
+  });
+
+  describe('packaging refuses a binary built for another platform', () => {
+    const projectDir = mkdtempSync(join(tmpdir(), 'griddesk-pack-'));
+    afterAll(() => rmSync(projectDir, { recursive: true, force: true }));
+    const stage = (target: object) => {
+      mkdirSync(join(projectDir, 'dist-electron', 'native'), { recursive: true });
+      writeFileSync(join(projectDir, 'dist-electron', 'native', 'better_sqlite3.node'), 'binary');
+      writeFileSync(join(projectDir, 'dist-electron', 'native', 'target.json'), JSON.stringify(target));
+    };
+    const X64 = 1; // builder-util's Arch.x64
+
+    it('accepts the platform and arch it was built on', async () => {
+      const { default: beforePack } = await script('electron-native.mjs');
+      stage({ platform: 'win32', arch: 'x64' });
+      await expect(beforePack({ packager: { projectDir }, electronPlatformName: 'win32', arch: X64 })).resolves.toBeUndefined();
+    });
+
+    it('refuses a Linux binary in a Windows installer', async () => {
+      const { default: beforePack } = await script('electron-native.mjs');
+      stage({ platform: 'linux', arch: 'x64' });
+      await expect(beforePack({ packager: { projectDir }, electronPlatformName: 'win32', arch: X64 })).rejects.toThrow(
+        /for linux-x64, but this package is for win32-x64/,
+      );
+    });
+
+    it('refuses to package without a staged binary', async () => {
+      const { default: beforePack } = await script('electron-native.mjs');
+      rmSync(join(projectDir, 'dist-electron'), { recursive: true, force: true });
+      await expect(beforePack({ packager: { projectDir }, electronPlatformName: 'linux', arch: X64 })).rejects.toThrow(/no staged/);
+    });
+
+    it('is the beforePack hook in the config', () => {
+      expect(config.beforePack).toBe('./scripts/electron-native.mjs');
+    });
+  });
+});
+
+describe('the esbuild bundles', () => {
+  const requiresOf = (text: string) => [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] ?? ''))].sort();
+
+  it('the sandboxed preload requires nothing but electron; main only electron, better-sqlite3 and Node built-ins', async () => {
+    const { buildElectron, bundleOptions } = await script('build-electron.mjs');
+    const { main, preload } = await buildElectron({ write: false });
+    const text = (result: { outputFiles: { path: string; text: string }[] }) => result.outputFiles.find((f) => f.path.endsWith('.cjs'))!.text;
+    expect(requiresOf(text(preload))).toEqual(['electron']);
+    const external = requiresOf(text(main)).filter((name) => !name.startsWith('node:'));
+    expect(external).toEqual(['better-sqlite3', 'electron']);
+    expect(bundleOptions().main.outfile).toBe(pkg.main);
+    expect(bundleOptions().main.format).toBe('cjs');
+  }, 30_000);
+});

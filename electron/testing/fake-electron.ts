@@ -1,0 +1,300 @@
+// A recording stand-in for the `electron` module, for the shell's unit tests: the Electron binary
+// cannot be downloaded on the build machines, so tests replace the module with
+//   vi.mock('electron', () => import('./testing/fake-electron'));
+// and read back what the shell asked of it. It does only what the shell uses, and behaves like
+// Electron where the shell relies on it (e.g. registering a scheme after `ready` throws).
+import { EventEmitter } from 'node:events';
+
+type Listener = (...args: any[]) => unknown;
+
+/** An Electron event: `preventDefault()` is recorded. */
+export function fakeEvent<T extends object>(fields: T): T & { preventDefault(): void; defaultPrevented: boolean } {
+  const event = {
+    ...fields,
+    defaultPrevented: false,
+    preventDefault() {
+      event.defaultPrevented = true;
+    },
+  };
+  return event;
+}
+
+export class FakeFrame {
+  constructor(
+    public url: string,
+    public parent: FakeFrame | null = null,
+  ) {}
+}
+
+class FakeSession {
+  permissionRequestHandler: Listener | null = null;
+  permissionCheckHandler: Listener | null = null;
+  blockedRequests: { filter: { urls: string[] }; listener: Listener } | null = null;
+  readonly webRequest = {
+    onBeforeRequest: (filter: { urls: string[] }, listener: Listener) => {
+      this.blockedRequests = { filter, listener };
+    },
+  };
+  setPermissionRequestHandler(handler: Listener | null) {
+    this.permissionRequestHandler = handler;
+  }
+  setPermissionCheckHandler(handler: Listener | null) {
+    this.permissionCheckHandler = handler;
+  }
+  reset() {
+    this.permissionRequestHandler = null;
+    this.permissionCheckHandler = null;
+    this.blockedRequests = null;
+  }
+}
+
+export const session = { defaultSession: new FakeSession() };
+
+let nextContentsId = 1;
+
+export class FakeWebContents extends EventEmitter {
+  readonly id = nextContentsId++;
+  readonly mainFrame = new FakeFrame('');
+  windowOpenHandler: Listener | null = null;
+  /** What `print` answers (Electron calls back with success and a reason). */
+  printResult = { success: true, failureReason: '' };
+  readonly printCalls: unknown[] = [];
+  /** What `printToPDF` resolves with. */
+  pdfBytes = Buffer.from('%PDF-1.7 fake');
+  readonly pdfCalls: unknown[] = [];
+
+  setWindowOpenHandler(handler: Listener) {
+    this.windowOpenHandler = handler;
+  }
+  print(options: unknown, callback?: (success: boolean, failureReason: string) => void) {
+    this.printCalls.push(options);
+    setImmediate(() => callback?.(this.printResult.success, this.printResult.failureReason));
+  }
+  async printToPDF(options: unknown): Promise<Buffer> {
+    this.pdfCalls.push(options);
+    return this.pdfBytes;
+  }
+  /** Fires `will-navigate` as Chromium would; answers whether the shell prevented it. */
+  navigate(url: string): boolean {
+    const event = fakeEvent({ url, isMainFrame: true, isSameDocument: false, frame: this.mainFrame });
+    this.emit('will-navigate', event, url);
+    return event.defaultPrevented;
+  }
+  /** A frame inside the page (an iframe), for sender checks. */
+  childFrame(url: string): FakeFrame {
+    return new FakeFrame(url, this.mainFrame);
+  }
+}
+
+export class BrowserWindow extends EventEmitter {
+  static readonly created: BrowserWindow[] = [];
+  static focused: BrowserWindow | null = null;
+  static getFocusedWindow() {
+    return BrowserWindow.focused;
+  }
+  static getAllWindows() {
+    return [...BrowserWindow.created];
+  }
+
+  readonly webContents = new FakeWebContents();
+  readonly loadedUrls: string[] = [];
+  shown = false;
+  maximized = false;
+  minimized = false;
+  focusCount = 0;
+  title = '';
+
+  constructor(readonly options: Record<string, any> = {}) {
+    super();
+    this.title = options.title ?? '';
+    BrowserWindow.created.push(this);
+  }
+  async loadURL(url: string) {
+    this.loadedUrls.push(url);
+    this.webContents.mainFrame.url = url;
+  }
+  show() {
+    this.shown = true;
+  }
+  maximize() {
+    this.maximized = true;
+  }
+  isMinimized() {
+    return this.minimized;
+  }
+  restore() {
+    this.minimized = false;
+  }
+  focus() {
+    this.focusCount++;
+    BrowserWindow.focused = this;
+  }
+  getTitle() {
+    return this.title;
+  }
+  isDestroyed() {
+    return false;
+  }
+}
+
+class FakeApp extends EventEmitter {
+  isPackaged = false;
+  version = '0.1.0';
+  appPath = '/fake/app';
+  paths: Record<string, string> = {};
+  singleInstanceLock = true;
+  quitCalls = 0;
+  isReadyNow = false;
+  private markReady: () => void = () => {};
+  private ready: Promise<void> = Promise.resolve();
+
+  reset() {
+    this.removeAllListeners();
+    this.isPackaged = false;
+    this.version = '0.1.0';
+    this.appPath = '/fake/app';
+    this.paths = { userData: '/fake/userData', documents: '/fake/documents' };
+    this.singleInstanceLock = true;
+    this.quitCalls = 0;
+    this.isReadyNow = false;
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
+  }
+  getVersion() {
+    return this.version;
+  }
+  getAppPath() {
+    return this.appPath;
+  }
+  getPath(name: string) {
+    const path = this.paths[name];
+    if (!path) throw new Error(`fake app: no path "${name}"`);
+    return path;
+  }
+  requestSingleInstanceLock() {
+    return this.singleInstanceLock;
+  }
+  quit() {
+    this.quitCalls++;
+  }
+  isReady() {
+    return this.isReadyNow;
+  }
+  whenReady() {
+    return this.ready;
+  }
+  /** Test side: Electron becomes ready; resolves once the shell's ready work has run. */
+  async becomeReady() {
+    this.isReadyNow = true;
+    this.markReady();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+export const app = new FakeApp();
+
+export const ipcMain = {
+  handlers: new Map<string, Listener>(),
+  handle(channel: string, listener: Listener) {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, listener);
+  },
+  removeHandler(channel: string) {
+    this.handlers.delete(channel);
+  },
+  /** Test side: what `ipcRenderer.invoke` from `sender`'s `frame` would get back. */
+  async invoke(channel: string, sender: FakeWebContents, frame: FakeFrame | null, ...args: unknown[]) {
+    const listener = this.handlers.get(channel);
+    if (!listener) throw new Error(`No handler registered for '${channel}'`);
+    return listener({ sender, senderFrame: frame, frameId: 1, processId: 1, type: 'frame' }, ...args);
+  },
+};
+
+export const ipcRenderer = {
+  calls: [] as unknown[][],
+  async invoke(...args: unknown[]) {
+    this.calls.push(args);
+    return { ok: true, value: 'answered' };
+  },
+};
+
+export const contextBridge = {
+  exposed: new Map<string, unknown>(),
+  exposeInMainWorld(key: string, api: unknown) {
+    if (this.exposed.has(key)) throw new Error(`Cannot bind an API on top of an existing property on the window object`);
+    this.exposed.set(key, api);
+  },
+};
+
+export const protocol = {
+  privileged: [] as unknown[],
+  handlers: new Map<string, (request: Request) => Response | Promise<Response>>(),
+  registerSchemesAsPrivileged(schemes: unknown[]) {
+    // Electron only accepts this before `ready`.
+    if (app.isReadyNow) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+    this.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>) {
+    if (this.handlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+    this.handlers.set(scheme, handler);
+  },
+  /** Test side: fetch a URL through the registered handler. */
+  async fetch(url: string): Promise<Response> {
+    const handler = this.handlers.get(new URL(url).protocol.slice(0, -1));
+    if (!handler) throw new Error(`no handler for ${url}`);
+    return handler(new Request(url));
+  },
+};
+
+export interface FakeMenu {
+  template: any[];
+}
+
+export const Menu = {
+  applicationMenu: null as FakeMenu | null,
+  buildFromTemplate(template: any[]): FakeMenu {
+    return { template };
+  },
+  setApplicationMenu(menu: FakeMenu | null) {
+    this.applicationMenu = menu;
+  },
+};
+
+export const dialog = {
+  saveResult: { canceled: false, filePath: '' } as { canceled: boolean; filePath?: string },
+  saveCalls: [] as { window: unknown; options: Record<string, any> }[],
+  errorBoxes: [] as { title: string; content: string }[],
+  messageBoxes: [] as { window: unknown; options: Record<string, any> }[],
+  async showSaveDialog(window: unknown, options: Record<string, any>) {
+    this.saveCalls.push({ window, options });
+    return this.saveResult;
+  },
+  showErrorBox(title: string, content: string) {
+    this.errorBoxes.push({ title, content });
+  },
+  async showMessageBox(window: unknown, options: Record<string, any>) {
+    this.messageBoxes.push({ window, options });
+    return { response: 0, checkboxChecked: false };
+  },
+};
+
+/** Puts every stand-in back to its first state; call in `beforeEach`. */
+export function resetFakeElectron(): void {
+  app.reset();
+  session.defaultSession.reset();
+  BrowserWindow.created.length = 0;
+  BrowserWindow.focused = null;
+  ipcMain.handlers.clear();
+  ipcRenderer.calls.length = 0;
+  contextBridge.exposed.clear();
+  protocol.privileged.length = 0;
+  protocol.handlers.clear();
+  Menu.applicationMenu = null;
+  dialog.saveResult = { canceled: false, filePath: '' };
+  dialog.saveCalls.length = 0;
+  dialog.errorBoxes.length = 0;
+  dialog.messageBoxes.length = 0;
+}
+
+resetFakeElectron();

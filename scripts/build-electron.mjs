@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Bundles the Electron shell with esbuild: electron/main.ts → dist-electron/main.cjs (the whole
+// back end and shared/ included) and electron/preload.ts → dist-electron/preload.cjs.
+// CommonJS because a sandboxed preload cannot load ES modules, and one format for both keeps it
+// simple. `electron` is provided by Electron itself; better-sqlite3 stays in node_modules because
+// its JavaScript loads the native binary by path (the main process passes `nativeBinding`).
+//
+//   node scripts/build-electron.mjs
+import { build } from 'esbuild';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Electron 45 embeds Node 22 or newer; building for node22 stays within what it runs. */
+export const ELECTRON_NODE_TARGET = 'node22';
+
+export function bundleOptions(root = ROOT) {
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: ELECTRON_NODE_TARGET,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  };
+  return {
+    main: { ...common, entryPoints: ['electron/main.ts'], outfile: 'dist-electron/main.cjs', external: ['electron', 'better-sqlite3'] },
+    // The sandboxed preload may require only `electron`: nothing else is external, and a test
+    // checks that the bundle requires nothing more.
+    preload: { ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', external: ['electron'] },
+  };
+}
+
+/** Builds both bundles; with `write: false` returns the output text instead (for tests). */
+export async function buildElectron({ root = ROOT, write = true } = {}) {
+  const options = bundleOptions(root);
+  const [main, preload] = await Promise.all([build({ ...options.main, write }), build({ ...options.preload, write })]);
+  return { main, preload };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await buildElectron();
+  console.log('build-electron: dist-electron/main.cjs and dist-electron/preload.cjs');
+}
