@@ -5,50 +5,17 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import nodePath from 'node:path';
+import { CONTENT_SECURITY_POLICY, RENDERER_MIME_TYPES } from '../shared/security';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'griddesk';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_START_URL = `${APP_ORIGIN}/index.html`;
 
-/** 'unsafe-inline' styles only: React sets style attributes; scripts stay strictly 'self'. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
-
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-};
+export { CONTENT_SECURITY_POLICY };
 
 export function mimeTypeOf(file: string): string {
-  return MIME_TYPES[nodePath.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return RENDERER_MIME_TYPES[nodePath.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /**

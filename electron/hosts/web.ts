@@ -5,6 +5,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiResult, ErrorCode } from '../../shared/errors';
 import { DEFAULT_LOCALE, isLocale, translate } from '../../shared/i18n';
+import { CONTENT_SECURITY_POLICY, RENDERER_MIME_TYPES } from '../../shared/security';
 import type { Backend } from '../backend/context';
 import { dispatch } from '../backend/dispatch';
 import type { HandlerTable } from '../backend/handler';
@@ -18,19 +19,6 @@ import { createHandlers } from '../backend/handlers';
 export const SESSION_COOKIE = 'gd_session';
 /** Large enough for a 50,000-row workbook sent as base64, small enough to refuse nonsense. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
 
 const STATUS: Record<ErrorCode, number> = {
   unknown_channel: 404,
@@ -47,18 +35,6 @@ const STATUS: Record<ErrorCode, number> = {
   not_available: 501,
   not_set_up: 409,
   internal: 500,
-};
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
 };
 
 export interface WebHostOptions {
@@ -208,7 +184,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const file = inside && existsSync(wanted) && statSync(wanted).isFile() ? wanted : index;
     const immutable = file.includes(`${sep}assets${sep}`);
     res.writeHead(200, {
-      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': RENDERER_MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
