@@ -1,13 +1,14 @@
 // The one dictionary of UI strings (zh-CN by default, English switchable), merged from each
 // desk's file. Placeholders are written {name}.
+import { customersStrings } from './customers';
 import { platformStrings } from './platform';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
-const zh = { ...platformStrings.zh };
-const en: Record<keyof typeof zh, string> = { ...platformStrings.en };
+const zh = { ...platformStrings.zh, ...customersStrings.zh };
+const en: Record<keyof typeof zh, string> = { ...platformStrings.en, ...customersStrings.en };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;
