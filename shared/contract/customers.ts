@@ -3,7 +3,7 @@ import { CUSTOMER_CLASSES } from '../customers/classes';
 import { CUSTOMER_STATUSES } from '../customers/rules';
 import { MATCH_KINDS } from '../customers/searchKeys';
 import { channel } from './define';
-import { jobStartedSchema } from './platform';
+import { jobStartedSchema, jobStateSchema } from './platform';
 
 // Customer files (客户档案): customers, metering points (计量点), meters (表计), the search box,
 // the history timeline, spreadsheet import/export and the demo station.
@@ -282,6 +282,12 @@ export const customersChannels = {
       seed: z.number().int().min(0).default(1),
     }),
     output: jobStartedSchema,
+    access: 'public',
+  }),
+  /** Follows a demo build from the first-run screen (no one is logged in yet): a long poll like jobs.watch. */
+  'demo.watch': channel({
+    input: z.object({ jobId: z.string(), afterVersion: z.number().int() }),
+    output: jobStateSchema,
     access: 'public',
   }),
 };

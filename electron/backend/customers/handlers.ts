@@ -1,5 +1,5 @@
 import { hasPermission } from '../../../shared/permissions';
-import { AppError } from '../errors';
+import { AppError, notFound } from '../errors';
 import type { Call, HandlerGroup } from '../handler';
 import { changeStatus, createCustomer, updateCustomer } from './customers';
 import { customerHistory } from './history';
@@ -7,6 +7,8 @@ import { filterOptions, listCustomers } from './list';
 import { installMeter, removeMeter, replaceMeter } from './meters';
 import { customerDetail, customerIdByAccount, customerIdOfMeter, type Viewer } from './rows';
 import { searchCustomers } from './search';
+import { commitImport, exportCustomers, previewImport, templateWorkbook } from './spreadsheet';
+import { buildDemoInPlace, demoOptions } from '../demo/build';
 
 /** The CLI's local operator and roles with customers.idcard see full ID numbers. */
 function viewer(call: Call): Viewer {
@@ -64,5 +66,40 @@ export const customersHandlers = {
   'meters.remove': (input, call) => {
     call.backend.write(call.actor, (unit) => removeMeter(unit, input));
     return customerDetail(call.backend.store.read, customerIdOfMeter(call.backend.store.read, input.meterId), viewer(call));
+  },
+
+  'customers.importPreview': (input, call) => {
+    const bytes = Buffer.from(input.base64, 'base64');
+    const job = call.backend.jobs.start('customers.importPreview', call.staff?.id ?? null, (progress) =>
+      previewImport(call.backend, { staffId: call.actor.staffId }, input.fileName, bytes, call.locale, progress),
+    );
+    return { jobId: job.id };
+  },
+  'customers.importCommit': (input, call) => {
+    const job = call.backend.jobs.start('customers.importCommit', call.staff?.id ?? null, (progress) => commitImport(call.backend, call.actor, input.importId, progress));
+    return { jobId: job.id };
+  },
+  'customers.export': (input, call) => {
+    const job = call.backend.jobs.start('customers.export', call.staff?.id ?? null, async (progress) => {
+      const result = await exportCustomers(call.backend.store.read, input, progress, viewer(call));
+      call.backend.write(call.actor, (unit) =>
+        unit.audit({ action: 'customers.export', entity: 'customers_export', entityId: null, summary: { customers: result.count, filter: input } }),
+      );
+      return result;
+    });
+    return { jobId: job.id };
+  },
+  'customers.template': async () => ({ fileName: '客户导入模板.xlsx', base64: (await templateWorkbook()).toString('base64') }),
+  'demo.build': (input, call) => {
+    const job = call.backend.jobs.start('demo.build', null, async (progress) => {
+      const { staff, ms } = await buildDemoInPlace(call.backend, demoOptions(input, call.backend.now()), progress);
+      return { ms, logins: staff.map(({ staffNo, name, role }) => ({ staffNo, name, role })) };
+    });
+    return { jobId: job.id };
+  },
+  'demo.watch': async (input, { backend }) => {
+    const state = backend.jobs.get(input.jobId);
+    if (!state || state.kind !== 'demo.build') throw notFound(`job ${input.jobId}`);
+    return (await backend.jobs.watch(input.jobId, input.afterVersion)) ?? state;
   },
 } satisfies HandlerGroup;
