@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CUSTOMER_CLASSES } from '../customers/classes';
 import { CUSTOMER_STATUSES } from '../customers/rules';
-import { MATCH_KINDS } from '../customers/searchKeys';
+import { MATCH_KINDS } from '../customers/matchKinds';
 import { channel } from './define';
 import { jobStartedSchema, jobStateSchema } from './platform';
 

@@ -196,6 +196,8 @@ export function parseSheetRow(row: SheetRow): ParsedRow {
     const columnOf: Record<string, SheetColumn> = { 'startRegisters.peak': 'startPeak', 'startRegisters.flat': 'startFlat', 'startRegisters.valley': 'startValley' };
     for (const p of checkMeterFields(meter)) {
       const column = columnOf[p.field] ?? (p.field as SheetColumn);
+      // A blank install date is the opened date: its mistake is told once, on 立户日期.
+      if (column === 'installDate' && row.installDate === '') continue;
       if (problems.some((q) => q.column === column)) continue;
       problems.push({ column, key: p.key, ...(p.params ? { params: p.params } : {}) });
     }
