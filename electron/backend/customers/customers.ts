@@ -100,18 +100,28 @@ function auditValue(field: CustomerField, value: unknown): unknown {
   return field === 'idCard' && typeof value === 'string' && value ? maskIdCard(value) : value;
 }
 
-function writeSearchKeys(tx: WritableDB, id: string, f: { name: string; phone: string; phone2: string }): void {
-  tx.run(sql`DELETE FROM customer_search_keys WHERE customer_id = ${id}`);
-  for (const key of customerSearchKeys(f)) tx.run(sql`INSERT INTO customer_search_keys (key, customer_id) VALUES (${key}, ${id})`);
+/** Writes a customer's search keys in one statement (replacing the old ones unless `fresh`). */
+function writeSearchKeys(tx: WritableDB, id: string, f: { name: string; phone: string; phone2: string }, fresh = false): void {
+  if (!fresh) tx.run(sql`DELETE FROM customer_search_keys WHERE customer_id = ${id}`);
+  const keys = customerSearchKeys(f);
+  if (keys.length) tx.run(sql`INSERT INTO customer_search_keys (key, customer_id) VALUES ${sql.join(keys.map((key) => sql`(${key}, ${id})`))}`);
 }
 
+/** Places already noted in this transaction: a bulk import of one village notes it once. */
+const notedPlaces = new WeakMap<WritableDB, Set<string>>();
+
 function notePlace(tx: WritableDB, township: string, village: string): void {
+  const noted = notedPlaces.get(tx) ?? new Set<string>();
+  notedPlaces.set(tx, noted);
+  const key = `${township}\u0000${village}`;
+  if (noted.has(key)) return;
+  noted.add(key);
   tx.run(sql`INSERT INTO customer_places (township, village) VALUES (${township}, ${village}) ON CONFLICT DO NOTHING`);
 }
 
 /** The next free 户号: counter values already taken by imported files are skipped, never reused. */
 function nextAccountNo(unit: Unit): string {
-  const code = unit.value<string>(sql`SELECT code FROM station`) ?? '';
+  const code = unit.value<string>(sql`SELECT code FROM station WHERE id = ${unit.stationId()}`) ?? '';
   for (;;) {
     const candidate = formatAccountNo(code, nextNumber(unit, ACCOUNT_COUNTER));
     if (!unit.value(sql`SELECT 1 FROM customers WHERE account_no = ${candidate}`)) return candidate;
@@ -164,9 +174,10 @@ export function createCustomer(unit: Unit, input: NewCustomer, bulk?: BulkOption
       ${fields.tariffCode}, ${fields.householdSize}, ${fields.multiPerson}, ${fields.capacityKva}, ${status},
       ${input.statusDate ?? fields.openedDate}, ${fields.openedDate}, ${fields.notes}, ${unit.at}, ${unit.at}, ${initials},
       ${unit.actor.staffId}, ${bulk?.importBatch ?? null})`);
-  writeSearchKeys(unit, id, fields);
+  writeSearchKeys(unit, id, fields, true);
   notePlace(unit, fields.township, fields.village);
-  const change = { entity: 'customer', entityId: id, op: 'insert' as const, payload: customerPayload(unit, id) };
+  const payload = { id, stationId: unit.stationId(), accountNo: account, ...fields, status, statusDate: input.statusDate ?? fields.openedDate, createdAt: unit.at, updatedAt: unit.at };
+  const change = { entity: 'customer', entityId: id, op: 'insert' as const, payload };
   if (bulk) unit.outbox(change);
   else {
     unit.record({

@@ -53,6 +53,11 @@ function meterPayload(db: ReadableDB, meterId: string, customerId: string): Reco
   };
 }
 
+/** A just-installed meter as it travels (the same shape as meterPayload, without reading it back). */
+function newMeterPayload(id: string, customerId: string, pointId: string, m: MeterFields): Record<string, unknown> {
+  return { id, customerId, pointId, ...m, removedDate: null, finalReading: null, finalRegisters: null, removedReason: '', replacedBy: null };
+}
+
 function insertMeter(unit: Unit, pointId: string, m: MeterFields): string {
   const id = uuidv7(unit.at);
   unit.run(sql`
@@ -70,7 +75,7 @@ export function insertMeterOnNewPoint(unit: Unit, customer: { id: string; accoun
                VALUES (${pointId}, ${unit.stationId()}, ${customer.id}, ${label}, 1, ${unit.at})`);
   const meterId = insertMeter(unit, pointId, meter);
   const pointChange = { entity: 'metering_point', entityId: pointId, op: 'insert' as const, payload: { id: pointId, customerId: customer.id, label, active: true } };
-  const meterChange = { entity: 'meter', entityId: meterId, op: 'insert' as const, payload: meterPayload(unit, meterId, customer.id) };
+  const meterChange = { entity: 'meter', entityId: meterId, op: 'insert' as const, payload: newMeterPayload(meterId, customer.id, pointId, meter) };
   if (bulk) {
     unit.outbox(pointChange);
     unit.outbox(meterChange);

@@ -28,7 +28,8 @@ export async function readWorkbook(bytes: Uint8Array, options: { maxRows: number
   if (bytes.byteLength > MAX_WORKBOOK_BYTES) throw new WorkbookError('tooBig');
   // An .xlsx is a zip: anything else (a CSV, an old .xls, a renamed file) is refused before parsing.
   if (bytes.byteLength < 4 || ZIP_MAGIC.some((b, i) => bytes[i] !== b)) throw new WorkbookError('notWorkbook');
-  const copy = bytes.slice().buffer;
+  // A copy to hand over to the worker (a Node Buffer may be a view on a shared pool: never transfer that).
+  const copy = new Uint8Array(bytes).buffer;
   const worker = new Worker(new URL('./readWorker.mjs', import.meta.url), {
     workerData: { bytes: copy, maxRows: options.maxRows },
     transferList: [copy],
