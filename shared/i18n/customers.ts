@@ -175,6 +175,7 @@ export const customersStrings = defineStrings(
     'customers.err.importNotYours': '这次检查是别人发起的，不能由您导入',
     'customers.err.importUsed': '这批数据已经导入过了',
     'customers.err.stationExists': '供电所已经建立，不能再生成演示数据',
+    'customers.err.demoBuilding': '演示数据正在生成，请稍候',
 
     'demo.title': '演示供电所',
     'demo.intro': '生成一个带有演示数据的供电所（客户、电能表、员工；以及抄表、电费、收费数据），用于培训和试用。',
@@ -371,6 +372,7 @@ export const customersStrings = defineStrings(
     'customers.err.importNotYours': 'Someone else ran this check; you cannot import it',
     'customers.err.importUsed': 'This batch has already been imported',
     'customers.err.stationExists': 'The station is already set up; a demo cannot be built in it',
+    'customers.err.demoBuilding': 'A demo station is being built already; please wait',
 
     'demo.title': 'Demo station',
     'demo.intro': 'Build a station filled with demo data (customers, meters, staff; readings, bills and payments) for training and trying things out.',

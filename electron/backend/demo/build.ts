@@ -80,16 +80,26 @@ export async function buildDemoStation(
   }
 }
 
+/** Databases with a demo being built into them right now (one build at a time per file). */
+const building = new Set<string>();
+
 /** The first-run screen's demo: only while the open database has no station; swaps it in place. */
 export async function buildDemoInPlace(backend: Backend, options: DemoOptions, progress: JobProgress) {
   const refuseIfSetUp = () => {
     if (backend.station() || backend.store.read.value(sql`SELECT 1 FROM station`)) throw new AppError('conflict', 'customers.err.stationExists');
   };
   refuseIfSetUp();
-  const result = await buildDemoStation(backend.paths.db, options, progress, () => {
-    refuseIfSetUp(); // someone may have set the station up while the demo was building
-    backend.store.close();
-  });
-  backend.reopen();
-  return result;
+  const target = backend.paths.db;
+  if (building.has(target)) throw new AppError('conflict', 'customers.err.demoBuilding');
+  building.add(target);
+  try {
+    return await buildDemoStation(target, options, progress, () => {
+      refuseIfSetUp(); // someone may have set the station up while the demo was building
+      backend.store.close();
+    });
+  } finally {
+    // Open again: the demo station after a swap, the old empty database if the swap never came.
+    if (!backend.store.isOpen) backend.reopen();
+    building.delete(target);
+  }
 }
