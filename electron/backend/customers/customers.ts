@@ -119,9 +119,15 @@ function notePlace(tx: WritableDB, township: string, village: string): void {
   tx.run(sql`INSERT INTO customer_places (township, village) VALUES (${township}, ${village}) ON CONFLICT DO NOTHING`);
 }
 
+const stationCodes = new WeakMap<WritableDB, string>();
+
 /** The next free 户号: counter values already taken by imported files are skipped, never reused. */
 function nextAccountNo(unit: Unit): string {
-  const code = unit.value<string>(sql`SELECT code FROM station WHERE id = ${unit.stationId()}`) ?? '';
+  let code = stationCodes.get(unit);
+  if (code === undefined) {
+    code = unit.value<string>(sql`SELECT code FROM station`) ?? '';
+    stationCodes.set(unit, code);
+  }
   for (;;) {
     const candidate = formatAccountNo(code, nextNumber(unit, ACCOUNT_COUNTER));
     if (!unit.value(sql`SELECT 1 FROM customers WHERE account_no = ${candidate}`)) return candidate;

@@ -20,6 +20,8 @@ export function normaliseMeter(m: MeterFields): MeterFields {
 
 /** The account that has this meter number installed, if any. */
 function installedAt(db: ReadableDB, meterNo: string): string | undefined {
+  // One probe of the partial unique index first: the join runs only for a number in use.
+  if (!db.value(sql`SELECT 1 FROM meters WHERE meter_no = ${meterNo} AND removed_date IS NULL`)) return undefined;
   return db.value<string>(sql`
     SELECT c.account_no FROM meters m JOIN metering_points p ON p.id = m.point_id JOIN customers c ON c.id = p.customer_id
     WHERE m.meter_no = ${meterNo} AND m.removed_date IS NULL`);

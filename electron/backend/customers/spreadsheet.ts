@@ -19,7 +19,7 @@ import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError } f
 import { writeWorkbook } from '../spreadsheets/write';
 import { createCustomer, fieldsOf, type NewCustomer } from './customers';
 import { filterWhere } from './list';
-import type { CustomerRow, MeterRow, Viewer } from './rows';
+import type { CustomerRow, Viewer } from './rows';
 import { maskIdCard } from '../../../shared/customers/rules';
 
 export const MAX_IMPORT_ROWS = 100_000;
@@ -224,69 +224,72 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
   }
 }
 
+const EXPORT_PAGE = 2000;
+
+type ExportRow = CustomerRow & { label: string | null; meter_id: string | null; meter_no: string | null; digits: number | null; multiplier: number | null; tou: number | null; install_date: string | null; start_reading: number | null; start_registers: string | null };
+
 /**
- * The export's rows: every customer of the filter, one row per installed meter. Read a page at a
- * time (keyset on 户号), yielding between pages so the back end keeps answering.
+ * The export's rows, produced page by page as the workbook is written: the header, then every
+ * customer of the filter in account order, one row per installed meter (one row without a meter
+ * for a customer that has none). Each page is one query (customers joined to their installed
+ * meters), so nothing of the whole station is held at once.
  */
-export async function exportRows(db: ReadableDB, filter: CustomerFilter, progress: JobProgress, viewer: Viewer = { seesIdCard: true }): Promise<string[][]> {
-  const rows: string[][] = [SHEET_COLUMNS.map((c) => c.header)];
+export async function* exportRows(db: ReadableDB, filter: CustomerFilter, viewer: Viewer, counted: { customers: number }): AsyncGenerator<string[]> {
+  yield SHEET_COLUMNS.map((c) => c.header);
   const where = filterWhere(filter);
-  const total = db.value<number>(sql`SELECT count(*) FROM customers c WHERE ${where}`) ?? 0;
-  const meters = new Map<string, (MeterRow & { label: string })[]>();
-  for (const m of db.iterate<MeterRow & { label: string; customer_id: string }>(sql`
-    SELECT m.*, p.label, p.customer_id FROM meters m JOIN metering_points p ON p.id = m.point_id
-    WHERE m.removed_date IS NULL ORDER BY p.customer_id, p.created_at, p.id`)) {
-    const list = meters.get(m.customer_id);
-    if (list) list.push(m);
-    else meters.set(m.customer_id, [m]);
-  }
   let after = '';
-  let done = 0;
   for (;;) {
-    const page = db.all<CustomerRow>(sql`SELECT c.* FROM customers c WHERE ${where} AND c.account_no > ${after} ORDER BY c.account_no LIMIT ${EXPORT_PAGE}`);
-    if (page.length === 0) break;
-    for (const c of page) appendCustomer(rows, viewer.seesIdCard ? c : { ...c, id_card: c.id_card && maskIdCard(c.id_card) }, meters.get(c.id) ?? []);
-    after = (page.at(-1) as CustomerRow).account_no;
-    done += page.length;
-    await progress.tick(done, total * 2);
+    const page = db.all<ExportRow>(sql`
+      SELECT c.*, p.label, m.id AS meter_id, m.meter_no, m.digits, m.multiplier, m.tou, m.install_date, m.start_reading, m.start_registers
+      FROM (SELECT c.* FROM customers c WHERE ${where} AND c.account_no > ${after} ORDER BY c.account_no LIMIT ${EXPORT_PAGE}) c
+      LEFT JOIN metering_points p ON p.customer_id = c.id
+      LEFT JOIN meters m ON m.point_id = p.id AND m.removed_date IS NULL
+      ORDER BY c.account_no, p.created_at, p.id`);
+    if (page.length === 0) return;
+    for (let i = 0; i < page.length; ) {
+      const c = page[i] as ExportRow;
+      const base = {
+        ...fieldsOf(c),
+        idCard: viewer.seesIdCard || !c.id_card ? c.id_card : maskIdCard(c.id_card),
+        accountNo: c.account_no,
+        status: c.status,
+        statusDate: c.status_date,
+      };
+      let meters = 0;
+      for (; i < page.length && (page[i] as ExportRow).id === c.id; i++) {
+        const m = page[i] as ExportRow;
+        if (m.meter_id === null) continue; // a point whose meter came off (拆表)
+        meters += 1;
+        yield sheetRowOf(base, {
+          label: m.label ?? '',
+          meter: {
+            meterNo: m.meter_no ?? '',
+            digits: m.digits ?? 0,
+            multiplier: m.multiplier ?? 1,
+            tou: m.tou === 1,
+            installDate: m.install_date ?? '',
+            startReading: m.start_reading ?? 0,
+            startRegisters: m.start_registers ? (JSON.parse(m.start_registers) as Record<string, number>) : null,
+          },
+        });
+      }
+      if (meters === 0) yield sheetRowOf(base, null);
+      counted.customers += 1;
+    }
+    after = (page.at(-1) as ExportRow).account_no;
   }
-  return rows;
 }
 
-const EXPORT_PAGE = 5000;
-
-function appendCustomer(rows: string[][], c: CustomerRow, installed: (MeterRow & { label: string })[]): void {
-  const base = { ...fieldsOf(c), accountNo: c.account_no, status: c.status, statusDate: c.status_date };
-  if (installed.length === 0) rows.push(sheetRowOf(base, null));
-  for (const m of installed) {
-    rows.push(
-      sheetRowOf(base, {
-        label: m.label,
-        meter: {
-          meterNo: m.meter_no,
-          digits: m.digits,
-          multiplier: m.multiplier,
-          tou: m.tou === 1,
-          installDate: m.install_date,
-          startReading: m.start_reading,
-          startRegisters: m.start_registers ? (JSON.parse(m.start_registers) as Record<string, number>) : null,
-        },
-      }),
-    );
-  }
-}
-
-export function customerWorkbook(rows: string[][], onRows?: (rows: number) => Promise<void>): Promise<Buffer> {
+export function customerWorkbook(rows: Iterable<string[]> | AsyncIterable<string[]>, onRows?: (rows: number) => Promise<void>): Promise<Buffer> {
   return writeWorkbook([{ name: '客户档案', rows, widths: SHEET_COLUMNS.map((c) => c.width) }], onRows);
 }
 
-/** The export job's work: rows, then the workbook (progress: reading is the first half). */
-export async function exportCustomers(db: ReadableDB, filter: CustomerFilter, progress: JobProgress, viewer?: Viewer): Promise<{ fileName: string; count: number; base64: string }> {
-  const rows = await exportRows(db, filter, progress, viewer);
-  const total = rows.length * 2;
-  const buffer = await customerWorkbook(rows, (written) => progress.tick(rows.length + written, total));
-  const count = new Set(rows.slice(1).map((r) => r[0])).size;
-  return { fileName: `客户档案-${shanghaiDate(Date.now())}.xlsx`, count, base64: buffer.toString('base64') };
+/** The export job's work: the filtered customers as a workbook, progress by rows written. */
+export async function exportCustomers(db: ReadableDB, filter: CustomerFilter, progress: JobProgress, viewer: Viewer = { seesIdCard: true }): Promise<{ fileName: string; count: number; base64: string }> {
+  const total = db.value<number>(sql`SELECT count(*) FROM customers c WHERE ${filterWhere(filter)}`) ?? 0;
+  const counted = { customers: 0 };
+  const buffer = await customerWorkbook(exportRows(db, filter, viewer, counted), () => progress.tick(counted.customers, total));
+  return { fileName: `客户档案-${shanghaiDate(Date.now())}.xlsx`, count: counted.customers, base64: buffer.toString('base64') };
 }
 
 /** The import template: the header row and one example row a clerk overwrites. */

@@ -1,11 +1,11 @@
 // Writing a workbook: a minimal Office Open XML (.xlsx) writer. SheetJS takes ~9 s to write
-// 100,000 customer rows, blocking the process; this builds the sheet XML with shared strings in
-// slices (yielding to the event loop between them) and deflates off the main thread (zlib's
-// thread pool), so the back end keeps answering while a whole station is exported.
-// Every cell is written as text (account numbers, ID and phone numbers keep their leading zeros
+// 100,000 customer rows, blocking the process; this builds the sheet XML row by row as the rows
+// are produced (yielding to the event loop between slices) and deflates off the main thread
+// (zlib's thread pool), so the back end keeps answering while a whole station is exported.
+// Every cell is written as an inline string (account numbers, ID and phone numbers keep their leading zeros
 // and all 18 digits) in a column formatted as text (@), so Excel does not reinterpret them.
 import { promisify } from 'node:util';
-import { deflateRaw as deflateRawCallback } from 'node:zlib';
+import { crc32 as zlibCrc32, createDeflateRaw, deflateRaw as deflateRawCallback } from 'node:zlib';
 import { yieldToLoop } from '../jobs/runner';
 
 const deflateRaw = promisify(deflateRawCallback);
@@ -14,8 +14,8 @@ const ROWS_PER_SLICE = 5000;
 
 export interface SheetSpec {
   name: string;
-  /** Header row, then data rows; every cell is text ('' leaves it empty). */
-  rows: string[][];
+  /** Header row, then data rows; every cell is text ('' leaves it empty). May be produced as written. */
+  rows: Iterable<string[]> | AsyncIterable<string[]>;
   /** Column widths in characters. */
   widths?: number[];
 }
@@ -23,7 +23,10 @@ export interface SheetSpec {
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 // Control characters are not allowed in XML 1.0 text.
 // eslint-disable-next-line no-control-regex
-const escapeXml = (s: string) => s.replace(/[&<>"]/g, (c) => XML_ESCAPES[c] ?? c).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+const escapeXml = (s: string) =>
+  // eslint-disable-next-line no-control-regex
+  NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"]/g, (c) => XML_ESCAPES[c] ?? c).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '') : s;
 
 function columnName(index: number): string {
   let n = index + 1;
@@ -36,31 +39,75 @@ function columnName(index: number): string {
   return out;
 }
 
-const CRC_TABLE = (() => {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  return table;
-})();
+/** CRC-32 of the zip entries, updated chunk by chunk (start with 0): zlib's own (Node ≥ 20.15). */
+function crc32(data: Uint8Array, previous = 0): number {
+  return zlibCrc32(data, previous);
+}
 
-function crc32(data: Uint8Array): number {
-  let crc = -1;
-  for (let i = 0; i < data.length; i++) crc = (CRC_TABLE[(crc ^ (data[i] as number)) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ -1) >>> 0;
+/** A zip entry already deflated: its compressed bytes, CRC and uncompressed size. */
+interface PackedEntry {
+  name: string;
+  packed: Buffer;
+  crc: number;
+  size: number;
+}
+
+async function pack(name: string, data: Buffer): Promise<PackedEntry> {
+  return { name, packed: await deflateRaw(data, { level: 6 }), crc: crc32(data), size: data.length };
+}
+
+/**
+ * Deflates text as it is produced: chunks go through one zlib stream (on the thread pool), so
+ * the whole sheet's XML never sits in memory at once.
+ */
+class StreamingEntry {
+  private readonly deflate = createDeflateRaw({ level: 6 });
+  private readonly out: Buffer[] = [];
+  private crc = 0;
+  private size = 0;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private readonly done: Promise<void>;
+
+  constructor(readonly name: string) {
+    this.deflate.on('data', (chunk: Buffer) => this.out.push(chunk));
+    this.done = new Promise((resolve, reject) => {
+      this.deflate.on('end', resolve);
+      this.deflate.on('error', reject);
+    });
+  }
+
+  async write(text: string): Promise<void> {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength > 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const data = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.pendingLength = 0;
+    this.crc = crc32(data, this.crc);
+    this.size += data.length;
+    if (!this.deflate.write(data)) await new Promise((resolve) => this.deflate.once('drain', resolve));
+  }
+
+  async end(): Promise<PackedEntry> {
+    await this.flush();
+    this.deflate.end();
+    await this.done;
+    return { name: this.name, packed: Buffer.concat(this.out), crc: this.crc, size: this.size };
+  }
 }
 
 /** A zip archive of deflated entries (no zip64: workbooks here stay far below 4 GB). */
-async function zip(entries: { name: string; data: Buffer }[]): Promise<Buffer> {
+function zip(entries: PackedEntry[]): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const packed = await deflateRaw(entry.data, { level: 6 });
-    const crc = crc32(entry.data);
+    const { packed, crc } = entry;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -69,7 +116,7 @@ async function zip(entries: { name: string; data: Buffer }[]): Promise<Buffer> {
     local.writeUInt32LE(0, 10); // time, date
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
+    local.writeUInt32LE(entry.size, 22);
     local.writeUInt16LE(name.length, 26);
     local.writeUInt16LE(0, 28);
     locals.push(local, name, packed);
@@ -82,7 +129,7 @@ async function zip(entries: { name: string; data: Buffer }[]): Promise<Buffer> {
     header.writeUInt32LE(0, 12);
     header.writeUInt32LE(crc, 16);
     header.writeUInt32LE(packed.length, 20);
-    header.writeUInt32LE(entry.data.length, 24);
+    header.writeUInt32LE(entry.size, 24);
     header.writeUInt16LE(name.length, 28);
     header.writeUInt32LE(offset, 42);
     central.push(header, name);
@@ -98,56 +145,58 @@ async function zip(entries: { name: string; data: Buffer }[]): Promise<Buffer> {
   return Buffer.concat([...locals, ...central, end]);
 }
 
-async function sheetXml(sheet: SheetSpec, strings: Map<string, number>, yieldNow: (rows: number) => Promise<void>): Promise<Buffer> {
-  const parts: string[] = [
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
-    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>',
-  ];
+async function sheetXml(name: string, sheet: SheetSpec, yieldNow: (rows: number) => Promise<void>): Promise<PackedEntry> {
+  const entry = new StreamingEntry(name);
+  await entry.write(
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
+      '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>',
+  );
   if (sheet.widths?.length) {
-    parts.push('<cols>', ...sheet.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" style="1" customWidth="1"/>`), '</cols>');
+    await entry.write(`<cols>${sheet.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" style="1" customWidth="1"/>`).join('')}</cols>`);
   }
-  parts.push('<sheetData>');
-  const columns = sheet.rows.reduce((max, r) => Math.max(max, r.length), 0);
-  const names = Array.from({ length: columns }, (_, i) => columnName(i));
-  for (let r = 0; r < sheet.rows.length; r++) {
-    const row = sheet.rows[r] as string[];
-    let line = `<row r="${r + 1}">`;
-    row.forEach((value, c) => {
-      if (value === '') return;
-      let index = strings.get(value);
-      if (index === undefined) {
-        index = strings.size;
-        strings.set(value, index);
+  await entry.write('<sheetData>');
+  const names: string[] = [];
+  let r = 0;
+  // Inline strings: no table of every distinct value to keep (phones, ID and meter numbers are
+  // nearly all distinct), and each row's XML is final as soon as it is built.
+  for await (const row of sheet.rows) {
+    r += 1;
+    let line = `<row r="${r}">`;
+    // A cell names its place (r="C5") only after a skipped empty cell; otherwise it is the next.
+    let skipped = false;
+    for (let c = 0; c < row.length; c++) {
+      const value = row[c] as string;
+      if (value === '') {
+        skipped = true;
+        continue;
       }
-      line += `<c r="${names[c]}${r + 1}" t="s" s="1"><v>${index}</v></c>`;
-    });
-    parts.push(`${line}</row>`);
-    if (r % ROWS_PER_SLICE === ROWS_PER_SLICE - 1) await yieldNow(r + 1);
+      let ref = '';
+      if (skipped) {
+        names[c] ??= columnName(c);
+        ref = ` r="${names[c]}${r}"`;
+        skipped = false;
+      }
+      line += `<c${ref} t="inlineStr"><is><t>${escapeXml(value)}</t></is></c>`;
+    }
+    await entry.write(`${line}</row>`);
+    if (r % ROWS_PER_SLICE === 0) await yieldNow(r);
   }
-  parts.push('</sheetData></worksheet>');
-  return Buffer.from(parts.join(''), 'utf8');
-}
-
-function sharedStringsXml(strings: Map<string, number>): Buffer {
-  const parts = [`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${strings.size}" uniqueCount="${strings.size}">`];
-  for (const value of strings.keys()) parts.push(`<si><t xml:space="preserve">${escapeXml(value)}</t></si>`);
-  parts.push('</sst>');
-  return Buffer.from(parts.join(''), 'utf8');
+  await entry.write('</sheetData></worksheet>');
+  return entry.end();
 }
 
 /** An .xlsx workbook of text sheets; `onRows` is awaited between slices (progress, yielding). */
 export async function writeWorkbook(sheets: SheetSpec[], onRows: (rows: number) => Promise<void> = yieldToLoop): Promise<Buffer> {
-  const strings = new Map<string, number>();
-  const sheetFiles: { name: string; data: Buffer }[] = [];
-  for (const [i, sheet] of sheets.entries()) sheetFiles.push({ name: `xl/worksheets/sheet${i + 1}.xml`, data: await sheetXml(sheet, strings, onRows) });
+  const sheetFiles: PackedEntry[] = [];
+  for (const [i, sheet] of sheets.entries()) sheetFiles.push(await sheetXml(`xl/worksheets/sheet${i + 1}.xml`, sheet, onRows));
   const xml = (s: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${s}`, 'utf8');
-  return zip([
+  const parts = [
     {
       name: '[Content_Types].xml',
       data: xml(
         `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${sheets
           .map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`)
-          .join('')}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`,
+          .join('')}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
       ),
     },
     {
@@ -167,7 +216,7 @@ export async function writeWorkbook(sheets: SheetSpec[], onRows: (rows: number) 
       data: xml(
         `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets
           .map((_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`)
-          .join('')}<Relationship Id="rId${sheets.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId${sheets.length + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+          .join('')}<Relationship Id="rId${sheets.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
       ),
     },
     {
@@ -176,7 +225,7 @@ export async function writeWorkbook(sheets: SheetSpec[], onRows: (rows: number) 
         `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`,
       ),
     },
-    ...sheetFiles,
-    { name: 'xl/sharedStrings.xml', data: sharedStringsXml(strings) },
-  ]);
+  ];
+  const packed = await Promise.all(parts.map((part) => pack(part.name, part.data)));
+  return zip([...packed, ...sheetFiles]);
 }
