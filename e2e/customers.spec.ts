@@ -76,7 +76,7 @@ test('importing 50 rows with 3 bad ones lists exactly those rows and columns, fi
   (rows[40] as string[])[8] = '2026-02-30'; // row 41: no such date
   const dir = mkdtempSync(join(tmpdir(), 'griddesk-import-'));
   const file = join(dir, '客户导入.xlsx');
-  const { writeWorkbook } = await import('../electron/backend/spreadsheets/write');
+  const { writeWorkbook } = await import('../electron/backend/customers/workbook/write');
   writeFileSync(file, await writeWorkbook([{ name: '客户', rows }]));
 
   await signInAsClerk(page, station);

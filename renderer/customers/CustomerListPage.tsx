@@ -3,7 +3,8 @@ import { useNavigate } from 'react-router';
 import type { CustomerFilter, CustomerSummary, JobState } from '../../shared/contract';
 import { CUSTOMER_CLASSES } from '../../shared/customers/classes';
 import { CUSTOMER_STATUSES } from '../../shared/customers/rules';
-import { call, runJob } from '../api/client';
+import type { ApiError } from '../../shared/errors';
+import { ApiFailure, call, runJob } from '../api/client';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
@@ -158,7 +159,7 @@ export function CustomerListPage() {
   const [filter, setFilter] = useState<CustomerFilter>({});
   const [job, setJob] = useState<JobState>();
   const [notice, setNotice] = useState<string>();
-  const [error, setError] = useState<{ code: string; message: string }>();
+  const [error, setError] = useState<ApiError>();
   const set = (key: keyof CustomerFilter) => (e: { target: { value: string } }) => {
     const next: CustomerFilter = { ...filter, [key]: e.target.value || undefined };
     if (key === 'township') delete next.village;
@@ -181,7 +182,7 @@ export function CustomerListPage() {
       const { fileName, base64 } = await call('customers.template', {});
       await saveFile(fileName, base64);
     } catch (e) {
-      setError({ code: 'internal', message: String((e as Error).message) });
+      setError(e instanceof ApiFailure ? e.error : { code: 'internal', message: String((e as Error).message) });
     }
   }
 
@@ -202,7 +203,7 @@ export function CustomerListPage() {
       }
     >
       <Notice>{notice}</Notice>
-      <ErrorBanner error={error as never} />
+      <ErrorBanner error={error} />
       {job?.status === 'running' || job?.status === 'failed' ? <JobBar job={job} label={t('customers.export')} /> : null}
       <CustomerSearch autoFocus onSelect={(hit) => navigate(`/customers/${hit.id}`)} />
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('customers.list')}>

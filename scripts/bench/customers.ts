@@ -11,7 +11,7 @@ import { searchCustomers } from '../../electron/backend/customers/search';
 import { buildDemoStation, demoOptions } from '../../electron/backend/demo/build';
 import { demoCustomer } from '../../electron/backend/demo/customersStep';
 import { Random } from '../../electron/backend/demo/random';
-import { writeWorkbook } from '../../electron/backend/spreadsheets/write';
+import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
 import { measure, once, ratio, type Bench, type BenchContext } from './harness';
 
 // Customer-file figures (issue "Customer files"), on a demo station of ctx.customers customers:

@@ -4,7 +4,7 @@ import XLSX from 'xlsx';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SHEET_COLUMNS, sheetRowOf } from '../../../shared/customers/sheet';
 import { sql } from '../db/sql';
-import { writeWorkbook } from '../spreadsheets/write';
+import { writeWorkbook } from './workbook/write';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
 import { newCustomerInput, newMeterInput } from './fixtures';
 import { buildDemoStation, demoOptions } from '../demo/build';

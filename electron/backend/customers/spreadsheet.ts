@@ -1,5 +1,5 @@
 // Customer workbooks: import as preview → commit, export of the (filtered) list, the template.
-// Reading goes through spreadsheets/read.ts (worker thread, frozen Object.prototype, size cap,
+// Reading goes through workbook/read.ts (worker thread, frozen Object.prototype, size cap,
 // time limit). The preview checks every row — formats, duplicates within the file, account and
 // meter numbers already in the station — and writes nothing; the commit files the valid
 // customers in one transaction, and the import is audited once (each customer, point and meter
@@ -15,8 +15,8 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError } from '../spreadsheets/read';
-import { writeWorkbook } from '../spreadsheets/write';
+import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError } from './workbook/read';
+import { writeWorkbook } from './workbook/write';
 import { createCustomer, fieldsOf, type NewCustomer } from './customers';
 import { filterWhere } from './list';
 import type { CustomerRow, Viewer } from './rows';

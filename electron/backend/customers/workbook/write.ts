@@ -6,7 +6,7 @@
 // and all 18 digits) in a column formatted as text (@), so Excel does not reinterpret them.
 import { promisify } from 'node:util';
 import { crc32 as zlibCrc32, createDeflateRaw, deflateRaw as deflateRawCallback } from 'node:zlib';
-import { yieldToLoop } from '../jobs/runner';
+import { yieldToLoop } from '../../jobs/runner';
 
 const deflateRaw = promisify(deflateRawCallback);
 /** Rows of sheet XML built between two yields to the event loop. */
