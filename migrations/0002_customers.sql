@@ -38,15 +38,16 @@ CREATE INDEX customers_name ON customers (name, account_no);
 CREATE INDEX customers_initials ON customers (name_initials, account_no);
 
 -- Search keys (查询索引), written with the customer by the customers module: 'n' + every name
--- fragment of 1–3 characters (any part of a Chinese name, even one character), 't' + each phone
--- number reversed (last-4-digits lookups become prefix lookups). Account numbers, meter numbers,
--- names and pinyin initials use the indexes on their own columns.
+-- fragment of 1–2 characters (any part of a Chinese name, even one character; longer parts are
+-- looked up by their first two and filtered), 't' + each phone number reversed (last-4-digits
+-- lookups become prefix lookups). Account numbers, meter numbers, names and pinyin initials use
+-- the indexes on their own columns. No index by customer: a change of name or phone deletes
+-- the old keys by key (the module knows them), which keeps filing 50,000 customers cheap.
 CREATE TABLE customer_search_keys (
   key         TEXT NOT NULL,
   customer_id TEXT NOT NULL REFERENCES customers (id),
   PRIMARY KEY (key, customer_id)
 ) WITHOUT ROWID;
-CREATE INDEX customer_search_keys_customer ON customer_search_keys (customer_id);
 
 -- The station's townships and villages (乡镇 / 村), kept in step with the customers: address words
 -- in the search box and the village filter look here (a few hundred rows), then use

@@ -6,9 +6,9 @@ import { phoneDigits } from './rules';
 
 /**
  * Longest name fragment stored as a key. A longer query is looked up by its first fragment and
- * the candidates filtered by the whole query (names are short; a 4-character fragment is rare).
+ * the candidates filtered by the whole query (two characters of a name are already rare).
  */
-export const NAME_GRAM_MAX = 3;
+export const NAME_GRAM_MAX = 2;
 
 /** Key prefixes in `customer_search_keys.key` (one table, one index). */
 export const KEY_NAME = 'n';
@@ -27,7 +27,7 @@ export function nameInitials(name: string): string {
     .replace(/[^a-z0-9]/g, '');
 }
 
-/** Every fragment of the name up to NAME_GRAM_MAX characters (any part of a Chinese name). */
+/** Every fragment of the name of 1 or 2 characters (any part of a Chinese name). */
 export function nameGrams(name: string): string[] {
   const chars = [...name.toLowerCase().replace(/\s+/g, '')];
   const out = new Set<string>();

@@ -17,7 +17,7 @@ import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
 import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError } from './workbook/read';
 import { writeWorkbook } from './workbook/write';
-import { createCustomer, fieldsOf, type NewCustomer } from './customers';
+import { createCustomer, fieldsOf, reserveAccountNumbers, type NewCustomer } from './customers';
 import { filterWhere } from './list';
 import type { CustomerRow, Viewer } from './rows';
 import { maskIdCard } from '../../../shared/customers/rules';
@@ -203,6 +203,7 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
   try {
     const result = backend.write(actor, (unit) => {
       let meters = 0;
+      reserveAccountNumbers(unit, batch.groups.filter((g) => !g.input.accountNo).length);
       for (const group of batch.groups) {
         createCustomer(unit, group.input, { importBatch: importId });
         meters += group.input.points?.length ?? 0;

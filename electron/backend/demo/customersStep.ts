@@ -1,7 +1,7 @@
 import type { CustomerClass } from '../../../shared/customers/classes';
 import { idCardCheckChar, type MeterFields } from '../../../shared/customers/rules';
 import { addDays, dateFromDayNumber, dayNumber } from '../../../shared/time';
-import { createCustomer, type NewCustomer } from '../customers/customers';
+import { createCustomer, reserveAccountNumbers, type NewCustomer } from '../customers/customers';
 import { AGRICULTURE, COMMERCIAL, DEMO_TARIFF_CODES, GIVEN_CHARS, INDUSTRY, SURNAMES, TOWNSHIPS } from './places';
 import type { Random } from './random';
 import type { DemoStep } from './steps';
@@ -104,6 +104,7 @@ export const customersStep: DemoStep = {
     for (let done = 0; done < total; ) {
       const size = Math.min(CHUNK, total - done);
       ctx.backend.write(ctx.actor, (unit) => {
+        reserveAccountNumbers(unit, size);
         for (let i = 0; i < size; i++) createCustomer(unit, demoCustomer(ctx.random, done + i + 1, areas, latestOpen), { importBatch: null });
       });
       done += size;
