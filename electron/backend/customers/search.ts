@@ -19,6 +19,8 @@ import { summariesOf } from './rows';
 
 /** Above every character a key or name may hold: `x >= q AND x < q + TOP` is "starts with q". */
 const TOP = '\u{10FFFF}';
+/** Counting a pair's keys stops here: enough to tell a rare pair from a common one. */
+const PAIR_COUNT_CAP = 1000;
 /** How many candidates the first word may bring when more words filter them. */
 const MULTI_WORD_CANDIDATES = 500;
 
@@ -74,13 +76,27 @@ function findByWords(db: ReadableDB, w: QueryWord, limit: number, found: Found):
     add(found, r.id, r.name === w.text ? 'name' : 'namePrefix');
   }
   const chars = [...w.text];
-  const gram = chars.slice(0, NAME_GRAM_MAX).join('');
-  const rows =
-    chars.length <= NAME_GRAM_MAX
-      ? db.column<string>(sql`SELECT customer_id FROM customer_search_keys WHERE key = ${KEY_NAME + gram} LIMIT ${limit}`)
-      : db.column<string>(sql`
-          SELECT k.customer_id FROM customer_search_keys k JOIN customers c ON c.id = k.customer_id
-          WHERE k.key = ${KEY_NAME + gram} AND instr(lower(c.name), ${w.text}) > 0 LIMIT ${limit}`);
+  let rows: string[];
+  if (chars.length <= NAME_GRAM_MAX) {
+    rows = db.column<string>(sql`SELECT customer_id FROM customer_search_keys WHERE key = ${KEY_NAME + w.text} LIMIT ${limit}`);
+  } else {
+    // Longer than a key: start from the query's rarest pair of characters (counted up to a cap),
+    // then keep the names that hold the whole query. A pair no name has ends the search at once.
+    const pairs = [...new Set(chars.slice(0, 8).slice(0, -1).map((c, i) => c + (chars[i + 1] as string)))];
+    let rarest = '';
+    let fewest = Infinity;
+    for (const pair of pairs) {
+      const n = db.value<number>(sql`SELECT count(*) FROM (SELECT 1 FROM customer_search_keys WHERE key = ${KEY_NAME + pair} LIMIT ${PAIR_COUNT_CAP})`) ?? 0;
+      if (n < fewest) [rarest, fewest] = [pair, n];
+      if (n === 0) break;
+    }
+    rows =
+      fewest === 0
+        ? []
+        : db.column<string>(sql`
+            SELECT k.customer_id FROM customer_search_keys k JOIN customers c ON c.id = k.customer_id
+            WHERE k.key = ${KEY_NAME + rarest} AND instr(lower(c.name), ${w.text}) > 0 LIMIT ${limit}`);
+  }
   for (const id of rows) add(found, id, 'nameContains');
   const places = db.all<{ township: string; village: string }>(sql`
     SELECT township, village FROM customer_places WHERE instr(township || village, ${w.text}) > 0 LIMIT 50`);
