@@ -183,6 +183,9 @@ describe('the search box', () => {
     expect(await find('张三')).toEqual(['张三:name', '张三丰:namePrefix']);
     expect(await find('三')).toEqual(['张三:nameContains', '张三丰:nameContains']);
     expect(await find('小贤')).toEqual(['曾小贤:nameContains']);
+    await create({ name: '欧阳修文', phone: '13500000000', points: [] });
+    expect(await find('阳修文')).toEqual(['欧阳修文:nameContains']); // longer than a key
+    expect(await find('修文武')).toEqual([]);
   });
 
   it('finds by the last four (or more) digits of either phone, landlines too', async () => {
