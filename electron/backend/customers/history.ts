@@ -27,7 +27,7 @@ export function customerHistory(db: ReadableDB, customerId: string): TimelineEve
        OR (a.entity = 'meter' AND a.entity_id IN ${sql.list(meterIds)})
        ${customer.import_batch ? sql`OR (a.entity = 'customers_import' AND a.entity_id = ${customer.import_batch})` : sql``}
     ORDER BY a.id DESC`);
-  return rows.map((r) => ({
+  const events: TimelineEvent[] = rows.map((r) => ({
     id: r.id,
     at: r.at,
     actor: r.actor,
@@ -37,4 +37,20 @@ export function customerHistory(db: ReadableDB, customerId: string): TimelineEve
     entityId: r.entity_id,
     summary: JSON.parse(r.summary) as Record<string, unknown>,
   }));
+  // Files made in bulk (the demo station) have no audit row of their own: their timeline still
+  // begins with the filing, read from the customer row.
+  if (!events.some((e) => e.action === 'customer.create' || e.action === 'customers.import')) {
+    const by = customer.created_by ? db.get<{ staff_no: string; name: string }>(sql`SELECT staff_no, name FROM staff WHERE id = ${customer.created_by}`) : undefined;
+    events.push({
+      id: 0,
+      at: customer.created_at,
+      actor: by ? `${by.staff_no} ${by.name}` : 'system',
+      staffName: by?.name ?? null,
+      action: 'customer.create',
+      entity: 'customer',
+      entityId: customer.id,
+      summary: { accountNo: customer.account_no, name: customer.name },
+    });
+  }
+  return events;
 }
