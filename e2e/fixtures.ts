@@ -25,7 +25,7 @@ export function runCli(db: string, args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function startHost(db: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startHost(db: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

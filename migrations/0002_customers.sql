@@ -24,12 +24,39 @@ CREATE TABLE customers (
   opened_date      TEXT NOT NULL,                   -- YYYY-MM-DD supply started (pro-rates annual tiers)
   notes            TEXT NOT NULL DEFAULT '',
   created_at       INTEGER NOT NULL,
-  updated_at       INTEGER NOT NULL
+  updated_at       INTEGER NOT NULL,
+  -- Added by the customers desk (not core): search and provenance.
+  name_initials    TEXT NOT NULL DEFAULT '',        -- 拼音首字母 (surname read as a surname): 张三 → zs
+  created_by       TEXT REFERENCES staff (id),      -- who opened the file (NULL: the system, e.g. the demo)
+  import_batch     TEXT                             -- the import (audit entity_id) that created it, if any
 );
-CREATE INDEX customers_village ON customers (township, village);
+CREATE INDEX customers_village ON customers (township, village, account_no);
 CREATE INDEX customers_area ON customers (transformer_area);
 CREATE INDEX customers_class ON customers (customer_class);
 CREATE INDEX customers_status ON customers (status);
+CREATE INDEX customers_name ON customers (name, account_no);
+CREATE INDEX customers_initials ON customers (name_initials, account_no);
+
+-- Search keys (查询索引), written with the customer by the customers module: 'n' + every name
+-- fragment of 1–2 characters (any part of a Chinese name, even one character; longer parts are
+-- looked up by their first two and filtered), 't' + each phone number reversed (last-4-digits
+-- lookups become prefix lookups). Account numbers, meter numbers, names and pinyin initials use
+-- the indexes on their own columns. No index by customer: a change of name or phone deletes
+-- the old keys by key (the module knows them), which keeps filing 50,000 customers cheap.
+CREATE TABLE customer_search_keys (
+  key         TEXT NOT NULL,
+  customer_id TEXT NOT NULL REFERENCES customers (id),
+  PRIMARY KEY (key, customer_id)
+) WITHOUT ROWID;
+
+-- The station's townships and villages (乡镇 / 村), kept in step with the customers: address words
+-- in the search box and the village filter look here (a few hundred rows), then use
+-- customers_village.
+CREATE TABLE customer_places (
+  township TEXT NOT NULL,
+  village  TEXT NOT NULL,
+  PRIMARY KEY (township, village)
+) WITHOUT ROWID;
 
 -- A metering point (计量点) keeps its place in a reading book while meters are replaced on it.
 CREATE TABLE metering_points (
@@ -59,7 +86,8 @@ CREATE TABLE meters (
   final_registers TEXT,
   replaced_by     TEXT REFERENCES meters (id),
   created_at      INTEGER NOT NULL,
-  updated_at      INTEGER NOT NULL
+  updated_at      INTEGER NOT NULL,
+  removed_reason  TEXT NOT NULL DEFAULT ''                            -- why it was replaced or removed (故障, 轮换, 增容 …)
 );
 -- A meter number is unique among installed meters.
 CREATE UNIQUE INDEX meters_installed_no ON meters (meter_no) WHERE removed_date IS NULL;

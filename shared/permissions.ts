@@ -14,18 +14,22 @@ export const PERMISSIONS = [
   'audit.read', // the audit log
   'backup.run', // backups and restores
   'station.read', // station name, code, settings
+  // customers (客户档案)
+  'customers.read', // find and read customer files
+  'customers.write', // open, edit, suspend and close files; install and replace meters; import
+  'customers.idcard', // see the full ID-card number (others see it masked)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // 营业员 counter clerk
-  clerk: ['station.read'],
+  clerk: ['station.read', 'customers.read', 'customers.write', 'customers.idcard'],
   // 抄表员 meter reader
-  meter_reader: ['station.read'],
+  meter_reader: ['station.read', 'customers.read'],
   // 核算员 billing clerk
-  billing_clerk: ['station.read'],
+  billing_clerk: ['station.read', 'customers.read'],
   // 所长 station head: sees everything that happens at the station, approves
-  station_head: ['station.read', 'audit.read'],
+  station_head: ['station.read', 'audit.read', 'customers.read', 'customers.write', 'customers.idcard'],
   // 系统管理员 administrator: the station's IT person, not a money role
   admin: ['station.read', 'staff.manage', 'audit.read', 'backup.run'],
 };

@@ -1,4 +1,5 @@
 import type { Backend } from './context';
+import { customerInvariants } from './customers/invariants';
 import { sql } from './db/sql';
 
 // What must always hold in a station database, checked by `griddesk check`. Each desk adds its
@@ -42,4 +43,4 @@ const platformInvariants: Invariant[] = [
   },
 ];
 
-export const INVARIANTS: Invariant[] = [...platformInvariants];
+export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants];

@@ -4,6 +4,7 @@ import { useAction } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { ErrorBanner, Field } from '../ui/widgets';
+import { DemoOffer } from '../customers/DemoOffer';
 
 /** First run: the station and its first administrator. */
 export function SetupPage() {
@@ -54,6 +55,13 @@ export function SetupPage() {
           {setup.pending ? t('common.working') : t('setup.submit')}
         </button>
       </form>
+      <p className="muted">{t('demo.or')}</p>
+      <DemoOffer
+        onBuilt={(notice) => {
+          setDone(true);
+          void session.refresh().then(() => navigate('/login', { state: { notice } }));
+        }}
+      />
     </main>
   );
 }

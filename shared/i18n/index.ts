@@ -1,5 +1,6 @@
 // The one dictionary of UI strings (zh-CN by default, English switchable), merged from each
 // desk's file. Placeholders are written {name}.
+import { customersStrings } from './customers';
 import { platformStrings } from './platform';
 import { shellStrings } from './shell';
 
@@ -7,8 +8,16 @@ export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
-const zh = { ...platformStrings.zh, ...shellStrings.zh };
-const en: Record<keyof typeof zh, string> = { ...platformStrings.en, ...shellStrings.en };
+const zh = {
+  ...platformStrings.zh,
+  ...shellStrings.zh,
+  ...customersStrings.zh,
+};
+const en: Record<keyof typeof zh, string> = {
+  ...platformStrings.en,
+  ...shellStrings.en,
+  ...customersStrings.en,
+};
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

@@ -26,6 +26,10 @@ export interface ChangeEntry extends AuditEntry {
   payload: Record<string, unknown>;
 }
 
+/** A change that travels to head office without an audit row of its own (bulk work: an import
+ * or a demo build audits once for the whole batch and sends each row through the outbox). */
+export type OutboxEntry = Pick<ChangeEntry, 'entity' | 'entityId' | 'op' | 'payload'>;
+
 /**
  * One unit of business writing: the transaction plus the time, the actor and the two logs that
  * every business write appends to in the same transaction (DESIGN.md "The store").
@@ -37,6 +41,8 @@ export interface Unit extends WritableDB {
   audit(entry: AuditEntry): void;
   /** Appends to the audit log and the outbox (every change to station-owned data). */
   record(entry: ChangeEntry): void;
+  /** Appends to the outbox only: each row of a bulk change whose batch is audited once. */
+  outbox(entry: OutboxEntry): void;
   /** The station's id (throws before first-run setup). */
   stationId(): string;
 }
@@ -48,6 +54,12 @@ export function makeUnit(tx: WritableDB, at: number, actor: Actor, schemaVersion
       VALUES (${at}, ${actor.staffId}, ${actor.label}, ${entry.action}, ${entry.entity}, ${entry.entityId ?? null},
               ${JSON.stringify(entry.summary)})`);
   };
+  const outbox = (entry: OutboxEntry) => {
+    tx.run(sql`
+      INSERT INTO outbox (station_id, entity, entity_id, op, payload, schema_version, at)
+      VALUES (${stationId()}, ${entry.entity}, ${entry.entityId}, ${entry.op}, ${JSON.stringify(entry.payload)},
+              ${schemaVersion}, ${at})`);
+  };
   return {
     ...tx,
     at,
@@ -56,10 +68,8 @@ export function makeUnit(tx: WritableDB, at: number, actor: Actor, schemaVersion
     stationId,
     record(entry) {
       audit(entry);
-      tx.run(sql`
-        INSERT INTO outbox (station_id, entity, entity_id, op, payload, schema_version, at)
-        VALUES (${stationId()}, ${entry.entity}, ${entry.entityId}, ${entry.op}, ${JSON.stringify(entry.payload)},
-                ${schemaVersion}, ${at})`);
+      outbox(entry);
     },
+    outbox,
   };
 }

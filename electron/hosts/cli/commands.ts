@@ -1,5 +1,6 @@
 import type { CliCommand } from './context';
+import { customersCommands } from './customers';
 import { platformCommands } from './platform';
 
 // Every command of the `griddesk` CLI; each desk adds its list here.
-export const COMMANDS: CliCommand[] = [...platformCommands];
+export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands];

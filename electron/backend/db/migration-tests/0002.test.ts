@@ -26,6 +26,12 @@ describe('migration 0002_customers', () => {
                      VALUES ('m2', 'st', 'p1', 'M-0001', 5, 1, '2026-02-01', 0, 1, 1)`),
         );
       expect(duplicate).toThrow(/UNIQUE/);
+      // The search tables start empty and take keys for the customer.
+      store.write((tx) => {
+        tx.run(sql`INSERT INTO customer_search_keys (key, customer_id) VALUES ('n张', 'c1')`);
+        tx.run(sql`INSERT INTO customer_places (township, village) VALUES ('青山镇', '东村')`);
+      });
+      expect(store.read.value(sql`SELECT name_initials FROM customers WHERE id = 'c1'`)).toBe('');
       // Once the first meter is removed, its number may be installed again.
       store.write((tx) => tx.run(sql`UPDATE meters SET removed_date = '2026-02-01', final_reading = 100 WHERE id = 'm1'`));
       expect(duplicate).not.toThrow();

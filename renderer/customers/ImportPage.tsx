@@ -1,0 +1,121 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import type { ImportPreview, JobState } from '../../shared/contract';
+import type { ApiError } from '../../shared/errors';
+import { call, runJob } from '../api/client';
+import { useI18n } from '../app/i18n';
+import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
+import { fileBase64 } from './download';
+
+const jobError = (job: JobState): ApiError | undefined => (job.status === 'failed' ? { code: (job.error?.code ?? 'internal') as ApiError['code'], message: job.error?.message ?? '' } : undefined);
+
+/** 导入客户: pick a workbook → every row checked, errors by row and column → commit the valid rows. */
+export function ImportPage() {
+  const { t } = useI18n();
+  const [file, setFile] = useState<File>();
+  const [checking, setChecking] = useState<JobState>();
+  const [preview, setPreview] = useState<ImportPreview>();
+  const [committing, setCommitting] = useState<JobState>();
+  const [error, setError] = useState<ApiError>();
+  const [done, setDone] = useState<string>();
+
+  async function check(event: FormEvent) {
+    event.preventDefault();
+    if (!file) return;
+    setPreview(undefined);
+    setError(undefined);
+    setDone(undefined);
+    setCommitting(undefined);
+    const base64 = await fileBase64(file);
+    const finished = await runJob(() => call('customers.importPreview', { fileName: file.name, base64 }), setChecking).catch((e: { error?: ApiError }) => {
+      setError(e.error);
+      return undefined;
+    });
+    if (!finished) return;
+    if (finished.status === 'succeeded') setPreview(finished.result as ImportPreview);
+    else setError(jobError(finished));
+  }
+
+  async function commit() {
+    if (!preview) return;
+    setError(undefined);
+    const finished = await runJob(() => call('customers.importCommit', { importId: preview.importId }), setCommitting).catch((e: { error?: ApiError }) => {
+      setError(e.error);
+      return undefined;
+    });
+    if (!finished) return;
+    if (finished.status === 'succeeded') {
+      setDone(t('customers.import.done', finished.result as { customers: number; meters: number; batch: string }));
+      setPreview(undefined);
+    } else setError(jobError(finished));
+  }
+
+  return (
+    <Page title={t('customers.import.title')}>
+      <Notice>{done}</Notice>
+      <ErrorBanner error={error} />
+      <form className="card form" onSubmit={check} aria-label={t('customers.import.step1')}>
+        <h2>{t('customers.import.step1')}</h2>
+        <div className="field">
+          <label htmlFor="import-file">{t('customers.import.file')}</label>
+          <input id="import-file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => setFile(e.target.files?.[0])} />
+        </div>
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={!file || checking?.status === 'running'}>
+            {checking?.status === 'running' ? t('customers.import.checking') : t('customers.import.check')}
+          </button>
+        </div>
+        {checking?.status === 'running' ? <JobBar job={checking} label={t('customers.import.checking')} /> : null}
+      </form>
+
+      {preview ? (
+        <section className="section card" aria-label={t('customers.import.step2')}>
+          <h2>{t('customers.import.step2')}</h2>
+          <p role="status">{t('customers.import.summary', { rows: preview.rows, valid: preview.validRows, customers: preview.customers, invalid: preview.invalidRows })}</p>
+          {preview.issues.length ? (
+            <table className="table" aria-label={t('customers.import.issues')}>
+              <thead>
+                <tr>
+                  <th>{t('customers.import.row')}</th>
+                  <th>{t('customers.import.column')}</th>
+                  <th>{t('customers.import.problem')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.issues.map((i, n) => (
+                  <tr key={n}>
+                    <td className="num">{i.row}</td>
+                    <td>{i.column}</td>
+                    <td>{i.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {preview.sample.length ? (
+            <details>
+              <summary>{t('customers.import.sample', { count: preview.sample.length })}</summary>
+              <ul>
+                {preview.sample.map((s) => (
+                  <li key={s.row}>
+                    {s.row} · {s.accountNo || '—'} {s.name} · {s.address} · {s.meterNo}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
+          <h2>{t('customers.import.step3')}</h2>
+          <div className="buttons">
+            <button type="button" className="primary" disabled={preview.customers === 0 || committing?.status === 'running'} onClick={() => void commit()}>
+              {preview.customers === 0 ? t('customers.import.nothingValid') : t('customers.import.commit', { count: preview.validRows })}
+            </button>
+          </div>
+        </section>
+      ) : null}
+      {committing ? <JobBar job={committing} label={t('customers.import.committing')} /> : null}
+      <p>
+        <Link to="/customers">{t('common.back')}</Link>
+      </p>
+    </Page>
+  );
+}

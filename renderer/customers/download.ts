@@ -1,0 +1,29 @@
+import { call, isDesktop } from '../api/client';
+
+/** Saves a generated file: the desktop app's save dialog, or the browser's download. */
+export async function saveFile(fileName: string, base64: string): Promise<string | undefined> {
+  if (isDesktop()) {
+    const saved = await call('shell.saveFile', { suggestedName: fileName, base64 });
+    return saved.saved ? saved.file : undefined;
+  }
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return fileName;
+}
+
+/** Reads a picked file as base64 (to send in a JSON call). */
+export function fileBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsDataURL(file);
+  });
+}
