@@ -1,0 +1,282 @@
+// Handheld terminal files (抄表机文件): a book exported to xlsx for the terminal or for paper,
+// and readings imported back as preview → commit. The preview checks every row exactly as the
+// entry grid would (prepareEntry) and writes nothing; the commit writes the rows that passed,
+// in one transaction, checking each again against what changed meanwhile.
+import type { ImportCommitResult, ImportLine, ImportPreview } from '../../../shared/contract';
+import { translate, type Locale, type MessageKey } from '../../../shared/i18n';
+import { formatCenti } from '../../../shared/money';
+import { flagMessage, TOU_REGISTERS, type ReadingKind, type TouRegister } from '../../../shared/readings';
+import { isDate, shanghaiDate } from '../../../shared/time';
+import type { Actor } from '../audit/record';
+import type { Backend } from '../context';
+import { uuidv7 } from '../db/ids';
+import { sql } from '../db/sql';
+import type { ReadableDB } from '../db/store';
+import { AppError, refuse } from '../errors';
+import type { CallStaff } from '../handler';
+import type { JobProgress } from '../jobs/runner';
+import { readWorkbook } from '../spreadsheets/read';
+import { writeWorkbook, type CellValue } from '../spreadsheets/write';
+import { commitEntry, prepareEntry, type EntryInput } from './entry';
+import { dueSheet } from './grid';
+import { getPeriod } from './periods';
+
+// --- export -----------------------------------------------------------------------------------
+
+type Column = 'seq' | 'account' | 'name' | 'address' | 'meter' | 'digits' | 'multiplier' | 'previous' | 'value' | TouRegister | 'date' | 'reader' | 'kind' | 'reason';
+
+const columnWord = (locale: Locale, column: Column) => translate(locale, `import.column.${column}` as MessageKey);
+
+/** A book's due meters as a workbook for a handheld terminal or paper: blanks to fill in, in book order. */
+export function exportBook(db: ReadableDB, period: string, bookId: string, locale: Locale): { fileName: string; bytes: Buffer; rows: number } {
+  getPeriod(db, period);
+  const rows = dueSheet(db, period, bookId);
+  const book = db.get<{ book_no: string; reader_no: string | null }>(sql`
+    SELECT b.book_no, s.staff_no AS reader_no FROM books b LEFT JOIN staff s ON s.id = b.reader_id WHERE b.id = ${bookId}`);
+  const bookNo = book?.book_no ?? bookId;
+  const registers = TOU_REGISTERS.filter((r) => rows.some((row) => row.registerNames.includes(r)));
+  const columns: Column[] = ['seq', 'account', 'name', 'address', 'meter', 'digits', 'multiplier', 'previous', 'value', ...registers, 'date', 'reader', 'kind', 'reason'];
+  const body: CellValue[][] = rows.map((row) => {
+    const cell: Record<Column, CellValue> = {
+      seq: row.seq,
+      account: row.accountNo,
+      name: row.customerName,
+      address: row.address,
+      meter: row.meterNo,
+      digits: row.digits,
+      multiplier: row.multiplier,
+      previous: Number(formatCenti(row.replacement ? row.replacement.newStart : row.previous)),
+      value: null,
+      criticalPeak: null,
+      peak: null,
+      flat: null,
+      valley: null,
+      deepValley: null,
+      date: null,
+      reader: book?.reader_no ?? null,
+      kind: null,
+      reason: null,
+    };
+    return columns.map((c) => cell[c]);
+  });
+  const widths = columns.map((c) => (c === 'address' ? 28 : c === 'name' ? 12 : c === 'account' || c === 'meter' ? 16 : 10));
+  const bytes = writeWorkbook([{ name: `${bookNo} ${period}`.slice(0, 31), rows: [columns.map((c) => columnWord(locale, c)), ...body], widths }]);
+  return { fileName: `${bookNo}-${period}.xlsx`, bytes, rows: rows.length };
+}
+
+// --- import -----------------------------------------------------------------------------------
+
+type ImportColumn = 'account' | 'meter' | 'value' | TouRegister | 'date' | 'reader' | 'kind' | 'reason';
+const IMPORT_COLUMNS: ImportColumn[] = ['account', 'meter', 'value', ...TOU_REGISTERS, 'date', 'reader', 'kind', 'reason'];
+const REGISTER_TEXT = /^\d{1,12}(\.\d{1,2})?$/;
+
+/** Header words in either language (the export writes the station's language; terminals may write English). */
+function headerIndex(header: string[]): Partial<Record<ImportColumn, number>> {
+  const wanted = new Map<string, ImportColumn>();
+  for (const column of IMPORT_COLUMNS) {
+    for (const locale of ['zh-CN', 'en'] as const) wanted.set(columnWord(locale, column).toLowerCase(), column);
+  }
+  const index: Partial<Record<ImportColumn, number>> = {};
+  header.forEach((text, i) => {
+    const column = wanted.get(text.trim().toLowerCase());
+    if (column && index[column] === undefined) index[column] = i;
+  });
+  return index;
+}
+
+const KIND_WORDS: Record<string, ReadingKind> = {};
+for (const kind of ['actual', 'estimated', 'no_access'] as const) {
+  for (const locale of ['zh-CN', 'en'] as const) KIND_WORDS[translate(locale, `reading.kind.${kind}`).toLowerCase()] = kind;
+  KIND_WORDS[kind] = kind;
+}
+
+interface StoredPreview {
+  ownerStaffId: string | null;
+  period: string;
+  fileName: string;
+  at: number;
+  /** The rows that passed (or await a rollover confirmation), ready to enter. */
+  entries: { row: number; input: EntryInput; confirm: boolean }[];
+}
+
+const PREVIEW_TTL_MS = 60 * 60 * 1000;
+const previews = new WeakMap<Backend, Map<string, StoredPreview>>();
+
+function previewStore(backend: Backend): Map<string, StoredPreview> {
+  let store = previews.get(backend);
+  if (!store) previews.set(backend, (store = new Map()));
+  for (const [id, p] of store) if (backend.now() - p.at > PREVIEW_TTL_MS) store.delete(id);
+  return store;
+}
+
+export interface ImportRequest {
+  period: string;
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+/** Reads and checks a handheld workbook; writes nothing. */
+export async function previewImport(backend: Backend, staff: CallStaff | null, request: ImportRequest, locale: Locale, progress?: JobProgress): Promise<ImportPreview> {
+  const db = backend.store.read;
+  const periodRow = getPeriod(db, request.period);
+  if (periodRow.status === 'closed') throw refuse('import.periodClosed', { period: request.period });
+  const sheet = await readWorkbook(request.bytes, request.fileName);
+  const [header = [], ...data] = sheet.rows;
+  const columns = headerIndex(header);
+  if ((columns.account === undefined && columns.meter === undefined) || columns.value === undefined || columns.date === undefined) {
+    throw refuse('import.noHeader');
+  }
+  const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
+  const word = (column: ImportColumn) => columnWord(locale, column);
+
+  const due = dueSheet(db, request.period);
+  const byMeter = new Map(due.map((d) => [d.meterNo.toUpperCase(), d]));
+  const byAccount = new Map<string, typeof due>();
+  for (const d of due) byAccount.set(d.accountNo.toUpperCase(), [...(byAccount.get(d.accountNo.toUpperCase()) ?? []), d]);
+  const bookReaders = new Map(db.all<{ id: string; reader_id: string | null }>(sql`SELECT id, reader_id FROM books`).map((b) => [b.id, b.reader_id]));
+  const staffByNo = new Map(db.all<{ id: string; staff_no: string }>(sql`SELECT id, staff_no FROM staff`).map((s) => [s.staff_no.toUpperCase(), s.id]));
+  const today = shanghaiDate(backend.now());
+  const actor = { staff };
+
+  const lines: ImportLine[] = [];
+  const entries: StoredPreview['entries'] = [];
+  const seen = new Map<string, number>();
+  const counts = { rows: 0, ok: 0, flagged: 0, confirm: 0, errors: 0 };
+  for (const [i, cells] of data.entries()) {
+    if (cells.every((c) => c === '')) continue;
+    const rowNo = i + 2; // Excel's row number: the header is row 1
+    counts.rows += 1;
+    const cell = (column: ImportColumn) => (columns[column] === undefined ? '' : (cells[columns[column]] ?? '').trim());
+    const errors: ImportLine['errors'] = [];
+    const error = (column: ImportColumn, message: string) => errors.push({ column: word(column), message });
+    const accountNo = cell('account');
+    const meterNo = cell('meter');
+    const value = cell('value');
+    const readingDate = cell('date');
+
+    // Which meter: by meter number, else by account (one meter only).
+    let target = meterNo ? byMeter.get(meterNo.toUpperCase()) : undefined;
+    if (meterNo && !target) error('meter', t('import.unknownMeter', { meterNo, period: request.period }));
+    else if (target && accountNo && target.accountNo.toUpperCase() !== accountNo.toUpperCase()) {
+      error('account', t('import.accountMeterMismatch', { accountNo, meterNo }));
+      target = undefined;
+    } else if (!meterNo) {
+      const candidates = accountNo ? byAccount.get(accountNo.toUpperCase()) : undefined;
+      if (!accountNo) error('account', t('import.missing', { column: `${word('account')}/${word('meter')}` }));
+      else if (!candidates) error('account', t('import.unknownAccount', { accountNo, period: request.period }));
+      else if (candidates.length > 1) error('meter', t('import.accountMultiple', { accountNo }));
+      else target = candidates[0];
+    }
+    if (target) {
+      const first = seen.get(target.pointId);
+      if (first !== undefined) error(meterNo ? 'meter' : 'account', t('import.duplicate', { row: first }));
+      else seen.set(target.pointId, rowNo);
+    }
+
+    const kindText = cell('kind');
+    const kind = kindText ? KIND_WORDS[kindText.toLowerCase()] : 'actual';
+    if (!kind) error('kind', t('import.unknownKind', { text: kindText }));
+    if (kind !== 'no_access') {
+      if (!value) error('value', t('import.missing', { column: word('value') }));
+      else if (!REGISTER_TEXT.test(value)) error('value', t('import.notNumber', { text: value }));
+    }
+    const registers: Partial<Record<TouRegister, string>> = {};
+    for (const register of TOU_REGISTERS) {
+      const text = cell(register);
+      if (!text) continue;
+      if (REGISTER_TEXT.test(text)) registers[register] = text;
+      else error(register, t('import.notNumber', { text }));
+    }
+    if (!readingDate) error('date', t('import.missing', { column: word('date') }));
+    else if (!isDate(readingDate)) error('date', t('import.badDate', { text: readingDate }));
+    const readerNo = cell('reader');
+    const readBy = readerNo ? staffByNo.get(readerNo.toUpperCase()) : target ? bookReaders.get(target.bookId) : undefined;
+    if (readerNo && !readBy) error('reader', t('import.unknownReader', { staffNo: readerNo }));
+
+    const line: ImportLine = { row: rowNo, accountNo, meterNo, value, readingDate, status: 'error', errors, flags: [], consumption: null };
+    if (errors.length === 0 && target && kind) {
+      const input: EntryInput = {
+        period: request.period,
+        pointId: target.pointId,
+        kind,
+        value: kind === 'no_access' ? undefined : value,
+        registers,
+        readingDate,
+        reason: cell('reason'),
+        confirmedRollover: false,
+        supersedes: null,
+        source: 'import',
+        readBy: readBy ?? null,
+      };
+      try {
+        const prepared = prepareEntry(db, actor, input, today);
+        if (prepared.outcome === 'refused') {
+          for (const f of prepared.errors) error('value', flagMessage(locale, f));
+        } else if (prepared.outcome === 'confirm') {
+          line.status = 'confirm';
+          line.consumption = prepared.consumption;
+          entries.push({ row: rowNo, input, confirm: true });
+        } else {
+          line.flags = prepared.plan.flags;
+          line.consumption = prepared.plan.consumption;
+          line.status = prepared.plan.flags.length > 0 ? 'flagged' : 'ok';
+          entries.push({ row: rowNo, input, confirm: false });
+        }
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        const column: ImportColumn = e.key === 'reading.notYourBook' ? (meterNo ? 'meter' : 'account') : e.key === 'reading.dateInFuture' ? 'date' : 'value';
+        error(column, e.key === 'reading.alreadyEntered' ? t('import.alreadyEntered') : e.messageIn(locale));
+      }
+    }
+    counts[line.status === 'error' ? 'errors' : line.status] += 1;
+    if (line.status !== 'ok') lines.push(line);
+    if (i % 500 === 499) await progress?.tick(i + 1, data.length);
+  }
+  if (counts.rows === 0) throw refuse('import.empty');
+
+  const previewId = uuidv7();
+  previewStore(backend).set(previewId, { ownerStaffId: staff?.id ?? null, period: request.period, fileName: request.fileName, at: backend.now(), entries });
+  return { previewId, fileName: request.fileName, period: request.period, sheet: sheet.sheet, ...counts, lines };
+}
+
+/** Writes a preview's valid rows in one transaction (rollovers only when confirmed). */
+export function commitImport(backend: Backend, staff: CallStaff | null, actor: Actor, previewId: string, confirmRollovers: boolean): ImportCommitResult {
+  const store = previewStore(backend);
+  const preview = store.get(previewId);
+  if (!preview || preview.ownerStaffId !== (staff?.id ?? null)) throw new AppError('not_found', 'import.previewGone');
+  const result = backend.write(actor, (unit) => {
+    const today = shanghaiDate(unit.at);
+    let saved = 0;
+    let skipped = 0;
+    let rolloversConfirmed = 0;
+    for (const entry of preview.entries) {
+      if (entry.confirm && !confirmRollovers) {
+        skipped += 1;
+        continue;
+      }
+      try {
+        const prepared = prepareEntry(unit, { staff }, { ...entry.input, confirmedRollover: entry.confirm }, today);
+        if (prepared.outcome !== 'saved') {
+          skipped += 1;
+          continue;
+        }
+        commitEntry(unit, prepared.plan);
+        saved += 1;
+        if (entry.confirm) rolloversConfirmed += 1;
+      } catch (e) {
+        // Changed since the preview (entered meanwhile, book reassigned): left out, never half-written.
+        if (!(e instanceof AppError)) throw e;
+        skipped += 1;
+      }
+    }
+    unit.audit({
+      action: 'reading.import',
+      entity: 'reading_import',
+      entityId: previewId,
+      summary: { file: preview.fileName, period: preview.period, saved, skipped, rolloversConfirmed },
+    });
+    return { saved, skipped, rolloversConfirmed };
+  });
+  store.delete(previewId);
+  return result;
+}
