@@ -37,7 +37,7 @@ export function findBookByNo(db: ReadableDB, bookNo: string): BookView {
 export function bookPoints(db: ReadableDB, bookId: string): BookPointView[] {
   return db
     .all<PointDbRow>(sql`
-      SELECT ${POINT_COLUMNS}, bp.seq FROM book_points bp JOIN ${POINT_FROM} ON pt.id = bp.point_id
+      SELECT ${POINT_COLUMNS}, bp.seq FROM ${POINT_FROM} JOIN book_points bp ON bp.point_id = pt.id
       WHERE bp.book_id = ${bookId} ORDER BY bp.seq`)
     .map(toPointView);
 }

@@ -165,4 +165,18 @@ describe('entering readings (录入读数)', () => {
       { path: 'value', message: '读数应为数字，最多 2 位小数' },
     ]);
   });
+
+  it('uses head office\'s reading policy in force instead of the defaults', async () => {
+    rs = await makeReadingStation();
+    const points = addMeters(rs.station.backend, households(1));
+    await bookWith(rs, points, 'M001');
+    const last = await history(rs, points, '2026-08', 3, 100);
+    await openPeriod(rs, '2026-11');
+    // ×2 of history: clean under the default ×3, high under head office's ×1.5 from November.
+    rs.station.backend.store.write((tx) =>
+      tx.run(sql`INSERT INTO reading_policies (effective_from, definition, imported_at) VALUES ('2026-11-01', '{"highPercent":150}', 1)`),
+    );
+    const [outcome] = await readAll(rs.reader, '2026-11', points, [String(last + 200)], '2026-11-25');
+    expect(outcome?.outcome === 'saved' && outcome.reading.flags).toMatchObject([{ code: 'high', params: { thresholdPercent: 150 } }]);
+  });
 });

@@ -239,11 +239,16 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
   return { previewId, fileName: request.fileName, period: request.period, sheet: sheet.sheet, ...counts, lines };
 }
 
+/** The preview this staff member made (a preview is its maker's only). */
+export function findPreview(backend: Backend, staff: CallStaff | null, previewId: string): StoredPreview {
+  const preview = previewStore(backend).get(previewId);
+  if (!preview || preview.ownerStaffId !== (staff?.id ?? null)) throw new AppError('not_found', 'import.previewGone');
+  return preview;
+}
+
 /** Writes a preview's valid rows in one transaction (rollovers only when confirmed). */
 export function commitImport(backend: Backend, staff: CallStaff | null, actor: Actor, previewId: string, confirmRollovers: boolean): ImportCommitResult {
-  const store = previewStore(backend);
-  const preview = store.get(previewId);
-  if (!preview || preview.ownerStaffId !== (staff?.id ?? null)) throw new AppError('not_found', 'import.previewGone');
+  const preview = findPreview(backend, staff, previewId);
   const result = backend.write(actor, (unit) => {
     const today = shanghaiDate(unit.at);
     let saved = 0;
@@ -277,6 +282,6 @@ export function commitImport(backend: Backend, staff: CallStaff | null, actor: A
     });
     return { saved, skipped, rolloversConfirmed };
   });
-  store.delete(previewId);
+  previewStore(backend).delete(previewId);
   return result;
 }

@@ -8,7 +8,7 @@ import { mayEnterInBook } from './access';
 import { bookPoints, createBook, getBook, listBooks, movePoints, reorderBook, unassignedPoints, updateBook } from './books';
 import { enterReading } from './entry';
 import { dueSheet } from './grid';
-import { commitImport, exportBook, previewImport } from './handheld';
+import { commitImport, exportBook, findPreview, previewImport } from './handheld';
 import { periodOverview } from './overview';
 import { closePeriod, getPeriod, listPeriods, startOpenPeriodJob } from './periods';
 import { policyInForce } from './policy';
@@ -112,6 +112,7 @@ export const readingsHandlers = {
     return { jobId: job.id };
   },
   'readings.importCommit': (input, call) => {
+    findPreview(call.backend, call.staff, input.previewId);
     const job = call.backend.jobs.start('readings.importCommit', call.staff?.id ?? null, async () =>
       commitImport(call.backend, call.staff, call.actor, input.previewId, input.confirmRollovers),
     );

@@ -52,7 +52,7 @@ export function readWorkbook(bytes: Uint8Array, fileName: string, limits: ReadLi
       action();
     };
     const timer = setTimeout(
-      () => finish(() => reject(new AppError('validation', 'import.timeout', { seconds: Math.round(timeoutMs / 1000) }))),
+      () => finish(() => reject(new AppError('validation', 'import.timeout', { seconds: Math.ceil(timeoutMs / 1000) }))),
       timeoutMs,
     );
     worker.once('message', (message: { ok: true; sheet: string; rows: string[][]; truncated: boolean } | { ok: false; reason: string }) =>
