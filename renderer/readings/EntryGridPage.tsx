@@ -18,6 +18,12 @@ import { draftKey, emptyDraft, isBlank, loadDrafts, saveDrafts, type Drafts, typ
 // access (未抄到), each with a reason; retyping a saved row asks for a correction reason.
 
 const REGISTER_TEXT = /^\d{1,12}(\.\d{1,2})?$/;
+/** Every grid row is this tall (px; styles.css gives the rows the same height). */
+const ROW_HEIGHT = 36;
+/** Rows kept in the page above and below the visible ones. */
+const WINDOW_BEFORE = 20;
+const WINDOW_AFTER = 30;
+const WINDOW_MIN = 80;
 
 type RowMessage =
   | { type: 'saving' }
@@ -81,7 +87,7 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
   const onKey = (field: string) => (e: KeyboardEvent<HTMLElement>) => handlers.key(index, field, e);
   const label = (key: MessageKey) => t('entry.fieldOfRow', { field: t(key), seq: row.seq });
   return (
-    <tr data-row={index} data-status={message?.type === 'saving' ? 'saving' : row.status} className={`entry-row status-${row.status}${message && message.type !== 'saving' && message.type !== 'reason' ? ' attention' : ''}`}>
+    <tr data-row={index} aria-rowindex={index + 2} data-status={message?.type === 'saving' ? 'saving' : row.status} className={`entry-row status-${row.status}${message && message.type !== 'saving' && message.type !== 'reason' ? ' attention' : ''}`}>
       <td className="num">{row.seq}</td>
       <td className="mono">{row.accountNo}</td>
       <td>{row.customerName}</td>
@@ -93,7 +99,9 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
       <td className="num">
         {formatCenti(row.replacement ? row.replacement.newStart : row.previous)}
         {row.replacement ? (
-          <div className="hint">{t('entry.replacement', { oldMeterNo: row.replacement.oldMeterNo, previous: formatCenti(row.previous), oldFinal: formatCenti(row.replacement.oldFinal) })}</div>
+          <span className="badge" title={t('entry.replacement', { oldMeterNo: row.replacement.oldMeterNo, previous: formatCenti(row.previous), oldFinal: formatCenti(row.replacement.oldFinal) })}>
+            {t('entry.replaced')}
+          </span>
         ) : null}
       </td>
       <td className="entry-input">
@@ -191,19 +199,46 @@ export function EntryGridPage() {
   const [restored, setRestored] = useState(0);
   const [readingDate, setReadingDate] = useState('');
   const dateRef = useRef('');
-  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  // Saves of different rows go out at once; a row's own saves wait for each other (a correction
+  // names the reading the save before it made).
+  const inFlight = useRef(new Map<string, Promise<unknown>>());
   const startedRef = useRef(false);
   // A focus asked for before its element exists (a confirm button about to render) is applied
   // right after the next render.
   const pendingFocus = useRef<{ index: number; field: string } | null>(null);
-  const requestFocus = useCallback((index: number, field = 'value') => {
-    pendingFocus.current = focusField(index, field) ? null : { index, field };
-  }, []);
+  // Only the rows near the view are in the page (an 800-row table re-laid out on every keystroke
+  // is what makes a grid feel slow); rows are ROW_HEIGHT tall, the window follows the scroll.
+  const scrollBox = useRef<HTMLDivElement>(null);
+  const [firstShown, setFirstShown] = useState(0);
+  const [shownCount, setShownCount] = useState(WINDOW_MIN);
+  const windowFor = useCallback((index: number) => Math.max(0, index - WINDOW_BEFORE), []);
+  /** Focuses a row's field now if it is in the page, else scrolls to it and focuses it after the render. */
+  const requestFocus = useCallback(
+    (index: number, field = 'value'): boolean => {
+      if (index < 0 || index >= rowsRef.current.length) return false;
+      if (focusField(index, field)) {
+        pendingFocus.current = null;
+        return true;
+      }
+      pendingFocus.current = { index, field };
+      const box = scrollBox.current;
+      if (box) box.scrollTop = Math.max(0, index * ROW_HEIGHT - box.clientHeight / 2);
+      setFirstShown(windowFor(index));
+      return false;
+    },
+    [windowFor],
+  );
   useLayoutEffect(() => {
     const wanted = pendingFocus.current;
-    pendingFocus.current = null;
-    if (wanted) focusField(wanted.index, wanted.field);
+    if (wanted && focusField(wanted.index, wanted.field)) pendingFocus.current = null;
   });
+  const onScroll = useCallback(() => {
+    const box = scrollBox.current;
+    if (!box) return;
+    const first = Math.floor(box.scrollTop / ROW_HEIGHT);
+    setFirstShown(windowFor(first));
+    setShownCount(Math.max(WINDOW_MIN, Math.ceil(box.clientHeight / ROW_HEIGHT) + WINDOW_BEFORE + WINDOW_AFTER));
+  }, [windowFor]);
 
   const setMessage = useCallback((pointId: string, message: RowMessage | null) => {
     const next = { ...messagesRef.current };
@@ -268,28 +303,31 @@ export function EntryGridPage() {
       if (!row) return;
       const draft = draftsRef.current[row.pointId] ?? emptyDraft();
       const registers = Object.fromEntries(Object.entries(draft.registers).filter(([, v]) => v));
-      const input: InputOf<'readings.save'> = {
+      const readingDate = dateRef.current;
+      const inputFor = (current: EntryRow): InputOf<'readings.save'> => ({
         period,
-        pointId: row.pointId,
+        pointId: current.pointId,
         kind: draft.kind,
-        ...(draft.kind !== 'no_access' ? { value: draft.value || (row.reading?.value != null ? formatCenti(row.reading.value) : '') } : {}),
+        ...(draft.kind !== 'no_access' ? { value: draft.value || (current.reading?.value != null ? formatCenti(current.reading.value) : '') } : {}),
         ...(Object.keys(registers).length ? { registers } : {}),
-        readingDate: dateRef.current,
+        readingDate,
         reason: draft.reason,
         confirmedRollover,
-        supersedes: row.reading?.id ?? null,
-      };
+        supersedes: current.reading?.id ?? null,
+      });
       setMessage(row.pointId, { type: 'saving' });
       // Move on at once; remember where, to know whether the reader has moved on since.
       const nextIndex = index + 1;
-      const moved = focusField(nextIndex);
+      const moved = requestFocus(nextIndex);
       const nextPoint = rowsRef.current[nextIndex]?.pointId;
       const nextDraftBefore = nextPoint ? draftsRef.current[nextPoint] : undefined;
       const bringBack = (field: string) => {
         const stillThere = !moved || (document.activeElement?.closest('[data-row]')?.getAttribute('data-row') === String(nextIndex) && draftsRef.current[nextPoint ?? ''] === nextDraftBefore);
         if (stillThere) requestFocus(index, field);
       };
-      queue.current = queue.current.then(async () => {
+      const previous = inFlight.current.get(row.pointId) ?? Promise.resolve();
+      const sending = previous.then(async () => {
+        const input = inputFor(rowsRef.current[index] ?? row);
         let outcome: EntryOutcome;
         try {
           outcome = await call('readings.save', input);
@@ -301,7 +339,8 @@ export function EntryGridPage() {
         if (outcome.outcome === 'saved') {
           const current = rowsRef.current[index] ?? row;
           replaceRow(index, { ...current, reading: outcome.reading, status: outcome.reading.status, corrections: current.corrections + (input.supersedes ? 1 : 0) });
-          setDraft(row.pointId, null);
+          // Typed again meanwhile? Then that is kept; only what was saved is dropped.
+          if (draftsRef.current[row.pointId] === draft) setDraft(row.pointId, null);
           setMessage(row.pointId, null);
         } else if (outcome.outcome === 'confirm') {
           setMessage(row.pointId, { type: 'confirm', consumption: outcome.consumption });
@@ -310,6 +349,10 @@ export function EntryGridPage() {
           setMessage(row.pointId, { type: 'refused', errors: outcome.errors });
           bringBack('value');
         }
+      });
+      inFlight.current.set(row.pointId, sending);
+      void sending.finally(() => {
+        if (inFlight.current.get(row.pointId) === sending) inFlight.current.delete(row.pointId);
       });
     },
     [period, replaceRow, requestFocus, setDraft, setMessage],
@@ -332,7 +375,7 @@ export function EntryGridPage() {
         const draft = draftsRef.current[row.pointId];
         if (messagesRef.current[row.pointId]?.type === 'reason' && draft) setDraft(row.pointId, { ...draft, kind: 'actual', reason: '' });
         setMessage(row.pointId, null);
-        focusField(index);
+        requestFocus(index);
       },
       key(index, field, event) {
         const row = rowsRef.current[index];
@@ -349,7 +392,7 @@ export function EntryGridPage() {
         if (event.altKey && (event.key === 'w' || event.key === 'W')) return mark('no_access');
         if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
           event.preventDefault();
-          focusField(index + (event.key === 'ArrowDown' ? 1 : -1), field === 'reason' || field === 'confirm' ? 'value' : field);
+          requestFocus(index + (event.key === 'ArrowDown' ? 1 : -1), field === 'reason' || field === 'confirm' ? 'value' : field);
           return;
         }
         if (event.key === 'Escape') {
@@ -363,7 +406,7 @@ export function EntryGridPage() {
         const fields = fieldsOf(row);
         const at = fields.indexOf(field);
         if (at >= 0 && at < fields.length - 1 && draft.kind === 'actual') {
-          focusField(index, fields[at + 1]);
+          requestFocus(index, fields[at + 1]);
           return;
         }
         // Nothing typed, or the saved reading typed again: nothing to save, move on.
@@ -376,7 +419,7 @@ export function EntryGridPage() {
         if (isBlank(draft) || unchanged) {
           if (unchanged) setDraft(row.pointId, null);
           setMessage(row.pointId, null);
-          focusField(index + 1);
+          requestFocus(index + 1);
           return;
         }
         const needsReason = draft.kind !== 'actual' || row.reading !== null;
@@ -394,8 +437,29 @@ export function EntryGridPage() {
   );
 
   const data = sheet.data;
-  const entered = rows.filter((r) => r.status !== 'not_entered').length;
-  const flagged = rows.filter((r) => (r.reading?.flags.length ?? 0) > 0);
+  const entered = useMemo(() => rows.filter((r) => r.status !== 'not_entered').length, [rows]);
+  const flagged = useMemo(() => rows.filter((r) => (r.reading?.flags.length ?? 0) > 0), [rows]);
+  // Built when the rows change, not on every keystroke.
+  const flaggedList = useMemo(
+    () => (
+      <section aria-label={t('entry.flaggedList')}>
+        <h2>{t('entry.flaggedList')}</h2>
+        {flagged.length === 0 ? <p className="muted">{t('entry.noFlags')}</p> : null}
+        <ul className="flag-list">
+          {flagged.map((row) => (
+            <li key={row.pointId}>
+              <button type="button" className="link" onClick={() => requestFocus(rowsRef.current.indexOf(row))}>
+                {row.seq} {row.accountNo} {row.customerName}
+              </button>
+              ：{row.reading?.flags.map((f) => flagMessage(locale, f)).join('；')}
+              <span className="muted"> （{t(`reading.status.${row.status}`)}）</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    ),
+    [flagged, locale, requestFocus, t],
+  );
   const attention = rows.filter((r) => {
     const m = messages[r.pointId];
     return m && m.type !== 'saving' && m.type !== 'reason';
@@ -464,7 +528,22 @@ export function EntryGridPage() {
               <option key={k} value={t(k)} />
             ))}
           </datalist>
-          <table className="table entry-grid" aria-label={t('entry.gridLabel')}>
+          {/* Any focus in the grid settles a focus still waiting for its row. */}
+          <div className="entry-scroll" ref={scrollBox} onScroll={onScroll} onFocusCapture={() => (pendingFocus.current = null)}>
+          <table className="table entry-grid" aria-label={t('entry.gridLabel')} aria-rowcount={rows.length + 1}>
+            {/* Fixed column widths: a cell changing (typing, a save) never re-lays out 800 rows. */}
+            <colgroup>
+              <col className="c-seq" />
+              <col className="c-account" />
+              <col className="c-name" />
+              <col />
+              <col className="c-meter" />
+              <col className="c-previous" />
+              <col className="c-current" />
+              {showTou ? <col className="c-tou" /> : null}
+              <col className="c-kwh" />
+              <col className="c-status" />
+            </colgroup>
             <thead>
               <tr>
                 <th>{t('entry.seq')}</th>
@@ -480,11 +559,12 @@ export function EntryGridPage() {
               </tr>
             </thead>
             <tbody>
-              {rows.map((row, index) => (
+              {firstShown > 0 ? <tr aria-hidden="true" style={{ height: firstShown * ROW_HEIGHT }} /> : null}
+              {rows.slice(firstShown, firstShown + shownCount).map((row, offset) => (
                 <EntryRowView
                   key={row.pointId}
                   row={row}
-                  index={index}
+                  index={firstShown + offset}
                   draft={drafts[row.pointId]}
                   message={messages[row.pointId]}
                   canEnter={canEnter}
@@ -492,23 +572,11 @@ export function EntryGridPage() {
                   handlers={handlers}
                 />
               ))}
+              {firstShown + shownCount < rows.length ? <tr aria-hidden="true" style={{ height: (rows.length - firstShown - shownCount) * ROW_HEIGHT }} /> : null}
             </tbody>
           </table>
-          <section aria-label={t('entry.flaggedList')}>
-            <h2>{t('entry.flaggedList')}</h2>
-            {flagged.length === 0 ? <p className="muted">{t('entry.noFlags')}</p> : null}
-            <ul className="flag-list">
-              {flagged.map((row) => (
-                <li key={row.pointId}>
-                  <button type="button" className="link" onClick={() => focusField(rows.indexOf(row))}>
-                    {row.seq} {row.accountNo} {row.customerName}
-                  </button>
-                  ：{row.reading?.flags.map((f) => flagMessage(locale, f)).join('；')}
-                  <span className="muted"> （{t(`reading.status.${row.status}`)}）</span>
-                </li>
-              ))}
-            </ul>
-          </section>
+          </div>
+          {flaggedList}
         </>
       ) : null}
     </Page>

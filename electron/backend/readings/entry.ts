@@ -13,6 +13,7 @@ import {
   type HistoryPeriod,
   type ReadingFlag,
   type ReadingKind,
+  type ReadingPolicy,
   type TouReadings,
   type TouRegister,
 } from '../../../shared/readings';
@@ -44,7 +45,7 @@ export interface EntryInput {
   readBy?: string | null | undefined;
 }
 
-interface DueContext {
+export interface DueContext {
   period: string;
   period_status: 'open' | 'closed';
   point_id: string;
@@ -69,7 +70,7 @@ export interface MeterRow {
   replaced_by: string | null;
 }
 
-interface HistoryRow {
+export interface HistoryRow {
   id: string;
   period: string;
   kind: ReadingKind;
@@ -127,27 +128,70 @@ export function registerNamesOf(meter: Pick<MeterRow, 'tou' | 'start_registers'>
   return named.length > 0 ? named : ['peak', 'flat', 'valley'];
 }
 
-function loadDue(db: ReadableDB, period: string, pointId: string): DueContext | undefined {
-  return db.get<DueContext>(sql`
-    SELECT d.period, p.status AS period_status, d.point_id, d.book_id, b.book_no, b.reader_id, b.reading_day, c.account_no
-    FROM reading_due d
-    JOIN reading_periods p ON p.period = d.period
-    JOIN books b ON b.id = d.book_id
-    JOIN metering_points pt ON pt.id = d.point_id
-    JOIN customers c ON c.id = pt.customer_id
-    WHERE d.period = ${period} AND d.point_id = ${pointId}`);
+/** Months of history loaded with a reading: enough for the same month last year and a few no-access months. */
+const HISTORY_MONTHS = 15;
+/** Points per query when contexts are loaded in bulk (an import). */
+const POINTS_PER_QUERY = 1000;
+
+/** What checking one reading needs to know, read from the store (or kept in memory by the demo). */
+export interface EntryContext {
+  due: DueContext;
+  /** Every meter that was ever on the point (the installed one has no removed_date). */
+  meters: MeterRow[];
+  /** The point's readings in force up to and including the period, newest first. */
+  history: HistoryRow[];
 }
 
-/** The point's readings in force up to and including `period`, newest first. */
-function loadHistory(db: ReadableDB, pointId: string, period: string): HistoryRow[] {
-  return db.all<HistoryRow>(sql`
-    SELECT r.id, r.period, r.kind, r.value, r.registers, r.consumption, r.reading_date, r.previous_date, r.meter_id, r.multiplier,
-           s.name AS entered_by_name, r.entered_at
-    FROM readings r LEFT JOIN staff s ON s.id = r.entered_by
-    WHERE r.point_id = ${pointId} AND r.period <= ${period}
-      AND NOT EXISTS (SELECT 1 FROM readings x WHERE x.supersedes = r.id)
-    ORDER BY r.period DESC
-    LIMIT 16`);
+// Who entered it is needed only for this period's reading (the "already entered by …" answer).
+const historyColumns = (period: string) => sql`
+  r.point_id, r.id, r.period, r.kind, r.value, r.registers, r.consumption, r.reading_date, r.previous_date, r.meter_id, r.multiplier,
+  CASE WHEN r.period = ${period} THEN (SELECT s.name FROM staff s WHERE s.id = r.entered_by) END AS entered_by_name, r.entered_at`;
+
+/**
+ * Reads what `planEntry` needs for these points in one period: a few queries for any number of
+ * points (the keyboard's one reading, an import's twenty thousand). Points not due are missing.
+ */
+export function loadEntryContexts(db: ReadableDB, period: string, pointIds: readonly string[]): Map<string, EntryContext> {
+  const contexts = new Map<string, EntryContext>();
+  const since = addMonths(period, -HISTORY_MONTHS);
+  for (let i = 0; i < pointIds.length; i += POINTS_PER_QUERY) {
+    const ids = sql.list(pointIds.slice(i, i + POINTS_PER_QUERY));
+    for (const due of db.all<DueContext>(sql`
+      SELECT d.period, p.status AS period_status, d.point_id, d.book_id, b.book_no, b.reader_id, b.reading_day, c.account_no
+      FROM reading_due d
+      JOIN reading_periods p ON p.period = d.period
+      JOIN books b ON b.id = d.book_id
+      JOIN metering_points pt ON pt.id = d.point_id
+      JOIN customers c ON c.id = pt.customer_id
+      WHERE d.period = ${period} AND d.point_id IN ${ids}`)) {
+      contexts.set(due.point_id, { due, meters: [], history: [] });
+    }
+    for (const m of db.all<MeterRow & { point_id: string }>(sql`
+      SELECT point_id, id, meter_no, digits, multiplier, tou, install_date, start_reading, start_registers, removed_date, final_reading, replaced_by
+      FROM meters WHERE point_id IN ${ids}`)) {
+      contexts.get(m.point_id)?.meters.push(m);
+    }
+    for (const h of db.all<HistoryRow & { point_id: string }>(sql`
+      SELECT ${historyColumns(period)}
+      FROM readings r
+      WHERE r.point_id IN ${ids} AND r.period <= ${period} AND r.period >= ${since}
+        AND NOT EXISTS (SELECT 1 FROM readings x WHERE x.supersedes = r.id)
+      ORDER BY r.point_id, r.period DESC`)) {
+      contexts.get(h.point_id)?.history.push(h);
+    }
+  }
+  // 起码 older than the window (a meter unread for over a year): the latest reading in force, however old.
+  for (const [pointId, context] of contexts) {
+    if (context.history.some((h) => h.period < period && h.kind !== 'no_access')) continue;
+    const older = db.get<HistoryRow>(sql`
+      SELECT ${historyColumns(period)}
+      FROM readings r
+      WHERE r.point_id = ${pointId} AND r.period < ${since} AND r.kind <> 'no_access'
+        AND NOT EXISTS (SELECT 1 FROM readings x WHERE x.supersedes = r.id)
+      ORDER BY r.period DESC LIMIT 1`);
+    if (older) context.history.push(older);
+  }
+  return contexts;
 }
 
 /**
@@ -156,14 +200,19 @@ function loadHistory(db: ReadableDB, pointId: string, period: string): HistoryRo
  * refused/confirm for what the reader typed.
  */
 export function prepareEntry(db: ReadableDB, actor: EntryActor, input: EntryInput, today: DateString): Prepared {
-  const due = loadDue(db, input.period, input.pointId);
-  if (!due) throw new AppError('not_found', 'reading.notDue', { period: input.period });
+  const context = loadEntryContexts(db, input.period, [input.pointId]).get(input.pointId);
+  if (!context) throw new AppError('not_found', 'reading.notDue', { period: input.period });
+  return planEntry(context, policyInForce(db, input.readingDate), actor, input, today);
+}
+
+/** The pure part of `prepareEntry`: the rules and the checks on a loaded context. */
+export function planEntry(context: EntryContext, policy: ReadingPolicy, actor: EntryActor, input: EntryInput, today: DateString): Prepared {
+  const { due, meters, history } = context;
   if (due.period_status === 'closed' && !(input.supersedes && mayCorrectClosedPeriod(actor))) {
     throw refuse('reading.periodClosed', { period: input.period });
   }
   assertMayEnterInBook(actor, { readerId: due.reader_id, bookNo: due.book_no });
 
-  const history = loadHistory(db, input.pointId, input.period);
   const inForce = history[0]?.period === input.period ? history[0] : undefined;
   if (input.supersedes === null && inForce) {
     throw new AppError('conflict', 'reading.alreadyEntered', { who: inForce.entered_by_name ?? '—', at: inForce.reading_date });
@@ -174,9 +223,6 @@ export function prepareEntry(db: ReadableDB, actor: EntryActor, input: EntryInpu
   if (input.kind !== 'actual' && !reason) throw refuse(input.kind === 'estimated' ? 'reading.estimateReasonRequired' : 'reading.noAccessReasonRequired');
   if (input.readingDate > today) throw refuse('reading.dateInFuture', { date: input.readingDate });
 
-  const meters = db.all<MeterRow>(sql`
-    SELECT id, meter_no, digits, multiplier, tou, install_date, start_reading, start_registers, removed_date, final_reading, replaced_by
-    FROM meters WHERE point_id = ${input.pointId}`);
   const meter = meters.find((m) => m.removed_date === null);
   if (!meter) throw refuse('reading.noMeter');
 
@@ -275,7 +321,7 @@ export function prepareEntry(db: ReadableDB, actor: EntryActor, input: EntryInpu
       period: input.period,
       confirmedRollover: input.confirmedRollover,
     },
-    policyInForce(db, input.readingDate),
+    policy,
   );
   if (result.errors.length > 0) return { outcome: 'refused', errors: result.errors };
   if (result.needsConfirmation) return { outcome: 'confirm', consumption: result.needsConfirmation.consumption, wraps: result.needsConfirmation.wraps };

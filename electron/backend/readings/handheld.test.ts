@@ -112,6 +112,19 @@ describe('handheld files (抄表机文件)', () => {
     expect(rs.station.backend.store.read.value(sql`SELECT rollover FROM readings r JOIN meters m ON m.id = r.meter_id WHERE m.meter_no = 'N-1'`)).toBe(1);
   });
 
+  it('checks every row again at commit when something was written since the preview', async () => {
+    rs = await makeReadingStation();
+    const points = addMeters(rs.station.backend, households(3));
+    await bookWith(rs, points, 'M001');
+    await openPeriod(rs, '2026-11');
+    const result = await preview(rs, rs.reader, workbook([['表号', '止码', '抄表日期'], ['D-0001', 10, '2026-11-25'], ['D-0002', 20, '2026-11-25'], ['D-0003', 30, '2026-11-25']]));
+    expect(result.ok).toBe(3);
+    // Meanwhile the reader keys D-0002 on the grid.
+    await rs.reader.call('readings.save', { period: '2026-11', pointId: points[1]!.pointId, value: '21', readingDate: '2026-11-25' });
+    expect(await commit(rs, rs.reader, result.previewId)).toEqual({ saved: 2, skipped: 1, rolloversConfirmed: 0 });
+    expect(rs.station.backend.store.read.column(sql`SELECT value FROM readings ORDER BY value`)).toEqual([1000, 2100, 3000]);
+  });
+
   it('refuses what is not a workbook, and one without the needed header, writing nothing', async () => {
     rs = await makeReadingStation();
     const points = addMeters(rs.station.backend, households(1));

@@ -5,7 +5,7 @@
 import type { ImportCommitResult, ImportLine, ImportPreview } from '../../../shared/contract';
 import { translate, type Locale, type MessageKey } from '../../../shared/i18n';
 import { formatCenti } from '../../../shared/money';
-import { flagMessage, TOU_REGISTERS, type ReadingKind, type TouRegister } from '../../../shared/readings';
+import { flagMessage, TOU_REGISTERS, type ReadingKind, type ReadingPolicy, type TouRegister } from '../../../shared/readings';
 import { isDate, shanghaiDate } from '../../../shared/time';
 import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
@@ -17,9 +17,10 @@ import type { CallStaff } from '../handler';
 import type { JobProgress } from '../jobs/runner';
 import { readWorkbook } from '../spreadsheets/read';
 import { writeWorkbook, type CellValue } from '../spreadsheets/write';
-import { commitEntry, prepareEntry, type EntryInput } from './entry';
+import { commitEntry, loadEntryContexts, planEntry, type EntryInput, type EntryPlan } from './entry';
 import { dueSheet } from './grid';
 import { getPeriod } from './periods';
+import { policyInForce } from './policy';
 
 // --- export -----------------------------------------------------------------------------------
 
@@ -95,8 +96,21 @@ interface StoredPreview {
   period: string;
   fileName: string;
   at: number;
-  /** The rows that passed (or await a rollover confirmation), ready to enter. */
-  entries: { row: number; input: EntryInput; confirm: boolean }[];
+  /** The rows that passed (or await a rollover confirmation), ready to enter, with their checked plans. */
+  entries: { row: number; input: EntryInput; confirm: boolean; plan: EntryPlan }[];
+  /** What the store looked like when the rows were checked (see `storeMark`). */
+  mark: string;
+}
+
+/**
+ * Changes since the preview: every business write appends to the outbox (its seq only grows) and
+ * head office's policies arrive as new rows; with neither moved and the same day, the preview's
+ * checked plans still stand and the commit only writes them. Otherwise every row is checked again.
+ */
+function storeMark(db: ReadableDB, today: string): string {
+  const mark = db.get<{ seq: number; policies: number }>(sql`
+    SELECT (SELECT coalesce(max(seq), 0) FROM outbox) AS seq, (SELECT count(*) FROM reading_policies) AS policies`);
+  return `${mark?.seq}:${mark?.policies}:${today}`;
 }
 
 const PREVIEW_TTL_MS = 60 * 60 * 1000;
@@ -127,25 +141,38 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
     throw refuse('import.noHeader');
   }
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
+  const today = shanghaiDate(backend.now());
   const word = (column: ImportColumn) => columnWord(locale, column);
 
-  const due = dueSheet(db, request.period);
+  // The period's meters by meter number and by account (the installed meter's number).
+  const due = db.all<{ pointId: string; bookId: string; accountNo: string; meterNo: string }>(sql`
+    SELECT d.point_id AS pointId, d.book_id AS bookId, c.account_no AS accountNo,
+           coalesce((SELECT m.meter_no FROM meters m WHERE m.point_id = d.point_id AND m.removed_date IS NULL), dm.meter_no) AS meterNo
+    FROM reading_due d
+    JOIN metering_points pt ON pt.id = d.point_id
+    JOIN customers c ON c.id = pt.customer_id
+    JOIN meters dm ON dm.id = d.meter_id
+    WHERE d.period = ${request.period}`);
   const byMeter = new Map(due.map((d) => [d.meterNo.toUpperCase(), d]));
   const byAccount = new Map<string, typeof due>();
-  for (const d of due) byAccount.set(d.accountNo.toUpperCase(), [...(byAccount.get(d.accountNo.toUpperCase()) ?? []), d]);
+  for (const d of due) {
+    const key = d.accountNo.toUpperCase();
+    const list = byAccount.get(key);
+    if (list) list.push(d);
+    else byAccount.set(key, [d]);
+  }
+  const mark = storeMark(db, today);
   const bookReaders = new Map(db.all<{ id: string; reader_id: string | null }>(sql`SELECT id, reader_id FROM books`).map((b) => [b.id, b.reader_id]));
   const staffByNo = new Map(db.all<{ id: string; staff_no: string }>(sql`SELECT id, staff_no FROM staff`).map((s) => [s.staff_no.toUpperCase(), s.id]));
-  const today = shanghaiDate(backend.now());
   const actor = { staff };
 
-  const lines: ImportLine[] = [];
-  const entries: StoredPreview['entries'] = [];
+  // First the cells of every row, then every reading checked against its meter's context, read
+  // for all the rows' meters at once.
+  const parsed: { line: ImportLine; input: EntryInput | null; meterColumn: boolean }[] = [];
   const seen = new Map<string, number>();
-  const counts = { rows: 0, ok: 0, flagged: 0, confirm: 0, errors: 0 };
   for (const [i, cells] of data.entries()) {
     if (cells.every((c) => c === '')) continue;
     const rowNo = i + 2; // Excel's row number: the header is row 1
-    counts.rows += 1;
     const cell = (column: ImportColumn) => (columns[column] === undefined ? '' : (cells[columns[column]] ?? '').trim());
     const errors: ImportLine['errors'] = [];
     const error = (column: ImportColumn, message: string) => errors.push({ column: word(column), message });
@@ -194,48 +221,65 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
     if (readerNo && !readBy) error('reader', t('import.unknownReader', { staffNo: readerNo }));
 
     const line: ImportLine = { row: rowNo, accountNo, meterNo, value, readingDate, status: 'error', errors, flags: [], consumption: null };
-    if (errors.length === 0 && target && kind) {
-      const input: EntryInput = {
-        period: request.period,
-        pointId: target.pointId,
-        kind,
-        value: kind === 'no_access' ? undefined : value,
-        registers,
-        readingDate,
-        reason: cell('reason'),
-        confirmedRollover: false,
-        supersedes: null,
-        source: 'import',
-        readBy: readBy ?? null,
-      };
+    const input: EntryInput | null =
+      errors.length === 0 && target && kind
+        ? {
+            period: request.period,
+            pointId: target.pointId,
+            kind,
+            value: kind === 'no_access' ? undefined : value,
+            registers,
+            readingDate,
+            reason: cell('reason'),
+            confirmedRollover: false,
+            supersedes: null,
+            source: 'import',
+            readBy: readBy ?? null,
+          }
+        : null;
+    parsed.push({ line, input, meterColumn: meterNo !== '' });
+  }
+  if (parsed.length === 0) throw refuse('import.empty');
+
+  const contexts = loadEntryContexts(db, request.period, parsed.flatMap((p) => (p.input ? [p.input.pointId] : [])));
+  const policies = new Map<string, ReadingPolicy>();
+  const policyOn = (date: string) => policies.get(date) ?? policies.set(date, policyInForce(db, date)).get(date)!;
+  const lines: ImportLine[] = [];
+  const entries: StoredPreview['entries'] = [];
+  const counts = { rows: parsed.length, ok: 0, flagged: 0, confirm: 0, errors: 0 };
+  for (const [i, { line, input, meterColumn }] of parsed.entries()) {
+    const error = (column: ImportColumn, message: string) => line.errors.push({ column: word(column), message });
+    const context = input ? contexts.get(input.pointId) : undefined;
+    if (input && context) {
       try {
-        const prepared = prepareEntry(db, actor, input, today);
+        const prepared = planEntry(context, policyOn(input.readingDate), actor, input, today);
         if (prepared.outcome === 'refused') {
           for (const f of prepared.errors) error('value', flagMessage(locale, f));
         } else if (prepared.outcome === 'confirm') {
           line.status = 'confirm';
           line.consumption = prepared.consumption;
-          entries.push({ row: rowNo, input, confirm: true });
+          // The plan if the rollover is confirmed at commit.
+          const confirmed = planEntry(context, policyOn(input.readingDate), actor, { ...input, confirmedRollover: true }, today);
+          if (confirmed.outcome === 'saved') entries.push({ row: line.row, input, confirm: true, plan: confirmed.plan });
         } else {
           line.flags = prepared.plan.flags;
           line.consumption = prepared.plan.consumption;
           line.status = prepared.plan.flags.length > 0 ? 'flagged' : 'ok';
-          entries.push({ row: rowNo, input, confirm: false });
+          entries.push({ row: line.row, input, confirm: false, plan: prepared.plan });
         }
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        const column: ImportColumn = e.key === 'reading.notYourBook' ? (meterNo ? 'meter' : 'account') : e.key === 'reading.dateInFuture' ? 'date' : 'value';
+        const column: ImportColumn = e.key === 'reading.notYourBook' ? (meterColumn ? 'meter' : 'account') : e.key === 'reading.dateInFuture' ? 'date' : 'value';
         error(column, e.key === 'reading.alreadyEntered' ? t('import.alreadyEntered') : e.messageIn(locale));
       }
     }
     counts[line.status === 'error' ? 'errors' : line.status] += 1;
     if (line.status !== 'ok') lines.push(line);
-    if (i % 500 === 499) await progress?.tick(i + 1, data.length);
+    if (i % 1000 === 999) await progress?.tick(i + 1, parsed.length);
   }
-  if (counts.rows === 0) throw refuse('import.empty');
 
   const previewId = uuidv7();
-  previewStore(backend).set(previewId, { ownerStaffId: staff?.id ?? null, period: request.period, fileName: request.fileName, at: backend.now(), entries });
+  previewStore(backend).set(previewId, { ownerStaffId: staff?.id ?? null, period: request.period, fileName: request.fileName, at: backend.now(), entries, mark });
   return { previewId, fileName: request.fileName, period: request.period, sheet: sheet.sheet, ...counts, lines };
 }
 
@@ -254,25 +298,32 @@ export function commitImport(backend: Backend, staff: CallStaff | null, actor: A
     let saved = 0;
     let skipped = 0;
     let rolloversConfirmed = 0;
-    for (const entry of preview.entries) {
-      if (entry.confirm && !confirmRollovers) {
-        skipped += 1;
-        continue;
-      }
-      try {
-        const prepared = prepareEntry(unit, { staff }, { ...entry.input, confirmedRollover: entry.confirm }, today);
-        if (prepared.outcome !== 'saved') {
+    const wanted = preview.entries.filter((e) => confirmRollovers || !e.confirm);
+    skipped += preview.entries.length - wanted.length;
+    // Nothing written since the preview: its checked plans are what the checks would say now.
+    // Otherwise every row is read again inside this transaction and checked afresh.
+    const contexts = storeMark(unit, today) === preview.mark ? null : loadEntryContexts(unit, preview.period, wanted.map((e) => e.input.pointId));
+    for (const entry of wanted) {
+      let plan = entry.plan;
+      if (contexts) {
+        const context = contexts.get(entry.input.pointId);
+        try {
+          const prepared = context ? planEntry(context, policyInForce(unit, entry.input.readingDate), { staff }, { ...entry.input, confirmedRollover: entry.confirm }, today) : null;
+          if (prepared?.outcome !== 'saved') {
+            skipped += 1;
+            continue;
+          }
+          plan = prepared.plan;
+        } catch (e) {
+          // Changed since the preview (entered meanwhile, book reassigned): left out, never half-written.
+          if (!(e instanceof AppError)) throw e;
           skipped += 1;
           continue;
         }
-        commitEntry(unit, prepared.plan);
-        saved += 1;
-        if (entry.confirm) rolloversConfirmed += 1;
-      } catch (e) {
-        // Changed since the preview (entered meanwhile, book reassigned): left out, never half-written.
-        if (!(e instanceof AppError)) throw e;
-        skipped += 1;
       }
+      commitEntry(unit, plan);
+      saved += 1;
+      if (entry.confirm) rolloversConfirmed += 1;
     }
     unit.audit({
       action: 'reading.import',
