@@ -12,7 +12,7 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, notFound, refuse } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { dueSources, insertDueRow, type DueSourceRow } from './due';
+import { dueSources, insertDueRows, type DueSourceRow } from './due';
 
 interface PeriodDbRow {
   period: string;
@@ -107,14 +107,10 @@ export async function openPeriod(backend: Backend, actor: Actor, period: string,
       for (const src of dueSources(unit, period, sql`bp.point_id IN ${sql.list(stale.slice(i, i + 500))}`)) sources.set(src.point_id, src);
     }
     unit.run(sql`INSERT INTO reading_periods (period, status, opened_at, opened_by) VALUES (${period}, 'open', ${unit.at}, ${unit.actor.staffId})`);
-    const books = new Set<string>();
-    for (const d of due) {
-      const src = sources.get(d.point_id);
-      if (!src) continue;
-      insertDueRow(unit, period, src);
-      books.add(src.book_id);
-    }
-    const summary = { period, books: books.size, due: due.length };
+    const rows = due.flatMap((d) => sources.get(d.point_id) ?? []);
+    insertDueRows(unit, period, rows);
+    const books = new Set(rows.map((r) => r.book_id));
+    const summary = { period, books: books.size, due: rows.length };
     unit.record({ action: 'period.open', entity: 'reading_period', entityId: period, op: 'insert', summary, payload: { period, status: 'open', openedAt: unit.at } });
     return summary;
   });
