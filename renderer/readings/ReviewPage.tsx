@@ -59,6 +59,7 @@ function ReviewItem({ item, onDone }: { item: QueueRow; onDone(text: string): vo
           who: r.enteredByName ?? '—',
         })}
         {r.kind !== 'actual' ? ` · ${t(`reading.kind.${r.kind}`)}：${r.reason}` : ''}
+        {` · ${t(`reading.source.${r.source}`)}`}
       </p>
       <ul className="flags">
         {r.flags.map((f) => (

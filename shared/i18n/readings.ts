@@ -21,7 +21,6 @@ export const readingsStrings = defineStrings(
     'reading.registerMissing.deepValley': '分时表须填写深谷读数',
     'reading.correctionReasonRequired': '更正读数须填写原因',
     'reading.notDue': '{period} 期没有这块表的抄表任务',
-    'reading.periodNotOpen': '{period} 期尚未开启',
     'reading.periodClosed': '{period} 期已关账，只能由核算员或所长录入更正',
     'reading.notYourBook': '抄表本 {bookNo} 不是分配给您的，不能录入',
     'reading.alreadyEntered': '这块表本期已有读数（{who}，{at}）；如需修改请录入更正并注明原因',
@@ -152,7 +151,6 @@ export const readingsStrings = defineStrings(
     'import.column.digits': '位数',
     'import.column.multiplier': '倍率',
     'import.column.previous': '起码',
-    'import.column.check': '校验',
 
     'period.label': '抄表期',
     'period.status.open': '（进行中）',
@@ -330,7 +328,6 @@ export const readingsStrings = defineStrings(
     'reading.registerMissing.deepValley': 'A time-of-use meter needs the deep-valley reading',
     'reading.correctionReasonRequired': 'A correction needs a reason',
     'reading.notDue': 'This meter is not due in {period}',
-    'reading.periodNotOpen': 'Period {period} is not open',
     'reading.periodClosed': 'Period {period} is closed; only a billing clerk or the station head may enter a correction',
     'reading.notYourBook': 'Book {bookNo} is not assigned to you; you cannot enter readings in it',
     'reading.alreadyEntered': 'This meter already has a reading this period ({who}, {at}); to change it, enter a correction with a reason',
@@ -461,7 +458,6 @@ export const readingsStrings = defineStrings(
     'import.column.digits': 'Digits',
     'import.column.multiplier': 'Multiplier',
     'import.column.previous': 'Previous',
-    'import.column.check': 'Check',
 
     'period.label': 'Reading period',
     'period.status.open': '(open)',
