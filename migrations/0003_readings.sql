@@ -48,7 +48,6 @@ CREATE TABLE reading_due (
   PRIMARY KEY (period, point_id)
 ) WITHOUT ROWID;
 CREATE INDEX reading_due_book ON reading_due (period, book_id, seq);
-CREATE INDEX reading_due_point ON reading_due (point_id, period);
 
 CREATE TABLE readings (
   id              TEXT PRIMARY KEY,

@@ -44,6 +44,48 @@ export function dueSources(db: ReadableDB, period: Period, where: SqlFragment): 
 const ROWS_PER_INSERT = 50;
 
 /** Writes (or rewrites) due rows, in primary-key order so the table grows at its end. */
+/**
+ * Due rows for every point of the active books, for opening a period: the previous period's
+ * readings in force are read in one pass (its rows are contiguous in readings_period_point),
+ * and only the points not read there (no access, new in a book) look further back one by one.
+ * Yields to the event loop between books.
+ */
+export async function collectDueSources(db: ReadableDB, period: Period, afterBook?: (done: number, total: number) => Promise<void>): Promise<Map<string, DueSourceRow>> {
+  const earlier = db.value<string | null>(sql`SELECT max(period) FROM reading_periods WHERE period < ${period}`) ?? null;
+  type Previous = Pick<DueSourceRow, 'point_id' | 'prev_value' | 'prev_registers' | 'prev_date' | 'prev_meter_id' | 'prev_multiplier'>;
+  const lastRead = new Map(
+    (earlier
+      ? db.all<Previous>(sql`
+          SELECT r.point_id, r.value AS prev_value, r.registers AS prev_registers, r.reading_date AS prev_date,
+                 r.meter_id AS prev_meter_id, r.multiplier AS prev_multiplier
+          FROM readings r
+          WHERE r.period = ${earlier} AND r.kind <> 'no_access' AND NOT EXISTS (SELECT 1 FROM readings s WHERE s.supersedes = r.id)`)
+      : []
+    ).map((r) => [r.point_id, r]),
+  );
+  const bookIds = db.column<string>(sql`SELECT id FROM books WHERE active = 1 ORDER BY book_no`);
+  const sources = new Map<string, DueSourceRow>();
+  const lookBack: string[] = [];
+  for (const [index, bookId] of bookIds.entries()) {
+    for (const point of db.all<DueSourceRow>(sql`
+      SELECT bp.point_id, bp.book_id, bp.seq, im.id AS meter_id, im.start_reading, im.start_registers, im.install_date,
+             NULL AS prev_value, NULL AS prev_registers, NULL AS prev_date, NULL AS prev_meter_id, NULL AS prev_multiplier
+      FROM book_points bp
+      JOIN metering_points pt ON pt.id = bp.point_id AND pt.active = 1
+      JOIN meters im ON im.point_id = bp.point_id AND im.removed_date IS NULL
+      WHERE bp.book_id = ${bookId}`)) {
+      const previous = lastRead.get(point.point_id);
+      if (previous) sources.set(point.point_id, { ...point, ...previous });
+      else lookBack.push(point.point_id);
+    }
+    await afterBook?.(index + 1, bookIds.length);
+  }
+  for (let i = 0; i < lookBack.length; i += 500) {
+    for (const src of dueSources(db, period, sql`bp.point_id IN ${sql.list(lookBack.slice(i, i + 500))}`)) sources.set(src.point_id, src);
+  }
+  return sources;
+}
+
 export function insertDueRows(tx: WritableDB, period: Period, sources: readonly DueSourceRow[]): void {
   const sorted = [...sources].sort((a, b) => (a.point_id < b.point_id ? -1 : a.point_id > b.point_id ? 1 : 0));
   for (let i = 0; i < sorted.length; i += ROWS_PER_INSERT) {

@@ -19,6 +19,7 @@ import { readWorkbook } from '../spreadsheets/read';
 import { writeWorkbook, type CellValue } from '../spreadsheets/write';
 import { commitEntry, loadEntryContexts, planEntry, type EntryInput, type EntryPlan } from './entry';
 import { dueSheet } from './grid';
+import { changeMark } from './mark';
 import { getPeriod } from './periods';
 import { policyInForce } from './policy';
 
@@ -98,19 +99,8 @@ interface StoredPreview {
   at: number;
   /** The rows that passed (or await a rollover confirmation), ready to enter, with their checked plans. */
   entries: { row: number; input: EntryInput; confirm: boolean; plan: EntryPlan }[];
-  /** What the store looked like when the rows were checked (see `storeMark`). */
+  /** The station's change mark and the day when the rows were checked: the plans stand while both do. */
   mark: string;
-}
-
-/**
- * Changes since the preview: every business write appends to the outbox (its seq only grows) and
- * head office's policies arrive as new rows; with neither moved and the same day, the preview's
- * checked plans still stand and the commit only writes them. Otherwise every row is checked again.
- */
-function storeMark(db: ReadableDB, today: string): string {
-  const mark = db.get<{ seq: number; policies: number }>(sql`
-    SELECT (SELECT coalesce(max(seq), 0) FROM outbox) AS seq, (SELECT count(*) FROM reading_policies) AS policies`);
-  return `${mark?.seq}:${mark?.policies}:${today}`;
 }
 
 const PREVIEW_TTL_MS = 60 * 60 * 1000;
@@ -161,7 +151,7 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
     if (list) list.push(d);
     else byAccount.set(key, [d]);
   }
-  const mark = storeMark(db, today);
+  const mark = `${changeMark(db)}:${today}`;
   const bookReaders = new Map(db.all<{ id: string; reader_id: string | null }>(sql`SELECT id, reader_id FROM books`).map((b) => [b.id, b.reader_id]));
   const staffByNo = new Map(db.all<{ id: string; staff_no: string }>(sql`SELECT id, staff_no FROM staff`).map((s) => [s.staff_no.toUpperCase(), s.id]));
   const actor = { staff };
@@ -302,7 +292,7 @@ export function commitImport(backend: Backend, staff: CallStaff | null, actor: A
     skipped += preview.entries.length - wanted.length;
     // Nothing written since the preview: its checked plans are what the checks would say now.
     // Otherwise every row is read again inside this transaction and checked afresh.
-    const contexts = storeMark(unit, today) === preview.mark ? null : loadEntryContexts(unit, preview.period, wanted.map((e) => e.input.pointId));
+    const contexts = `${changeMark(unit)}:${today}` === preview.mark ? null : loadEntryContexts(unit, preview.period, wanted.map((e) => e.input.pointId));
     for (const entry of wanted) {
       let plan = entry.plan;
       if (contexts) {

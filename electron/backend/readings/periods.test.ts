@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCenti } from '../../../shared/money';
+import { SYSTEM_ACTOR } from '../audit/record';
 import { sql } from '../db/sql';
 import { addMeters } from './fixtures';
 import { bookWith, history, households, makeReadingStation, openPeriod, readAll, type ReadingStation } from './test-station';
@@ -22,6 +23,25 @@ describe('reading periods (抄表期)', () => {
     const [period] = (await rs.reader.call('periods.list', {})).rows;
     expect(period).toMatchObject({ period: '2026-10', status: 'open', due: 5, entered: 0, awaitingReview: 0, openedByName: '李所长' });
     expect(rs.station.backend.store.read.value(sql`SELECT summary FROM audit_log WHERE action = 'period.open'`)).toBe('{"period":"2026-10","books":2,"due":5}');
+  });
+
+  it('opens from what holds when the write happens, even if a book changed while the books were read', async () => {
+    rs = await makeReadingStation();
+    const points = addMeters(rs.station.backend, households(3));
+    const east = await bookWith(rs, points.slice(0, 2), 'M001', 25, '东村一本');
+    await bookWith(rs, [points[2]!], 'M002', 25, '东村二本');
+    let moved = false;
+    const { openPeriod: open } = await import('./periods');
+    const result = await open(rs.station.backend, SYSTEM_ACTOR, '2026-11', {
+      // After the first book was read, the second book's meter moves into it.
+      tick: async () => {
+        if (moved) return;
+        moved = true;
+        await rs.head.call('books.movePoints', { pointIds: [points[2]!.pointId], toBookId: east.id });
+      },
+    });
+    expect(result).toEqual({ period: '2026-11', books: 1, due: 3 });
+    expect(rs.station.backend.store.read.value(sql`SELECT book_id FROM reading_due WHERE point_id = ${points[2]!.pointId}`)).toBe(east.id);
   });
 
   it('refuses a period two months ahead, and a station with no book to read', async () => {

@@ -1,0 +1,15 @@
+import { copyFileSync, rmSync } from 'node:fs';
+import { Backend } from './electron/backend/context';
+import { sql } from './electron/backend/db/sql';
+import { collectDueSources, insertDueRows } from './electron/backend/readings/due';
+for (const s of ['', '-wal', '-shm']) rmSync('/tmp/prof.db' + s, { force: true });
+copyFileSync('/work/wt-readings/.bench/readings-100000-v4.db', '/tmp/prof.db');
+const backend = new Backend({ db: '/tmp/prof.db', backupsDir: '/tmp/prof-backups' });
+const db = backend.store.read;
+let t = performance.now();
+const lap = (label: string) => { const n = performance.now(); console.log(label, Math.round(n - t)); t = n; };
+db.all(sql`SELECT r.point_id FROM readings r WHERE r.period = '2026-10' AND r.kind <> 'no_access' AND NOT EXISTS (SELECT 1 FROM readings s WHERE s.supersedes = r.id)`); lap('last period scan');
+const src = await collectDueSources(db, '2026-11'); lap(`collect ${src.size}`);
+db.all(sql`SELECT bp.point_id, bp.book_id, bp.seq, im.id AS meter_id FROM book_points bp JOIN books b ON b.id = bp.book_id AND b.active = 1 JOIN metering_points pt ON pt.id = bp.point_id AND pt.active = 1 JOIN meters im ON im.point_id = bp.point_id AND im.removed_date IS NULL`); lap('due set');
+backend.store.write((tx) => { tx.run(sql`INSERT INTO reading_periods (period, status, opened_at) VALUES ('2026-11', 'open', 1)`); insertDueRows(tx, '2026-11', [...src.values()]); }); lap('insert');
+backend.close();
