@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { chromium } from '@playwright/test';
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import XLSX from 'xlsx';
 import { formatCenti } from '../../shared/money';
@@ -345,6 +346,8 @@ export const readingsBench: Bench = {
         SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM metering_points) AS points,
                (SELECT count(*) FROM books) AS books, (SELECT count(*) FROM readings) AS readings,
                (SELECT count(*) FROM reading_periods) AS closedPeriods`);
+      // The machine is shared: its load says how far the figures are from a quiet PC's.
+      const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
       ctx.log('readings: opening the next period…');
       const open = await openFigures(backend, SYSTEM_ACTOR, file);
       const used = new Set<string>();
@@ -354,7 +357,14 @@ export const readingsBench: Bench = {
       const save = await saveFigures(backend, file, used);
       ctx.log('readings: importing a 20,000-row workbook…');
       const importing = await importFigures(backend, used);
-      return { station: { ...station, databaseBytes: statSync(base).size, historyMonths: MONTHS, period: PERIOD, previous: addMonths(PERIOD, -1) }, openPeriod: open, saveOneReading: save, keyboardEntry: keyboard, importWorkbook: importing };
+      return {
+        station: { ...station, databaseBytes: statSync(base).size, historyMonths: MONTHS, period: PERIOD, previous: addMonths(PERIOD, -1) },
+        machineLoad: { before: loadBefore, after: loadavg().map((x) => Math.round(x * 100) / 100) },
+        openPeriod: open,
+        saveOneReading: save,
+        keyboardEntry: keyboard,
+        importWorkbook: importing,
+      };
     } finally {
       backend.close();
     }

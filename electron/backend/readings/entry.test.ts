@@ -179,4 +179,20 @@ describe('entering readings (录入读数)', () => {
     const [outcome] = await readAll(rs.reader, '2026-11', points, [String(last + 200)], '2026-11-25');
     expect(outcome?.outcome === 'saved' && outcome.reading.flags).toMatchObject([{ code: 'high', params: { thresholdPercent: 150 } }]);
   });
+
+  it('starts from a reading older than the months it checks against when the meter was not reached since', async () => {
+    rs = await makeReadingStation();
+    const points = addMeters(rs.station.backend, households(1, { installDate: '2025-11-20' }));
+    await bookWith(rs, points, 'M001');
+    const last = await history(rs, points, '2025-12', 1, 300); // read 300 on 2025-12-25
+    // Then locked out for ten months (more than the checked history).
+    for (const period of ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10']) {
+      await openPeriod(rs, period);
+      await rs.head.call('readings.save', { period, pointId: points[0]!.pointId, kind: 'no_access', readingDate: `${period}-25`, reason: '常年外出' });
+      await rs.head.call('periods.close', { period });
+    }
+    await openPeriod(rs, '2026-11');
+    const [saved] = await readAll(rs.reader, '2026-11', points, [String(last + 3300)], '2026-11-25');
+    expect(saved).toMatchObject({ outcome: 'saved', reading: { previousValue: kwh(String(last)), previousDate: '2025-12-25', consumption: kwh('3300') } });
+  });
 });

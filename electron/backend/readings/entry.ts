@@ -128,8 +128,14 @@ export function registerNamesOf(meter: Pick<MeterRow, 'tou' | 'start_registers'>
   return named.length > 0 ? named : ['peak', 'flat', 'valley'];
 }
 
-/** Months of history loaded with a reading: enough for the same month last year and a few no-access months. */
-const HISTORY_MONTHS = 15;
+/**
+ * Months of history a reading is checked against: the recent read periods the policy averages,
+ * with room for estimated and no-access months among them, and the zero and estimate runs; the
+ * same month last year is read besides. (Older readings are read only for a 起码 not found here.)
+ */
+export function historyMonths(policy: ReadingPolicy): number {
+  return Math.max(6, policy.historyPeriods + 3, policy.zeroRunForSiteVisit, policy.consecutiveEstimates);
+}
 /** Points per query when contexts are loaded in bulk (an import). */
 const POINTS_PER_QUERY = 1000;
 
@@ -151,9 +157,10 @@ const historyColumns = (period: string) => sql`
  * Reads what `planEntry` needs for these points in one period: a few queries for any number of
  * points (the keyboard's one reading, an import's twenty thousand). Points not due are missing.
  */
-export function loadEntryContexts(db: ReadableDB, period: string, pointIds: readonly string[]): Map<string, EntryContext> {
+export function loadEntryContexts(db: ReadableDB, period: string, pointIds: readonly string[], policy: ReadingPolicy): Map<string, EntryContext> {
   const contexts = new Map<string, EntryContext>();
-  const since = addMonths(period, -HISTORY_MONTHS);
+  const since = addMonths(period, -historyMonths(policy));
+  const lastYear = addMonths(period, -12);
   for (let i = 0; i < pointIds.length; i += POINTS_PER_QUERY) {
     const ids = sql.list(pointIds.slice(i, i + POINTS_PER_QUERY));
     for (const due of db.all<DueContext>(sql`
@@ -174,7 +181,7 @@ export function loadEntryContexts(db: ReadableDB, period: string, pointIds: read
     for (const h of db.all<HistoryRow & { point_id: string }>(sql`
       SELECT ${historyColumns(period)}
       FROM readings r
-      WHERE r.point_id IN ${ids} AND r.period <= ${period} AND r.period >= ${since}
+      WHERE r.point_id IN ${ids} AND ((r.period <= ${period} AND r.period >= ${since}) OR r.period = ${lastYear})
         AND NOT EXISTS (SELECT 1 FROM readings x WHERE x.supersedes = r.id)
       ORDER BY r.point_id, r.period DESC`)) {
       contexts.get(h.point_id)?.history.push(h);
@@ -182,14 +189,17 @@ export function loadEntryContexts(db: ReadableDB, period: string, pointIds: read
   }
   // 起码 older than the window (a meter unread for over a year): the latest reading in force, however old.
   for (const [pointId, context] of contexts) {
-    if (context.history.some((h) => h.period < period && h.kind !== 'no_access')) continue;
+    if (context.history.some((h) => h.period >= since && h.period < period && h.kind !== 'no_access')) continue;
     const older = db.get<HistoryRow>(sql`
       SELECT ${historyColumns(period)}
       FROM readings r
       WHERE r.point_id = ${pointId} AND r.period < ${since} AND r.kind <> 'no_access'
         AND NOT EXISTS (SELECT 1 FROM readings x WHERE x.supersedes = r.id)
       ORDER BY r.period DESC LIMIT 1`);
-    if (older) context.history.push(older);
+    if (older && !context.history.some((h) => h.id === older.id)) {
+      context.history.push(older);
+      context.history.sort((a, b) => (a.period < b.period ? 1 : a.period > b.period ? -1 : 0));
+    }
   }
   return contexts;
 }
@@ -200,9 +210,10 @@ export function loadEntryContexts(db: ReadableDB, period: string, pointIds: read
  * refused/confirm for what the reader typed.
  */
 export function prepareEntry(db: ReadableDB, actor: EntryActor, input: EntryInput, today: DateString): Prepared {
-  const context = loadEntryContexts(db, input.period, [input.pointId]).get(input.pointId);
+  const policy = policyInForce(db, input.readingDate);
+  const context = loadEntryContexts(db, input.period, [input.pointId], policy).get(input.pointId);
   if (!context) throw new AppError('not_found', 'reading.notDue', { period: input.period });
-  return planEntry(context, policyInForce(db, input.readingDate), actor, input, today);
+  return planEntry(context, policy, actor, input, today);
 }
 
 /** The pure part of `prepareEntry`: the rules and the checks on a loaded context. */

@@ -231,9 +231,9 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
   }
   if (parsed.length === 0) throw refuse('import.empty');
 
-  const contexts = loadEntryContexts(db, request.period, parsed.flatMap((p) => (p.input ? [p.input.pointId] : [])));
   const policies = new Map<string, ReadingPolicy>();
   const policyOn = (date: string) => policies.get(date) ?? policies.set(date, policyInForce(db, date)).get(date)!;
+  const contexts = loadEntryContexts(db, request.period, parsed.flatMap((p) => (p.input ? [p.input.pointId] : [])), policyOn(today));
   const lines: ImportLine[] = [];
   const entries: StoredPreview['entries'] = [];
   const counts = { rows: parsed.length, ok: 0, flagged: 0, confirm: 0, errors: 0 };
@@ -292,7 +292,8 @@ export function commitImport(backend: Backend, staff: CallStaff | null, actor: A
     skipped += preview.entries.length - wanted.length;
     // Nothing written since the preview: its checked plans are what the checks would say now.
     // Otherwise every row is read again inside this transaction and checked afresh.
-    const contexts = `${changeMark(unit)}:${today}` === preview.mark ? null : loadEntryContexts(unit, preview.period, wanted.map((e) => e.input.pointId));
+    const contexts =
+      `${changeMark(unit)}:${today}` === preview.mark ? null : loadEntryContexts(unit, preview.period, wanted.map((e) => e.input.pointId), policyInForce(unit, today));
     for (const entry of wanted) {
       let plan = entry.plan;
       if (contexts) {
