@@ -109,12 +109,12 @@ test('a reading below the previous one near 99999 is offered as a rollover; far 
 });
 
 test('a spike of 10× the history is flagged; the billing clerk accepts it; the station head closes the period', async ({ page, station }) => {
-  const bookNo = await withStation(station.db, async (backend) => {
+  const { bookNo, customerId } = await withStation(station.db, async (backend) => {
     await addStaff(backend, STAFF);
     const points = addMeters(backend, households(3, 'S'));
     const b = book(backend, points, 'M001', '南村本');
     await history(backend, points, 3, 100);
-    return b.bookNo;
+    return { bookNo: b.bookNo, customerId: points[0]!.customerId };
   });
   await login(page, station, 'M001', PASSWORD);
   await openBook(page, bookNo);
@@ -147,6 +147,14 @@ test('a spike of 10× the history is flagged; the billing clerk accepts it; the 
   await page.getByRole('button', { name: `${PERIOD} 期关账` }).click();
   await expect(page.getByRole('status').filter({ hasText: `${PERIOD} 期已关账` })).toBeVisible();
   await expect(page.getByText(`${PERIOD} 期（已关账）`)).toBeVisible();
+
+  // The customer's page shows the month with the spike, accepted.
+  await page.goto(`${station.url}#/customers/${customerId}`);
+  const readings = page.getByRole('region', { name: '抄表记录' });
+  await expect(readings).toContainText(`所在抄表本：${bookNo}`);
+  const month = readings.getByRole('row').filter({ hasText: PERIOD });
+  await expect(month).toContainText('1000');
+  await expect(month).toContainText('已接受 · 电量偏高');
 });
 
 test('a meter reader cannot enter readings in a book assigned to someone else, in the UI or the API', async ({ page, station }) => {

@@ -4,7 +4,7 @@ import { useQuery } from '../api/hooks';
 import { call } from '../api/client';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
-import { saveFile, XLSX_MIME } from '../ui/files';
+import { saveFile } from '../customers/download';
 import { ErrorBanner, Page } from '../ui/widgets';
 import { PeriodPicker, usePeriod } from './PeriodPicker';
 
@@ -22,7 +22,7 @@ export function EntryHomePage() {
     setError(undefined);
     try {
       const file = await call('readings.export', { period, bookId });
-      await saveFile(file.fileName, file.base64, XLSX_MIME);
+      await saveFile(file.fileName, file.base64);
     } catch (e) {
       setError((e as Error).message);
     }

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import type { ImportCommitResult, ImportPreview, JobState } from '../../shared/contract';
+import type { ReadingImportCommitResult, ReadingImportPreview, JobState } from '../../shared/contract';
 import { formatCenti } from '../../shared/money';
 import { flagMessage } from '../../shared/readings';
 import { call, runJob } from '../api/client';
 import { useI18n } from '../app/i18n';
-import { fileToBase64 } from '../ui/files';
+import { fileBase64 } from '../customers/download';
 import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
 import { PeriodPicker, usePeriod } from './PeriodPicker';
 
@@ -14,8 +14,8 @@ export function ImportPage() {
   const [period, setPeriod, periods] = usePeriod();
   const [file, setFile] = useState<File | null>(null);
   const [job, setJob] = useState<JobState>();
-  const [preview, setPreview] = useState<ImportPreview>();
-  const [result, setResult] = useState<ImportCommitResult>();
+  const [preview, setPreview] = useState<ReadingImportPreview>();
+  const [result, setResult] = useState<ReadingImportCommitResult>();
   const [confirmRollovers, setConfirmRollovers] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -28,9 +28,9 @@ export function ImportPage() {
     setPreview(undefined);
     setResult(undefined);
     try {
-      const base64 = await fileToBase64(file);
+      const base64 = await fileBase64(file);
       const final = await runJob(() => call('readings.importPreview', { period, fileName: file.name, base64 }), setJob);
-      if (final.status === 'succeeded') setPreview(final.result as ImportPreview);
+      if (final.status === 'succeeded') setPreview(final.result as ReadingImportPreview);
       else setError(final.error?.message);
     } catch (e) {
       setError((e as Error).message);
@@ -46,7 +46,7 @@ export function ImportPage() {
     try {
       const final = await runJob(() => call('readings.importCommit', { previewId: preview.previewId, confirmRollovers }), setJob);
       if (final.status === 'succeeded') {
-        setResult(final.result as ImportCommitResult);
+        setResult(final.result as ReadingImportCommitResult);
         setPreview(undefined);
       } else setError(final.error?.message);
     } catch (e) {

@@ -1,5 +1,7 @@
 import type { AreaDef } from '../app/area';
 import { Guard } from '../app/Guard';
+import { customerPageSections } from '../customers/sections';
+import { CustomerReadings } from './CustomerReadings';
 import { BookPage } from './BookPage';
 import { BooksPage } from './BooksPage';
 import { EntryGridPage } from './EntryGridPage';
@@ -28,3 +30,6 @@ export const readingsArea: AreaDef = {
   ],
   printRoutes: [{ path: 'readings/sheet/:period/:bookId', element: <ReadingSheetPrint /> }],
 };
+
+// The customer page's readings section (抄表记录).
+customerPageSections.push({ id: 'readings', title: 'customerReadings.title', order: 20, permission: 'readings.read', render: (p) => <CustomerReadings {...p} /> });

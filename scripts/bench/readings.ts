@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { chromium } from '@playwright/test';
-import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import XLSX from 'xlsx';
@@ -8,25 +8,22 @@ import { formatCenti } from '../../shared/money';
 import { scheduledReadingDate } from '../../shared/readings';
 import { addMonths } from '../../shared/time';
 import { SYSTEM_ACTOR, type Actor } from '../../electron/backend/audit/record';
+import { DEMO_PASSWORD } from '../../electron/backend/demo/staffStep';
 import { Backend } from '../../electron/backend/context';
-import { loadMigrations } from '../../electron/backend/db/migrations';
 import { sql } from '../../electron/backend/db/sql';
 import { dispatch } from '../../electron/backend/dispatch';
 import { createHandlers } from '../../electron/backend/handlers';
 import { createBook, movePoints } from '../../electron/backend/readings/books';
-import { buildReadingDemo, type DemoRandom } from '../../electron/backend/readings/demo';
 import { enterReading } from '../../electron/backend/readings/entry';
-import { insertCustomerWithMeter, replaceMeter } from '../../electron/backend/readings/fixtures';
 import { commitImport, previewImport } from '../../electron/backend/readings/handheld';
 import { openPeriod } from '../../electron/backend/readings/periods';
-import { setupStation } from '../../electron/backend/station/setup';
-import { insertStaff, prepareStaff } from '../../electron/backend/staff/staff';
-import { writeWorkbook } from '../../electron/backend/spreadsheets/write';
+import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
 import { startWebHost } from '../../electron/hosts/web';
-import { measure, once, ratio, stats, type Bench, type BenchContext } from './harness';
+import { demoStationCopy } from './customers';
+import { measure, once, ratio, stats, type Bench } from './harness';
 
-// Meter-reading figures (issue "Meter reading"), on a station of ctx.customers customers with
-// 13 closed months of readings:
+// Meter-reading figures (issue "Meter reading"), on the demo station of ctx.customers customers
+// (every desk's demo step: 13 closed months of readings; the demo's own month, 2026-11, unopened):
 // - opening the next period for every meter, beside a bare INSERT … SELECT of the book list;
 // - saving one reading (checks + write + audit + outbox), through the module and through
 //   dispatch, beside a bare one-row insert transaction on the same database;
@@ -34,85 +31,13 @@ import { measure, once, ratio, stats, type Bench, type BenchContext } from './ha
 //   row shown saved), measured in the page, beside the same key on a bare page of 800 inputs;
 // - importing a 20,000-row handheld workbook: preview and commit, beside a bare parse.
 
+/** The demo station's today (scripts/bench/customers.ts builds it as of this day). */
 const AS_OF = '2026-11-26';
 const PERIOD = AS_OF.slice(0, 7);
-const MONTHS = 13;
-const PASSWORD = 'bench1234';
 const BOOK_ROWS = 800;
 const KEYED_ROWS = 300;
 const IMPORT_ROWS = 20_000;
 const SAVES = 2000;
-
-/** mulberry32: the station is the same on every run. */
-function seeded(seed: number): DemoRandom {
-  let a = seed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { int: (min, max) => min + Math.floor(next() * (max - min + 1)), chance: (p) => next() < p, pick: (items) => items[Math.floor(next() * items.length)]! };
-}
-
-/** The station with its readers, customers and 13 closed months, cached in .bench/. */
-async function baseStation(ctx: BenchContext): Promise<string> {
-  const file = join(ctx.workDir, `readings-${ctx.customers}-v${loadMigrations().length}.db`);
-  if (existsSync(file)) return file;
-  const building = `${file}.building`;
-  for (const suffix of ['', '-wal', '-shm']) rmSync(building + suffix, { force: true });
-  ctx.log(`readings: building a station of ${ctx.customers} customers with ${MONTHS} months of readings (cached in .bench/)…`);
-  const backend = new Backend({ db: building, backupsDir: join(ctx.workDir, 'readings-backups') });
-  await setupStation(backend, { stationCode: 'BENCH', stationName: '基准供电所', adminNo: 'A001', adminName: '管理员', password: PASSWORD });
-  const hash = await prepareStaff({ staffNo: 'X', name: 'X', roles: [], password: PASSWORD, mustChangePassword: false });
-  backend.write(SYSTEM_ACTOR, (unit) => {
-    for (let i = 1; i <= 8; i++) insertStaff(unit, { ...hash, id: `reader-${i}`, staffNo: `M00${i}`, name: `抄表员${i}`, roles: ['meter_reader'] });
-    insertStaff(unit, { ...hash, id: 'clerk-1', staffNo: 'B001', name: '核算员', roles: ['billing_clerk'] });
-    insertStaff(unit, { ...hash, id: 'head-1', staffNo: 'H001', name: '所长', roles: ['station_head'] });
-  });
-  const stationId = backend.requireStation().id;
-  for (let done = 0; done < ctx.customers; done += 5000) {
-    backend.store.write((tx) => {
-      for (let i = done; i < Math.min(ctx.customers, done + 5000); i++) {
-        insertCustomerWithMeter(tx, stationId, {
-          accountNo: `BENCH${String(i + 1).padStart(7, '0')}`,
-          name: `住户${i + 1}`,
-          village: `${Math.floor(i / BOOK_ROWS) + 1}村`,
-          address: `${(i % BOOK_ROWS) + 1}号`,
-          meterNo: `BM${String(i + 1).padStart(8, '0')}`,
-          digits: i % 3 === 0 ? 6 : 5,
-          startReading: String((i * 37) % 20000),
-          installDate: '2024-06-01',
-        });
-      }
-    });
-  }
-  const random = seeded(20261126);
-  let lastLog = 0;
-  await buildReadingDemo(
-    backend,
-    SYSTEM_ACTOR,
-    { months: MONTHS, asOf: AS_OF },
-    random,
-    (r) => void replaceMeter(backend, { pointId: r.pointId, date: r.date, oldFinal: r.oldFinal, newMeterNo: r.newMeterNo, newStart: r.newStart }),
-    async (done, total) => {
-      if (done - lastLog >= total / 20) {
-        lastLog = done;
-        ctx.log(`readings: history ${Math.round((done / total) * 100)}%`);
-      }
-    },
-  );
-  backend.close();
-  renameSync(building, file);
-  return file;
-}
-
-function workCopy(ctx: BenchContext, base: string): string {
-  const copy = join(ctx.workDir, 'readings-work.db');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
-  copyFileSync(base, copy);
-  return copy;
-}
 
 async function openFigures(backend: Backend, actor: Actor, file: string) {
   const run = await once(() => openPeriod(backend, actor, PERIOD));
@@ -227,7 +152,7 @@ async function keyboardFigures(backend: Backend, skip: Set<string>) {
     const page = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 800 } });
     await page.goto(host.url);
     await page.getByLabel('工号').fill('M001');
-    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByLabel('密码').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('heading', { name: /欢迎/ }).waitFor();
     await page.goto(`${host.url}#/readings/entry/${PERIOD}/${book.id}`);
@@ -315,8 +240,8 @@ async function importFigures(backend: Backend, skip: Set<string>) {
       .all<{ point_id: string; meter_no: string }>(sql`SELECT d.point_id, m.meter_no FROM reading_due d JOIN meters m ON m.id = d.meter_id WHERE d.period = ${PERIOD}`)
       .map((r) => [r.point_id, r.meter_no]),
   );
-  const bytes = writeWorkbook([
-    { name: '抄表机', rows: [['表号', '止码', '抄表日期'], ...rows.map((r) => [meterNos.get(r.point_id) ?? '', Number(nextValue(r)), readOn(r)])] },
+  const bytes = await writeWorkbook([
+    { name: '抄表机', rows: [['表号', '止码', '抄表日期'], ...rows.map((r) => [meterNos.get(r.point_id) ?? '', nextValue(r), readOn(r)])] },
   ]);
   const preview = await once(() => previewImport(backend, null, { period: PERIOD, fileName: 'bench.xlsx', bytes }, 'zh-CN'));
   const commit = await once(() => commitImport(backend, null, { staffId: null, label: 'bench' }, preview.value.previewId, true));
@@ -338,8 +263,7 @@ async function importFigures(backend: Backend, skip: Set<string>) {
 export const readingsBench: Bench = {
   name: 'readings',
   async run(ctx) {
-    const base = await baseStation(ctx);
-    const file = workCopy(ctx, base);
+    const file = await demoStationCopy(ctx, 'readings-work');
     const backend = new Backend({ db: file, backupsDir: join(ctx.workDir, 'readings-backups') });
     try {
       const station = backend.store.read.get<Record<string, number>>(sql`
@@ -358,7 +282,7 @@ export const readingsBench: Bench = {
       ctx.log('readings: importing a 20,000-row workbook…');
       const importing = await importFigures(backend, used);
       return {
-        station: { ...station, databaseBytes: statSync(base).size, historyMonths: MONTHS, period: PERIOD, previous: addMonths(PERIOD, -1) },
+        station: { ...station, databaseBytes: statSync(file).size, period: PERIOD, previous: addMonths(PERIOD, -1) },
         machineLoad: { before: loadBefore, after: loadavg().map((x) => Math.round(x * 100) / 100) },
         openPeriod: open,
         saveOneReading: save,

@@ -167,7 +167,7 @@ export const saveReadingInputSchema = readingEntrySchema
   })
   .superRefine(requireValue);
 
-export const importLineSchema = z.object({
+export const readingImportLineSchema = z.object({
   /** Row number in the sheet (as Excel shows it). */
   row: z.number().int(),
   accountNo: z.string(),
@@ -180,10 +180,10 @@ export const importLineSchema = z.object({
   flags: z.array(readingFlagSchema),
   consumption: z.number().nullable(),
 });
-export type ImportLine = z.infer<typeof importLineSchema>;
+export type ReadingImportLine = z.infer<typeof readingImportLineSchema>;
 
 /** The result of an import preview job: counts, and every line that is not simply fine. */
-export const importPreviewSchema = z.object({
+export const readingImportPreviewSchema = z.object({
   previewId: z.string(),
   fileName: z.string(),
   period: z.string(),
@@ -194,12 +194,12 @@ export const importPreviewSchema = z.object({
   confirm: z.number().int(),
   errors: z.number().int(),
   /** Lines with errors, warnings or a rollover to confirm, in sheet order. */
-  lines: z.array(importLineSchema),
+  lines: z.array(readingImportLineSchema),
 });
-export type ImportPreview = z.infer<typeof importPreviewSchema>;
+export type ReadingImportPreview = z.infer<typeof readingImportPreviewSchema>;
 
-export const importCommitResultSchema = z.object({ saved: z.number().int(), skipped: z.number().int(), rolloversConfirmed: z.number().int() });
-export type ImportCommitResult = z.infer<typeof importCommitResultSchema>;
+export const readingImportCommitResultSchema = z.object({ saved: z.number().int(), skipped: z.number().int(), rolloversConfirmed: z.number().int() });
+export type ReadingImportCommitResult = z.infer<typeof readingImportCommitResultSchema>;
 
 export const openPeriodResultSchema = z.object({ period: z.string(), books: z.number().int(), due: z.number().int() });
 
@@ -392,13 +392,13 @@ export const readingsChannels = {
     output: z.object({ fileName: z.string(), base64: z.string(), rows: z.number().int() }),
     access: 'readings.read',
   }),
-  /** Reads a handheld workbook and checks every row, writing nothing (a job; result ImportPreview). */
+  /** Reads a handheld workbook and checks every row, writing nothing (a job; result ReadingImportPreview). */
   'readings.importPreview': channel({
     input: z.object({ period: periodSchema, fileName: z.string().max(200), base64: z.string().min(1) }),
     output: jobStartedSchema,
     access: 'readings.enter',
   }),
-  /** Writes the valid rows of a preview in one transaction (a job; result ImportCommitResult). */
+  /** Writes the valid rows of a preview in one transaction (a job; result ReadingImportCommitResult). */
   'readings.importCommit': channel({
     input: z.object({ previewId: z.string(), confirmRollovers: z.boolean().default(false) }),
     output: jobStartedSchema,

@@ -50,3 +50,35 @@ describe('the demo station\'s readings', () => {
     expect(INVARIANTS.flatMap((i) => i.check(backend))).toEqual([]);
   });
 });
+
+describe('the demo station built by every desk\'s step', () => {
+  it('has 13 closed months of readings of the customers desk\'s customers, reviewed, with replacements and rollovers', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Backend } = await import('../context');
+    const { buildDemoStation, demoOptions } = await import('../demo/build');
+    const dir = mkdtempSync(join(tmpdir(), 'griddesk-demo-'));
+    try {
+      const file = join(dir, 'demo.db');
+      await buildDemoStation(file, demoOptions({ customers: 200, seed: 11, asOf: '2026-11-26' }), { tick: async () => {} });
+      const backend = new Backend({ db: file });
+      try {
+        const db = backend.store.read;
+        expect(db.value(sql`SELECT count(*) FROM reading_periods WHERE status = 'closed'`)).toBe(13);
+        expect(db.value(sql`SELECT max(period) FROM reading_periods`)).toBe('2026-10');
+        expect(db.value(sql`SELECT count(*) FROM readings WHERE rollover = 1`)).toBeGreaterThanOrEqual(1);
+        expect(db.value(sql`SELECT count(*) FROM readings WHERE replaced_meter_id IS NOT NULL`)).toBeGreaterThanOrEqual(2);
+        // Every warning was decided before its month closed; the large customers' multipliers are read.
+        expect(db.value(sql`SELECT count(*) FROM current_readings r WHERE r.needs_review = 1 AND NOT EXISTS (SELECT 1 FROM reading_reviews v WHERE v.reading_id = r.id)`)).toBe(0);
+        expect(db.value(sql`SELECT count(*) FROM readings WHERE multiplier > 1`)).toBeGreaterThan(0);
+        const { INVARIANTS } = await import('../invariants');
+        expect(INVARIANTS.flatMap((i) => i.check(backend))).toEqual([]);
+      } finally {
+        backend.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -209,7 +209,7 @@ export async function buildReadingDemo(
     }
     await openPeriod(backend, actor, period);
     const season = periodMonth(period) - 1;
-    const flagged: { state: PointState; readingId: string; codes: string[]; normal: string; date: string }[] = [];
+    const flagged: { state: PointState; readingId: string; codes: string[]; normal: string; date: string; tou: boolean }[] = [];
     for (let i = 0; i < states.length; i += CHUNK) {
       backend.write(actor, (unit) => {
         for (const s of states.slice(i, i + CHUNK)) {
@@ -233,10 +233,10 @@ export async function buildReadingDemo(
           let prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, entry.input, options.asOf);
           if (prepared.outcome === 'confirm') prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, { ...entry.input, confirmedRollover: true }, options.asOf);
           if (prepared.outcome !== 'saved') continue; // a generated figure the checks refuse is left unread
-          const saved = commitEntry(unit, prepared.plan);
+          const saved = commitEntry(unit, prepared.plan, true);
           s.history = [historyRowOf(saved), ...s.history].slice(0, 15);
           readings += 1;
-          if (saved.needsReview) flagged.push({ state: s, readingId: saved.id, codes: saved.flags.map((f) => f.code), normal: entry.normal, date });
+          if (saved.needsReview) flagged.push({ state: s, readingId: saved.id, codes: saved.flags.map((f) => f.code), normal: entry.normal, date, tou: saved.registers !== null });
         }
       });
       done += Math.min(CHUNK, states.length - i);
@@ -245,7 +245,8 @@ export async function buildReadingDemo(
     // Review (复核): spikes mostly accepted, some corrected; zero runs sent for a site visit.
     backend.write(actor, (unit) => {
       for (const f of flagged) {
-        const spike = f.codes.includes('high') && random.chance(0.25);
+        // (A time-of-use meter's spike is accepted: its correction would need every register.)
+        const spike = f.codes.includes('high') && !f.tou && random.chance(0.25);
         const decision = spike ? 'correct' : f.codes.includes('zero_run_site_visit') ? 'site_visit' : 'accept';
         const result = reviewReading(
           unit,

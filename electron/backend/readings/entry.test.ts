@@ -43,8 +43,8 @@ describe('entering readings (录入读数)', () => {
   it('offers a drop near 99999 on a 5-digit meter as a rollover, and refuses the same drop far from it', async () => {
     rs = await makeReadingStation();
     const [near, far] = addMeters(rs.station.backend, [
-      { accountNo: 'GD01N1', name: '满码户', meterNo: 'N-1', startReading: '99950' },
-      { accountNo: 'GD01F1', name: '普通户', meterNo: 'F-1', startReading: '50000' },
+      { accountNo: 'GD01N1', name: '满码户', meterNo: 'N-0001', startReading: '99950' },
+      { accountNo: 'GD01F1', name: '普通户', meterNo: 'F-0001', startReading: '50000' },
     ]);
     await bookWith(rs, [near!, far!], 'M001');
     await openPeriod(rs, '2026-11');

@@ -349,8 +349,8 @@ export function planEntry(context: EntryContext, policy: ReadingPolicy, actor: E
   return { outcome: 'saved', plan };
 }
 
-/** Writes a prepared reading with its audit and outbox rows (inside the caller's unit). */
-export function commitEntry(unit: Unit, plan: EntryPlan): ReadingView {
+/** Writes a prepared reading with its audit and outbox rows (inside the caller's unit); `bulk`: outbox only. */
+export function commitEntry(unit: Unit, plan: EntryPlan, bulk = false): ReadingView {
   const registers = plan.registers ? JSON.stringify(plan.registers) : null;
   const touConsumption = plan.touConsumption ? JSON.stringify(plan.touConsumption) : null;
   const flags = JSON.stringify(plan.flags);
@@ -362,23 +362,10 @@ export function commitEntry(unit: Unit, plan: EntryPlan): ReadingView {
             ${plan.value}, ${registers}, ${plan.previousValue}, ${plan.consumption}, ${touConsumption}, ${plan.rollover}, ${flags},
             ${plan.needsReview}, ${plan.reason}, ${plan.supersedes}, ${plan.source}, ${plan.enteredBy}, ${unit.at},
             ${plan.previousDate}, ${plan.multiplier}, ${plan.readBy}, ${plan.replacedMeterId})`);
-  unit.record({
-    action: plan.supersedes ? 'reading.correct' : 'reading.enter',
+  const change = {
     entity: 'reading',
     entityId: plan.id,
-    op: 'insert',
-    summary: {
-      period: plan.period,
-      book: plan.bookNo,
-      account: plan.accountNo,
-      meter: plan.meterNo,
-      kind: plan.kind,
-      ...(plan.value !== null ? { value: formatCenti(plan.value) } : {}),
-      ...(plan.consumption !== null ? { kWh: formatCenti(plan.consumption) } : {}),
-      ...(plan.flags.length ? { flags: plan.flags.map((f) => f.code) } : {}),
-      ...(plan.reason ? { reason: plan.reason } : {}),
-      ...(plan.supersedes ? { supersedes: plan.supersedes } : {}),
-    },
+    op: 'insert' as const,
     payload: {
       id: plan.id,
       period: plan.period,
@@ -404,7 +391,27 @@ export function commitEntry(unit: Unit, plan: EntryPlan): ReadingView {
       replacedMeterId: plan.replacedMeterId,
       enteredAt: unit.at,
     },
-  });
+  };
+  // A handheld import or the demo is audited once for its batch; each reading goes to the outbox.
+  if (bulk) unit.outbox(change);
+  else {
+    unit.record({
+      ...change,
+      action: plan.supersedes ? 'reading.correct' : 'reading.enter',
+      summary: {
+        period: plan.period,
+        book: plan.bookNo,
+        account: plan.accountNo,
+        meter: plan.meterNo,
+        kind: plan.kind,
+        ...(plan.value !== null ? { value: formatCenti(plan.value) } : {}),
+        ...(plan.consumption !== null ? { kWh: formatCenti(plan.consumption) } : {}),
+        ...(plan.flags.length ? { flags: plan.flags.map((f) => f.code) } : {}),
+        ...(plan.reason ? { reason: plan.reason } : {}),
+        ...(plan.supersedes ? { supersedes: plan.supersedes } : {}),
+      },
+    });
+  }
   // A corrected earlier period changes the 起码 of the open period that follows it.
   if (plan.supersedes) refreshDueRows(unit, [plan.pointId], plan.period);
   return {

@@ -1,11 +1,14 @@
-// Customer files for reading tests, e2e seeding and the bench, until the customers desk's module
-// is on main: customers, metering points and meters inserted with SQL matching migration 0002.
-// Kept in this one file so it is easy to swap for the customers module's functions.
+// Customer files for reading tests, e2e seeding and the bench, filed through the customers
+// desk's module (createCustomer, replaceMeter): households described the way reading tests
+// think of them — an account, a meter, its digits, multiplier and start reading.
 import { parseCenti } from '../../../shared/money';
+import { SYSTEM_ACTOR } from '../audit/record';
 import type { Backend } from '../context';
-import { uuidv7 } from '../db/ids';
+import { createCustomer, type BulkOptions } from '../customers/customers';
+import { newCustomerInput } from '../customers/fixtures';
+import { replaceMeter as replaceCustomerMeter } from '../customers/meters';
 import { sql } from '../db/sql';
-import type { WritableDB } from '../db/store';
+import type { Unit } from '../audit/record';
 
 export interface FixtureMeter {
   accountNo: string;
@@ -29,30 +32,45 @@ export interface FixturePoint {
   meterId: string;
 }
 
-export function insertCustomerWithMeter(tx: WritableDB, stationId: string, m: FixtureMeter, at = 1): FixturePoint {
-  const customerId = uuidv7();
-  const pointId = uuidv7();
-  const meterId = uuidv7();
+/** Files one household with its meter in the caller's unit; `bulk` for many at once (audited once). */
+export function fileHousehold(unit: Unit, m: FixtureMeter, bulk?: BulkOptions): FixturePoint {
   const installDate = m.installDate ?? '2025-01-01';
-  tx.run(sql`
-    INSERT INTO customers (id, station_id, account_no, name, township, village, address_detail, transformer_area, customer_class,
-                           status_date, opened_date, created_at, updated_at)
-    VALUES (${customerId}, ${stationId}, ${m.accountNo}, ${m.name}, ${m.township ?? '青山镇'}, ${m.village ?? '东村'}, ${m.address ?? ''},
-            'T01', 'residential', ${installDate}, ${installDate}, ${at}, ${at})`);
-  tx.run(sql`INSERT INTO metering_points (id, station_id, customer_id, created_at) VALUES (${pointId}, ${stationId}, ${customerId}, ${at})`);
-  const touStart = m.touStart ? JSON.stringify(Object.fromEntries(Object.entries(m.touStart).map(([k, v]) => [k, parseCenti(v)]))) : null;
-  tx.run(sql`
-    INSERT INTO meters (id, station_id, point_id, meter_no, digits, multiplier, tou, install_date, start_reading, start_registers,
-                        created_at, updated_at)
-    VALUES (${meterId}, ${stationId}, ${pointId}, ${m.meterNo}, ${m.digits ?? 5}, ${m.multiplier ?? 1}, ${m.touStart ? 1 : 0},
-            ${installDate}, ${parseCenti(m.startReading ?? '0')}, ${touStart}, ${at}, ${at})`);
-  return { customerId, pointId, meterId };
+  const { id } = createCustomer(
+    unit,
+    newCustomerInput({
+      accountNo: m.accountNo,
+      name: m.name,
+      township: m.township ?? '青山镇',
+      village: m.village ?? '东村',
+      addressDetail: m.address ?? '',
+      openedDate: installDate,
+      points: [
+        {
+          label: '',
+          meter: {
+            meterNo: m.meterNo,
+            digits: m.digits ?? 5,
+            multiplier: m.multiplier ?? 1,
+            tou: m.touStart !== undefined,
+            installDate,
+            startReading: parseCenti(m.startReading ?? '0'),
+            startRegisters: m.touStart ? Object.fromEntries(Object.entries(m.touStart).map(([k, v]) => [k, parseCenti(v)])) : null,
+          },
+        },
+      ],
+    }),
+    bulk,
+  );
+  const point = unit.get<{ pointId: string; meterId: string }>(sql`
+    SELECT p.id AS pointId, m.id AS meterId FROM metering_points p JOIN meters m ON m.point_id = p.id AND m.removed_date IS NULL
+    WHERE p.customer_id = ${id}`);
+  if (!point) throw new Error(`no meter filed for ${m.accountNo}`);
+  return { customerId: id, ...point };
 }
 
 /** Adds customers, each with one metering point and one installed meter. */
 export function addMeters(backend: Backend, meters: FixtureMeter[]): FixturePoint[] {
-  const stationId = backend.requireStation().id;
-  return backend.store.write((tx) => meters.map((m) => insertCustomerWithMeter(tx, stationId, m, backend.now())));
+  return backend.write(SYSTEM_ACTOR, (unit) => meters.map((m) => fileHousehold(unit, m)));
 }
 
 export interface FixtureReplacement {
@@ -66,22 +84,27 @@ export interface FixtureReplacement {
   digits?: number;
 }
 
-/** 换表: removes the installed meter with its final reading and installs a new one. */
+/** 换表 through the customers desk: the installed meter comes off with its final reading, a new one goes on. */
 export function replaceMeter(backend: Backend, r: FixtureReplacement): string {
-  const stationId = backend.requireStation().id;
-  const at = backend.now();
-  return backend.store.write((tx) => {
-    const old = tx.get<{ id: string; digits: number; multiplier: number }>(
+  return backend.write(SYSTEM_ACTOR, (unit) => {
+    const old = unit.get<{ id: string; digits: number; multiplier: number }>(
       sql`SELECT id, digits, multiplier FROM meters WHERE point_id = ${r.pointId} AND removed_date IS NULL`,
     );
     if (!old) throw new Error(`no installed meter at ${r.pointId}`);
-    const id = uuidv7();
-    tx.run(sql`UPDATE meters SET removed_date = ${r.date}, final_reading = ${parseCenti(r.oldFinal)}, updated_at = ${at} WHERE id = ${old.id}`);
-    tx.run(sql`
-      INSERT INTO meters (id, station_id, point_id, meter_no, digits, multiplier, install_date, start_reading, created_at, updated_at)
-      VALUES (${id}, ${stationId}, ${r.pointId}, ${r.newMeterNo}, ${r.digits ?? old.digits}, ${r.multiplier ?? old.multiplier}, ${r.date},
-              ${parseCenti(r.newStart ?? '0')}, ${at}, ${at})`);
-    tx.run(sql`UPDATE meters SET replaced_by = ${id} WHERE id = ${old.id}`);
-    return id;
+    return replaceCustomerMeter(unit, {
+      meterId: old.id,
+      finalReading: parseCenti(r.oldFinal),
+      finalRegisters: null,
+      reason: '轮换',
+      meter: {
+        meterNo: r.newMeterNo,
+        digits: r.digits ?? old.digits,
+        multiplier: r.multiplier ?? old.multiplier,
+        tou: false,
+        installDate: r.date,
+        startReading: parseCenti(r.newStart ?? '0'),
+        startRegisters: null,
+      },
+    }).meterId;
   });
 }

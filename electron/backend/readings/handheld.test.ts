@@ -1,6 +1,6 @@
 import XLSX from 'xlsx';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ImportCommitResult, ImportPreview } from '../../../shared/contract';
+import type { ReadingImportCommitResult, ReadingImportPreview } from '../../../shared/contract';
 import { sql } from '../db/sql';
 import type { TestClient } from '../testing';
 import { addMeters } from './fixtures';
@@ -19,14 +19,14 @@ async function preview(rs: ReadingStation, client: TestClient, base64: string, p
   const { jobId } = await client.call('readings.importPreview', { period, fileName: '抄表机.xlsx', base64 });
   const state = await rs.station.backend.jobs.finished(jobId);
   if (state.status !== 'succeeded') throw new Error(state.error?.message ?? 'failed');
-  return state.result as ImportPreview;
+  return state.result as ReadingImportPreview;
 }
 
 async function commit(rs: ReadingStation, client: TestClient, previewId: string, confirmRollovers = false) {
   const { jobId } = await client.call('readings.importCommit', { previewId, confirmRollovers });
   const state = await rs.station.backend.jobs.finished(jobId);
   if (state.status !== 'succeeded') throw new Error(state.error?.message ?? 'failed');
-  return state.result as ImportCommitResult;
+  return state.result as ReadingImportCommitResult;
 }
 
 const readingCount = () => rs.station.backend.store.read.value<number>(sql`SELECT count(*) FROM readings`);
@@ -40,9 +40,10 @@ describe('handheld files (抄表机文件)', () => {
     const file = await rs.reader.call('readings.export', { period: '2026-11', bookId: book.id });
     expect(file).toMatchObject({ fileName: `${book.bookNo}-2026-11.xlsx`, rows: 3 });
     const sheet = XLSX.read(Buffer.from(file.base64, 'base64'), { type: 'buffer' });
-    const rows = XLSX.utils.sheet_to_json<(string | number)[]>(sheet.Sheets[sheet.SheetNames[0]!]!, { header: 1 });
+    const rows = XLSX.utils.sheet_to_json<(string | number)[]>(sheet.Sheets[sheet.SheetNames[0]!]!, { header: 1, defval: '' });
     expect(rows[0]).toEqual(['序号', '户号', '户名', '地址', '表号', '位数', '倍率', '起码', '止码', '抄表日期', '抄表员', '类型', '原因']);
-    expect(rows[1]).toEqual([1, 'GD01D000001', '住户D1', '青山镇东村1号', 'D-0001', 5, 1, 12.5, '', '', 'M001', '', '']);
+    // Text cells throughout: account and meter numbers keep their zeros.
+    expect(rows[1]).toEqual(['1', 'GD01D000001', '住户D1', '青山镇东村1号', 'D-0001', '5', '1', '12.5', '', '', 'M001', '', '']);
     // The terminal fills in readings and dates; the same workbook imports.
     const filled = rows.map((row, i) => (i === 0 ? row : [...row.slice(0, 8), 100 + i, '2026-11-25', 'M001']));
     const result = await preview(rs, rs.reader, workbook(filled));
@@ -54,6 +55,11 @@ describe('handheld files (抄表机文件)', () => {
       { source: 'import', value: 10200, read_by: rs.staffId('M001') },
       { source: 'import', value: 10300, read_by: rs.staffId('M001') },
     ]);
+    // The import is audited once for the batch; every reading travels to head office.
+    expect(rs.station.backend.store.read.all(sql`SELECT action, summary FROM audit_log WHERE action LIKE 'reading.%'`)).toEqual([
+      { action: 'reading.import', summary: expect.stringContaining('"saved":3') },
+    ]);
+    expect(rs.station.backend.store.read.value(sql`SELECT count(*) FROM outbox WHERE entity = 'reading'`)).toBe(3);
     expect((await rs.reader.fail('readings.importCommit', { previewId: result.previewId })).code).toBe('not_found');
   });
 
@@ -82,7 +88,7 @@ describe('handheld files (抄表机文件)', () => {
     rs = await makeReadingStation();
     const mine = addMeters(rs.station.backend, [
       ...households(2),
-      { accountNo: 'GD01N1', name: '满码户', meterNo: 'N-1', startReading: '99950', installDate: '2026-07-25' },
+      { accountNo: 'GD01N1', name: '满码户', meterNo: 'N-0001', startReading: '99950', installDate: '2026-07-25' },
     ]);
     const theirs = addMeters(rs.station.backend, households(1, {}, 'W'));
     await bookWith(rs, mine, 'M001', 25, '东村一本');
@@ -109,7 +115,7 @@ describe('handheld files (抄表机文件)', () => {
     expect(await commit(rs, rs.reader, result.previewId)).toEqual({ saved: 1, skipped: 1, rolloversConfirmed: 0 });
     const again = await preview(rs, rs.reader, workbook([['户号', '止码', '抄表日期'], ['GD01N1', 20, '2026-11-25']]));
     expect(await commit(rs, rs.reader, again.previewId, true)).toEqual({ saved: 1, skipped: 0, rolloversConfirmed: 1 });
-    expect(rs.station.backend.store.read.value(sql`SELECT rollover FROM readings r JOIN meters m ON m.id = r.meter_id WHERE m.meter_no = 'N-1'`)).toBe(1);
+    expect(rs.station.backend.store.read.value(sql`SELECT rollover FROM readings r JOIN meters m ON m.id = r.meter_id WHERE m.meter_no = 'N-0001'`)).toBe(1);
   });
 
   it('checks every row again at commit when something was written since the preview', async () => {

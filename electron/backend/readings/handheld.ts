@@ -2,7 +2,7 @@
 // and readings imported back as preview → commit. The preview checks every row exactly as the
 // entry grid would (prepareEntry) and writes nothing; the commit writes the rows that passed,
 // in one transaction, checking each again against what changed meanwhile.
-import type { ImportCommitResult, ImportLine, ImportPreview } from '../../../shared/contract';
+import type { ReadingImportCommitResult, ReadingImportLine, ReadingImportPreview } from '../../../shared/contract';
 import { translate, type Locale, type MessageKey } from '../../../shared/i18n';
 import { formatCenti } from '../../../shared/money';
 import { flagMessage, TOU_REGISTERS, type ReadingKind, type ReadingPolicy, type TouRegister } from '../../../shared/readings';
@@ -16,7 +16,7 @@ import { AppError, refuse } from '../errors';
 import type { CallStaff } from '../handler';
 import type { JobProgress } from '../jobs/runner';
 import { readWorkbook } from '../spreadsheets/read';
-import { writeWorkbook, type CellValue } from '../spreadsheets/write';
+import { writeWorkbook } from '../customers/workbook/write';
 import { commitEntry, loadEntryContexts, planEntry, type EntryInput, type EntryPlan } from './entry';
 import { dueSheet } from './grid';
 import { changeMark } from './mark';
@@ -30,7 +30,7 @@ type Column = 'seq' | 'account' | 'name' | 'address' | 'meter' | 'digits' | 'mul
 const columnWord = (locale: Locale, column: Column) => translate(locale, `import.column.${column}` as MessageKey);
 
 /** A book's due meters as a workbook for a handheld terminal or paper: blanks to fill in, in book order. */
-export function exportBook(db: ReadableDB, period: string, bookId: string, locale: Locale): { fileName: string; bytes: Buffer; rows: number } {
+export async function exportBook(db: ReadableDB, period: string, bookId: string, locale: Locale): Promise<{ fileName: string; bytes: Buffer; rows: number }> {
   getPeriod(db, period);
   const rows = dueSheet(db, period, bookId);
   const book = db.get<{ book_no: string; reader_no: string | null }>(sql`
@@ -38,31 +38,23 @@ export function exportBook(db: ReadableDB, period: string, bookId: string, local
   const bookNo = book?.book_no ?? bookId;
   const registers = TOU_REGISTERS.filter((r) => rows.some((row) => row.registerNames.includes(r)));
   const columns: Column[] = ['seq', 'account', 'name', 'address', 'meter', 'digits', 'multiplier', 'previous', 'value', ...registers, 'date', 'reader', 'kind', 'reason'];
-  const body: CellValue[][] = rows.map((row) => {
-    const cell: Record<Column, CellValue> = {
-      seq: row.seq,
+  // Every cell is text (the workbook writer's rule: account and meter numbers keep their zeros).
+  const body = rows.map((row) => {
+    const cell: Partial<Record<Column, string>> = {
+      seq: String(row.seq),
       account: row.accountNo,
       name: row.customerName,
       address: row.address,
       meter: row.meterNo,
-      digits: row.digits,
-      multiplier: row.multiplier,
-      previous: Number(formatCenti(row.replacement ? row.replacement.newStart : row.previous)),
-      value: null,
-      criticalPeak: null,
-      peak: null,
-      flat: null,
-      valley: null,
-      deepValley: null,
-      date: null,
-      reader: book?.reader_no ?? null,
-      kind: null,
-      reason: null,
+      digits: String(row.digits),
+      multiplier: String(row.multiplier),
+      previous: formatCenti(row.replacement ? row.replacement.newStart : row.previous),
+      reader: book?.reader_no ?? '',
     };
-    return columns.map((c) => cell[c]);
+    return columns.map((c) => cell[c] ?? '');
   });
   const widths = columns.map((c) => (c === 'address' ? 28 : c === 'name' ? 12 : c === 'account' || c === 'meter' ? 16 : 10));
-  const bytes = writeWorkbook([{ name: `${bookNo} ${period}`.slice(0, 31), rows: [columns.map((c) => columnWord(locale, c)), ...body], widths }]);
+  const bytes = await writeWorkbook([{ name: `${bookNo} ${period}`.slice(0, 31), rows: [columns.map((c) => columnWord(locale, c)), ...body], widths }]);
   return { fileName: `${bookNo}-${period}.xlsx`, bytes, rows: rows.length };
 }
 
@@ -120,7 +112,7 @@ export interface ImportRequest {
 }
 
 /** Reads and checks a handheld workbook; writes nothing. */
-export async function previewImport(backend: Backend, staff: CallStaff | null, request: ImportRequest, locale: Locale, progress?: JobProgress): Promise<ImportPreview> {
+export async function previewImport(backend: Backend, staff: CallStaff | null, request: ImportRequest, locale: Locale, progress?: JobProgress): Promise<ReadingImportPreview> {
   const db = backend.store.read;
   const periodRow = getPeriod(db, request.period);
   if (periodRow.status === 'closed') throw refuse('import.periodClosed', { period: request.period });
@@ -158,13 +150,13 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
 
   // First the cells of every row, then every reading checked against its meter's context, read
   // for all the rows' meters at once.
-  const parsed: { line: ImportLine; input: EntryInput | null; meterColumn: boolean }[] = [];
+  const parsed: { line: ReadingImportLine; input: EntryInput | null; meterColumn: boolean }[] = [];
   const seen = new Map<string, number>();
   for (const [i, cells] of data.entries()) {
     if (cells.every((c) => c === '')) continue;
     const rowNo = i + 2; // Excel's row number: the header is row 1
     const cell = (column: ImportColumn) => (columns[column] === undefined ? '' : (cells[columns[column]] ?? '').trim());
-    const errors: ImportLine['errors'] = [];
+    const errors: ReadingImportLine['errors'] = [];
     const error = (column: ImportColumn, message: string) => errors.push({ column: word(column), message });
     const accountNo = cell('account');
     const meterNo = cell('meter');
@@ -210,7 +202,7 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
     const readBy = readerNo ? staffByNo.get(readerNo.toUpperCase()) : target ? bookReaders.get(target.bookId) : undefined;
     if (readerNo && !readBy) error('reader', t('import.unknownReader', { staffNo: readerNo }));
 
-    const line: ImportLine = { row: rowNo, accountNo, meterNo, value, readingDate, status: 'error', errors, flags: [], consumption: null };
+    const line: ReadingImportLine = { row: rowNo, accountNo, meterNo, value, readingDate, status: 'error', errors, flags: [], consumption: null };
     const input: EntryInput | null =
       errors.length === 0 && target && kind
         ? {
@@ -234,7 +226,7 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
   const policies = new Map<string, ReadingPolicy>();
   const policyOn = (date: string) => policies.get(date) ?? policies.set(date, policyInForce(db, date)).get(date)!;
   const contexts = loadEntryContexts(db, request.period, parsed.flatMap((p) => (p.input ? [p.input.pointId] : [])), policyOn(today));
-  const lines: ImportLine[] = [];
+  const lines: ReadingImportLine[] = [];
   const entries: StoredPreview['entries'] = [];
   const counts = { rows: parsed.length, ok: 0, flagged: 0, confirm: 0, errors: 0 };
   for (const [i, { line, input, meterColumn }] of parsed.entries()) {
@@ -281,7 +273,7 @@ export function findPreview(backend: Backend, staff: CallStaff | null, previewId
 }
 
 /** Writes a preview's valid rows in one transaction (rollovers only when confirmed). */
-export function commitImport(backend: Backend, staff: CallStaff | null, actor: Actor, previewId: string, confirmRollovers: boolean): ImportCommitResult {
+export function commitImport(backend: Backend, staff: CallStaff | null, actor: Actor, previewId: string, confirmRollovers: boolean): ReadingImportCommitResult {
   const preview = findPreview(backend, staff, previewId);
   const result = backend.write(actor, (unit) => {
     const today = shanghaiDate(unit.at);
@@ -312,7 +304,7 @@ export function commitImport(backend: Backend, staff: CallStaff | null, actor: A
           continue;
         }
       }
-      commitEntry(unit, plan);
+      commitEntry(unit, plan, true);
       saved += 1;
       if (entry.confirm) rolloversConfirmed += 1;
     }

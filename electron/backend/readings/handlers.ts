@@ -100,8 +100,8 @@ export const readingsHandlers = {
     };
   },
   'readings.overview': (input, call) => periodOverview(call.backend.store.read, input.period, today(call)),
-  'readings.export': (input, call) => {
-    const file = exportBook(call.backend.store.read, input.period, input.bookId, call.locale);
+  'readings.export': async (input, call) => {
+    const file = await exportBook(call.backend.store.read, input.period, input.bookId, call.locale);
     return { fileName: file.fileName, base64: file.bytes.toString('base64'), rows: file.rows };
   },
   'readings.importPreview': (input, call) => {

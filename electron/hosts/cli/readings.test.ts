@@ -33,7 +33,7 @@ async function station() {
   const db = join(dir, 'griddesk.db');
   expect((await griddesk('init', '--db', db, '--station', 'GD01', '--name', '青山供电所', '--admin', 'A001', '--password', 'admin1234')).code).toBe(0);
   const backend = new Backend({ db });
-  const points = addMeters(backend, [1, 2, 3].map((i) => ({ accountNo: `GD0100000${i}`, name: `住户${i}`, meterNo: `M-${i}`, installDate: '2025-12-20' })));
+  const points = addMeters(backend, [1, 2, 3].map((i) => ({ accountNo: `GD0100000${i}`, name: `住户${i}`, meterNo: `M-00${i}`, installDate: '2025-12-20' })));
   backend.write(SYSTEM_ACTOR, (unit) => {
     const book = createBook(unit, { name: '东村一本', readerId: null, readingDay: 20 });
     movePoints(unit, points.map((p) => p.pointId), book.id);
@@ -71,7 +71,7 @@ describe('griddesk readings commands', () => {
     const preview = await griddesk('readings', 'import', file, '--period', '2026-01', '--db', db);
     expect(preview.code).toBe(1);
     expect(preview.stdout).toContain('3 rows — ok 2, warnings 0, rollovers to confirm 0, errors 1');
-    expect(preview.stdout).toContain('row 3  error    M-2  止码: “abc”不是有效读数（数字，最多 2 位小数）');
+    expect(preview.stdout).toContain('row 3  error    M-002  止码: “abc”不是有效读数（数字，最多 2 位小数）');
     expect(preview.stdout).toContain('Nothing saved');
     const committed = await griddesk('readings', 'import', file, '--period', '2026-01', '--commit', '--db', db, '--json');
     expect(committed.code).toBe(1);
@@ -79,9 +79,9 @@ describe('griddesk readings commands', () => {
 
     const list = await griddesk('readings', 'list', '--period', '2026-01', '--book', 'B001', '--db', db, '--json');
     expect(JSON.parse(list.stdout).rows.map((r: Record<string, unknown>) => [r.meter, r.previous, r.current, r.consumption, r.status])).toEqual([
-      ['M-1', '0', '31', '31', 'clean'],
-      ['M-2', '0', null, null, 'not_entered'],
-      ['M-3', '0', '29.5', '29.5', 'clean'],
+      ['M-001', '0', '31', '31', 'clean'],
+      ['M-002', '0', null, null, 'not_entered'],
+      ['M-003', '0', '29.5', '29.5', 'clean'],
     ]);
     const close = await griddesk('period', 'close', '2026-01', '--db', db);
     expect(close.code).toBe(1);

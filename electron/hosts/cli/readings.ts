@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { BookView, ImportCommitResult, ImportPreview } from '../../../shared/contract';
+import type { BookView, ReadingImportCommitResult, ReadingImportPreview } from '../../../shared/contract';
 import { translate } from '../../../shared/i18n';
 import { formatCenti } from '../../../shared/money';
 import { flagMessage } from '../../../shared/readings';
@@ -42,7 +42,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - [...cell].length))).join('  ').trimEnd()).join('\n');
 }
 
-function previewReport(cli: CliContext, preview: ImportPreview): string {
+function previewReport(cli: CliContext, preview: ReadingImportPreview): string {
   const t = (key: Parameters<typeof translate>[1]) => translate(cli.locale, key);
   const head = `${preview.fileName} (${preview.sheet}), ${preview.period}: ${preview.rows} rows — ok ${preview.ok}, warnings ${preview.flagged}, rollovers to confirm ${preview.confirm}, errors ${preview.errors}`;
   const lines = preview.lines.map((line) => {
@@ -110,10 +110,10 @@ export const readingsCommands: CliCommand[] = [
       } catch (error) {
         throw new InputError(`${path}: ${(error as Error).message}`);
       }
-      const preview = await job<ImportPreview>(cli, cli.invoke('readings.importPreview', { period, fileName: basename(path), base64: bytes.toString('base64') }));
-      let committed: ImportCommitResult | undefined;
+      const preview = await job<ReadingImportPreview>(cli, cli.invoke('readings.importPreview', { period, fileName: basename(path), base64: bytes.toString('base64') }));
+      let committed: ReadingImportCommitResult | undefined;
       if (v.commit === true) {
-        committed = await job<ImportCommitResult>(cli, cli.invoke('readings.importCommit', { previewId: preview.previewId, confirmRollovers: v['confirm-rollovers'] === true }));
+        committed = await job<ReadingImportCommitResult>(cli, cli.invoke('readings.importCommit', { previewId: preview.previewId, confirmRollovers: v['confirm-rollovers'] === true }));
       }
       cli.print({ preview, ...(committed ? { committed } : {}) }, () =>
         [
