@@ -115,7 +115,8 @@ export const readingsStrings = defineStrings(
     'period.closeToCorrect': '{count} 条待更正',
 
     'import.tooLarge': '文件大小 {size} 超过上限 {limit}',
-    'import.notWorkbook': '{fileName} 不是可读取的 xlsx 工作簿：{reason}',
+    'import.notWorkbook': '{fileName} 不是可读取的 xlsx 工作簿（或文件已损坏）',
+    'import.refused': '{fileName} 含有不安全的内容，已拒绝读取',
     'import.timeout': '读取工作簿超过 {seconds} 秒仍未完成，文件可能已损坏',
     'import.tooManyRows': '工作簿超过 {limit} 行，请分成几个文件导入',
     'import.noHeader': '第 1 行没有找到表头：需要“户号”或“表号”，以及“止码”“抄表日期”',
@@ -427,7 +428,8 @@ export const readingsStrings = defineStrings(
     'period.closeToCorrect': '{count} to correct',
 
     'import.tooLarge': 'The file is {size}, over the limit of {limit}',
-    'import.notWorkbook': '{fileName} is not a readable xlsx workbook: {reason}',
+    'import.notWorkbook': '{fileName} is not a readable xlsx workbook (or it is damaged)',
+    'import.refused': '{fileName} holds unsafe content and was refused',
     'import.timeout': 'Reading the workbook took over {seconds} s; the file may be damaged',
     'import.tooManyRows': 'The workbook has over {limit} rows; split it into several files',
     'import.noHeader': 'No header in row 1: it needs "Account" or "Meter", and "Reading" and "Date"',

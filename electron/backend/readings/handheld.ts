@@ -15,7 +15,7 @@ import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import type { CallStaff } from '../handler';
 import type { JobProgress } from '../jobs/runner';
-import { readWorkbook } from '../spreadsheets/read';
+import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError } from '../customers/workbook/read';
 import { writeWorkbook } from '../customers/workbook/write';
 import { commitEntry, loadEntryContexts, planEntry, type EntryInput, type EntryPlan } from './entry';
 import { dueSheet } from './grid';
@@ -84,6 +84,31 @@ for (const kind of ['actual', 'estimated', 'no_access'] as const) {
   KIND_WORDS[kind] = kind;
 }
 
+/** Rows a handheld workbook may have (a whole station's meters, and some). */
+const MAX_IMPORT_ROWS = 60_000;
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The workbook's first sheet as text, read safely (customers/workbook/read.ts), or a clerk's refusal. */
+async function readSheet(bytes: Uint8Array, fileName: string) {
+  try {
+    const sheet = await readWorkbook(bytes, { maxRows: MAX_IMPORT_ROWS });
+    if (sheet.truncated) throw refuse('import.tooManyRows', { limit: MAX_IMPORT_ROWS });
+    return sheet;
+  } catch (e) {
+    if (!(e instanceof WorkbookError)) throw e;
+    switch (e.reason) {
+      case 'tooBig':
+        throw refuse('import.tooLarge', { size: megabytes(bytes.byteLength), limit: megabytes(MAX_WORKBOOK_BYTES) });
+      case 'timeout':
+        throw refuse('import.timeout', { seconds: Math.ceil(READ_TIME_LIMIT_MS / 1000) });
+      case 'refused':
+        throw refuse('import.refused', { fileName });
+      default:
+        throw refuse('import.notWorkbook', { fileName });
+    }
+  }
+}
+
 interface StoredPreview {
   ownerStaffId: string | null;
   period: string;
@@ -116,7 +141,7 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
   const db = backend.store.read;
   const periodRow = getPeriod(db, request.period);
   if (periodRow.status === 'closed') throw refuse('import.periodClosed', { period: request.period });
-  const sheet = await readWorkbook(request.bytes, request.fileName);
+  const sheet = await readSheet(request.bytes, request.fileName);
   const [header = [], ...data] = sheet.rows;
   const columns = headerIndex(header);
   if ((columns.account === undefined && columns.meter === undefined) || columns.value === undefined || columns.date === undefined) {
@@ -262,7 +287,7 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
 
   const previewId = uuidv7();
   previewStore(backend).set(previewId, { ownerStaffId: staff?.id ?? null, period: request.period, fileName: request.fileName, at: backend.now(), entries, mark });
-  return { previewId, fileName: request.fileName, period: request.period, sheet: sheet.sheet, ...counts, lines };
+  return { previewId, fileName: request.fileName, period: request.period, sheet: sheet.sheetName, ...counts, lines };
 }
 
 /** The preview this staff member made (a preview is its maker's only). */
