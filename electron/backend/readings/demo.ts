@@ -17,8 +17,8 @@ import { sql } from '../db/sql';
 import type { CallStaff } from '../handler';
 import { createBook, movePoints } from './books';
 import { commitEntry, planEntry, type DueContext, type EntryInput, type HistoryRow, type MeterRow } from './entry';
-import { closePeriod, openPeriod } from './periods';
-import { reviewQueue, reviewReading } from './review';
+import { closePeriod, dueStatuses, openPeriod } from './periods';
+import { reviewReading } from './review';
 
 /** The random source the demo framework hands each step (seeded: the same station every time). */
 export interface DemoRandom {
@@ -209,7 +209,7 @@ export async function buildReadingDemo(
     }
     await openPeriod(backend, actor, period);
     const season = periodMonth(period) - 1;
-    const flagged: { state: PointState; readingId: string; codes: string[]; normal: string; date: string; tou: boolean }[] = [];
+    const flagged: { state: PointState; readingId: string; codes: string[]; normal: string; date: string; correctable: boolean }[] = [];
     for (let i = 0; i < states.length; i += CHUNK) {
       backend.write(actor, (unit) => {
         for (const s of states.slice(i, i + CHUNK)) {
@@ -232,11 +232,15 @@ export async function buildReadingDemo(
           const context = { due, meters: s.meters, history: s.history };
           let prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, entry.input, options.asOf);
           if (prepared.outcome === 'confirm') prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, { ...entry.input, confirmedRollover: true }, options.asOf);
-          if (prepared.outcome !== 'saved') continue; // a generated figure the checks refuse is left unread
+          // A generated figure the checks refuse: the reader could not make sense of the meter.
+          if (prepared.outcome !== 'saved') prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, { ...entry.input, kind: 'no_access', value: undefined, registers: undefined, reason: '表计显示异常，待现场核查' }, options.asOf);
+          if (prepared.outcome !== 'saved') continue;
           const saved = commitEntry(unit, prepared.plan, true);
           s.history = [historyRowOf(saved), ...s.history].slice(0, 15);
           readings += 1;
-          if (saved.needsReview) flagged.push({ state: s, readingId: saved.id, codes: saved.flags.map((f) => f.code), normal: entry.normal, date, tou: saved.registers !== null });
+          // Only an actual reading of a meter without time-of-use registers is corrected by a single figure.
+          const correctable = saved.kind === 'actual' && !s.meters.some((m) => m.removed_date === null && m.tou);
+          if (saved.needsReview) flagged.push({ state: s, readingId: saved.id, codes: saved.flags.map((f) => f.code), normal: entry.normal, date, correctable });
         }
       });
       done += Math.min(CHUNK, states.length - i);
@@ -245,8 +249,7 @@ export async function buildReadingDemo(
     // Review (复核): spikes mostly accepted, some corrected; zero runs sent for a site visit.
     backend.write(actor, (unit) => {
       for (const f of flagged) {
-        // (A time-of-use meter's spike is accepted: its correction would need every register.)
-        const spike = f.codes.includes('high') && !f.tou && random.chance(0.25);
+        const spike = f.codes.includes('high') && f.correctable && random.chance(0.25);
         const decision = spike ? 'correct' : f.codes.includes('zero_run_site_visit') ? 'site_visit' : 'accept';
         const result = reviewReading(
           unit,
@@ -262,8 +265,10 @@ export async function buildReadingDemo(
         if (result.outcome === 'saved' && result.reading) f.state.history = [historyRowOf(result.reading), ...f.state.history.slice(1)];
       }
       // A correction can carry a warning of its own: the reviewer accepts it.
-      for (const pending of reviewQueue(unit, period, undefined, true)) {
-        reviewReading(unit, reviewer, { readingId: pending.reading.id, decision: 'accept', note: '更正后核实属实' }, options.asOf);
+      for (const due of dueStatuses(unit, period)) {
+        if (due.reading_id && (due.status === 'awaiting_review' || due.status === 'to_correct')) {
+          reviewReading(unit, reviewer, { readingId: due.reading_id, decision: 'accept', note: '更正后核实属实' }, options.asOf);
+        }
       }
       closePeriod(unit, period, 'zh-CN');
     });
@@ -296,8 +301,11 @@ function readingFor(s: PointState, period: string, month: number, season: number
   const wrap = (v: number) => ((v % range) + range) % range;
   const normalValue = wrap(previous + advance);
   const kind = month > 0 && random.chance(0.008) ? 'estimated' : 'actual';
-  // A spike: a digit too many, or a real jump (a new air conditioner, a workshop in the yard).
-  const value = kind === 'actual' && month > 1 && use > 0 && random.chance(0.002) ? wrap(previous + advance * random.int(6, 10)) : normalValue;
+  // A spike: a digit too many, or a real jump (a new air conditioner, a workshop in the yard) —
+  // never one that would carry the register past 10^digits (that is refused as a misreading).
+  const jump = advance * random.int(6, 10);
+  const spike = kind === 'actual' && month > 1 && use > 0 && previous + jump < range && random.chance(0.002);
+  const value = spike ? previous + jump : normalValue;
   const registers: Partial<Record<TouRegister, string>> = {};
   if (meter.tou && kind === 'actual') {
     const prior = (last && onMeter ? (last.registers ? (JSON.parse(last.registers) as Record<string, number>) : null) : null) ?? (meter.start_registers ? (JSON.parse(meter.start_registers) as Record<string, number>) : {});
