@@ -43,6 +43,8 @@ CREATE TABLE reading_due (
   previous_reading   INTEGER NOT NULL,
   previous_registers TEXT,
   previous_date      TEXT,
+  previous_meter_id  TEXT REFERENCES meters (id),       -- the meter 起码 was read on (≠ meter_id after a 换表)
+  previous_multiplier INTEGER,                          -- 倍率 the previous reading was taken at (NULL: first reading)
   PRIMARY KEY (period, point_id)
 ) WITHOUT ROWID;
 CREATE INDEX reading_due_book ON reading_due (period, book_id, seq);
@@ -67,11 +69,19 @@ CREATE TABLE readings (
   supersedes      TEXT REFERENCES readings (id),         -- a correction names the reading it replaces
   source          TEXT NOT NULL CHECK (source IN ('keyboard', 'import', 'remote')),
   entered_by      TEXT REFERENCES staff (id),
-  entered_at      INTEGER NOT NULL
+  entered_at      INTEGER NOT NULL,
+  previous_date   TEXT,                                  -- date of 起码 (the previous reading, or the meter's install date)
+  multiplier      INTEGER,                               -- 倍率 the reading was taken at (the new meter's after 换表)
+  read_by         TEXT REFERENCES staff (id),            -- who read the meter in the field (handheld file's reader)
+  replaced_meter_id TEXT REFERENCES meters (id)          -- 换表: the old meter whose final reading is counted too
 );
 CREATE INDEX readings_period_point ON readings (period, point_id);
 CREATE INDEX readings_point ON readings (point_id, period);
 CREATE UNIQUE INDEX readings_supersedes ON readings (supersedes) WHERE supersedes IS NOT NULL;
+-- One first reading per (period, point): anything after it is a correction naming what it replaces.
+CREATE UNIQUE INDEX readings_first ON readings (period, point_id) WHERE supersedes IS NULL;
+-- The review queue: readings with warnings, by period.
+CREATE INDEX readings_flagged ON readings (period, point_id) WHERE needs_review = 1;
 
 CREATE TABLE reading_reviews (
   id          TEXT PRIMARY KEY,
@@ -82,6 +92,19 @@ CREATE TABLE reading_reviews (
   reviewed_at INTEGER NOT NULL
 );
 CREATE INDEX reading_reviews_reading ON reading_reviews (reading_id, reviewed_at);
+
+-- Reading-check thresholds (抄表复核阈值) are head-office policy: a new version is a new row with
+-- the date it takes effect; the checks use the newest one in force (defaults when there is none).
+CREATE TABLE reading_policies (
+  effective_from TEXT PRIMARY KEY,                     -- YYYY-MM-DD
+  definition     TEXT NOT NULL,                        -- JSON overrides of shared/readings/policy.ts
+  imported_at    INTEGER NOT NULL,
+  imported_by    TEXT REFERENCES staff (id)
+) WITHOUT ROWID;
+CREATE TRIGGER reading_policies_no_update BEFORE UPDATE ON reading_policies
+BEGIN SELECT RAISE(ABORT, 'policies are versioned: import a newer one instead'); END;
+CREATE TRIGGER reading_policies_no_delete BEFORE DELETE ON reading_policies
+BEGIN SELECT RAISE(ABORT, 'policies are versioned: import a newer one instead'); END;
 
 CREATE TRIGGER readings_no_update BEFORE UPDATE ON readings
 BEGIN SELECT RAISE(ABORT, 'readings are facts: enter a correction instead'); END;

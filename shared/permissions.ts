@@ -18,18 +18,23 @@ export const PERMISSIONS = [
   'customers.read', // find and read customer files
   'customers.write', // open, edit, suspend and close files; install and replace meters; import
   'customers.idcard', // see the full ID-card number (others see it masked)
+  // readings (抄表)
+  'readings.read', // books, periods, readings and the period overview
+  'readings.enter', // enter and import readings — in the books assigned to you unless you also manage books
+  'readings.review', // review decisions (复核) and corrections on any book
+  'readings.manage', // books (create, assign readers, move and reorder meters), open and close periods
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // 营业员 counter clerk
-  clerk: ['station.read', 'customers.read', 'customers.write', 'customers.idcard'],
+  clerk: ['station.read', 'customers.read', 'customers.write', 'customers.idcard', 'readings.read'],
   // 抄表员 meter reader
-  meter_reader: ['station.read', 'customers.read'],
+  meter_reader: ['station.read', 'customers.read', 'readings.read', 'readings.enter'],
   // 核算员 billing clerk
-  billing_clerk: ['station.read', 'customers.read'],
+  billing_clerk: ['station.read', 'customers.read', 'readings.read', 'readings.review'],
   // 所长 station head: sees everything that happens at the station, approves
-  station_head: ['station.read', 'audit.read', 'customers.read', 'customers.write', 'customers.idcard'],
+  station_head: ['station.read', 'audit.read', 'customers.read', 'customers.write', 'customers.idcard', 'readings.read', 'readings.enter', 'readings.review', 'readings.manage'],
   // 系统管理员 administrator: the station's IT person, not a money role
   admin: ['station.read', 'staff.manage', 'audit.read', 'backup.run'],
 };

@@ -1,6 +1,7 @@
 import type { Backend } from './context';
 import { customerInvariants } from './customers/invariants';
 import { sql } from './db/sql';
+import { readingsInvariants } from './readings/invariants';
 
 // What must always hold in a station database, checked by `griddesk check`. Each desk adds its
 // own checks to INVARIANTS; a check returns problems in words an administrator can act on.
@@ -43,4 +44,4 @@ const platformInvariants: Invariant[] = [
   },
 ];
 
-export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants];
+export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants, ...readingsInvariants];

@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { benchDir, type Bench } from './harness';
 import { customersBench } from './customers';
 import { platformBench } from './platform';
+import { readingsBench } from './readings';
 
 // Each desk adds its benchmark here.
-const BENCHES: Bench[] = [platformBench, customersBench];
+const BENCHES: Bench[] = [platformBench, customersBench, readingsBench];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

@@ -2,10 +2,11 @@ import type { z } from 'zod';
 import { mergeChannels, type ChannelDef } from './define';
 import { customersChannels } from './customers';
 import { platformChannels } from './platform';
+import { readingsChannels } from './readings';
 
 // The one table of channels (DESIGN.md "One contract, two transports"): name → input schema,
 // output schema, required permission. Each desk adds its group here.
-export const contract = mergeChannels(platformChannels, customersChannels);
+export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels);
 
 export type Contract = typeof contract;
 export type ChannelName = keyof Contract & string;
@@ -26,3 +27,4 @@ export function channelDef(name: ChannelName): ChannelDef {
 export type { Access, ChannelDef } from './define';
 export * from './platform';
 export * from './customers';
+export * from './readings';

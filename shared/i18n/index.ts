@@ -2,6 +2,7 @@
 // desk's file. Placeholders are written {name}.
 import { customersStrings } from './customers';
 import { platformStrings } from './platform';
+import { readingsStrings } from './readings';
 import { shellStrings } from './shell';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -12,11 +13,13 @@ const zh = {
   ...platformStrings.zh,
   ...shellStrings.zh,
   ...customersStrings.zh,
+  ...readingsStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
   ...shellStrings.en,
   ...customersStrings.en,
+  ...readingsStrings.en,
 };
 
 export type MessageKey = keyof typeof zh;

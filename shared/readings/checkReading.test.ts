@@ -70,6 +70,7 @@ describe('checkReading: office cases', () => {
     ['a second estimate in a row is prolonged estimation', reading({ estimated: true, history: LAST_ESTIMATED }), '100', ['prolonged_estimate'], []],
     ['read 6 days after the book day is outside the window', reading({ on: '2026-05-31' }), '100', ['outside_window'], []],
     ['read 3 days after the book day is inside the window', reading({ on: '2026-05-28' }), '100', [], []],
+    ['a May reading dated 24 June is outside May\'s window (though near June\'s day)', reading({ on: '2026-06-24', period: '2026-05' }), '100', ['outside_window'], []],
     ['a multiplier change from ×20 to ×30 is flagged', reading({ was: 20, multiplier: 30, history: [] }), '3000', ['multiplier_changed'], []],
     ['the same drop on a meter at 50,000 → 40,000 is refused', reading({ from: '50000', to: '40000' }), null, [], ['negative']],
     ['a confirmation cannot turn a refused drop into a rollover', reading({ from: '50000', to: '40000', confirmedRollover: true }), null, [], ['negative']],

@@ -67,6 +67,8 @@ export interface ReadingInput {
   replacement?: MeterReplacement | null;
   /** The book's reading day of the month (抄表例日, 1–31). No day → no window check. */
   bookDay?: number | null;
+  /** The reading period (YYYY-MM): the window is then around the book day of that month. */
+  period?: string | null;
   /** The user confirmed the rollover offered by a previous call. */
   confirmedRollover?: boolean;
 }
@@ -127,6 +129,7 @@ function validate(input: ReadingInput): void {
   if (input.bookDay != null && (!Number.isInteger(input.bookDay) || input.bookDay < 1 || input.bookDay > 31)) {
     throw new ReadingInputError(`book reading day must be 1 to 31, got ${input.bookDay}`);
   }
+  if (input.period != null && !isPeriod(input.period)) throw new ReadingInputError(`period must be YYYY-MM, got ${input.period}`);
   const r = input.replacement;
   if (r) {
     assertCentiValue(r.oldFinal, 'old meter final reading');
@@ -254,7 +257,7 @@ export function checkReading(input: ReadingInput, policy: ReadingPolicy = DEFAUL
 
   // Checks that do not need the consumption.
   add(checkEstimation(input.current.estimated ?? false, history, policy));
-  if (input.bookDay != null) add(checkReadingWindow(input.current.date, input.bookDay, policy));
+  if (input.bookDay != null) add(checkReadingWindow(input.current.date, input.bookDay, policy, input.period));
   // After a 换表 the new meter's multiplier may differ by design; the old one must not have.
   const replacement = input.replacement;
   add(checkMultiplierChange(input.previous.multiplier, replacement ? replacement.oldMultiplier : input.multiplier));

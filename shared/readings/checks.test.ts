@@ -84,6 +84,19 @@ describe('reading window (抄表例日)', () => {
   it('names the scheduled day it measured from', () => {
     expect(checkReadingWindow('2026-03-04', 31, P)?.params.scheduledDate).toBe('2026-02-28');
   });
+
+  it.each<[string, string, string, number, number | null]>([
+    // [case, period, reading date, book day, offset flagged (null = inside)]
+    ['the October book read on 5 October', '2026-10', '2026-10-05', 5, null],
+    ['the October book read on 4 November (near November\'s day, but for October)', '2026-10', '2026-11-04', 5, 30],
+    ['book day 1 of February read on 30 January', '2026-02', '2026-01-30', 1, null],
+    ['book day 31 of February read on 3 March', '2026-02', '2026-03-03', 31, null],
+    ['the October book read on 28 September (3 days before 1 October)', '2026-10', '2026-09-28', 1, -3],
+  ])('with the period known: %s', (_case, period, date, bookDay, offset) => {
+    const flag = checkReadingWindow(date, bookDay, P, period);
+    if (offset === null) expect(flag).toBeNull();
+    else expect(flag).toMatchObject({ code: 'outside_window', params: { offsetDays: offset } });
+  });
 });
 
 describe('zero runs and estimates', () => {

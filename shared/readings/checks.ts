@@ -184,14 +184,16 @@ export function scheduledReadingDate(period: Period, bookDay: number): DateStrin
 
 /**
  * Reading date against the book's window: from `windowDaysBefore` before to `windowDaysAfter`
- * after the nearest scheduled day (previous, same or next month), so a book read on the 1st
- * may be read on the last days of the month before. On an exact tie the earlier day wins.
+ * after the scheduled day. With the reading period known, that is the book day of that period
+ * (a reading for 2026-10 dated in November is far outside); without it, the nearest scheduled
+ * day (previous, same or next month), so a book read on the 1st may be read on the last days
+ * of the month before. On an exact tie the earlier day wins.
  */
-export function checkReadingWindow(date: DateString, bookDay: number, policy: ReadingPolicy): ReadingFlag | null {
+export function checkReadingWindow(date: DateString, bookDay: number, policy: ReadingPolicy, period?: Period | null): ReadingFlag | null {
   const month = periodOf(date);
-  let scheduledDate = scheduledReadingDate(addMonths(month, -1), bookDay);
+  let scheduledDate = scheduledReadingDate(period ?? addMonths(month, -1), bookDay);
   let offsetDays = daysBetween(scheduledDate, date);
-  for (const k of [0, 1]) {
+  for (const k of period ? [] : [0, 1]) {
     const candidate = scheduledReadingDate(addMonths(month, k), bookDay);
     const offset = daysBetween(candidate, date);
     if (Math.abs(offset) < Math.abs(offsetDays)) {

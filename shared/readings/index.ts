@@ -37,3 +37,6 @@ export {
   spanConsumption,
 } from './register';
 export type { AdvanceAssessment, MeterSpan } from './register';
+export { blocksClosing, errorRateBasisPoints, READING_KINDS, READING_STATUSES, readingStatus } from './status';
+export type { ReadingKind, ReadingStatus } from './status';
+export { flagLabel, flagMessage } from './describe';

@@ -6,6 +6,7 @@ import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
 import { customersStep } from './customersStep';
 import type { Random } from './random';
+import { readingsStep } from './readingsStep';
 import { staffStep } from './staffStep';
 
 export interface DemoOptions {
@@ -47,4 +48,4 @@ export interface DemoStep {
   run(ctx: DemoContext): Promise<void>;
 }
 
-export const DEMO_STEPS: DemoStep[] = [staffStep, customersStep];
+export const DEMO_STEPS: DemoStep[] = [staffStep, customersStep, readingsStep];

@@ -1,6 +1,7 @@
 import type { CliCommand } from './context';
 import { customersCommands } from './customers';
 import { platformCommands } from './platform';
+import { readingsCommands } from './readings';
 
 // Every command of the `griddesk` CLI; each desk adds its list here.
-export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands];
+export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands];

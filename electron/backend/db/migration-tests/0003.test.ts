@@ -23,6 +23,16 @@ describe('migration 0003_readings', () => {
         tx.run(sql`INSERT INTO reading_reviews (id, reading_id, decision, reviewed_by, reviewed_at) VALUES ('v1', 'r2', 'accept', 's1', 3)`),
       );
       expect(store.read.column(sql`SELECT id FROM billable_readings`)).toEqual(['r2']);
+      // One first reading per (period, point): a second one must name what it corrects.
+      const secondFirst = () =>
+        store.write((tx) =>
+          tx.run(sql`INSERT INTO readings (id, station_id, period, point_id, meter_id, reading_date, kind, value, source, entered_at)
+                     VALUES ('r3', 'st', '2026-10', 'p1', 'm1', '2026-10-07', 'actual', 1, 'keyboard', 4)`),
+        );
+      expect(secondFirst).toThrow(/UNIQUE/);
+      // Reading policies are versioned, never edited.
+      store.write((tx) => tx.run(sql`INSERT INTO reading_policies (effective_from, definition, imported_at) VALUES ('2026-01-01', '{"highPercent":400}', 1)`));
+      expect(() => store.write((tx) => tx.run(sql`UPDATE reading_policies SET definition = '{}'`))).toThrow(/versioned/);
     } finally {
       cleanup();
     }

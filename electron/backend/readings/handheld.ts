@@ -1,0 +1,346 @@
+// Handheld terminal files (抄表机文件): a book exported to xlsx for the terminal or for paper,
+// and readings imported back as preview → commit. The preview checks every row exactly as the
+// entry grid would (prepareEntry) and writes nothing; the commit writes the rows that passed,
+// in one transaction, checking each again against what changed meanwhile.
+import type { ReadingImportCommitResult, ReadingImportLine, ReadingImportPreview } from '../../../shared/contract';
+import { translate, type Locale, type MessageKey } from '../../../shared/i18n';
+import { formatCenti } from '../../../shared/money';
+import { flagMessage, TOU_REGISTERS, type ReadingKind, type ReadingPolicy, type TouRegister } from '../../../shared/readings';
+import { isDate, shanghaiDate } from '../../../shared/time';
+import type { Actor } from '../audit/record';
+import type { Backend } from '../context';
+import { uuidv7 } from '../db/ids';
+import { sql } from '../db/sql';
+import type { ReadableDB } from '../db/store';
+import { AppError, refuse } from '../errors';
+import type { CallStaff } from '../handler';
+import type { JobProgress } from '../jobs/runner';
+import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError } from '../customers/workbook/read';
+import { writeWorkbook } from '../customers/workbook/write';
+import { commitEntry, loadEntryContexts, planEntry, type EntryInput, type EntryPlan } from './entry';
+import { dueSheet } from './grid';
+import { changeMark } from './mark';
+import { getPeriod } from './periods';
+import { policyInForce } from './policy';
+
+// --- export -----------------------------------------------------------------------------------
+
+type Column = 'seq' | 'account' | 'name' | 'address' | 'meter' | 'digits' | 'multiplier' | 'previous' | 'value' | TouRegister | 'date' | 'reader' | 'kind' | 'reason';
+
+const columnWord = (locale: Locale, column: Column) => translate(locale, `import.column.${column}` as MessageKey);
+
+/** A book's due meters as a workbook for a handheld terminal or paper: blanks to fill in, in book order. */
+export async function exportBook(db: ReadableDB, period: string, bookId: string, locale: Locale): Promise<{ fileName: string; bytes: Buffer; rows: number }> {
+  getPeriod(db, period);
+  const rows = dueSheet(db, period, bookId);
+  const book = db.get<{ book_no: string; reader_no: string | null }>(sql`
+    SELECT b.book_no, s.staff_no AS reader_no FROM books b LEFT JOIN staff s ON s.id = b.reader_id WHERE b.id = ${bookId}`);
+  const bookNo = book?.book_no ?? bookId;
+  const registers = TOU_REGISTERS.filter((r) => rows.some((row) => row.registerNames.includes(r)));
+  const columns: Column[] = ['seq', 'account', 'name', 'address', 'meter', 'digits', 'multiplier', 'previous', 'value', ...registers, 'date', 'reader', 'kind', 'reason'];
+  // Every cell is text (the workbook writer's rule: account and meter numbers keep their zeros).
+  const body = rows.map((row) => {
+    const cell: Partial<Record<Column, string>> = {
+      seq: String(row.seq),
+      account: row.accountNo,
+      name: row.customerName,
+      address: row.address,
+      meter: row.meterNo,
+      digits: String(row.digits),
+      multiplier: String(row.multiplier),
+      previous: formatCenti(row.replacement ? row.replacement.newStart : row.previous),
+      reader: book?.reader_no ?? '',
+    };
+    return columns.map((c) => cell[c] ?? '');
+  });
+  const widths = columns.map((c) => (c === 'address' ? 28 : c === 'name' ? 12 : c === 'account' || c === 'meter' ? 16 : 10));
+  const bytes = await writeWorkbook([{ name: `${bookNo} ${period}`.slice(0, 31), rows: [columns.map((c) => columnWord(locale, c)), ...body], widths }]);
+  return { fileName: `${bookNo}-${period}.xlsx`, bytes, rows: rows.length };
+}
+
+// --- import -----------------------------------------------------------------------------------
+
+type ImportColumn = 'account' | 'meter' | 'value' | TouRegister | 'date' | 'reader' | 'kind' | 'reason';
+const IMPORT_COLUMNS: ImportColumn[] = ['account', 'meter', 'value', ...TOU_REGISTERS, 'date', 'reader', 'kind', 'reason'];
+const REGISTER_TEXT = /^\d{1,12}(\.\d{1,2})?$/;
+
+/** Header words in either language (the export writes the station's language; terminals may write English). */
+function headerIndex(header: string[]): Partial<Record<ImportColumn, number>> {
+  const wanted = new Map<string, ImportColumn>();
+  for (const column of IMPORT_COLUMNS) {
+    for (const locale of ['zh-CN', 'en'] as const) wanted.set(columnWord(locale, column).toLowerCase(), column);
+  }
+  const index: Partial<Record<ImportColumn, number>> = {};
+  header.forEach((text, i) => {
+    const column = wanted.get(text.trim().toLowerCase());
+    if (column && index[column] === undefined) index[column] = i;
+  });
+  return index;
+}
+
+const KIND_WORDS: Record<string, ReadingKind> = {};
+for (const kind of ['actual', 'estimated', 'no_access'] as const) {
+  for (const locale of ['zh-CN', 'en'] as const) KIND_WORDS[translate(locale, `reading.kind.${kind}`).toLowerCase()] = kind;
+  KIND_WORDS[kind] = kind;
+}
+
+/** Rows a handheld workbook may have (a whole station's meters, and some). */
+const MAX_IMPORT_ROWS = 60_000;
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The workbook's first sheet as text, read safely (customers/workbook/read.ts), or a clerk's refusal. */
+async function readSheet(bytes: Uint8Array, fileName: string) {
+  try {
+    const sheet = await readWorkbook(bytes, { maxRows: MAX_IMPORT_ROWS });
+    if (sheet.truncated) throw refuse('import.tooManyRows', { limit: MAX_IMPORT_ROWS });
+    return sheet;
+  } catch (e) {
+    if (!(e instanceof WorkbookError)) throw e;
+    switch (e.reason) {
+      case 'tooBig':
+        throw refuse('import.tooLarge', { size: megabytes(bytes.byteLength), limit: megabytes(MAX_WORKBOOK_BYTES) });
+      case 'timeout':
+        throw refuse('import.timeout', { seconds: Math.ceil(READ_TIME_LIMIT_MS / 1000) });
+      case 'refused':
+        throw refuse('import.refused', { fileName });
+      default:
+        throw refuse('import.notWorkbook', { fileName });
+    }
+  }
+}
+
+interface StoredPreview {
+  ownerStaffId: string | null;
+  period: string;
+  fileName: string;
+  at: number;
+  /** The rows that passed (or await a rollover confirmation), ready to enter, with their checked plans. */
+  entries: { row: number; input: EntryInput; confirm: boolean; plan: EntryPlan }[];
+  /** The station's change mark and the day when the rows were checked: the plans stand while both do. */
+  mark: string;
+}
+
+const PREVIEW_TTL_MS = 60 * 60 * 1000;
+const previews = new WeakMap<Backend, Map<string, StoredPreview>>();
+
+function previewStore(backend: Backend): Map<string, StoredPreview> {
+  let store = previews.get(backend);
+  if (!store) previews.set(backend, (store = new Map()));
+  for (const [id, p] of store) if (backend.now() - p.at > PREVIEW_TTL_MS) store.delete(id);
+  return store;
+}
+
+export interface ImportRequest {
+  period: string;
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+/** Reads and checks a handheld workbook; writes nothing. */
+export async function previewImport(backend: Backend, staff: CallStaff | null, request: ImportRequest, locale: Locale, progress?: JobProgress): Promise<ReadingImportPreview> {
+  const db = backend.store.read;
+  const periodRow = getPeriod(db, request.period);
+  if (periodRow.status === 'closed') throw refuse('import.periodClosed', { period: request.period });
+  const sheet = await readSheet(request.bytes, request.fileName);
+  const [header = [], ...data] = sheet.rows;
+  const columns = headerIndex(header);
+  if ((columns.account === undefined && columns.meter === undefined) || columns.value === undefined || columns.date === undefined) {
+    throw refuse('import.noHeader');
+  }
+  const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
+  const today = shanghaiDate(backend.now());
+  const word = (column: ImportColumn) => columnWord(locale, column);
+
+  // The period's meters by meter number and by account (the installed meter's number).
+  const due = db.all<{ pointId: string; bookId: string; accountNo: string; meterNo: string }>(sql`
+    SELECT d.point_id AS pointId, d.book_id AS bookId, c.account_no AS accountNo,
+           coalesce((SELECT m.meter_no FROM meters m WHERE m.point_id = d.point_id AND m.removed_date IS NULL), dm.meter_no) AS meterNo
+    FROM reading_due d
+    JOIN metering_points pt ON pt.id = d.point_id
+    JOIN customers c ON c.id = pt.customer_id
+    JOIN meters dm ON dm.id = d.meter_id
+    WHERE d.period = ${request.period}`);
+  const byMeter = new Map(due.map((d) => [d.meterNo.toUpperCase(), d]));
+  const byAccount = new Map<string, typeof due>();
+  for (const d of due) {
+    const key = d.accountNo.toUpperCase();
+    const list = byAccount.get(key);
+    if (list) list.push(d);
+    else byAccount.set(key, [d]);
+  }
+  const mark = `${changeMark(db)}:${today}`;
+  const bookReaders = new Map(db.all<{ id: string; reader_id: string | null }>(sql`SELECT id, reader_id FROM books`).map((b) => [b.id, b.reader_id]));
+  const staffByNo = new Map(db.all<{ id: string; staff_no: string }>(sql`SELECT id, staff_no FROM staff`).map((s) => [s.staff_no.toUpperCase(), s.id]));
+  const actor = { staff };
+
+  // First the cells of every row, then every reading checked against its meter's context, read
+  // for all the rows' meters at once.
+  const parsed: { line: ReadingImportLine; input: EntryInput | null; meterColumn: boolean }[] = [];
+  const seen = new Map<string, number>();
+  for (const [i, cells] of data.entries()) {
+    if (cells.every((c) => c === '')) continue;
+    const rowNo = i + 2; // Excel's row number: the header is row 1
+    const cell = (column: ImportColumn) => (columns[column] === undefined ? '' : (cells[columns[column]] ?? '').trim());
+    const errors: ReadingImportLine['errors'] = [];
+    const error = (column: ImportColumn, message: string) => errors.push({ column: word(column), message });
+    const accountNo = cell('account');
+    const meterNo = cell('meter');
+    const value = cell('value');
+    const readingDate = cell('date');
+
+    // Which meter: by meter number, else by account (one meter only).
+    let target = meterNo ? byMeter.get(meterNo.toUpperCase()) : undefined;
+    if (meterNo && !target) error('meter', t('import.unknownMeter', { meterNo, period: request.period }));
+    else if (target && accountNo && target.accountNo.toUpperCase() !== accountNo.toUpperCase()) {
+      error('account', t('import.accountMeterMismatch', { accountNo, meterNo }));
+      target = undefined;
+    } else if (!meterNo) {
+      const candidates = accountNo ? byAccount.get(accountNo.toUpperCase()) : undefined;
+      if (!accountNo) error('account', t('import.missing', { column: `${word('account')}/${word('meter')}` }));
+      else if (!candidates) error('account', t('import.unknownAccount', { accountNo, period: request.period }));
+      else if (candidates.length > 1) error('meter', t('import.accountMultiple', { accountNo }));
+      else target = candidates[0];
+    }
+    if (target) {
+      const first = seen.get(target.pointId);
+      if (first !== undefined) error(meterNo ? 'meter' : 'account', t('import.duplicate', { row: first }));
+      else seen.set(target.pointId, rowNo);
+    }
+
+    const kindText = cell('kind');
+    const kind = kindText ? KIND_WORDS[kindText.toLowerCase()] : 'actual';
+    if (!kind) error('kind', t('import.unknownKind', { text: kindText }));
+    if (kind !== 'no_access') {
+      if (!value) error('value', t('import.missing', { column: word('value') }));
+      else if (!REGISTER_TEXT.test(value)) error('value', t('import.notNumber', { text: value }));
+    }
+    const registers: Partial<Record<TouRegister, string>> = {};
+    for (const register of TOU_REGISTERS) {
+      const text = cell(register);
+      if (!text) continue;
+      if (REGISTER_TEXT.test(text)) registers[register] = text;
+      else error(register, t('import.notNumber', { text }));
+    }
+    if (!readingDate) error('date', t('import.missing', { column: word('date') }));
+    else if (!isDate(readingDate)) error('date', t('import.badDate', { text: readingDate }));
+    const readerNo = cell('reader');
+    const readBy = readerNo ? staffByNo.get(readerNo.toUpperCase()) : target ? bookReaders.get(target.bookId) : undefined;
+    if (readerNo && !readBy) error('reader', t('import.unknownReader', { staffNo: readerNo }));
+
+    const line: ReadingImportLine = { row: rowNo, accountNo, meterNo, value, readingDate, status: 'error', errors, flags: [], consumption: null };
+    const input: EntryInput | null =
+      errors.length === 0 && target && kind
+        ? {
+            period: request.period,
+            pointId: target.pointId,
+            kind,
+            value: kind === 'no_access' ? undefined : value,
+            registers,
+            readingDate,
+            reason: cell('reason'),
+            confirmedRollover: false,
+            supersedes: null,
+            source: 'import',
+            readBy: readBy ?? null,
+          }
+        : null;
+    parsed.push({ line, input, meterColumn: meterNo !== '' });
+  }
+  if (parsed.length === 0) throw refuse('import.empty');
+
+  const policies = new Map<string, ReadingPolicy>();
+  const policyOn = (date: string) => policies.get(date) ?? policies.set(date, policyInForce(db, date)).get(date)!;
+  const contexts = loadEntryContexts(db, request.period, parsed.flatMap((p) => (p.input ? [p.input.pointId] : [])), policyOn(today));
+  const lines: ReadingImportLine[] = [];
+  const entries: StoredPreview['entries'] = [];
+  const counts = { rows: parsed.length, ok: 0, flagged: 0, confirm: 0, errors: 0 };
+  for (const [i, { line, input, meterColumn }] of parsed.entries()) {
+    const error = (column: ImportColumn, message: string) => line.errors.push({ column: word(column), message });
+    const context = input ? contexts.get(input.pointId) : undefined;
+    if (input && context) {
+      try {
+        const prepared = planEntry(context, policyOn(input.readingDate), actor, input, today);
+        if (prepared.outcome === 'refused') {
+          for (const f of prepared.errors) error('value', flagMessage(locale, f));
+        } else if (prepared.outcome === 'confirm') {
+          line.status = 'confirm';
+          line.consumption = prepared.consumption;
+          // The plan if the rollover is confirmed at commit.
+          const confirmed = planEntry(context, policyOn(input.readingDate), actor, { ...input, confirmedRollover: true }, today);
+          if (confirmed.outcome === 'saved') entries.push({ row: line.row, input, confirm: true, plan: confirmed.plan });
+        } else {
+          line.flags = prepared.plan.flags;
+          line.consumption = prepared.plan.consumption;
+          line.status = prepared.plan.flags.length > 0 ? 'flagged' : 'ok';
+          entries.push({ row: line.row, input, confirm: false, plan: prepared.plan });
+        }
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        const column: ImportColumn = e.key === 'reading.notYourBook' ? (meterColumn ? 'meter' : 'account') : e.key === 'reading.dateInFuture' ? 'date' : 'value';
+        error(column, e.key === 'reading.alreadyEntered' ? t('import.alreadyEntered') : e.messageIn(locale));
+      }
+    }
+    counts[line.status === 'error' ? 'errors' : line.status] += 1;
+    if (line.status !== 'ok') lines.push(line);
+    if (i % 1000 === 999) await progress?.tick(i + 1, parsed.length);
+  }
+
+  const previewId = uuidv7();
+  previewStore(backend).set(previewId, { ownerStaffId: staff?.id ?? null, period: request.period, fileName: request.fileName, at: backend.now(), entries, mark });
+  return { previewId, fileName: request.fileName, period: request.period, sheet: sheet.sheetName, ...counts, lines };
+}
+
+/** The preview this staff member made (a preview is its maker's only). */
+export function findPreview(backend: Backend, staff: CallStaff | null, previewId: string): StoredPreview {
+  const preview = previewStore(backend).get(previewId);
+  if (!preview || preview.ownerStaffId !== (staff?.id ?? null)) throw new AppError('not_found', 'import.previewGone');
+  return preview;
+}
+
+/** Writes a preview's valid rows in one transaction (rollovers only when confirmed). */
+export function commitImport(backend: Backend, staff: CallStaff | null, actor: Actor, previewId: string, confirmRollovers: boolean): ReadingImportCommitResult {
+  const preview = findPreview(backend, staff, previewId);
+  const result = backend.write(actor, (unit) => {
+    const today = shanghaiDate(unit.at);
+    let saved = 0;
+    let skipped = 0;
+    let rolloversConfirmed = 0;
+    const wanted = preview.entries.filter((e) => confirmRollovers || !e.confirm);
+    skipped += preview.entries.length - wanted.length;
+    // Nothing written since the preview: its checked plans are what the checks would say now.
+    // Otherwise every row is read again inside this transaction and checked afresh.
+    const contexts =
+      `${changeMark(unit)}:${today}` === preview.mark ? null : loadEntryContexts(unit, preview.period, wanted.map((e) => e.input.pointId), policyInForce(unit, today));
+    for (const entry of wanted) {
+      let plan = entry.plan;
+      if (contexts) {
+        const context = contexts.get(entry.input.pointId);
+        try {
+          const prepared = context ? planEntry(context, policyInForce(unit, entry.input.readingDate), { staff }, { ...entry.input, confirmedRollover: entry.confirm }, today) : null;
+          if (prepared?.outcome !== 'saved') {
+            skipped += 1;
+            continue;
+          }
+          plan = prepared.plan;
+        } catch (e) {
+          // Changed since the preview (entered meanwhile, book reassigned): left out, never half-written.
+          if (!(e instanceof AppError)) throw e;
+          skipped += 1;
+          continue;
+        }
+      }
+      commitEntry(unit, plan, true);
+      saved += 1;
+      if (entry.confirm) rolloversConfirmed += 1;
+    }
+    unit.audit({
+      action: 'reading.import',
+      entity: 'reading_import',
+      entityId: previewId,
+      summary: { file: preview.fileName, period: preview.period, saved, skipped, rolloversConfirmed },
+    });
+    return { saved, skipped, rolloversConfirmed };
+  });
+  previewStore(backend).delete(previewId);
+  return result;
+}

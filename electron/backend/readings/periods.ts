@@ -1,0 +1,196 @@
+// Reading periods (抄表期): a month YYYY-MM. Opening one makes the due list of every active book
+// with each meter's 起码; periods open in order, each after the previous one closed, so an
+// open period's 起码 come from closed months. A period closes when every book is complete and
+// reviewed (shared/readings blocksClosing); a closed period then takes only corrections.
+import type { PeriodRow } from '../../../shared/contract';
+import { translate, type Locale } from '../../../shared/i18n';
+import { blocksClosing, readingStatus, type ReadingKind, type ReadingStatus, type ReviewDecision } from '../../../shared/readings';
+import { addMonths, periodOf, shanghaiDate, type DateString } from '../../../shared/time';
+import type { Actor, Unit } from '../audit/record';
+import type { Backend } from '../context';
+import { sql } from '../db/sql';
+import type { ReadableDB } from '../db/store';
+import { AppError, notFound, refuse } from '../errors';
+import type { JobProgress } from '../jobs/runner';
+import { collectDueSources, dueSources, insertDueRows } from './due';
+import { changeMark } from './mark';
+
+interface PeriodDbRow {
+  period: string;
+  status: 'open' | 'closed';
+  opened_at: number;
+  opened_by_name: string | null;
+  closed_at: number | null;
+  closed_by_name: string | null;
+  due: number;
+  entered: number;
+  awaiting: number;
+}
+
+const PERIOD_SELECT = sql`
+  SELECT p.period, p.status, p.opened_at, o.name AS opened_by_name, p.closed_at, c.name AS closed_by_name,
+    (SELECT count(*) FROM reading_due d WHERE d.period = p.period) AS due,
+    (SELECT count(DISTINCT r.point_id) FROM readings r WHERE r.period = p.period) AS entered,
+    (SELECT count(*) FROM readings r
+      WHERE r.period = p.period AND r.needs_review = 1 AND NOT EXISTS (SELECT 1 FROM readings s WHERE s.supersedes = r.id)
+        AND coalesce((SELECT v.decision FROM reading_reviews v WHERE v.reading_id = r.id ORDER BY v.reviewed_at DESC, v.id DESC LIMIT 1), 'correct') = 'correct'
+    ) AS awaiting
+  FROM reading_periods p LEFT JOIN staff o ON o.id = p.opened_by LEFT JOIN staff c ON c.id = p.closed_by`;
+
+function toPeriodRow(row: PeriodDbRow): PeriodRow {
+  return {
+    period: row.period,
+    status: row.status,
+    openedAt: row.opened_at,
+    openedByName: row.opened_by_name,
+    closedAt: row.closed_at,
+    closedByName: row.closed_by_name,
+    due: row.due,
+    entered: row.entered,
+    awaitingReview: row.awaiting,
+  };
+}
+
+export function listPeriods(db: ReadableDB): PeriodRow[] {
+  return db.all<PeriodDbRow>(sql`${PERIOD_SELECT} ORDER BY p.period DESC`).map(toPeriodRow);
+}
+
+export function getPeriod(db: ReadableDB, period: string): PeriodRow {
+  const row = db.get<PeriodDbRow>(sql`${PERIOD_SELECT} WHERE p.period = ${period}`);
+  if (!row) throw notFound(`period ${period}`);
+  return toPeriodRow(row);
+}
+
+/** The latest period that can be open on `today`: next month, for books read on the first days. */
+export function latestOpenable(today: DateString): string {
+  return addMonths(periodOf(today), 1);
+}
+
+export function assertCanOpen(db: ReadableDB, period: string, today: DateString): void {
+  const latest = db.get<{ period: string; status: string }>(sql`SELECT period, status FROM reading_periods ORDER BY period DESC LIMIT 1`);
+  if (latest?.period === period) throw new AppError('conflict', 'period.exists', { period });
+  if (latest && period < latest.period) throw refuse('period.notAfterLatest', { latest: latest.period });
+  if (latest && latest.status === 'open') throw refuse('period.previousOpen', { period: latest.period });
+  if (period > latestOpenable(today)) throw refuse('period.tooFarAhead', { period, latest: latestOpenable(today) });
+}
+
+/**
+ * Opens a period. The previous readings are looked up book by book (reads only, yielding between
+ * books), then everything is written in one transaction — which first re-reads any point whose
+ * book, meter or readings changed meanwhile — so the period either opens whole or not at all.
+ */
+export async function openPeriod(backend: Backend, actor: Actor, period: string, progress?: JobProgress) {
+  const db = backend.store.read;
+  const mark = changeMark(db);
+  const highWater = db.value<number>(sql`SELECT coalesce(max(rowid), 0) FROM readings`) ?? 0;
+  let books = 0;
+  const sources = await collectDueSources(db, period, async (done, total) => {
+    books = total;
+    await progress?.tick(done, total + 1);
+  });
+  const result = backend.write(actor, (unit) => {
+    assertCanOpen(unit, period, shanghaiDate(unit.at));
+    if (changeMark(unit) !== mark) {
+      // Something was written while the books were read: re-read what it may have touched.
+      const changed = new Set(unit.column<string>(sql`SELECT DISTINCT point_id FROM readings WHERE rowid > ${highWater}`));
+      const due = unit.all<{ point_id: string; book_id: string; seq: number; meter_id: string }>(sql`
+        SELECT bp.point_id, bp.book_id, bp.seq, im.id AS meter_id
+        FROM book_points bp
+        JOIN books b ON b.id = bp.book_id AND b.active = 1
+        JOIN metering_points pt ON pt.id = bp.point_id AND pt.active = 1
+        JOIN meters im ON im.point_id = bp.point_id AND im.removed_date IS NULL`);
+      const current = new Set(due.map((d) => d.point_id));
+      for (const id of sources.keys()) if (!current.has(id)) sources.delete(id);
+      const stale = due
+        .filter((d) => {
+          const src = sources.get(d.point_id);
+          return !src || changed.has(d.point_id) || src.book_id !== d.book_id || src.seq !== d.seq || src.meter_id !== d.meter_id;
+        })
+        .map((d) => d.point_id);
+      for (let i = 0; i < stale.length; i += 500) {
+        for (const src of dueSources(unit, period, sql`bp.point_id IN ${sql.list(stale.slice(i, i + 500))}`)) sources.set(src.point_id, src);
+      }
+    }
+    if (sources.size === 0) throw refuse('period.noBooks');
+    unit.run(sql`INSERT INTO reading_periods (period, status, opened_at, opened_by) VALUES (${period}, 'open', ${unit.at}, ${unit.actor.staffId})`);
+    const rows = [...sources.values()];
+    insertDueRows(unit, period, rows);
+    const summary = { period, books: new Set(rows.map((r) => r.book_id)).size, due: rows.length };
+    unit.record({ action: 'period.open', entity: 'reading_period', entityId: period, op: 'insert', summary, payload: { period, status: 'open', openedAt: unit.at } });
+    return summary;
+  });
+  await progress?.tick(books + 1, books + 1);
+  return result;
+}
+
+export function startOpenPeriodJob(backend: Backend, actor: Actor, period: string) {
+  assertCanOpen(backend.store.read, period, shanghaiDate(backend.now()));
+  return backend.jobs.start('readings.openPeriod', actor.staffId, (progress) => openPeriod(backend, actor, period, progress));
+}
+
+export interface DueStatus {
+  book_id: string;
+  point_id: string;
+  reading_id: string | null;
+  kind: ReadingKind | null;
+  needs_review: number | null;
+  reason: string | null;
+  decision: ReviewDecision | null;
+  status: ReadingStatus;
+}
+
+/** Where every meter due in the period stands (one book, or all). */
+export function dueStatuses(db: ReadableDB, period: string, bookId?: string): DueStatus[] {
+  const rows = db.all<Omit<DueStatus, 'status'>>(sql`
+    SELECT d.book_id, d.point_id, r.id AS reading_id, r.kind, r.needs_review, r.reason,
+           CASE WHEN r.needs_review = 1 THEN (
+             SELECT v.decision FROM reading_reviews v WHERE v.reading_id = r.id ORDER BY v.reviewed_at DESC, v.id DESC LIMIT 1)
+           END AS decision
+    FROM reading_due d
+    LEFT JOIN readings r ON r.period = d.period AND r.point_id = d.point_id AND NOT EXISTS (SELECT 1 FROM readings s WHERE s.supersedes = r.id)
+    WHERE d.period = ${period} ${bookId ? sql`AND d.book_id = ${bookId}` : sql``}`);
+  return rows.map((row) => ({
+    ...row,
+    status: readingStatus(row.reading_id && row.kind ? { kind: row.kind, needsReview: row.needs_review === 1 } : null, row.decision),
+  }));
+}
+
+/** Closes a period once every book is complete and reviewed; otherwise says what is missing where. */
+export function closePeriod(unit: Unit, period: string, locale: Locale): PeriodRow {
+  const before = getPeriod(unit, period);
+  if (before.status === 'closed') throw refuse('period.alreadyClosed', { period });
+  const blocking = new Map<string, Record<'not_entered' | 'awaiting_review' | 'to_correct', number>>();
+  for (const s of dueStatuses(unit, period)) {
+    if (!blocksClosing(s.status)) continue;
+    const tally = blocking.get(s.book_id) ?? { not_entered: 0, awaiting_review: 0, to_correct: 0 };
+    tally[s.status as keyof typeof tally] += 1;
+    blocking.set(s.book_id, tally);
+  }
+  if (blocking.size > 0) {
+    const names = new Map(unit.all<{ id: string; book_no: string }>(sql`SELECT id, book_no FROM books`).map((b) => [b.id, b.book_no]));
+    const separator = locale === 'en' ? ', ' : '，';
+    const details = [...blocking.entries()]
+      .map(([bookId, tally]) => {
+        const parts = [
+          tally.not_entered ? translate(locale, 'period.closeNotEntered', { count: tally.not_entered }) : '',
+          tally.awaiting_review ? translate(locale, 'period.closeAwaiting', { count: tally.awaiting_review }) : '',
+          tally.to_correct ? translate(locale, 'period.closeToCorrect', { count: tally.to_correct }) : '',
+        ].filter(Boolean);
+        return { bookNo: names.get(bookId) ?? bookId, text: parts.join(separator) };
+      })
+      .sort((a, b) => a.bookNo.localeCompare(b.bookNo))
+      .map((b) => `${b.bookNo} ${b.text}`)
+      .join(locale === 'en' ? '; ' : '；');
+    throw refuse('period.cannotClose', { period, details });
+  }
+  unit.run(sql`UPDATE reading_periods SET status = 'closed', closed_at = ${unit.at}, closed_by = ${unit.actor.staffId} WHERE period = ${period}`);
+  unit.record({
+    action: 'period.close',
+    entity: 'reading_period',
+    entityId: period,
+    op: 'update',
+    summary: { period, due: before.due },
+    payload: { period, status: 'closed', closedAt: unit.at },
+  });
+  return getPeriod(unit, period);
+}

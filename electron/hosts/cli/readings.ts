@@ -1,0 +1,178 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { BookView, ReadingImportCommitResult, ReadingImportPreview } from '../../../shared/contract';
+import { translate } from '../../../shared/i18n';
+import { formatCenti } from '../../../shared/money';
+import { flagMessage } from '../../../shared/readings';
+import { isPeriod } from '../../../shared/time';
+import { AppError } from '../../backend/errors';
+import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+
+// Meter reading on the command line: books, periods, handheld files and the period's readings.
+
+const stringOption = { type: 'string' } as const;
+const booleanOption = { type: 'boolean' } as const;
+
+function periodArg(value: unknown, what = '--period'): string {
+  if (typeof value !== 'string') throw new UsageError(`needs ${what} YYYY-MM`);
+  if (!isPeriod(value)) throw new InputError(`${what} ${value}: a period is YYYY-MM, e.g. 2026-10`);
+  return value;
+}
+
+async function bookByNo(cli: CliContext, bookNo: unknown): Promise<BookView> {
+  if (typeof bookNo !== 'string') throw new UsageError('needs --book BOOK_NO');
+  const { rows } = await cli.invoke('books.list', { includeInactive: true });
+  const book = rows.find((b) => b.bookNo.toUpperCase() === bookNo.toUpperCase());
+  if (!book) throw new InputError(`--book ${bookNo}: no such book (griddesk books list shows them)`);
+  return book;
+}
+
+/** Runs a job-starting channel and waits for its result. */
+async function job<T>(cli: CliContext, start: Promise<{ jobId: string }>): Promise<T> {
+  const { jobId } = await start;
+  const state = await cli.backend().jobs.finished(jobId);
+  if (state.status === 'failed') throw new AppError((state.error?.code ?? 'internal') as AppError['code'], 'error.validation', { what: state.error?.message ?? '' });
+  return state.result as T;
+}
+
+const qty = (value: number | null) => (value === null ? '' : formatCenti(value));
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - [...cell].length))).join('  ').trimEnd()).join('\n');
+}
+
+function previewReport(cli: CliContext, preview: ReadingImportPreview): string {
+  const t = (key: Parameters<typeof translate>[1]) => translate(cli.locale, key);
+  const head = `${preview.fileName} (${preview.sheet}), ${preview.period}: ${preview.rows} rows — ok ${preview.ok}, warnings ${preview.flagged}, rollovers to confirm ${preview.confirm}, errors ${preview.errors}`;
+  const lines = preview.lines.map((line) => {
+    const what =
+      line.status === 'error'
+        ? line.errors.map((e) => `${e.column}: ${e.message}`).join('; ')
+        : line.status === 'confirm'
+          ? `${t('reading.flagShort.rollover')} (${qty(line.consumption)} kWh): --confirm-rollovers`
+          : line.flags.map((f) => flagMessage(cli.locale, f)).join('; ');
+    return `  row ${line.row}  ${line.status.padEnd(7)}  ${line.meterNo || line.accountNo}  ${what}`;
+  });
+  return [head, ...lines].join('\n');
+}
+
+export const readingsCommands: CliCommand[] = [
+  {
+    name: 'books list',
+    summary: 'List the reading books with their reader, reading day and number of meters',
+    usage: '[--all]',
+    options: { all: booleanOption },
+    async run(cli, v) {
+      const { rows } = await cli.invoke('books.list', { includeInactive: v.all === true });
+      cli.print({ rows }, () =>
+        rows.length === 0
+          ? 'No reading books yet.'
+          : table([
+              ['book', 'name', 'reader', 'day', 'meters', 'active'],
+              ...rows.map((b) => [b.bookNo, b.name, b.readerNo ? `${b.readerNo} ${b.readerName ?? ''}` : '—', String(b.readingDay), String(b.points), b.active ? 'yes' : 'no']),
+            ]),
+      );
+    },
+  },
+  {
+    name: 'period open',
+    summary: 'Open a reading period: the meters due in every book, with their previous reading',
+    usage: 'YYYY-MM',
+    positionals: [1, 1],
+    async run(cli, _v, [period]) {
+      const result = await job<{ period: string; books: number; due: number }>(cli, cli.invoke('periods.open', { period: periodArg(period, 'period') }));
+      cli.print(result, () => `Period ${result.period} opened: ${result.due} meters due in ${result.books} books`);
+    },
+  },
+  {
+    name: 'period close',
+    summary: 'Close a reading period once every book is complete and reviewed',
+    usage: 'YYYY-MM',
+    positionals: [1, 1],
+    async run(cli, _v, [period]) {
+      const result = await cli.invoke('periods.close', { period: periodArg(period, 'period') });
+      cli.print(result, () => `Period ${result.period.period} closed (${result.period.due} meters)`);
+    },
+  },
+  {
+    name: 'readings import',
+    summary: 'Check a handheld workbook (preview); with --commit, save its valid rows',
+    usage: 'FILE.xlsx --period YYYY-MM [--commit] [--confirm-rollovers]',
+    options: { period: stringOption, commit: booleanOption, 'confirm-rollovers': booleanOption },
+    positionals: [1, 1],
+    async run(cli, v: Values, [file]) {
+      const period = periodArg(v.period);
+      const path = resolve(String(file));
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(path);
+      } catch (error) {
+        throw new InputError(`${path}: ${(error as Error).message}`);
+      }
+      const preview = await job<ReadingImportPreview>(cli, cli.invoke('readings.importPreview', { period, fileName: basename(path), base64: bytes.toString('base64') }));
+      let committed: ReadingImportCommitResult | undefined;
+      if (v.commit === true) {
+        committed = await job<ReadingImportCommitResult>(cli, cli.invoke('readings.importCommit', { previewId: preview.previewId, confirmRollovers: v['confirm-rollovers'] === true }));
+      }
+      cli.print({ preview, ...(committed ? { committed } : {}) }, () =>
+        [
+          previewReport(cli, preview),
+          committed
+            ? `Saved ${committed.saved} readings (${committed.rolloversConfirmed} confirmed rollovers); left out ${committed.skipped + preview.errors}.`
+            : 'Nothing saved (preview only): add --commit to save the valid rows.',
+        ].join('\n'),
+      );
+      return preview.errors > 0 ? EXIT_BAD_INPUT : 0;
+    },
+  },
+  {
+    name: 'readings export',
+    summary: 'Write a book\'s handheld workbook (xlsx) for a period',
+    usage: '--book BOOK_NO --period YYYY-MM --out FILE.xlsx',
+    options: { book: stringOption, period: stringOption, out: stringOption },
+    async run(cli, v) {
+      const period = periodArg(v.period);
+      if (typeof v.out !== 'string') throw new UsageError('needs --out FILE.xlsx');
+      const book = await bookByNo(cli, v.book);
+      const file = await cli.invoke('readings.export', { period, bookId: book.id });
+      const out = resolve(v.out);
+      // Temp file then rename: a half-written workbook never takes the name.
+      writeFileSync(`${out}.partial`, Buffer.from(file.base64, 'base64'));
+      renameSync(`${out}.partial`, out);
+      cli.print({ file: out, rows: file.rows }, () => `Wrote ${file.rows} meters of book ${book.bookNo} (${period}) to ${out}`);
+    },
+  },
+  {
+    name: 'readings list',
+    summary: 'The period\'s meters with previous and current readings, consumption, status and flags',
+    usage: '--period YYYY-MM [--book BOOK_NO]',
+    options: { period: stringOption, book: stringOption },
+    async run(cli, v) {
+      const period = periodArg(v.period);
+      const book = v.book === undefined ? undefined : await bookByNo(cli, v.book);
+      const { rows } = await cli.invoke('readings.list', { period, ...(book ? { bookId: book.id } : {}) });
+      // Quantities as exact decimal text ("12345.67"), as a person reads them.
+      const out = rows.map((r) => ({
+        book: r.bookNo,
+        seq: r.seq,
+        account: r.accountNo,
+        name: r.customerName,
+        meter: r.meterNo,
+        previous: qty(r.previous),
+        current: r.current === null ? null : qty(r.current),
+        consumption: r.consumption === null ? null : qty(r.consumption),
+        kind: r.kind,
+        status: r.status,
+        flags: r.flags,
+        readingDate: r.readingDate,
+      }));
+      cli.print({ period, rows: out }, () =>
+        table([
+          ['book', 'seq', 'account', 'meter', 'previous', 'current', 'kWh', 'status', 'flags'],
+          ...out.map((r) => [r.book, String(r.seq), r.account, r.meter, r.previous, r.current ?? '', r.consumption ?? '', translate(cli.locale, `reading.status.${r.status}`), r.flags.join(',')]),
+        ]),
+      );
+    },
+  },
+];
