@@ -18,20 +18,49 @@ export const PERMISSIONS = [
   'customers.read', // find and read customer files
   'customers.write', // open, edit, suspend and close files; install and replace meters; import
   'customers.idcard', // see the full ID-card number (others see it masked)
+  // billing (电价与核算)
+  'tariffs.read', // the tariff catalogue and billing policy
+  'tariffs.import', // load a head-office tariff file (before sync delivers them)
+  'billing.read', // bills, their lines, notices, period totals
+  'billing.run', // run the month, review exceptions, void drafts, issue, ask for a correction
+  'billing.approve', // approve or reject a correction (冲正) — the station head's own login
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // 营业员 counter clerk
-  clerk: ['station.read', 'customers.read', 'customers.write', 'customers.idcard'],
+  clerk: [
+    'station.read',
+    'customers.read', 'customers.write', 'customers.idcard',
+    'tariffs.read', 'billing.read', // billing: reads bills
+  ],
   // 抄表员 meter reader
-  meter_reader: ['station.read', 'customers.read'],
+  meter_reader: [
+    'station.read',
+    'customers.read',
+    'tariffs.read', 'billing.read', // billing: reads bills
+  ],
   // 核算员 billing clerk
-  billing_clerk: ['station.read', 'customers.read'],
+  billing_clerk: [
+    'station.read',
+    'customers.read',
+    'tariffs.read', 'billing.read', 'billing.run', // billing: runs, reviews, issues
+  ],
   // 所长 station head: sees everything that happens at the station, approves
-  station_head: ['station.read', 'audit.read', 'customers.read', 'customers.write', 'customers.idcard'],
+  station_head: [
+    'station.read',
+    'audit.read',
+    'customers.read', 'customers.write', 'customers.idcard',
+    'tariffs.read', 'billing.read', 'billing.approve', // billing: approves corrections
+  ],
   // 系统管理员 administrator: the station's IT person, not a money role
-  admin: ['station.read', 'staff.manage', 'audit.read', 'backup.run'],
+  admin: [
+    'station.read',
+    'staff.manage',
+    'audit.read',
+    'backup.run',
+    'tariffs.read', 'tariffs.import', // billing: loads head-office tariff files
+  ],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {

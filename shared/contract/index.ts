@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import { mergeChannels, type ChannelDef } from './define';
+import { billingChannels } from './billing';
 import { customersChannels } from './customers';
 import { platformChannels } from './platform';
 
 // The one table of channels (DESIGN.md "One contract, two transports"): name → input schema,
 // output schema, required permission. Each desk adds its group here.
-export const contract = mergeChannels(platformChannels, customersChannels);
+export const contract = mergeChannels(platformChannels, customersChannels, billingChannels);
 
 export type Contract = typeof contract;
 export type ChannelName = keyof Contract & string;
@@ -26,3 +27,4 @@ export function channelDef(name: ChannelName): ChannelDef {
 export type { Access, ChannelDef } from './define';
 export * from './platform';
 export * from './customers';
+export * from './billing';

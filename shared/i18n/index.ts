@@ -1,5 +1,6 @@
 // The one dictionary of UI strings (zh-CN by default, English switchable), merged from each
 // desk's file. Placeholders are written {name}.
+import { billingStrings } from './billing';
 import { customersStrings } from './customers';
 import { platformStrings } from './platform';
 import { shellStrings } from './shell';
@@ -12,11 +13,13 @@ const zh = {
   ...platformStrings.zh,
   ...shellStrings.zh,
   ...customersStrings.zh,
+  ...billingStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
   ...shellStrings.en,
   ...customersStrings.en,
+  ...billingStrings.en,
 };
 
 export type MessageKey = keyof typeof zh;

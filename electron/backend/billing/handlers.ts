@@ -1,0 +1,133 @@
+import { parseCenti } from '../../../shared/money';
+import { translate } from '../../../shared/i18n';
+import { shanghaiDate } from '../../../shared/time';
+import { uuidv7 } from '../db/ids';
+import { sql } from '../db/sql';
+import type { ReadableDB } from '../db/store';
+import { AppError, refuse } from '../errors';
+import type { HandlerGroup } from '../handler';
+import { approveCorrection, getCorrection, listCorrections, previewCorrection, rejectCorrection, requestCorrection } from './corrections';
+import { exportPeriod } from './export';
+import { reviewBill, startIssue, voidBill } from './issue';
+import { customerBalance } from './ledger';
+import { billingExceptions, billingStatus, billingSummary, billNotices, billRowById, customerBills, getBill, listBills } from './queries';
+import { startBillingRun } from './run';
+import { billingPolicy, importReferenceFile, listTariffs, planReferenceFile } from './tariffs';
+
+function requireBook(db: ReadableDB, bookId: string | undefined): void {
+  if (bookId !== undefined && !db.value(sql`SELECT 1 FROM books WHERE id = ${bookId}`)) throw refuse('billing.unknownBook', { book: bookId }, 'not_found');
+}
+
+function requireCustomer(db: ReadableDB, customerId: string): void {
+  if (!db.value(sql`SELECT 1 FROM customers WHERE id = ${customerId}`)) throw new AppError('not_found', 'billing.customerNotFound');
+}
+
+export const billingHandlers = {
+  'tariffs.list': (_input, { backend }) => listTariffs(backend.store.read, backend.now()),
+  'tariffs.check': (input, { backend }) => {
+    const plan = planReferenceFile(backend.store.read, input.text);
+    return {
+      ok: plan.ok,
+      problems: plan.problems,
+      tariffs: plan.tariffs.map(({ version, status }) => ({
+        code: version.code,
+        effectiveFrom: version.effectiveFrom,
+        name: version.name,
+        customerClass: version.class,
+        status,
+      })),
+      policies: plan.policies.map(({ policy, status }) => ({ effectiveFrom: policy.effectiveFrom, status })),
+    };
+  },
+  'tariffs.import': (input, call) => call.backend.write(call.actor, (unit) => importReferenceFile(unit, input.text, input.fileName)),
+
+  'billing.status': (input, { backend }) => billingStatus(backend.store.read, input.period),
+  'billing.run': (input, call) => {
+    requireBook(call.backend.store.read, input.bookId);
+    return { jobId: startBillingRun(call.backend, call.actor, { period: input.period, bookId: input.bookId }).id };
+  },
+  'billing.exceptions': (input, { backend }) => {
+    requireBook(backend.store.read, input.bookId);
+    return billingExceptions(backend.store.read, input.period, input.bookId);
+  },
+  'billing.issue': (input, call) => {
+    requireBook(call.backend.store.read, input.bookId);
+    return { jobId: startIssue(call.backend, call.actor, { period: input.period, bookId: input.bookId }).id };
+  },
+  'billing.enterExtras': (input, call) => {
+    if (input.kvarh === undefined && input.maxDemandKw === undefined) throw refuse('billing.extrasNothing');
+    requireCustomer(call.backend.store.read, input.customerId);
+    const kvarh = input.kvarh === undefined ? null : parseCenti(input.kvarh);
+    const maxDemandKw = input.maxDemandKw === undefined ? null : parseCenti(input.maxDemandKw);
+    call.backend.write(call.actor, (unit) => {
+      // Whatever is left out keeps the value entered before.
+      const before = unit.get<{ kvarh: number | null; max_demand_kw: number | null }>(sql`
+        SELECT kvarh, max_demand_kw FROM billing_meter_extras WHERE period = ${input.period} AND customer_id = ${input.customerId}
+        ORDER BY entered_at DESC, id DESC LIMIT 1`);
+      const row = { kvarh: kvarh ?? before?.kvarh ?? null, maxDemandKw: maxDemandKw ?? before?.max_demand_kw ?? null };
+      const id = uuidv7(unit.at);
+      unit.run(sql`
+        INSERT INTO billing_meter_extras (id, station_id, period, customer_id, kvarh, max_demand_kw, entered_by, entered_at)
+        VALUES (${id}, ${unit.stationId()}, ${input.period}, ${input.customerId}, ${row.kvarh}, ${row.maxDemandKw}, ${unit.actor.staffId}, ${unit.at})`);
+      unit.record({
+        action: 'billing.extras',
+        entity: 'billing_meter_extra',
+        entityId: id,
+        op: 'insert',
+        summary: { period: input.period, customerId: input.customerId, ...row },
+        payload: { id, period: input.period, customerId: input.customerId, ...row, enteredBy: unit.actor.staffId, enteredAt: unit.at },
+      });
+    });
+    return { done: true as const };
+  },
+  'billing.summary': (input, { backend }) => billingSummary(backend.store.read, input.period),
+  'billing.export': (input, { backend, locale }) => exportPeriod(backend.store.read, input.period, locale),
+  'billing.customerAccount': (input, { backend }) => {
+    requireCustomer(backend.store.read, input.customerId);
+    return { balanceFen: customerBalance(backend.store.read, input.customerId), bills: customerBills(backend.store.read, input.customerId) };
+  },
+
+  'bills.list': (input, { backend }) => listBills(backend.store.read, input),
+  'bills.get': (input, { backend }) => getBill(backend.store.read, input.billNo),
+  'bills.review': (input, call) => {
+    call.backend.write(call.actor, (unit) => reviewBill(unit, input.billId, input.note));
+    return { bill: billRowById(call.backend.store.read, input.billId) };
+  },
+  'bills.void': (input, call) => {
+    call.backend.write(call.actor, (unit) => voidBill(unit, input.billId, input.reason));
+    return { bill: billRowById(call.backend.store.read, input.billId) };
+  },
+  'bills.notices': (input, { backend, locale }) => {
+    const db = backend.store.read;
+    if (!input.billNos && !input.period) throw refuse('billing.noticesScope');
+    requireBook(db, input.bookId);
+    const notices = billNotices(db, input);
+    if (input.billNos) {
+      const found = new Set(notices.map((n) => n.billNo));
+      const missing = input.billNos.filter((no) => !found.has(no));
+      if (missing.length) throw refuse('billing.noticesNotIssued', { billNos: missing.join(', ') }, 'not_found');
+    }
+    const station = backend.requireStation();
+    const policy = billingPolicy(db, shanghaiDate(backend.now()));
+    return {
+      station: { code: station.code, name: station.name },
+      paymentChannels: policy.paymentChannels.length ? policy.paymentChannels : [translate(locale, 'notice.defaultChannels')],
+      notices,
+    };
+  },
+
+  'corrections.preview': (input, { backend }) => previewCorrection(backend.store.read, input.billId),
+  'corrections.request': (input, call) => {
+    const id = call.backend.write(call.actor, (unit) => requestCorrection(unit, input.billId, input.reason));
+    return { correction: getCorrection(call.backend.store.read, id) };
+  },
+  'corrections.list': (input, { backend }) => ({ rows: listCorrections(backend.store.read, { status: input.status }) }),
+  'corrections.approve': (input, call) => {
+    call.backend.write(call.actor, (unit) => approveCorrection(unit, input.correctionId, input.note));
+    return { correction: getCorrection(call.backend.store.read, input.correctionId) };
+  },
+  'corrections.reject': (input, call) => {
+    call.backend.write(call.actor, (unit) => rejectCorrection(unit, input.correctionId, input.note));
+    return { correction: getCorrection(call.backend.store.read, input.correctionId) };
+  },
+} satisfies HandlerGroup;
