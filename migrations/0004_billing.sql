@@ -87,6 +87,8 @@ CREATE TABLE ledger_entries (
 );
 CREATE INDEX ledger_customer ON ledger_entries (customer_id, at);
 CREATE INDEX ledger_bill ON ledger_entries (bill_id);
+-- A billing run averages each customer's recent bills from here (covering: no table reads).
+CREATE INDEX ledger_period ON ledger_entries (period, entry_type, customer_id, amount_fen);
 
 CREATE TRIGGER bills_no_update BEFORE UPDATE ON bills BEGIN SELECT RAISE(ABORT, 'bills are facts: correct by reversal'); END;
 CREATE TRIGGER bills_no_delete BEFORE DELETE ON bills BEGIN SELECT RAISE(ABORT, 'bills are facts: correct by reversal'); END;

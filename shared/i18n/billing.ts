@@ -266,7 +266,6 @@ export const billingStrings = defineStrings(
     'audit.action.bill.correctionApprove': '批准账单更正',
     'audit.action.bill.correctionReject': '驳回账单更正',
     'audit.action.billing.run': '电费核算',
-    'audit.action.billing.issue': '批量发行',
     'audit.action.billing.extras': '录入无功/需量',
   },
   {
@@ -533,7 +532,6 @@ export const billingStrings = defineStrings(
     'audit.action.bill.correctionApprove': 'Correction approved',
     'audit.action.bill.correctionReject': 'Correction rejected',
     'audit.action.billing.run': 'Billing run',
-    'audit.action.billing.issue': 'Bills issued',
     'audit.action.billing.extras': 'Reactive/demand entered',
   },
 );

@@ -5,66 +5,68 @@ import { sql } from '../db/sql';
 import type { PreparedBill } from './calculate';
 
 // Writing a computed bill: the bill, its lines (each rounded once to the fen), the readings it
-// used, its exception flags — all facts, insert-only — and its outbox row for head office.
+// used and its exception flags — all facts, insert-only. The caller records the bills it wrote
+// (audit + outbox) in batches: a billing run writes a hundred thousand of them.
 
 /** 电费单号: station code and the station's bill counter, e.g. GD01-B-00000123 (text order = creation order). */
 export function billNumber(stationCode: string, n: number): string {
   return `${stationCode}-B-${String(n).padStart(8, '0')}`;
 }
 
+/** Takes `count` consecutive bill numbers from the counter, in the caller's transaction; returns the first. */
+export function reserveBillNumbers(unit: Unit, count: number): number {
+  const first = nextNumber(unit, 'bill');
+  if (count > 1) unit.run(sql`UPDATE counters SET value = value + ${count - 1} WHERE name = 'bill'`);
+  return first;
+}
+
 export interface WrittenBill {
   id: string;
   billNo: string;
+  customerId: string;
+  accountNo: string;
+  totalFen: number;
+  bookId: string | null;
+  /** The bill as it travels to head office. */
+  payload: Record<string, unknown>;
 }
 
 export function writeBill(
   unit: Unit,
-  stationCode: string,
+  billNo: string,
   prepared: PreparedBill,
   period: string,
   origin: { runId: string | null; kind: 'regular' | 'correction'; replacesBillId: string | null },
 ): WrittenBill {
   const id = uuidv7(unit.at);
-  const billNo = billNumber(stationCode, nextNumber(unit, 'bill'));
   const { customer, tariff, bill } = prepared;
-  const stationId = unit.stationId();
   const staffId = unit.actor.staffId;
-  const details = JSON.stringify(prepared.details);
   unit.run(sql`
     INSERT INTO bills (id, station_id, bill_no, customer_id, period, kind, replaces_bill_id, tariff_code, tariff_effective_from,
                        kwh, total_fen, created_at, created_by, run_id, book_id, book_seq, details)
-    VALUES (${id}, ${stationId}, ${billNo}, ${customer.id}, ${period}, ${origin.kind}, ${origin.replacesBillId}, ${tariff.code},
+    VALUES (${id}, ${unit.stationId()}, ${billNo}, ${customer.id}, ${period}, ${origin.kind}, ${origin.replacesBillId}, ${tariff.code},
             ${tariff.effectiveFrom}, ${prepared.kwh}, ${bill.totalFen}, ${unit.at}, ${staffId}, ${origin.runId}, ${prepared.bookId},
-            ${prepared.bookSeq}, ${details})`);
+            ${prepared.bookSeq}, ${JSON.stringify(prepared.details)})`);
   // A customer billed on one metering point has its lines tied to that point.
   const pointId = prepared.readings.length === 1 ? (prepared.readings[0]?.pointId ?? null) : null;
-  const lines = bill.lines.map((line, i) => ({
-    lineNo: i + 1,
-    kind: line.kind,
-    labelKey: line.labelKey,
-    tier: line.tier,
-    touPeriod: line.period,
-    quantity: line.quantity,
-    unit: line.unit,
-    unitPrice: line.unitPrice,
-    amountFen: line.amountFen,
-  }));
-  for (const line of lines) {
+  const lines = bill.lines.map((line, i) => {
     unit.run(sql`
       INSERT INTO bill_lines (bill_id, line_no, point_id, kind, label_key, tier, tou_period, quantity, unit, unit_price, amount_fen)
-      VALUES (${id}, ${line.lineNo}, ${pointId}, ${line.kind}, ${line.labelKey}, ${line.tier}, ${line.touPeriod}, ${line.quantity},
+      VALUES (${id}, ${i + 1}, ${pointId}, ${line.kind}, ${line.labelKey}, ${line.tier}, ${line.period}, ${line.quantity},
               ${line.unit}, ${line.unitPrice}, ${line.amountFen})`);
-  }
+    return [i + 1, line.kind, line.labelKey, line.tier, line.period, line.quantity, line.unit, line.unitPrice, line.amountFen];
+  });
   for (const reading of prepared.readings) unit.run(sql`INSERT INTO bill_readings (bill_id, reading_id) VALUES (${id}, ${reading.id})`);
   for (const flag of prepared.flags) {
     unit.run(sql`INSERT INTO bill_flags (bill_id, code, params) VALUES (${id}, ${flag.code}, ${JSON.stringify(flag.params)})`);
   }
-  unit.record({
-    action: origin.kind === 'correction' ? 'bill.createCorrection' : 'bill.create',
-    entity: 'bill',
-    entityId: id,
-    op: 'insert',
-    summary: { billNo, account: customer.accountNo, period, totalFen: bill.totalFen },
+  return {
+    id,
+    billNo,
+    customerId: customer.id,
+    accountNo: customer.accountNo,
+    totalFen: bill.totalFen,
+    bookId: prepared.bookId,
     payload: {
       id,
       billNo,
@@ -78,15 +80,43 @@ export function writeBill(
       totalFen: bill.totalFen,
       runId: origin.runId,
       bookId: prepared.bookId,
+      bookSeq: prepared.bookSeq,
       details: prepared.details,
+      /** [lineNo, kind, labelKey, tier, touPeriod, quantity, unit, unitPrice, amountFen] */
       lines,
       readingIds: prepared.readings.map((r) => r.id),
       flags: prepared.flags,
       createdAt: unit.at,
       createdBy: staffId,
     },
-  });
-  return { id, billNo };
+  };
+}
+
+/** Audit + outbox for bills written together: one record per batch (a book's bills, at most 500). */
+export function recordBills(unit: Unit, period: string, runId: string | null, bills: readonly WrittenBill[]): void {
+  const BATCH = 500;
+  let start = 0;
+  let batch = 0;
+  while (start < bills.length) {
+    let end = start + 1;
+    while (end < bills.length && end - start < BATCH && bills[end]?.bookId === bills[start]?.bookId) end += 1;
+    const part = bills.slice(start, end);
+    const first = part[0];
+    if (!first) break;
+    const single = part.length === 1 && runId === null;
+    unit.record({
+      action: first.payload.kind === 'correction' ? 'bill.createCorrection' : 'bill.create',
+      entity: single ? 'bill' : 'bill_batch',
+      entityId: single ? first.id : `${runId ?? first.id}/${batch}`,
+      op: 'insert',
+      summary: single
+        ? { billNo: first.billNo, account: first.accountNo, period, totalFen: first.totalFen }
+        : { period, bills: part.length, from: first.billNo, to: part.at(-1)?.billNo, totalFen: part.reduce((s, b) => s + b.totalFen, 0) },
+      payload: single ? first.payload : { period, runId, bills: part.map((b) => b.payload) },
+    });
+    start = end;
+    batch += 1;
+  }
 }
 
 export function stationCode(unit: Unit): string {

@@ -92,14 +92,20 @@ export interface BillingInputs {
   due: number;
 }
 
-function scopeCustomers(scope: BillingScope): SqlFragment {
+/** The customers a scope covers, as a subquery; null for the whole station (no filter needed). */
+function scopeCustomers(scope: BillingScope): SqlFragment | null {
   if (scope.customerId) return sql`SELECT ${scope.customerId}`;
   if (scope.bookId) {
     return sql`SELECT p.customer_id FROM reading_due d JOIN metering_points p ON p.id = d.point_id
                WHERE d.period = ${scope.period} AND d.book_id = ${scope.bookId}`;
   }
-  return sql`SELECT p.customer_id FROM reading_due d JOIN metering_points p ON p.id = d.point_id WHERE d.period = ${scope.period}
-             UNION SELECT customer_id FROM billable_readings WHERE period = ${scope.period}`;
+  return null;
+}
+
+/** `AND <column> IN (scope)`, or nothing for the whole station. */
+function inScope(scope: BillingScope, column: SqlFragment): SqlFragment {
+  const customers = scopeCustomers(scope);
+  return customers ? sql`AND ${column} IN (${customers})` : sql``;
 }
 
 interface CustomerDbRow {
@@ -133,11 +139,10 @@ function parseTou(text: string | null): Partial<Record<TouPeriod, Centi>> | null
 /** Who in scope can be billed now, who is billed already, who is still waiting. */
 export function gatherInputs(db: ReadableDB, scope: BillingScope): BillingInputs {
   const { period } = scope;
-  const inScope = scopeCustomers(scope);
   const customers = new Map<string, CustomerInput>();
   for (const c of db.iterate<CustomerDbRow>(sql`
       SELECT id, account_no, name, customer_class, tariff_code, multi_person, capacity_kva, opened_date
-      FROM customers WHERE id IN (${inScope})`)) {
+      FROM customers c WHERE 1 = 1 ${inScope(scope, sql`c.id`)}`)) {
     customers.set(c.id, {
       id: c.id,
       accountNo: c.account_no,
@@ -154,7 +159,7 @@ export function gatherInputs(db: ReadableDB, scope: BillingScope): BillingInputs
   for (const d of db.iterate<DuePoint>(sql`
       SELECT d.point_id AS pointId, p.customer_id AS customerId, d.book_id AS bookId, d.seq
       FROM reading_due d JOIN metering_points p ON p.id = d.point_id
-      WHERE d.period = ${period} AND p.customer_id IN (${inScope})
+      WHERE d.period = ${period} ${inScope(scope, sql`p.customer_id`)}
       ORDER BY d.book_id, d.seq`)) {
     const list = duePoints.get(d.customerId);
     if (list) list.push(d);
@@ -164,7 +169,7 @@ export function gatherInputs(db: ReadableDB, scope: BillingScope): BillingInputs
   const readings = new Map<string, ReadingInput[]>();
   for (const r of db.iterate<ReadingDbRow>(sql`
       SELECT id, point_id, customer_id, consumption, tou_consumption, kind
-      FROM billable_readings WHERE period = ${period} AND customer_id IN (${inScope})`)) {
+      FROM billable_readings WHERE period = ${period} ${inScope(scope, sql`customer_id`)}`)) {
     const reading: ReadingInput = {
       id: r.id,
       pointId: r.point_id,
@@ -177,13 +182,14 @@ export function gatherInputs(db: ReadableDB, scope: BillingScope): BillingInputs
     if (list) list.push(reading);
     else readings.set(r.customer_id, [reading]);
   }
-  const billed = new Set(db.column<string>(sql`SELECT customer_id FROM bills_in_force WHERE period = ${period} AND customer_id IN (${inScope})`));
+  const billed = new Set(db.column<string>(sql`SELECT customer_id FROM bills_in_force WHERE period = ${period} ${inScope(scope, sql`customer_id`)}`));
 
   const ready: BillingInputs['ready'] = [];
   const waiting: BillingInputs['waiting'] = [];
   for (const customer of customers.values()) {
     const own = readings.get(customer.id) ?? [];
     const points = duePoints.get(customer.id) ?? [];
+    if (own.length === 0 && points.length === 0) continue; // nothing due this period
     const readPoints = new Set(own.map((r) => r.pointId));
     const complete = own.length > 0 && points.every((p) => readPoints.has(p.pointId));
     if (!complete) {
@@ -214,18 +220,19 @@ export class BillingContext {
     this.versions = loadTariffVersions(db);
     this.policy = billingPolicy(db, `${scope.period}-01`);
     const { period } = scope;
-    const inScope = scopeCustomers(scope);
+    // The customer's earlier issued bills in force, from the ledger: a corrected bill's charge is
+    // cancelled by its credit, so bills − credits counts the bills in force and the sum is theirs.
     const from = addMonths(period, -this.policy.averageMonths);
     for (const h of db.iterate<{ customer_id: string; n: number; s: number }>(sql`
-        SELECT b.customer_id, count(*) AS n, sum(b.total_fen) AS s
-        FROM bills_in_force b JOIN bill_issues i ON i.bill_id = b.id
-        WHERE b.period >= ${from} AND b.period < ${period} AND b.customer_id IN (${inScope})
-        GROUP BY b.customer_id`)) {
-      this.history.set(h.customer_id, { count: h.n, sumFen: h.s });
+        SELECT customer_id, sum(CASE entry_type WHEN 'bill' THEN 1 ELSE -1 END) AS n, sum(amount_fen) AS s
+        FROM ledger_entries
+        WHERE period >= ${from} AND period < ${period} AND entry_type IN ('bill', 'bill_credit') ${inScope(scope, sql`customer_id`)}
+        GROUP BY customer_id`)) {
+      if (h.n > 0) this.history.set(h.customer_id, { count: h.n, sumFen: h.s });
     }
     for (const e of db.iterate<{ customer_id: string; kvarh: number | null; max_demand_kw: number | null }>(sql`
         SELECT customer_id, kvarh, max_demand_kw FROM billing_meter_extras
-        WHERE period = ${period} AND customer_id IN (${inScope}) ORDER BY entered_at, id`)) {
+        WHERE period = ${period} ${inScope(scope, sql`customer_id`)} ORDER BY entered_at, id`)) {
       this.extras.set(e.customer_id, { kvarh: e.kvarh, maxDemandKw: e.max_demand_kw });
     }
   }
@@ -240,20 +247,41 @@ export class BillingContext {
     return found;
   }
 
-  /** kWh billed earlier in the tier year (bills in force of earlier periods), per customer. */
-  private usageSince(start: Period): Map<string, Centi> {
-    let map = this.cumulative.get(start);
-    if (!map) {
-      map = new Map();
+  /**
+   * kWh billed earlier in the tier year (bills in force of earlier periods) of the customers on
+   * annual tiers, in one query per tier year — a run loads them all before preparing bills;
+   * otherwise each is looked up when its bill is prepared.
+   */
+  loadTierYearUsage(customers: readonly CustomerInput[]): void {
+    const byStart = new Map<Period, string[]>();
+    for (const c of customers) {
+      const tariff = c.tariffCode ? this.tariffFor(c.tariffCode) : undefined;
+      if (typeof tariff !== 'object' || tariff.tiers?.basis !== 'annual') continue;
+      const start = tierYearStart(this.scope.period, tariff.tiers.yearStartMonth ?? 1);
+      const list = byStart.get(start);
+      if (list) list.push(c.id);
+      else byStart.set(start, [c.id]);
+    }
+    for (const [start, ids] of byStart) {
+      const map = this.cumulative.get(start) ?? new Map<string, Centi>();
+      this.cumulative.set(start, map);
       for (const row of this.db.iterate<{ customer_id: string; kwh: number }>(sql`
           SELECT customer_id, sum(kwh) AS kwh FROM bills_in_force
-          WHERE period >= ${start} AND period < ${this.scope.period} AND customer_id IN (${scopeCustomers(this.scope)})
+          WHERE customer_id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND period >= ${start} AND period < ${this.scope.period}
           GROUP BY customer_id`)) {
         map.set(row.customer_id, row.kwh);
       }
-      this.cumulative.set(start, map);
+      for (const id of ids) if (!map.has(id)) map.set(id, 0);
     }
-    return map;
+  }
+
+  private usageBefore(start: Period, customer: CustomerInput): Centi {
+    let used = this.cumulative.get(start)?.get(customer.id);
+    if (used === undefined) {
+      this.loadTierYearUsage([customer]);
+      used = this.cumulative.get(start)?.get(customer.id) ?? 0;
+    }
+    return used;
   }
 
   /** Computes one customer's bill, or says why it cannot be computed. */
@@ -273,7 +301,7 @@ export class BillingContext {
       }
     }
     const annualStart = tariff.tiers?.basis === 'annual' ? tierYearStart(period, tariff.tiers.yearStartMonth ?? 1) : null;
-    const cumulativeBefore = annualStart ? (this.usageSince(annualStart).get(customer.id) ?? 0) : undefined;
+    const cumulativeBefore = annualStart ? this.usageBefore(annualStart, customer) : undefined;
     const extras = this.extras.get(customer.id);
     const capacityKva = customer.capacityKva === null ? undefined : customer.capacityKva * 100;
     let bill: Bill;

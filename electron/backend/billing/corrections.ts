@@ -4,10 +4,10 @@ import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { notFound, refuse } from '../errors';
-import { stationCode, writeBill } from './bills';
+import { billNumber, recordBills, reserveBillNumbers, stationCode, writeBill } from './bills';
 import { BillingContext, gatherInputs, isProblem, type PreparedBill } from './calculate';
 import { billState, dueDateFor } from './issue';
-import { postBillCharge, postBillCredit, runCreditedHooks, runIssuedHooks } from './ledger';
+import { postBillCharge, postBillCredit, recordIssues, runCreditedHooks, runIssuedHooks } from './ledger';
 
 // Corrections (冲正): an issued bill is never edited. A billing clerk asks for a correction with
 // the reason; the bill is recomputed from today's readings in force and customer file exactly as
@@ -151,7 +151,9 @@ export function approveCorrection(unit: Unit, correctionId: string, note: string
   }
   const originalBill = { id: bill.id, billNo: bill.bill_no, customerId: bill.customer_id, period: bill.period, totalFen: bill.total_fen };
   const creditEntryId = postBillCredit(unit, originalBill, correctionId, correction.reason);
-  const written = writeBill(unit, stationCode(unit), prepared, bill.period, { runId: null, kind: 'correction', replacesBillId: bill.id });
+  const billNo = billNumber(stationCode(unit), reserveBillNumbers(unit, 1));
+  const written = writeBill(unit, billNo, prepared, bill.period, { runId: null, kind: 'correction', replacesBillId: bill.id });
+  recordBills(unit, bill.period, null, [written]);
   runCreditedHooks(unit, {
     billId: bill.id,
     billNo: bill.bill_no,
@@ -165,6 +167,7 @@ export function approveCorrection(unit: Unit, correctionId: string, note: string
     { id: written.id, billNo: written.billNo, customerId: bill.customer_id, period: bill.period, totalFen: prepared.bill.totalFen },
     dueDateFor(unit, unit.at),
   );
+  recordIssues(unit, [issued]);
   runIssuedHooks(unit, [issued]);
   unit.run(sql`
     INSERT INTO bill_correction_decisions (correction_id, decision, note, decided_by, decided_at, new_bill_id, credit_entry_id)

@@ -7,7 +7,7 @@ import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { notFound, refuse } from '../errors';
-import { postBillCharge, runIssuedHooks, type IssuedBill } from './ledger';
+import { postBillCharge, recordIssues, runIssuedHooks, type IssuedBill } from './ledger';
 import { billingPolicy } from './tariffs';
 
 // Review before issue (核算审核) and issue (发行). A draft bill with exception flags goes to issue
@@ -111,15 +111,9 @@ export function issueDrafts(unit: Unit, scope: { period: string; bookId?: string
     }
     issued.push(postBillCharge(unit, { id: d.id, billNo: d.bill_no, customerId: d.customer_id, period: d.period, totalFen: d.total_fen }, dueDate));
   }
+  recordIssues(unit, issued);
   runIssuedHooks(unit, issued);
-  const totalFen = issued.reduce((s, b) => s + b.totalFen, 0);
-  unit.audit({
-    action: 'billing.issue',
-    entity: 'billing_period',
-    entityId: scope.period,
-    summary: { period: scope.period, bookId: scope.bookId ?? null, issued: issued.length, totalFen, held, dueDate },
-  });
-  return { issued: issued.length, totalFen, held, dueDate };
+  return { issued: issued.length, totalFen: issued.reduce((s, b) => s + b.totalFen, 0), held, dueDate };
 }
 
 export function startIssue(backend: Backend, actor: Actor, scope: { period: string; bookId?: string | undefined }): JobState {

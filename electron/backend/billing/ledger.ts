@@ -67,7 +67,10 @@ export function openBills(db: ReadableDB, customerId: string): Omit<IssuedBill, 
     ORDER BY i.due_date, b.period, b.bill_no, b.id`);
 }
 
-/** Issues one bill: the issue row and the charge on the ledger. The caller runs the hooks for the batch. */
+/**
+ * Issues one bill: the issue row and the charge on the ledger. The caller records the issued
+ * bills (recordIssues) and runs the hooks for the batch.
+ */
 export function postBillCharge(
   unit: Unit,
   bill: { id: string; billNo: string; customerId: string; period: string; totalFen: Fen },
@@ -79,18 +82,32 @@ export function postBillCharge(
   unit.run(sql`
     INSERT INTO ledger_entries (id, station_id, customer_id, entry_type, amount_fen, bill_id, ref_id, period, at, by_staff, memo)
     VALUES (${entryId}, ${unit.stationId()}, ${bill.customerId}, 'bill', ${bill.totalFen}, ${bill.id}, NULL, ${bill.period}, ${unit.at}, ${staffId}, ${bill.billNo})`);
-  unit.record({
-    action: 'bill.issue',
-    entity: 'bill',
-    entityId: bill.id,
-    op: 'update',
-    summary: { billNo: bill.billNo, period: bill.period, totalFen: bill.totalFen, dueDate },
-    payload: {
-      issue: { billId: bill.id, issuedAt: unit.at, issuedBy: staffId, dueDate },
-      ledgerEntry: { id: entryId, customerId: bill.customerId, entryType: 'bill', amountFen: bill.totalFen, billId: bill.id, period: bill.period, at: unit.at },
-    },
-  });
   return { billId: bill.id, billNo: bill.billNo, customerId: bill.customerId, period: bill.period, totalFen: bill.totalFen, issuedAt: unit.at, dueDate, ledgerEntryId: entryId };
+}
+
+/** Audit + outbox for bills issued together: one record per 500 bills (each with its issue row and ledger charge). */
+export function recordIssues(unit: Unit, issued: readonly IssuedBill[]): void {
+  const staffId = unit.actor.staffId;
+  for (let i = 0; i < issued.length; i += 500) {
+    const part = issued.slice(i, i + 500);
+    const first = part[0];
+    if (!first) break;
+    const travel = part.map((b) => ({
+      issue: { billId: b.billId, issuedAt: b.issuedAt, issuedBy: staffId, dueDate: b.dueDate },
+      ledgerEntry: { id: b.ledgerEntryId, customerId: b.customerId, entryType: 'bill', amountFen: b.totalFen, billId: b.billId, period: b.period, at: b.issuedAt },
+    }));
+    const single = issued.length === 1;
+    unit.record({
+      action: 'bill.issue',
+      entity: single ? 'bill_issue' : 'bill_issue_batch',
+      entityId: single ? first.billId : `${first.billId}/${part.length}`,
+      op: 'insert',
+      summary: single
+        ? { billNo: first.billNo, period: first.period, totalFen: first.totalFen, dueDate: first.dueDate }
+        : { bills: part.length, from: first.billNo, to: part.at(-1)?.billNo, totalFen: part.reduce((s, b) => s + b.totalFen, 0), dueDate: first.dueDate },
+      payload: single ? (travel[0] ?? {}) : { issues: travel },
+    });
+  }
 }
 
 /** Credits an issued bill in full (冲正), naming the correction that caused it. */
