@@ -141,6 +141,8 @@ export const billNoticeSchema = z.object({
   billNo: z.string(),
   period: z.string(),
   kind: z.enum(['regular', 'correction']),
+  /** A correction's notice names the bill it replaces. */
+  replacesBillNo: z.string().nullable(),
   accountNo: z.string(),
   customerName: z.string(),
   address: z.string(),
@@ -309,7 +311,12 @@ export const billingChannels = {
   /** A customer's bills with their lines and the ledger balance (the customer page's section). */
   'billing.customerAccount': channel({
     input: z.object({ customerId: z.string() }),
-    output: z.object({ balanceFen: z.number(), bills: z.array(billRowSchema) }),
+    output: z.object({
+      balanceFen: z.number(),
+      bills: z.array(billRowSchema),
+      /** The ledger, newest first (bills, credits, and whatever collection posts). */
+      ledger: z.array(z.object({ id: z.string(), at: z.number(), entryType: z.string(), amountFen: z.number(), billNo: z.string().nullable(), period: z.string().nullable(), memo: z.string() })),
+    }),
     access: 'billing.read',
   }),
 

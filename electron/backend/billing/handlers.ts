@@ -9,7 +9,7 @@ import type { HandlerGroup } from '../handler';
 import { approveCorrection, getCorrection, listCorrections, previewCorrection, rejectCorrection, requestCorrection } from './corrections';
 import { exportPeriod } from './export';
 import { reviewBill, startIssue, voidBill } from './issue';
-import { customerBalance } from './ledger';
+import { customerBalance, ledgerOf } from './ledger';
 import { billingExceptions, billingStatus, billingSummary, billNotices, billRowById, customerBills, getBill, listBills } from './queries';
 import { startBillingRun } from './run';
 import { billingPolicy, importReferenceFile, listTariffs, planReferenceFile } from './tariffs';
@@ -84,7 +84,8 @@ export const billingHandlers = {
   'billing.export': (input, { backend, locale }) => exportPeriod(backend.store.read, input.period, locale),
   'billing.customerAccount': (input, { backend }) => {
     requireCustomer(backend.store.read, input.customerId);
-    return { balanceFen: customerBalance(backend.store.read, input.customerId), bills: customerBills(backend.store.read, input.customerId) };
+    const db = backend.store.read;
+    return { balanceFen: customerBalance(db, input.customerId), bills: customerBills(db, input.customerId), ledger: ledgerOf(db, input.customerId) };
   },
 
   'bills.list': (input, { backend }) => listBills(backend.store.read, input),

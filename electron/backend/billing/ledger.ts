@@ -140,3 +140,23 @@ export function runIssuedHooks(unit: Unit, bills: readonly IssuedBill[]): void {
 export function runCreditedHooks(unit: Unit, credited: CreditedBill): void {
   for (const hook of BILL_CREDITED_HOOKS) hook(unit, credited);
 }
+
+export interface LedgerLine {
+  id: string;
+  at: number;
+  entryType: string;
+  amountFen: Fen;
+  billNo: string | null;
+  period: string | null;
+  memo: string;
+}
+
+/** The customer's ledger entries, newest first (at most `limit`). */
+export function ledgerOf(db: ReadableDB, customerId: string, limit = 200): LedgerLine[] {
+  return db.all<LedgerLine>(sql`
+    SELECT e.id, e.at, e.entry_type AS entryType, e.amount_fen AS amountFen, b.bill_no AS billNo, e.period, e.memo
+    FROM ledger_entries e LEFT JOIN bills b ON b.id = e.bill_id
+    WHERE e.customer_id = ${customerId}
+    ORDER BY e.at DESC, e.rowid DESC
+    LIMIT ${limit}`);
+}

@@ -23,7 +23,7 @@ const BILL_SELECT = sql`
   SELECT b.id, b.bill_no, b.customer_id, c.account_no, c.name AS customer_name, c.customer_class, b.period, b.kind,
          b.replaces_bill_id, b.tariff_code, b.tariff_effective_from, coalesce(t.name, b.tariff_code) AS tariff_name,
          b.kwh, b.total_fen, b.created_at, i.issued_at, i.due_date, bk.book_no, bk.name AS book_name, b.book_seq, b.details,
-         c.township, c.village, c.address_detail,
+         c.township, c.village, c.address_detail, (SELECT o.bill_no FROM bills o WHERE o.id = b.replaces_bill_id) AS replaces_bill_no,
          EXISTS (SELECT 1 FROM bill_voids v WHERE v.bill_id = b.id) AS voided,
          EXISTS (SELECT 1 FROM bills r WHERE r.replaces_bill_id = b.id) AS replaced,
          EXISTS (SELECT 1 FROM bill_reviews rv WHERE rv.bill_id = b.id) AS reviewed,
@@ -59,6 +59,7 @@ interface BillDbRow {
   township: string;
   village: string;
   address_detail: string;
+  replaces_bill_no: string | null;
   voided: number;
   replaced: number;
   reviewed: number;
@@ -376,6 +377,7 @@ export function billNotices(db: ReadableDB, input: { billNos?: string[] | undefi
       billNo: r.bill_no,
       period: r.period,
       kind: r.kind,
+      replacesBillNo: r.replaces_bill_no,
       accountNo: r.account_no,
       customerName: r.customer_name,
       address: [r.township, r.village, r.address_detail].filter(Boolean).join(''),
