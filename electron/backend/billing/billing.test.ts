@@ -141,6 +141,27 @@ describe('billing run', () => {
     expect(count('bill_lines')).toBe(3);
   });
 
+  it('sends every bill of a run to head office in the outbox, one record per book batch', async () => {
+    const other = s.fixture.book('B02', '西村一本');
+    const customers = [
+      s.fixture.customer({ name: '甲', customerClass: 'residential', tariffCode: 'RES-GD', bookId: book, seq: 1 }),
+      s.fixture.customer({ name: '乙', customerClass: 'residential', tariffCode: 'RES-GD', bookId: book, seq: 2 }),
+      s.fixture.customer({ name: '丙', customerClass: 'residential', tariffCode: 'RES-GD', bookId: other, seq: 1 }),
+    ];
+    s.fixture.openPeriod('2026-10');
+    for (const c of customers) s.fixture.read('2026-10', c.pointId, { kwh: kwh(100) });
+    const result = await run('2026-10');
+    const db = s.backend.store.read;
+    const batches = db.all<{ entity_id: string; payload: string }>(sql`SELECT entity_id, payload FROM outbox WHERE entity = 'bill_batch' ORDER BY seq`);
+    expect(batches).toHaveLength(2);
+    expect(batches.map((b) => b.entity_id)).toEqual([`${result.runId}/0`, `${result.runId}/1`]);
+    const sent = batches.flatMap((b) => (JSON.parse(b.payload) as { bills: { id: string; lines: unknown[]; readingIds: string[] }[] }).bills);
+    expect(sent.map((b) => b.id).sort()).toEqual(db.column<string>(sql`SELECT id FROM bills ORDER BY id`));
+    expect(sent.every((b) => b.lines.length === 1 && b.readingIds.length === 1)).toBe(true);
+    expect(db.value(sql`SELECT count(*) FROM audit_log WHERE action = 'bill.create'`)).toBe(2);
+    expect(db.value(sql`SELECT count(*) FROM outbox WHERE entity = 'billing_run' AND entity_id = ${result.runId}`)).toBe(1);
+  });
+
   it('runs by book: only that book’s customers are billed', async () => {
     const other = s.fixture.book('B02', '西村一本');
     const east = s.fixture.customer({ name: '东', customerClass: 'residential', tariffCode: 'RES-GD', bookId: book, seq: 1 });

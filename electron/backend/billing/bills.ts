@@ -20,6 +20,14 @@ export function reserveBillNumbers(unit: Unit, count: number): number {
   return first;
 }
 
+/** A bill's details without the fields that do not apply (nulls), as stored and sent. */
+export function compactDetails(details: PreparedBill['details']): Record<string, unknown> {
+  const drop = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+  const out = drop(details);
+  if (details.tiers) out.tiers = drop(details.tiers);
+  return out;
+}
+
 export interface WrittenBill {
   id: string;
   billNo: string;
@@ -41,12 +49,13 @@ export function writeBill(
   const id = uuidv7(unit.at);
   const { customer, tariff, bill } = prepared;
   const staffId = unit.actor.staffId;
+  const details = compactDetails(prepared.details);
   unit.run(sql`
     INSERT INTO bills (id, station_id, bill_no, customer_id, period, kind, replaces_bill_id, tariff_code, tariff_effective_from,
                        kwh, total_fen, created_at, created_by, run_id, book_id, book_seq, details)
     VALUES (${id}, ${unit.stationId()}, ${billNo}, ${customer.id}, ${period}, ${origin.kind}, ${origin.replacesBillId}, ${tariff.code},
             ${tariff.effectiveFrom}, ${prepared.kwh}, ${bill.totalFen}, ${unit.at}, ${staffId}, ${origin.runId}, ${prepared.bookId},
-            ${prepared.bookSeq}, ${JSON.stringify(prepared.details)})`);
+            ${prepared.bookSeq}, ${JSON.stringify(details)})`);
   // A customer billed on one metering point has its lines tied to that point.
   const pointId = prepared.readings.length === 1 ? (prepared.readings[0]?.pointId ?? null) : null;
   const lines = bill.lines.map((line, i) => {
@@ -67,33 +76,31 @@ export function writeBill(
     accountNo: customer.accountNo,
     totalFen: bill.totalFen,
     bookId: prepared.bookId,
+    // What the batch record does not already say (period, run, kind, book, time, staff).
     payload: {
       id,
       billNo,
       customerId: customer.id,
-      period,
-      kind: origin.kind,
-      replacesBillId: origin.replacesBillId,
+      ...(origin.replacesBillId ? { replacesBillId: origin.replacesBillId } : {}),
       tariffCode: tariff.code,
       tariffEffectiveFrom: tariff.effectiveFrom,
       kwh: prepared.kwh,
       totalFen: bill.totalFen,
-      runId: origin.runId,
-      bookId: prepared.bookId,
       bookSeq: prepared.bookSeq,
-      details: prepared.details,
+      details,
       /** [lineNo, kind, labelKey, tier, touPeriod, quantity, unit, unitPrice, amountFen] */
       lines,
       readingIds: prepared.readings.map((r) => r.id),
-      flags: prepared.flags,
-      createdAt: unit.at,
-      createdBy: staffId,
+      ...(prepared.flags.length ? { flags: prepared.flags } : {}),
     },
   };
 }
 
-/** Audit + outbox for bills written together: one record per batch (a book's bills, at most 500). */
-export function recordBills(unit: Unit, period: string, runId: string | null, bills: readonly WrittenBill[]): void {
+/**
+ * Audit + outbox for bills written together: one record per batch (a book's bills, at most 500).
+ * The batch carries what its bills share: period, run, kind, book, creation time and staff.
+ */
+export function recordBills(unit: Unit, period: string, runId: string | null, bills: readonly WrittenBill[], kind: 'regular' | 'correction' = 'regular'): void {
   const BATCH = 500;
   let start = 0;
   let batch = 0;
@@ -104,15 +111,16 @@ export function recordBills(unit: Unit, period: string, runId: string | null, bi
     const first = part[0];
     if (!first) break;
     const single = part.length === 1 && runId === null;
+    const shared = { period, runId, kind, bookId: first.bookId, createdAt: unit.at, createdBy: unit.actor.staffId };
     unit.record({
-      action: first.payload.kind === 'correction' ? 'bill.createCorrection' : 'bill.create',
+      action: kind === 'correction' ? 'bill.createCorrection' : 'bill.create',
       entity: single ? 'bill' : 'bill_batch',
       entityId: single ? first.id : `${runId ?? first.id}/${batch}`,
       op: 'insert',
       summary: single
         ? { billNo: first.billNo, account: first.accountNo, period, totalFen: first.totalFen }
         : { period, bills: part.length, from: first.billNo, to: part.at(-1)?.billNo, totalFen: part.reduce((s, b) => s + b.totalFen, 0) },
-      payload: single ? first.payload : { period, runId, bills: part.map((b) => b.payload) },
+      payload: single ? { ...shared, ...first.payload } : { ...shared, bills: part.map((b) => b.payload) },
     });
     start = end;
     batch += 1;

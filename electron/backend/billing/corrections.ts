@@ -153,7 +153,7 @@ export function approveCorrection(unit: Unit, correctionId: string, note: string
   const creditEntryId = postBillCredit(unit, originalBill, correctionId, correction.reason);
   const billNo = billNumber(stationCode(unit), reserveBillNumbers(unit, 1));
   const written = writeBill(unit, billNo, prepared, bill.period, { runId: null, kind: 'correction', replacesBillId: bill.id });
-  recordBills(unit, bill.period, null, [written]);
+  recordBills(unit, bill.period, null, [written], 'correction');
   runCreditedHooks(unit, {
     billId: bill.id,
     billNo: bill.bill_no,

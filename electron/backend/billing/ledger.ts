@@ -85,17 +85,16 @@ export function postBillCharge(
   return { billId: bill.id, billNo: bill.billNo, customerId: bill.customerId, period: bill.period, totalFen: bill.totalFen, issuedAt: unit.at, dueDate, ledgerEntryId: entryId };
 }
 
-/** Audit + outbox for bills issued together: one record per 500 bills (each with its issue row and ledger charge). */
+/**
+ * Audit + outbox for bills issued together: one record per 500 bills. The record says once what
+ * the issues share (time, staff, due date, entry type); each bill adds its ledger entry:
+ * [billId, ledgerEntryId, customerId, period, amountFen].
+ */
 export function recordIssues(unit: Unit, issued: readonly IssuedBill[]): void {
-  const staffId = unit.actor.staffId;
   for (let i = 0; i < issued.length; i += 500) {
     const part = issued.slice(i, i + 500);
     const first = part[0];
     if (!first) break;
-    const travel = part.map((b) => ({
-      issue: { billId: b.billId, issuedAt: b.issuedAt, issuedBy: staffId, dueDate: b.dueDate },
-      ledgerEntry: { id: b.ledgerEntryId, customerId: b.customerId, entryType: 'bill', amountFen: b.totalFen, billId: b.billId, period: b.period, at: b.issuedAt },
-    }));
     const single = issued.length === 1;
     unit.record({
       action: 'bill.issue',
@@ -105,7 +104,13 @@ export function recordIssues(unit: Unit, issued: readonly IssuedBill[]): void {
       summary: single
         ? { billNo: first.billNo, period: first.period, totalFen: first.totalFen, dueDate: first.dueDate }
         : { bills: part.length, from: first.billNo, to: part.at(-1)?.billNo, totalFen: part.reduce((s, b) => s + b.totalFen, 0), dueDate: first.dueDate },
-      payload: single ? (travel[0] ?? {}) : { issues: travel },
+      payload: {
+        issuedAt: unit.at,
+        issuedBy: unit.actor.staffId,
+        dueDate: first.dueDate,
+        entryType: 'bill',
+        bills: part.map((b) => [b.billId, b.ledgerEntryId, b.customerId, b.period, b.totalFen]),
+      },
     });
   }
 }

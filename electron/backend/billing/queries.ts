@@ -179,10 +179,23 @@ function readingsOf(db: ReadableDB, billId: string): BillReading[] {
     .map((r) => ({ ...r, touConsumption: r.touConsumption ? (JSON.parse(r.touConsumption) as Record<string, number>) : null }));
 }
 
+/** bills.details is stored without its empty fields (see compactDetails); this puts them back. */
 function detailsOf(text: string): BillDetails {
-  const raw = JSON.parse(text) as Partial<BillDetails>;
+  const raw = JSON.parse(text) as Partial<BillDetails> & { tiers?: Partial<NonNullable<BillDetails['tiers']>> };
+  const tiers = raw.tiers;
   return {
-    tiers: raw.tiers ?? null,
+    tiers:
+      tiers?.basis && tiers.bounds && tiers.kwh
+        ? {
+            basis: tiers.basis,
+            bounds: tiers.bounds,
+            household: tiers.household ?? 'standard',
+            tierYearStart: tiers.tierYearStart ?? null,
+            months: tiers.months ?? null,
+            kwh: tiers.kwh,
+            cumulativeBefore: tiers.cumulativeBefore ?? null,
+          }
+        : null,
     touKwh: raw.touKwh ?? null,
     powerFactor: raw.powerFactor ?? null,
     capacityKva: raw.capacityKva ?? null,
