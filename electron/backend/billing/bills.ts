@@ -20,11 +20,21 @@ export function reserveBillNumbers(unit: Unit, count: number): number {
   return first;
 }
 
-/** A bill's details without the fields that do not apply (nulls), as stored and sent. */
+/** A bill's details without the fields that do not apply (nulls), as stored and sent. Written out field by field: a run does this 100,000 times. */
 export function compactDetails(details: PreparedBill['details']): Record<string, unknown> {
-  const drop = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
-  const out = drop(details);
-  if (details.tiers) out.tiers = drop(details.tiers);
+  const out: Record<string, unknown> = {};
+  const t = details.tiers;
+  if (t) {
+    const tiers: Record<string, unknown> = { basis: t.basis, bounds: t.bounds, household: t.household, kwh: t.kwh };
+    if (t.tierYearStart !== null) tiers.tierYearStart = t.tierYearStart;
+    if (t.months !== null) tiers.months = t.months;
+    if (t.cumulativeBefore !== null) tiers.cumulativeBefore = t.cumulativeBefore;
+    out.tiers = tiers;
+  }
+  if (details.touKwh !== null) out.touKwh = details.touKwh;
+  if (details.powerFactor !== null) out.powerFactor = details.powerFactor;
+  if (details.capacityKva !== null) out.capacityKva = details.capacityKva;
+  if (details.maxDemandKw !== null) out.maxDemandKw = details.maxDemandKw;
   return out;
 }
 
@@ -65,7 +75,8 @@ export function writeBill(
               ${line.unit}, ${line.unitPrice}, ${line.amountFen})`);
     return [i + 1, line.kind, line.labelKey, line.tier, line.period, line.quantity, line.unit, line.unitPrice, line.amountFen];
   });
-  for (const reading of prepared.readings) unit.run(sql`INSERT INTO bill_readings (bill_id, reading_id) VALUES (${id}, ${reading.id})`);
+  const readingIds = prepared.readings.map((r) => r.id);
+  for (const readingId of readingIds) unit.run(sql`INSERT INTO bill_readings (bill_id, reading_id) VALUES (${id}, ${readingId})`);
   for (const flag of prepared.flags) {
     unit.run(sql`INSERT INTO bill_flags (bill_id, code, params) VALUES (${id}, ${flag.code}, ${JSON.stringify(flag.params)})`);
   }
@@ -90,7 +101,7 @@ export function writeBill(
       details,
       /** [lineNo, kind, labelKey, tier, touPeriod, quantity, unit, unitPrice, amountFen] */
       lines,
-      readingIds: prepared.readings.map((r) => r.id),
+      readingIds,
       ...(prepared.flags.length ? { flags: prepared.flags } : {}),
     },
   };
