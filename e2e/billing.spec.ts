@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as XLSX from 'xlsx';
 import { openStore } from '../electron/backend/db/open';
 import { sql } from '../electron/backend/db/sql';
 import { StationFixture } from '../electron/backend/billing/testing/fixture';
@@ -236,4 +237,46 @@ test('a correction approved by the station head leaves the original, a credit an
   const ledger = page.getByRole('table', { name: '账户明细' });
   await expect(ledger.getByRole('row')).toHaveCount(4); // header + charge + credit + new charge
   await expect(ledger.getByRole('row').filter({ hasText: '冲红' })).toContainText('-¥279.00');
+});
+
+test('the administrator loads a tariff file on the tariff screen; the clerk sees the period totals with a chart and exports them', async ({ page, station }) => {
+  await login(page, station, ADMIN.staffNo, ADMIN.password);
+  await openMenu(page, '电价目录');
+  const bad = join(station.dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ code: 'RES-X', name: '测试', class: 'residential', effectiveFrom: '2026-01-01', energy: { flat: 0.5 } }));
+  await page.getByLabel('电价文件（JSON）').setInputFiles(bad);
+  await expect(page.getByRole('alert')).toContainText('energy.flat: must be written in quotes');
+  await page.getByLabel('电价文件（JSON）').setInputFiles(SAMPLE_TARIFFS);
+  await expect(page.getByRole('status')).toContainText('新版本 8 个，已有相同版本 0 个');
+  await page.getByRole('button', { name: '确认导入' }).click();
+  await expect(page.getByRole('status')).toContainText('已导入 7 个电价版本、1 个政策版本');
+  const catalogue = page.getByRole('table', { name: '电价目录' });
+  await expect(catalogue.getByRole('row').filter({ hasText: 'RES-GD' })).toContainText('第3档加价 0.30');
+  await expect(catalogue.getByRole('row').filter({ hasText: 'LI-10KV' })).toContainText('容量电价 23.3 元/千伏安·月');
+  await expect(page.getByRole('table', { name: '电费政策' })).toContainText('15');
+  await logout(page);
+
+  seed(station, (f) => {
+    const book = f.book('B01', '东村一本');
+    const home = f.customer({ name: '张三', customerClass: 'residential', tariffCode: 'RES-GD', bookId: book, seq: 1 });
+    const farm = f.customer({ name: '粮站', customerClass: 'agricultural', tariffCode: 'AGR', bookId: book, seq: 2 });
+    f.openPeriod('2026-10');
+    f.read('2026-10', home.pointId, { kwh: 12000 });
+    f.read('2026-10', farm.pointId, { kwh: 100000 });
+  });
+  cli(station, ['bill', '--period', '2026-10']);
+  await setUpBillingStaff(page, station, [CLERK]);
+  await login(page, station, CLERK.staffNo, CLERK.final);
+  await openMenu(page, '电费统计');
+  await page.getByLabel('账期').fill('2026-10');
+  await expect(page.getByRole('table', { name: '按用电类别' }).getByRole('row').filter({ hasText: '农业生产' })).toContainText('¥484.60');
+  await expect(page.getByRole('table', { name: '按抄表本' })).toContainText('B01 东村一本');
+  await expect(page.getByRole('img', { name: /电费金额图/ })).toContainText('居民生活');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '导出 Excel' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('电费统计-2026-10.xlsx');
+  const workbook = XLSX.read(readFileSync((await file.path()) ?? ''), { type: 'buffer' });
+  expect(workbook.SheetNames).toEqual(['汇总', '账单', '明细']);
+  expect(XLSX.utils.sheet_to_json<Record<string, unknown>>(workbook.Sheets['账单']!).map((r) => r['电费'])).toEqual([71.86, 484.6]);
 });
