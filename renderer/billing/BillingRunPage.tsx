@@ -56,14 +56,14 @@ export function BillingRunPage() {
   const [extraValues, setExtraValues] = useState({ kvarh: '', maxDemandKw: '' });
   const valid = isPeriod(period);
   const scope = { period, ...(bookId ? { bookId } : {}) };
-  const status = useQuery('billing.status', { period }, { enabled: valid });
+  const status = useQuery('billing.status', scope, { enabled: valid });
   const exceptions = useQuery('billing.exceptions', scope, { enabled: valid });
   const review = useAction('bills.review');
   const voidBill = useAction('bills.void');
   const enterExtras = useAction('billing.enterExtras');
   const canRun = session.can('billing.run');
   const book = status.data?.books.find((b) => b.bookId === bookId);
-  const counts = bookId ? book : status.data?.totals;
+  const counts = status.data?.totals;
 
   function reload() {
     status.reload();
@@ -175,6 +175,40 @@ export function BillingRunPage() {
       <ErrorBanner error={status.error ?? exceptions.error ?? review.error} />
       {counts ? <Counts counts={counts} /> : null}
       {status.data?.lastRunAt ? <p className="muted">{t('billing.lastRun', { at: formatTime(status.data.lastRunAt) })}</p> : null}
+      {!bookId && status.data && status.data.books.length > 0 ? (
+        <table className="table" aria-label={t('billing.counts.table')}>
+          <thead>
+            <tr>
+              <th>{t('billing.book')}</th>
+              <th className="num">{t('billing.counts.due')}</th>
+              <th className="num">{t('billing.counts.ready')}</th>
+              <th className="num">{t('billing.counts.waiting')}</th>
+              <th className="num">{t('billing.counts.draft')}</th>
+              <th className="num">{t('billing.counts.issued')}</th>
+              <th className="num">{t('billing.counts.flagged')}</th>
+              <th className="num">{t('billing.counts.problems')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.data.books.map((b) => (
+              <tr key={b.bookId}>
+                <td>
+                  <button type="button" className="link" onClick={() => setBookId(b.bookId)}>
+                    {b.bookNo} {b.bookName}
+                  </button>
+                </td>
+                <td className="num">{b.due}</td>
+                <td className="num">{b.ready}</td>
+                <td className="num">{b.waiting}</td>
+                <td className="num">{b.draft}</td>
+                <td className="num">{b.issued}</td>
+                <td className="num">{b.flaggedUnreviewed}</td>
+                <td className="num">{b.problems}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
 
       <h2>{t('billing.exceptions')}</h2>
       {exceptions.data && exceptions.data.bills.length === 0 ? <p className="muted">{t('billing.exceptionsNone')}</p> : null}

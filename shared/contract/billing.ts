@@ -252,11 +252,14 @@ export const billingChannels = {
 
   /** Where a period stands: counts for the station and for each book. */
   'billing.status': channel({
-    input: z.object({ period: periodSchema }),
+    input: z.object({ period: periodSchema, bookId: z.string().optional() }),
     output: z.object({
       period: z.string(),
+      /** The book asked about, else the whole station. */
       totals: countsSchema,
+      /** Every book due in the period; ready, waiting and unbilled are filled for the scope asked about only. */
       books: z.array(countsSchema.extend({ bookId: z.string(), bookNo: z.string(), bookName: z.string() })),
+      scope: z.string().nullable(),
       lastRunAt: z.number().nullable(),
     }),
     access: 'billing.read',

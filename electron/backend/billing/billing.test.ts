@@ -116,6 +116,8 @@ describe('billing run', () => {
     const status = await s.clerk.call('billing.status', { period: '2026-10' });
     expect(status.totals).toMatchObject({ due: 4, ready: 3, waiting: 1, unbilled: 2, draft: 1, problems: 2 });
     expect(status.books).toEqual([expect.objectContaining({ bookNo: 'B01', due: 4, draft: 1 })]);
+    const ofBook = await s.clerk.call('billing.status', { period: '2026-10', bookId: book });
+    expect(ofBook).toMatchObject({ scope: book, totals: { due: 4, ready: 3, waiting: 1, unbilled: 2, draft: 1, problems: 2 } });
 
     s.fixture.review(flagged);
     expect(await run('2026-10')).toMatchObject({ billed: 1, problems: 2, alreadyBilled: 1, waiting: 0 });

@@ -41,7 +41,10 @@ export const billingHandlers = {
   },
   'tariffs.import': (input, call) => call.backend.write(call.actor, (unit) => importReferenceFile(unit, input.text, input.fileName)),
 
-  'billing.status': (input, { backend }) => billingStatus(backend.store.read, input.period),
+  'billing.status': (input, { backend }) => {
+    requireBook(backend.store.read, input.bookId);
+    return billingStatus(backend.store.read, input.period, input.bookId);
+  },
   'billing.run': (input, call) => {
     requireBook(call.backend.store.read, input.bookId);
     return { jobId: startBillingRun(call.backend, call.actor, { period: input.period, bookId: input.bookId }).id };

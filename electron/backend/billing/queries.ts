@@ -285,22 +285,24 @@ function problems(db: ReadableDB, period: string, bookId?: string): ProblemDbRow
     ORDER BY bk.book_no, c.account_no`);
 }
 
-export function billingStatus(db: ReadableDB, period: string) {
+/**
+ * Where a period stands. Bills, problems and due points are counted per book with SQL; who is
+ * ready, waiting or still unbilled needs every due point's reading, so it is worked out for the
+ * scope asked about only (one book is quick; the whole station reads every reading of the month).
+ */
+export function billingStatus(db: ReadableDB, period: string, bookId?: string) {
   const books = db.all<{ id: string; book_no: string; name: string; due: number }>(sql`
     SELECT bk.id, bk.book_no, bk.name, count(d.point_id) AS due
     FROM books bk JOIN reading_due d ON d.book_id = bk.id AND d.period = ${period}
     GROUP BY bk.id ORDER BY bk.book_no`);
   const counts = new Map<string, BillingCounts>(books.map((b) => [b.id, { ...ZERO, due: b.due }]));
-  const totals: BillingCounts = { ...ZERO, due: books.reduce((s, b) => s + b.due, 0) };
-  const add = (bookId: string | null, patch: Partial<BillingCounts>) => {
-    for (const target of [bookId ? counts.get(bookId) : undefined, totals]) {
+  const station: BillingCounts = { ...ZERO, due: books.reduce((s, b) => s + b.due, 0) };
+  const add = (book: string | null, patch: Partial<BillingCounts>) => {
+    for (const target of [book ? counts.get(book) : undefined, station]) {
       if (!target) continue;
       for (const [k, v] of Object.entries(patch) as [keyof BillingCounts, number][]) target[k] += v;
     }
   };
-  const inputs = gatherInputs(db, { period });
-  for (const r of inputs.ready) add(r.book?.bookId ?? null, { ready: 1, unbilled: inputs.billed.has(r.customer.id) ? 0 : 1 });
-  for (const w of inputs.waiting) add(w.bookId, { waiting: 1 });
   for (const row of db.iterate<{ book_id: string | null; issued: number; n: number; fen: number; flagged: number }>(sql`
       SELECT b.book_id, (i.bill_id IS NOT NULL) AS issued, count(*) AS n, sum(b.total_fen) AS fen,
              sum(EXISTS (SELECT 1 FROM bill_flags g WHERE g.bill_id = b.id) AND NOT EXISTS (SELECT 1 FROM bill_reviews r WHERE r.bill_id = b.id)) AS flagged
@@ -309,11 +311,17 @@ export function billingStatus(db: ReadableDB, period: string) {
     add(row.book_id, row.issued ? { issued: row.n, issuedFen: row.fen } : { draft: row.n, draftFen: row.fen, flaggedUnreviewed: row.flagged });
   }
   for (const p of problems(db, period)) add(p.book_id, { problems: 1 });
+  const inputs = gatherInputs(db, { period, bookId });
+  const scoped = (book: string | null | undefined) => (bookId ? bookId : (book ?? null));
+  for (const r of inputs.ready) add(scoped(r.book?.bookId), { ready: 1, unbilled: inputs.billed.has(r.customer.id) ? 0 : 1 });
+  for (const w of inputs.waiting) add(scoped(w.bookId), { waiting: 1 });
   const lastRunAt = db.value<number | null>(sql`SELECT max(finished_at) FROM billing_runs WHERE period = ${period}`) ?? null;
   return {
     period,
-    totals,
+    totals: bookId ? (counts.get(bookId) ?? ZERO) : station,
     books: books.map((b) => ({ ...(counts.get(b.id) ?? ZERO), bookId: b.id, bookNo: b.book_no, bookName: b.name })),
+    /** Ready / waiting / unbilled are counted for this scope only. */
+    scope: bookId ?? null,
     lastRunAt,
   };
 }
