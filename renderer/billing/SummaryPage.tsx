@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { BillingTotalsRow } from '../../shared/contract';
 import { formatCenti } from '../../shared/money';
 import { isPeriod } from '../../shared/time';
@@ -9,7 +9,7 @@ import { formatYuan } from '../ui/format';
 import { ErrorBanner, Field, Page } from '../ui/widgets';
 import { currentPeriod, useBillingText } from './parts';
 
-function TotalsTable({ title, rows, label }: { title: string; rows: BillingTotalsRow[]; label: (r: BillingTotalsRow) => string }) {
+function TotalsTable({ title, rows, label, action }: { title: string; rows: BillingTotalsRow[]; label: (r: BillingTotalsRow) => string; action?: (r: BillingTotalsRow) => ReactNode }) {
   const { t } = useI18n();
   return (
     <>
@@ -21,6 +21,7 @@ function TotalsTable({ title, rows, label }: { title: string; rows: BillingTotal
             <th className="num">{t('billing.summary.bills')}</th>
             <th className="num">{t('billing.summary.kwh')}</th>
             <th className="num">{t('billing.summary.amount')}</th>
+            {action ? <th>{t('common.actions')}</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -30,6 +31,7 @@ function TotalsTable({ title, rows, label }: { title: string; rows: BillingTotal
               <td className="num">{r.bills}</td>
               <td className="num">{formatCenti(r.kwh)}</td>
               <td className="num">{formatYuan(r.amountFen)}</td>
+              {action ? <td>{action(r)}</td> : null}
             </tr>
           ))}
         </tbody>
@@ -85,15 +87,15 @@ export function SummaryPage() {
   const exporting = useAction('billing.export');
   const s = summary.data;
 
-  async function exportXlsx() {
-    const file = await exporting.run({ period });
+  async function exportXlsx(bookId?: string) {
+    const file = await exporting.run({ period, ...(bookId ? { bookId } : {}) });
     if (!file) return;
     if (isDesktop()) await call('shell.saveFile', { suggestedName: file.fileName, base64: file.base64 });
     else download(file.fileName, file.base64);
   }
 
   const classLabel = (r: BillingTotalsRow) => text.classText(r.key);
-  const bookLabel = (r: BillingTotalsRow) => `${r.key} ${r.label}`.trim();
+  const bookLabel = (r: BillingTotalsRow) => r.label;
   const tariffLabel = (r: BillingTotalsRow) => `${r.label}（${r.key}）`;
   return (
     <Page
@@ -116,7 +118,18 @@ export function SummaryPage() {
           </p>
           <AmountChart rows={s.byClass} label={classLabel} title={`${t('billing.summary.chart')}（${t('billing.summary.byClass')}）`} />
           <TotalsTable title={t('billing.summary.byClass')} rows={s.byClass} label={classLabel} />
-          <TotalsTable title={t('billing.summary.byBook')} rows={s.byBook} label={bookLabel} />
+          <TotalsTable
+            title={t('billing.summary.byBook')}
+            rows={s.byBook}
+            label={bookLabel}
+            action={(r) =>
+              r.key ? (
+                <button type="button" onClick={() => void exportXlsx(r.key)} disabled={exporting.pending}>
+                  {t('billing.summary.exportBook')}
+                </button>
+              ) : null
+            }
+          />
           <TotalsTable title={t('billing.summary.byTariff')} rows={s.byTariff} label={tariffLabel} />
         </>
       ) : null}

@@ -305,9 +305,9 @@ export const billingChannels = {
     }),
     access: 'billing.read',
   }),
-  /** The period's bills and totals as an xlsx workbook (base64). */
+  /** The period's totals as an xlsx workbook (base64); for one book, also its bills and lines. */
   'billing.export': channel({
-    input: z.object({ period: periodSchema }),
+    input: z.object({ period: periodSchema, bookId: z.string().optional() }),
     output: z.object({ fileName: z.string(), base64: z.string() }),
     access: 'billing.read',
   }),

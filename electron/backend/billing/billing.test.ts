@@ -433,18 +433,33 @@ describe('notices, totals and export', () => {
       ['agricultural', 1, 100000, 48460],
       ['residential', 1, 12000, 7186],
     ]);
-    expect(summary.byBook).toEqual([expect.objectContaining({ key: 'B01', label: '东村一本', bills: 2 })]);
+    expect(summary.byBook).toEqual([expect.objectContaining({ key: book, label: 'B01 东村一本', bills: 2 })]);
     expect(summary.byTariff.map((r) => r.key)).toEqual(['AGR', 'RES-GD']);
     expect(summary.totals).toMatchObject({ bills: 2, amountFen: 55646 });
 
+    // The station's workbook holds the totals; a book's workbook adds its bills and their lines.
     const file = await s.clerk.call('billing.export', { period: '2026-10' });
     expect(file.fileName).toBe('电费统计-2026-10.xlsx');
     const workbook = XLSX.read(Buffer.from(file.base64, 'base64'), { type: 'buffer' });
-    expect(workbook.SheetNames).toEqual(['汇总', '账单', '明细']);
-    const bills = XLSX.utils.sheet_to_json<Record<string, unknown>>(workbook.Sheets['账单']!);
+    expect(workbook.SheetNames).toEqual(['汇总']);
+    const totals = XLSX.utils.sheet_to_json<unknown[]>(workbook.Sheets['汇总']!, { header: 1 });
+    expect(totals).toContainEqual(['B01', '东村一本', 2, 1120, 556.46]);
+    expect(totals).toContainEqual(['agricultural', '农业生产', 1, 1000, 484.6]);
+    expect(totals.at(-1)).toEqual(['合计', '', 2, 1120, 556.46]);
+
+    const ofBook = await s.clerk.call('billing.export', { period: '2026-10', bookId: book });
+    expect(ofBook.fileName).toBe('电费统计-2026-10-B01.xlsx');
+    const bookWorkbook = XLSX.read(Buffer.from(ofBook.base64, 'base64'), { type: 'buffer' });
+    expect(bookWorkbook.SheetNames).toEqual(['汇总', '账单', '明细']);
+    const bills = XLSX.utils.sheet_to_json<Record<string, unknown>>(bookWorkbook.Sheets['账单']!);
     expect(bills.map((r) => [r['户号'], r['电费']])).toEqual([
       [a.accountNo, 71.86],
       [b.accountNo, 484.6],
+    ]);
+    const lines = XLSX.utils.sheet_to_json<Record<string, unknown>>(bookWorkbook.Sheets['明细']!);
+    expect(lines.map((r) => [r['户号'], r['项目'], r['数量'], r['单价（元）'], r['金额']])).toEqual([
+      [a.accountNo, '第1档', 120, '0.59886875', 71.86],
+      [b.accountNo, '电度电费', 1000, '0.4846', 484.6],
     ]);
   });
 

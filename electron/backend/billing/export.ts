@@ -6,31 +6,39 @@ import { fenToYuan, formatCenti } from '../../../shared/money';
 import type { ReadableDB } from '../db/store';
 import { billingSummary, listBills } from './queries';
 
-// The period's totals and bills as a workbook (导出). The workbook is written from our own data,
-// so the xlsx advisories (which concern parsing untrusted files) do not apply here. Amounts are
-// written as numbers in yuan with 2 decimals (the fen are exact: every amount is n/100) and kWh
-// with up to 2 decimals, so the office can sum them in the spreadsheet.
+// The period's totals as a workbook (导出): by book, class and tariff. For one book the workbook
+// also lists its bills and their lines (a book is a few hundred bills; the whole station's
+// 100,000 bills and lines would hold the back end for minutes — `griddesk bills list --json`
+// gives those). The workbook is written from our own data, so the xlsx advisories (which
+// concern parsing untrusted files) do not apply here. Amounts are numbers in yuan with 2
+// decimals (exact: every amount is n/100) and kWh with up to 2 decimals, so the office can sum
+// them in the spreadsheet.
 
 const yuan = (fen: number) => Number(fenToYuan(fen));
 const kwh = (centi: number) => Number(formatCenti(centi));
 
-export function exportPeriod(db: ReadableDB, period: string, locale: Locale): { fileName: string; base64: string } {
+export function exportPeriod(db: ReadableDB, period: string, locale: Locale, book?: { id: string; bookNo: string }): { fileName: string; base64: string } {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
-  const summary = billingSummary(db, period);
+  const summary = billingSummary(db, period, book?.id);
   const className = (c: string) => ((CUSTOMER_CLASSES as readonly string[]).includes(c) ? t(`billing.class.${c}` as MessageKey) : c);
   const head = [t('billing.summary.group'), t('billing.summary.name'), t('billing.summary.bills'), t('billing.summary.kwh'), t('billing.summary.amount')];
   const totalsSheet: (string | number)[][] = [[t('billing.export.title', { period })], []];
-  const section = (title: string, rows: typeof summary.byBook, label: (r: (typeof rows)[number]) => string) => {
+  const section = (title: string, rows: typeof summary.byBook, group: (r: (typeof rows)[number]) => string, label: (r: (typeof rows)[number]) => string) => {
     totalsSheet.push([title], head);
-    for (const r of rows) totalsSheet.push([r.key, label(r), r.bills, kwh(r.kwh), yuan(r.amountFen)]);
+    for (const r of rows) totalsSheet.push([group(r), label(r), r.bills, kwh(r.kwh), yuan(r.amountFen)]);
     totalsSheet.push([]);
   };
-  section(t('billing.summary.byBook'), summary.byBook, (r) => r.label);
-  section(t('billing.summary.byClass'), summary.byClass, (r) => className(r.key));
-  section(t('billing.summary.byTariff'), summary.byTariff, (r) => r.label);
+  section(t('billing.summary.byBook'), summary.byBook, (r) => r.label.split(' ')[0] ?? '', (r) => r.label.split(' ').slice(1).join(' '));
+  section(t('billing.summary.byClass'), summary.byClass, (r) => r.key, (r) => className(r.key));
+  section(t('billing.summary.byTariff'), summary.byTariff, (r) => r.key, (r) => r.label);
   totalsSheet.push([t('billing.summary.total'), '', summary.totals.bills, kwh(summary.totals.kwh), yuan(summary.totals.amountFen)]);
 
-  const { rows } = listBills(db, { period, includeLines: true, limit: 1_000_000, offset: 0 });
+  const workbook = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet(totalsSheet), t('billing.export.sheetTotals'));
+  if (!book) {
+    return { fileName: `${t('billing.export.fileName')}-${period}.xlsx`, base64: XLSX.write(workbook, { type: 'base64', bookType: 'xlsx', compression: true }) as string };
+  }
+  const { rows } = listBills(db, { period, bookId: book.id, includeLines: true, limit: 100_000, offset: 0 });
   const billsSheet: (string | number | null)[][] = [
     [
       t('billing.bill.billNo'),
@@ -54,10 +62,8 @@ export function exportPeriod(db: ReadableDB, period: string, locale: Locale): { 
       linesSheet.push([b.billNo, b.accountNo, l.lineNo, billLineLabel(l, locale), l.quantity === null ? null : kwh(l.quantity), l.unit, l.unitPrice, yuan(l.amountFen)]);
     }
   }
-  const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(totalsSheet), t('billing.export.sheetTotals'));
-  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(billsSheet), t('billing.export.sheetBills'));
-  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(linesSheet), t('billing.export.sheetLines'));
-  const base64 = XLSX.write(book, { type: 'base64', bookType: 'xlsx', compression: true }) as string;
-  return { fileName: `${t('billing.export.fileName')}-${period}.xlsx`, base64 };
+  XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet(billsSheet), t('billing.export.sheetBills'));
+  XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet(linesSheet), t('billing.export.sheetLines'));
+  const base64 = XLSX.write(workbook, { type: 'base64', bookType: 'xlsx', compression: true }) as string;
+  return { fileName: `${t('billing.export.fileName')}-${period}-${book.bookNo}.xlsx`, base64 };
 }

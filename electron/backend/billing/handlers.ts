@@ -84,7 +84,13 @@ export const billingHandlers = {
     return { done: true as const };
   },
   'billing.summary': (input, { backend }) => billingSummary(backend.store.read, input.period),
-  'billing.export': (input, { backend, locale }) => exportPeriod(backend.store.read, input.period, locale),
+  'billing.export': (input, { backend, locale }) => {
+    const db = backend.store.read;
+    if (input.bookId === undefined) return exportPeriod(db, input.period, locale);
+    const bookNo = db.value<string>(sql`SELECT book_no FROM books WHERE id = ${input.bookId}`);
+    if (!bookNo) throw refuse('billing.unknownBook', { book: input.bookId }, 'not_found');
+    return exportPeriod(db, input.period, locale, { id: input.bookId, bookNo });
+  },
   'billing.customerAccount': (input, { backend }) => {
     requireCustomer(backend.store.read, input.customerId);
     const db = backend.store.read;

@@ -353,15 +353,15 @@ export function billingExceptions(db: ReadableDB, period: string, bookId?: strin
   };
 }
 
-export function billingSummary(db: ReadableDB, period: string) {
+export function billingSummary(db: ReadableDB, period: string, bookId?: string) {
   const group = (key: SqlFragment, label: SqlFragment, join: SqlFragment = sql``): BillingTotalsRow[] =>
     db.all<BillingTotalsRow>(sql`
       SELECT coalesce(${key}, '') AS key, coalesce(${label}, '') AS label, count(*) AS bills, coalesce(sum(b.kwh), 0) AS kwh,
              coalesce(sum(b.total_fen), 0) AS amountFen
       FROM bills_in_force b JOIN customers c ON c.id = b.customer_id ${join}
-      WHERE b.period = ${period}
+      WHERE b.period = ${period} ${bookId ? sql`AND b.book_id = ${bookId}` : sql``}
       GROUP BY 1 ORDER BY 1`);
-  const byBook = group(sql`bk.book_no`, sql`bk.name`, sql`LEFT JOIN books bk ON bk.id = b.book_id`);
+  const byBook = group(sql`b.book_id`, sql`bk.book_no || ' ' || bk.name`, sql`LEFT JOIN books bk ON bk.id = b.book_id`).sort((a, b) => a.label.localeCompare(b.label));
   const byClass = group(sql`c.customer_class`, sql`c.customer_class`);
   const byTariff = group(
     sql`b.tariff_code`,
