@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
-import { openStore } from '../electron/backend/db/open';
+import { Backend } from '../electron/backend/context';
 import { sql } from '../electron/backend/db/sql';
 import { StationFixture } from '../electron/backend/billing/testing/fixture';
 import { ADMIN, createStaffViaUi, expect, login, logout, openMenu, test, type Station } from './fixtures';
@@ -17,14 +17,15 @@ const SAMPLE_TARIFFS = join(import.meta.dirname, '..', 'docs', 'tariffs', 'sampl
 const CLERK = { staffNo: 'B001', name: '钱核算', password: 'billing123', final: 'billing456' };
 const HEAD = { staffNo: 'H001', name: '李所长', password: 'head12345', final: 'head67890' };
 
+/** Writes customers, books and readings into the station's database beside the running host. */
 function seed<T>(station: Station, build: (fixture: StationFixture) => T): T {
-  const { store } = openStore({ file: station.db });
+  const backend = new Backend({ db: station.db, backupsDir: join(station.dir, 'seed-backups') });
   try {
-    const adminId = store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${ADMIN.staffNo}`);
+    const adminId = backend.store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${ADMIN.staffNo}`);
     if (!adminId) throw new Error('no administrator');
-    return build(new StationFixture(store, adminId));
+    return build(new StationFixture(backend, adminId));
   } finally {
-    store.close();
+    backend.close();
   }
 }
 
@@ -52,8 +53,8 @@ async function setUpBillingStaff(page: Page, station: Station, staff: (typeof CL
 }
 
 async function chooseBook(page: Page, period: string, bookLabel: string) {
-  await page.getByLabel('账期').fill(period);
-  await page.getByLabel('抄表本').selectOption({ label: bookLabel });
+  await page.getByLabel('账期', { exact: true }).fill(period);
+  await page.getByLabel('抄表本', { exact: true }).selectOption({ label: bookLabel });
 }
 
 test('the billing clerk runs a book, reviews a flagged bill, issues all and prints the notices to PDF', async ({ page, station }) => {

@@ -63,7 +63,7 @@ export function BillPage() {
             <div>
               <dt>{t('billing.bill.account')}</dt>
               <dd>
-                <Link to={`/bills/customer/${b.customerId}`}>{b.accountNo}</Link> {b.customerName}
+                <Link to={`/customers/${b.customerId}`}>{b.accountNo}</Link> {b.customerName}
               </dd>
             </div>
             <div>

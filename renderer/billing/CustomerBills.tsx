@@ -1,9 +1,9 @@
-import { Link, useParams } from 'react-router';
+import { Link } from 'react-router';
 import { hasMessage } from '../../shared/i18n';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { formatTime, formatYuan } from '../ui/format';
-import { ErrorBanner, Page } from '../ui/widgets';
+import { ErrorBanner } from '../ui/widgets';
 import { Flags, kwhText, LinesTable, StatusBadge } from './parts';
 
 /** A customer's bills with their lines and the account balance: the customer page's "bills" section. */
@@ -14,7 +14,7 @@ export function CustomerBills({ customerId }: { customerId: string }) {
   const data = account.data;
   if (!data) return <p className="muted">{t('app.loading')}</p>;
   return (
-    <section aria-label={t('nav.bills')}>
+    <div className="customer-bills">
       <p>{t('billing.bill.balance', { balance: formatYuan(data.balanceFen) })}</p>
       {data.bills.length === 0 ? <p className="muted">{t('billing.bill.noBills')}</p> : null}
       {data.bills.map((b) => (
@@ -51,17 +51,6 @@ export function CustomerBills({ customerId }: { customerId: string }) {
           })}
         </tbody>
       </table>
-    </section>
-  );
-}
-
-/** The same section on its own page (reached from a bill), until the customer page hosts it. */
-export function CustomerBillsPage() {
-  const { customerId = '' } = useParams();
-  const { t } = useI18n();
-  return (
-    <Page title={t('nav.bills')}>
-      <CustomerBills customerId={customerId} />
-    </Page>
+    </div>
   );
 }

@@ -5,7 +5,8 @@ import { BillingRunPage } from './BillingRunPage';
 import { BillPage } from './BillPage';
 import { BillsPage } from './BillsPage';
 import { CorrectionsPage } from './CorrectionsPage';
-import { CustomerBillsPage } from './CustomerBills';
+import { customerPageSections } from '../customers/sections';
+import { CustomerBills } from './CustomerBills';
 import { NoticesPrint } from './NoticesPrint';
 import { SummaryPage } from './SummaryPage';
 import { TariffsPage } from './TariffsPage';
@@ -24,9 +25,17 @@ export const billingArea: AreaDef = {
     { path: 'billing/corrections', element: <Guard permission="billing.read"><CorrectionsPage /></Guard> },
     { path: 'billing/summary', element: <Guard permission="billing.read"><SummaryPage /></Guard> },
     { path: 'bills', element: <Guard permission="billing.read"><BillsPage /></Guard> },
-    { path: 'bills/customer/:customerId', element: <Guard permission="billing.read"><CustomerBillsPage /></Guard> },
     { path: 'bills/:billNo', element: <Guard permission="billing.read"><BillPage /></Guard> },
     { path: 'tariffs', element: <Guard permission="tariffs.read"><TariffsPage /></Guard> },
   ],
   printRoutes: [{ path: 'bill-notices', element: <NoticesPrint /> }],
 };
+
+// The customer page's "bills" section (电费账单): bills with their lines, balance and ledger.
+customerPageSections.push({
+  id: 'bills',
+  title: 'billing.customerSection',
+  order: 40,
+  permission: 'billing.read',
+  render: ({ customer }) => <CustomerBills customerId={customer.id} />,
+});

@@ -93,31 +93,29 @@ async function buildStation(ctx: BenchContext): Promise<string> {
   const clerk = await prepareStaff({ staffNo: 'B001', name: '核算员', roles: ['billing_clerk'], password: 'bench1234', mustChangePassword: false });
   backend.write(ACTOR, (unit) => insertStaff(unit, clerk));
   const adminId = backend.store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = 'A001'`) ?? '';
-  const fixture = new StationFixture(backend.store, adminId);
+  const fixture = new StationFixture(backend, adminId);
   const books: string[] = [];
   for (let b = 0; b * BOOK_SIZE < ctx.customers; b++) books.push(fixture.book(`B${String(b + 1).padStart(3, '0')}`, `第${b + 1}抄表本`));
+  const kinds = Array.from({ length: ctx.customers }, (_, i) => kindOf(i));
   const points: { pointId: string; customerId: string; kind: Kind }[] = [];
-  backend.store.write((tx) => {
-    for (let i = 0; i < ctx.customers; i++) {
-      const kind = kindOf(i);
-      const c = fixture.customer(
-        {
-          name: `客户${i + 1}`,
-          customerClass: kind.customerClass,
-          tariffCode: kind.tariffCode,
-          bookId: books[Math.floor(i / BOOK_SIZE)] ?? '',
-          seq: (i % BOOK_SIZE) + 1,
-          multiPerson: i % 50 === 0,
-          tou: kind.tou ?? false,
-          multiplier: kind.multiplier ?? 1,
-          capacityKva: kind.capacityKva ?? null,
-          openedDate: '2020-01-01',
-        },
-        tx,
-      );
-      points.push({ pointId: c.pointId, customerId: c.customerId, kind });
-    }
-  });
+  for (let start = 0; start < ctx.customers; start += 10_000) {
+    const specs = kinds.slice(start, start + 10_000).map((kind, j) => {
+      const i = start + j;
+      return {
+        name: `客户${i + 1}`,
+        customerClass: kind.customerClass,
+        tariffCode: kind.tariffCode,
+        bookId: books[Math.floor(i / BOOK_SIZE)] ?? '',
+        seq: (i % BOOK_SIZE) + 1,
+        multiPerson: i % 50 === 0,
+        tou: kind.tou ?? false,
+        multiplier: kind.multiplier ?? 1,
+        capacityKva: kind.capacityKva ?? null,
+        openedDate: '2020-01-01',
+      };
+    });
+    fixture.customers(specs).forEach((c, j) => points.push({ pointId: c.pointId, customerId: c.customerId, kind: kinds[start + j] ?? kindOf(0) }));
+  }
   const readMonth = (period: string, monthIndex: number) => {
     fixture.openPeriod(period);
     backend.store.write((tx) => {

@@ -143,7 +143,7 @@ describe('billing run', () => {
     expect(count('bill_lines')).toBe(3);
   });
 
-  it('sends every bill of a run to head office in the outbox, one record per book batch', async () => {
+  it('sends every bill of a run to head office in the outbox, with one audit entry per book', async () => {
     const other = s.fixture.book('B02', '西村一本');
     const customers = [
       s.fixture.customer({ name: '甲', customerClass: 'residential', tariffCode: 'RES-GD', bookId: book, seq: 1 }),
@@ -153,14 +153,19 @@ describe('billing run', () => {
     s.fixture.openPeriod('2026-10');
     for (const c of customers) s.fixture.read('2026-10', c.pointId, { kwh: kwh(100) });
     const result = await run('2026-10');
+    await issue('2026-10');
     const db = s.backend.store.read;
-    const batches = db.all<{ entity_id: string; payload: string }>(sql`SELECT entity_id, payload FROM outbox WHERE entity = 'bill_batch' ORDER BY seq`);
-    expect(batches).toHaveLength(2);
-    expect(batches.map((b) => b.entity_id)).toEqual([`${result.runId}/0`, `${result.runId}/1`]);
-    const sent = batches.flatMap((b) => (JSON.parse(b.payload) as { bills: { id: string; lines: unknown[]; readingIds: string[] }[] }).bills);
+    const sent = db
+      .column<string>(sql`SELECT payload FROM outbox WHERE entity = 'bill' ORDER BY seq`)
+      .map((p) => JSON.parse(p) as { id: string; runId: string; period: string; lines: unknown[]; readingIds: string[]; totalFen: number });
     expect(sent.map((b) => b.id).sort()).toEqual(db.column<string>(sql`SELECT id FROM bills ORDER BY id`));
-    expect(sent.every((b) => b.lines.length === 1 && b.readingIds.length === 1)).toBe(true);
-    expect(db.value(sql`SELECT count(*) FROM audit_log WHERE action = 'bill.create'`)).toBe(2);
+    expect(sent.every((b) => b.runId === result.runId && b.period === '2026-10' && b.lines.length === 1 && b.readingIds.length === 1)).toBe(true);
+    const issues = db.column<string>(sql`SELECT payload FROM outbox WHERE entity = 'bill_issue'`).map((p) => JSON.parse(p) as { ledgerEntry: { amountFen: number } });
+    expect(issues.map((i) => i.ledgerEntry.amountFen)).toEqual(sent.map((b) => b.totalFen));
+    expect(db.all(sql`SELECT action, count(*) AS n FROM audit_log WHERE action IN ('bill.create', 'bill.issue') GROUP BY action`)).toEqual([
+      { action: 'bill.create', n: 2 },
+      { action: 'bill.issue', n: 1 },
+    ]);
     expect(db.value(sql`SELECT count(*) FROM outbox WHERE entity = 'billing_run' AND entity_id = ${result.runId}`)).toBe(1);
   });
 

@@ -108,34 +108,40 @@ export function writeBill(
 }
 
 /**
- * Audit + outbox for bills written together: one record per batch (a book's bills, at most 500).
- * The batch carries what its bills share: period, run, kind, book, creation time and staff.
+ * Audit + outbox for bills written together: every bill travels to head office as its own outbox
+ * row (with its lines, readings and flags); the audit log gets one entry per book batch (at most
+ * 500 bills), so a month of 100,000 bills is 200 audit entries, not 100,000.
  */
 export function recordBills(unit: Unit, period: string, runId: string | null, bills: readonly WrittenBill[], kind: 'regular' | 'correction' = 'regular'): void {
-  const BATCH = 500;
-  let start = 0;
-  let batch = 0;
-  while (start < bills.length) {
-    let end = start + 1;
-    while (end < bills.length && end - start < BATCH && bills[end]?.bookId === bills[start]?.bookId) end += 1;
-    const part = bills.slice(start, end);
-    const first = part[0];
-    if (!first) break;
-    const single = part.length === 1 && runId === null;
-    const shared = { period, runId, kind, bookId: first.bookId, createdAt: unit.at, createdBy: unit.actor.staffId };
-    unit.record({
-      action: kind === 'correction' ? 'bill.createCorrection' : 'bill.create',
-      entity: single ? 'bill' : 'bill_batch',
-      entityId: single ? first.id : `${runId ?? first.id}/${batch}`,
-      op: 'insert',
-      summary: single
-        ? { billNo: first.billNo, account: first.accountNo, period, totalFen: first.totalFen }
-        : { period, bills: part.length, from: first.billNo, to: part.at(-1)?.billNo, totalFen: part.reduce((s, b) => s + b.totalFen, 0) },
-      payload: single ? { ...shared, ...first.payload } : { ...shared, bills: part.map((b) => b.payload) },
-    });
-    start = end;
-    batch += 1;
+  const createdBy = unit.actor.staffId;
+  for (const b of bills) {
+    unit.outbox({ entity: 'bill', entityId: b.id, op: 'insert', payload: { period, runId, kind, bookId: b.bookId, createdAt: unit.at, createdBy, ...b.payload } });
   }
+  const action = kind === 'correction' ? 'bill.createCorrection' : 'bill.create';
+  for (const part of bookBatches(bills)) {
+    const first = part[0];
+    if (!first) continue;
+    unit.audit({
+      action,
+      entity: 'bill',
+      entityId: part.length === 1 ? first.id : null,
+      summary:
+        part.length === 1
+          ? { billNo: first.billNo, account: first.accountNo, period, totalFen: first.totalFen }
+          : { period, bills: part.length, from: first.billNo, to: part.at(-1)?.billNo, totalFen: part.reduce((s, b) => s + b.totalFen, 0) },
+    });
+  }
+}
+
+/** Consecutive bills of the same book, at most 500 together. */
+function bookBatches(bills: readonly WrittenBill[]): WrittenBill[][] {
+  const batches: WrittenBill[][] = [];
+  for (const bill of bills) {
+    const last = batches.at(-1);
+    if (last && last.length < 500 && last[0]?.bookId === bill.bookId) last.push(bill);
+    else batches.push([bill]);
+  }
+  return batches;
 }
 
 export function stationCode(unit: Unit): string {

@@ -86,31 +86,37 @@ export function postBillCharge(
 }
 
 /**
- * Audit + outbox for bills issued together: one record per 500 bills. The record says once what
- * the issues share (time, staff, due date, entry type); each bill adds its ledger entry:
- * [billId, ledgerEntryId, customerId, period, amountFen].
+ * Audit + outbox for bills issued together: each issue travels with its ledger charge as its own
+ * outbox row; the audit log gets one entry per 500 bills.
  */
 export function recordIssues(unit: Unit, issued: readonly IssuedBill[]): void {
+  const issuedBy = unit.actor.staffId;
+  for (const b of issued) {
+    unit.outbox({
+      entity: 'bill_issue',
+      entityId: b.billId,
+      op: 'insert',
+      payload: {
+        billId: b.billId,
+        issuedAt: b.issuedAt,
+        issuedBy,
+        dueDate: b.dueDate,
+        ledgerEntry: { id: b.ledgerEntryId, customerId: b.customerId, entryType: 'bill', amountFen: b.totalFen, billId: b.billId, period: b.period, at: b.issuedAt, byStaff: issuedBy },
+      },
+    });
+  }
   for (let i = 0; i < issued.length; i += 500) {
     const part = issued.slice(i, i + 500);
     const first = part[0];
     if (!first) break;
-    const single = issued.length === 1;
-    unit.record({
+    unit.audit({
       action: 'bill.issue',
-      entity: single ? 'bill_issue' : 'bill_issue_batch',
-      entityId: single ? first.billId : `${first.billId}/${part.length}`,
-      op: 'insert',
-      summary: single
-        ? { billNo: first.billNo, period: first.period, totalFen: first.totalFen, dueDate: first.dueDate }
-        : { bills: part.length, from: first.billNo, to: part.at(-1)?.billNo, totalFen: part.reduce((s, b) => s + b.totalFen, 0), dueDate: first.dueDate },
-      payload: {
-        issuedAt: unit.at,
-        issuedBy: unit.actor.staffId,
-        dueDate: first.dueDate,
-        entryType: 'bill',
-        bills: part.map((b) => [b.billId, b.ledgerEntryId, b.customerId, b.period, b.totalFen]),
-      },
+      entity: 'bill',
+      entityId: part.length === 1 ? first.billId : null,
+      summary:
+        part.length === 1
+          ? { billNo: first.billNo, period: first.period, totalFen: first.totalFen, dueDate: first.dueDate }
+          : { bills: part.length, from: first.billNo, to: part.at(-1)?.billNo, totalFen: part.reduce((s, b) => s + b.totalFen, 0), dueDate: first.dueDate },
     });
   }
 }

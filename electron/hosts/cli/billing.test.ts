@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../backend/db/open';
+import { Backend } from '../../backend/context';
 import { sql } from '../../backend/db/sql';
 import { StationFixture } from '../../backend/billing/testing/fixture';
 import { SAMPLE_TARIFFS } from '../../backend/billing/testing/station';
@@ -47,15 +47,15 @@ describe('griddesk tariffs and bills', () => {
     const list = JSON.parse((await griddesk('tariffs', 'list', '--json')).stdout) as { tariffs: { code: string; inForce: boolean }[] };
     expect(list.tariffs.find((t) => t.code === 'RES-GD')?.inForce).toBe(true);
 
-    const { store } = openStore({ file: db });
-    const fixture = new StationFixture(store, store.read.value<string>(sql`SELECT id FROM staff`) ?? '');
+    const backend = new Backend({ db });
+    const fixture = new StationFixture(backend, backend.store.read.value<string>(sql`SELECT id FROM staff`) ?? '');
     const book = fixture.book('B01', '东村一本');
     const a = fixture.customer({ name: '张三', customerClass: 'residential', tariffCode: 'RES-GD', bookId: book, seq: 1 });
     const b = fixture.customer({ name: '粮站', customerClass: 'agricultural', tariffCode: 'AGR', bookId: book, seq: 2 });
     fixture.openPeriod('2026-10');
     fixture.read('2026-10', a.pointId, { kwh: 30000 });
     fixture.read('2026-10', b.pointId, { kwh: 100000 });
-    store.close();
+    backend.close();
 
     expect((await griddesk('bill', '--period', '2026-13')).stderr).toContain('a period is written YYYY-MM');
     expect((await griddesk('bill', '--period', '2026-10', '--book', 'B99')).stderr).toContain('--book B99: no book with that number');

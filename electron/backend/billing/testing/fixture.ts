@@ -1,9 +1,13 @@
-// Test fixture standing in for the customers and readings desks until their modules are merged:
-// it writes customers, metering points, meters, books, periods, readings and reviews with SQL
-// matching migrations 0002/0003, and nothing else. Billing tests, the e2e tests and the bench
-// use it through this one file, so it can be swapped for the real module functions later.
+// Test fixture for billing: customers are filed through the customers desk's module
+// (createCustomer); books, periods, readings and reviews are written with SQL matching migration
+// 0003 until the reading desk's module is merged. Billing tests, the e2e tests and the bench use
+// it through this one file, so the reading part can be swapped for the real functions later.
 import type { CustomerClass } from '../../../../shared/customers/classes';
 import type { Centi } from '../../../../shared/money';
+import { SYSTEM_ACTOR, type Unit } from '../../audit/record';
+import type { Backend } from '../../context';
+import { createCustomer, reserveAccountNumbers } from '../../customers/customers';
+import { pointsOf } from '../../customers/rows';
 import { uuidv7 } from '../../db/ids';
 import { sql } from '../../db/sql';
 import type { Store, WritableDB } from '../../db/store';
@@ -47,20 +51,20 @@ export interface ReadingSpec {
 export class StationFixture {
   readonly stationId: string;
   readonly stationCode: string;
-  private accounts = 0;
+  readonly store: Store;
   private meters = 0;
 
   constructor(
-    readonly store: Store,
+    readonly backend: Backend,
     /** Staff recorded as reader and reviewer. */
     readonly staffId: string,
   ) {
-    const station = store.read.get<{ id: string; code: string }>(sql`SELECT id, code FROM station`);
+    this.store = backend.store;
+    const station = this.store.read.get<{ id: string; code: string }>(sql`SELECT id, code FROM station`);
     if (!station) throw new Error('fixture: the station is not set up');
     this.stationId = station.id;
     this.stationCode = station.code;
-    this.accounts = store.read.value<number>(sql`SELECT count(*) FROM customers`) ?? 0;
-    this.meters = store.read.value<number>(sql`SELECT count(*) FROM meters`) ?? 0;
+    this.meters = this.store.read.value<number>(sql`SELECT count(*) FROM meters`) ?? 0;
   }
 
   book(bookNo: string, name: string, readingDay = 5): string {
@@ -72,30 +76,55 @@ export class StationFixture {
     return id;
   }
 
-  customer(spec: CustomerSpec, tx?: WritableDB): SeededCustomer {
-    const write = (db: WritableDB): SeededCustomer => {
-      this.accounts += 1;
-      this.meters += 1;
-      const customerId = uuidv7();
-      const pointId = uuidv7();
-      const meterId = uuidv7();
-      const accountNo = `${this.stationCode}${String(this.accounts).padStart(7, '0')}`;
-      const meterNo = `M${String(this.meters).padStart(8, '0')}`;
-      const opened = spec.openedDate ?? '2020-01-01';
-      db.run(sql`
-        INSERT INTO customers (id, station_id, account_no, name, township, village, address_detail, transformer_area, customer_class,
-                               tariff_code, multi_person, capacity_kva, status_date, opened_date, created_at, updated_at)
-        VALUES (${customerId}, ${this.stationId}, ${accountNo}, ${spec.name}, ${spec.township ?? '青山镇'}, ${spec.village ?? '东村'},
-                ${spec.addressDetail ?? `${spec.seq}号`}, 'T01', ${spec.customerClass}, ${spec.tariffCode}, ${spec.multiPerson ? 1 : 0},
-                ${spec.capacityKva ?? null}, ${opened}, ${opened}, 1, 1)`);
-      db.run(sql`INSERT INTO metering_points (id, station_id, customer_id, label, created_at) VALUES (${pointId}, ${this.stationId}, ${customerId}, ${spec.label ?? ''}, 1)`);
-      db.run(sql`
-        INSERT INTO meters (id, station_id, point_id, meter_no, digits, multiplier, tou, install_date, start_reading, created_at, updated_at)
-        VALUES (${meterId}, ${this.stationId}, ${pointId}, ${meterNo}, 8, ${spec.multiplier ?? 1}, ${spec.tou ? 1 : 0}, ${opened}, 0, 1, 1)`);
-      db.run(sql`INSERT INTO book_points (point_id, book_id, seq) VALUES (${pointId}, ${spec.bookId}, ${spec.seq})`);
-      return { customerId, accountNo, pointId, meterId, meterNo };
-    };
-    return tx ? write(tx) : this.store.write(write);
+  /** Files a customer with one meter (customers desk) and puts the point in a book. */
+  customer(spec: CustomerSpec): SeededCustomer {
+    return this.backend.write(SYSTEM_ACTOR, (unit) => this.file(unit, spec));
+  }
+
+  /** Many customers in one transaction, filed in bulk (one audit entry for the batch). */
+  customers(specs: CustomerSpec[]): SeededCustomer[] {
+    return this.backend.write(SYSTEM_ACTOR, (unit) => {
+      reserveAccountNumbers(unit, specs.length);
+      return specs.map((spec) => this.file(unit, spec, true));
+    });
+  }
+
+  private file(unit: Unit, spec: CustomerSpec, bulk = false): SeededCustomer {
+    this.meters += 1;
+    const meterNo = `FX${String(this.meters).padStart(8, '0')}`;
+    const opened = spec.openedDate ?? '2020-01-01';
+    const { id, accountNo } = createCustomer(
+      unit,
+      {
+        name: spec.name,
+        phone: '',
+        phone2: '',
+        idCard: '',
+        township: spec.township ?? '青山镇',
+        village: spec.village ?? '东村',
+        addressDetail: spec.addressDetail ?? `${spec.seq}号`,
+        transformerArea: 'T01',
+        customerClass: spec.customerClass,
+        tariffCode: spec.tariffCode,
+        householdSize: null,
+        multiPerson: spec.multiPerson ?? false,
+        capacityKva: spec.capacityKva ?? (spec.customerClass === 'large_industry' ? 400 : null),
+        openedDate: opened,
+        notes: '',
+        points: [
+          {
+            label: spec.label ?? '',
+            meter: { meterNo, digits: 8, multiplier: spec.multiplier ?? 1, tou: spec.tou ?? false, installDate: opened, startReading: 0, startRegisters: null },
+          },
+        ],
+      },
+      bulk ? { importBatch: null } : undefined,
+    );
+    const point = pointsOf(unit, id)[0];
+    const meterId = point?.meters[0]?.id;
+    if (!point || !meterId) throw new Error('fixture: the customer has no meter');
+    unit.run(sql`INSERT INTO book_points (point_id, book_id, seq) VALUES (${point.id}, ${spec.bookId}, ${spec.seq})`);
+    return { customerId: id, accountNo, pointId: point.id, meterId, meterNo };
   }
 
   /** Opens a reading period: one reading_due row per point in a book, from the last reading in force. */

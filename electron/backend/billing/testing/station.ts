@@ -26,7 +26,7 @@ export async function makeBillingStation(): Promise<BillingTestStation> {
   const head = await station.staffClient('H001', ['station_head'], '李所长');
   const adminId = station.backend.store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = 'A001'`);
   if (!adminId) throw new Error('no admin');
-  const fixture = new StationFixture(station.backend.store, adminId);
+  const fixture = new StationFixture(station.backend, adminId);
   return {
     ...station,
     admin,
