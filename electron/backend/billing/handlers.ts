@@ -1,13 +1,13 @@
 import { parseCenti } from '../../../shared/money';
 import { translate } from '../../../shared/i18n';
 import { shanghaiDate } from '../../../shared/time';
-import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import type { HandlerGroup } from '../handler';
 import { approveCorrection, getCorrection, listCorrections, previewCorrection, rejectCorrection, requestCorrection } from './corrections';
 import { exportPeriod } from './export';
+import { enterMeterExtras } from './extras';
 import { reviewBill, startIssue, voidBill } from './issue';
 import { customerBalance, ledgerOf } from './ledger';
 import { billingExceptions, billingStatus, billingSummary, billNotices, billRowById, customerBills, getBill, listBills } from './queries';
@@ -62,25 +62,7 @@ export const billingHandlers = {
     requireCustomer(call.backend.store.read, input.customerId);
     const kvarh = input.kvarh === undefined ? null : parseCenti(input.kvarh);
     const maxDemandKw = input.maxDemandKw === undefined ? null : parseCenti(input.maxDemandKw);
-    call.backend.write(call.actor, (unit) => {
-      // Whatever is left out keeps the value entered before.
-      const before = unit.get<{ kvarh: number | null; max_demand_kw: number | null }>(sql`
-        SELECT kvarh, max_demand_kw FROM billing_meter_extras WHERE period = ${input.period} AND customer_id = ${input.customerId}
-        ORDER BY entered_at DESC, id DESC LIMIT 1`);
-      const row = { kvarh: kvarh ?? before?.kvarh ?? null, maxDemandKw: maxDemandKw ?? before?.max_demand_kw ?? null };
-      const id = uuidv7(unit.at);
-      unit.run(sql`
-        INSERT INTO billing_meter_extras (id, station_id, period, customer_id, kvarh, max_demand_kw, entered_by, entered_at)
-        VALUES (${id}, ${unit.stationId()}, ${input.period}, ${input.customerId}, ${row.kvarh}, ${row.maxDemandKw}, ${unit.actor.staffId}, ${unit.at})`);
-      unit.record({
-        action: 'billing.extras',
-        entity: 'billing_meter_extra',
-        entityId: id,
-        op: 'insert',
-        summary: { period: input.period, customerId: input.customerId, ...row },
-        payload: { id, period: input.period, customerId: input.customerId, ...row, enteredBy: unit.actor.staffId, enteredAt: unit.at },
-      });
-    });
+    call.backend.write(call.actor, (unit) => enterMeterExtras(unit, { period: input.period, customerId: input.customerId, kvarh, maxDemandKw }));
     return { done: true as const };
   },
   'billing.summary': (input, { backend }) => billingSummary(backend.store.read, input.period),

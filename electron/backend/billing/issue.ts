@@ -92,9 +92,12 @@ export interface IssueResult {
   dueDate: string;
 }
 
-/** Issues the drafts of a period (or book) in one transaction, then runs the on-issue hooks. */
-export function issueDrafts(unit: Unit, scope: { period: string; bookId?: string | undefined }): IssueResult {
-  const dueDate = dueDateFor(unit, unit.at);
+/**
+ * Issues the drafts of a period (or book) in one transaction, then runs the on-issue hooks.
+ * `issuedAt` back-dates the issue (the demo station's history); the office always issues now.
+ */
+export function issueDrafts(unit: Unit, scope: { period: string; bookId?: string | undefined }, issuedAt: number = unit.at): IssueResult {
+  const dueDate = dueDateFor(unit, issuedAt);
   const drafts = unit.all<{ id: string; bill_no: string; customer_id: string; period: string; total_fen: number; held: number }>(sql`
     SELECT b.id, b.bill_no, b.customer_id, b.period, b.total_fen,
            (EXISTS (SELECT 1 FROM bill_flags g WHERE g.bill_id = b.id) AND NOT EXISTS (SELECT 1 FROM bill_reviews r WHERE r.bill_id = b.id)) AS held
@@ -109,7 +112,7 @@ export function issueDrafts(unit: Unit, scope: { period: string; bookId?: string
       held += 1;
       continue;
     }
-    issued.push(postBillCharge(unit, { id: d.id, billNo: d.bill_no, customerId: d.customer_id, period: d.period, totalFen: d.total_fen }, dueDate));
+    issued.push(postBillCharge(unit, { id: d.id, billNo: d.bill_no, customerId: d.customer_id, period: d.period, totalFen: d.total_fen }, dueDate, issuedAt));
   }
   recordIssues(unit, issued);
   runIssuedHooks(unit, issued);

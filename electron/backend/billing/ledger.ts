@@ -75,14 +75,15 @@ export function postBillCharge(
   unit: Unit,
   bill: { id: string; billNo: string; customerId: string; period: string; totalFen: Fen },
   dueDate: string,
+  issuedAt: number = unit.at,
 ): IssuedBill {
-  const entryId = uuidv7(unit.at);
+  const entryId = uuidv7(issuedAt);
   const staffId = unit.actor.staffId;
-  unit.run(sql`INSERT INTO bill_issues (bill_id, issued_at, issued_by, due_date) VALUES (${bill.id}, ${unit.at}, ${staffId}, ${dueDate})`);
+  unit.run(sql`INSERT INTO bill_issues (bill_id, issued_at, issued_by, due_date) VALUES (${bill.id}, ${issuedAt}, ${staffId}, ${dueDate})`);
   unit.run(sql`
     INSERT INTO ledger_entries (id, station_id, customer_id, entry_type, amount_fen, bill_id, ref_id, period, at, by_staff, memo)
-    VALUES (${entryId}, ${unit.stationId()}, ${bill.customerId}, 'bill', ${bill.totalFen}, ${bill.id}, NULL, ${bill.period}, ${unit.at}, ${staffId}, ${bill.billNo})`);
-  return { billId: bill.id, billNo: bill.billNo, customerId: bill.customerId, period: bill.period, totalFen: bill.totalFen, issuedAt: unit.at, dueDate, ledgerEntryId: entryId };
+    VALUES (${entryId}, ${unit.stationId()}, ${bill.customerId}, 'bill', ${bill.totalFen}, ${bill.id}, NULL, ${bill.period}, ${issuedAt}, ${staffId}, ${bill.billNo})`);
+  return { billId: bill.id, billNo: bill.billNo, customerId: bill.customerId, period: bill.period, totalFen: bill.totalFen, issuedAt, dueDate, ledgerEntryId: entryId };
 }
 
 /**
