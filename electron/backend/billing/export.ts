@@ -1,4 +1,3 @@
-import * as XLSX from 'xlsx';
 import { CUSTOMER_CLASSES } from '../../../shared/customers/classes';
 import { translate, type Locale, type MessageKey } from '../../../shared/i18n';
 import { billLineLabel } from '../../../shared/billing';
@@ -17,7 +16,10 @@ import { billingSummary, listBills } from './queries';
 const yuan = (fen: number) => Number(fenToYuan(fen));
 const kwh = (centi: number) => Number(formatCenti(centi));
 
-export function exportPeriod(db: ReadableDB, period: string, locale: Locale, book?: { id: string; bookNo: string }): { fileName: string; base64: string } {
+export async function exportPeriod(db: ReadableDB, period: string, locale: Locale, book?: { id: string; bookNo: string }): Promise<{ fileName: string; base64: string }> {
+  // Loaded when a workbook is asked for: xlsx takes a second or two to load, which every start of
+  // the CLI and the app would otherwise pay.
+  const XLSX = await import('xlsx');
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
   const summary = billingSummary(db, period, book?.id);
   const className = (c: string) => ((CUSTOMER_CLASSES as readonly string[]).includes(c) ? t(`billing.class.${c}` as MessageKey) : c);
