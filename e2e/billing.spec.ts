@@ -58,6 +58,7 @@ async function chooseBook(page: Page, period: string, bookLabel: string) {
 }
 
 test('the billing clerk runs a book, reviews a flagged bill, issues all and prints the notices to PDF', async ({ page, station }) => {
+  test.slow(); // several CLI runs and logins: slow on a busy machine
   const accounts = seed(station, (f) => {
     const book = f.book('B01', '东村一本');
     const zhang = f.customer({ name: '张三', customerClass: 'residential', tariffCode: 'RES-GD', bookId: book, seq: 1 });
@@ -121,6 +122,7 @@ test('the billing clerk runs a book, reviews a flagged bill, issues all and prin
 });
 
 test('a resident on annual tiers crossing the tier-1 bound in March gets the month split, in the UI and in bills list --json', async ({ page, station }) => {
+  test.slow(); // several CLI runs and logins: slow on a busy machine
   const account = seed(station, (f) => {
     const book = f.book('B02', '西村一本');
     const c = f.customer({ name: '赵六', customerClass: 'residential', tariffCode: 'RES-ANNUAL', bookId: book, seq: 1 });
@@ -177,6 +179,7 @@ test('a resident on annual tiers crossing the tier-1 bound in March gets the mon
 });
 
 test('a correction approved by the station head leaves the original, a credit and a new bill; the balance moves by the difference', async ({ page, station }) => {
+  test.slow(); // several CLI runs and logins: slow on a busy machine
   const c = seed(station, (f) => {
     const book = f.book('B01', '东村一本');
     const customer = f.customer({ name: '孙七', customerClass: 'residential', tariffCode: 'RES-GD', bookId: book, seq: 1 });
@@ -241,6 +244,7 @@ test('a correction approved by the station head leaves the original, a credit an
 });
 
 test('the administrator loads a tariff file on the tariff screen; the clerk sees the period totals with a chart and exports them', async ({ page, station }) => {
+  test.slow(); // several CLI runs and logins: slow on a busy machine
   await login(page, station, ADMIN.staffNo, ADMIN.password);
   await openMenu(page, '电价目录');
   const bad = join(station.dir, 'bad.json');
