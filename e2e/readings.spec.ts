@@ -225,7 +225,7 @@ test('the printable reading sheet lists the book in reading order with its previ
   await page.getByRole('link', { name: '打印抄表清单' }).click();
   await expect(page).toHaveURL(new RegExp(`print/readings/sheet/${PERIOD}/${bookId}`));
   await expect(page.getByRole('heading', { name: `青山供电所 抄表清单 · ${PERIOD}` })).toBeVisible();
-  const text = await pdfText(await page.pdf({ format: 'A4' }));
+  const { text } = await pdfText(await page.pdf({ format: 'A4' }));
   expect(text).toContain(`抄表本 ${bookNo} 打印本`);
   expect(text).toContain('抄表员：王抄表');
   expect(text.indexOf('GD01P00001')).toBeLessThan(text.indexOf('GD01P00002'));

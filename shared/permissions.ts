@@ -23,20 +23,53 @@ export const PERMISSIONS = [
   'readings.enter', // enter and import readings — in the books assigned to you unless you also manage books
   'readings.review', // review decisions (复核) and corrections on any book
   'readings.manage', // books (create, assign readers, move and reorder meters), open and close periods
+  // billing (电价与核算)
+  'tariffs.read', // the tariff catalogue and billing policy
+  'tariffs.import', // load a head-office tariff file (before sync delivers them)
+  'billing.read', // bills, their lines, notices, period totals
+  'billing.run', // run the month, review exceptions, void drafts, issue, ask for a correction
+  'billing.approve', // approve or reject a correction (冲正) — the station head's own login
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // 营业员 counter clerk
-  clerk: ['station.read', 'customers.read', 'customers.write', 'customers.idcard', 'readings.read'],
+  clerk: [
+    'station.read',
+    'customers.read', 'customers.write', 'customers.idcard',
+    'readings.read',
+    'tariffs.read', 'billing.read', // billing: reads bills
+  ],
   // 抄表员 meter reader
-  meter_reader: ['station.read', 'customers.read', 'readings.read', 'readings.enter'],
+  meter_reader: [
+    'station.read',
+    'customers.read',
+    'readings.read', 'readings.enter',
+    'tariffs.read', 'billing.read', // billing: reads bills
+  ],
   // 核算员 billing clerk
-  billing_clerk: ['station.read', 'customers.read', 'readings.read', 'readings.review'],
+  billing_clerk: [
+    'station.read',
+    'customers.read',
+    'readings.read', 'readings.review',
+    'tariffs.read', 'billing.read', 'billing.run', // billing: runs, reviews, issues
+  ],
   // 所长 station head: sees everything that happens at the station, approves
-  station_head: ['station.read', 'audit.read', 'customers.read', 'customers.write', 'customers.idcard', 'readings.read', 'readings.enter', 'readings.review', 'readings.manage'],
+  station_head: [
+    'station.read',
+    'audit.read',
+    'customers.read', 'customers.write', 'customers.idcard',
+    'readings.read', 'readings.enter', 'readings.review', 'readings.manage',
+    'tariffs.read', 'billing.read', 'billing.approve', // billing: approves corrections
+  ],
   // 系统管理员 administrator: the station's IT person, not a money role
-  admin: ['station.read', 'staff.manage', 'audit.read', 'backup.run'],
+  admin: [
+    'station.read',
+    'staff.manage',
+    'audit.read',
+    'backup.run',
+    'tariffs.read', 'tariffs.import', // billing: loads head-office tariff files
+  ],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {

@@ -1,3 +1,4 @@
+import { billingInvariants } from './billing/invariants';
 import type { Backend } from './context';
 import { customerInvariants } from './customers/invariants';
 import { sql } from './db/sql';
@@ -44,4 +45,4 @@ const platformInvariants: Invariant[] = [
   },
 ];
 
-export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants, ...readingsInvariants];
+export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants, ...readingsInvariants, ...billingInvariants];

@@ -6,7 +6,7 @@
 // Line order follows a State Grid notice: basic charge (基本电费), energy (电度电费) by period
 // and/or tier, tier increments, then the power-factor adjustment (力调电费).
 
-import { formatCenti, formatScaled, lineAmount, parsePrice, PRICE_PLACES, sumFen, type Centi, type Fen } from '../money';
+import { formatCenti, formatScaled, lineAmount, parsePrice as parsePriceText, PRICE_PLACES, sumFen, type Centi, type Fen } from '../money';
 import { addDays, addMonths, isPeriod, type DateString, type Period } from '../time';
 import { BillingError } from './errors';
 import {
@@ -106,8 +106,27 @@ export interface Bill {
 
 const TIER_NUMBERS: readonly TierNumber[] = [1, 2, 3];
 
+// A billing run computes the same few prices a hundred thousand times: parse and format each
+// price text once. The caches hold one entry per distinct published price.
+const parsedPrices = new Map<string, bigint>();
+const formattedPrices = new Map<bigint, string>();
+
+function parsePrice(text: string): bigint {
+  let price = parsedPrices.get(text);
+  if (price === undefined) {
+    price = parsePriceText(text);
+    if (parsedPrices.size < 10_000) parsedPrices.set(text, price);
+  }
+  return price;
+}
+
 function formatPrice(price: bigint): string {
-  return formatScaled(price, PRICE_PLACES, 2);
+  let text = formattedPrices.get(price);
+  if (text === undefined) {
+    text = formatScaled(price, PRICE_PLACES, 2);
+    if (formattedPrices.size < 10_000) formattedPrices.set(price, text);
+  }
+  return text;
 }
 
 function checkQuantity(value: Centi | undefined, what: string): Centi {
@@ -263,9 +282,16 @@ function energyLines(
   );
 }
 
+const lastDays = new Map<Period, DateString>();
+
 /** The last day of a period, to see whether a tariff version has taken effect by then. */
 function lastDayOf(period: Period): DateString {
-  return addDays(`${addMonths(period, 1)}-01`, -1);
+  let day = lastDays.get(period);
+  if (day === undefined) {
+    day = addDays(`${addMonths(period, 1)}-01`, -1);
+    if (lastDays.size < 10_000) lastDays.set(period, day);
+  }
+  return day;
 }
 
 /** Computes one bill: lines each rounded once to the fen, and their sum. */

@@ -49,3 +49,9 @@ export type {
 } from './powerFactor';
 export { computeBill } from './bill';
 export type { AppliedTiers, Bill, BillInput, BillLine, BillLineKind, BillUnit, PowerFactorDetail, TierNumber } from './bill';
+export { BILL_FLAG_CODES, billFlags } from './flags';
+export type { BillFlag, BillFlagCode, BillHistory, FlagInput } from './flags';
+export { DEFAULT_BILLING_POLICY, billingPolicySchema, checkReferenceFile, highBillFactorHundredths, policyInForce } from './policy';
+export type { BillingPolicy, ReferenceFileCheck } from './policy';
+export { billLineLabel } from './labels';
+export type { LabelledLine } from './labels';

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import { mergeChannels, type ChannelDef } from './define';
+import { billingChannels } from './billing';
 import { customersChannels } from './customers';
 import { platformChannels } from './platform';
 import { readingsChannels } from './readings';
 
 // The one table of channels (DESIGN.md "One contract, two transports"): name → input schema,
 // output schema, required permission. Each desk adds its group here.
-export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels);
+export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels);
 
 export type Contract = typeof contract;
 export type ChannelName = keyof Contract & string;
@@ -28,3 +29,4 @@ export type { Access, ChannelDef } from './define';
 export * from './platform';
 export * from './customers';
 export * from './readings';
+export * from './billing';

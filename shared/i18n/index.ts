@@ -1,5 +1,6 @@
 // The one dictionary of UI strings (zh-CN by default, English switchable), merged from each
 // desk's file. Placeholders are written {name}.
+import { billingStrings } from './billing';
 import { customersStrings } from './customers';
 import { platformStrings } from './platform';
 import { readingsStrings } from './readings';
@@ -14,12 +15,14 @@ const zh = {
   ...shellStrings.zh,
   ...customersStrings.zh,
   ...readingsStrings.zh,
+  ...billingStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
   ...shellStrings.en,
   ...customersStrings.en,
   ...readingsStrings.en,
+  ...billingStrings.en,
 };
 
 export type MessageKey = keyof typeof zh;

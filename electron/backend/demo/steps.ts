@@ -4,6 +4,7 @@
 // adds tariffs and bills; collection adds payments. A step reads what the earlier ones made.
 import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
+import { billingStep } from './billingStep';
 import { customersStep } from './customersStep';
 import type { Random } from './random';
 import { readingsStep } from './readingsStep';
@@ -48,4 +49,4 @@ export interface DemoStep {
   run(ctx: DemoContext): Promise<void>;
 }
 
-export const DEMO_STEPS: DemoStep[] = [staffStep, customersStep, readingsStep];
+export const DEMO_STEPS: DemoStep[] = [staffStep, customersStep, readingsStep, billingStep];

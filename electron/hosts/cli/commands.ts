@@ -1,7 +1,8 @@
+import { billingCommands } from './billing';
 import type { CliCommand } from './context';
 import { customersCommands } from './customers';
 import { platformCommands } from './platform';
 import { readingsCommands } from './readings';
 
 // Every command of the `griddesk` CLI; each desk adds its list here.
-export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands];
+export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands, ...billingCommands];

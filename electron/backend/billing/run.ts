@@ -1,0 +1,133 @@
+import type { JobState } from '../../../shared/contract';
+import type { Fen } from '../../../shared/money';
+import type { Actor } from '../audit/record';
+import type { Backend } from '../context';
+import { uuidv7 } from '../db/ids';
+import { sql } from '../db/sql';
+import type { ReadableDB } from '../db/store';
+import type { JobProgress } from '../jobs/runner';
+import { billNumber, recordBills, reserveBillNumbers, stationCode, writeBill, type WrittenBill } from './bills';
+import { BillingContext, gatherInputs, isProblem, type BillingScope, type PreparedBill, type PreparedProblem } from './calculate';
+
+// The billing run (核算): a job that bills every customer of the period (or of one book) whose
+// readings are all reviewed and who has no bill in force yet. Bills are computed in chunks with
+// progress between them, then written in one transaction with the run's record — so a run that
+// stops (crash, power cut) leaves nothing, and a rerun bills only what is not billed yet.
+
+const CHUNK = 2000;
+
+export interface BillingRunResult {
+  runId: string;
+  period: string;
+  bookId: string | null;
+  billed: number;
+  totalFen: Fen;
+  kwh: number;
+  flagged: number;
+  problems: number;
+  /** In scope with a bill in force already (not billed again). */
+  alreadyBilled: number;
+  /** In scope still waiting for a reading or its review. */
+  waiting: number;
+  /** Readings or bills that changed while the run was computing: left for the next run. */
+  changed: number;
+}
+
+/**
+ * The last row of each table whose rows decide what is billable and what is billed. They are
+ * insert-only, so equal marks mean nothing changed while the run was computing.
+ */
+function marks(db: ReadableDB): string {
+  return JSON.stringify(
+    db.get(sql`SELECT (SELECT max(rowid) FROM readings) AS r, (SELECT max(rowid) FROM reading_reviews) AS v,
+                      (SELECT max(rowid) FROM bills) AS b, (SELECT max(rowid) FROM bill_voids) AS x`),
+  );
+}
+
+/** Computes and writes one run; `progress` sees the computing (writing is one step at the end). */
+export async function runBilling(backend: Backend, actor: Actor, scope: BillingScope, progress?: JobProgress): Promise<BillingRunResult> {
+  const startedAt = backend.now();
+  const db = backend.store.read;
+  const before = marks(db);
+  const inputs = gatherInputs(db, scope);
+  const context = new BillingContext(db, scope);
+  const todo = inputs.ready.filter((r) => !inputs.billed.has(r.customer.id));
+  context.loadTierYearUsage(todo.map((r) => r.customer));
+  const steps = todo.length + 1; // the last step is writing
+  await progress?.tick(0, steps);
+  const prepared: PreparedBill[] = [];
+  const problems: PreparedProblem[] = [];
+  for (let i = 0; i < todo.length; i += CHUNK) {
+    const end = Math.min(i + CHUNK, todo.length);
+    for (let j = i; j < end; j++) {
+      const item = todo[j];
+      if (!item) continue;
+      const result = context.prepare(item.customer, item.readings, item.book);
+      if (isProblem(result)) problems.push(result);
+      else prepared.push(result);
+    }
+    await progress?.tick(end, steps);
+  }
+
+  return backend.write(actor, (unit) => {
+    // Whatever changed while computing (a reading corrected, another run finished) waits for the
+    // next run rather than being billed on stale figures or twice.
+    let fresh = (_customerId: string, _readingIds: readonly string[]) => true;
+    let billedNow = new Set<string>();
+    if (marks(unit) !== before) {
+      const again = gatherInputs(unit, scope);
+      billedNow = again.billed;
+      const billable = new Set(again.ready.flatMap((r) => r.readings.map((x) => x.id)));
+      fresh = (customerId, readingIds) => !billedNow.has(customerId) && readingIds.every((id) => billable.has(id));
+    }
+
+    const runId = uuidv7(unit.at);
+    const code = stationCode(unit);
+    const toWrite = prepared.filter((b) => fresh(b.customer.id, b.readings.map((r) => r.id)));
+    const first = toWrite.length > 0 ? reserveBillNumbers(unit, toWrite.length) : 0;
+    const written: WrittenBill[] = [];
+    let kwh = 0;
+    let flagged = 0;
+    toWrite.forEach((bill, i) => {
+      written.push(writeBill(unit, billNumber(code, first + i), bill, scope.period, { runId, kind: 'regular', replacesBillId: null }));
+      kwh += bill.kwh;
+      if (bill.flags.length > 0) flagged += 1;
+    });
+    recordBills(unit, scope.period, runId, written);
+    const totalFen = written.reduce((s, b) => s + b.totalFen, 0);
+    const kept = problems.filter((p) => !billedNow.has(p.customer.id));
+    unit.run(sql`
+      INSERT INTO billing_runs (id, station_id, period, book_id, run_by, started_at, finished_at, bills, total_fen, kwh, problems)
+      VALUES (${runId}, ${unit.stationId()}, ${scope.period}, ${scope.bookId ?? null}, ${unit.actor.staffId}, ${startedAt}, ${unit.at},
+              ${written.length}, ${totalFen}, ${kwh}, ${kept.length})`);
+    for (const p of kept) {
+      unit.run(sql`INSERT INTO billing_run_problems (run_id, customer_id, code, detail) VALUES (${runId}, ${p.customer.id}, ${p.code}, ${p.detail})`);
+    }
+    const result: BillingRunResult = {
+      runId,
+      period: scope.period,
+      bookId: scope.bookId ?? null,
+      billed: written.length,
+      totalFen,
+      kwh,
+      flagged,
+      problems: kept.length,
+      alreadyBilled: inputs.billed.size,
+      waiting: inputs.waiting.length,
+      changed: prepared.length - toWrite.length,
+    };
+    unit.record({
+      action: 'billing.run',
+      entity: 'billing_run',
+      entityId: runId,
+      op: 'insert',
+      summary: { period: scope.period, bookId: scope.bookId ?? null, billed: written.length, totalFen, problems: kept.length, flagged },
+      payload: { ...result, startedAt, finishedAt: unit.at, problems: kept.map((p) => ({ customerId: p.customer.id, code: p.code, detail: p.detail })) },
+    });
+    return result;
+  });
+}
+
+export function startBillingRun(backend: Backend, actor: Actor, scope: BillingScope): JobState {
+  return backend.jobs.start('billing.run', actor.staffId, (progress) => runBilling(backend, actor, scope, progress));
+}

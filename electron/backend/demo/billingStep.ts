@@ -1,0 +1,75 @@
+// The demo station's tariffs and bills (电价与核算): the demo tariff catalogue; residents split
+// between monthly tiers, annual tiers and the time-of-use option, commercial customers between
+// time-of-use and single price; then every reading period the reading step made is billed, its
+// exceptions reviewed and its bills issued, as the billing clerk would have done each month.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { addDays, shanghaiMidnight } from '../../../shared/time';
+import { enterMeterExtras } from '../billing/extras';
+import { issueDrafts, reviewBill } from '../billing/issue';
+import { runBilling } from '../billing/run';
+import { importReferenceFile } from '../billing/tariffs';
+import { fieldsOf, updateCustomer } from '../customers/customers';
+import { customerRow } from '../customers/rows';
+import { sql } from '../db/sql';
+import type { DemoStep } from './steps';
+
+export const DEMO_TARIFFS = fileURLToPath(new URL('../billing/samples/demo-tariffs.json', import.meta.url));
+
+export const billingStep: DemoStep = {
+  name: 'billing',
+  weight: 30,
+  async run(ctx) {
+    const { backend, random } = ctx;
+    const db = backend.store.read;
+    const billingClerk = ctx.staff.find((s) => s.role === 'billing_clerk');
+    const actor = billingClerk ? { staffId: billingClerk.staffId, label: `${billingClerk.staffNo} ${billingClerk.name}` } : ctx.actor;
+    backend.write(ctx.actor, (unit) => importReferenceFile(unit, readFileSync(DEMO_TARIFFS, 'utf8'), 'demo-tariffs.json'));
+
+    // Tariff options, chosen by the meter the customer has (a time-of-use tariff needs TOU registers).
+    const choices = db.all<{ id: string; customer_class: string; tou: number }>(sql`
+      SELECT c.id, c.customer_class,
+             EXISTS (SELECT 1 FROM metering_points p JOIN meters m ON m.point_id = p.id AND m.removed_date IS NULL
+                     WHERE p.customer_id = c.id AND m.tou = 1) AS tou
+      FROM customers c WHERE c.status <> 'closed' AND c.customer_class IN ('residential', 'commercial')`);
+    backend.write(actor, (unit) => {
+      for (const c of choices) {
+        const code =
+          c.customer_class === 'residential' ? (c.tou ? 'RES-TOU' : random.chance(0.1) ? 'RES-ANNUAL' : null) : c.tou ? null : 'COM-FLAT';
+        if (!code) continue;
+        updateCustomer(unit, c.id, { ...fieldsOf(customerRow(unit, c.id)), tariffCode: code });
+      }
+    });
+
+    const periods = db.column<string>(sql`SELECT period FROM reading_periods ORDER BY period`);
+    for (const [i, period] of periods.entries()) {
+      // Factories' reactive energy from their consumption, at a power factor between about 0.85 and 0.97.
+      const factories = db.all<{ customer_id: string; kwh: number }>(sql`
+        SELECT r.customer_id, sum(r.consumption) AS kwh FROM billable_readings r JOIN customers c ON c.id = r.customer_id
+        WHERE r.period = ${period} AND c.customer_class = 'large_industry' GROUP BY r.customer_id`);
+      backend.write(actor, (unit) => {
+        for (const f of factories) {
+          const kvarh = Math.round(f.kwh * (0.25 + random.next() * 0.37));
+          enterMeterExtras(unit, { period, customerId: f.customer_id, kvarh, maxDemandKw: null }, { audit: false });
+        }
+      });
+      // Months whose bills would have gone out by now (the 20th, 10:00); the current one is left
+      // for whoever tries the demo to run and issue.
+      const issuedAt = shanghaiMidnight(addDays(`${period}-01`, 19)) + 10 * 3600_000;
+      if (issuedAt < backend.now()) {
+        await runBilling(backend, actor, { period });
+        backend.write(actor, (unit) => {
+          for (const id of unit.column<string>(sql`
+              SELECT b.id FROM bills_in_force b WHERE b.period = ${period}
+                AND EXISTS (SELECT 1 FROM bill_flags g WHERE g.bill_id = b.id)
+                AND NOT EXISTS (SELECT 1 FROM bill_reviews r WHERE r.bill_id = b.id)
+                AND NOT EXISTS (SELECT 1 FROM bill_issues i WHERE i.bill_id = b.id)`)) {
+            reviewBill(unit, id, '演示：已核实');
+          }
+          issueDrafts(unit, { period }, issuedAt);
+        });
+      }
+      await ctx.progress(i + 1, periods.length);
+    }
+  },
+};

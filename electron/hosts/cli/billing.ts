@@ -1,0 +1,288 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BillRow, JobState, OutputOf } from '../../../shared/contract';
+import { billLineLabel } from '../../../shared/billing';
+import { translate } from '../../../shared/i18n';
+import { fenToYuan, formatCenti, formatYuan } from '../../../shared/money';
+import { isPeriod } from '../../../shared/time';
+import { sql } from '../../backend/db/sql';
+import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
+import { InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+
+// Tariffs and billing from the command line: load a head-office tariff file, run and issue a
+// month's bills, list and show them, and print notices to PDF.
+
+const stringOption = { type: 'string' } as const;
+
+function period(v: Values): string {
+  if (typeof v.period !== 'string') throw new UsageError('needs --period YYYY-MM');
+  if (!isPeriod(v.period)) throw new InputError(`--period ${v.period}: a period is written YYYY-MM, e.g. 2026-10`);
+  return v.period;
+}
+
+/** --book takes the book number (抄表本号) as printed, e.g. B01. */
+function bookId(cli: CliContext, v: Values): string | undefined {
+  if (v.book === undefined) return undefined;
+  const id = cli.backend().store.read.value<string>(sql`SELECT id FROM books WHERE book_no = ${String(v.book)}`);
+  if (!id) throw new InputError(`--book ${String(v.book)}: no book with that number`);
+  return id;
+}
+
+async function finished(cli: CliContext, jobId: string): Promise<JobState> {
+  const state = await cli.backend().jobs.finished(jobId);
+  if (state.status === 'failed') throw new InputError(state.error?.message ?? 'the job failed');
+  return state;
+}
+
+const yuan = (fen: number) => fenToYuan(fen);
+
+/** A bill as `bills list --json` prints it: kWh and money both exact (centi/fen) and as text. */
+function billJson(cli: CliContext, b: BillRow) {
+  return {
+    billNo: b.billNo,
+    account: b.accountNo,
+    name: b.customerName,
+    period: b.period,
+    status: b.status,
+    tariff: b.tariffCode,
+    tariffEffectiveFrom: b.tariffEffectiveFrom,
+    book: b.bookNo,
+    kwh: formatCenti(b.kwh),
+    kwhCenti: b.kwh,
+    amountFen: b.totalFen,
+    amountYuan: yuan(b.totalFen),
+    dueDate: b.dueDate,
+    flags: b.flags.map((f) => f.code),
+    lines: (b.lines ?? []).map((l) => ({
+      lineNo: l.lineNo,
+      item: billLineLabel(l, cli.locale),
+      kind: l.kind,
+      tier: l.tier,
+      touPeriod: l.touPeriod,
+      quantity: l.quantity === null ? null : formatCenti(l.quantity),
+      quantityCenti: l.quantity,
+      unit: l.unit,
+      unitPrice: l.unitPrice,
+      amountFen: l.amountFen,
+      amountYuan: yuan(l.amountFen),
+    })),
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => {
+          const width = [...cell].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+          return cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width));
+        })
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The staff member whose session renders notices: --staff, else someone who may read bills. */
+function printingStaff(cli: CliContext, v: Values): string {
+  const db = cli.backend().store.read;
+  if (typeof v.staff === 'string') {
+    const id = db.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${v.staff} AND active = 1`);
+    if (!id) throw new InputError(`--staff ${v.staff}: no active staff member with that number`);
+    return id;
+  }
+  const id = db.value<string>(sql`
+    SELECT s.id FROM staff s JOIN staff_roles r ON r.staff_id = s.id
+    WHERE s.active = 1 AND r.role IN ('billing_clerk', 'station_head', 'clerk')
+    ORDER BY CASE r.role WHEN 'billing_clerk' THEN 0 WHEN 'station_head' THEN 1 ELSE 2 END, s.staff_no LIMIT 1`);
+  if (!id) throw new InputError('nobody at this station may read bills yet: create a billing clerk, or give --staff NO');
+  return id;
+}
+
+export const billingCommands: CliCommand[] = [
+  {
+    name: 'tariffs import',
+    summary: 'Load a head-office tariff file (all of it or nothing; loaded versions are never changed)',
+    usage: 'FILE.json',
+    positionals: [1, 1],
+    async run(cli, _v, [file]) {
+      const path = resolve(String(file));
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new InputError(`cannot read ${path}: ${(error as Error).message}`);
+      }
+      const check = await cli.invoke('tariffs.check', { text });
+      if (!check.ok) {
+        if (cli.json) cli.print({ ok: false, problems: check.problems }, () => '');
+        for (const problem of check.problems) cli.io.stderr(`  ${problem}`);
+        throw new InputError(`${path}: ${check.problems.length} problem(s); nothing was loaded`);
+      }
+      const result = await cli.invoke('tariffs.import', { text, fileName: path });
+      cli.print({ ok: true, ...result, tariffs: check.tariffs, policies: check.policies }, () =>
+        [
+          ...check.tariffs.map((t) => `  ${t.status === 'new' ? 'loaded   ' : 'unchanged'} ${t.code} effective ${t.effectiveFrom}  ${t.name}`),
+          ...check.policies.map((p) => `  ${p.status === 'new' ? 'loaded   ' : 'unchanged'} billing policy effective ${p.effectiveFrom}`),
+          `Loaded ${result.imported} tariff version(s) and ${result.policies} policy version(s); ${result.unchanged} already loaded.`,
+        ].join('\n'),
+      );
+    },
+  },
+  {
+    name: 'tariffs list',
+    summary: 'List the tariff catalogue (every version, which one is in force)',
+    async run(cli) {
+      const { rows, policies } = await cli.invoke('tariffs.list', {});
+      cli.print({ tariffs: rows, policies }, () =>
+        table([
+          ['code', 'effective', 'in force', 'class', 'customers', 'name'],
+          ...rows.map((r) => [r.code, r.effectiveFrom, r.inForce ? 'yes' : '', r.customerClass, String(r.customers), r.name]),
+        ]),
+      );
+    },
+  },
+  {
+    name: 'bill',
+    summary: 'Run the billing of a period (a book, or the whole station); prints counts and total',
+    usage: '--period YYYY-MM [--book BOOK_NO]',
+    options: { period: stringOption, book: stringOption },
+    async run(cli, v) {
+      const p = period(v);
+      const book = bookId(cli, v);
+      const { jobId } = await cli.invoke('billing.run', { period: p, ...(book ? { bookId: book } : {}) });
+      const result = (await finished(cli, jobId)).result as {
+        billed: number;
+        totalFen: number;
+        kwh: number;
+        flagged: number;
+        problems: number;
+        alreadyBilled: number;
+        waiting: number;
+        changed: number;
+      };
+      cli.print({ period: p, book: v.book ?? null, ...result, totalYuan: yuan(result.totalFen) }, () =>
+        [
+          `${p}${v.book ? ` book ${String(v.book)}` : ''}: billed ${result.billed} customer(s), ${formatCenti(result.kwh)} kWh, ${formatYuan(result.totalFen)}`,
+          `  ${result.flagged} with exceptions to review, ${result.problems} could not be billed, ${result.alreadyBilled} billed before, ${result.waiting} waiting for readings or review`,
+        ].join('\n'),
+      );
+    },
+  },
+  {
+    name: 'bills issue',
+    summary: 'Issue the drafts of a period (or book) to the ledger; flagged drafts wait for review',
+    usage: '--period YYYY-MM [--book BOOK_NO]',
+    options: { period: stringOption, book: stringOption },
+    async run(cli, v) {
+      const p = period(v);
+      const book = bookId(cli, v);
+      const { jobId } = await cli.invoke('billing.issue', { period: p, ...(book ? { bookId: book } : {}) });
+      const result = (await finished(cli, jobId)).result as { issued: number; totalFen: number; held: number; dueDate: string };
+      cli.print({ period: p, ...result, totalYuan: yuan(result.totalFen) }, () =>
+        `${p}: issued ${result.issued} bill(s), ${formatYuan(result.totalFen)}, due ${result.dueDate}; ${result.held} flagged bill(s) held for review`,
+      );
+    },
+  },
+  {
+    name: 'bills list',
+    summary: 'List the bills of a period with their lines (amounts in fen and yuan)',
+    usage: '--period YYYY-MM [--book BOOK_NO] [--account ACCOUNT_NO]',
+    options: { period: stringOption, book: stringOption, account: stringOption },
+    async run(cli, v) {
+      const p = period(v);
+      const book = bookId(cli, v);
+      const { rows } = await cli.invoke('bills.list', {
+        period: p,
+        ...(book ? { bookId: book } : {}),
+        ...(typeof v.account === 'string' ? { search: v.account } : {}),
+        includeLines: true,
+        limit: 200_000,
+      });
+      const bills = rows.filter((r) => typeof v.account !== 'string' || r.accountNo === v.account);
+      cli.print(bills.map((b) => billJson(cli, b)), () =>
+        table([
+          ['bill', 'account', 'name', 'status', 'kWh', 'amount', 'due'],
+          ...bills.map((b) => [b.billNo, b.accountNo, b.customerName, b.status, formatCenti(b.kwh), formatYuan(b.totalFen), b.dueDate ?? '']),
+        ]),
+      );
+    },
+  },
+  {
+    name: 'bills show',
+    summary: 'Show one bill: readings, lines, tiers, status',
+    usage: 'BILL_NO',
+    positionals: [1, 1],
+    async run(cli, _v, [billNo]) {
+      const bill = await cli.invoke('bills.get', { billNo: String(billNo) });
+      cli.print(bill, () => showBill(cli, bill));
+    },
+  },
+  {
+    name: 'bills notice',
+    summary: 'Print bill notices to PDF: one bill, or a book of a period in book order',
+    usage: 'BILL_NO --out FILE.pdf | --book BOOK_NO --period YYYY-MM --out FILE.pdf [--paper A5|A4]',
+    options: { out: stringOption, book: stringOption, period: stringOption, paper: stringOption },
+    positionals: [0, 1],
+    async run(cli, v, [billNo]) {
+      if (typeof v.out !== 'string') throw new UsageError('needs --out FILE.pdf');
+      const paper = v.paper === undefined ? 'A5' : String(v.paper);
+      if (paper !== 'A5' && paper !== 'A4') throw new UsageError('--paper is A5 or A4');
+      let query: URLSearchParams;
+      let input: { billNos: string[] } | { period: string; bookId?: string };
+      if (billNo !== undefined) {
+        query = new URLSearchParams({ bills: billNo, paper });
+        input = { billNos: [billNo] };
+      } else {
+        if (v.book === undefined) throw new UsageError('give a BILL_NO, or --book and --period');
+        const p = period(v);
+        const book = bookId(cli, v) ?? '';
+        query = new URLSearchParams({ period: p, book, paper });
+        input = { period: p, bookId: book };
+      }
+      // Ask the back end first: a clear message for a bill that is not issued, and the count.
+      const { notices } = (await cli.invoke('bills.notices', input)) as OutputOf<'bills.notices'>;
+      if (notices.length === 0) throw new InputError('no issued bills to print (issue the bills first)');
+      const out = resolve(v.out);
+      const started = performance.now();
+      try {
+        await printRoutesToPdf(cli.backend(), [{ route: `/print/bill-notices?${query.toString()}`, staffId: printingStaff(cli, v), out }]);
+      } catch (error) {
+        if (error instanceof PrintUnavailable) throw new InputError(error.message);
+        throw error;
+      }
+      const ms = Math.round(performance.now() - started);
+      cli.print({ out, notices: notices.length, paper, ms }, () => `Printed ${notices.length} notice(s) on ${paper} to ${out} (${ms} ms)`);
+    },
+  },
+];
+
+function showBill(cli: CliContext, bill: OutputOf<'bills.get'>): string {
+  const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(cli.locale, key, params);
+  const out = [
+    `${bill.billNo}  ${bill.period}  ${t(`billing.status.${bill.status}`)}${bill.kind === 'correction' ? `  ${t('billing.bill.kind.correction')}` : ''}`,
+    `${bill.accountNo} ${bill.customerName}  ${t(`billing.class.${bill.customerClass}`)}  ${bill.tariffName} (${bill.tariffCode} ${bill.tariffEffectiveFrom})`,
+    ...bill.readings.map(
+      (r) => `  ${t('billing.bill.meter')} ${r.meterNo}  ${formatCenti(r.previousValue ?? 0)} → ${formatCenti(r.value ?? 0)} ×${r.multiplier} = ${formatCenti(r.consumption)} kWh  (${r.readingDate})`,
+    ),
+    ...bill.lines.map(
+      (l) =>
+        `  ${String(l.lineNo).padStart(2)}. ${billLineLabel(l, cli.locale)}  ${l.quantity === null ? '' : `${formatCenti(l.quantity)} ${l.unit ?? ''} × ${l.unitPrice} = `}${formatYuan(l.amountFen)}`,
+    ),
+    `  ${t('notice.total')} ${formatYuan(bill.totalFen)}  (${formatCenti(bill.kwh)} kWh)`,
+  ];
+  const tiers = bill.details.tiers;
+  if (tiers) {
+    out.push(
+      tiers.basis === 'annual'
+        ? `  ${t('billing.bill.tiersAnnual', { start: tiers.tierYearStart ?? '', t1: tiers.bounds[0], t2: tiers.bounds[1], before: formatCenti(tiers.cumulativeBefore ?? 0) })}`
+        : `  ${t('billing.bill.tiersMonthly', { t1: tiers.bounds[0], t2: tiers.bounds[1] })}`,
+    );
+  }
+  if (bill.dueDate) out.push(`  ${t('notice.dueDate')} ${bill.dueDate}`);
+  if (bill.replaces) out.push(`  ${t('billing.bill.replaces', { billNo: bill.replaces.billNo })}`);
+  if (bill.replacedBy) out.push(`  ${t('billing.bill.replacedBy', { billNo: bill.replacedBy.billNo })}`);
+  for (const f of bill.flags) out.push(`  ! ${f.code}`);
+  return out.join('\n');
+}

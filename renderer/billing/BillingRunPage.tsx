@@ -1,0 +1,340 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import type { BillingCounts, BillRow, JobState } from '../../shared/contract';
+import { isPeriod } from '../../shared/time';
+import { call, runJob } from '../api/client';
+import { useAction, useQuery } from '../api/hooks';
+import { useI18n } from '../app/i18n';
+import { useSession } from '../app/session';
+import { formatTime, formatYuan } from '../ui/format';
+import { Dialog, ErrorBanner, Field, JobBar, Notice, Page, SelectField } from '../ui/widgets';
+import { currentPeriod, Flags, kwhText, LinesTable, useBillingText } from './parts';
+
+function Counts({ counts }: { counts: BillingCounts }) {
+  const { t } = useI18n();
+  const items: [string, string | number][] = [
+    [t('billing.counts.due'), counts.due],
+    [t('billing.counts.ready'), counts.ready],
+    [t('billing.counts.waiting'), counts.waiting],
+    [t('billing.counts.unbilled'), counts.unbilled],
+    [t('billing.counts.draft'), `${counts.draft}（${formatYuan(counts.draftFen)}）`],
+    [t('billing.counts.issued'), `${counts.issued}（${formatYuan(counts.issuedFen)}）`],
+    [t('billing.counts.flagged'), counts.flaggedUnreviewed],
+    [t('billing.counts.problems'), counts.problems],
+  ];
+  return (
+    <dl className="counts">
+      {items.map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>
+            <strong>{value}</strong>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** 电费核算: run the month for a book or the station, review the exceptions, issue, print notices. */
+export function BillingRunPage() {
+  const { t } = useI18n();
+  const session = useSession();
+  const navigate = useNavigate();
+  const text = useBillingText();
+  const [period, setPeriod] = useState(currentPeriod());
+  const [bookId, setBookId] = useState('');
+  const [paper, setPaper] = useState<'A5' | 'A4'>('A5');
+  const [job, setJob] = useState<JobState>();
+  const [jobLabel, setJobLabel] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string>();
+  const [notes, setNotes] = useState<Record<string, string>>({});
+  const [voiding, setVoiding] = useState<BillRow | null>(null);
+  const [voidReason, setVoidReason] = useState('');
+  const [extras, setExtras] = useState<{ customerId: string; name: string } | null>(null);
+  const [extraValues, setExtraValues] = useState({ kvarh: '', maxDemandKw: '' });
+  const valid = isPeriod(period);
+  const scope = { period, ...(bookId ? { bookId } : {}) };
+  const status = useQuery('billing.status', scope, { enabled: valid });
+  const exceptions = useQuery('billing.exceptions', scope, { enabled: valid });
+  const review = useAction('bills.review');
+  const voidBill = useAction('bills.void');
+  const enterExtras = useAction('billing.enterExtras');
+  const canRun = session.can('billing.run');
+  const book = status.data?.books.find((b) => b.bookId === bookId);
+  const counts = status.data?.totals;
+
+  function reload() {
+    status.reload();
+    exceptions.reload();
+  }
+
+  async function runBilling() {
+    setBusy(true);
+    setNotice(undefined);
+    setJobLabel(t('billing.running'));
+    try {
+      const final = await runJob(() => call('billing.run', scope), setJob);
+      const r = final.result as { billed: number; totalFen: number; flagged: number; problems: number; alreadyBilled: number; waiting: number } | undefined;
+      if (final.status === 'succeeded' && r) {
+        setNotice(
+          r.billed === 0 && r.problems === 0
+            ? t('billing.runNothing', { already: r.alreadyBilled, waiting: r.waiting })
+            : t('billing.runDone', { billed: r.billed, total: formatYuan(r.totalFen), flagged: r.flagged, problems: r.problems }),
+        );
+      }
+    } finally {
+      setBusy(false);
+      reload();
+    }
+  }
+
+  async function issueAll() {
+    setBusy(true);
+    setNotice(undefined);
+    setJobLabel(t('billing.issuing'));
+    try {
+      const final = await runJob(() => call('billing.issue', scope), setJob);
+      const r = final.result as { issued: number; totalFen: number; held: number; dueDate: string } | undefined;
+      if (final.status === 'succeeded' && r) {
+        setNotice(`${t('billing.issueDone', { issued: r.issued, total: formatYuan(r.totalFen), dueDate: r.dueDate })}${r.held ? ` ${t('billing.issueHeld', { held: r.held })}` : ''}`);
+      }
+    } finally {
+      setBusy(false);
+      reload();
+    }
+  }
+
+  async function accept(bill: BillRow) {
+    if (await review.run({ billId: bill.id, note: notes[bill.id] ?? '' })) reload();
+  }
+
+  async function confirmVoid(event: FormEvent) {
+    event.preventDefault();
+    if (!voiding) return;
+    if (await voidBill.run({ billId: voiding.id, reason: voidReason })) {
+      setVoiding(null);
+      setVoidReason('');
+      reload();
+    }
+  }
+
+  async function saveExtras(event: FormEvent) {
+    event.preventDefault();
+    if (!extras) return;
+    const input = {
+      period,
+      customerId: extras.customerId,
+      ...(extraValues.kvarh ? { kvarh: extraValues.kvarh } : {}),
+      ...(extraValues.maxDemandKw ? { maxDemandKw: extraValues.maxDemandKw } : {}),
+    };
+    if (await enterExtras.run(input)) {
+      setExtras(null);
+      setExtraValues({ kvarh: '', maxDemandKw: '' });
+      setNotice(t('billing.extras.saved'));
+    }
+  }
+
+  return (
+    <Page title={t('billing.title')}>
+      <form className="toolbar" onSubmit={(e) => e.preventDefault()} aria-label={t('billing.title')}>
+        <Field label={t('billing.period')} type="month" value={period} onChange={(e) => setPeriod(e.target.value)} required />
+        <SelectField label={t('billing.book')} value={bookId} onChange={(e) => setBookId(e.target.value)}>
+          <option value="">{t('billing.allBooks')}</option>
+          {(status.data?.books ?? []).map((b) => (
+            <option key={b.bookId} value={b.bookId}>
+              {b.bookNo} {b.bookName}
+            </option>
+          ))}
+        </SelectField>
+        {canRun ? (
+          <>
+            <button type="button" className="primary" onClick={() => void runBilling()} disabled={busy || !valid}>
+              {t('billing.run')}
+            </button>
+            <button type="button" onClick={() => void issueAll()} disabled={busy || !valid || !counts?.draft}>
+              {t('billing.issueAll')}
+            </button>
+          </>
+        ) : null}
+        <SelectField label={t('billing.paper')} value={paper} onChange={(e) => setPaper(e.target.value as 'A5' | 'A4')}>
+          <option value="A5">A5</option>
+          <option value="A4">A4</option>
+        </SelectField>
+        <button
+          type="button"
+          onClick={() => navigate(`/print/bill-notices?${new URLSearchParams({ period, book: bookId, paper }).toString()}`)}
+          disabled={!bookId || !book?.issued}
+        >
+          {t('billing.printNotices')}
+        </button>
+      </form>
+      <JobBar job={job} label={jobLabel} />
+      <Notice>{notice}</Notice>
+      <ErrorBanner error={status.error ?? exceptions.error ?? review.error} />
+      {counts ? <Counts counts={counts} /> : null}
+      {status.data?.lastRunAt ? <p className="muted">{t('billing.lastRun', { at: formatTime(status.data.lastRunAt) })}</p> : null}
+      {!bookId && status.data && status.data.books.length > 0 ? (
+        <table className="table" aria-label={t('billing.counts.table')}>
+          <thead>
+            <tr>
+              <th>{t('billing.book')}</th>
+              <th className="num">{t('billing.counts.due')}</th>
+              <th className="num">{t('billing.counts.ready')}</th>
+              <th className="num">{t('billing.counts.waiting')}</th>
+              <th className="num">{t('billing.counts.draft')}</th>
+              <th className="num">{t('billing.counts.issued')}</th>
+              <th className="num">{t('billing.counts.flagged')}</th>
+              <th className="num">{t('billing.counts.problems')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.data.books.map((b) => (
+              <tr key={b.bookId}>
+                <td>
+                  <button type="button" className="link" onClick={() => setBookId(b.bookId)}>
+                    {b.bookNo} {b.bookName}
+                  </button>
+                </td>
+                <td className="num">{b.due}</td>
+                <td className="num">{b.ready}</td>
+                <td className="num">{b.waiting}</td>
+                <td className="num">{b.draft}</td>
+                <td className="num">{b.issued}</td>
+                <td className="num">{b.flaggedUnreviewed}</td>
+                <td className="num">{b.problems}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+
+      <h2>{t('billing.exceptions')}</h2>
+      {exceptions.data && exceptions.data.bills.length === 0 ? <p className="muted">{t('billing.exceptionsNone')}</p> : null}
+      {exceptions.data && exceptions.data.bills.length > 0 ? (
+        <table className="table" aria-label={t('billing.exceptions')}>
+          <thead>
+            <tr>
+              <th>{t('billing.bill.billNo')}</th>
+              <th>{t('billing.bill.account')}</th>
+              <th>{t('billing.bill.customer')}</th>
+              <th className="num">{t('billing.bill.kwh')}</th>
+              <th className="num">{t('billing.bill.total')}</th>
+              <th>{t('billing.bill.flags')}</th>
+              <th>{t('common.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {exceptions.data.bills.map((b) => (
+              <tr key={b.id}>
+                <td className="mono">
+                  <Link to={`/bills/${encodeURIComponent(b.billNo)}`}>{b.billNo}</Link>
+                </td>
+                <td>{b.accountNo}</td>
+                <td>
+                  {b.customerName}
+                  <details>
+                    <summary>{t('billing.line.lines')}</summary>
+                    <LinesTable lines={b.lines ?? []} totalFen={b.totalFen} label={`${t('billing.line.lines')} ${b.accountNo}`} />
+                  </details>
+                </td>
+                <td className="num">{kwhText(b.kwh)}</td>
+                <td className="num">{formatYuan(b.totalFen)}</td>
+                <td>
+                  <Flags flags={b.flags} />
+                </td>
+                <td className="actions">
+                  {b.reviewed ? (
+                    <span className="ok-text">{t('billing.reviewed')}</span>
+                  ) : canRun ? (
+                    <>
+                      <Field
+                        label={`${t('billing.reviewNote')} ${b.accountNo}`}
+                        value={notes[b.id] ?? ''}
+                        onChange={(e) => setNotes({ ...notes, [b.id]: e.target.value })}
+                      />
+                      <button type="button" onClick={() => void accept(b)} disabled={review.pending}>
+                        {t('billing.review')}
+                      </button>
+                      <button type="button" onClick={() => setVoiding(b)}>
+                        {t('billing.void')}
+                      </button>
+                    </>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+
+      <h2>{t('billing.problems')}</h2>
+      {exceptions.data && exceptions.data.problems.length === 0 ? <p className="muted">{t('billing.problemsNone')}</p> : null}
+      {exceptions.data && exceptions.data.problems.length > 0 ? (
+        <table className="table" aria-label={t('billing.problems')}>
+          <thead>
+            <tr>
+              <th>{t('billing.bill.account')}</th>
+              <th>{t('billing.bill.customer')}</th>
+              <th>{t('billing.bill.class')}</th>
+              <th>{t('billing.bill.book')}</th>
+              <th>{t('billing.problem')}</th>
+              <th>{t('common.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {exceptions.data.problems.map((p) => (
+              <tr key={p.customerId}>
+                <td>{p.accountNo}</td>
+                <td>{p.customerName}</td>
+                <td>{text.classText(p.customerClass)}</td>
+                <td>{p.bookNo ?? ''}</td>
+                <td>{text.problemText(p.code, p.detail)}</td>
+                <td>
+                  {canRun && p.code === 'cannot_compute' && p.customerClass === 'large_industry' ? (
+                    <button type="button" onClick={() => setExtras({ customerId: p.customerId, name: p.customerName })}>
+                      {t('billing.extras')}
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+
+      <Dialog open={voiding !== null} title={`${t('billing.void')} ${voiding?.billNo ?? ''}`} onClose={() => setVoiding(null)}>
+        <form className="form" onSubmit={(e) => void confirmVoid(e)}>
+          <p>{t('billing.voidConfirm', { billNo: voiding?.billNo ?? '' })}</p>
+          <ErrorBanner error={voidBill.error} />
+          <Field label={t('billing.voidReason')} value={voidReason} onChange={(e) => setVoidReason(e.target.value)} required autoFocus />
+          <div className="buttons">
+            <button type="submit" className="primary" disabled={voidBill.pending}>
+              {t('billing.void')}
+            </button>
+            <button type="button" onClick={() => setVoiding(null)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      </Dialog>
+
+      <Dialog open={extras !== null} title={`${t('billing.extras')} ${extras?.name ?? ''}`} onClose={() => setExtras(null)}>
+        <form className="form" onSubmit={(e) => void saveExtras(e)}>
+          <ErrorBanner error={enterExtras.error} />
+          <Field label={t('billing.extras.kvarh')} inputMode="decimal" value={extraValues.kvarh} onChange={(e) => setExtraValues({ ...extraValues, kvarh: e.target.value })} autoFocus />
+          <Field label={t('billing.extras.demand')} inputMode="decimal" value={extraValues.maxDemandKw} onChange={(e) => setExtraValues({ ...extraValues, maxDemandKw: e.target.value })} />
+          <div className="buttons">
+            <button type="submit" className="primary" disabled={enterExtras.pending}>
+              {t('common.save')}
+            </button>
+            <button type="button" onClick={() => setExtras(null)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      </Dialog>
+    </Page>
+  );
+}

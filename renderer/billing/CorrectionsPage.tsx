@@ -1,0 +1,141 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import type { Correction } from '../../shared/contract';
+import { useAction, useQuery } from '../api/hooks';
+import { useI18n } from '../app/i18n';
+import { useSession } from '../app/session';
+import { formatTime, formatYuan } from '../ui/format';
+import { Dialog, ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
+import { CorrectionPreview } from './CorrectionPreview';
+
+type Decision = { correction: Correction; kind: 'approve' | 'reject' } | null;
+
+/** 账单更正: requests from billing clerks; the station head approves or rejects them. */
+export function CorrectionsPage() {
+  const { t } = useI18n();
+  const session = useSession();
+  const [status, setStatus] = useState<Correction['status'] | ''>('pending');
+  const list = useQuery('corrections.list', status ? { status } : {});
+  const approve = useAction('corrections.approve');
+  const reject = useAction('corrections.reject');
+  const [deciding, setDeciding] = useState<Decision>(null);
+  const [note, setNote] = useState('');
+  const [notice, setNotice] = useState<string>();
+  const canDecide = session.can('billing.approve');
+
+  async function decide(event: FormEvent) {
+    event.preventDefault();
+    if (!deciding) return;
+    const input = { correctionId: deciding.correction.id, note };
+    const result = deciding.kind === 'approve' ? await approve.run(input) : await reject.run(input);
+    if (result) {
+      setNotice(deciding.kind === 'approve' ? t('corrections.approvedDone', { billNo: result.correction.newBillNo ?? '' }) : t('corrections.rejectedDone'));
+      setDeciding(null);
+      setNote('');
+      list.reload();
+    }
+  }
+
+  return (
+    <Page title={t('corrections.title')}>
+      {!canDecide ? <p className="muted">{t('corrections.onlyHead')}</p> : null}
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <SelectField label={t('common.status')} value={status} onChange={(e) => setStatus(e.target.value as Correction['status'] | '')}>
+          <option value="pending">{t('corrections.pending')}</option>
+          <option value="approved">{t('corrections.approved')}</option>
+          <option value="rejected">{t('corrections.rejected')}</option>
+          <option value="">{t('common.all')}</option>
+        </SelectField>
+      </form>
+      <Notice>{notice}</Notice>
+      <ErrorBanner error={list.error} />
+      <table className="table" aria-label={t('corrections.title')}>
+        <thead>
+          <tr>
+            <th>{t('billing.bill.billNo')}</th>
+            <th>{t('billing.bill.account')}</th>
+            <th>{t('billing.bill.customer')}</th>
+            <th>{t('billing.bill.period')}</th>
+            <th>{t('corrections.reason')}</th>
+            <th className="num">{t('corrections.original')}</th>
+            <th className="num">{t('corrections.new')}</th>
+            <th>{t('corrections.requestedBy')}</th>
+            <th>{t('common.status')}</th>
+            <th>{t('common.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(list.data?.rows ?? []).map((c) => (
+            <tr key={c.id}>
+              <td className="mono">
+                <Link to={`/bills/${encodeURIComponent(c.billNo)}`}>{c.billNo}</Link>
+              </td>
+              <td>{c.accountNo}</td>
+              <td>{c.customerName}</td>
+              <td>{c.period}</td>
+              <td>{c.reason}</td>
+              <td className="num">{formatYuan(c.originalTotalFen)}</td>
+              <td className="num">{formatYuan(c.expectedTotalFen)}</td>
+              <td>
+                {c.requestedBy ?? ''} <span className="muted">{formatTime(c.requestedAt)}</span>
+              </td>
+              <td>
+                {t(`corrections.${c.status}`)}
+                {c.decidedBy ? ` · ${c.decidedBy}` : ''}
+                {c.newBillNo ? (
+                  <>
+                    {' '}
+                    <Link to={`/bills/${encodeURIComponent(c.newBillNo)}`}>{c.newBillNo}</Link>
+                  </>
+                ) : null}
+              </td>
+              <td className="actions">
+                {canDecide && c.status === 'pending' ? (
+                  <>
+                    <button type="button" className="primary" onClick={() => setDeciding({ correction: c, kind: 'approve' })}>
+                      {t('corrections.approve')}
+                    </button>
+                    <button type="button" onClick={() => setDeciding({ correction: c, kind: 'reject' })}>
+                      {t('corrections.reject')}
+                    </button>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+          {list.data && list.data.rows.length === 0 ? (
+            <tr>
+              <td colSpan={10} className="muted">
+                {t('corrections.none')}
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+      <Dialog
+        open={deciding !== null}
+        title={`${deciding?.kind === 'approve' ? t('corrections.approve') : t('corrections.reject')} ${deciding?.correction.billNo ?? ''}`}
+        onClose={() => setDeciding(null)}
+      >
+        {deciding ? (
+          <form className="form" onSubmit={(e) => void decide(e)}>
+            <p>
+              {t('corrections.reason')}：{deciding.correction.reason}
+            </p>
+            {deciding.kind === 'approve' ? <CorrectionPreview billId={deciding.correction.billId} /> : null}
+            <ErrorBanner error={approve.error ?? reject.error} />
+            <Field label={t('corrections.note')} value={note} onChange={(e) => setNote(e.target.value)} required={deciding.kind === 'reject'} autoFocus />
+            <div className="buttons">
+              <button type="submit" className="primary" disabled={approve.pending || reject.pending}>
+                {deciding.kind === 'approve' ? t('corrections.approve') : t('corrections.reject')}
+              </button>
+              <button type="button" onClick={() => setDeciding(null)}>
+                {t('common.cancel')}
+              </button>
+            </div>
+          </form>
+        ) : null}
+      </Dialog>
+    </Page>
+  );
+}
