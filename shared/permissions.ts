@@ -18,18 +18,24 @@ export const PERMISSIONS = [
   'customers.read', // find and read customer files
   'customers.write', // open, edit, suspend and close files; install and replace meters; import
   'customers.idcard', // see the full ID-card number (others see it masked)
+  // collection (电费收缴)
+  'collection.read', // balances, payments, receipts, reversal queue, closings
+  'collection.pay', // take payments, ask for reversals, close one's own day (日结)
+  'collection.approve', // approve reversals (冲正), penalty waivers and closing differences
+  'arrears.read', // arrears list and export, disconnection-notice eligibility
+  'arrears.notify', // issue arrears reminders (催费通知单) and disconnection notices
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // 营业员 counter clerk
-  clerk: ['station.read', 'customers.read', 'customers.write', 'customers.idcard'],
+  clerk: ['station.read', 'customers.read', 'customers.write', 'customers.idcard', 'collection.read', 'collection.pay', 'arrears.read', 'arrears.notify'],
   // 抄表员 meter reader
   meter_reader: ['station.read', 'customers.read'],
   // 核算员 billing clerk
-  billing_clerk: ['station.read', 'customers.read'],
+  billing_clerk: ['station.read', 'customers.read', 'collection.read', 'arrears.read'],
   // 所长 station head: sees everything that happens at the station, approves
-  station_head: ['station.read', 'audit.read', 'customers.read', 'customers.write', 'customers.idcard'],
+  station_head: ['station.read', 'audit.read', 'customers.read', 'customers.write', 'customers.idcard', 'collection.read', 'collection.approve', 'arrears.read', 'arrears.notify'],
   // 系统管理员 administrator: the station's IT person, not a money role
   admin: ['station.read', 'staff.manage', 'audit.read', 'backup.run'],
 };

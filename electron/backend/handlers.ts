@@ -1,6 +1,7 @@
 import { auditHandlers } from './audit/handlers';
 import { backupHandlers } from './backup/handlers';
 import { customersHandlers } from './customers/handlers';
+import { collectionHandlers } from './collection/handlers';
 import type { HandlerGroup, HandlerTable } from './handler';
 import { jobHandlers } from './jobs/handlers';
 import { shellHandlers } from './shell/handlers';
@@ -9,7 +10,7 @@ import { stationHandlers } from './station/handlers';
 import { systemHandlers } from './system/handlers';
 
 // The handler table: one group per desk, keyed exactly like the contract (a test checks it).
-const GROUPS: HandlerGroup[] = [systemHandlers, stationHandlers, staffHandlers, auditHandlers, jobHandlers, backupHandlers, shellHandlers, customersHandlers];
+const GROUPS: HandlerGroup[] = [systemHandlers, stationHandlers, staffHandlers, auditHandlers, jobHandlers, backupHandlers, shellHandlers, customersHandlers, collectionHandlers];
 
 export function createHandlers(overrides: HandlerGroup = {}): HandlerTable {
   const table: HandlerGroup = {};
@@ -28,6 +29,6 @@ export function createHandlers(overrides: HandlerGroup = {}): HandlerTable {
 }
 
 // Compile-time completeness: every channel of the contract has a handler in some group.
-type Missing = Exclude<keyof HandlerTable, keyof (typeof systemHandlers & typeof stationHandlers & typeof staffHandlers & typeof auditHandlers & typeof jobHandlers & typeof backupHandlers & typeof shellHandlers & typeof customersHandlers)>;
+type Missing = Exclude<keyof HandlerTable, keyof (typeof systemHandlers & typeof stationHandlers & typeof staffHandlers & typeof auditHandlers & typeof jobHandlers & typeof backupHandlers & typeof shellHandlers & typeof customersHandlers & typeof collectionHandlers)>;
 const _complete: [Missing] extends [never] ? true : { missing: Missing } = true;
 void _complete;

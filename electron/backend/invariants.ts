@@ -1,3 +1,4 @@
+import { collectionInvariants } from './collection/invariants';
 import type { Backend } from './context';
 import { customerInvariants } from './customers/invariants';
 import { sql } from './db/sql';
@@ -43,4 +44,4 @@ const platformInvariants: Invariant[] = [
   },
 ];
 
-export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants];
+export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants, ...collectionInvariants];

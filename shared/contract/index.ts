@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import { mergeChannels, type ChannelDef } from './define';
 import { customersChannels } from './customers';
+import { collectionChannels } from './collection';
 import { platformChannels } from './platform';
 
 // The one table of channels (DESIGN.md "One contract, two transports"): name → input schema,
 // output schema, required permission. Each desk adds its group here.
-export const contract = mergeChannels(platformChannels, customersChannels);
+export const contract = mergeChannels(platformChannels, customersChannels, collectionChannels);
 
 export type Contract = typeof contract;
 export type ChannelName = keyof Contract & string;

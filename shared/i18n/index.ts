@@ -1,6 +1,7 @@
 // The one dictionary of UI strings (zh-CN by default, English switchable), merged from each
 // desk's file. Placeholders are written {name}.
 import { customersStrings } from './customers';
+import { collectionStrings } from './collection';
 import { platformStrings } from './platform';
 import { shellStrings } from './shell';
 
@@ -12,11 +13,13 @@ const zh = {
   ...platformStrings.zh,
   ...shellStrings.zh,
   ...customersStrings.zh,
+  ...collectionStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
   ...shellStrings.en,
   ...customersStrings.en,
+  ...collectionStrings.en,
 };
 
 export type MessageKey = keyof typeof zh;
