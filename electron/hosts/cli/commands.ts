@@ -1,6 +1,7 @@
+import { collectionCommands } from './collection';
 import type { CliCommand } from './context';
 import { customersCommands } from './customers';
 import { platformCommands } from './platform';
 
 // Every command of the `griddesk` CLI; each desk adds its list here.
-export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands];
+export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...collectionCommands];
