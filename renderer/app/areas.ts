@@ -1,8 +1,9 @@
 import { auditArea } from '../audit/area';
 import { backupArea } from '../backup/area';
+import { collectionArea } from '../collection/area';
 import { customersArea } from '../customers/area';
 import { staffArea } from '../staff/area';
 import type { AreaDef } from './area';
 
 // Every desk of the UI, in menu order. Each later desk adds its area here.
-export const AREAS: AreaDef[] = [customersArea, staffArea, auditArea, backupArea];
+export const AREAS: AreaDef[] = [customersArea, collectionArea, staffArea, auditArea, backupArea];
