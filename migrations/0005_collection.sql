@@ -27,10 +27,10 @@ INSERT INTO collection_policies (kind, effective_from, definition, imported_at) 
 -- inside the same transaction (receipt_seq is that counter's value), so numbers are never
 -- reused and never skipped: receipt_seq runs 1, 2, 3 … with no gaps (griddesk check verifies it).
 CREATE TABLE payments (
-  id                 TEXT PRIMARY KEY,
+  receipt_seq        INTEGER PRIMARY KEY CHECK (receipt_seq > 0), -- the rowid: receipts in order, one b-tree fewer per post
+  id                 TEXT NOT NULL UNIQUE,
   station_id         TEXT NOT NULL REFERENCES station (id),
   receipt_no         TEXT NOT NULL UNIQUE,       -- 收据号, e.g. GD01-R-00000123
-  receipt_seq        INTEGER NOT NULL UNIQUE CHECK (receipt_seq > 0),
   idempotency_key    TEXT NOT NULL UNIQUE,       -- made by the client: a retried or doubled post finds this row
   customer_id        TEXT NOT NULL REFERENCES customers (id),
   amount_fen         INTEGER NOT NULL CHECK (amount_fen > 0),
@@ -47,7 +47,7 @@ CREATE TABLE payments (
   CHECK (tendered_fen = amount_fen + change_fen)
 );
 CREATE INDEX payments_customer ON payments (customer_id, posted_at);
-CREATE INDEX payments_clerk_day ON payments (clerk_id, business_date, receipt_seq);
+CREATE INDEX payments_clerk_day ON payments (clerk_id, business_date); -- rowid (receipt_seq) orders within a day
 
 -- One application of money to a customer's open bills (销账): a counter payment, or prepaid
 -- balance drawn onto a newly issued bill (预收转实收). Lines say which bill got how much penalty and
@@ -64,7 +64,7 @@ CREATE TABLE settlements (
   at               INTEGER NOT NULL,
   by_staff         TEXT REFERENCES staff (id),
   CHECK ((kind = 'payment') = (payment_id IS NOT NULL))
-);
+) WITHOUT ROWID;
 CREATE INDEX settlements_customer ON settlements (customer_id, settle_date);
 
 CREATE TABLE settlement_lines (

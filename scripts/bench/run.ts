@@ -4,11 +4,12 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDir, type Bench } from './harness';
+import { collectionBench } from './collection';
 import { customersBench } from './customers';
 import { platformBench } from './platform';
 
 // Each desk adds its benchmark here.
-const BENCHES: Bench[] = [platformBench, customersBench];
+const BENCHES: Bench[] = [platformBench, customersBench, collectionBench];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

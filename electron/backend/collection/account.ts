@@ -21,9 +21,6 @@ import type { ReadableDB } from '../db/store';
 export const COLLECTION_ENTRY_TYPES = ['payment', 'payment_reversal', 'penalty', 'penalty_reversal', 'penalty_waiver'] as const;
 export type CollectionEntryType = (typeof COLLECTION_ENTRY_TYPES)[number];
 
-/** Settlement lines still in force: their settlement is a prepaid draw, or a payment not reversed. */
-export const LIVE_SETTLEMENT = sql`(s.payment_id IS NULL OR NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = s.payment_id))`;
-
 export interface AccountBill extends OpenBill {
   /** What the bill charges now (after billing corrections). */
   chargeFen: Fen;
@@ -45,14 +42,10 @@ export interface CustomerAccount {
   prepaidRawFen: Fen;
 }
 
-interface BillRow {
-  id: string;
-  bill_no: string;
-  period: string;
-  due_date: string;
-  charge_fen: number;
-  settled_fen: number;
-  reopened: number;
+interface LedgerRow {
+  bill_id: string | null;
+  entry_type: string;
+  amount_fen: number;
 }
 
 interface LineRow {
@@ -60,6 +53,14 @@ interface LineRow {
   settle_date: string;
   penalty_fen: number;
   principal_fen: number;
+  reversed: number;
+}
+
+interface BillRow {
+  id: string;
+  bill_no: string;
+  period: string;
+  due_date: string;
 }
 
 interface WaiverRow {
@@ -68,9 +69,7 @@ interface WaiverRow {
   whole: number;
 }
 
-export function ledgerBalance(db: ReadableDB, customerId: string): Fen {
-  return db.value<number>(sql`SELECT coalesce(sum(amount_fen), 0) FROM ledger_entries WHERE customer_id = ${customerId}`) ?? 0;
-}
+const COLLECTION_TYPES = new Set<string>(COLLECTION_ENTRY_TYPES);
 
 /**
  * The customer's open bills with their penalty state replayed to date, the ledger balance and
@@ -80,54 +79,55 @@ export function ledgerBalance(db: ReadableDB, customerId: string): Fen {
 export function loadAccount(db: ReadableDB, customerId: string, payDate: DateString, policy: PenaltyPolicy): CustomerAccount {
   const customerClass = db.value<CustomerClass>(sql`SELECT customer_class FROM customers WHERE id = ${customerId}`);
   if (!customerClass) throw new Error(`customer ${customerId} not found`);
-  const rows = db.all<BillRow>(sql`
-    SELECT b.id, b.bill_no, b.period, i.due_date,
-      coalesce((SELECT sum(l.amount_fen) FROM ledger_entries l
-                WHERE l.bill_id = b.id AND l.entry_type NOT IN ${sql.list([...COLLECTION_ENTRY_TYPES])}), 0) AS charge_fen,
-      coalesce((SELECT sum(sl.principal_fen) FROM settlement_lines sl JOIN settlements s ON s.id = sl.settlement_id
-                WHERE sl.bill_id = b.id AND ${LIVE_SETTLEMENT}), 0) AS settled_fen,
-      EXISTS (SELECT 1 FROM settlement_lines sl JOIN settlements s ON s.id = sl.settlement_id
-              JOIN payment_reversals r ON r.payment_id = s.payment_id WHERE sl.bill_id = b.id) AS reopened
-    FROM bills b JOIN bill_issues i ON i.bill_id = b.id
-    WHERE b.customer_id = ${customerId}`);
-  const ledgerBalanceFen = ledgerBalance(db, customerId);
+
+  // The customer's ledger: the balance, and what each issued bill charges.
+  let ledgerBalanceFen = 0;
+  const charges = new Map<string, Fen>();
+  for (const e of db.all<LedgerRow>(sql`SELECT bill_id, entry_type, amount_fen FROM ledger_entries WHERE customer_id = ${customerId}`)) {
+    ledgerBalanceFen += e.amount_fen;
+    if (e.bill_id !== null && !COLLECTION_TYPES.has(e.entry_type)) charges.set(e.bill_id, (charges.get(e.bill_id) ?? 0) + e.amount_fen);
+  }
+  // Every settlement line of the customer, in the order the money came.
+  const lines = db.all<LineRow>(sql`
+    SELECT sl.bill_id, s.settle_date, sl.penalty_fen, sl.principal_fen, r.id IS NOT NULL AS reversed
+    FROM settlements s JOIN settlement_lines sl ON sl.settlement_id = s.id
+    LEFT JOIN payment_reversals r ON r.payment_id = s.payment_id
+    WHERE s.customer_id = ${customerId}
+    ORDER BY s.settle_date, s.at, s.id, sl.line_no`);
+  const settled = new Map<string, Fen>();
+  const reopened = new Set<string>();
+  for (const l of lines) {
+    if (l.reversed) reopened.add(l.bill_id);
+    else settled.set(l.bill_id, (settled.get(l.bill_id) ?? 0) + l.principal_fen);
+  }
 
   let unpaidPrincipal = 0;
-  const candidates = rows.filter((r) => {
-    const principal = r.charge_fen - r.settled_fen;
+  const candidates: string[] = [];
+  for (const [billId, charge] of charges) {
+    const principal = charge - (settled.get(billId) ?? 0);
     if (principal > 0) unpaidPrincipal += principal;
-    return principal > 0 || r.reopened === 1;
-  });
+    if (principal > 0 || reopened.has(billId)) candidates.push(billId);
+  }
   const prepaidRawFen = unpaidPrincipal - ledgerBalanceFen;
   const prepaidFen = Math.max(0, prepaidRawFen);
   if (candidates.length === 0) return { customerId, customerClass, openBills: [], ledgerBalanceFen, prepaidFen, prepaidRawFen };
 
-  const ids = candidates.map((r) => r.id);
-  const lines = db.all<LineRow>(sql`
-    SELECT sl.bill_id, s.settle_date, sl.penalty_fen, sl.principal_fen
-    FROM settlement_lines sl JOIN settlements s ON s.id = sl.settlement_id
-    WHERE sl.bill_id IN ${sql.list(ids)} AND ${LIVE_SETTLEMENT}
-    ORDER BY s.settle_date, s.at, s.id`);
+  const bills = db.all<BillRow>(sql`
+    SELECT b.id, b.bill_no, b.period, i.due_date FROM bills b JOIN bill_issues i ON i.bill_id = b.id WHERE b.id IN ${sql.list(candidates)}`);
   const waivers = db.all<WaiverRow>(sql`
     SELECT bill_id, sum(waived_fen) AS waived_fen, max(whole) AS whole
-    FROM penalty_waivers WHERE bill_id IN ${sql.list(ids)} GROUP BY bill_id`);
+    FROM penalty_waivers WHERE bill_id IN ${sql.list(candidates)} GROUP BY bill_id`);
 
   const openBills: AccountBill[] = [];
-  for (const row of candidates) {
-    const base: OpenBill = {
-      billId: row.id,
-      billNo: row.bill_no,
-      period: row.period,
-      customerClass,
-      dueDate: row.due_date,
-      principalFen: Math.max(0, row.charge_fen),
-    };
+  for (const row of bills) {
+    const charge = charges.get(row.id) ?? 0;
+    const base: OpenBill = { billId: row.id, billNo: row.bill_no, period: row.period, customerClass, dueDate: row.due_date, principalFen: Math.max(0, charge) };
     // Replay: each settlement fixes the penalty accrued through its day on the principal then unpaid.
-    let principal = row.charge_fen;
+    let principal = charge;
     let accrued: { to: DateString; fen: Fen } | undefined;
     let penaltyPaid = 0;
     for (const line of lines) {
-      if (line.bill_id !== row.id) continue;
+      if (line.bill_id !== row.id || line.reversed) continue;
       const step = penaltyForBill(
         { ...base, principalFen: Math.max(0, principal), penaltyPaidFen: penaltyPaid, ...(accrued ? { penaltyAccruedTo: accrued.to, penaltyAccruedFen: accrued.fen } : {}) },
         line.settle_date,
@@ -140,7 +140,7 @@ export function loadAccount(db: ReadableDB, customerId: string, payDate: DateStr
     const waiver = waivers.find((w) => w.bill_id === row.id);
     const bill: AccountBill = {
       ...base,
-      chargeFen: row.charge_fen,
+      chargeFen: charge,
       principalFen: Math.max(0, principal),
       penaltyPaidFen: penaltyPaid,
       ...(accrued ? { penaltyAccruedTo: accrued.to, penaltyAccruedFen: accrued.fen } : {}),

@@ -137,9 +137,14 @@ export function dayView(db: ReadableDB, clerk: Clerk, day: DateString, today: Da
   const { payments, reversals, entries } = dayEntries(db, clerk.id, day);
   const totals = closeDayTotals(entries, 0, 0);
   const closing = listClosings(db, sql`d.clerk_id = ${clerk.id} AND d.business_date = ${day}`)[0] ?? null;
+  // The clerk's distinct days, one index seek each (a clerk's history holds years of payments).
   const unclosedDays = db.column<string>(sql`
-    SELECT d FROM (SELECT business_date AS d FROM payments WHERE clerk_id = ${clerk.id}
-                   UNION SELECT business_date FROM payment_reversals WHERE clerk_id = ${clerk.id})
+    WITH RECURSIVE days (d) AS (
+      SELECT min(business_date) FROM payments WHERE clerk_id = ${clerk.id}
+      UNION ALL
+      SELECT (SELECT min(business_date) FROM payments WHERE clerk_id = ${clerk.id} AND business_date > days.d) FROM days WHERE days.d IS NOT NULL
+    )
+    SELECT d FROM (SELECT d FROM days WHERE d IS NOT NULL UNION SELECT business_date FROM payment_reversals WHERE clerk_id = ${clerk.id})
     WHERE d < ${today} AND d NOT IN (SELECT business_date FROM day_closings WHERE clerk_id = ${clerk.id})
     ORDER BY d`);
   return {

@@ -73,6 +73,8 @@ describe('the counter: balance, payment, receipt', () => {
     expect(after).toMatchObject({ bills: [], totalDueFen: 0 });
     expect(after.recentPayments.map((p) => p.receiptNo)).toEqual(['GD01-R-00000001']);
 
+    const { duplicate: _duplicate, ...asPosted } = posted;
+    expect(await clerk.call('collection.receipt', { receiptNo: posted.receiptNo })).toMatchObject(asPosted); // what the counter showed is what was stored
     const receipt = await clerk.call('collection.receipt', { receiptNo: posted.receiptNo, print: true });
     expect(receipt).toMatchObject({ copyNo: 0, station: { code: 'GD01', name: '青山供电所' }, clerk: { staffNo: 'C001', name: '王芳' }, customerName: '张三', reversed: null });
     expect((await clerk.call('collection.receipt', { receiptNo: posted.receiptNo, print: true })).copyNo).toBe(1);

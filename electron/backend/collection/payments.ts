@@ -1,4 +1,4 @@
-import { allocatePayment, billsDue, changeToGive } from '../../../shared/collection';
+import { allocatePayment, changeToGive, daysLate } from '../../../shared/collection';
 import type { CounterChannel, PaymentPosted, PaymentRow } from '../../../shared/contract/collection';
 import { fenToYuan, formatYuan, type Fen } from '../../../shared/money';
 import { shanghaiDate } from '../../../shared/time';
@@ -113,7 +113,7 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
     return { ...posted, duplicate: true };
   }
 
-  const customer = unit.get<{ id: string; account_no: string }>(sql`SELECT id, account_no FROM customers WHERE id = ${input.customerId}`);
+  const customer = unit.get<{ id: string; account_no: string; name: string }>(sql`SELECT id, account_no, name FROM customers WHERE id = ${input.customerId}`);
   if (!customer) throw refuse('collection.customerNotFound', { what: input.customerId }, 'not_found');
 
   const amount = input.amountFen;
@@ -134,7 +134,7 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
   const allocation = allocatePayment(amount + account.prepaidFen, account.openBills, payDate, policy);
   const prepaidUsed = Math.max(0, account.prepaidFen - allocation.prepaidFen);
   const toPrepaid = Math.max(0, allocation.prepaidFen - account.prepaidFen);
-  const daysLate = new Map(billsDue(account.openBills, payDate, policy).map((d) => [d.billId, d.penalty.daysLate]));
+  const late = new Map(account.openBills.map((b) => [b.billId, daysLate(b, payDate, policy)]));
   const after = new Map(allocation.remaining.map((r) => [r.billId, r]));
 
   const seq = nextNumber(unit, 'receipt');
@@ -171,7 +171,7 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
       period: a.period,
       penaltyFen: a.penaltyFen,
       principalFen: a.principalFen,
-      daysLate: daysLate.get(a.billId) ?? 0,
+      daysLate: late.get(a.billId) ?? 0,
       penaltyAccruedTo: state.penaltyAccruedTo,
       penaltyAccruedFen: state.penaltyAccruedFen,
     };
@@ -200,9 +200,27 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
     },
   });
 
-  const posted = loadPayment(unit, sql`p.id = ${paymentId}`);
-  if (!posted) throw new Error(`payment ${paymentId} not readable after insert`);
-  return { ...posted, duplicate: false };
+  // What the counter shows, from what was just written (loadPayment reads the same back later).
+  return {
+    paymentId,
+    receiptNo,
+    customerId: customer.id,
+    accountNo: customer.account_no,
+    customerName: customer.name,
+    amountFen: amount,
+    channel: input.channel,
+    tenderedFen: tendered,
+    changeFen: change,
+    lines: allocation.allocations.map((a) => ({ billNo: a.billNo, period: a.period, penaltyFen: a.penaltyFen, principalFen: a.principalFen, daysLate: late.get(a.billId) ?? 0 })),
+    prepaidUsedFen: prepaidUsed,
+    toPrepaidFen: toPrepaid,
+    balanceBeforeFen: account.ledgerBalanceFen,
+    balanceAfterFen: balanceAfter,
+    payDate,
+    businessDate,
+    postedAt: unit.at,
+    duplicate: false,
+  };
 }
 
 interface PaymentListDbRow {
