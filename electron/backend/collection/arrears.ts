@@ -8,7 +8,8 @@ import { uuidv7 } from '../db/ids';
 import { sql, type SqlFragment } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { refuse } from '../errors';
-import { loadAccount } from './account';
+import { yieldToLoop } from '../jobs/runner';
+import { loadAccounts } from './account';
 import { disconnectionPolicyOn, penaltyPolicyOn } from './policy';
 import { customerAddress } from './receipts';
 
@@ -68,16 +69,16 @@ function candidates(db: ReadableDB, filter: ArrearsFilter, only?: readonly strin
     WHERE ${sql.join(where, sql` AND `)}`);
 }
 
-/** Every customer in arrears matching the filter, most overdue first. */
-export function arrearsCases(db: ReadableDB, today: DateString, filter: ArrearsFilter, only?: readonly string[]): ArrearsCase[] {
+function casesOf(db: ReadableDB, today: DateString, filter: ArrearsFilter, rows: readonly CandidateDbRow[]): ArrearsCase[] {
   const penaltyPolicy = penaltyPolicyOn(db, today);
   const disconnection = disconnectionPolicyOn(db, today);
+  const accounts = new Map(loadAccounts(db, rows.map((c) => c.id), today, penaltyPolicy).map((a) => [a.customerId, a]));
   const out: ArrearsCase[] = [];
-  for (const c of candidates(db, filter, only)) {
-    const account = loadAccount(db, c.id, today, penaltyPolicy);
+  for (const c of rows) {
+    const account = accounts.get(c.id);
     // Arrears are bills past their due date (a bill not yet due is not owed yet).
-    const overdue = account.openBills.filter((b) => b.dueDate < today);
-    if (overdue.length === 0) continue;
+    const overdue = account?.openBills.filter((b) => b.dueDate < today) ?? [];
+    if (!account || overdue.length === 0) continue;
     const due = totalDue(overdue, today, penaltyPolicy, account.prepaidFen);
     const principalFen = Math.max(0, due.principalFen - due.prepaidOffsetFen);
     const penaltyFen = due.penaltyFen;
@@ -117,7 +118,26 @@ export function arrearsCases(db: ReadableDB, today: DateString, filter: ArrearsF
     if (filter.eligibleOnly && !row.eligible) continue;
     out.push(row);
   }
-  return out.sort((a, b) => b.daysOverdue - a.daysOverdue || (a.accountNo < b.accountNo ? -1 : a.accountNo > b.accountNo ? 1 : 0));
+  return out;
+}
+
+const mostOverdueFirst = (a: ArrearsCase, b: ArrearsCase) =>
+  b.daysOverdue - a.daysOverdue || (a.accountNo < b.accountNo ? -1 : a.accountNo > b.accountNo ? 1 : 0);
+
+/** Every customer in arrears matching the filter, most overdue first (inside a transaction). */
+export function arrearsCases(db: ReadableDB, today: DateString, filter: ArrearsFilter, only?: readonly string[]): ArrearsCase[] {
+  return casesOf(db, today, filter, candidates(db, filter, only)).sort(mostOverdueFirst);
+}
+
+/** The same for a whole station, yielding to the event loop between blocks so the counter is never kept waiting. */
+export async function arrearsCasesYielding(db: ReadableDB, today: DateString, filter: ArrearsFilter): Promise<ArrearsCase[]> {
+  const rows = candidates(db, filter);
+  const out: ArrearsCase[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    await yieldToLoop();
+    out.push(...casesOf(db, today, filter, rows.slice(i, i + 500)));
+  }
+  return out.sort(mostOverdueFirst);
 }
 
 export function arrearsTotals(rows: readonly ArrearsRow[]) {

@@ -4,7 +4,7 @@ import { sql } from '../db/sql';
 import { refuse } from '../errors';
 import type { Call, HandlerGroup } from '../handler';
 import { verifyApprover } from './approver';
-import { arrearsCases, arrearsFilters, arrearsTotals, issueNotice, issueReminders, noticeView, reminderBatch } from './arrears';
+import { arrearsCasesYielding, arrearsFilters, arrearsTotals, issueNotice, issueReminders, noticeView, reminderBatch } from './arrears';
 import { counterBalance, findCustomer } from './balance';
 import { closeDay, closingReport, dayView, listClosings, signOffClosing } from './closing';
 import { arrearsWorkbook, closingWorkbook } from './exports';
@@ -129,10 +129,10 @@ export const collectionHandlers = {
   },
 
   'arrears.filters': (_input, call) => arrearsFilters(call.backend.store.read),
-  'arrears.list': (input, call) => {
+  'arrears.list': async (input, call) => {
     const asOf = shanghaiDate(call.backend.now());
     const { limit, offset, ...filter } = input;
-    const cases = arrearsCases(call.backend.store.read, asOf, filter);
+    const cases = await arrearsCasesYielding(call.backend.store.read, asOf, filter);
     return {
       asOf,
       rows: cases.slice(offset, offset + limit),
@@ -140,9 +140,9 @@ export const collectionHandlers = {
       ...arrearsTotals(cases),
     };
   },
-  'arrears.export': (input, call) => {
+  'arrears.export': async (input, call) => {
     const asOf = shanghaiDate(call.backend.now());
-    return arrearsWorkbook(arrearsCases(call.backend.store.read, asOf, input), asOf, call.locale);
+    return arrearsWorkbook(await arrearsCasesYielding(call.backend.store.read, asOf, input), asOf, call.locale);
   },
   'arrears.remind': (input, call) =>
     call.backend.write(call.actor, (unit) => issueReminders(unit, { bookId: input.bookId, customerIds: input.customerIds }, input.payWithinDays)),
