@@ -9,6 +9,10 @@ import { pdfText } from './pdf';
 // Counter fee collection as the office works it: the clerk at the counter, the station head
 // approving, the day closed to the fen. Customers and bills come from e2e/collection-seed.ts.
 
+// These run whole office scenarios (two people, the CLI, PDFs): on a busy 2-core machine they
+// need more than the default 90 s.
+test.describe.configure({ timeout: 240_000 });
+
 interface Seed {
   today: string;
   customers: Record<string, string>;

@@ -66,6 +66,8 @@ CREATE TABLE settlements (
   CHECK ((kind = 'payment') = (payment_id IS NOT NULL))
 ) WITHOUT ROWID;
 CREATE INDEX settlements_customer ON settlements (customer_id, settle_date);
+-- Customers who once paid more than they owed: who may hold prepaid when bills are issued.
+CREATE INDEX settlements_to_prepaid ON settlements (customer_id) WHERE to_prepaid_fen > 0;
 
 CREATE TABLE settlement_lines (
   settlement_id       TEXT NOT NULL REFERENCES settlements (id),

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from '../db/sql';
 import { INVARIANTS } from '../invariants';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
+import { SYSTEM_ACTOR } from '../audit/record';
 import { addCustomer, creditBill, issueBill } from './fixture';
+import { drawPrepaid } from './prepaid';
 
 // The test station's clock stands at 2026-11-26 10:00 (Asia/Shanghai).
 const DAY = 24 * 60 * 60 * 1000;
@@ -134,6 +136,24 @@ describe('prepaid balance (预收电费)', () => {
     const topUp = await pay(clerk, customer.id, 1000, 'topup-00001', { channel: 'qr' });
     expect(topUp).toMatchObject({ prepaidUsedFen: 7000, toPrepaidFen: 0, lines: [{ principalFen: 8000 }], balanceAfterFen: -3000 });
     expect(await clerk.call('collection.balance', { customerId: customer.id })).toMatchObject({ bills: [], prepaidFen: 3000 });
+  });
+
+  it('prepaid balance is drawn onto a newly issued bill when it is issued (预收转实收)', async () => {
+    const { clerk } = await counter();
+    const customer = addCustomer(station.backend, { name: '预存户' });
+    const other = addCustomer(station.backend, { name: '普通户' });
+    await pay(clerk, customer.id, 10000, 'draw-000001', { channel: 'qr' });
+    const bills = [
+      issueBill(station.backend, { customerId: customer.id, period: '2026-11', amountFen: 8000, dueDate: '2026-12-10' }),
+      issueBill(station.backend, { customerId: other.id, period: '2026-11', amountFen: 5000, dueDate: '2026-12-10' }),
+    ];
+    const drawn = station.backend.write(SYSTEM_ACTOR, (unit) =>
+      drawPrepaid(unit, [{ billId: bills[0]?.billId ?? '', customerId: customer.id }, { billId: bills[1]?.billId ?? '', customerId: other.id }]),
+    );
+    expect(drawn).toBe(8000);
+    expect(await clerk.call('collection.balance', { customerId: customer.id })).toMatchObject({ bills: [], prepaidFen: 2000, ledgerBalanceFen: -2000 });
+    expect(await clerk.call('collection.balance', { customerId: other.id })).toMatchObject({ totalDueFen: 5000 });
+    expect(INVARIANTS.flatMap((i) => i.check(station.backend))).toEqual([]);
   });
 
   it('a bill corrected below what was paid on it leaves the difference as prepaid', async () => {

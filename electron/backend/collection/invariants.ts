@@ -32,11 +32,11 @@ export const collectionInvariants: Invariant[] = [
     check: ({ store }) =>
       store.read
         .column<string>(sql`
-          SELECT p.receipt_no FROM payments p JOIN settlements s ON s.payment_id = p.id
-          WHERE p.amount_fen + s.prepaid_used_fen - s.to_prepaid_fen
+          SELECT coalesce(p.receipt_no, 'prepaid draw ' || s.id) FROM settlements s LEFT JOIN payments p ON p.id = s.payment_id
+          WHERE coalesce(p.amount_fen, 0) + s.prepaid_used_fen - s.to_prepaid_fen
                 <> (SELECT coalesce(sum(sl.penalty_fen + sl.principal_fen), 0) FROM settlement_lines sl WHERE sl.settlement_id = s.id)
           LIMIT 20`)
-        .map((no) => `payment ${no}: what it settled does not add up to the amount`),
+        .map((what) => `${what}: what it settled does not add up to the money applied`),
   },
   {
     name: 'reversals in the ledger',
