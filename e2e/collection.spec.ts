@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { addDays } from '../shared/time';
+import { openCustomer as openCustomerFile } from './customers-helpers';
 import { api, expect, login, openMenu, test, type Station } from './fixtures';
 import { pdfText } from './pdf';
 
@@ -34,10 +35,12 @@ async function stubPrinter(page: Page) {
   });
 }
 
-async function openCustomer(page: Page, accountNo: string) {
-  const finder = page.getByLabel('查找客户（户号）');
-  await finder.fill(accountNo);
-  await finder.press('Enter');
+/** Finds a customer in the customer files' search box and opens their balance with Enter. */
+async function openCustomer(page: Page, query: string, accountNo: string = query) {
+  const search = page.getByRole('combobox', { name: '查找客户' });
+  await search.fill(query);
+  await expect(page.getByRole('listbox', { name: '查询结果' }).getByRole('option').first()).toContainText(accountNo);
+  await search.press('Enter');
   await expect(page.getByRole('region', { name: '应缴明细' }).getByRole('heading')).toContainText(accountNo);
 }
 
@@ -49,12 +52,13 @@ async function asHead(browser: Browser, station: Station) {
   return { page, close: () => context.close() };
 }
 
-test('a clerk sees the older month’s penalty, takes cash with change, and the receipt PDF shows both months, the penalty, the change and the new balance', async ({ page, station }) => {
+test('a clerk finds a customer with two unpaid months by pinyin initials, sees the older month’s penalty, takes cash with change, and the receipt PDF shows both months, the penalty, the change and the new balance', async ({ page, station }) => {
   const data = seed(station);
   await stubPrinter(page);
   await login(page, station, 'C001', 'clerk1234');
   await openMenu(page, '柜台收费');
-  await openCustomer(page, data.customers['张三'] ?? '');
+  // 张三 by the pinyin initials of the name: zs.
+  await openCustomer(page, 'zs', data.customers['张三'] ?? '');
 
   const bills = page.getByRole('table', { name: '欠费账单' });
   const rows = bills.getByRole('row');
@@ -117,6 +121,13 @@ test('a double press of Enter on “post” records one payment; a retried reque
   expect(second.body.value).toMatchObject({ receiptNo: 'GD01-R-00000002', duplicate: true });
   const check = station.cli(['check', '--json']);
   expect(JSON.parse(check.stdout)).toMatchObject({ ok: true });
+
+  // The customer's file shows the payment too.
+  await page.goto(station.url);
+  await openCustomerFile(page, data.customers['李四'] ?? '');
+  const section = page.getByRole('region', { name: '缴费记录' });
+  await expect(section.getByRole('row', { name: /GD01-R-00000001/ })).toContainText('¥50.00');
+  await expect(section).toContainText('应缴金额 ¥0.00');
 });
 
 test('a clerk’s reversal waits for the station head’s approval; the day’s report then shows it', async ({ page, station, browser }) => {

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { ArrearsFilter, ArrearsRow } from '../../shared/contract/collection';
 import { call } from '../api/client';
+import { saveFile } from '../customers/download';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatYuan } from '../ui/format';
 import { ErrorBanner, Field, Page, SelectField } from '../ui/widgets';
-import { parseYuan, saveExport } from './common';
+import { parseYuan } from './common';
 
 // Arrears (欠费清单): customers past due, filtered by place, transformer area, book, days
 // overdue and amount; exported to xlsx; reminders (催费通知单) printed by book; disconnection
@@ -52,7 +53,8 @@ export function ArrearsPage() {
   async function exportXlsx() {
     setExporting(true);
     try {
-      await saveExport(await call('arrears.export', filter));
+      const file = await call('arrears.export', filter);
+      await saveFile(file.fileName, file.base64);
     } finally {
       setExporting(false);
     }

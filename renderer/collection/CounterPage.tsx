@@ -9,10 +9,11 @@ import { useSession } from '../app/session';
 import { formatTime, formatYuan } from '../ui/format';
 import { Dialog, ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
 import { ApproverFields, approverInput, NO_APPROVER, parseYuan, type ApproverValue } from './common';
-import { CustomerFinder } from './CustomerFinder';
+import { CustomerSearch } from '../customers/CustomerSearch';
 
-// The counter (柜台收费), built for a queue of walk-ins: find the customer, Enter; the balance
-// shows and the cursor waits in "cash received"; type it, Enter posts; Enter again prints the
+// The counter (柜台收费), built for a queue of walk-ins: find the customer in the customer files'
+// search box (account number, name, pinyin initials, phone, meter), Enter; the balance shows and
+// the cursor waits in "cash received"; type it, Enter posts; Enter again prints the
 // receipt; Esc serves the next customer. The post carries an idempotency key made when the
 // customer is opened, so a double Enter or a retried request is one payment.
 
@@ -35,7 +36,7 @@ export function CounterPage() {
   const [waiving, setWaiving] = useState<BillDueView | null>(null);
   const [reversing, setReversing] = useState<PaymentRow | null>(null);
   const [notice, setNotice] = useState<string>();
-  const finderRef = useRef<HTMLInputElement>(null);
+  const finderRef = useRef<HTMLDivElement>(null);
   const tenderedRef = useRef<HTMLInputElement>(null);
   const amountRef = useRef<HTMLInputElement>(null);
   const printRef = useRef<HTMLButtonElement>(null);
@@ -73,7 +74,7 @@ export function CounterPage() {
     setPosted(null);
     setNotice(undefined);
     setFormError(undefined);
-    finderRef.current?.focus();
+    finderRef.current?.querySelector('input')?.focus();
   }
 
   function anotherPayment() {
@@ -123,7 +124,9 @@ export function CounterPage() {
   return (
     <Page title={t('collection.counterTitle')}>
       <div className="counter" onKeyDown={onKeyDown}>
-        <CustomerFinder inputRef={finderRef} onSelect={open} />
+        <div className="counter-finder" ref={finderRef}>
+          <CustomerSearch onSelect={(hit) => open(hit.id)} autoFocus clearOnSelect />
+        </div>
         <ErrorBanner error={balance.error} />
         {data ? (
           <section className="counter-balance" aria-label={t('collection.balanceTitle')}>
@@ -132,7 +135,7 @@ export function CounterPage() {
                 <span className="mono">{data.customer.accountNo}</span> {data.customer.name}
               </h2>
               <span className="muted">
-                {t(`collection.class.${data.customer.customerClass}`)} · {data.customer.address} {data.customer.phone ? `· ${data.customer.phone}` : ''}
+                {t(`customers.class.${data.customer.customerClass}`)} · {data.customer.address} {data.customer.phone ? `· ${data.customer.phone}` : ''}
               </span>
             </header>
             {data.businessDate && data.businessDate !== data.payDate ? (

@@ -2,12 +2,13 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { ClosingSummary, DayView } from '../../shared/contract/collection';
 import { call } from '../api/client';
+import { saveFile } from '../customers/download';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatTime, formatYuan } from '../ui/format';
 import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
-import { ApproverFields, approverInput, NO_APPROVER, parseYuan, saveExport, type ApproverValue } from './common';
+import { ApproverFields, approverInput, NO_APPROVER, parseYuan, type ApproverValue } from './common';
 
 // Daily closing (日结): the clerk's day by channel, receipts first to last, reversals; the clerk
 // counts the cash and closes. A difference needs a reason and the station head's sign-off —
@@ -190,7 +191,8 @@ function ClosingDone({ closing, onChanged }: { closing: ClosingSummary; onChange
   const signOff = useAction('collection.signOffClosing');
   const [notice, setNotice] = useState<string>();
   async function exportXlsx() {
-    await saveExport(await call('collection.exportClosing', { closingId: closing.closingId }));
+    const file = await call('collection.exportClosing', { closingId: closing.closingId });
+    await saveFile(file.fileName, file.base64);
   }
   async function sign() {
     if (await signOff.run({ closingId: closing.closingId })) {

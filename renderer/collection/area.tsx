@@ -1,5 +1,6 @@
 import type { AreaDef } from '../app/area';
 import { Guard } from '../app/Guard';
+import { customerPageSections } from '../customers/sections';
 import { ArrearsPage } from './ArrearsPage';
 import { ClosingPrint } from './ClosingPrint';
 import { ClosingsPage } from './ClosingsPage';
@@ -7,9 +8,13 @@ import './collection.css';
 import { CounterPage } from './CounterPage';
 import { DayPage } from './DayPage';
 import { NoticePrint } from './NoticePrint';
+import { PaymentsSection } from './PaymentsSection';
 import { ReceiptPrint } from './ReceiptPrint';
 import { ReminderPrint } from './ReminderPrint';
 import { ReversalsPage } from './ReversalsPage';
+
+// The customer page shows what the customer owes and their payments (缴费记录).
+customerPageSections.push({ id: 'payments', title: 'collection.paymentsOfCustomer', order: 60, permission: 'collection.read', render: (p) => <PaymentsSection customerId={p.customer.id} /> });
 
 export const collectionArea: AreaDef = {
   id: 'collection',

@@ -5,7 +5,7 @@ import { call, isDesktop } from '../api/client';
 import { useI18n } from '../app/i18n';
 
 // Pieces the collection screens share: yuan typed by a clerk, the station head's login typed at
-// the clerk's screen, and saving an exported workbook.
+// the clerk's screen, and printing the page shown.
 
 /** "210.03" → 21003; '' or anything that is not an amount in yuan → null. */
 export function parseYuan(text: string): Fen | null {
@@ -42,23 +42,6 @@ export function ApproverFields({ value, onChange, legend }: { value: ApproverVal
       </div>
     </fieldset>
   );
-}
-
-/** Saves an exported workbook: the desktop app's save dialog, or a browser download. */
-export async function saveExport(file: { fileName: string; base64: string }): Promise<void> {
-  if (isDesktop()) {
-    await call('shell.saveFile', { suggestedName: file.fileName, base64: file.base64 });
-    return;
-  }
-  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Prints the current page: the desktop shell's printer, or the browser's print dialog. */

@@ -3,6 +3,7 @@ import { sql } from '../db/sql';
 import { INVARIANTS } from '../invariants';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
 import { SYSTEM_ACTOR } from '../audit/record';
+import { fileCustomer } from '../customers/fixtures';
 import { addCustomer, creditBill, issueBill } from './fixture';
 import { drawPrepaid } from './prepaid';
 
@@ -368,6 +369,21 @@ describe('arrears (欠费)', () => {
 
     const file = await clerk.call('arrears.export', {});
     expect(Buffer.from(file.base64, 'base64').subarray(0, 2).toString()).toBe('PK');
+  });
+});
+
+describe('closing an account (销户)', () => {
+  it('is refused while anything is owed or prepaid, and allowed once settled', async () => {
+    const { clerk } = await counter();
+    const admin = station.client();
+    await admin.call('auth.login', { staffNo: 'A001', password: 'admin1234' });
+    const customer = fileCustomer(station.backend, { name: '待销户', points: [] });
+    issueBill(station.backend, { customerId: customer.id, period: '2026-10', amountFen: 4000, dueDate: '2026-11-30' });
+    const closeNow = () => clerk.raw('customers.close', { customerId: customer.id, date: '2026-11-26', reason: '迁出' });
+    const refused = await closeNow();
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('¥40.00') } });
+    await pay(clerk, customer.id, 4000, 'close-acct-1', { channel: 'qr' });
+    expect((await closeNow()).ok).toBe(true);
   });
 });
 

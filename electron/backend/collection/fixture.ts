@@ -1,12 +1,14 @@
-// Test data for the collection desk: customers and issued bills, written with the SQL of
-// migrations 0002 (customers) and 0004 (bills, bill_issues, ledger 'bill' entries). Used by tests,
-// the reliability check and the benchmark only. Kept in this one file so it can be swapped for the
-// customer and billing desks' module functions once those are on main.
+// Test data for the collection desk: customers filed through the customer files module (search
+// keys, audit and all), and issued bills written with the SQL of migration 0004 (bills,
+// bill_issues, ledger 'bill' entries) and reading-book places with that of 0003. Used by tests,
+// the reliability check, the e2e seed and the benchmark. Kept in this one file so the bills and
+// books can be swapped for the billing and reading desks' module functions once those are on main.
 import type { CustomerClass } from '../../../shared/collection';
 import type { Fen } from '../../../shared/money';
 import { SYSTEM_ACTOR } from '../audit/record';
 import type { Backend } from '../context';
 import { nextNumber } from '../counters';
+import { fileCustomer } from '../customers/fixtures';
 import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { WritableDB } from '../db/store';
@@ -22,32 +24,35 @@ export interface FixtureCustomer {
   bookNo?: string;
 }
 
-export function insertCustomer(tx: WritableDB, stationId: string, stationCode: string, at: number, c: FixtureCustomer): { id: string; accountNo: string } {
-  const id = uuidv7(at);
-  const accountNo = `${stationCode}${String(nextNumber(tx, 'fixture_account')).padStart(7, '0')}`;
-  tx.run(sql`
-    INSERT INTO customers (id, station_id, account_no, name, phone, township, village, address_detail, transformer_area, customer_class,
-                           status_date, opened_date, created_at, updated_at)
-    VALUES (${id}, ${stationId}, ${accountNo}, ${c.name}, ${c.phone ?? ''}, ${c.township ?? '青山镇'}, ${c.village ?? '东村'}, '1号',
-            ${c.transformerArea ?? '东村1号台区'}, ${c.customerClass ?? 'residential'}, '2025-01-01', '2025-01-01', ${at}, ${at})`);
-  if (c.bookNo) {
-    let bookId = tx.value<string>(sql`SELECT id FROM books WHERE book_no = ${c.bookNo}`);
-    if (!bookId) {
-      bookId = uuidv7(at);
-      tx.run(sql`INSERT INTO books (id, station_id, book_no, name, reading_day, created_at, updated_at)
-                 VALUES (${bookId}, ${stationId}, ${c.bookNo}, ${`${c.bookNo} 抄表本`}, 5, ${at}, ${at})`);
-    }
-    const pointId = uuidv7(at);
-    tx.run(sql`INSERT INTO metering_points (id, station_id, customer_id, created_at) VALUES (${pointId}, ${stationId}, ${id}, ${at})`);
-    const seq = (tx.value<number>(sql`SELECT coalesce(max(seq), 0) FROM book_points WHERE book_id = ${bookId}`) ?? 0) + 1;
-    tx.run(sql`INSERT INTO book_points (point_id, book_id, seq) VALUES (${pointId}, ${bookId}, ${seq})`);
+/** Puts a metering point at the end of a reading book (made if missing). */
+export function placeInBook(tx: WritableDB, stationId: string, at: number, pointId: string, bookNo: string): void {
+  let bookId = tx.value<string>(sql`SELECT id FROM books WHERE book_no = ${bookNo}`);
+  if (!bookId) {
+    bookId = uuidv7(at);
+    tx.run(sql`INSERT INTO books (id, station_id, book_no, name, reading_day, created_at, updated_at)
+               VALUES (${bookId}, ${stationId}, ${bookNo}, ${`${bookNo} 抄表本`}, 5, ${at}, ${at})`);
   }
-  return { id, accountNo };
+  const seq = (tx.value<number>(sql`SELECT coalesce(max(seq), 0) FROM book_points WHERE book_id = ${bookId}`) ?? 0) + 1;
+  tx.run(sql`INSERT INTO book_points (point_id, book_id, seq) VALUES (${pointId}, ${bookId}, ${seq})`);
 }
 
+/** A customer with one meter, filed through the customer files module. */
 export function addCustomer(backend: Backend, c: FixtureCustomer): { id: string; accountNo: string } {
-  const station = backend.requireStation();
-  return backend.write(SYSTEM_ACTOR, (unit) => insertCustomer(unit, station.id, station.code, unit.at, c));
+  const filed = fileCustomer(backend, {
+    name: c.name,
+    customerClass: c.customerClass ?? 'residential',
+    ...(c.phone ? { phone: c.phone } : {}),
+    ...(c.township ? { township: c.township } : {}),
+    ...(c.village ? { village: c.village } : {}),
+    ...(c.transformerArea ? { transformerArea: c.transformerArea } : {}),
+    ...(c.customerClass && c.customerClass !== 'residential' ? { householdSize: null } : {}),
+  });
+  const { bookNo } = c;
+  if (bookNo && filed.pointId) {
+    const pointId = filed.pointId;
+    backend.write(SYSTEM_ACTOR, (unit) => placeInBook(unit, unit.stationId(), unit.at, pointId, bookNo));
+  }
+  return { id: filed.id, accountNo: filed.accountNo };
 }
 
 export interface FixtureBill {
@@ -57,7 +62,7 @@ export interface FixtureBill {
   dueDate: string;
 }
 
-export function insertIssuedBill(tx: WritableDB, stationId: string, stationCode: string, at: number, b: FixtureBill): { billId: string; billNo: string } {
+function insertIssuedBill(tx: WritableDB, stationId: string, stationCode: string, at: number, b: FixtureBill): { billId: string; billNo: string } {
   const billId = uuidv7(at);
   const billNo = `${stationCode}-B-${String(nextNumber(tx, 'fixture_bill')).padStart(6, '0')}`;
   tx.run(sql`

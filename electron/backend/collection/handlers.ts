@@ -9,6 +9,7 @@ import { counterBalance, findCustomer } from './balance';
 import { closeDay, closingReport, dayView, listClosings, signOffClosing } from './closing';
 import { arrearsWorkbook, closingWorkbook } from './exports';
 import { listPayments, postPayment, type Clerk } from './payments';
+import './hooks';
 import { receiptView, recordPrint } from './receipts';
 import { approveReversal, listReversals, rejectReversal, requestReversal } from './reversals';
 import { waivePenalty } from './waivers';
