@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -141,8 +141,7 @@ describe('the esbuild bundles', () => {
     const { main, preload } = await buildElectron({ write: false });
     const text = (result: { outputFiles: { path: string; text: string }[] }) => result.outputFiles.find((f) => f.path.endsWith('.cjs'))!.text;
     expect(requiresOf(text(preload))).toEqual(['electron']);
-    // Node built-ins may be required with or without the node: prefix (xlsx requires 'fs' and 'stream').
-    const external = requiresOf(text(main)).filter((name) => !name.startsWith('node:') && !builtinModules.includes(name));
+    const external = requiresOf(text(main)).filter((name) => !name.startsWith('node:'));
     expect(external).toEqual(['better-sqlite3', 'electron']);
     expect(bundleOptions().main.outfile).toBe(pkg.main);
     expect(bundleOptions().main.format).toBe('cjs');

@@ -123,10 +123,10 @@ export const collectionHandlers = {
     const head = headOf(call);
     return call.backend.write(call.actor, (unit) => signOffClosing(unit, input.closingId, head, input.note ?? ''));
   },
-  'collection.exportClosing': (input, call) => {
+  'collection.exportClosing': async (input, call) => {
     const report = closingReport(call.backend.store.read, call.backend.requireStation(), input.closingId);
     if (report.clerk.id !== call.staff?.id && !seesAllClerks(call)) throw refuse('collection.otherClerksDay', {}, 'forbidden');
-    return closingWorkbook(report, call.locale);
+    return await closingWorkbook(report, call.locale);
   },
 
   'arrears.filters': (_input, call) => arrearsFilters(call.backend.store.read),
@@ -143,7 +143,7 @@ export const collectionHandlers = {
   },
   'arrears.export': async (input, call) => {
     const asOf = shanghaiDate(call.backend.now());
-    return arrearsWorkbook(await arrearsCasesYielding(call.backend.store.read, asOf, input), asOf, call.locale);
+    return await arrearsWorkbook(await arrearsCasesYielding(call.backend.store.read, asOf, input), asOf, call.locale);
   },
   'arrears.remind': (input, call) =>
     call.backend.write(call.actor, (unit) => issueReminders(unit, { bookId: input.bookId, customerIds: input.customerIds }, input.payWithinDays)),

@@ -5,7 +5,6 @@ import { COUNTER_CHANNELS, type CounterChannel } from '../../../shared/contract/
 import { fenToYuan, yuanToFen } from '../../../shared/money';
 import { isDate, shanghaiDate } from '../../../shared/time';
 import { sql } from '../../backend/db/sql';
-import { renderPdf } from '../pdf';
 import { InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
 
 // Counter fee collection from the command line: pay, balance, reverse, close-day, arrears,
@@ -193,6 +192,7 @@ export const collectionCommands: CliCommand[] = [
       const paper = stringOption(v, 'paper') ?? 'roll80';
       if (paper !== 'roll80' && paper !== 'a5') throw new UsageError('--paper is roll80 or a5');
       await cli.invoke('collection.receipt', { receiptNo }); // a clear message for an unknown receipt, before any browser starts
+      const { renderPdf } = await import('../pdf'); // Chromium's driver loads only when a PDF is asked for
       const file = await renderPdf(cli.backend(), {
         route: `/print/receipt/${encodeURIComponent(receiptNo.toUpperCase())}?paper=${paper === 'a5' ? 'A5' : 'Roll80'}`,
         out: resolve(out),
