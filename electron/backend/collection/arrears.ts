@@ -50,10 +50,7 @@ function candidates(db: ReadableDB, filter: ArrearsFilter, only?: readonly strin
   if (filter.township) where.push(sql`c.township = ${filter.township}`);
   if (filter.village) where.push(sql`c.village = ${filter.village}`);
   if (filter.transformerArea) where.push(sql`c.transformer_area = ${filter.transformerArea}`);
-  if (filter.bookId) {
-    where.push(sql`EXISTS (SELECT 1 FROM metering_points mp JOIN book_points bp ON bp.point_id = mp.id
-                           WHERE mp.customer_id = c.id AND bp.book_id = ${filter.bookId})`);
-  }
+  if (filter.bookId) where.push(sql`${BOOK_OF_CUSTOMER} = ${filter.bookId}`);
   if (only) where.push(sql`c.id IN ${sql.list([...only])}`);
   // A customer owes something only if the ledger says so; the open bills then say what and since when.
   return db.all<CandidateDbRow>(sql`
@@ -113,10 +110,7 @@ function casesOf(db: ReadableDB, today: DateString, filter: ArrearsFilter, rows:
       eligible: check.eligible,
       blocks: check.blocks,
     };
-    if (filter.minDaysOverdue !== undefined && row.daysOverdue < filter.minDaysOverdue) continue;
-    if (filter.minAmountFen !== undefined && row.principalFen < filter.minAmountFen) continue;
-    if (filter.eligibleOnly && !row.eligible) continue;
-    out.push(row);
+    if (matches(row, filter)) out.push(row);
   }
   return out;
 }
@@ -129,15 +123,44 @@ export function arrearsCases(db: ReadableDB, today: DateString, filter: ArrearsF
   return casesOf(db, today, filter, candidates(db, filter, only)).sort(mostOverdueFirst);
 }
 
-/** The same for a whole station, yielding to the event loop between blocks so the counter is never kept waiting. */
-export async function arrearsCasesYielding(db: ReadableDB, today: DateString, filter: ArrearsFilter): Promise<ArrearsCase[]> {
-  const rows = candidates(db, filter);
+function matches(row: ArrearsCase, filter: ArrearsFilter): boolean {
+  return (
+    (!filter.township || row.township === filter.township) &&
+    (!filter.village || row.village === filter.village) &&
+    (!filter.transformerArea || row.transformerArea === filter.transformerArea) &&
+    (!filter.bookId || row.book?.id === filter.bookId) &&
+    (filter.minDaysOverdue === undefined || row.daysOverdue >= filter.minDaysOverdue) &&
+    (filter.minAmountFen === undefined || row.principalFen >= filter.minAmountFen) &&
+    (!filter.eligibleOnly || row.eligible)
+  );
+}
+
+/** The whole station's arrears, yielding to the event loop between blocks so the counter is never kept waiting. */
+async function stationArrears(db: ReadableDB, today: DateString): Promise<ArrearsCase[]> {
+  const rows = candidates(db, {});
   const out: ArrearsCase[] = [];
   for (let i = 0; i < rows.length; i += 500) {
     await yieldToLoop();
-    out.push(...casesOf(db, today, filter, rows.slice(i, i + 500)));
+    out.push(...casesOf(db, today, {}, rows.slice(i, i + 500)));
   }
   return out.sort(mostOverdueFirst);
+}
+
+// The station's list is computed once and kept until anything that could change it is written:
+// a ledger entry (bills, payments, credits, penalties) or any recorded change (waivers,
+// reminders, notices, customer files — they all go to the outbox). Filters then apply in memory,
+// so trying one filter after another costs nothing on a 100,000-customer station.
+const kept = new WeakMap<ReadableDB, { marker: string; cases: Promise<ArrearsCase[]> }>();
+
+export async function arrearsList(db: ReadableDB, today: DateString, filter: ArrearsFilter): Promise<ArrearsCase[]> {
+  const marker = `${today}|${db.value<number>(sql`SELECT max(rowid) FROM ledger_entries`) ?? 0}|${db.value<number>(sql`SELECT max(seq) FROM outbox`) ?? 0}`;
+  let entry = kept.get(db);
+  if (entry?.marker !== marker) {
+    entry = { marker, cases: stationArrears(db, today) };
+    kept.set(db, entry);
+    entry.cases.catch(() => kept.delete(db));
+  }
+  return (await entry.cases).filter((row) => matches(row, filter));
 }
 
 export function arrearsTotals(rows: readonly ArrearsRow[]) {

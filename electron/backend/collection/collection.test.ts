@@ -367,6 +367,12 @@ describe('arrears (欠费)', () => {
     const tooSoon = await clerk.fail('arrears.issueNotice', { customerId: recent.id });
     expect(tooSoon.message).toContain('逾期未超过 30 天');
 
+    // The list follows every payment (it is kept between calls only while nothing changes).
+    const owed = (await clerk.call('collection.balance', { customerId: elsewhere.id })).totalDueFen; // 70.00 + 43 days × 1‰ = 73.01
+    expect(owed).toBe(7301);
+    await pay(clerk, elsewhere.id, owed, 'arrears-paid-1', { channel: 'qr' });
+    expect((await clerk.call('arrears.list', {})).rows.map((r) => r.name)).toEqual(['张三', '钱七']);
+
     const file = await clerk.call('arrears.export', {});
     expect(Buffer.from(file.base64, 'base64').subarray(0, 2).toString()).toBe('PK');
   });

@@ -4,7 +4,7 @@ import { sql } from '../db/sql';
 import { refuse } from '../errors';
 import type { Call, HandlerGroup } from '../handler';
 import { verifyApprover } from './approver';
-import { arrearsCasesYielding, arrearsFilters, arrearsTotals, issueNotice, issueReminders, noticeView, reminderBatch } from './arrears';
+import { arrearsFilters, arrearsList, arrearsTotals, issueNotice, issueReminders, noticeView, reminderBatch } from './arrears';
 import { counterBalance, findCustomer } from './balance';
 import { closeDay, closingReport, dayView, listClosings, signOffClosing } from './closing';
 import { arrearsWorkbook, closingWorkbook } from './exports';
@@ -133,7 +133,7 @@ export const collectionHandlers = {
   'arrears.list': async (input, call) => {
     const asOf = shanghaiDate(call.backend.now());
     const { limit, offset, ...filter } = input;
-    const cases = await arrearsCasesYielding(call.backend.store.read, asOf, filter);
+    const cases = await arrearsList(call.backend.store.read, asOf, filter);
     return {
       asOf,
       rows: cases.slice(offset, offset + limit),
@@ -143,7 +143,7 @@ export const collectionHandlers = {
   },
   'arrears.export': async (input, call) => {
     const asOf = shanghaiDate(call.backend.now());
-    return await arrearsWorkbook(await arrearsCasesYielding(call.backend.store.read, asOf, input), asOf, call.locale);
+    return await arrearsWorkbook(await arrearsList(call.backend.store.read, asOf, input), asOf, call.locale);
   },
   'arrears.remind': (input, call) =>
     call.backend.write(call.actor, (unit) => issueReminders(unit, { bookId: input.bookId, customerIds: input.customerIds }, input.payWithinDays)),
