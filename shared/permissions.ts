@@ -29,6 +29,12 @@ export const PERMISSIONS = [
   'billing.read', // bills, their lines, notices, period totals
   'billing.run', // run the month, review exceptions, void drafts, issue, ask for a correction
   'billing.approve', // approve or reject a correction (冲正) — the station head's own login
+  // collection (电费收缴)
+  'collection.read', // balances, payments, receipts, reversal queue, closings
+  'collection.pay', // take payments, ask for reversals, close one's own day (日结)
+  'collection.approve', // approve reversals (冲正), penalty waivers and closing differences
+  'arrears.read', // arrears list and export, disconnection-notice eligibility
+  'arrears.notify', // issue arrears reminders (催费通知单) and disconnection notices
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -39,6 +45,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'customers.read', 'customers.write', 'customers.idcard',
     'readings.read',
     'tariffs.read', 'billing.read', // billing: reads bills
+    'collection.read', 'collection.pay', 'arrears.read', 'arrears.notify', // collection: the counter
   ],
   // 抄表员 meter reader
   meter_reader: [
@@ -53,6 +60,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'customers.read',
     'readings.read', 'readings.review',
     'tariffs.read', 'billing.read', 'billing.run', // billing: runs, reviews, issues
+    'collection.read', 'arrears.read', // collection: sees payments and arrears
   ],
   // 所长 station head: sees everything that happens at the station, approves
   station_head: [
@@ -61,6 +69,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'customers.read', 'customers.write', 'customers.idcard',
     'readings.read', 'readings.enter', 'readings.review', 'readings.manage',
     'tariffs.read', 'billing.read', 'billing.approve', // billing: approves corrections
+    'collection.read', 'collection.approve', 'arrears.read', 'arrears.notify', // collection: approves reversals, waivers, differences
   ],
   // 系统管理员 administrator: the station's IT person, not a money role
   admin: [

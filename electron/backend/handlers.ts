@@ -2,6 +2,7 @@ import { auditHandlers } from './audit/handlers';
 import { backupHandlers } from './backup/handlers';
 import { billingHandlers } from './billing/handlers';
 import { customersHandlers } from './customers/handlers';
+import { collectionHandlers } from './collection/handlers';
 import type { HandlerGroup, HandlerTable } from './handler';
 import { jobHandlers } from './jobs/handlers';
 import { readingsHandlers } from './readings/handlers';
@@ -11,7 +12,7 @@ import { stationHandlers } from './station/handlers';
 import { systemHandlers } from './system/handlers';
 
 // The handler table: one group per desk, keyed exactly like the contract (a test checks it).
-const GROUPS: HandlerGroup[] = [systemHandlers, stationHandlers, staffHandlers, auditHandlers, jobHandlers, backupHandlers, shellHandlers, customersHandlers, readingsHandlers, billingHandlers];
+const GROUPS: HandlerGroup[] = [systemHandlers, stationHandlers, staffHandlers, auditHandlers, jobHandlers, backupHandlers, shellHandlers, customersHandlers, readingsHandlers, billingHandlers, collectionHandlers];
 
 export function createHandlers(overrides: HandlerGroup = {}): HandlerTable {
   const table: HandlerGroup = {};
@@ -30,6 +31,6 @@ export function createHandlers(overrides: HandlerGroup = {}): HandlerTable {
 }
 
 // Compile-time completeness: every channel of the contract has a handler in some group.
-type Missing = Exclude<keyof HandlerTable, keyof (typeof systemHandlers & typeof stationHandlers & typeof staffHandlers & typeof auditHandlers & typeof jobHandlers & typeof backupHandlers & typeof shellHandlers & typeof customersHandlers & typeof readingsHandlers & typeof billingHandlers)>;
+type Missing = Exclude<keyof HandlerTable, keyof (typeof systemHandlers & typeof stationHandlers & typeof staffHandlers & typeof auditHandlers & typeof jobHandlers & typeof backupHandlers & typeof shellHandlers & typeof customersHandlers & typeof readingsHandlers & typeof billingHandlers & typeof collectionHandlers)>;
 const _complete: [Missing] extends [never] ? true : { missing: Missing } = true;
 void _complete;

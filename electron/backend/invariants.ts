@@ -1,4 +1,5 @@
 import { billingInvariants } from './billing/invariants';
+import { collectionInvariants } from './collection/invariants';
 import type { Backend } from './context';
 import { customerInvariants } from './customers/invariants';
 import { sql } from './db/sql';
@@ -45,4 +46,4 @@ const platformInvariants: Invariant[] = [
   },
 ];
 
-export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants, ...readingsInvariants, ...billingInvariants];
+export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants, ...readingsInvariants, ...billingInvariants, ...collectionInvariants];

@@ -1,10 +1,11 @@
 import { auditArea } from '../audit/area';
 import { backupArea } from '../backup/area';
 import { billingArea } from '../billing/area';
+import { collectionArea } from '../collection/area';
 import { customersArea } from '../customers/area';
 import { readingsArea } from '../readings/area';
 import { staffArea } from '../staff/area';
 import type { AreaDef } from './area';
 
 // Every desk of the UI, in menu order. Each later desk adds its area here.
-export const AREAS: AreaDef[] = [customersArea, readingsArea, billingArea, staffArea, auditArea, backupArea];
+export const AREAS: AreaDef[] = [customersArea, readingsArea, billingArea, collectionArea, staffArea, auditArea, backupArea];

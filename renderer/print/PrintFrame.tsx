@@ -34,7 +34,7 @@ export function PrintFrame() {
           {t('common.print')}
         </button>
         {desktop ? (
-          <button type="button" onClick={() => void call('shell.savePdf', { suggestedName: `${document.title}.pdf` })}>
+          <button type="button" onClick={() => void call('shell.savePdf', { suggestedName: `${document.title}.pdf`, pageSize: paperShown() })}>
             {t('common.savePdf')}
           </button>
         ) : null}
@@ -42,6 +42,12 @@ export function PrintFrame() {
       <Outlet />
     </div>
   );
+}
+
+/** The paper of the document shown, so a saved PDF has the page size the document prints on. */
+function paperShown(): PaperSize {
+  const paper = document.querySelector('[data-paper]')?.getAttribute('data-paper');
+  return paper === 'A5' || paper === 'Roll80' ? paper : 'A4';
 }
 
 /** A printed document on a given paper size; sets @page for it and the window title. */

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
 import type { JobState } from '../../shared/contract';
 import type { ApiError } from '../../shared/errors';
 import { useI18n } from '../app/i18n';
@@ -18,7 +18,7 @@ export function Page({ title, actions, children }: { title: string; actions?: Re
   );
 }
 
-type FieldProps = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string; error?: string | undefined };
+type FieldProps = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string; error?: string | undefined; ref?: Ref<HTMLInputElement> };
 
 export function Field({ label, hint, error, id, ...input }: FieldProps) {
   const auto = useId();

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { billingBench } from './billing';
 import { benchDir, type Bench } from './harness';
+import { collectionBench } from './collection';
 import { customersBench } from './customers';
 import { platformBench } from './platform';
 import { readingsBench } from './readings';
 
 // Each desk adds its benchmark here.
-const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench];
+const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench, collectionBench];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

@@ -6,3 +6,4 @@ export * from './allocation';
 export * from './counter';
 export * from './closing';
 export * from './disconnection';
+export * from './words';

@@ -2,12 +2,13 @@ import type { z } from 'zod';
 import { mergeChannels, type ChannelDef } from './define';
 import { billingChannels } from './billing';
 import { customersChannels } from './customers';
+import { collectionChannels } from './collection';
 import { platformChannels } from './platform';
 import { readingsChannels } from './readings';
 
 // The one table of channels (DESIGN.md "One contract, two transports"): name → input schema,
 // output schema, required permission. Each desk adds its group here.
-export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels);
+export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels, collectionChannels);
 
 export type Contract = typeof contract;
 export type ChannelName = keyof Contract & string;
@@ -30,3 +31,4 @@ export * from './platform';
 export * from './customers';
 export * from './readings';
 export * from './billing';
+export * from './collection';

@@ -2,6 +2,7 @@
 // desk's file. Placeholders are written {name}.
 import { billingStrings } from './billing';
 import { customersStrings } from './customers';
+import { collectionStrings } from './collection';
 import { platformStrings } from './platform';
 import { readingsStrings } from './readings';
 import { shellStrings } from './shell';
@@ -16,6 +17,7 @@ const zh = {
   ...customersStrings.zh,
   ...readingsStrings.zh,
   ...billingStrings.zh,
+  ...collectionStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -23,6 +25,7 @@ const en: Record<keyof typeof zh, string> = {
   ...customersStrings.en,
   ...readingsStrings.en,
   ...billingStrings.en,
+  ...collectionStrings.en,
 };
 
 export type MessageKey = keyof typeof zh;

@@ -1,8 +1,9 @@
 import { billingCommands } from './billing';
+import { collectionCommands } from './collection';
 import type { CliCommand } from './context';
 import { customersCommands } from './customers';
 import { platformCommands } from './platform';
 import { readingsCommands } from './readings';
 
 // Every command of the `griddesk` CLI; each desk adds its list here.
-export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands, ...billingCommands];
+export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands, ...billingCommands, ...collectionCommands];

@@ -5,6 +5,7 @@ import type { ChannelName, InputOf, OutputOf } from '../../../shared/contract';
 import { DEFAULT_LOCALE, type Locale } from '../../../shared/i18n';
 import { Backend } from '../../backend/context';
 import { dispatch } from '../../backend/dispatch';
+import type { Actor } from '../../backend/audit/record';
 import { AppError } from '../../backend/errors';
 import { createHandlers } from '../../backend/handlers';
 import type { HandlerTable } from '../../backend/handler';
@@ -56,7 +57,9 @@ export class CliContext {
   private backendInstance: Backend | undefined;
   private handlersTable: HandlerTable | undefined;
   /** The staff member the CLI acts as (--staff or GRIDDESK_STAFF), if any. */
-  private readonly staffNo: string | undefined;
+  readonly staffNo: string | undefined;
+  /** Who the CLI is without --staff: the station's local operator. */
+  readonly operator: Actor = { staffId: null, label: `cli:${safeUser()}` };
 
   constructor(
     readonly io: CliIo,
@@ -97,7 +100,7 @@ export class CliContext {
         token,
         locale: this.locale,
         setSessionToken: () => {},
-        operator: { staffId: null, label: `cli:${safeUser()}` },
+        operator: this.operator,
       });
       if (!result.ok) throw new AppError(result.error.code, 'error.validation', { what: result.error.message }, result.error.issues);
       return result.value as OutputOf<N>;

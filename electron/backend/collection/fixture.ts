@@ -1,0 +1,93 @@
+// Test data for the collection desk: customers filed through the customer files module (search
+// keys, audit and all), and issued bills written with the SQL of migration 0004 (bills,
+// bill_issues, ledger 'bill' entries) and reading-book places with that of 0003. Used by tests,
+// the reliability check, the e2e seed and the benchmark. Kept in this one file so the bills and
+// books can be swapped for the billing and reading desks' module functions once those are on main.
+import type { CustomerClass } from '../../../shared/collection';
+import type { Fen } from '../../../shared/money';
+import { SYSTEM_ACTOR } from '../audit/record';
+import type { Backend } from '../context';
+import { nextNumber } from '../counters';
+import { fileCustomer } from '../customers/fixtures';
+import { uuidv7 } from '../db/ids';
+import { sql } from '../db/sql';
+import type { WritableDB } from '../db/store';
+
+export interface FixtureCustomer {
+  name: string;
+  customerClass?: CustomerClass;
+  phone?: string;
+  township?: string;
+  village?: string;
+  transformerArea?: string;
+  /** Put the customer's metering point in this reading book (made if missing). */
+  bookNo?: string;
+}
+
+/** Puts a metering point at the end of a reading book (made if missing). */
+export function placeInBook(tx: WritableDB, stationId: string, at: number, pointId: string, bookNo: string): void {
+  let bookId = tx.value<string>(sql`SELECT id FROM books WHERE book_no = ${bookNo}`);
+  if (!bookId) {
+    bookId = uuidv7(at);
+    tx.run(sql`INSERT INTO books (id, station_id, book_no, name, reading_day, created_at, updated_at)
+               VALUES (${bookId}, ${stationId}, ${bookNo}, ${`${bookNo} 抄表本`}, 5, ${at}, ${at})`);
+  }
+  const seq = (tx.value<number>(sql`SELECT coalesce(max(seq), 0) FROM book_points WHERE book_id = ${bookId}`) ?? 0) + 1;
+  tx.run(sql`INSERT INTO book_points (point_id, book_id, seq) VALUES (${pointId}, ${bookId}, ${seq})`);
+}
+
+/** A customer with one meter, filed through the customer files module. */
+export function addCustomer(backend: Backend, c: FixtureCustomer): { id: string; accountNo: string } {
+  const filed = fileCustomer(backend, {
+    name: c.name,
+    customerClass: c.customerClass ?? 'residential',
+    ...(c.phone ? { phone: c.phone } : {}),
+    ...(c.township ? { township: c.township } : {}),
+    ...(c.village ? { village: c.village } : {}),
+    ...(c.transformerArea ? { transformerArea: c.transformerArea } : {}),
+    ...(c.customerClass && c.customerClass !== 'residential' ? { householdSize: null } : {}),
+  });
+  const { bookNo } = c;
+  if (bookNo && filed.pointId) {
+    const pointId = filed.pointId;
+    backend.write(SYSTEM_ACTOR, (unit) => placeInBook(unit, unit.stationId(), unit.at, pointId, bookNo));
+  }
+  return { id: filed.id, accountNo: filed.accountNo };
+}
+
+export interface FixtureBill {
+  customerId: string;
+  period: string;
+  amountFen: Fen;
+  dueDate: string;
+}
+
+function insertIssuedBill(tx: WritableDB, stationId: string, stationCode: string, at: number, b: FixtureBill): { billId: string; billNo: string } {
+  const billId = uuidv7(at);
+  const billNo = `${stationCode}-B-${String(nextNumber(tx, 'fixture_bill')).padStart(6, '0')}`;
+  tx.run(sql`
+    INSERT INTO bills (id, station_id, bill_no, customer_id, period, tariff_code, tariff_effective_from, kwh, total_fen, created_at)
+    VALUES (${billId}, ${stationId}, ${billNo}, ${b.customerId}, ${b.period}, 'RES-GD', '2025-01-01', 10000, ${b.amountFen}, ${at})`);
+  tx.run(sql`INSERT INTO bill_issues (bill_id, issued_at, due_date) VALUES (${billId}, ${at}, ${b.dueDate})`);
+  tx.run(sql`
+    INSERT INTO ledger_entries (id, station_id, customer_id, entry_type, amount_fen, bill_id, period, at)
+    VALUES (${uuidv7(at)}, ${stationId}, ${b.customerId}, 'bill', ${b.amountFen}, ${billId}, ${b.period}, ${at})`);
+  return { billId, billNo };
+}
+
+/** An issued bill: the bill, its issue with the due date, and the ledger charge. */
+export function issueBill(backend: Backend, b: FixtureBill): { billId: string; billNo: string } {
+  const station = backend.requireStation();
+  return backend.write(SYSTEM_ACTOR, (unit) => insertIssuedBill(unit, station.id, station.code, unit.at, b));
+}
+
+/** A billing correction's credit against a bill (ledger 'bill_credit'). */
+export function creditBill(backend: Backend, billId: string, amountFen: Fen): void {
+  backend.write(SYSTEM_ACTOR, (unit) => {
+    const bill = unit.get<{ customer_id: string; period: string }>(sql`SELECT customer_id, period FROM bills WHERE id = ${billId}`);
+    if (!bill) throw new Error(`no bill ${billId}`);
+    unit.run(sql`
+      INSERT INTO ledger_entries (id, station_id, customer_id, entry_type, amount_fen, bill_id, period, at)
+      VALUES (${uuidv7(unit.at)}, ${unit.stationId()}, ${bill.customer_id}, 'bill_credit', ${-amountFen}, ${billId}, ${bill.period}, ${unit.at})`);
+  });
+}

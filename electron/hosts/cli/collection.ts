@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { ArrearsRow } from '../../../shared/contract/collection';
+import { COUNTER_CHANNELS, type CounterChannel } from '../../../shared/contract/collection';
+import { fenToYuan, yuanToFen } from '../../../shared/money';
+import { isDate, shanghaiDate } from '../../../shared/time';
+import { sql } from '../../backend/db/sql';
+import { InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+
+// Counter fee collection from the command line: pay, balance, reverse, close-day, arrears,
+// receipt. Clerk actions (pay, close-day) need --staff STAFF_NO: the clerk whose drawer it is.
+
+const text = { type: 'string' } as const;
+const flag = { type: 'boolean' } as const;
+
+function yuanOption(values: Values, name: string, required: true): number;
+function yuanOption(values: Values, name: string, required: false): number | undefined;
+function yuanOption(values: Values, name: string, required: boolean): number | undefined {
+  const value = values[name];
+  if (value === undefined) {
+    if (required) throw new UsageError(`--${name} YUAN is required`);
+    return undefined;
+  }
+  try {
+    const fen = yuanToFen(String(value));
+    if (fen < 0) throw new Error('negative');
+    return fen;
+  } catch {
+    throw new InputError(`--${name} ${String(value)}: not an amount in yuan (for example 210.25)`);
+  }
+}
+
+function stringOption(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function customerId(cli: CliContext, accountNo: string): Promise<string> {
+  return (await cli.invoke('collection.balance', { accountNo })).customer.id;
+}
+
+function approverOf(values: Values): { staffNo: string; password: string } | undefined {
+  const staffNo = stringOption(values, 'approver');
+  const password = stringOption(values, 'approver-password');
+  if (staffNo === undefined && password === undefined) return undefined;
+  if (!staffNo || password === undefined) throw new UsageError('--approver STAFF_NO and --approver-password P go together');
+  return { staffNo, password };
+}
+
+const y = fenToYuan;
+
+function arrearsLine(r: ArrearsRow): string {
+  return [r.accountNo.padEnd(14), r.name.padEnd(8), y(r.principalFen).padStart(10), y(r.penaltyFen).padStart(8), String(r.daysOverdue).padStart(5), ` ${r.periods.join(',')}`, r.eligible ? '  停电通知可发' : ''].join(' ');
+}
+
+export const collectionCommands: CliCommand[] = [
+  {
+    name: 'pay',
+    summary: 'Take a payment (as the clerk named by --staff); prints the receipt number and the new balance',
+    usage: 'ACCOUNT_NO --amount YUAN --channel cash|card|qr|transfer [--tendered YUAN] [--reference REF] [--key K] --staff STAFF_NO',
+    positionals: [1, 1],
+    options: { amount: text, channel: text, tendered: text, reference: text, key: text },
+    async run(cli, v, [accountNo = '']) {
+      const channel = stringOption(v, 'channel');
+      if (!channel || !(COUNTER_CHANNELS as readonly string[]).includes(channel)) throw new UsageError(`--channel must be one of ${COUNTER_CHANNELS.join(', ')}`);
+      const amountFen = yuanOption(v, 'amount', true);
+      const tenderedFen = yuanOption(v, 'tendered', false);
+      const reference = stringOption(v, 'reference');
+      const posted = await cli.invoke('collection.pay', {
+        customerId: await customerId(cli, accountNo),
+        amountFen,
+        channel: channel as CounterChannel,
+        idempotencyKey: stringOption(v, 'key') ?? `cli-${randomUUID()}`,
+        ...(tenderedFen !== undefined ? { tenderedFen } : {}),
+        ...(reference ? { reference } : {}),
+      });
+      cli.print(posted, () =>
+        [
+          `${posted.duplicate ? 'Already posted with this key: ' : ''}receipt ${posted.receiptNo}: ${y(posted.amountFen)} yuan ${posted.channel} from ${posted.accountNo} ${posted.customerName}` +
+            (posted.changeFen ? `, change ${y(posted.changeFen)}` : ''),
+          ...posted.lines.map((l) => `  ${l.period}  penalty ${y(l.penaltyFen)}  principal ${y(l.principalFen)}`),
+          ...(posted.toPrepaidFen ? [`  to prepaid ${y(posted.toPrepaidFen)}`] : []),
+          `new balance ${y(posted.balanceAfterFen)} yuan${posted.balanceAfterFen < 0 ? ' (prepaid)' : ''}; business day ${posted.businessDate}`,
+        ].join('\n'),
+      );
+    },
+  },
+  {
+    name: 'balance',
+    summary: 'What a customer owes today: unpaid bills by period, penalties, prepaid balance, total due',
+    usage: 'ACCOUNT_NO [--json]',
+    positionals: [1, 1],
+    async run(cli, _v, [accountNo = '']) {
+      const b = await cli.invoke('collection.balance', { accountNo });
+      cli.print(b, () =>
+        [
+          `${b.customer.accountNo} ${b.customer.name} (${b.customer.customerClass}) ${b.customer.address}`,
+          `period   bill no            due date     principal   penalty  days late`,
+          ...b.bills.map((bill) => `${bill.period}  ${bill.billNo.padEnd(18)} ${bill.dueDate}  ${y(bill.principalFen).padStart(10)} ${y(bill.penaltyFen).padStart(9)}  ${bill.daysLate}`),
+          `arrears ${y(b.arrearsFen)}; prepaid ${y(b.prepaidFen)}; total due ${y(b.totalDueFen)} yuan (as of ${b.payDate})`,
+        ].join('\n'),
+      );
+    },
+  },
+  {
+    name: 'reverse',
+    summary: 'Reverse a payment (冲正): approved at once with the station head\'s login, else queued for approval',
+    usage: 'RECEIPT_NO --reason TEXT [--approver STAFF_NO --approver-password P]',
+    positionals: [1, 1],
+    options: { reason: text, approver: text, 'approver-password': text },
+    async run(cli, v, [receiptNo = '']) {
+      const reason = stringOption(v, 'reason');
+      if (!reason) throw new UsageError('--reason TEXT is required');
+      const approver = approverOf(v);
+      const result = await cli.invoke('collection.requestReversal', { receiptNo, reason, ...(approver ? { approver } : {}) });
+      cli.print({ receiptNo, ...result }, () =>
+        result.status === 'approved' ? `Receipt ${receiptNo} reversed.` : `Reversal of ${receiptNo} requested; it waits for the station head's approval.`,
+      );
+    },
+  },
+  {
+    name: 'close-day',
+    summary: 'Daily closing (日结) of the clerk named by --staff, with the cash counted',
+    usage: '--staff STAFF_NO --counted YUAN [--float YUAN] [--date YYYY-MM-DD] [--reason TEXT] [--approver STAFF_NO --approver-password P]',
+    options: { counted: text, float: text, date: text, reason: text, approver: text, 'approver-password': text },
+    async run(cli, v) {
+      const date = stringOption(v, 'date') ?? shanghaiDate(Date.now());
+      if (!isDate(date)) throw new UsageError(`--date ${date}: a date is YYYY-MM-DD`);
+      const approver = approverOf(v);
+      const reason = stringOption(v, 'reason');
+      const closing = await cli.invoke('collection.closeDay', {
+        businessDate: date,
+        countedCashFen: yuanOption(v, 'counted', true),
+        openingFloatFen: yuanOption(v, 'float', false) ?? 0,
+        ...(reason ? { reason } : {}),
+        ...(approver ? { approver } : {}),
+      });
+      cli.print(closing, () =>
+        [
+          `Closed ${closing.businessDate} for ${closing.clerk.staffNo} ${closing.clerk.name}: ${closing.paymentCount} payments, ${closing.reversalCount} reversals, net ${y(closing.netFen)} yuan`,
+          closing.firstReceiptNo ? `receipts ${closing.firstReceiptNo} – ${closing.lastReceiptNo}` : 'no receipts',
+          ...closing.byChannel.filter((c) => c.paymentCount || c.reversalCount).map((c) => `  ${c.channel.padEnd(9)} ${String(c.paymentCount).padStart(4)}  ${y(c.netFen).padStart(12)}`),
+          `cash expected ${y(closing.expectedCashFen)}, counted ${y(closing.countedCashFen)}, difference ${y(closing.differenceFen)}` +
+            (closing.status === 'awaiting_sign_off' ? ' — awaits the station head\'s sign-off' : closing.status === 'signed_off' ? ' — signed off' : ''),
+        ].join('\n'),
+      );
+    },
+  },
+  {
+    name: 'arrears',
+    summary: 'Customers in arrears, most overdue first (--eligible: those a disconnection notice may be given to)',
+    usage: '[--village V] [--area TRANSFORMER_AREA] [--book BOOK_NO] [--min-days N] [--min-amount YUAN] [--eligible] [--json]',
+    options: { village: text, area: text, book: text, 'min-days': text, 'min-amount': text, eligible: flag },
+    async run(cli, v) {
+      const bookNo = stringOption(v, 'book');
+      let bookId: string | undefined;
+      if (bookNo) {
+        bookId = cli.backend().store.read.value<string>(sql`SELECT id FROM books WHERE book_no = ${bookNo}`);
+        if (!bookId) throw new InputError(`--book ${bookNo}: no such reading book`);
+      }
+      const minDays = stringOption(v, 'min-days');
+      if (minDays !== undefined && !/^\d+$/.test(minDays)) throw new UsageError(`--min-days ${minDays}: a whole number of days`);
+      const village = stringOption(v, 'village');
+      const area = stringOption(v, 'area');
+      const minAmountFen = yuanOption(v, 'min-amount', false);
+      const filter = {
+        ...(village ? { village } : {}),
+        ...(area ? { transformerArea: area } : {}),
+        ...(bookId ? { bookId } : {}),
+        ...(minDays !== undefined ? { minDaysOverdue: Number(minDays) } : {}),
+        ...(minAmountFen !== undefined ? { minAmountFen } : {}),
+        ...(v.eligible ? { eligibleOnly: true } : {}),
+      };
+      const rows: ArrearsRow[] = [];
+      for (let offset = 0; ; offset += 1000) {
+        const page = await cli.invoke('arrears.list', { ...filter, limit: 1000, offset });
+        rows.push(...page.rows);
+        if (rows.length >= page.total) break;
+      }
+      cli.print(rows, () => [`${rows.length} customers in arrears`, ...rows.map(arrearsLine)].join('\n'));
+    },
+  },
+  {
+    name: 'receipt',
+    summary: 'Print a receipt to PDF (a copy if it was printed before)',
+    usage: 'RECEIPT_NO --out FILE.pdf [--paper roll80|a5]',
+    positionals: [1, 1],
+    options: { out: text, paper: text },
+    async run(cli, v, [receiptNo = '']) {
+      const out = stringOption(v, 'out');
+      if (!out) throw new UsageError('--out FILE.pdf is required');
+      const paper = stringOption(v, 'paper') ?? 'roll80';
+      if (paper !== 'roll80' && paper !== 'a5') throw new UsageError('--paper is roll80 or a5');
+      await cli.invoke('collection.receipt', { receiptNo }); // a clear message for an unknown receipt, before any browser starts
+      const { renderPdf } = await import('../pdf'); // Chromium's driver loads only when a PDF is asked for
+      const file = await renderPdf(cli.backend(), {
+        route: `/print/receipt/${encodeURIComponent(receiptNo.toUpperCase())}?paper=${paper === 'a5' ? 'A5' : 'Roll80'}`,
+        out: resolve(out),
+        staffNo: cli.staffNo,
+        operator: cli.operator,
+        locale: cli.locale,
+      });
+      cli.print({ receiptNo, file: file.path, bytes: file.bytes }, () => `Receipt ${receiptNo} saved to ${file.path} (${file.bytes} bytes)`);
+    },
+  },
+];

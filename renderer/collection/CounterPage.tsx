@@ -1,0 +1,410 @@
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { changeToGive } from '../../shared/collection';
+import { COUNTER_CHANNELS, type BillDueView, type CounterChannel, type PaymentPosted, type PaymentRow } from '../../shared/contract/collection';
+import { fenToYuan } from '../../shared/money';
+import { useAction, useQuery } from '../api/hooks';
+import { useI18n } from '../app/i18n';
+import { useSession } from '../app/session';
+import { formatTime, formatYuan } from '../ui/format';
+import { Dialog, ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
+import { ApproverFields, approverInput, NO_APPROVER, parseYuan, type ApproverValue } from './common';
+import { CustomerSearch } from '../customers/CustomerSearch';
+
+// The counter (柜台收费), built for a queue of walk-ins: find the customer in the customer files'
+// search box (account number, name, pinyin initials, phone, meter), Enter; the balance shows and
+// the cursor waits in "cash received"; type it, Enter posts; Enter again prints the
+// receipt; Esc serves the next customer. The post carries an idempotency key made when the
+// customer is opened, so a double Enter or a retried request is one payment.
+
+const newKey = () => crypto.randomUUID();
+
+export function CounterPage() {
+  const { t } = useI18n();
+  const session = useSession();
+  const navigate = useNavigate();
+  const [customerId, setCustomerId] = useState<string | null>(null);
+  const balance = useQuery('collection.balance', { customerId: customerId ?? '' }, { enabled: customerId !== null });
+  const pay = useAction('collection.pay');
+  const [channel, setChannel] = useState<CounterChannel>('cash');
+  const [amountText, setAmountText] = useState('');
+  const [tenderedText, setTenderedText] = useState('');
+  const [reference, setReference] = useState('');
+  const [key, setKey] = useState(newKey);
+  const [posted, setPosted] = useState<PaymentPosted | null>(null);
+  const [formError, setFormError] = useState<string>();
+  const [waiving, setWaiving] = useState<BillDueView | null>(null);
+  const [reversing, setReversing] = useState<PaymentRow | null>(null);
+  const [notice, setNotice] = useState<string>();
+  const finderRef = useRef<HTMLDivElement>(null);
+  const tenderedRef = useRef<HTMLInputElement>(null);
+  const amountRef = useRef<HTMLInputElement>(null);
+  const printRef = useRef<HTMLButtonElement>(null);
+  const loadedFor = useRef<string | null>(null);
+
+  const data = balance.data && balance.data.customer.id === customerId ? balance.data : undefined;
+
+  // A newly opened customer: the amount is what is due, the cursor goes to "cash received".
+  useEffect(() => {
+    if (!data || loadedFor.current === data.customer.id) return;
+    loadedFor.current = data.customer.id;
+    setAmountText(data.totalDueFen > 0 ? fenToYuan(data.totalDueFen) : '');
+    setTenderedText('');
+    (channel === 'cash' ? tenderedRef : amountRef).current?.focus();
+  }, [data, channel]);
+
+  useEffect(() => {
+    if (posted) printRef.current?.focus();
+  }, [posted]);
+
+  function open(id: string) {
+    loadedFor.current = null;
+    setCustomerId(id);
+    setPosted(null);
+    setKey(newKey());
+    setReference('');
+    setFormError(undefined);
+    setNotice(undefined);
+    pay.clearError();
+  }
+
+  function nextCustomer() {
+    loadedFor.current = null;
+    setCustomerId(null);
+    setPosted(null);
+    setNotice(undefined);
+    setFormError(undefined);
+    finderRef.current?.querySelector('input')?.focus();
+  }
+
+  function anotherPayment() {
+    setPosted(null);
+    setKey(newKey());
+    setAmountText('');
+    setTenderedText('');
+    setReference('');
+    amountRef.current?.focus();
+  }
+
+  const amountFen = parseYuan(amountText);
+  const tenderedFen = channel === 'cash' ? (tenderedText.trim() === '' ? amountFen : parseYuan(tenderedText)) : amountFen;
+  const changeFen = amountFen !== null && tenderedFen !== null && tenderedFen >= amountFen ? changeToGive(tenderedFen, amountFen) : null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!data || posted) return;
+    if (amountFen === null || amountFen <= 0) return setFormError(t('collection.amountInvalid'));
+    if (tenderedFen === null) return setFormError(t('collection.tenderedInvalid'));
+    if (tenderedFen < amountFen) return setFormError(t('collection.tenderedShort', { tendered: formatYuan(tenderedFen), amount: formatYuan(amountFen) }));
+    setFormError(undefined);
+    const result = await pay.run({
+      customerId: data.customer.id,
+      amountFen,
+      channel,
+      idempotencyKey: key,
+      ...(channel === 'cash' ? { tenderedFen } : {}),
+      ...(channel !== 'cash' && reference.trim() ? { reference: reference.trim() } : {}),
+    });
+    if (result) {
+      setPosted(result);
+      balance.reload();
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === 'Escape' && !waiving && !reversing) {
+      event.preventDefault();
+      nextCustomer();
+    }
+  }
+
+  const printReceipt = (receiptNo: string, auto: boolean) => navigate(`/print/receipt/${encodeURIComponent(receiptNo)}?paper=Roll80${auto ? '&auto=1' : ''}`);
+  const canPay = session.can('collection.pay');
+
+  return (
+    <Page title={t('collection.counterTitle')}>
+      <div className="counter" onKeyDown={onKeyDown}>
+        <div className="counter-finder" ref={finderRef}>
+          <CustomerSearch onSelect={(hit) => open(hit.id)} autoFocus clearOnSelect />
+        </div>
+        <ErrorBanner error={balance.error} />
+        {data ? (
+          <section className="counter-balance" aria-label={t('collection.balanceTitle')}>
+            <header className="counter-customer">
+              <h2>
+                <span className="mono">{data.customer.accountNo}</span> {data.customer.name}
+              </h2>
+              <span className="muted">
+                {t(`customers.class.${data.customer.customerClass}`)} · {data.customer.address} {data.customer.phone ? `· ${data.customer.phone}` : ''}
+              </span>
+            </header>
+            {data.businessDate && data.businessDate !== data.payDate ? (
+              <p className="banner banner-warn">{t('collection.dayClosedNextDay', { date: data.businessDate })}</p>
+            ) : null}
+            <BillsTable bills={data.bills} onWaive={setWaiving} />
+            <dl className="counter-totals">
+              <div>
+                <dt>{t('collection.arrears')}</dt>
+                <dd>{formatYuan(data.principalFen)}</dd>
+              </div>
+              <div>
+                <dt>{t('collection.penalty')}</dt>
+                <dd>{formatYuan(data.penaltyFen)}</dd>
+              </div>
+              <div>
+                <dt>{t('collection.prepaid')}</dt>
+                <dd>{formatYuan(data.prepaidFen)}</dd>
+              </div>
+              <div className="total">
+                <dt>{t('collection.totalDue')}</dt>
+                <dd data-testid="total-due">{formatYuan(data.totalDueFen)}</dd>
+              </div>
+            </dl>
+
+            {canPay && !posted ? (
+              <form className="counter-pay card" aria-label={t('collection.payForm')} onSubmit={submit}>
+                <SelectField label={t('collection.channel')} value={channel} onChange={(e) => setChannel(e.target.value as CounterChannel)}>
+                  {COUNTER_CHANNELS.map((c) => (
+                    <option key={c} value={c}>
+                      {t(`collection.channel.${c}`)}
+                    </option>
+                  ))}
+                </SelectField>
+                <Field label={t('collection.amountToPay')} ref={amountRef} inputMode="decimal" value={amountText} onChange={(e) => setAmountText(e.target.value)} autoComplete="off" />
+                {channel === 'cash' ? (
+                  <Field
+                    label={t('collection.tendered')}
+                    ref={tenderedRef}
+                    inputMode="decimal"
+                    value={tenderedText}
+                    placeholder={amountText}
+                    onChange={(e) => setTenderedText(e.target.value)}
+                    autoComplete="off"
+                  />
+                ) : (
+                  <Field label={t('collection.reference')} value={reference} onChange={(e) => setReference(e.target.value)} autoComplete="off" />
+                )}
+                {channel === 'cash' ? (
+                  <p className="counter-change" aria-live="polite">
+                    {t('collection.change')}: <strong data-testid="change">{changeFen === null ? '—' : formatYuan(changeFen)}</strong>
+                  </p>
+                ) : null}
+                <button type="submit" className="primary big" disabled={pay.pending}>
+                  {pay.pending ? t('common.working') : t('collection.post')}
+                </button>
+                {formError ? <p className="error-text" role="alert">{formError}</p> : null}
+                <ErrorBanner error={pay.error} />
+              </form>
+            ) : null}
+
+            {posted ? (
+              <div className="counter-posted card" role="status" aria-label={t('collection.posted')}>
+                <p>
+                  <strong>{t('collection.postedLine', { receiptNo: posted.receiptNo, amount: formatYuan(posted.amountFen) })}</strong>
+                </p>
+                {posted.channel === 'cash' ? <p className="big-number">{t('collection.changeToGive', { change: formatYuan(posted.changeFen) })}</p> : null}
+                <p>{t('collection.newBalance', { balance: formatYuan(posted.balanceAfterFen) })}</p>
+                {posted.duplicate ? <p className="muted">{t('collection.duplicatePost')}</p> : null}
+                <div className="buttons">
+                  <button type="button" className="primary" ref={printRef} onClick={() => printReceipt(posted.receiptNo, true)}>
+                    {t('collection.printReceipt')}
+                  </button>
+                  <button type="button" onClick={anotherPayment}>
+                    {t('collection.anotherPayment')}
+                  </button>
+                  <button type="button" onClick={nextCustomer}>
+                    {t('collection.nextCustomer')}
+                  </button>
+                </div>
+              </div>
+            ) : null}
+            <Notice>{notice}</Notice>
+
+            <RecentPayments rows={data.recentPayments} onReprint={(no) => printReceipt(no, false)} onReverse={canPay ? setReversing : undefined} />
+          </section>
+        ) : null}
+      </div>
+      {waiving && data ? (
+        <WaiveDialog
+          bill={waiving}
+          onClose={(done) => {
+            setWaiving(null);
+            if (done) {
+              setNotice(done);
+              balance.reload();
+            }
+          }}
+        />
+      ) : null}
+      {reversing ? (
+        <ReversalDialog
+          payment={reversing}
+          onClose={(done) => {
+            setReversing(null);
+            if (done) {
+              setNotice(done);
+              balance.reload();
+            }
+          }}
+        />
+      ) : null}
+    </Page>
+  );
+}
+
+function BillsTable({ bills, onWaive }: { bills: BillDueView[]; onWaive(bill: BillDueView): void }) {
+  const { t } = useI18n();
+  if (bills.length === 0) return <p className="muted">{t('collection.nothingOwed')}</p>;
+  return (
+    <table className="table" aria-label={t('collection.billsTitle')}>
+      <thead>
+        <tr>
+          <th>{t('collection.period')}</th>
+          <th>{t('collection.billNo')}</th>
+          <th>{t('collection.dueDate')}</th>
+          <th className="num">{t('collection.principal')}</th>
+          <th className="num">{t('collection.penalty')}</th>
+          <th className="num">{t('collection.subtotal')}</th>
+          <th>{t('common.actions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {bills.map((b) => (
+          <tr key={b.billId}>
+            <td>{b.period}</td>
+            <td className="mono">{b.billNo}</td>
+            <td>{b.dueDate}</td>
+            <td className="num">{formatYuan(b.principalFen)}</td>
+            <td className="num">
+              {formatYuan(b.penaltyFen)}
+              {b.daysLate > 0 ? <small className="muted"> {t('collection.daysLate', { days: b.daysLate })}</small> : null}
+              {b.minimumApplied && b.penaltyFen > 0 ? <small className="muted"> {t('collection.minimumApplied')}</small> : null}
+              {b.penaltyWaivedFen > 0 || b.penaltyWaivedWhole ? <small className="muted"> {t('collection.waivedNote')}</small> : null}
+            </td>
+            <td className="num">{formatYuan(b.totalFen)}</td>
+            <td>
+              {b.penaltyFen > 0 ? (
+                <button type="button" onClick={() => onWaive(b)}>
+                  {t('collection.waive')}
+                </button>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function RecentPayments({ rows, onReprint, onReverse }: { rows: PaymentRow[]; onReprint(receiptNo: string): void; onReverse: ((row: PaymentRow) => void) | undefined }) {
+  const { t } = useI18n();
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h2>{t('collection.recentPayments')}</h2>
+      <table className="table" aria-label={t('collection.recentPayments')}>
+        <thead>
+          <tr>
+            <th>{t('collection.receiptNo')}</th>
+            <th>{t('collection.time')}</th>
+            <th className="num">{t('collection.amount')}</th>
+            <th>{t('collection.channel')}</th>
+            <th>{t('collection.status')}</th>
+            <th>{t('common.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((p) => (
+            <tr key={p.paymentId}>
+              <td className="mono">{p.receiptNo}</td>
+              <td className="nowrap">{formatTime(p.postedAt)}</td>
+              <td className="num">{formatYuan(p.amountFen)}</td>
+              <td>{t(`collection.channel.${p.channel}`)}</td>
+              <td>{t(`collection.status.${p.status}`)}</td>
+              <td className="actions">
+                <button type="button" onClick={() => onReprint(p.receiptNo)}>
+                  {t('collection.reprint')}
+                </button>
+                {onReverse && p.status === 'posted' ? (
+                  <button type="button" onClick={() => onReverse(p)}>
+                    {t('collection.requestReversal')}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function WaiveDialog({ bill, onClose }: { bill: BillDueView; onClose(done?: string): void }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const waive = useAction('collection.waivePenalty');
+  const [reason, setReason] = useState('');
+  const [whole, setWhole] = useState(false);
+  const [approver, setApprover] = useState<ApproverValue>(NO_APPROVER);
+  const isHead = session.can('collection.approve');
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const result = await waive.run({ billId: bill.billId, reason, whole, ...(isHead ? {} : approverInput(approver)) });
+    if (result) onClose(t('collection.waived', { period: bill.period, amount: formatYuan(result.waivedFen) }));
+  }
+  return (
+    <Dialog open title={t('collection.waiveTitle', { period: bill.period })} onClose={() => onClose()}>
+      <form className="form" onSubmit={submit}>
+        <p>{t('collection.waiveAmount', { amount: formatYuan(bill.penaltyFen) })}</p>
+        <Field label={t('collection.reason')} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus required />
+        <label className="check">
+          <input type="checkbox" checked={whole} onChange={(e) => setWhole(e.target.checked)} />
+          {t('collection.waiveWhole')}
+        </label>
+        {isHead ? null : <ApproverFields legend={t('collection.headApproves')} value={approver} onChange={setApprover} />}
+        <ErrorBanner error={waive.error} />
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={waive.pending}>
+            {t('collection.waive')}
+          </button>
+          <button type="button" onClick={() => onClose()}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function ReversalDialog({ payment, onClose }: { payment: PaymentRow; onClose(done?: string): void }) {
+  const { t } = useI18n();
+  const request = useAction('collection.requestReversal');
+  const [reason, setReason] = useState('');
+  const [approver, setApprover] = useState<ApproverValue>(NO_APPROVER);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const result = await request.run({ receiptNo: payment.receiptNo, reason, ...approverInput(approver) });
+    if (result) onClose(t(result.status === 'approved' ? 'collection.reversedNow' : 'collection.reversalQueued', { receiptNo: payment.receiptNo }));
+  }
+  return (
+    <Dialog open title={t('collection.reversalTitle', { receiptNo: payment.receiptNo })} onClose={() => onClose()}>
+      <form className="form" onSubmit={submit}>
+        <p>
+          {payment.accountNo} {payment.customerName} · {formatYuan(payment.amountFen)} · {t(`collection.channel.${payment.channel}`)}
+        </p>
+        <Field label={t('collection.reason')} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus required />
+        <ApproverFields legend={t('collection.headApprovesNow')} value={approver} onChange={setApprover} />
+        <p className="muted">{t('collection.orQueue')}</p>
+        <ErrorBanner error={request.error} />
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={request.pending}>
+            {t('collection.requestReversal')}
+          </button>
+          <button type="button" onClick={() => onClose()}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
