@@ -1,14 +1,16 @@
 // Test data for the collection desk: customers filed through the customer files module (search
-// keys, audit and all), and issued bills written with the SQL of migration 0004 (bills,
-// bill_issues, ledger 'bill' entries) and reading-book places with that of 0003. Used by tests,
-// the reliability check, the e2e seed and the benchmark. Kept in this one file so the bills and
-// books can be swapped for the billing and reading desks' module functions once those are on main.
+// keys, audit and all; every meter in a reading book), and issued bills written with the SQL of
+// migration 0004 (bills with one flat energy line, bill_issues, ledger 'bill' entries, numbered
+// from billing's counter) and reading-book places with that of 0003. Used by tests, the
+// reliability check, the e2e seed and the benchmark: a bill of an exact amount and due date, which
+// a billing run from readings cannot give as directly. billing-hooks.test.ts pays real bills.
 import type { CustomerClass } from '../../../shared/collection';
 import type { Fen } from '../../../shared/money';
 import { SYSTEM_ACTOR } from '../audit/record';
 import type { Backend } from '../context';
 import { nextNumber } from '../counters';
 import { fileCustomer } from '../customers/fixtures';
+import { billNumber } from '../billing/bills';
 import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { WritableDB } from '../db/store';
@@ -20,7 +22,7 @@ export interface FixtureCustomer {
   township?: string;
   village?: string;
   transformerArea?: string;
-  /** Put the customer's metering point in this reading book (made if missing). */
+  /** Put the customer's metering point in this reading book (made if missing; default B01). */
   bookNo?: string;
 }
 
@@ -47,8 +49,9 @@ export function addCustomer(backend: Backend, c: FixtureCustomer): { id: string;
     ...(c.transformerArea ? { transformerArea: c.transformerArea } : {}),
     ...(c.customerClass && c.customerClass !== 'residential' ? { householdSize: null } : {}),
   });
-  const { bookNo } = c;
-  if (bookNo && filed.pointId) {
+  // Every active meter is in a reading book (the readings desk's invariant): B01 unless told.
+  const bookNo = c.bookNo ?? 'B01';
+  if (filed.pointId) {
     const pointId = filed.pointId;
     backend.write(SYSTEM_ACTOR, (unit) => placeInBook(unit, unit.stationId(), unit.at, pointId, bookNo));
   }
@@ -64,10 +67,14 @@ export interface FixtureBill {
 
 function insertIssuedBill(tx: WritableDB, stationId: string, stationCode: string, at: number, b: FixtureBill): { billId: string; billNo: string } {
   const billId = uuidv7(at);
-  const billNo = `${stationCode}-B-${String(nextNumber(tx, 'fixture_bill')).padStart(6, '0')}`;
+  const billNo = billNumber(stationCode, nextNumber(tx, 'bill'));
   tx.run(sql`
     INSERT INTO bills (id, station_id, bill_no, customer_id, period, tariff_code, tariff_effective_from, kwh, total_fen, created_at)
     VALUES (${billId}, ${stationId}, ${billNo}, ${b.customerId}, ${b.period}, 'RES-GD', '2025-01-01', 10000, ${b.amountFen}, ${at})`);
+  // One flat energy line carrying the whole amount: 10000 kWh (centi) at whatever price makes it.
+  tx.run(sql`
+    INSERT INTO bill_lines (bill_id, line_no, kind, label_key, tier, quantity, unit, unit_price, amount_fen)
+    VALUES (${billId}, 1, 'energy', 'flat', NULL, 10000, 'kWh', ${(b.amountFen / 10000).toFixed(8)}, ${b.amountFen})`);
   tx.run(sql`INSERT INTO bill_issues (bill_id, issued_at, due_date) VALUES (${billId}, ${at}, ${b.dueDate})`);
   tx.run(sql`
     INSERT INTO ledger_entries (id, station_id, customer_id, entry_type, amount_fen, bill_id, period, at)
