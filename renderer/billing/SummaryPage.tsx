@@ -45,7 +45,7 @@ function AmountChart({ rows, label, title }: { rows: BillingTotalsRow[]; label: 
   const max = Math.max(1, ...rows.map((r) => r.amountFen));
   const height = 26 * rows.length + 8;
   return (
-    <figure className="chart">
+    <figure className="chart billing-chart">
       <svg role="img" aria-label={title} width="100%" height={height} viewBox={`0 0 640 ${height}`}>
         {rows.map((r, i) => {
           const width = Math.max(1, Math.round((r.amountFen / max) * 380));

@@ -17,10 +17,10 @@ export function NoticePrint() {
   const n = notice.data;
   if (!n) return <p className="no-print">{t('app.loading')}</p>;
   return (
-    <PrintDocument size="A5" title={`${t('notice.title')} ${n.accountNo}`}>
-      <section className="notice">
+    <PrintDocument size="A5" title={`${t('disconnection.title')} ${n.accountNo}`}>
+      <section className="disconnection-notice">
         <h1>{n.station.name}</h1>
-        <h2>{t('notice.title')}</h2>
+        <h2>{t('disconnection.title')}</h2>
         <p>
           {t('reminder.dear', { name: n.name })}（{t('collection.accountNo')} {n.accountNo}，{n.address}）
         </p>

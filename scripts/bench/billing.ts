@@ -273,7 +273,7 @@ async function printFigures(ctx: BenchContext, station: string, samples: number)
     for (let i = 0; i < samples; i++) {
       const out = join(ctx.workDir, 'billing-notices.pdf');
       const started = performance.now();
-      await printRoutesToPdf(backend, [{ route: `/print/bill-notices?${new URLSearchParams({ period, book: book.id, paper: 'A5' }).toString()}`, staffId, out }]);
+      await printRoutesToPdf(backend, [{ route: `/print/bill-notices?${new URLSearchParams({ period, book: book.id, paper: 'A5' }).toString()}`, as: { staffId }, out }]);
       times.push(performance.now() - started);
       bytes = statSync(out).size;
       ctx.log(`billing: ${notices} notices to PDF in ${Math.round(times.at(-1) ?? 0)} ms`);

@@ -13,7 +13,7 @@ import { sql } from '../../electron/backend/db/sql';
 import { dispatch } from '../../electron/backend/dispatch';
 import { createHandlers } from '../../electron/backend/handlers';
 import { insertStaff, prepareStaff } from '../../electron/backend/staff/staff';
-import { CHROMIUM_ARGS, chromiumPath } from '../../electron/hosts/pdf';
+import { CHROMIUM_ARGS, chromiumPath } from '../../electron/hosts/printToPdf';
 import { startWebHost } from '../../electron/hosts/web';
 import { addDays, addMonths, periodOf, shanghaiDate, shanghaiMidnight } from '../../shared/time';
 import { demoStationCopy } from './customers';

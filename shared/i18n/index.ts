@@ -28,6 +28,9 @@ const en: Record<keyof typeof zh, string> = {
   ...collectionStrings.en,
 };
 
+/** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings };
+
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;
 

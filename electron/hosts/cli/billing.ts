@@ -247,7 +247,7 @@ export const billingCommands: CliCommand[] = [
       const out = resolve(v.out);
       const started = performance.now();
       try {
-        await printRoutesToPdf(cli.backend(), [{ route: `/print/bill-notices?${query.toString()}`, staffId: printingStaff(cli, v), out }]);
+        await printRoutesToPdf(cli.backend(), [{ route: `/print/bill-notices?${query.toString()}`, as: { staffId: printingStaff(cli, v) }, out }], cli.locale);
       } catch (error) {
         if (error instanceof PrintUnavailable) throw new InputError(error.message);
         throw error;

@@ -5,6 +5,7 @@ import { COUNTER_CHANNELS, type CounterChannel } from '../../../shared/contract/
 import { fenToYuan, yuanToFen } from '../../../shared/money';
 import { isDate, shanghaiDate } from '../../../shared/time';
 import { sql } from '../../backend/db/sql';
+import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
 import { InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
 
 // Counter fee collection from the command line: pay, balance, reverse, close-day, arrears,
@@ -192,14 +193,18 @@ export const collectionCommands: CliCommand[] = [
       const paper = stringOption(v, 'paper') ?? 'roll80';
       if (paper !== 'roll80' && paper !== 'a5') throw new UsageError('--paper is roll80 or a5');
       await cli.invoke('collection.receipt', { receiptNo }); // a clear message for an unknown receipt, before any browser starts
-      const { renderPdf } = await import('../pdf'); // Chromium's driver loads only when a PDF is asked for
-      const file = await renderPdf(cli.backend(), {
+      const staffId = cli.staffNo === undefined ? undefined : cli.backend().store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${cli.staffNo} AND active = 1`);
+      if (cli.staffNo !== undefined && !staffId) throw new InputError(`--staff ${cli.staffNo}: no active staff member with that number`);
+      const job = {
         route: `/print/receipt/${encodeURIComponent(receiptNo.toUpperCase())}?paper=${paper === 'a5' ? 'A5' : 'Roll80'}`,
+        as: staffId ? { staffId } : { operator: cli.operator },
         out: resolve(out),
-        staffNo: cli.staffNo,
-        operator: cli.operator,
-        locale: cli.locale,
+        timeoutMs: 30_000,
+      };
+      const [file] = await printRoutesToPdf(cli.backend(), [job], cli.locale).catch((error: unknown) => {
+        throw error instanceof PrintUnavailable ? new InputError(error.message) : error;
       });
+      if (!file) throw new Error('no PDF written');
       cli.print({ receiptNo, file: file.path, bytes: file.bytes }, () => `Receipt ${receiptNo} saved to ${file.path} (${file.bytes} bytes)`);
     },
   },
