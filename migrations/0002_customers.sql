@@ -37,15 +37,17 @@ CREATE INDEX customers_status ON customers (status);
 CREATE INDEX customers_name ON customers (name, account_no);
 CREATE INDEX customers_initials ON customers (name_initials, account_no);
 
--- Search keys (查询索引), written with the customer by the customers module: 'n' + every name
--- fragment of 1–2 characters (any part of a Chinese name, even one character; longer parts are
--- looked up by their first two and filtered), 't' + each phone number reversed (last-4-digits
--- lookups become prefix lookups). Account numbers, meter numbers, names and pinyin initials use
--- the indexes on their own columns. No index by customer: a change of name or phone deletes
--- the old keys by key (the module knows them), which keeps filing 50,000 customers cheap.
+-- Search keys (查询索引), written with the customer by the customers module: 'n' + every pair of
+-- neighbouring characters of the name and its last character alone (any part of a Chinese name:
+-- a pair is a key, one character a key prefix, longer parts are looked up by a pair and
+-- filtered), 't' + each phone number reversed (last-4-digits lookups become prefix lookups).
+-- Account numbers, meter numbers, names and pinyin initials use the indexes on their own columns.
+-- No index by customer and no foreign key: a change of name or phone deletes the old keys by key
+-- (the module knows them), customers are never deleted, and `griddesk check` finds a customer
+-- without keys; so filing 50,000 customers writes only the keys themselves.
 CREATE TABLE customer_search_keys (
   key         TEXT NOT NULL,
-  customer_id TEXT NOT NULL REFERENCES customers (id),
+  customer_id TEXT NOT NULL,
   PRIMARY KEY (key, customer_id)
 ) WITHOUT ROWID;
 

@@ -95,7 +95,11 @@ async function searchFigures(ctx: BenchContext, file: string) {
       },
       namePart: {
         queries: sample(r, people, QUERIES).map((p) => fragment(p.name)),
-        baseline: ((s) => (q: string) => s.all(`n${q}`))(bare.prepare('SELECT customer_id FROM customer_search_keys WHERE key = ? LIMIT 20')),
+        // The same key lookup the search makes: a pair is a key, one character a key prefix.
+        baseline: ((pair, single) => (q: string) => ([...q].length === 1 ? single.all(`n${q}`, `n${q}${top}`) : pair.all(`n${q}`)))(
+          bare.prepare('SELECT customer_id FROM customer_search_keys WHERE key = ? LIMIT 20'),
+          bare.prepare('SELECT DISTINCT customer_id FROM customer_search_keys WHERE key >= ? AND key < ? LIMIT 20'),
+        ),
       },
       pinyinInitials: {
         queries: sample(r, people, QUERIES).map((p) => nameInitials(p.name).slice(0, 2)),

@@ -86,8 +86,10 @@ describe('search keys', () => {
     expect(nameInitials('仇建国')).toBe('qjg');
   });
 
-  it('keeps every name fragment of 1 or 2 characters, so any part of a name is found', () => {
-    expect(nameGrams('欧阳修文').sort()).toEqual(['修', '修文', '文', '欧', '欧阳', '阳', '阳修'].sort());
+  it('keeps every pair of a name and its last character, so any part of a name is a key or a key prefix', () => {
+    expect(nameGrams('欧阳修文').sort()).toEqual(['修文', '文', '欧阳', '阳修'].sort());
+    expect(nameGrams('单')).toEqual(['单']);
+    expect(nameGrams('Li Na')).toEqual(['li', 'in', 'na', 'a']);
   });
 
   it('stores phones reversed, so the last digits are a prefix', () => {

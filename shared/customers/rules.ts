@@ -33,6 +33,22 @@ export function phoneDigits(text: string): string {
   return text.replace(/\D/g, '');
 }
 
+// Dates repeat across a workbook of 50,000 rows (opening and install dates, birth dates in ID
+// numbers), and the calendar check round-trips through Date: each date text is checked once.
+const checkedDates = new Map<string, boolean>();
+
+/** isDate (a real YYYY-MM-DD day), remembered per text. */
+export function validDate(text: string): boolean {
+  if (text.length !== 10) return false;
+  let valid = checkedDates.get(text);
+  if (valid === undefined) {
+    if (checkedDates.size >= 100_000) checkedDates.clear();
+    valid = isDate(text);
+    checkedDates.set(text, valid);
+  }
+  return valid;
+}
+
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
@@ -50,7 +66,7 @@ export function idCardProblem(text: string): IdCardProblem | null {
   if (text.length !== 18) return 'length';
   if (!/^\d{17}[\dX]$/.test(text)) return 'chars';
   const birth = `${text.slice(6, 10)}-${text.slice(10, 12)}-${text.slice(12, 14)}`;
-  if (!isDate(birth) || birth < '1900-01-01') return 'birthDate';
+  if (!validDate(birth) || birth < '1900-01-01') return 'birthDate';
   if (idCardCheckChar(text.slice(0, 17)) !== text[17]) return 'checkDigit';
   return null;
 }
@@ -108,23 +124,21 @@ export function normaliseCustomerFields(input: CustomerFields): CustomerFields {
   };
 }
 
+const PLACE_FIELDS = ['township', 'village', 'transformerArea'] as const;
+const PHONE_FIELDS = ['phone', 'phone2'] as const;
+
 /** Every problem with a customer record, field by field (empty when it may be saved). */
 export function checkCustomerFields(f: CustomerFields): FieldProblem[] {
   const out: FieldProblem[] = [];
-  const required = (field: CustomerField, value: string) => {
-    if (!value) out.push({ field, key: 'customers.err.required' });
-  };
-  required('name', f.name);
+  if (!f.name) out.push({ field: 'name', key: 'customers.err.required' });
   if (f.name.length > 60) out.push({ field: 'name', key: 'customers.err.tooLong', params: { max: 60 } });
-  required('township', f.township);
-  required('village', f.village);
-  required('transformerArea', f.transformerArea);
-  for (const field of ['township', 'village', 'transformerArea'] as const) {
+  for (const field of PLACE_FIELDS) if (!f[field]) out.push({ field, key: 'customers.err.required' });
+  for (const field of PLACE_FIELDS) {
     if (f[field].length > 40) out.push({ field, key: 'customers.err.tooLong', params: { max: 40 } });
   }
   if (f.addressDetail.length > 100) out.push({ field: 'addressDetail', key: 'customers.err.tooLong', params: { max: 100 } });
   if (f.notes.length > 500) out.push({ field: 'notes', key: 'customers.err.tooLong', params: { max: 500 } });
-  for (const field of ['phone', 'phone2'] as const) {
+  for (const field of PHONE_FIELDS) {
     if (f[field] && !isPhone(f[field])) out.push({ field, key: 'customers.err.phone', params: { value: f[field] } });
   }
   if (f.idCard) {
@@ -144,7 +158,7 @@ export function checkCustomerFields(f: CustomerFields): FieldProblem[] {
   // 大工业 is defined by capacity (≥ 315 kVA): its two-part tariff bills the capacity.
   if (f.customerClass === 'large_industry' && f.capacityKva === null) out.push({ field: 'capacityKva', key: 'customers.err.capacityRequired' });
   if (f.tariffCode !== null && !/^[A-Za-z0-9_.-]{1,30}$/.test(f.tariffCode)) out.push({ field: 'tariffCode', key: 'customers.err.tariffCode' });
-  if (!isDate(f.openedDate)) out.push({ field: 'openedDate', key: 'customers.err.date', params: { value: f.openedDate } });
+  if (!validDate(f.openedDate)) out.push({ field: 'openedDate', key: 'customers.err.date', params: { value: f.openedDate } });
   return out;
 }
 
@@ -165,21 +179,24 @@ export const METER_NO_RE = /^[A-Za-z0-9-]{4,32}$/;
 
 export function checkMeterFields(m: MeterFields, prefix = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
-  const at = (field: string) => `${prefix}${field}`;
-  if (!m.meterNo) out.push({ field: at('meterNo'), key: 'customers.err.required' });
-  else if (!METER_NO_RE.test(m.meterNo)) out.push({ field: at('meterNo'), key: 'customers.err.meterNo', params: { value: m.meterNo } });
-  if (!Number.isInteger(m.digits) || m.digits < 4 || m.digits > 12) out.push({ field: at('digits'), key: 'customers.err.digits' });
-  if (!Number.isInteger(m.multiplier) || m.multiplier < 1 || m.multiplier > 1_000_000) out.push({ field: at('multiplier'), key: 'customers.err.multiplier' });
-  if (!isDate(m.installDate)) out.push({ field: at('installDate'), key: 'customers.err.date', params: { value: m.installDate } });
-  const max = Number.isInteger(m.digits) && m.digits >= 4 && m.digits <= 12 ? 10 ** m.digits * 100 : Infinity;
-  const checkReading = (field: string, value: number) => {
-    if (!Number.isSafeInteger(value) || value < 0 || value >= max) {
-      out.push({ field: at(field), key: 'customers.err.reading', params: { digits: m.digits } });
+  if (!m.meterNo) out.push({ field: `${prefix}meterNo`, key: 'customers.err.required' });
+  else if (!METER_NO_RE.test(m.meterNo)) out.push({ field: `${prefix}meterNo`, key: 'customers.err.meterNo', params: { value: m.meterNo } });
+  const digitsOk = Number.isInteger(m.digits) && m.digits >= 4 && m.digits <= 12;
+  if (!digitsOk) out.push({ field: `${prefix}digits`, key: 'customers.err.digits' });
+  if (!Number.isInteger(m.multiplier) || m.multiplier < 1 || m.multiplier > 1_000_000) out.push({ field: `${prefix}multiplier`, key: 'customers.err.multiplier' });
+  if (!validDate(m.installDate)) out.push({ field: `${prefix}installDate`, key: 'customers.err.date', params: { value: m.installDate } });
+  const max = digitsOk ? 10 ** m.digits * 100 : Infinity;
+  if (!readingFits(m.startReading, max)) out.push({ field: `${prefix}startReading`, key: 'customers.err.reading', params: { digits: m.digits } });
+  if (m.tou) {
+    for (const [register, value] of Object.entries(m.startRegisters ?? {})) {
+      if (!readingFits(value, max)) out.push({ field: `${prefix}startRegisters.${register}`, key: 'customers.err.reading', params: { digits: m.digits } });
     }
-  };
-  checkReading('startReading', m.startReading);
-  if (m.tou) for (const [register, value] of Object.entries(m.startRegisters ?? {})) checkReading(`startRegisters.${register}`, value);
+  }
   return out;
+}
+
+function readingFits(value: number, max: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0 && value < max;
 }
 
 /** A reading typed as "12345.67" → hundredths, or null when it is not a number with ≤ 2 places. */

@@ -5,8 +5,8 @@ import { pinyin } from 'pinyin-pro';
 import { phoneDigits } from './rules';
 
 /**
- * Longest name fragment stored as a key. A longer query is looked up by its first fragment and
- * the candidates filtered by the whole query (two characters of a name are already rare).
+ * Longest name fragment stored as a key. A longer query is looked up by its rarest pair and the
+ * candidates filtered by the whole query (two characters of a name are already rare).
  */
 export const NAME_GRAM_MAX = 2;
 
@@ -27,13 +27,17 @@ export function nameInitials(name: string): string {
     .replace(/[^a-z0-9]/g, '');
 }
 
-/** Every fragment of the name of 1 or 2 characters (any part of a Chinese name). */
+/**
+ * The name's stored fragments: every pair of neighbouring characters, and the last character
+ * alone (the whole name if it has one character). Any part of the name is then an indexed
+ * lookup: a pair is a key; one character is a prefix of the keys (a pair it begins, or itself
+ * at the end). Half the keys of storing every single character too, for the same answers.
+ */
 export function nameGrams(name: string): string[] {
   const chars = [...name.toLowerCase().replace(/\s+/g, '')];
   const out = new Set<string>();
-  for (let i = 0; i < chars.length; i++) {
-    for (let n = 1; n <= NAME_GRAM_MAX && i + n <= chars.length; n++) out.add(chars.slice(i, i + n).join(''));
-  }
+  for (let i = 0; i + 1 < chars.length; i++) out.add(`${chars[i]}${chars[i + 1]}`);
+  if (chars.length) out.add(chars[chars.length - 1] as string);
   return [...out];
 }
 
@@ -42,14 +46,24 @@ export function reversedPhone(phone: string): string {
   return [...phoneDigits(phone)].reverse().join('');
 }
 
+/** The name's keys: 'n' + each fragment. */
+export function nameKeys(name: string): string[] {
+  return nameGrams(name).map((g) => KEY_NAME + g);
+}
+
+/** The phones' keys: 't' + each number reversed (numbers of fewer than 4 digits have none). */
+export function phoneKeys(phone: string, phone2: string): string[] {
+  const keys: string[] = [];
+  for (const p of [phone, phone2]) {
+    const digits = reversedPhone(p);
+    if (digits.length >= 4 && !keys.includes(KEY_PHONE + digits)) keys.push(KEY_PHONE + digits);
+  }
+  return keys;
+}
+
 /** The search keys of one customer (name fragments and reversed phones). */
 export function customerSearchKeys(c: { name: string; phone: string; phone2: string }): string[] {
-  const keys = nameGrams(c.name).map((g) => KEY_NAME + g);
-  for (const phone of [c.phone, c.phone2]) {
-    const digits = reversedPhone(phone);
-    if (digits.length >= 4) keys.push(KEY_PHONE + digits);
-  }
-  return [...new Set(keys)];
+  return [...nameKeys(c.name), ...phoneKeys(c.phone, c.phone2)];
 }
 
 /** What one word of a query may be, by its characters. */

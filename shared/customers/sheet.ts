@@ -11,6 +11,7 @@ import {
   checkMeterFields,
   normaliseCustomerFields,
   parseReading,
+  validDate,
   type CustomerFields,
   type CustomerStatus,
   type FieldProblem,
@@ -77,12 +78,11 @@ export function mapHeader(header: readonly string[]): Map<SheetColumn, number> {
   return out;
 }
 
+const EMPTY_ROW = Object.fromEntries(SHEET_COLUMNS.map((c) => [c.key, ''])) as SheetRow;
+
 export function rowOf(cells: readonly string[], header: Map<SheetColumn, number>): SheetRow {
-  const row = {} as SheetRow;
-  for (const c of SHEET_COLUMNS) {
-    const i = header.get(c.key);
-    row[c.key] = i === undefined ? '' : (cells[i] ?? '').trim();
-  }
+  const row = { ...EMPTY_ROW };
+  for (const [key, i] of header) row[key] = (cells[i] ?? '').trim();
   return row;
 }
 
@@ -103,54 +103,65 @@ export interface ParsedRow {
 
 const YES = new Set(['是', '1', 'y', 'yes', 'true', '√']);
 const NO = new Set(['否', '0', 'n', 'no', 'false', '']);
+/** 用电类别 and 状态 as written in a sheet (codes, labels, common short forms) → their codes. */
+const CLASS_OF = new Map<string, CustomerClass>([
+  ...CUSTOMER_CLASSES.map((c) => [c, c] as const),
+  ...Object.entries(CLASS_LABELS).map(([c, label]) => [label, c as CustomerClass] as const),
+  ...Object.entries(CLASS_ALIASES),
+]);
+const STATUS_OF = new Map<string, CustomerStatus>([
+  ['', 'active'],
+  ...CUSTOMER_STATUSES.map((s) => [s, s] as const),
+  ...Object.entries(STATUS_LABELS).map(([s, label]) => [label, s as CustomerStatus] as const),
+]);
+const METER_COLUMNS: SheetColumn[] = ['meterNo', 'digits', 'multiplier', 'installDate', 'startReading'];
+const REGISTER_COLUMNS: Record<string, SheetColumn> = { 'startRegisters.peak': 'startPeak', 'startRegisters.flat': 'startFlat', 'startRegisters.valley': 'startValley' };
+
+function bad(problems: SheetProblem[], column: SheetColumn, key: string, params?: Record<string, string | number>): void {
+  problems.push({ column, key, ...(params ? { params } : {}) });
+}
+
+function integerCell(row: SheetRow, column: SheetColumn, problems: SheetProblem[]): number | null {
+  const v = row[column];
+  if (v === '') return null;
+  if (!/^\d+$/.test(v)) {
+    bad(problems, column, 'customers.err.number', { value: v });
+    return null;
+  }
+  return Number(v);
+}
+
+function yesNoCell(row: SheetRow, column: SheetColumn, problems: SheetProblem[]): boolean {
+  const v = row[column].toLowerCase();
+  if (YES.has(v)) return true;
+  if (!NO.has(v)) bad(problems, column, 'customers.err.yesNo', { value: row[column] });
+  return false;
+}
+
+function readingCell(row: SheetRow, column: SheetColumn, problems: SheetProblem[]): number {
+  const v = row[column];
+  if (v === '') return 0;
+  const value = parseReading(v);
+  if (value === null) bad(problems, column, 'customers.err.number', { value: v });
+  return value ?? 0;
+}
 
 /** One workbook row → a customer record (and its meter), with every problem by column. */
 export function parseSheetRow(row: SheetRow): ParsedRow {
   const problems: SheetProblem[] = [];
-  const bad = (column: SheetColumn, key: string, params?: Record<string, string | number>) => problems.push({ column, key, ...(params ? { params } : {}) });
-  const int = (column: SheetColumn): number | null => {
-    const v = row[column];
-    if (v === '') return null;
-    if (!/^\d+$/.test(v)) {
-      bad(column, 'customers.err.number', { value: v });
-      return null;
-    }
-    return Number(v);
-  };
-  const yesNo = (column: SheetColumn): boolean => {
-    const v = row[column].toLowerCase();
-    if (YES.has(v)) return true;
-    if (!NO.has(v)) bad(column, 'customers.err.yesNo', { value: row[column] });
-    return false;
-  };
-  const reading = (column: SheetColumn): number => {
-    const v = row[column];
-    if (v === '') return 0;
-    const value = parseReading(v);
-    if (value === null) bad(column, 'customers.err.number', { value: v });
-    return value ?? 0;
-  };
-
   const classText = row.customerClass;
-  const customerClass =
-    (CUSTOMER_CLASSES as readonly string[]).includes(classText)
-      ? (classText as CustomerClass)
-      : ((Object.entries(CLASS_LABELS).find(([, label]) => label === classText)?.[0] as CustomerClass | undefined) ?? CLASS_ALIASES[classText]);
+  const customerClass = CLASS_OF.get(classText);
   const statusText = row.status;
-  const status: CustomerStatus | undefined =
-    statusText === '' ? 'active' : (CUSTOMER_STATUSES as readonly string[]).includes(statusText) ? (statusText as CustomerStatus) : (Object.entries(STATUS_LABELS).find(([, l]) => l === statusText)?.[0] as CustomerStatus | undefined);
-  if (!status) bad('status', 'customers.err.status', { value: statusText });
+  const status = STATUS_OF.get(statusText);
+  if (!status) bad(problems, 'status', 'customers.err.status', { value: statusText });
 
   const accountNo = row.accountNo ? row.accountNo.toUpperCase() : null;
-  if (accountNo && !ACCOUNT_NO_RE.test(accountNo)) bad('accountNo', 'customers.err.accountNo', { value: row.accountNo });
-  const bigNumber = (column: SheetColumn) => {
-    // A long number typed into a number-formatted cell loses digits in Excel (an ID number).
-    if (row[column].startsWith('#BIGNUMBER:')) {
-      bad(column, 'customers.err.idCard.length');
-      row[column] = '';
-    }
-  };
-  bigNumber('idCard');
+  if (accountNo && !ACCOUNT_NO_RE.test(accountNo)) bad(problems, 'accountNo', 'customers.err.accountNo', { value: row.accountNo });
+  // A long number typed into a number-formatted cell loses digits in Excel (an ID number).
+  if (row.idCard.startsWith('#BIGNUMBER:')) {
+    bad(problems, 'idCard', 'customers.err.idCard.length');
+    row.idCard = '';
+  }
 
   const fields = normaliseCustomerFields({
     name: row.name,
@@ -163,14 +174,14 @@ export function parseSheetRow(row: SheetRow): ParsedRow {
     transformerArea: row.transformerArea,
     customerClass: customerClass ?? ('' as CustomerClass),
     tariffCode: row.tariffCode || null,
-    householdSize: int('householdSize'),
-    multiPerson: yesNo('multiPerson'),
-    capacityKva: int('capacityKva'),
+    householdSize: integerCell(row, 'householdSize', problems),
+    multiPerson: yesNoCell(row, 'multiPerson', problems),
+    capacityKva: integerCell(row, 'capacityKva', problems),
     openedDate: row.openedDate,
     notes: row.notes,
   });
   if (!customerClass) {
-    bad('customerClass', classText ? 'customers.err.class' : 'customers.err.required', { value: classText });
+    bad(problems, 'customerClass', classText ? 'customers.err.class' : 'customers.err.required', { value: classText });
   }
   for (const p of checkCustomerFields(fields)) {
     if (p.field === 'customerClass') continue; // told above, in the sheet's words
@@ -178,30 +189,31 @@ export function parseSheetRow(row: SheetRow): ParsedRow {
     problems.push({ column: p.field as SheetColumn, key: p.key, ...(p.params ? { params: p.params } : {}) });
   }
   const statusDate = row.statusDate || fields.openedDate;
-  if (row.statusDate && !/^\d{4}-\d{2}-\d{2}$/.test(row.statusDate)) bad('statusDate', 'customers.err.date', { value: row.statusDate });
+  if (row.statusDate && !validDate(row.statusDate)) bad(problems, 'statusDate', 'customers.err.date', { value: row.statusDate });
 
   let point: ParsedRow['point'] = null;
-  const meterGiven = ['meterNo', 'digits', 'multiplier', 'installDate', 'startReading'].some((c) => row[c as SheetColumn] !== '');
-  if (meterGiven) {
-    const tou = yesNo('tou');
+  if (METER_COLUMNS.some((c) => row[c] !== '')) {
+    const tou = yesNoCell(row, 'tou', problems);
     const meter: MeterFields = {
       meterNo: row.meterNo.toUpperCase(),
-      digits: int('digits') ?? 0,
-      multiplier: int('multiplier') ?? 1,
+      digits: integerCell(row, 'digits', problems) ?? 0,
+      multiplier: integerCell(row, 'multiplier', problems) ?? 1,
       tou,
       installDate: row.installDate || fields.openedDate,
-      startReading: reading('startReading'),
-      startRegisters: tou ? { peak: reading('startPeak'), flat: reading('startFlat'), valley: reading('startValley') } : null,
+      startReading: readingCell(row, 'startReading', problems),
+      startRegisters: tou ? { peak: readingCell(row, 'startPeak', problems), flat: readingCell(row, 'startFlat', problems), valley: readingCell(row, 'startValley', problems) } : null,
     };
-    const columnOf: Record<string, SheetColumn> = { 'startRegisters.peak': 'startPeak', 'startRegisters.flat': 'startFlat', 'startRegisters.valley': 'startValley' };
     for (const p of checkMeterFields(meter)) {
-      const column = columnOf[p.field] ?? (p.field as SheetColumn);
+      const column = REGISTER_COLUMNS[p.field] ?? (p.field as SheetColumn);
       // A blank install date is the opened date: its mistake is told once, on 立户日期.
       if (column === 'installDate' && row.installDate === '') continue;
       if (problems.some((q) => q.column === column)) continue;
       problems.push({ column, key: p.key, ...(p.params ? { params: p.params } : {}) });
     }
-    if (status === 'closed') bad('status', 'customers.err.closeWithMeters', { accountNo: accountNo ?? '' });
+    if (row.installDate && validDate(meter.installDate) && validDate(fields.openedDate) && meter.installDate < fields.openedDate && !problems.some((q) => q.column === 'installDate')) {
+      bad(problems, 'installDate', 'customers.err.dateBeforeOpened', { date: meter.installDate, openedDate: fields.openedDate });
+    }
+    if (status === 'closed') bad(problems, 'status', 'customers.err.closeWithMeters', { accountNo: accountNo ?? '' });
     point = { label: row.pointLabel, meter };
   }
   return { accountNo, fields, status: status ?? 'active', statusDate, point, problems };

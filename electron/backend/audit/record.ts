@@ -1,3 +1,4 @@
+import { insertRows } from '../db/insertRows';
 import { sql } from '../db/sql';
 import type { WritableDB } from '../db/store';
 
@@ -43,6 +44,8 @@ export interface Unit extends WritableDB {
   record(entry: ChangeEntry): void;
   /** Appends to the outbox only: each row of a bulk change whose batch is audited once. */
   outbox(entry: OutboxEntry): void;
+  /** The same for many rows at once, in the order given (tens of thousands in a few statements). */
+  outboxAll(entries: readonly OutboxEntry[]): void;
   /** The station's id (throws before first-run setup). */
   stationId(): string;
 }
@@ -60,6 +63,14 @@ export function makeUnit(tx: WritableDB, at: number, actor: Actor, schemaVersion
       VALUES (${stationId()}, ${entry.entity}, ${entry.entityId}, ${entry.op}, ${JSON.stringify(entry.payload)},
               ${schemaVersion}, ${at})`);
   };
+  const outboxAll = (entries: readonly OutboxEntry[]) => {
+    const station = entries.length ? stationId() : '';
+    insertRows(
+      tx,
+      sql`INSERT INTO outbox (station_id, entity, entity_id, op, payload, schema_version, at)`,
+      entries.map((e) => [station, e.entity, e.entityId, e.op, JSON.stringify(e.payload), schemaVersion, at]),
+    );
+  };
   return {
     ...tx,
     at,
@@ -71,5 +82,6 @@ export function makeUnit(tx: WritableDB, at: number, actor: Actor, schemaVersion
       outbox(entry);
     },
     outbox,
+    outboxAll,
   };
 }

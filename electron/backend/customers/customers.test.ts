@@ -185,6 +185,8 @@ describe('the search box', () => {
     expect(await find('小贤')).toEqual(['曾小贤:nameContains']);
     await create({ name: '欧阳修文', phone: '13500000000', points: [] });
     expect(await find('阳修文')).toEqual(['欧阳修文:nameContains']); // longer than a key
+    expect(await find('阳')).toEqual(['欧阳修文:nameContains']); // one character inside a name
+    expect(await find('文')).toEqual(['欧阳修文:nameContains']); // and at its end
     expect(await find('修文武')).toEqual([]);
   });
 

@@ -17,7 +17,7 @@ export const customerInvariants: Invariant[] = [
     check: ({ store }) => {
       const missing = store.read.column<string>(sql`
         SELECT c.account_no FROM customers c
-        WHERE NOT EXISTS (SELECT 1 FROM customer_search_keys k WHERE k.key = 'n' || substr(lower(c.name), 1, 1) AND k.customer_id = c.id)
+        WHERE NOT EXISTS (SELECT 1 FROM customer_search_keys k WHERE k.key = 'n' || substr(lower(replace(c.name, ' ', '')), 1, 2) AND k.customer_id = c.id)
            OR NOT EXISTS (SELECT 1 FROM customer_places p WHERE p.township = c.township AND p.village = c.village)
         LIMIT 20`);
       return missing.length ? [`${missing.length === 20 ? '20 or more' : missing.length} customers were filed outside the customers module and cannot all be found by name, phone or village: ${missing.join(', ')}`] : [];

@@ -5,14 +5,15 @@
 import { checkMeterFields, type FieldProblem, type MeterFields } from '../../../shared/customers/rules';
 import { formatCenti } from '../../../shared/money';
 import { isDate } from '../../../shared/time';
-import type { Unit } from '../audit/record';
+import type { OutboxEntry, Unit } from '../audit/record';
 import { uuidv7 } from '../db/ids';
-import { sql } from '../db/sql';
+import { sql, type SqlArg } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError } from '../errors';
 import type { BulkOptions } from './customers';
 import { FieldsError } from './fieldsError';
 import { customerRow, meterRow, type MeterRow } from './rows';
+import { insertRows } from '../db/insertRows';
 
 export function normaliseMeter(m: MeterFields): MeterFields {
   return { ...m, meterNo: m.meterNo.trim().toUpperCase(), startRegisters: m.tou ? m.startRegisters : null };
@@ -25,6 +26,19 @@ function installedAt(db: ReadableDB, meterNo: string): string | undefined {
   return db.value<string>(sql`
     SELECT c.account_no FROM meters m JOIN metering_points p ON p.id = m.point_id JOIN customers c ON c.id = p.customer_id
     WHERE m.meter_no = ${meterNo} AND m.removed_date IS NULL`);
+}
+
+/** Which of these meter numbers are installed, each with its account (a few hundred per lookup). */
+export function installedMeters(db: ReadableDB, meterNos: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < meterNos.length; i += 500) {
+    for (const r of db.all<{ meter_no: string; account_no: string }>(sql`
+      SELECT m.meter_no, c.account_no FROM meters m JOIN metering_points p ON p.id = m.point_id JOIN customers c ON c.id = p.customer_id
+      WHERE m.removed_date IS NULL AND m.meter_no IN ${sql.list(meterNos.slice(i, i + 500))}`)) {
+      out.set(r.meter_no, r.account_no);
+    }
+  }
+  return out;
 }
 
 function checkMeter(db: ReadableDB, meter: MeterFields, prefix = 'meter.'): void {
@@ -60,13 +74,26 @@ function newMeterPayload(id: string, customerId: string, pointId: string, m: Met
   return { id, customerId, pointId, ...m, removedDate: null, finalReading: null, finalRegisters: null, removedReason: '', replacedBy: null };
 }
 
+const INSERT_METERS = sql`
+  INSERT INTO meters (id, station_id, point_id, meter_no, digits, multiplier, tou, install_date, start_reading, start_registers, created_at, updated_at)`;
+
+/** A meter row's values in INSERT_METERS order (meter_no 4th). */
+function meterValues(unit: Unit, id: string, pointId: string, m: MeterFields): SqlArg[] {
+  return [id, unit.stationId(), pointId, m.meterNo, m.digits, m.multiplier, m.tou, m.installDate, m.startReading, m.startRegisters ? JSON.stringify(m.startRegisters) : null, unit.at, unit.at];
+}
+
 function insertMeter(unit: Unit, pointId: string, m: MeterFields): string {
   const id = uuidv7(unit.at);
-  unit.run(sql`
-    INSERT INTO meters (id, station_id, point_id, meter_no, digits, multiplier, tou, install_date, start_reading, start_registers, created_at, updated_at)
-    VALUES (${id}, ${unit.stationId()}, ${pointId}, ${m.meterNo}, ${m.digits}, ${m.multiplier}, ${m.tou}, ${m.installDate},
-            ${m.startReading}, ${m.startRegisters ? JSON.stringify(m.startRegisters) : null}, ${unit.at}, ${unit.at})`);
+  insertRows(unit, INSERT_METERS, [meterValues(unit, id, pointId, m)]);
   return id;
+}
+
+/** A new point and the meter on it, as they travel to head office. */
+function newPointChanges(customerId: string, pointId: string, label: string, meterId: string, meter: MeterFields): [point: OutboxEntry, meter: OutboxEntry] {
+  return [
+    { entity: 'metering_point', entityId: pointId, op: 'insert', payload: { id: pointId, customerId, label, active: true } },
+    { entity: 'meter', entityId: meterId, op: 'insert', payload: newMeterPayload(meterId, customerId, pointId, meter) },
+  ];
 }
 
 /** Used by createCustomer and installMeter: a new point with its first meter. Returns the meter id. */
@@ -76,13 +103,10 @@ export function insertMeterOnNewPoint(unit: Unit, customer: { id: string; accoun
   unit.run(sql`INSERT INTO metering_points (id, station_id, customer_id, label, active, created_at)
                VALUES (${pointId}, ${unit.stationId()}, ${customer.id}, ${label}, 1, ${unit.at})`);
   const meterId = insertMeter(unit, pointId, meter);
-  const pointChange = { entity: 'metering_point', entityId: pointId, op: 'insert' as const, payload: { id: pointId, customerId: customer.id, label, active: true } };
-  const meterChange = { entity: 'meter', entityId: meterId, op: 'insert' as const, payload: newMeterPayload(meterId, customer.id, pointId, meter) };
-  if (bulk) {
-    unit.outbox(pointChange);
-    unit.outbox(meterChange);
-  } else {
-    unit.outbox(pointChange);
+  const [pointChange, meterChange] = newPointChanges(customer.id, pointId, label, meterId, meter);
+  unit.outbox(pointChange);
+  if (bulk) unit.outbox(meterChange);
+  else {
     unit.record({
       ...meterChange,
       action: 'meter.install',
@@ -90,6 +114,30 @@ export function insertMeterOnNewPoint(unit: Unit, customer: { id: string; accoun
     });
   }
   return { pointId, meterId };
+}
+
+/**
+ * Points with their first meters for customers filed in bulk (checked by the caller): rows in
+ * statements of many, each point and meter to the outbox. Ids follow the given order (a
+ * customer's points keep theirs); meter rows go in by number, so the number indexes are walked
+ * once rather than probed at random.
+ */
+export function insertPointsWithMeters(unit: Unit, points: readonly { customerId: string; label: string; meter: MeterFields }[]): void {
+  const stationId = unit.stationId();
+  const pointRows: SqlArg[][] = [];
+  const meterRows: SqlArg[][] = [];
+  const changes: OutboxEntry[] = [];
+  for (const p of points) {
+    const pointId = uuidv7(unit.at);
+    const meterId = uuidv7(unit.at);
+    pointRows.push([pointId, stationId, p.customerId, p.label, 1, unit.at]);
+    meterRows.push(meterValues(unit, meterId, pointId, p.meter));
+    changes.push(...newPointChanges(p.customerId, pointId, p.label, meterId, p.meter));
+  }
+  meterRows.sort((a, b) => ((a[3] as string) < (b[3] as string) ? -1 : (a[3] as string) > (b[3] as string) ? 1 : 0));
+  insertRows(unit, sql`INSERT INTO metering_points (id, station_id, customer_id, label, active, created_at)`, pointRows);
+  insertRows(unit, INSERT_METERS, meterRows);
+  unit.outboxAll(changes);
 }
 
 /** 装表 on a new metering point of an open account. */

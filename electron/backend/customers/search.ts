@@ -5,7 +5,8 @@
 //   meter number     meters.meter_no                       exact (installed first), prefix, old meters
 //   phone            customer_search_keys 't' + reversed    last 4+ digits
 //   name             customers (name, account_no)          exact, prefix
-//                    customer_search_keys 'n' + fragment   any part, even one character
+//                    customer_search_keys 'n' + fragment   any part: a pair is a key, one character a
+//                                                          key prefix, longer parts start from a pair
 //   pinyin initials  customers (name_initials, account_no) exact, prefix (zs → 张三)
 //   address words    customer_places → customers_village   township / village
 // Results are ranked by how they matched (MATCH_KINDS: exact account or meter first), then by
@@ -77,7 +78,11 @@ function findByWords(db: ReadableDB, w: QueryWord, limit: number, found: Found):
   }
   const chars = [...w.text];
   let rows: string[];
-  if (chars.length <= NAME_GRAM_MAX) {
+  if (chars.length === 1) {
+    // One character: the keys it begins (a pair, or itself as a name's last character).
+    const key = KEY_NAME + w.text;
+    rows = db.column<string>(sql`SELECT DISTINCT customer_id FROM customer_search_keys WHERE key >= ${key} AND key < ${key + TOP} LIMIT ${limit}`);
+  } else if (chars.length === NAME_GRAM_MAX) {
     rows = db.column<string>(sql`SELECT customer_id FROM customer_search_keys WHERE key = ${KEY_NAME + w.text} LIMIT ${limit}`);
   } else {
     // Longer than a key: start from the query's rarest pair of characters (counted up to a cap),

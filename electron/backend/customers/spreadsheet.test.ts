@@ -86,6 +86,46 @@ describe('importing customers from a workbook', () => {
     ]);
   });
 
+  it('finds in the preview what the filing would refuse, so the commit files every valid row', async () => {
+    const rows = [
+      header,
+      resident(1, { 装表日期: '2025-12-31' }), // before 立户日期 2026-01-05
+      resident(2, { 状态日期: '2026-02-30' }),
+      resident(3, { 户号: 'GD010000009', 状态: '销户', 表号: '', 表位数: '', 倍率: '', 装表日期: '', 起码: '' }),
+      resident(4, { 户号: 'GD010000009' }), // the closed customer's second row brings a meter
+      resident(5),
+    ];
+    const result = (await preview(clerk, await writeWorkbook([{ name: 's', rows }]))).result as { importId: string; validRows: number; issues: { row: number; column: string }[] };
+    expect(result.issues.map((i) => [i.row, i.column])).toEqual([
+      [2, '装表日期'],
+      [3, '状态日期'],
+      [4, '状态'],
+      [5, '户号'], // held back with its customer
+    ]);
+    const commit = await finished((await clerk.call('customers.importCommit', { importId: result.importId })).jobId);
+    expect(commit.result).toMatchObject({ customers: 1, meters: 1 });
+  });
+
+  it('numbers blank 户号 past the ones the file brings, and refuses the whole commit if the station changed since the check', async () => {
+    const rows = [header, resident(1), resident(2, { 户号: 'GD010000002' }), resident(3), resident(4, { 表号: 'IMP-LATER' })];
+    const result = (await preview(clerk, await writeWorkbook([{ name: 's', rows }]))).result as { importId: string; issues: unknown[] };
+    expect(result.issues).toEqual([]);
+    // Meanwhile a clerk installs meter IMP-LATER on another customer: the commit files nothing.
+    await clerk.call('customers.create', newCustomerInput({ name: '插队', points: [{ label: '', meter: newMeterInput({ meterNo: 'IMP-LATER' }) }] }));
+    const refused = await finished((await clerk.call('customers.importCommit', { importId: result.importId })).jobId);
+    expect(refused.status).toBe('failed');
+    expect(refused.error?.message).toContain('表号 IMP-LATER 已装在户号 GD010000001 上');
+    expect(station.backend.store.read.value(sql`SELECT count(*) FROM customers`)).toBe(1);
+    expect(station.backend.store.read.value(sql`SELECT count(*) FROM outbox WHERE entity = 'customer'`)).toBe(1);
+
+    const again = (await preview(clerk, await writeWorkbook([{ name: 's', rows: rows.slice(0, 4) }]))).result as { importId: string };
+    await finished((await clerk.call('customers.importCommit', { importId: again.importId })).jobId);
+    const accounts = station.backend.store.read.column<string>(sql`SELECT account_no FROM customers WHERE import_batch IS NOT NULL ORDER BY account_no`);
+    expect(accounts).toEqual(['GD010000002', 'GD010000003', 'GD010000004']);
+    const names = station.backend.store.read.column<string>(sql`SELECT name FROM customers WHERE import_batch IS NOT NULL ORDER BY account_no`);
+    expect(names).toEqual(['测试2', '测试1', '测试3']);
+  });
+
   it('refuses a file that is not a workbook, and one crafted to pollute prototypes, writing nothing', async () => {
     const notWorkbook = await preview(clerk, Buffer.from('户名,乡镇\n张三,青山镇\n'), '客户.csv.xlsx');
     expect(notWorkbook.status).toBe('failed');

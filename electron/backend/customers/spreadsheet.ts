@@ -7,7 +7,7 @@
 import type { CustomerFilter, ImportIssue, ImportPreview } from '../../../shared/contract';
 import { shanghaiDate } from '../../../shared/time';
 import { hasMessage, translate, type Locale, type MessageKey } from '../../../shared/i18n';
-import { headerOf, mapHeader, parseSheetRow, REQUIRED_HEADERS, rowOf, SHEET_COLUMNS, sheetRowOf, type ParsedRow, type SheetProblem } from '../../../shared/customers/sheet';
+import { headerOf, mapHeader, parseSheetRow, REQUIRED_HEADERS, rowOf, SHEET_COLUMNS, sheetRowOf, type ParsedRow, type SheetColumn, type SheetProblem } from '../../../shared/customers/sheet';
 import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
 import { uuidv7 } from '../db/ids';
@@ -17,14 +17,16 @@ import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
 import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError } from './workbook/read';
 import { writeWorkbook } from './workbook/write';
-import { createCustomer, fieldsOf, reserveAccountNumbers, type NewCustomer } from './customers';
+import { fileCustomers, NameKeys, withBulkPageCache } from './bulk';
+import { takenAccounts, type NewCustomer } from './customers';
+import { installedMeters } from './meters';
 import { filterWhere } from './list';
-import type { CustomerRow, Viewer } from './rows';
-import { maskIdCard } from '../../../shared/customers/rules';
+import type { Viewer } from './rows';
+import type { CustomerClass } from '../../../shared/customers/classes';
+import { maskIdCard, type CustomerStatus } from '../../../shared/customers/rules';
 
 export const MAX_IMPORT_ROWS = 100_000;
 const PREVIEW_TTL_MS = 60 * 60 * 1000;
-const CHUNK = 2000;
 
 /** One customer to file: its rows in the workbook (first row gives the customer's columns). */
 interface ImportGroup {
@@ -34,6 +36,8 @@ interface ImportGroup {
 
 interface PendingImport {
   id: string;
+  /** Pinyin and search keys of the file's names, worked out while the rows were checked. */
+  names: NameKeys;
   staffId: string | null;
   fileName: string;
   createdAt: number;
@@ -64,13 +68,6 @@ function workbookRefusal(error: unknown, fileName: string, size: number): never 
   throw error;
 }
 
-/** Values already in the station, looked up in chunks (SQLite's parameter limit). */
-function existing(db: ReadableDB, values: string[], lookup: (chunk: string[]) => { key: string; account: string }[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < values.length; i += 500) for (const r of lookup(values.slice(i, i + 500))) out.set(r.key, r.account);
-  return out;
-}
-
 export async function previewImport(
   backend: Backend,
   owner: { staffId: string | null },
@@ -80,44 +77,49 @@ export async function previewImport(
   progress: JobProgress,
 ): Promise<ImportPreview> {
   await progress.tick(0, 0, 'read');
-  let sheet;
+  // Rows are checked batch by batch as the worker reads them (the first row is the header).
+  let header: Map<SheetColumn, number> | undefined;
+  let expected = 0;
+  const parsed: { excelRow: number; row: ParsedRow }[] = [];
+  const names = new NameKeys();
   try {
-    sheet = await readWorkbook(bytes, { maxRows: MAX_IMPORT_ROWS });
+    const { truncated } = await readWorkbook(bytes, {
+      maxRows: MAX_IMPORT_ROWS,
+      onSize: (rows) => (expected = rows),
+      onRows: (rows) => {
+        for (const { row: excelRow, cells } of rows) {
+          if (!header) {
+            header = mapHeader(cells);
+            if (REQUIRED_HEADERS.some((c) => !header?.has(c))) throw new AppError('validation', 'customers.err.file.noHeader');
+            continue;
+          }
+          if (cells.every((c) => c.trim() === '')) continue; // blank lines between blocks are common
+          const row = parseSheetRow(rowOf(cells, header));
+          if (row.problems.length === 0) names.of(row.fields.name);
+          parsed.push({ excelRow, row });
+        }
+        void progress.tick(parsed.length, expected);
+      },
+    });
+    if (truncated) throw new AppError('validation', 'customers.err.file.tooManyRows', { rows: `>${MAX_IMPORT_ROWS}`, max: MAX_IMPORT_ROWS });
   } catch (error) {
     workbookRefusal(error, fileName, bytes.byteLength);
   }
-  const [headerCells = [], ...body] = sheet.rows;
-  if (sheet.truncated) throw new AppError('validation', 'customers.err.file.tooManyRows', { rows: `>${MAX_IMPORT_ROWS}`, max: MAX_IMPORT_ROWS });
-  const header = mapHeader(headerCells);
-  if (REQUIRED_HEADERS.some((c) => !header.has(c))) throw new AppError('validation', 'customers.err.file.noHeader');
+  if (!header) throw new AppError('validation', 'customers.err.file.noHeader');
 
+  // Within the file: one 户号 is one customer; a meter number appears once. Against the
+  // station: one lookup per few hundred numbers.
   const issues: ImportIssue[] = [];
-  const parsed: { excelRow: number; row: ParsedRow }[] = [];
-  for (let i = 0; i < body.length; i++) {
-    const cells = body[i] ?? [];
-    if (cells.every((c) => c.trim() === '')) continue; // blank lines between blocks are common
-    parsed.push({ excelRow: i + 2, row: parseSheetRow(rowOf(cells, header)) });
-    if (i % CHUNK === 0) await progress.tick(i, body.length);
-  }
-
-  // Within the file: one 户号 is one customer; a meter number appears once.
   const groups = new Map<string, { first: number; rows: { excelRow: number; row: ParsedRow }[] }>();
   const meterRowOf = new Map<string, number>();
   const db = backend.store.read;
-  const dbAccounts = existing(db, [...new Set(parsed.flatMap((p) => (p.row.accountNo ? [p.row.accountNo] : [])))], (chunk) =>
-    db.all(sql`SELECT account_no AS key, account_no AS account FROM customers WHERE account_no IN ${sql.list(chunk)}`),
-  );
-  const dbMeters = existing(db, [...new Set(parsed.flatMap((p) => (p.row.point?.meter.meterNo ? [p.row.point.meter.meterNo] : [])))], (chunk) =>
-    db.all(sql`
-      SELECT m.meter_no AS key, c.account_no AS account FROM meters m JOIN metering_points p ON p.id = m.point_id JOIN customers c ON c.id = p.customer_id
-      WHERE m.removed_date IS NULL AND m.meter_no IN ${sql.list(chunk)}`),
-  );
+  const dbAccounts = takenAccounts(db, [...new Set(parsed.flatMap((p) => (p.row.accountNo ? [p.row.accountNo] : [])))]);
+  const dbMeters = installedMeters(db, [...new Set(parsed.flatMap((p) => (p.row.point?.meter.meterNo ? [p.row.point.meter.meterNo] : [])))]);
   const sameCustomer = (a: ParsedRow, b: ParsedRow) => a.fields.name === b.fields.name && a.fields.township === b.fields.township && a.fields.village === b.fields.village;
   for (const p of parsed) {
     const { row, excelRow } = p;
     if (row.accountNo) {
-      const taken = dbAccounts.get(row.accountNo);
-      if (taken) row.problems.push({ column: 'accountNo', key: 'customers.err.accountTaken', params: { accountNo: row.accountNo } });
+      if (dbAccounts.has(row.accountNo)) row.problems.push({ column: 'accountNo', key: 'customers.err.accountTaken', params: { accountNo: row.accountNo } });
       const group = groups.get(row.accountNo);
       if (group) {
         const first = group.rows[0];
@@ -132,6 +134,14 @@ export async function previewImport(
       const earlier = meterRowOf.get(meterNo);
       if (earlier !== undefined) row.problems.push({ column: 'meterNo', key: 'customers.err.meterInFile', params: { meterNo, row: earlier } });
       else meterRowOf.set(meterNo, excelRow);
+    }
+  }
+
+  // A customer is filed whole with its first row's status: closed (销户), it can have no meter.
+  for (const { rows } of groups.values()) {
+    const head = rows[0]?.row;
+    if (head?.status === 'closed' && rows.some((p) => p.row.point) && !head.problems.some((q) => q.column === 'status')) {
+      head.problems.push({ column: 'status', key: 'customers.err.closeWithMeters', params: { accountNo: head.accountNo ?? '' } });
     }
   }
 
@@ -168,7 +178,7 @@ export async function previewImport(
   const id = uuidv7();
   const now = backend.now();
   for (const [key, old] of pending) if (now - old.createdAt > PREVIEW_TTL_MS) pending.delete(key);
-  pending.set(id, { id, staffId: owner.staffId, fileName, createdAt: now, groups: valid, rows: parsed.length, invalidRows, used: false });
+  pending.set(id, { id, names, staffId: owner.staffId, fileName, createdAt: now, groups: valid, rows: parsed.length, invalidRows, used: false });
   return {
     importId: id,
     fileName,
@@ -201,13 +211,9 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
   const total = batch.groups.length;
   await progress.tick(0, total);
   try {
-    const result = backend.write(actor, (unit) => {
-      let meters = 0;
-      reserveAccountNumbers(unit, batch.groups.filter((g) => !g.input.accountNo).length);
-      for (const group of batch.groups) {
-        createCustomer(unit, group.input, { importBatch: importId });
-        meters += group.input.points?.length ?? 0;
-      }
+    const result = withBulkPageCache(backend, () => backend.write(actor, (unit) => {
+      fileCustomers(unit, batch.groups.map((g) => g.input), { importBatch: importId, names: batch.names });
+      const meters = batch.groups.reduce((n, g) => n + (g.input.points?.length ?? 0), 0);
       unit.audit({
         action: 'customers.import',
         entity: 'customers_import',
@@ -215,7 +221,7 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
         summary: { file: batch.fileName, customers: total, meters, rows: batch.rows, skippedRows: batch.invalidRows },
       });
       return { customers: total, meters, batch: importId };
-    });
+    }));
     await progress.tick(total, total);
     pending.delete(importId);
     return result;
@@ -227,75 +233,78 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
 
 const EXPORT_PAGE = 2000;
 
-type ExportRow = CustomerRow & { label: string | null; meter_id: string | null; meter_no: string | null; digits: number | null; multiplier: number | null; tou: number | null; install_date: string | null; start_reading: number | null; start_registers: string | null };
+type CustomerCells = [
+  id: string, accountNo: string, name: string, phone: string, phone2: string, idCard: string, township: string, village: string,
+  addressDetail: string, transformerArea: string, customerClass: CustomerClass, tariffCode: string | null, householdSize: number | null,
+  multiPerson: number, capacityKva: number | null, status: CustomerStatus, statusDate: string, openedDate: string, notes: string,
+];
+type MeterCells = [customerId: string, label: string, meterNo: string, digits: number, multiplier: number, tou: number, installDate: string, startReading: number, startRegisters: string | null];
 
 /**
- * The export's rows, produced page by page as the workbook is written: the header, then every
- * customer of the filter in account order, one row per installed meter (one row without a meter
- * for a customer that has none). Each page is one query (customers joined to their installed
- * meters), so nothing of the whole station is held at once.
+ * The export's rows, a page of customers at a time as the workbook is written: the header, then
+ * every customer of the filter in account order, one row per installed meter (one row without a
+ * meter for a customer that has none). Each page is two narrow queries read as arrays (the
+ * customers by the account index, then their installed meters), so nothing of the whole station
+ * is held at once and no object is made per database row.
  */
-export async function* exportRows(db: ReadableDB, filter: CustomerFilter, viewer: Viewer, counted: { customers: number }): AsyncGenerator<string[]> {
-  yield SHEET_COLUMNS.map((c) => c.header);
+export async function* exportPages(db: ReadableDB, filter: CustomerFilter, viewer: Viewer, counted: { customers: number }): AsyncGenerator<string[][]> {
+  yield [SHEET_COLUMNS.map((c) => c.header)];
   const where = filterWhere(filter);
   let after = '';
   for (;;) {
-    const page = db.all<ExportRow>(sql`
-      SELECT c.*, p.label, m.id AS meter_id, m.meter_no, m.digits, m.multiplier, m.tou, m.install_date, m.start_reading, m.start_registers
-      FROM (SELECT c.* FROM customers c WHERE ${where} AND c.account_no > ${after} ORDER BY c.account_no LIMIT ${EXPORT_PAGE}) c
-      LEFT JOIN metering_points p ON p.customer_id = c.id
-      LEFT JOIN meters m ON m.point_id = p.id AND m.removed_date IS NULL
-      ORDER BY c.account_no, p.created_at, p.id`);
-    if (page.length === 0) return;
-    for (let i = 0; i < page.length; ) {
-      const c = page[i] as ExportRow;
-      const base = {
-        ...fieldsOf(c),
-        idCard: viewer.seesIdCard || !c.id_card ? c.id_card : maskIdCard(c.id_card),
-        accountNo: c.account_no,
-        status: c.status,
-        statusDate: c.status_date,
+    const page = sql`SELECT c.id FROM customers c WHERE ${where} AND c.account_no > ${after} ORDER BY c.account_no LIMIT ${EXPORT_PAGE}`;
+    const customers = db.rows<CustomerCells>(sql`
+      SELECT c.id, c.account_no, c.name, c.phone, c.phone2, c.id_card, c.township, c.village, c.address_detail, c.transformer_area,
+        c.customer_class, c.tariff_code, c.household_size, c.multi_person, c.capacity_kva, c.status, c.status_date, c.opened_date, c.notes
+      FROM customers c WHERE ${where} AND c.account_no > ${after} ORDER BY c.account_no LIMIT ${EXPORT_PAGE}`);
+    if (customers.length === 0) return;
+    const metersOf = new Map<string, MeterCells[]>();
+    for (const m of db.rows<MeterCells>(sql`
+      SELECT p.customer_id, p.label, m.meter_no, m.digits, m.multiplier, m.tou, m.install_date, m.start_reading, m.start_registers
+      FROM metering_points p JOIN meters m ON m.point_id = p.id AND m.removed_date IS NULL
+      WHERE p.customer_id IN (${page}) ORDER BY p.customer_id, p.created_at, p.id`)) {
+      const list = metersOf.get(m[0]);
+      if (list) list.push(m);
+      else metersOf.set(m[0], [m]);
+    }
+    const rows: string[][] = [];
+    for (const [id, accountNo, name, phone, phone2, idCard, township, village, addressDetail, transformerArea, customerClass, tariffCode, householdSize, multiPerson, capacityKva, status, statusDate, openedDate, notes] of customers) {
+      const customer = {
+        accountNo, name, phone, phone2, township, village, addressDetail, transformerArea, customerClass, tariffCode, householdSize,
+        capacityKva, status, statusDate, openedDate, notes,
+        idCard: viewer.seesIdCard || !idCard ? idCard : maskIdCard(idCard),
+        multiPerson: multiPerson === 1,
       };
-      let meters = 0;
-      for (; i < page.length && (page[i] as ExportRow).id === c.id; i++) {
-        const m = page[i] as ExportRow;
-        if (m.meter_id === null) continue; // a point whose meter came off (拆表)
-        meters += 1;
-        yield sheetRowOf(base, {
-          label: m.label ?? '',
-          meter: {
-            meterNo: m.meter_no ?? '',
-            digits: m.digits ?? 0,
-            multiplier: m.multiplier ?? 1,
-            tou: m.tou === 1,
-            installDate: m.install_date ?? '',
-            startReading: m.start_reading ?? 0,
-            startRegisters: m.start_registers ? (JSON.parse(m.start_registers) as Record<string, number>) : null,
-          },
-        });
+      const meters = metersOf.get(id);
+      if (!meters) rows.push(sheetRowOf(customer, null));
+      else {
+        for (const [, label, meterNo, digits, multiplier, tou, installDate, startReading, startRegisters] of meters) {
+          const registers = startRegisters ? (JSON.parse(startRegisters) as Record<string, number>) : null;
+          rows.push(sheetRowOf(customer, { label, meter: { meterNo, digits, multiplier, tou: tou === 1, installDate, startReading, startRegisters: registers } }));
+        }
       }
-      if (meters === 0) yield sheetRowOf(base, null);
       counted.customers += 1;
     }
-    after = (page.at(-1) as ExportRow).account_no;
+    yield rows;
+    after = (customers.at(-1) as CustomerCells)[1];
   }
 }
 
-export function customerWorkbook(rows: Iterable<string[]> | AsyncIterable<string[]>, onRows?: (rows: number) => Promise<void>): Promise<Buffer> {
-  return writeWorkbook([{ name: '客户档案', rows, widths: SHEET_COLUMNS.map((c) => c.width) }], onRows);
+export function customerWorkbook(pages: Iterable<string[][]> | AsyncIterable<string[][]>, onRows?: (rows: number) => Promise<void>): Promise<Buffer> {
+  return writeWorkbook([{ name: '客户档案', pages, widths: SHEET_COLUMNS.map((c) => c.width) }], onRows);
 }
 
 /** The export job's work: the filtered customers as a workbook, progress by rows written. */
 export async function exportCustomers(db: ReadableDB, filter: CustomerFilter, progress: JobProgress, viewer: Viewer = { seesIdCard: true }): Promise<{ fileName: string; count: number; base64: string }> {
   const total = db.value<number>(sql`SELECT count(*) FROM customers c WHERE ${filterWhere(filter)}`) ?? 0;
   const counted = { customers: 0 };
-  const buffer = await customerWorkbook(exportRows(db, filter, viewer, counted), () => progress.tick(counted.customers, total));
+  const buffer = await customerWorkbook(exportPages(db, filter, viewer, counted), () => progress.tick(counted.customers, total));
   return { fileName: `客户档案-${shanghaiDate(Date.now())}.xlsx`, count: counted.customers, base64: buffer.toString('base64') };
 }
 
 /** The import template: the header row and one example row a clerk overwrites. */
 export function templateWorkbook(): Promise<Buffer> {
-  return customerWorkbook([
+  return customerWorkbook([[
     SHEET_COLUMNS.map((c) => c.header),
     sheetRowOf(
       {
@@ -320,5 +329,5 @@ export function templateWorkbook(): Promise<Buffer> {
       },
       { label: '', meter: { meterNo: 'DDS-0001', digits: 5, multiplier: 1, tou: false, installDate: '2026-01-05', startReading: 0, startRegisters: null } },
     ),
-  ]);
+  ]]);
 }

@@ -15,6 +15,8 @@ export interface ReadableDB {
   value<T = unknown>(query: SqlFragment): T | undefined;
   /** The first column of every row. */
   column<T = unknown>(query: SqlFragment): T[];
+  /** Every row as an array of its columns in SELECT order: no object per row (bulk reads, exports). */
+  rows<T extends unknown[] = unknown[]>(query: SqlFragment): T[];
   iterate<T = Row>(query: SqlFragment): IterableIterator<T>;
 }
 
@@ -44,6 +46,7 @@ export class Store {
       get: <T>(q: SqlFragment) => prepare(q).get(...q.params) as T | undefined,
       value: <T>(q: SqlFragment) => prepare(q).pluck(true).get(...q.params) as T | undefined,
       column: <T>(q: SqlFragment) => prepare(q).pluck(true).all(...q.params) as T[],
+      rows: <T extends unknown[]>(q: SqlFragment) => prepare(q).raw(true).all(...q.params) as T[],
       iterate: <T>(q: SqlFragment) => prepare(q).iterate(...q.params) as IterableIterator<T>,
     };
     this.writer = {
@@ -59,8 +62,8 @@ export class Store {
   private prepare(text: string): BetterSqlite3.Statement {
     let statement = this.statements.get(text);
     if (statement) {
-      // pluck() is sticky on a statement; reset it for the next caller.
-      if (statement.reader) statement.pluck(false);
+      // pluck() and raw() are sticky on a statement; reset them for the next caller.
+      if (statement.reader) statement.pluck(false).raw(false);
       return statement;
     }
     if (this.statements.size >= STATEMENT_CACHE_LIMIT) {

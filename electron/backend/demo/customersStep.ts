@@ -1,7 +1,8 @@
 import type { CustomerClass } from '../../../shared/customers/classes';
 import { idCardCheckChar, type MeterFields } from '../../../shared/customers/rules';
 import { addDays, dateFromDayNumber, dayNumber } from '../../../shared/time';
-import { createCustomer, reserveAccountNumbers, type NewCustomer } from '../customers/customers';
+import { fileCustomers, NameKeys, withBulkPageCache } from '../customers/bulk';
+import type { NewCustomer } from '../customers/customers';
 import { AGRICULTURE, COMMERCIAL, DEMO_TARIFF_CODES, GIVEN_CHARS, INDUSTRY, SURNAMES, TOWNSHIPS } from './places';
 import type { Random } from './random';
 import type { DemoStep } from './steps';
@@ -101,12 +102,11 @@ export const customersStep: DemoStep = {
     const total = ctx.options.customers;
     // Everyone was connected before the history the later steps make begins.
     const latestOpen = addDays(`${ctx.options.asOf.slice(0, 7)}-01`, -31 * (ctx.options.months + 1));
+    const names = new NameKeys();
     for (let done = 0; done < total; ) {
       const size = Math.min(CHUNK, total - done);
-      ctx.backend.write(ctx.actor, (unit) => {
-        reserveAccountNumbers(unit, size);
-        for (let i = 0; i < size; i++) createCustomer(unit, demoCustomer(ctx.random, done + i + 1, areas, latestOpen), { importBatch: null });
-      });
+      const batch = Array.from({ length: size }, (_, i) => demoCustomer(ctx.random, done + i + 1, areas, latestOpen));
+      withBulkPageCache(ctx.backend, () => ctx.backend.write(ctx.actor, (unit) => fileCustomers(unit, batch, { importBatch: null, names })));
       done += size;
       await ctx.progress(done, total);
     }

@@ -1,9 +1,13 @@
 // Reading an untrusted workbook: size cap here, parsing in readWorker.mjs (frozen prototypes,
-// only the first sheet's values), a time limit that terminates the worker.
+// only the first sheet's values, read as a stream), a time limit that terminates the worker.
+// Rows arrive in batches while the worker reads on, so the caller checks one batch while the
+// next is parsed, and the sheet is never held whole as text, cells and rows at once.
 import { Worker } from 'node:worker_threads';
 
 export const MAX_WORKBOOK_BYTES = 30 * 1024 * 1024;
 export const READ_TIME_LIMIT_MS = 60_000;
+/** Columns read from each row; cells further right are ignored (the customer sheet has 28). */
+export const MAX_COLUMNS = 100;
 
 export type WorkbookRefusal = 'notWorkbook' | 'tooBig' | 'timeout' | 'refused' | 'noSheet';
 
@@ -14,46 +18,69 @@ export class WorkbookError extends Error {
   }
 }
 
-export interface SheetRows {
-  /** Every row of the first sheet as text cells (row 0 is the header), at most maxRows + 1. */
-  rows: string[][];
+/** A row of the first sheet that has a value: its Excel row number and text cells ('' where empty). */
+export interface WorkbookRow {
+  row: number;
+  cells: string[];
+}
+
+export interface ReadOptions {
+  /** Rows after the first (the header) to read at most; more are not read (`truncated`). */
+  maxRows: number;
+  timeLimitMs?: number;
+  /** Called with each batch of rows, in order; what it throws stops the reading and is rethrown. */
+  onRows(rows: WorkbookRow[]): void;
+  /** Told the sheet's declared number of rows (its dimension), when it has one: for a progress bar. */
+  onSize?(rows: number): void;
+}
+
+export interface WorkbookRead {
   sheetName: string;
   /** The sheet had more rows than were read. */
   truncated: boolean;
 }
 
+type WorkerMessage =
+  | { type: 'rows'; rows: WorkbookRow[] }
+  | { type: 'size'; rows: number }
+  | { type: 'done'; sheetName: string; truncated: boolean }
+  | { type: 'refused'; reason: WorkbookRefusal };
+
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
-export async function readWorkbook(bytes: Uint8Array, options: { maxRows: number; timeLimitMs?: number }): Promise<SheetRows> {
+export async function readWorkbook(bytes: Uint8Array, options: ReadOptions): Promise<WorkbookRead> {
   if (bytes.byteLength > MAX_WORKBOOK_BYTES) throw new WorkbookError('tooBig');
   // An .xlsx is a zip: anything else (a CSV, an old .xls, a renamed file) is refused before parsing.
   if (bytes.byteLength < 4 || ZIP_MAGIC.some((b, i) => bytes[i] !== b)) throw new WorkbookError('notWorkbook');
   // A copy to hand over to the worker (a Node Buffer may be a view on a shared pool: never transfer that).
   const copy = new Uint8Array(bytes).buffer;
   const worker = new Worker(new URL('./readWorker.mjs', import.meta.url), {
-    workerData: { bytes: copy, maxRows: options.maxRows },
+    workerData: { bytes: copy, maxRows: options.maxRows, maxColumns: MAX_COLUMNS },
     transferList: [copy],
-    resourceLimits: { maxOldGenerationSizeMb: 1536 },
+    resourceLimits: { maxOldGenerationSizeMb: 512 },
   });
-  return new Promise<SheetRows>((resolve, reject) => {
-    const timer = setTimeout(() => {
+  return new Promise<WorkbookRead>((resolve, reject) => {
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       void worker.terminate();
-      reject(new WorkbookError('timeout'));
-    }, options.timeLimitMs ?? READ_TIME_LIMIT_MS);
-    const done = () => clearTimeout(timer);
-    worker.once('message', (message: { ok: true; rows: string[][]; sheetName: string; truncated: boolean } | { ok: false; reason: WorkbookRefusal }) => {
-      done();
-      void worker.terminate();
-      if (message.ok) resolve({ rows: message.rows, sheetName: message.sheetName, truncated: message.truncated });
-      else reject(new WorkbookError(message.reason));
+      outcome();
+    };
+    const timer = setTimeout(() => finish(() => reject(new WorkbookError('timeout'))), options.timeLimitMs ?? READ_TIME_LIMIT_MS);
+    worker.on('message', (message: WorkerMessage) => {
+      if (settled) return;
+      try {
+        if (message.type === 'rows') options.onRows(message.rows);
+        else if (message.type === 'size') options.onSize?.(message.rows);
+        else if (message.type === 'done') finish(() => resolve({ sheetName: message.sheetName, truncated: message.truncated }));
+        else finish(() => reject(new WorkbookError(message.reason)));
+      } catch (error) {
+        finish(() => reject(error));
+      }
     });
-    worker.once('error', () => {
-      done();
-      reject(new WorkbookError('notWorkbook'));
-    });
-    worker.once('exit', (code) => {
-      done();
-      if (code !== 0) reject(new WorkbookError('notWorkbook'));
-    });
+    worker.once('error', () => finish(() => reject(new WorkbookError('notWorkbook'))));
+    worker.once('exit', () => finish(() => reject(new WorkbookError('notWorkbook'))));
   });
 }

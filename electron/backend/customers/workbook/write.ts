@@ -9,13 +9,22 @@ import { crc32 as zlibCrc32, createDeflateRaw, deflateRaw as deflateRawCallback 
 import { yieldToLoop } from '../../jobs/runner';
 
 const deflateRaw = promisify(deflateRawCallback);
+/**
+ * zlib level: sheet XML is repetitive markup, and level 3 deflates it ~3× faster than the default
+ * 6 for a file ~15% larger (100,000 customers: 8.6 MB instead of 7.4 MB).
+ */
+const DEFLATE_LEVEL = 3;
+/** Bytes of XML handed to zlib and not yet deflated, beyond which the writer waits for it. */
+const DEFLATE_BACKLOG = 8 * 1024 * 1024;
 /** Rows of sheet XML built between two yields to the event loop. */
 const ROWS_PER_SLICE = 5000;
 
 export interface SheetSpec {
   name: string;
-  /** Header row, then data rows; every cell is text ('' leaves it empty). May be produced as written. */
-  rows: Iterable<string[]> | AsyncIterable<string[]>;
+  /** Header row, then data rows; every cell is text ('' leaves it empty). */
+  rows?: Iterable<string[]>;
+  /** Or the same rows a page at a time, produced as the sheet is written (an export of the station). */
+  pages?: Iterable<string[][]> | AsyncIterable<string[][]>;
   /** Column widths in characters. */
   widths?: number[];
 }
@@ -53,7 +62,7 @@ interface PackedEntry {
 }
 
 async function pack(name: string, data: Buffer): Promise<PackedEntry> {
-  return { name, packed: await deflateRaw(data, { level: 6 }), crc: crc32(data), size: data.length };
+  return { name, packed: await deflateRaw(data, { level: DEFLATE_LEVEL }), crc: crc32(data), size: data.length };
 }
 
 /**
@@ -61,7 +70,8 @@ async function pack(name: string, data: Buffer): Promise<PackedEntry> {
  * the whole sheet's XML never sits in memory at once.
  */
 class StreamingEntry {
-  private readonly deflate = createDeflateRaw({ level: 6 });
+  // Big chunks: each output chunk is a round trip from the thread pool to the event loop.
+  private readonly deflate = createDeflateRaw({ level: DEFLATE_LEVEL, chunkSize: 256 * 1024 });
   private readonly out: Buffer[] = [];
   private crc = 0;
   private size = 0;
@@ -77,19 +87,26 @@ class StreamingEntry {
     });
   }
 
-  async write(text: string): Promise<void> {
+  /** Adds text; the caller flushes when `full`. */
+  add(text: string): void {
     this.pending.push(text);
     this.pendingLength += text.length;
-    if (this.pendingLength > 1 << 20) await this.flush();
   }
 
-  private async flush(): Promise<void> {
+  get full(): boolean {
+    return this.pendingLength > 1 << 20;
+  }
+
+  async flush(): Promise<void> {
     const data = Buffer.from(this.pending.join(''), 'utf8');
     this.pending = [];
     this.pendingLength = 0;
     this.crc = crc32(data, this.crc);
     this.size += data.length;
-    if (!this.deflate.write(data)) await new Promise((resolve) => this.deflate.once('drain', resolve));
+    // zlib deflates this on the thread pool while the next megabyte of XML is built here; only a
+    // backlog of several megabytes waits (memory stays bounded).
+    this.deflate.write(data);
+    if (this.deflate.writableLength > DEFLATE_BACKLOG) await new Promise((resolve) => this.deflate.once('drain', resolve));
   }
 
   async end(): Promise<PackedEntry> {
@@ -147,41 +164,44 @@ function zip(entries: PackedEntry[]): Buffer {
 
 async function sheetXml(name: string, sheet: SheetSpec, yieldNow: (rows: number) => Promise<void>): Promise<PackedEntry> {
   const entry = new StreamingEntry(name);
-  await entry.write(
+  entry.add(
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
       '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>',
   );
   if (sheet.widths?.length) {
-    await entry.write(`<cols>${sheet.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" style="1" customWidth="1"/>`).join('')}</cols>`);
+    entry.add(`<cols>${sheet.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" style="1" customWidth="1"/>`).join('')}</cols>`);
   }
-  await entry.write('<sheetData>');
+  entry.add('<sheetData>');
   const names: string[] = [];
   let r = 0;
   // Inline strings: no table of every distinct value to keep (phones, ID and meter numbers are
   // nearly all distinct), and each row's XML is final as soon as it is built.
-  for await (const row of sheet.rows) {
-    r += 1;
-    let line = `<row r="${r}">`;
-    // A cell names its place (r="C5") only after a skipped empty cell; otherwise it is the next.
-    let skipped = false;
-    for (let c = 0; c < row.length; c++) {
-      const value = row[c] as string;
-      if (value === '') {
-        skipped = true;
-        continue;
+  for await (const page of sheet.pages ?? [sheet.rows ?? []]) {
+    for (const row of page) {
+      r += 1;
+      let line = `<row r="${r}">`;
+      // A cell names its place (r="C5") only after a skipped empty cell; otherwise it is the next.
+      let skipped = false;
+      for (let c = 0; c < row.length; c++) {
+        const value = row[c] as string;
+        if (value === '') {
+          skipped = true;
+          continue;
+        }
+        let ref = '';
+        if (skipped) {
+          names[c] ??= columnName(c);
+          ref = ` r="${names[c]}${r}"`;
+          skipped = false;
+        }
+        line += `<c${ref} t="inlineStr"><is><t>${escapeXml(value)}</t></is></c>`;
       }
-      let ref = '';
-      if (skipped) {
-        names[c] ??= columnName(c);
-        ref = ` r="${names[c]}${r}"`;
-        skipped = false;
-      }
-      line += `<c${ref} t="inlineStr"><is><t>${escapeXml(value)}</t></is></c>`;
+      entry.add(`${line}</row>`);
+      if (entry.full) await entry.flush();
+      if (r % ROWS_PER_SLICE === 0) await yieldNow(r);
     }
-    await entry.write(`${line}</row>`);
-    if (r % ROWS_PER_SLICE === 0) await yieldNow(r);
   }
-  await entry.write('</sheetData></worksheet>');
+  entry.add('</sheetData></worksheet>');
   return entry.end();
 }
 
