@@ -15,7 +15,7 @@ import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import type { CallStaff } from '../handler';
 import type { JobProgress } from '../jobs/runner';
-import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError } from '../customers/workbook/read';
+import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError, type WorkbookRow } from '../customers/workbook/read';
 import { writeWorkbook } from '../customers/workbook/write';
 import { commitEntry, loadEntryContexts, planEntry, type EntryInput, type EntryPlan } from './entry';
 import { dueSheet } from './grid';
@@ -88,12 +88,18 @@ for (const kind of ['actual', 'estimated', 'no_access'] as const) {
 const MAX_IMPORT_ROWS = 60_000;
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** The workbook's first sheet as text, read safely (customers/workbook/read.ts), or a clerk's refusal. */
-async function readSheet(bytes: Uint8Array, fileName: string) {
+/**
+ * The workbook's first sheet as text, read safely (customers/workbook/read.ts), or a clerk's
+ * refusal: the header (the first row with a value) and the rows under it with their Excel row
+ * numbers. A handheld book is at most a station's meters, so its rows are held whole.
+ */
+async function readSheet(bytes: Uint8Array, fileName: string): Promise<{ sheetName: string; header: string[]; data: WorkbookRow[] }> {
   try {
-    const sheet = await readWorkbook(bytes, { maxRows: MAX_IMPORT_ROWS });
+    const rows: WorkbookRow[] = [];
+    const sheet = await readWorkbook(bytes, { maxRows: MAX_IMPORT_ROWS, onRows: (batch) => rows.push(...batch) });
     if (sheet.truncated) throw refuse('import.tooManyRows', { limit: MAX_IMPORT_ROWS });
-    return sheet;
+    const [first, ...data] = rows;
+    return { sheetName: sheet.sheetName, header: first?.cells ?? [], data };
   } catch (e) {
     if (!(e instanceof WorkbookError)) throw e;
     switch (e.reason) {
@@ -142,7 +148,7 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
   const periodRow = getPeriod(db, request.period);
   if (periodRow.status === 'closed') throw refuse('import.periodClosed', { period: request.period });
   const sheet = await readSheet(request.bytes, request.fileName);
-  const [header = [], ...data] = sheet.rows;
+  const { header, data } = sheet;
   const columns = headerIndex(header);
   if ((columns.account === undefined && columns.meter === undefined) || columns.value === undefined || columns.date === undefined) {
     throw refuse('import.noHeader');
@@ -177,9 +183,8 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
   // for all the rows' meters at once.
   const parsed: { line: ReadingImportLine; input: EntryInput | null; meterColumn: boolean }[] = [];
   const seen = new Map<string, number>();
-  for (const [i, cells] of data.entries()) {
+  for (const { row: rowNo, cells } of data) {
     if (cells.every((c) => c === '')) continue;
-    const rowNo = i + 2; // Excel's row number: the header is row 1
     const cell = (column: ImportColumn) => (columns[column] === undefined ? '' : (cells[columns[column]] ?? '').trim());
     const errors: ReadingImportLine['errors'] = [];
     const error = (column: ImportColumn, message: string) => errors.push({ column: word(column), message });
