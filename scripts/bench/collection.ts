@@ -1,26 +1,23 @@
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../electron/backend/audit/record';
 import { Backend } from '../../electron/backend/context';
 import { uuidv7 } from '../../electron/backend/db/ids';
-import { loadMigrations } from '../../electron/backend/db/migrations';
-import { formatReceiptNo } from '../../electron/backend/collection/payments';
 import { sql } from '../../electron/backend/db/sql';
 import { dispatch } from '../../electron/backend/dispatch';
 import { createHandlers } from '../../electron/backend/handlers';
 import { insertStaff, prepareStaff } from '../../electron/backend/staff/staff';
 import { CHROMIUM_ARGS, chromiumPath } from '../../electron/hosts/printToPdf';
 import { startWebHost } from '../../electron/hosts/web';
-import { addDays, addMonths, periodOf, shanghaiDate, shanghaiMidnight } from '../../shared/time';
+import { shanghaiDate } from '../../shared/time';
 import { demoStationCopy } from './customers';
 import { measure, once, ratio, stats, type Bench, type BenchContext } from './harness';
 
 // Counter fee collection figures (issue "Counter fee collection"), on a station of
-// `ctx.customers` customers (100,000 by default) with 12 months of issued bills, most paid:
+// `ctx.customers` customers (100,000 by default) with a year of issued bills, most paid:
 // - posting one payment through dispatch (allocation + penalty + ledger + audit + outbox +
 //   receipt number, synchronous=FULL), p95, beside a bare one-row insert committed with the
 //   same pragmas;
@@ -28,10 +25,9 @@ import { measure, once, ratio, stats, type Bench, type BenchContext } from './ha
 // - the daily closing report of a clerk with 2,000 payments that day;
 // - the arrears list of the whole station, once.
 //
-// The station is the customers desk's demo station with bills and payments added in bulk (see
-// benchStation), cached in .bench/ and copied for each run.
-
-const HISTORY_MONTHS = 12;
+// The station is the demo station (every desk's step: 13 months read, 12+ billed and issued, the
+// payment history with about one customer in ten in arrears), cached in .bench/ by the customers
+// bench and copied for each run.
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -39,82 +35,6 @@ function rng(seed: number) {
     s = (s * 1664525 + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-}
-
-/**
- * The customers desk's demo station of `ctx.customers` customers, with 12 months billed on top:
- * 90% of the customers paid everything, 10% owe 1–3 months. Bills go in with the SQL of migration
- * 0004 until the billing desk's demo step exists; payments with the rows `postPayment` writes
- * (history without its audit trail).
- */
-async function benchStation(ctx: BenchContext): Promise<string> {
-  // Named by the schema it was built with, so a changed migration builds a new one.
-  const schema = createHash('sha256').update(loadMigrations().map((m) => m.sql).join('\n')).digest('hex').slice(0, 10);
-  const file = join(ctx.workDir, `collection-${ctx.customers}-${schema}.db`);
-  if (existsSync(file)) return file;
-  const building = await demoStationCopy(ctx, 'collection-building');
-  ctx.log(`collection: billing ${HISTORY_MONTHS} months and their payments on the demo station (cached in .bench/)…`);
-  const backend = new Backend({ db: building });
-  const history = await prepareStaff({ staffNo: 'HC001', name: '历史营业员', roles: ['clerk'], password: 'bench1234', mustChangePassword: false });
-  backend.write(SYSTEM_ACTOR, (unit) => insertStaff(unit, history));
-  const station = backend.requireStation();
-  const db = backend.store.db;
-  const random = rng(20261126);
-  const today = shanghaiDate(Date.now());
-  const lastPeriod = addMonths(periodOf(today), -1);
-  const periods = Array.from({ length: HISTORY_MONTHS }, (_, i) => addMonths(lastPeriod, i - HISTORY_MONTHS + 1));
-  const customers = db.prepare(`SELECT id, customer_class FROM customers ORDER BY account_no`).all() as { id: string; customer_class: string }[];
-
-  const insertBill = db.prepare(`INSERT INTO bills (id, station_id, bill_no, customer_id, period, tariff_code, tariff_effective_from, kwh, total_fen, created_at)
-                                 VALUES (?, ?, ?, ?, ?, 'RES', '2024-01-01', ?, ?, ?)`);
-  const insertIssue = db.prepare(`INSERT INTO bill_issues (bill_id, issued_at, due_date) VALUES (?, ?, ?)`);
-  const insertLedger = db.prepare(`INSERT INTO ledger_entries (id, station_id, customer_id, entry_type, amount_fen, bill_id, ref_id, period, at, memo)
-                                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')`);
-  const insertPayment = db.prepare(`INSERT INTO payments (id, station_id, receipt_no, receipt_seq, idempotency_key, customer_id, amount_fen, channel, tendered_fen, change_fen,
-                                                        pay_date, business_date, clerk_id, balance_before_fen, balance_after_fen, posted_at)
-                                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 0, ?)`);
-  const insertSettlement = db.prepare(`INSERT INTO settlements (id, station_id, customer_id, kind, payment_id, settle_date, at, by_staff) VALUES (?, ?, ?, 'payment', ?, ?, ?, ?)`);
-  const insertLine = db.prepare(`INSERT INTO settlement_lines (settlement_id, line_no, bill_id, period, penalty_fen, principal_fen, days_late, penalty_accrued_to, penalty_accrued_fen)
-                                 VALUES (?, 1, ?, ?, 0, ?, 0, ?, 0)`);
-  const channels = ['cash', 'cash', 'cash', 'qr', 'qr', 'card', 'transfer'];
-  let receipt = 0;
-  let billNo = 0;
-  const chunk = 5000;
-  for (let start = 0; start < customers.length; start += chunk) {
-    db.transaction(() => {
-      for (const { id, customer_class: cls } of customers.slice(start, start + chunk)) {
-        const unpaid = random() < 0.1 ? 1 + Math.floor(random() * 3) : 0;
-        periods.forEach((period, m) => {
-          const bill = uuidv7();
-          const amount = cls === 'residential' ? 3000 + Math.floor(random() * 47_000) : 50_000 + Math.floor(random() * 450_000);
-          const issuedOn = `${addMonths(period, 1)}-05`;
-          const due = `${addMonths(period, 1)}-20`;
-          const issuedAt = shanghaiMidnight(issuedOn) + 9 * 3600_000;
-          insertBill.run(bill, station.id, `${station.code}-B-${String(++billNo).padStart(8, '0')}`, id, period, amount, amount, issuedAt);
-          insertIssue.run(bill, issuedAt, due);
-          insertLedger.run(uuidv7(), station.id, id, 'bill', amount, bill, null, period, issuedAt);
-          if (m >= HISTORY_MONTHS - unpaid) return;
-          const payDate = addDays(issuedOn, 1 + Math.floor(random() * 14));
-          const paidAt = shanghaiMidnight(payDate) + 10 * 3600_000;
-          const payment = uuidv7();
-          const seq = ++receipt;
-          insertPayment.run(payment, station.id, formatReceiptNo(station.code, seq), seq, `history-${seq}`, id, amount, channels[seq % channels.length], amount,
-            payDate, payDate, history.id, amount, paidAt);
-          const settlement = uuidv7();
-          insertSettlement.run(settlement, station.id, id, payment, payDate, paidAt, history.id);
-          insertLine.run(settlement, bill, period, amount, payDate);
-          insertLedger.run(uuidv7(), station.id, id, 'payment', -amount, null, payment, null, paidAt);
-        });
-      }
-      db.prepare(`INSERT INTO counters (name, value) VALUES ('receipt', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`).run(receipt);
-    })();
-    if ((start / chunk) % 4 === 0) ctx.log(`collection: ${Math.min(customers.length, start + chunk)} / ${customers.length} customers billed`);
-  }
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.exec('ANALYZE');
-  backend.close();
-  renameSync(building, file);
-  return file;
 }
 
 interface Run {
@@ -125,10 +45,7 @@ interface Run {
 }
 
 async function openRun(ctx: BenchContext): Promise<Run & { file: string }> {
-  const cached = await benchStation(ctx);
-  const file = join(ctx.workDir, 'collection-run.db');
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-  copyFileSync(cached, file);
+  const file = await demoStationCopy(ctx, 'collection-run');
   const backend = new Backend({ db: file });
   const staffNo = 'BC001';
   const clerk = await prepareStaff({ staffNo, name: '基准营业员', roles: ['clerk'], password: 'bench1234', mustChangePassword: false });

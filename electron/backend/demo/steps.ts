@@ -5,6 +5,7 @@
 import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
 import { billingStep } from './billingStep';
+import { collectionStep } from './collectionStep';
 import { customersStep } from './customersStep';
 import type { Random } from './random';
 import { readingsStep } from './readingsStep';
@@ -49,4 +50,4 @@ export interface DemoStep {
   run(ctx: DemoContext): Promise<void>;
 }
 
-export const DEMO_STEPS: DemoStep[] = [staffStep, customersStep, readingsStep, billingStep];
+export const DEMO_STEPS: DemoStep[] = [staffStep, customersStep, readingsStep, billingStep, collectionStep];
