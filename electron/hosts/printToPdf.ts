@@ -7,6 +7,7 @@ import type { Actor } from '../backend/audit/record';
 import type { Backend } from '../backend/context';
 import { dispatch } from '../backend/dispatch';
 import { createHandlers } from '../backend/handlers';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { defaultRendererDir, SESSION_COOKIE, startWebHost } from './web';
 
 // Printing a document route (receipt, bill notices, …) to PDF without a window, for the CLI and
@@ -24,18 +25,10 @@ export class PrintUnavailable extends Error {
   override name = 'PrintUnavailable';
 }
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+export { CHROMIUM_ARGS };
 
 export function chromiumPath(): string {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const path = CHROMIUM_PATH;
   if (!existsSync(path)) {
     throw new PrintUnavailable(
       `no Chromium at ${path}: install it (Debian: apt-get install chromium fonts-noto-cjk) or set CHROMIUM_PATH to a Chromium or Chrome executable`,

@@ -19,6 +19,7 @@ import { commitImport, previewImport } from '../../electron/backend/readings/han
 import { openPeriod } from '../../electron/backend/readings/periods';
 import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
 import { startWebHost } from '../../electron/hosts/web';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../electron/hosts/chromium';
 import { demoStationCopy } from './customers';
 import { measure, once, ratio, stats, type Bench } from './harness';
 
@@ -144,10 +145,7 @@ async function keyboardFigures(backend: Backend, skip: Set<string>) {
     return b;
   });
   const host = await startWebHost({ backend, port: 0 });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 800 } });
     await page.goto(host.url);

@@ -1,4 +1,4 @@
-import { allocatePayment, changeToGive, daysLate } from '../../../shared/collection';
+import { allocatePayment, changeToGive } from '../../../shared/collection';
 import type { CounterChannel, PaymentPosted, PaymentRow } from '../../../shared/contract/collection';
 import { fenToYuan, formatYuan, type Fen } from '../../../shared/money';
 import { shanghaiDate } from '../../../shared/time';
@@ -11,6 +11,7 @@ import { refuse } from '../errors';
 import { loadAccount } from './account';
 import { currentBusinessDate } from './days';
 import { penaltyPolicyOn } from './policy';
+import { writeSettlementLines } from './settlementLines';
 
 // Posting a payment at the counter (收费): one transaction that settles penalties and bills
 // oldest first (shared/collection/allocation.ts), sends the rest to prepaid balance, takes the
@@ -134,8 +135,6 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
   const allocation = allocatePayment(amount + account.prepaidFen, account.openBills, payDate, policy);
   const prepaidUsed = Math.max(0, account.prepaidFen - allocation.prepaidFen);
   const toPrepaid = Math.max(0, allocation.prepaidFen - account.prepaidFen);
-  const late = new Map(account.openBills.map((b) => [b.billId, daysLate(b, payDate, policy)]));
-  const after = new Map(allocation.remaining.map((r) => [r.billId, r]));
 
   const seq = nextNumber(unit, 'receipt');
   const receiptNo = formatReceiptNo(stationCode, seq);
@@ -162,26 +161,8 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
     ledger.push(entry);
   };
   post('payment', -amount, null, null);
-  const lines = allocation.allocations.map((a, index) => {
-    const state = after.get(a.billId);
-    if (!state) throw new Error(`allocation for bill ${a.billId} has no state`);
-    const line = {
-      lineNo: index + 1,
-      billId: a.billId,
-      period: a.period,
-      penaltyFen: a.penaltyFen,
-      principalFen: a.principalFen,
-      daysLate: late.get(a.billId) ?? 0,
-      penaltyAccruedTo: state.penaltyAccruedTo,
-      penaltyAccruedFen: state.penaltyAccruedFen,
-    };
-    unit.run(sql`
-      INSERT INTO settlement_lines (settlement_id, line_no, bill_id, period, penalty_fen, principal_fen, days_late, penalty_accrued_to, penalty_accrued_fen)
-      VALUES (${settlementId}, ${line.lineNo}, ${line.billId}, ${line.period}, ${line.penaltyFen}, ${line.principalFen}, ${line.daysLate},
-              ${line.penaltyAccruedTo}, ${line.penaltyAccruedFen})`);
-    if (a.penaltyFen > 0) post('penalty', a.penaltyFen, a.billId, a.period);
-    return line;
-  });
+  const lines = writeSettlementLines(unit, settlementId, allocation, account.openBills, payDate, policy);
+  for (const line of lines) if (line.penaltyFen > 0) post('penalty', line.penaltyFen, line.billId, line.period);
 
   unit.record({
     action: 'payment.post',
@@ -211,7 +192,7 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
     channel: input.channel,
     tenderedFen: tendered,
     changeFen: change,
-    lines: allocation.allocations.map((a) => ({ billNo: a.billNo, period: a.period, penaltyFen: a.penaltyFen, principalFen: a.principalFen, daysLate: late.get(a.billId) ?? 0 })),
+    lines: allocation.allocations.map((a, i) => ({ billNo: a.billNo, period: a.period, penaltyFen: a.penaltyFen, principalFen: a.principalFen, daysLate: lines[i]?.daysLate ?? 0 })),
     prepaidUsedFen: prepaidUsed,
     toPrepaidFen: toPrepaid,
     balanceBeforeFen: account.ledgerBalanceFen,

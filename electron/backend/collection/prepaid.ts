@@ -1,4 +1,4 @@
-import { allocatePayment, daysLate } from '../../../shared/collection';
+import { allocatePayment } from '../../../shared/collection';
 import { fenToYuan } from '../../../shared/money';
 import { shanghaiDate } from '../../../shared/time';
 import type { Unit } from '../audit/record';
@@ -6,6 +6,7 @@ import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import { loadAccounts } from './account';
 import { penaltyPolicyOn } from './policy';
+import { writeSettlementLines } from './settlementLines';
 
 // Prepaid balance drawn onto newly issued bills (预收转实收), inside the issuing transaction: a
 // customer holding prepaid balance has it applied to their open bills, oldest first, as a
@@ -41,31 +42,13 @@ export function drawPrepaid(unit: Unit, issued: readonly { billId: string; custo
     unit.run(sql`
       INSERT INTO settlements (id, station_id, customer_id, kind, payment_id, settle_date, prepaid_used_fen, to_prepaid_fen, at, by_staff)
       VALUES (${id}, ${stationId}, ${account.customerId}, 'prepaid', NULL, ${today}, ${used}, 0, ${unit.at}, ${unit.actor.staffId})`);
-    const after = new Map(allocation.remaining.map((r) => [r.billId, r]));
-    const late = new Map(account.openBills.map((b) => [b.billId, daysLate(b, today, policy)]));
-    const lines = allocation.allocations.map((a, index) => {
-      const state = after.get(a.billId);
-      const line = {
-        lineNo: index + 1,
-        billId: a.billId,
-        period: a.period,
-        penaltyFen: a.penaltyFen,
-        principalFen: a.principalFen,
-        daysLate: late.get(a.billId) ?? 0,
-        penaltyAccruedTo: state?.penaltyAccruedTo ?? today,
-        penaltyAccruedFen: state?.penaltyAccruedFen ?? 0,
-      };
+    const lines = writeSettlementLines(unit, id, allocation, account.openBills, today, policy);
+    for (const line of lines) {
+      if (line.penaltyFen === 0) continue;
       unit.run(sql`
-        INSERT INTO settlement_lines (settlement_id, line_no, bill_id, period, penalty_fen, principal_fen, days_late, penalty_accrued_to, penalty_accrued_fen)
-        VALUES (${id}, ${line.lineNo}, ${line.billId}, ${line.period}, ${line.penaltyFen}, ${line.principalFen}, ${line.daysLate},
-                ${line.penaltyAccruedTo}, ${line.penaltyAccruedFen})`);
-      if (a.penaltyFen > 0) {
-        unit.run(sql`
-          INSERT INTO ledger_entries (id, station_id, customer_id, entry_type, amount_fen, bill_id, ref_id, period, at, by_staff, memo)
-          VALUES (${uuidv7(unit.at)}, ${stationId}, ${account.customerId}, 'penalty', ${a.penaltyFen}, ${a.billId}, ${id}, ${a.period}, ${unit.at}, ${unit.actor.staffId}, '预收抵扣')`);
-      }
-      return line;
-    });
+        INSERT INTO ledger_entries (id, station_id, customer_id, entry_type, amount_fen, bill_id, ref_id, period, at, by_staff, memo)
+        VALUES (${uuidv7(unit.at)}, ${stationId}, ${account.customerId}, 'penalty', ${line.penaltyFen}, ${line.billId}, ${id}, ${line.period}, ${unit.at}, ${unit.actor.staffId}, '预收抵扣')`);
+    }
     unit.record({
       action: 'prepaid.draw',
       entity: 'settlement',
