@@ -8,4 +8,4 @@ import { staffArea } from '../staff/area';
 import type { AreaDef } from './area';
 
 // Every desk of the UI, in menu order. Each later desk adds its area here.
-export const AREAS: AreaDef[] = [customersArea, readingsArea, billingArea, collectionArea, staffArea, auditArea, backupArea];
+export const AREAS: AreaDef[] = [customersArea, collectionArea, readingsArea, billingArea, staffArea, auditArea, backupArea];
