@@ -143,6 +143,8 @@ test('a spike of 10× the history is flagged; the billing clerk accepts it; the 
   await login(page, station, 'H001', PASSWORD);
   await openMenu(page, '抄表进度');
   await expect(page.getByRole('img', { name: new RegExp(`各抄表本进度：${bookNo} 3/3`) })).toBeVisible();
+  // The menu marks where the head is, and only there (抄表录入's path is a prefix of this one).
+  await expect(page.getByRole('navigation', { name: '主菜单' }).locator('[aria-current="page"]')).toHaveText(['抄表进度']);
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: `${PERIOD} 期关账` }).click();
   await expect(page.getByRole('status').filter({ hasText: `${PERIOD} 期已关账` })).toBeVisible();

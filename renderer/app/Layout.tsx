@@ -1,4 +1,4 @@
-import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { LOCALES } from '../../shared/i18n';
 import { call } from '../api/client';
 import { useI18n } from './i18n';
@@ -27,6 +27,10 @@ export function Layout() {
   if (session.staff.mustChangePassword && location.pathname !== '/password') return <Navigate to="/password" replace />;
 
   const items = AREAS.flatMap((a) => a.nav).filter((n) => session.can(n.permission));
+  // One entry lit: the one whose path is the longest prefix of where the user is (/readings is
+  // a prefix of /readings/overview, which has its own entry).
+  const within = (to: string) => location.pathname === to || location.pathname.startsWith(`${to}/`);
+  const current = items.filter((n) => within(n.to)).sort((a, b) => b.to.length - a.to.length)[0]?.to;
   async function logout() {
     await call('auth.logout').catch(() => undefined);
     session.setStaff(null);
@@ -45,9 +49,9 @@ export function Layout() {
             {t('nav.home')}
           </NavLink>
           {items.map((item) => (
-            <NavLink key={item.to} to={item.to} accessKey={item.accessKey}>
+            <Link key={item.to} to={item.to} accessKey={item.accessKey} className={item.to === current ? 'active' : undefined} aria-current={item.to === current ? 'page' : undefined}>
               {t(item.label)}
-            </NavLink>
+            </Link>
           ))}
         </nav>
         <div className="sidebar-foot">
