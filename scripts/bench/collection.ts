@@ -191,12 +191,21 @@ export const collectionBench: Bench = {
       const arrears = await once(() => call(run, 'arrears.list', { limit: 200 }));
       // Then filter after filter while nothing changes: the station's list is kept.
       const filtered = await measure(10, (i) => call(run, 'arrears.list', { minDaysOverdue: 30 + Math.max(0, i), limit: 200 }), 1);
+      // A payment at the counter between two looks at the list: only that customer is worked out again.
+      const debtors = ((await call(run, 'arrears.list', { limit: 50 })).rows as { customerId: string; totalFen: number }[]).slice(0, 11);
+      let paid = 0;
+      const afterPayment = await measure(10, async () => {
+        const debtor = debtors[paid] ?? debtors[0];
+        paid += 1;
+        await call(run, 'collection.pay', { customerId: debtor?.customerId, amountFen: 1000, channel: 'cash', idempotencyKey: `bench-arrears-${paid}` });
+        return call(run, 'arrears.list', { limit: 200 });
+      }, 1);
       return {
         station,
         posting,
         dailyClosing: closing,
         counterScreen: counter,
-        arrearsList: { firstListMs: arrears.ms, accounts: arrears.value.total, peakRssMb: arrears.peakRssMb, nextFilterMs: filtered },
+        arrearsList: { firstListMs: arrears.ms, accounts: arrears.value.total, peakRssMb: arrears.peakRssMb, nextFilterMs: filtered, paymentThenListMs: afterPayment },
       };
     } finally {
       run.backend.close();

@@ -58,7 +58,8 @@ function candidates(db: ReadableDB, filter: ArrearsFilter, only?: readonly strin
            bk.id AS book_id, bk.book_no, bk.name AS book_name,
            rm.id AS last_reminder_id, rm.reminder_date AS last_reminder_date,
            (SELECT max(n.notice_date) FROM disconnection_notices n WHERE n.customer_id = c.id) AS last_notice_date
-    FROM (SELECT customer_id, sum(amount_fen) AS balance FROM ledger_entries GROUP BY customer_id HAVING balance > 0) bal
+    FROM (SELECT customer_id, sum(amount_fen) AS balance FROM ledger_entries ${only ? sql`WHERE customer_id IN ${sql.list([...only])}` : sql``}
+          GROUP BY customer_id HAVING balance > 0) bal
     JOIN customers c ON c.id = bal.customer_id
     LEFT JOIN books bk ON bk.id = ${BOOK_OF_CUSTOMER}
     LEFT JOIN arrears_reminders rm ON rm.id = (SELECT r.id FROM arrears_reminders r WHERE r.customer_id = c.id
@@ -146,21 +147,62 @@ async function stationArrears(db: ReadableDB, today: DateString): Promise<Arrear
   return out.sort(mostOverdueFirst);
 }
 
-// The station's list is computed once and kept until anything that could change it is written:
-// a ledger entry (bills, payments, credits, penalties) or any recorded change (waivers,
-// reminders, notices, customer files — they all go to the outbox). Filters then apply in memory,
-// so trying one filter after another costs nothing on a 100,000-customer station.
-const kept = new WeakMap<ReadableDB, { marker: string; cases: Promise<ArrearsCase[]> }>();
+// The station's list is computed once and kept. Filters then apply in memory, so trying one
+// filter after another costs nothing on a 100,000-customer station. What was written since it
+// was made decides how it is brought up to date:
+// - only payments and what goes with them (ledger entries, settlements, reversal requests, day
+//   closings) and edits of customer files: just the customers concerned are worked out again (a
+//   payment at the counter must not cost the station head's screen a whole recomputation);
+// - anything else recorded (reminders, notices, bills issued in bulk, tariffs …), or a new day:
+//   the whole list again.
+const REFRESH_BY_CUSTOMER = new Set(['payment', 'settlement', 'reversal_request', 'day_closing', 'customer']);
+
+interface KeptArrears {
+  today: DateString;
+  ledgerRowid: number;
+  outboxSeq: number;
+  cases: Promise<Map<string, ArrearsCase>>;
+}
+const kept = new WeakMap<ReadableDB, KeptArrears>();
+
+async function stationArrearsById(db: ReadableDB, today: DateString): Promise<Map<string, ArrearsCase>> {
+  return new Map((await stationArrears(db, today)).map((c) => [c.customerId, c]));
+}
+
+/** The kept list brought up to date for `customerIds`, or null when what changed needs the whole list again. */
+function customersChanged(db: ReadableDB, since: KeptArrears): string[] | null {
+  const changed = new Set(db.column<string>(sql`SELECT DISTINCT customer_id FROM ledger_entries WHERE rowid > ${since.ledgerRowid}`));
+  for (const row of db.all<{ entity: string; entity_id: string }>(sql`SELECT DISTINCT entity, entity_id FROM outbox WHERE seq > ${since.outboxSeq}`)) {
+    if (!REFRESH_BY_CUSTOMER.has(row.entity)) return null;
+    if (row.entity === 'customer') changed.add(row.entity_id);
+  }
+  return changed.size > 500 ? null : [...changed];
+}
 
 export async function arrearsList(db: ReadableDB, today: DateString, filter: ArrearsFilter): Promise<ArrearsCase[]> {
-  const marker = `${today}|${db.value<number>(sql`SELECT max(rowid) FROM ledger_entries`) ?? 0}|${db.value<number>(sql`SELECT max(seq) FROM outbox`) ?? 0}`;
+  const ledgerRowid = db.value<number>(sql`SELECT max(rowid) FROM ledger_entries`) ?? 0;
+  const outboxSeq = db.value<number>(sql`SELECT max(seq) FROM outbox`) ?? 0;
   let entry = kept.get(db);
-  if (entry?.marker !== marker) {
-    entry = { marker, cases: stationArrears(db, today) };
+  if (!entry || entry.today !== today || entry.ledgerRowid !== ledgerRowid || entry.outboxSeq !== outboxSeq) {
+    const previous = entry?.today === today ? entry : undefined;
+    const changed = previous ? customersChanged(db, previous) : null;
+    const cases: Promise<Map<string, ArrearsCase>> =
+      previous && changed
+        ? previous.cases.then((byId) => {
+            const next = new Map(byId);
+            for (const id of changed) next.delete(id);
+            if (changed.length > 0) for (const c of casesOf(db, today, {}, candidates(db, {}, changed))) next.set(c.customerId, c);
+            return next;
+          })
+        : stationArrearsById(db, today);
+    entry = { today, ledgerRowid, outboxSeq, cases };
     kept.set(db, entry);
-    entry.cases.catch(() => kept.delete(db));
+    const made = entry;
+    cases.catch(() => {
+      if (kept.get(db) === made) kept.delete(db);
+    });
   }
-  return (await entry.cases).filter((row) => matches(row, filter));
+  return [...(await entry.cases).values()].filter((row) => matches(row, filter)).sort(mostOverdueFirst);
 }
 
 export function arrearsTotals(rows: readonly ArrearsRow[]) {

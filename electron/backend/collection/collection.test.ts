@@ -4,6 +4,9 @@ import { INVARIANTS } from '../invariants';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
 import { SYSTEM_ACTOR } from '../audit/record';
 import { fileCustomer } from '../customers/fixtures';
+import { fieldsOf, updateCustomer } from '../customers/customers';
+import { customerRow } from '../customers/rows';
+import { arrearsCases } from './arrears';
 import { addCustomer, creditBill, issueBill } from './fixture';
 import { drawPrepaid } from './prepaid';
 
@@ -372,6 +375,19 @@ describe('arrears (欠费)', () => {
     expect(owed).toBe(7301);
     await pay(clerk, elsewhere.id, owed, 'arrears-paid-1', { channel: 'qr' });
     expect((await clerk.call('arrears.list', {})).rows.map((r) => r.name)).toEqual(['张三', '钱七']);
+    // A part payment and an edited file are worked out again for those customers alone; the kept
+    // list then says exactly what a whole recomputation says.
+    await pay(clerk, recent.id, 2000, 'arrears-part-1');
+    station.backend.write(SYSTEM_ACTOR, (unit) => updateCustomer(unit, customer.id, { ...fieldsOf(customerRow(unit, customer.id)), name: '张三丰' }));
+    const kept = (await clerk.call('arrears.list', {})).rows;
+    expect(kept.map((r) => [r.name, r.principalFen])).toEqual([
+      ['张三丰', 8640],
+      ['钱七', 3100], // the 1.00 yuan minimum penalty is settled first
+    ]);
+    const whole = arrearsCases(station.backend.store.read, '2026-11-27', {});
+    expect(kept.map((r) => [r.customerId, r.principalFen, r.penaltyFen, r.daysOverdue, r.eligible])).toEqual(
+      whole.map((r) => [r.customerId, r.principalFen, r.penaltyFen, r.daysOverdue, r.eligible]),
+    );
 
     const file = await clerk.call('arrears.export', {});
     expect(Buffer.from(file.base64, 'base64').subarray(0, 2).toString()).toBe('PK');
