@@ -171,7 +171,8 @@ async function stationArrearsById(db: ReadableDB, today: DateString): Promise<Ma
 
 /** The kept list brought up to date for `customerIds`, or null when what changed needs the whole list again. */
 function customersChanged(db: ReadableDB, since: KeptArrears): string[] | null {
-  const changed = new Set(db.column<string>(sql`SELECT DISTINCT customer_id FROM ledger_entries WHERE rowid > ${since.ledgerRowid}`));
+  // No DISTINCT: with it SQLite walks the whole customer index (0.3 s) instead of the new rows.
+  const changed = new Set(db.column<string>(sql`SELECT customer_id FROM ledger_entries WHERE rowid > ${since.ledgerRowid}`));
   for (const row of db.all<{ entity: string; entity_id: string }>(sql`SELECT DISTINCT entity, entity_id FROM outbox WHERE seq > ${since.outboxSeq}`)) {
     if (!REFRESH_BY_CUSTOMER.has(row.entity)) return null;
     if (row.entity === 'customer') changed.add(row.entity_id);
