@@ -169,7 +169,7 @@ async function stationArrearsById(db: ReadableDB, today: DateString): Promise<Ma
   return new Map((await stationArrears(db, today)).map((c) => [c.customerId, c]));
 }
 
-/** The kept list brought up to date for `customerIds`, or null when what changed needs the whole list again. */
+/** The customers whose arrears must be worked out again since `since` was made, or null when what was written needs the whole list again. */
 function customersChanged(db: ReadableDB, since: KeptArrears): string[] | null {
   // No DISTINCT: with it SQLite walks the whole customer index (0.3 s) instead of the new rows.
   const changed = new Set(db.column<string>(sql`SELECT customer_id FROM ledger_entries WHERE rowid > ${since.ledgerRowid}`));
