@@ -1,6 +1,6 @@
 // Seeds a station for the collection end-to-end tests: clerks and a station head, customers filed
-// through the customer files module, and issued bills dated relative to today (the collection
-// desk's fixture writes the bills until the billing desk is on main).
+// through the customer files module, and issued bills of exact amounts dated relative to today
+// (written by the collection desk's fixture, electron/backend/collection/fixture.ts).
 // Usage: node --import tsx e2e/collection-seed.ts DB  → prints JSON { customers: { name: accountNo } }
 import { addDays, shanghaiDate } from '../shared/time';
 import { SYSTEM_ACTOR } from '../electron/backend/audit/record';

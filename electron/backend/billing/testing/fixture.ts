@@ -1,7 +1,8 @@
 // Test fixture for billing: customers are filed through the customers desk's module
 // (createCustomer); books, periods, readings and reviews are written with SQL matching migration
-// 0003 until the reading desk's module is merged. Billing tests, the e2e tests and the bench use
-// it through this one file, so the reading part can be swapped for the real functions later.
+// 0003, so a test says a month's consumption in one line without keying a book. Billing tests,
+// the e2e tests and the bench use it through this one file; the path through the reading desk's
+// own entry and review is tested in electron/backend/station-month.test.ts and the demo.
 import type { CustomerClass } from '../../../../shared/customers/classes';
 import type { Centi } from '../../../../shared/money';
 import { SYSTEM_ACTOR, type Unit } from '../../audit/record';
