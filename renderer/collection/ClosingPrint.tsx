@@ -4,6 +4,7 @@ import { useI18n } from '../app/i18n';
 import { PrintDocument } from '../print/PrintFrame';
 import { formatTime, formatYuan } from '../ui/format';
 import { ErrorBanner } from '../ui/widgets';
+import { ChannelTotalsTable } from './common';
 
 // The daily closing report (日结报表) on A4: totals by channel as filed, receipts first to last,
 // every payment and reversal of the day, the cash count and the sign-off.
@@ -27,40 +28,7 @@ export function ClosingPrint() {
         <p>
           {t('closing.receipts')}: {r.firstReceiptNo ? `${r.firstReceiptNo} – ${r.lastReceiptNo}` : t('common.none')} ({t('closing.countLine', { count: r.paymentCount })})
         </p>
-        <table aria-label={t('closing.byChannel')}>
-          <thead>
-            <tr>
-              <th>{t('collection.channel')}</th>
-              <th className="num">{t('closing.paymentCount')}</th>
-              <th className="num">{t('closing.payments')}</th>
-              <th className="num">{t('closing.reversalCount')}</th>
-              <th className="num">{t('closing.reversals')}</th>
-              <th className="num">{t('closing.net')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.byChannel
-              .filter((c) => c.channel !== 'prepaid')
-              .map((c) => (
-                <tr key={c.channel}>
-                  <td>{t(`collection.channel.${c.channel}`)}</td>
-                  <td className="num">{c.paymentCount}</td>
-                  <td className="num">{formatYuan(c.paymentsFen)}</td>
-                  <td className="num">{c.reversalCount}</td>
-                  <td className="num">{formatYuan(c.reversalsFen)}</td>
-                  <td className="num">{formatYuan(c.netFen)}</td>
-                </tr>
-              ))}
-            <tr>
-              <th>{t('closing.total')}</th>
-              <th className="num">{r.paymentCount}</th>
-              <th className="num">{formatYuan(r.paymentsFen)}</th>
-              <th className="num">{r.reversalCount}</th>
-              <th className="num">{formatYuan(r.reversalsFen)}</th>
-              <th className="num">{formatYuan(r.netFen)}</th>
-            </tr>
-          </tbody>
-        </table>
+        <ChannelTotalsTable totals={r} />
         <table className="cash" aria-label={t('closing.cash')}>
           <tbody>
             <tr>

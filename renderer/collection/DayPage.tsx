@@ -8,7 +8,7 @@ import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatTime, formatYuan } from '../ui/format';
 import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
-import { ApproverFields, approverInput, NO_APPROVER, parseYuan, type ApproverValue } from './common';
+import { ApproverFields, approverInput, ChannelTotalsTable, NO_APPROVER, parseYuan, type ApproverValue } from './common';
 
 // Daily closing (日结): the clerk's day by channel, receipts first to last, reversals; the clerk
 // counts the cash and closes. A difference needs a reason and the station head's sign-off —
@@ -80,40 +80,7 @@ function DayTotals({ day }: { day: DayView }) {
       <h2>
         {day.clerk.staffNo} {day.clerk.name} · {day.businessDate}
       </h2>
-      <table className="table" aria-label={t('closing.byChannel')}>
-        <thead>
-          <tr>
-            <th>{t('collection.channel')}</th>
-            <th className="num">{t('closing.paymentCount')}</th>
-            <th className="num">{t('closing.payments')}</th>
-            <th className="num">{t('closing.reversalCount')}</th>
-            <th className="num">{t('closing.reversals')}</th>
-            <th className="num">{t('closing.net')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {day.byChannel
-            .filter((c) => c.channel !== 'prepaid')
-            .map((c) => (
-              <tr key={c.channel}>
-                <td>{t(`collection.channel.${c.channel}`)}</td>
-                <td className="num">{c.paymentCount}</td>
-                <td className="num">{formatYuan(c.paymentsFen)}</td>
-                <td className="num">{c.reversalCount}</td>
-                <td className="num">{formatYuan(c.reversalsFen)}</td>
-                <td className="num">{formatYuan(c.netFen)}</td>
-              </tr>
-            ))}
-          <tr className="total-row">
-            <td>{t('closing.total')}</td>
-            <td className="num">{day.paymentCount}</td>
-            <td className="num">{formatYuan(day.paymentsFen)}</td>
-            <td className="num">{day.reversalCount}</td>
-            <td className="num">{formatYuan(day.reversalsFen)}</td>
-            <td className="num">{formatYuan(day.netFen)}</td>
-          </tr>
-        </tbody>
-      </table>
+      <ChannelTotalsTable totals={day} className="table" />
       <p>
         {t('closing.receipts')}: {day.firstReceiptNo ? `${day.firstReceiptNo} – ${day.lastReceiptNo}` : t('common.none')}
       </p>

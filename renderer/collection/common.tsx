@@ -1,11 +1,12 @@
 import { useId } from 'react';
-import type { Approver } from '../../shared/contract/collection';
+import type { Approver, DayView } from '../../shared/contract/collection';
 import { yuanToFen, type Fen } from '../../shared/money';
 import { call, isDesktop } from '../api/client';
 import { useI18n } from '../app/i18n';
+import { formatYuan } from '../ui/format';
 
 // Pieces the collection screens share: yuan typed by a clerk, the station head's login typed at
-// the clerk's screen, and printing the page shown.
+// the clerk's screen, printing the page shown, and a day's totals by channel.
 
 /** "210.03" → 21003; '' or anything that is not an amount in yuan → null. */
 export function parseYuan(text: string): Fen | null {
@@ -48,4 +49,47 @@ export function ApproverFields({ value, onChange, legend }: { value: ApproverVal
 export function printPage(): void {
   if (isDesktop()) void call('shell.print', {});
   else window.print();
+}
+
+/** A clerk's day by channel (payments, reversals, net) with its total: the day screen and the printed closing. */
+type DayTotals = Pick<DayView, 'byChannel' | 'paymentCount' | 'paymentsFen' | 'reversalCount' | 'reversalsFen' | 'netFen'>;
+
+export function ChannelTotalsTable({ totals, className }: { totals: DayTotals; className?: string }) {
+  const { t } = useI18n();
+  return (
+    <table className={className} aria-label={t('closing.byChannel')}>
+      <thead>
+        <tr>
+          <th>{t('collection.channel')}</th>
+          <th className="num">{t('closing.paymentCount')}</th>
+          <th className="num">{t('closing.payments')}</th>
+          <th className="num">{t('closing.reversalCount')}</th>
+          <th className="num">{t('closing.reversals')}</th>
+          <th className="num">{t('closing.net')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {totals.byChannel
+          .filter((c) => c.channel !== 'prepaid')
+          .map((c) => (
+            <tr key={c.channel}>
+              <td>{t(`collection.channel.${c.channel}`)}</td>
+              <td className="num">{c.paymentCount}</td>
+              <td className="num">{formatYuan(c.paymentsFen)}</td>
+              <td className="num">{c.reversalCount}</td>
+              <td className="num">{formatYuan(c.reversalsFen)}</td>
+              <td className="num">{formatYuan(c.netFen)}</td>
+            </tr>
+          ))}
+        <tr className="total-row">
+          <td>{t('closing.total')}</td>
+          <td className="num">{totals.paymentCount}</td>
+          <td className="num">{formatYuan(totals.paymentsFen)}</td>
+          <td className="num">{totals.reversalCount}</td>
+          <td className="num">{formatYuan(totals.reversalsFen)}</td>
+          <td className="num">{formatYuan(totals.netFen)}</td>
+        </tr>
+      </tbody>
+    </table>
+  );
 }

@@ -6,19 +6,13 @@ import { Backend } from '../../backend/context';
 import { sql } from '../../backend/db/sql';
 import { StationFixture } from '../../backend/billing/testing/fixture';
 import { SAMPLE_TARIFFS } from '../../backend/billing/testing/station';
+import { runGriddesk } from './testing';
 
-process.env.GRIDDESK_CLI_NO_AUTORUN = '1';
-const { runCli } = await import('./main');
 
 let dir: string;
 let db: string;
 
-async function griddesk(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli([...args, '--db', db], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const griddesk = (...args: string[]) => runGriddesk([...args, '--db', db]);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'griddesk-cli-billing-'));

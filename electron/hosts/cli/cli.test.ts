@@ -1,26 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-
-// main.ts runs the CLI when imported unless told not to: import it as a library here.
-process.env.GRIDDESK_CLI_NO_AUTORUN = '1';
-let runCli: typeof import('./main').runCli;
-beforeAll(async () => {
-  ({ runCli } = await import('./main'));
-});
+import { afterEach, describe, expect, it } from 'vitest';
+import { runGriddesk } from './testing';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function griddesk(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const griddesk = (...argv: string[]) => runGriddesk(argv);
 
 function tempDb(): string {
   const dir = mkdtempSync(join(tmpdir(), 'griddesk-cli-'));

@@ -7,22 +7,19 @@ import { addCustomer, issueBill } from '../../backend/collection/fixture';
 import { Backend } from '../../backend/context';
 import { setupStation } from '../../backend/station/setup';
 import { insertStaff, prepareStaff } from '../../backend/staff/staff';
+import { runGriddesk } from './testing';
 
 // The collection commands of the griddesk CLI against a real station database. The receipt PDF
 // (`receipt --out`) needs the built UI and Chromium: e2e/collection.spec.ts covers it.
 
-process.env.GRIDDESK_CLI_NO_AUTORUN = '1';
-const { runCli } = await import('./main');
 
 const dir = mkdtempSync(join(tmpdir(), 'griddesk-cli-'));
 const db = join(dir, 'griddesk.db');
 let accountNo = '';
 
 async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await runCli([...args, '--db', db], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+  const { code: status, stdout, stderr } = await runGriddesk([...args, '--db', db]);
+  return { status, stdout, stderr };
 }
 
 beforeAll(async () => {

@@ -5,18 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHEET_COLUMNS, sheetRowOf } from '../../../shared/customers/sheet';
 import { newCustomerInput, newMeterInput } from '../../backend/customers/fixtures';
 import { writeWorkbook } from '../../backend/customers/workbook/write';
+import { runGriddesk } from './testing';
 
-process.env.GRIDDESK_CLI_NO_AUTORUN = '1';
-const { runCli } = await import('./main');
 
 let dir: string;
 let db: string;
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli([...args, '--db', db], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const cli = (...args: string[]) => runGriddesk([...args, '--db', db]);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'griddesk-cli-'));

@@ -2,29 +2,19 @@ import XLSX from 'xlsx';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../backend/audit/record';
 import { Backend } from '../../backend/context';
 import { createBook, movePoints } from '../../backend/readings/books';
 import { addMeters } from '../../backend/readings/fixtures';
-
-process.env.GRIDDESK_CLI_NO_AUTORUN = '1';
-let runCli: typeof import('./main').runCli;
-beforeAll(async () => {
-  ({ runCli } = await import('./main'));
-});
+import { runGriddesk } from './testing';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function griddesk(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const griddesk = (...argv: string[]) => runGriddesk(argv);
 
 /** A station with one book B001 of three households (set up as the books screen would). */
 async function station() {
