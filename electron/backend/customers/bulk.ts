@@ -31,7 +31,7 @@ import { insertPointsWithMeters, installedMeters, normaliseMeter } from './meter
 
 /**
  * SQLite's page cache during a bulk filing. Filing 50,000 customers dirties ~150 MB of pages
- * (rows, indexes, search keys, outbox); with the default 16 MB cache SQLite spills dirty pages
+ * (rows, indexes, search keys, outbox); with the connection's 64 MB cache (db/open.ts) SQLite spills dirty pages
  * to the WAL in mid-transaction and reads them back — a quarter of the filing's time.
  */
 const BULK_PAGE_CACHE_KIB = 128 * 1024;

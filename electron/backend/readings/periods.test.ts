@@ -25,7 +25,7 @@ describe('reading periods (抄表期)', () => {
     expect(rs.station.backend.store.read.value(sql`SELECT summary FROM audit_log WHERE action = 'period.open'`)).toBe('{"period":"2026-10","books":2,"due":5}');
   });
 
-  it('opens from what holds when the write happens, even if a book changed while the books were read', async () => {
+  it('opens from what holds when the write happens, even if a book changed after the job started', async () => {
     rs = await makeReadingStation();
     const points = addMeters(rs.station.backend, households(3));
     const east = await bookWith(rs, points.slice(0, 2), 'M001', 25, '东村一本');
@@ -33,7 +33,7 @@ describe('reading periods (抄表期)', () => {
     let moved = false;
     const { openPeriod: open } = await import('./periods');
     const result = await open(rs.station.backend, SYSTEM_ACTOR, '2026-11', {
-      // After the first book was read, the second book's meter moves into it.
+      // Once the job has started, the second book's meter moves into the first.
       tick: async () => {
         if (moved) return;
         moved = true;
@@ -42,6 +42,33 @@ describe('reading periods (抄表期)', () => {
     });
     expect(result).toEqual({ period: '2026-11', books: 1, due: 3 });
     expect(rs.station.backend.store.read.value(sql`SELECT book_id FROM reading_due WHERE point_id = ${points[2]!.pointId}`)).toBe(east.id);
+  });
+
+  it('starts each meter from its reading in force: last month, its correction, the month before a no-access, or the start reading', async () => {
+    rs = await makeReadingStation();
+    const points = addMeters(rs.station.backend, households(4));
+    const [read, corrected, missed, added] = points as [typeof points[0], typeof points[0], typeof points[0], typeof points[0]];
+    const fresh = addMeters(rs.station.backend, households(1, { startReading: '7.5' }, 'N'))[0]!;
+    const book = await bookWith(rs, [read, corrected, missed], 'M001');
+    await history(rs, [read, corrected, missed], '2026-08', 1, 100);
+    await openPeriod(rs, '2026-09');
+    const [, wrong] = await readAll(rs.reader, '2026-09', [read, corrected], ['200', '200'], '2026-09-25');
+    if (wrong?.outcome !== 'saved') throw new Error('not saved');
+    await readAll(rs.reader, '2026-09', [corrected], ['210'], '2026-09-25', { supersedes: wrong.reading.id, reason: '看错一位' });
+    await rs.reader.call('readings.save', { period: '2026-09', pointId: missed.pointId, kind: 'no_access', readingDate: '2026-09-25', reason: '门锁无人' });
+    await rs.head.call('periods.close', { period: '2026-09' });
+    await rs.head.call('books.movePoints', { pointIds: [added.pointId, fresh.pointId], toBookId: book.id });
+
+    expect(await openPeriod(rs, '2026-10')).toEqual({ period: '2026-10', books: 1, due: 5 });
+    const due = rs.station.backend.store.read.all<{ point_id: string; previous_reading: number; previous_date: string }>(
+      sql`SELECT point_id, previous_reading, previous_date FROM reading_due WHERE period = '2026-10'`,
+    );
+    const from = (p: { pointId: string }) => due.find((d) => d.point_id === p.pointId);
+    expect(from(read)).toMatchObject({ previous_reading: kwh('200'), previous_date: '2026-09-25' });
+    expect(from(corrected)).toMatchObject({ previous_reading: kwh('210'), previous_date: '2026-09-25' });
+    expect(from(missed)).toMatchObject({ previous_reading: kwh('100'), previous_date: '2026-08-25' });
+    expect(from(added)).toMatchObject({ previous_reading: 0, previous_date: '2026-07-25' });
+    expect(from(fresh)).toMatchObject({ previous_reading: kwh('7.5'), previous_date: '2026-07-25' });
   });
 
   it('refuses a period two months ahead, and a station with no book to read', async () => {

@@ -12,8 +12,7 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, notFound, refuse } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { collectDueSources, dueSources, insertDueRows } from './due';
-import { changeMark } from './mark';
+import { insertDueForPeriod } from './due';
 
 interface PeriodDbRow {
   period: string;
@@ -75,51 +74,23 @@ export function assertCanOpen(db: ReadableDB, period: string, today: DateString)
 }
 
 /**
- * Opens a period. The previous readings are looked up book by book (reads only, yielding between
- * books), then everything is written in one transaction — which first re-reads any point whose
- * book, meter or readings changed meanwhile — so the period either opens whole or not at all.
+ * Opens a period: the period row and its whole due list in one transaction (one INSERT … SELECT,
+ * see due.ts), from the books, meters and readings as they are when it is written — so the
+ * period either opens whole or not at all.
  */
 export async function openPeriod(backend: Backend, actor: Actor, period: string, progress?: JobProgress) {
-  const db = backend.store.read;
-  const mark = changeMark(db);
-  const highWater = db.value<number>(sql`SELECT coalesce(max(rowid), 0) FROM readings`) ?? 0;
-  let books = 0;
-  const sources = await collectDueSources(db, period, async (done, total) => {
-    books = total;
-    await progress?.tick(done, total + 1);
-  });
+  await progress?.tick(0, 1);
   const result = backend.write(actor, (unit) => {
     assertCanOpen(unit, period, shanghaiDate(unit.at));
-    if (changeMark(unit) !== mark) {
-      // Something was written while the books were read: re-read what it may have touched.
-      const changed = new Set(unit.column<string>(sql`SELECT DISTINCT point_id FROM readings WHERE rowid > ${highWater}`));
-      const due = unit.all<{ point_id: string; book_id: string; seq: number; meter_id: string }>(sql`
-        SELECT bp.point_id, bp.book_id, bp.seq, im.id AS meter_id
-        FROM book_points bp
-        JOIN books b ON b.id = bp.book_id AND b.active = 1
-        JOIN metering_points pt ON pt.id = bp.point_id AND pt.active = 1
-        JOIN meters im ON im.point_id = bp.point_id AND im.removed_date IS NULL`);
-      const current = new Set(due.map((d) => d.point_id));
-      for (const id of sources.keys()) if (!current.has(id)) sources.delete(id);
-      const stale = due
-        .filter((d) => {
-          const src = sources.get(d.point_id);
-          return !src || changed.has(d.point_id) || src.book_id !== d.book_id || src.seq !== d.seq || src.meter_id !== d.meter_id;
-        })
-        .map((d) => d.point_id);
-      for (let i = 0; i < stale.length; i += 500) {
-        for (const src of dueSources(unit, period, sql`bp.point_id IN ${sql.list(stale.slice(i, i + 500))}`)) sources.set(src.point_id, src);
-      }
-    }
-    if (sources.size === 0) throw refuse('period.noBooks');
     unit.run(sql`INSERT INTO reading_periods (period, status, opened_at, opened_by) VALUES (${period}, 'open', ${unit.at}, ${unit.actor.staffId})`);
-    const rows = [...sources.values()];
-    insertDueRows(unit, period, rows);
-    const summary = { period, books: new Set(rows.map((r) => r.book_id)).size, due: rows.length };
+    const due = insertDueForPeriod(unit, period);
+    if (due === 0) throw refuse('period.noBooks');
+    const books = unit.value<number>(sql`SELECT count(DISTINCT book_id) FROM reading_due WHERE period = ${period}`) ?? 0;
+    const summary = { period, books, due };
     unit.record({ action: 'period.open', entity: 'reading_period', entityId: period, op: 'insert', summary, payload: { period, status: 'open', openedAt: unit.at } });
     return summary;
   });
-  await progress?.tick(books + 1, books + 1);
+  await progress?.tick(1, 1);
   return result;
 }
 
