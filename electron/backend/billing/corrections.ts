@@ -4,7 +4,7 @@ import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { notFound, refuse } from '../errors';
-import { billNumber, recordBills, reserveBillNumbers, stationCode, writeBill } from './bills';
+import { billNumber, recordBills, reserveBillNumbers, stationCode, writeBills } from './bills';
 import { BillingContext, gatherInputs, isProblem, type PreparedBill } from './calculate';
 import { billState, dueDateFor } from './issue';
 import { postBillCharge, postBillCredit, recordIssues, runCreditedHooks, runIssuedHooks } from './ledger';
@@ -152,7 +152,7 @@ export function approveCorrection(unit: Unit, correctionId: string, note: string
   const originalBill = { id: bill.id, billNo: bill.bill_no, customerId: bill.customer_id, period: bill.period, totalFen: bill.total_fen };
   const creditEntryId = postBillCredit(unit, originalBill, correctionId, correction.reason);
   const billNo = billNumber(stationCode(unit), reserveBillNumbers(unit, 1));
-  const written = writeBill(unit, billNo, prepared, bill.period, { runId: null, kind: 'correction', replacesBillId: bill.id });
+  const written = writeBills(unit, bill.period, [{ billNo, prepared, origin: { runId: null, kind: 'correction', replacesBillId: bill.id } }])[0]!;
   recordBills(unit, bill.period, null, [written], 'correction');
   runCreditedHooks(unit, {
     billId: bill.id,

@@ -6,7 +6,7 @@ import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
-import { billNumber, recordBills, reserveBillNumbers, stationCode, writeBill, type WrittenBill } from './bills';
+import { billNumber, recordBills, reserveBillNumbers, stationCode, writeBills } from './bills';
 import { BillingContext, gatherInputs, isProblem, type BillingScope, type PreparedBill, type PreparedProblem } from './calculate';
 
 // The billing run (核算): a job that bills every customer of the period (or of one book) whose
@@ -85,14 +85,10 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
     const code = stationCode(unit);
     const toWrite = prepared.filter((b) => fresh(b.customer.id, b.readings.map((r) => r.id)));
     const first = toWrite.length > 0 ? reserveBillNumbers(unit, toWrite.length) : 0;
-    const written: WrittenBill[] = [];
-    let kwh = 0;
-    let flagged = 0;
-    toWrite.forEach((bill, i) => {
-      written.push(writeBill(unit, billNumber(code, first + i), bill, scope.period, { runId, kind: 'regular', replacesBillId: null }));
-      kwh += bill.kwh;
-      if (bill.flags.length > 0) flagged += 1;
-    });
+    const origin = { runId, kind: 'regular' as const, replacesBillId: null };
+    const written = writeBills(unit, scope.period, toWrite.map((prepared, i) => ({ billNo: billNumber(code, first + i), prepared, origin })));
+    const kwh = toWrite.reduce((s, b) => s + b.kwh, 0);
+    const flagged = toWrite.filter((b) => b.flags.length > 0).length;
     recordBills(unit, scope.period, runId, written);
     const totalFen = written.reduce((s, b) => s + b.totalFen, 0);
     const kept = problems.filter((p) => !billedNow.has(p.customer.id));

@@ -16,6 +16,6 @@ export function insertRows(tx: WritableDB, into: SqlFragment, rows: readonly (re
   if (rows.length === 0) return;
   const perStatement = Math.max(1, Math.floor(VALUES_PER_STATEMENT / (rows[0] as readonly SqlArg[]).length));
   for (let i = 0; i < rows.length; i += perStatement) {
-    tx.run(sql`${into} VALUES ${sql.join(rows.slice(i, i + perStatement).map((row) => sql.list(row)))}${suffix}`);
+    tx.run(sql`${into} VALUES ${sql.rows(rows.slice(i, i + perStatement))}${suffix}`);
   }
 }
