@@ -53,13 +53,18 @@ function candidates(db: ReadableDB, filter: ArrearsFilter, only?: readonly strin
   if (filter.bookId) where.push(sql`${BOOK_OF_CUSTOMER} = ${filter.bookId}`);
   if (only) where.push(sql`c.id IN ${sql.list([...only])}`);
   // A customer owes something only if the ledger says so; the open bills then say what and since when.
+  // For the whole station, `+customer_id` keeps SQLite from summing in customer order through
+  // ledger_customer (a table lookup for each of millions of entries): it reads ledger_period,
+  // which holds customer and amount, and sorts — 16 s → 2 s on the 100,000-customer demo.
+  const balances = only
+    ? sql`SELECT customer_id, sum(amount_fen) AS balance FROM ledger_entries WHERE customer_id IN ${sql.list([...only])} GROUP BY customer_id`
+    : sql`SELECT customer_id, sum(amount_fen) AS balance FROM ledger_entries GROUP BY +customer_id`;
   return db.all<CandidateDbRow>(sql`
     SELECT c.id, c.account_no, c.name, c.phone, c.township, c.village, c.address_detail, c.transformer_area, c.customer_class,
            bk.id AS book_id, bk.book_no, bk.name AS book_name,
            rm.id AS last_reminder_id, rm.reminder_date AS last_reminder_date,
            (SELECT max(n.notice_date) FROM disconnection_notices n WHERE n.customer_id = c.id) AS last_notice_date
-    FROM (SELECT customer_id, sum(amount_fen) AS balance FROM ledger_entries ${only ? sql`WHERE customer_id IN ${sql.list([...only])}` : sql``}
-          GROUP BY customer_id HAVING balance > 0) bal
+    FROM (${balances} HAVING balance > 0) bal
     JOIN customers c ON c.id = bal.customer_id
     LEFT JOIN books bk ON bk.id = ${BOOK_OF_CUSTOMER}
     LEFT JOIN arrears_reminders rm ON rm.id = (SELECT r.id FROM arrears_reminders r WHERE r.customer_id = c.id
