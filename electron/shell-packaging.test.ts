@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,4 +148,65 @@ describe('the esbuild bundles', () => {
     expect(bundleOptions().main.outfile).toBe(pkg.main);
     expect(bundleOptions().main.format).toBe('cjs');
   }, 30_000);
+
+  it('main starts: loaded by Node with a stand-in for electron, nothing throws while it loads', async () => {
+    // A module-level `new URL(…, import.meta.url)` once crashed the bundle on load: esbuild leaves
+    // `import.meta` empty in CommonJS.
+    const { buildElectron } = await script('build-electron.mjs');
+    const { main } = await buildElectron({ write: false });
+    const dir = mkdtempSync(join(tmpdir(), 'griddesk-bundle-'));
+    try {
+      writeFileSync(join(dir, 'main.cjs'), main.outputFiles.find((f: { path: string }) => f.path.endsWith('main.cjs')).text);
+      // Whatever the shell asks of electron answers with more of the same; app.whenReady never settles.
+      writeFileSync(join(dir, 'electron.cjs'), `
+        const any = () => new Proxy(function () {}, { get: (_, key) => (key === 'then' ? undefined : any()), apply: () => any() });
+        const app = new Proxy({ whenReady: () => new Promise(() => {}), requestSingleInstanceLock: () => true, isPackaged: false },
+          { get: (target, key) => (key in target ? target[key] : any()) });
+        module.exports = new Proxy({ app }, { get: (target, key) => (key in target ? target[key] : any()) });`);
+      writeFileSync(join(dir, 'load.cjs'), `
+        const Module = require('node:module');
+        const resolve = Module._resolveFilename;
+        Module._resolveFilename = function (request, ...rest) {
+          return request === 'electron' ? ${JSON.stringify(join(dir, 'electron.cjs'))} : resolve.call(this, request, ...rest);
+        };
+        require('./main.cjs');
+        console.log('loaded');`);
+      const child = spawnSync(process.execPath, [join(dir, 'load.cjs')], { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } });
+      expect(child.stderr).toBe('');
+      expect(child.stdout.trim()).toBe('loaded');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('the desktop build reads workbooks: its worker is written beside the bundle and found there', async () => {
+    const { buildElectron, bundleOptions } = await script('build-electron.mjs');
+    const { worker } = await buildElectron({ write: false });
+    expect(bundleOptions().worker.outfile).toBe('dist-electron/readWorker.mjs');
+    const dir = mkdtempSync(join(tmpdir(), 'griddesk-bundle-'));
+    try {
+      writeFileSync(join(dir, 'readWorker.mjs'), worker.outputFiles.find((f: { path: string }) => f.path.endsWith('readWorker.mjs')).text);
+      // The reader bundled as main is (CommonJS, `import.meta` empty), beside that worker.
+      const { build } = await import('esbuild');
+      await build({ ...bundleOptions().main, entryPoints: ['electron/backend/customers/workbook/read.ts'], outfile: join(dir, 'read.cjs'), external: [] });
+      const reader = require(join(dir, 'read.cjs'));
+      const { writeWorkbook } = await import('./backend/customers/workbook/write');
+      const bytes = await writeWorkbook([{ name: '客户', rows: [['户号', '姓名'], ['GD0100001', '张三']] }]);
+      const rows: { row: number; cells: string[] }[] = [];
+      await reader.readWorkbook(bytes, { maxRows: 10, onRows: (batch: typeof rows) => rows.push(...batch) });
+      expect(rows).toEqual([{ row: 1, cells: ['户号', '姓名'] }, { row: 2, cells: ['GD0100001', '张三'] }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('looks for the worker outside app.asar in the installed app', async () => {
+    const { bundledWorkerPath } = await import('./backend/customers/workbook/read');
+    expect(bundledWorkerPath(join('/opt', 'GridDesk', 'resources', 'app.asar', 'dist-electron'))).toBe(
+      join('/opt', 'GridDesk', 'resources', 'app.asar.unpacked', 'dist-electron', 'readWorker.mjs'),
+    );
+    expect(bundledWorkerPath(join('/work', 'griddesk', 'dist-electron'))).toBe(join('/work', 'griddesk', 'dist-electron', 'readWorker.mjs'));
+    expect(config.files).toContain('dist-electron/readWorker.mjs');
+    expect(config.asarUnpack).toEqual(['dist-electron/readWorker.mjs']);
+  });
 });

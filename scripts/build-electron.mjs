@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles the Electron shell with esbuild: electron/main.ts → dist-electron/main.cjs (the whole
-// back end and shared/ included) and electron/preload.ts → dist-electron/preload.cjs.
+// back end and shared/ included), electron/preload.ts → dist-electron/preload.cjs, and the
+// workbook reader's worker → dist-electron/readWorker.mjs (a worker runs its own file).
 // CommonJS because a sandboxed preload cannot load ES modules, and one format for both keeps it
 // simple. `electron` is provided by Electron itself; better-sqlite3 stays in node_modules because
 // its JavaScript loads the native binary by path (the main process passes `nativeBinding`).
@@ -26,21 +27,36 @@ export function bundleOptions(root = ROOT) {
     logLevel: 'warning',
   };
   return {
-    main: { ...common, entryPoints: ['electron/main.ts'], outfile: 'dist-electron/main.cjs', external: ['electron', 'better-sqlite3'] },
+    main: {
+      ...common,
+      entryPoints: ['electron/main.ts'],
+      outfile: 'dist-electron/main.cjs',
+      external: ['electron', 'better-sqlite3'],
+      // `import.meta` is empty in CommonJS. The two places the bundle reaches that use it do not
+      // need it there: the shell passes the migrations folder, and the workbook reader finds its
+      // worker beside the bundle (a test loads the bundle to prove it starts).
+      logOverride: { 'empty-import-meta': 'silent' },
+    },
     // The sandboxed preload may require only `electron`: nothing else is external, and a test
     // checks that the bundle requires nothing more.
     preload: { ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', external: ['electron'] },
+    // The workbook reader's worker, an ES module with top-level await; Node built-ins only.
+    worker: { ...common, format: 'esm', entryPoints: ['electron/backend/customers/workbook/readWorker.mjs'], outfile: 'dist-electron/readWorker.mjs' },
   };
 }
 
-/** Builds both bundles; with `write: false` returns the output text instead (for tests). */
+/** Builds the bundles; with `write: false` returns the output text instead (for tests). */
 export async function buildElectron({ root = ROOT, write = true } = {}) {
   const options = bundleOptions(root);
-  const [main, preload] = await Promise.all([build({ ...options.main, write }), build({ ...options.preload, write })]);
-  return { main, preload };
+  const [main, preload, worker] = await Promise.all([
+    build({ ...options.main, write }),
+    build({ ...options.preload, write }),
+    build({ ...options.worker, write }),
+  ]);
+  return { main, preload, worker };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await buildElectron();
-  console.log('build-electron: dist-electron/main.cjs and dist-electron/preload.cjs');
+  console.log('build-electron: dist-electron/main.cjs, preload.cjs and readWorker.mjs');
 }

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from './audit/record';
-import { DEMO_TARIFFS } from './demo/billingStep';
+import { DEMO_TARIFFS_TEXT } from './demo/billingStep';
 import { fieldsOf, updateCustomer } from './customers/customers';
 import { customerRow } from './customers/rows';
 import { sql } from './db/sql';
@@ -22,7 +21,7 @@ describe('a month at the station', () => {
     const { backend } = rs.station;
     const admin = await moreStaff(rs, 'A002', ['admin'], '孙管理');
     const counter = await moreStaff(rs, 'C001', ['clerk'], '王营业');
-    await admin.call('tariffs.import', { text: readFileSync(DEMO_TARIFFS, 'utf8'), fileName: 'demo-tariffs.json' });
+    await admin.call('tariffs.import', { text: DEMO_TARIFFS_TEXT, fileName: 'demo-tariffs.json' });
     const points = addMeters(backend, households(3));
     backend.write(SYSTEM_ACTOR, (unit) => {
       for (const p of points) updateCustomer(unit, p.customerId, { ...fieldsOf(customerRow(unit, p.customerId)), tariffCode: 'RES' });

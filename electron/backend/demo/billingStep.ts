@@ -2,19 +2,22 @@
 // between monthly tiers, annual tiers and the time-of-use option, commercial customers between
 // time-of-use and single price; then every reading period the reading step made is billed, its
 // exceptions reviewed and its bills issued, as the billing clerk would have done each month.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { addDays, shanghaiMidnight } from '../../../shared/time';
 import { enterMeterExtras } from '../billing/extras';
 import { issueDrafts, reviewBill } from '../billing/issue';
 import { runBilling } from '../billing/run';
+import demoTariffs from '../billing/samples/demo-tariffs.json';
 import { importReferenceFile } from '../billing/tariffs';
 import { fieldsOf, updateCustomer } from '../customers/customers';
 import { customerRow } from '../customers/rows';
 import { sql } from '../db/sql';
 import type { DemoStep } from './steps';
 
-export const DEMO_TARIFFS = fileURLToPath(new URL('../billing/samples/demo-tariffs.json', import.meta.url));
+/**
+ * The demo tariff catalogue, as the text of a reference file. Imported, not read from disk by
+ * path, so it travels inside the desktop build's bundle (which has no source tree beside it).
+ */
+export const DEMO_TARIFFS_TEXT = JSON.stringify(demoTariffs, null, 2);
 
 export const billingStep: DemoStep = {
   name: 'billing',
@@ -24,7 +27,7 @@ export const billingStep: DemoStep = {
     const db = backend.store.read;
     const billingClerk = ctx.staff.find((s) => s.role === 'billing_clerk');
     const actor = billingClerk ? { staffId: billingClerk.staffId, label: `${billingClerk.staffNo} ${billingClerk.name}` } : ctx.actor;
-    backend.write(ctx.actor, (unit) => importReferenceFile(unit, readFileSync(DEMO_TARIFFS, 'utf8'), 'demo-tariffs.json'));
+    backend.write(ctx.actor, (unit) => importReferenceFile(unit, DEMO_TARIFFS_TEXT, 'demo-tariffs.json'));
 
     // Tariff options, chosen by the meter the customer has (a time-of-use tariff needs TOU registers).
     const choices = db.all<{ id: string; customer_class: string; tou: number }>(sql`

@@ -2,6 +2,8 @@
 // only the first sheet's values, read as a stream), a time limit that terminates the worker.
 // Rows arrive in batches while the worker reads on, so the caller checks one batch while the
 // next is parsed, and the sheet is never held whole as text, cells and rows at once.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 export const MAX_WORKBOOK_BYTES = 30 * 1024 * 1024;
@@ -48,13 +50,31 @@ type WorkerMessage =
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
+/**
+ * Where the desktop build keeps the worker: scripts/build-electron.mjs writes it beside the
+ * bundle (`dir`), and electron-builder keeps it out of app.asar (`asarUnpack`), since a worker's
+ * ES module is loaded from a real file, not from inside the archive.
+ */
+export function bundledWorkerPath(dir: string): string {
+  return join(dir, 'readWorker.mjs').replace(/\.asar([\\/])/, '.asar.unpacked$1');
+}
+
+/**
+ * The worker's script: beside this module when run from source (the CLI through tsx, the tests);
+ * beside the bundle in the desktop build, where esbuild leaves `import.meta` empty and `__dirname`
+ * is the bundle's folder.
+ */
+function workerScript(): URL {
+  return import.meta.url ? new URL('./readWorker.mjs', import.meta.url) : pathToFileURL(bundledWorkerPath(__dirname));
+}
+
 export async function readWorkbook(bytes: Uint8Array, options: ReadOptions): Promise<WorkbookRead> {
   if (bytes.byteLength > MAX_WORKBOOK_BYTES) throw new WorkbookError('tooBig');
   // An .xlsx is a zip: anything else (a CSV, an old .xls, a renamed file) is refused before parsing.
   if (bytes.byteLength < 4 || ZIP_MAGIC.some((b, i) => bytes[i] !== b)) throw new WorkbookError('notWorkbook');
   // A copy to hand over to the worker (a Node Buffer may be a view on a shared pool: never transfer that).
   const copy = new Uint8Array(bytes).buffer;
-  const worker = new Worker(new URL('./readWorker.mjs', import.meta.url), {
+  const worker = new Worker(workerScript(), {
     workerData: { bytes: copy, maxRows: options.maxRows, maxColumns: MAX_COLUMNS },
     transferList: [copy],
     resourceLimits: { maxOldGenerationSizeMb: 512 },
