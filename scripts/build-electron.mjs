@@ -2,8 +2,8 @@
 // Bundles the Electron shell with esbuild: electron/main.ts → dist-electron/main.cjs (the whole
 // back end and shared/ included), electron/preload.ts → dist-electron/preload.cjs, and the
 // workbook reader's worker → dist-electron/readWorker.mjs (a worker runs its own file).
-// CommonJS because a sandboxed preload cannot load ES modules, and one format for both keeps it
-// simple. `electron` is provided by Electron itself; better-sqlite3 stays in node_modules because
+// Main and preload are CommonJS because a sandboxed preload cannot load ES modules, and one format
+// for both keeps it simple; the worker stays an ES module (it awaits at top level). `electron` is provided by Electron itself; better-sqlite3 stays in node_modules because
 // its JavaScript loads the native binary by path (the main process passes `nativeBinding`).
 //
 //   node scripts/build-electron.mjs

@@ -53,6 +53,20 @@ export function printPage(): void {
 
 /** A clerk's day by channel (payments, reversals, net) with its total: the day screen and the printed closing. */
 type DayTotals = Pick<DayView, 'byChannel' | 'paymentCount' | 'paymentsFen' | 'reversalCount' | 'reversalsFen' | 'netFen'>;
+type Amounts = Omit<DayTotals, 'byChannel'>;
+
+/** A channel's (or the day's) counts and sums, as the table's cells after the first. */
+function CountsAndAmounts({ row }: { row: Amounts }) {
+  return (
+    <>
+      <td className="num">{row.paymentCount}</td>
+      <td className="num">{formatYuan(row.paymentsFen)}</td>
+      <td className="num">{row.reversalCount}</td>
+      <td className="num">{formatYuan(row.reversalsFen)}</td>
+      <td className="num">{formatYuan(row.netFen)}</td>
+    </>
+  );
+}
 
 export function ChannelTotalsTable({ totals, className }: { totals: DayTotals; className?: string }) {
   const { t } = useI18n();
@@ -74,20 +88,12 @@ export function ChannelTotalsTable({ totals, className }: { totals: DayTotals; c
           .map((c) => (
             <tr key={c.channel}>
               <td>{t(`collection.channel.${c.channel}`)}</td>
-              <td className="num">{c.paymentCount}</td>
-              <td className="num">{formatYuan(c.paymentsFen)}</td>
-              <td className="num">{c.reversalCount}</td>
-              <td className="num">{formatYuan(c.reversalsFen)}</td>
-              <td className="num">{formatYuan(c.netFen)}</td>
+              <CountsAndAmounts row={c} />
             </tr>
           ))}
         <tr className="total-row">
           <td>{t('closing.total')}</td>
-          <td className="num">{totals.paymentCount}</td>
-          <td className="num">{formatYuan(totals.paymentsFen)}</td>
-          <td className="num">{totals.reversalCount}</td>
-          <td className="num">{formatYuan(totals.reversalsFen)}</td>
-          <td className="num">{formatYuan(totals.netFen)}</td>
+          <CountsAndAmounts row={totals} />
         </tr>
       </tbody>
     </table>

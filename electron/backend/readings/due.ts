@@ -9,8 +9,9 @@
 import type { Period } from '../../../shared/time';
 import { sql, type SqlFragment } from '../db/sql';
 import type { WritableDB } from '../db/store';
+import { IN_FORCE } from './rows';
 
-/** `pr` is a reading in force: not superseded by a correction, and a reading (not 未抄到). */
+/** `pr` is a reading (not 未抄到) in force: IN_FORCE of rows.ts, for the alias `pr`. */
 const PR_IN_FORCE = sql`pr.kind <> 'no_access' AND NOT EXISTS (SELECT 1 FROM readings s WHERE s.supersedes = pr.id)`;
 
 /**
@@ -42,8 +43,7 @@ function writeDue(tx: WritableDB, period: Period, previous: SqlFragment, where: 
 const latestBefore = (period: Period) => sql`
   LEFT JOIN readings pr ON pr.id = (
     SELECT r.id FROM readings r
-    WHERE r.point_id = bp.point_id AND r.period < ${period} AND r.kind <> 'no_access'
-      AND NOT EXISTS (SELECT 1 FROM readings s WHERE s.supersedes = r.id)
+    WHERE r.point_id = bp.point_id AND r.period < ${period} AND r.kind <> 'no_access' AND ${IN_FORCE}
     ORDER BY r.period DESC LIMIT 1)`;
 
 /**
