@@ -9,7 +9,7 @@
 // - the batch is audited once by the caller; each customer, point and meter still goes to the
 //   outbox, since head office keeps the files.
 import { nameInitials, nameKeys, phoneKeys } from '../../../shared/customers/searchKeys';
-import { normaliseCustomerFields, type FieldProblem, type MeterFields } from '../../../shared/customers/rules';
+import { normaliseCustomerFields, type CustomerFields, type CustomerStatus, type FieldProblem, type MeterFields } from '../../../shared/customers/rules';
 import type { Unit } from '../audit/record';
 import type { Backend } from '../context';
 import { uuidv7 } from '../db/ids';
@@ -51,11 +51,18 @@ export function withBulkPageCache<T>(backend: Backend, work: () => T): T {
 /** Customers per step: rows of one step are written together; memory stays bounded. */
 const STEP = 5000;
 
-interface Checked {
-  input: NewCustomer;
-  row: Omit<NewCustomerRow, 'id' | 'accountNo' | 'initials'>;
+/**
+ * A record checked by createCustomer's rules, its fields normalised: what fileCustomers files.
+ * `checkRecord` makes one; an import's preview makes them from its rows (parseSheetRow applies the
+ * same rules and tells each problem by column), so its commit does not check each record again.
+ */
+export interface CheckedCustomer {
+  fields: CustomerFields;
+  /** Brought by the record (upper case); null takes the station's next 户号. */
   accountNo: string | null;
-  meters: MeterFields[];
+  status: CustomerStatus;
+  statusDate: string;
+  points: { label: string; meter: MeterFields }[];
 }
 
 /**
@@ -78,23 +85,30 @@ function refuseRecord(problems: FieldProblem[]): never {
   throw new FieldsError(problems);
 }
 
+/** Checks one record by createCustomer's rules: refused (FieldsError) as createCustomer would refuse it. */
+export function checkRecord(input: NewCustomer): CheckedCustomer {
+  const fields = normaliseCustomerFields(input);
+  const accountNo = input.accountNo ? input.accountNo.trim().toUpperCase() : null;
+  const points = (input.points ?? []).map((p) => ({ label: p.label.trim(), meter: normaliseMeter(p.meter) }));
+  const problems = newRecordProblems(
+    input,
+    accountNo,
+    fields,
+    points.map((p) => p.meter),
+  );
+  if (problems.length) refuseRecord(problems);
+  const status = input.status ?? 'active';
+  if (status === 'closed' && points.length) throw refuse('customers.err.closeWithMeters', { accountNo: accountNo ?? '' });
+  return { fields, accountNo, status, statusDate: input.statusDate ?? fields.openedDate, points };
+}
+
 /**
- * Files `inputs` (each as createCustomer would, with its meters) inside the caller's unit: all of
- * them, or — on the first record refused — none (the error rolls the unit back). Returns each
- * customer's id and account number, in the order given.
+ * Files checked records (each as createCustomer would, with its meters) inside the caller's unit:
+ * all of them, or — on the first one refused — none (the error rolls the unit back). What may
+ * have changed since the records were checked is checked here: the station's account and meter
+ * numbers. Returns each customer's id and account number, in the order given.
  */
-export function fileCustomers(unit: Unit, inputs: readonly NewCustomer[], options: BulkOptions & { names?: NameKeys }): { id: string; accountNo: string }[] {
-  // Every record by the rules (the import's preview checked them too; this is the filing's own guard).
-  const checked: Checked[] = inputs.map((input) => {
-    const fields = normaliseCustomerFields(input);
-    const accountNo = input.accountNo ? input.accountNo.trim().toUpperCase() : null;
-    const meters = (input.points ?? []).map((p) => normaliseMeter(p.meter));
-    const problems = newRecordProblems(input, accountNo, fields, meters);
-    if (problems.length) refuseRecord(problems);
-    const status = input.status ?? 'active';
-    if (status === 'closed' && meters.length) throw refuse('customers.err.closeWithMeters', { accountNo: accountNo ?? '' });
-    return { input, accountNo, meters, row: { fields, status, statusDate: input.statusDate ?? fields.openedDate, importBatch: options.importBatch } };
-  });
+export function fileCustomers(unit: Unit, checked: readonly CheckedCustomer[], options: BulkOptions & { names?: NameKeys }): { id: string; accountNo: string }[] {
 
   // Account numbers brought by the batch: once each, and not already the station's.
   const brought = new Set<string>();
@@ -112,7 +126,7 @@ export function fileCustomers(unit: Unit, inputs: readonly NewCustomer[], option
   // Meter numbers: once each in the batch, and not installed anywhere in the station.
   const meterAccount = new Map<string, string>();
   checked.forEach((c, i) => {
-    for (const m of c.meters) {
+    for (const { meter: m } of c.points) {
       const other = meterAccount.get(m.meterNo);
       if (other !== undefined) refuseRecord([{ field: 'meterNo', key: 'customers.err.meterTaken', params: { meterNo: m.meterNo, accountNo: other } }]);
       meterAccount.set(m.meterNo, accounts[i] as string);
@@ -127,16 +141,17 @@ export function fileCustomers(unit: Unit, inputs: readonly NewCustomer[], option
     const rows: NewCustomerRow[] = [];
     const keys: [string, string][] = [];
     const points: { customerId: string; label: string; meter: MeterFields }[] = [];
-    checked.slice(start, start + STEP).forEach((c, i) => {
-      const { fields } = c.row;
+    const end = Math.min(start + STEP, checked.length);
+    for (let i = start; i < end; i++) {
+      const { fields, status, statusDate, points: its } = checked[i] as CheckedCustomer;
       const name = names.of(fields.name);
-      const row: NewCustomerRow = { ...c.row, id: uuidv7(unit.at), accountNo: accounts[start + i] as string, initials: name.initials };
+      const row: NewCustomerRow = { fields, status, statusDate, importBatch: options.importBatch, id: uuidv7(unit.at), accountNo: accounts[i] as string, initials: name.initials };
       rows.push(row);
       for (const key of name.keys) keys.push([key, row.id]);
       for (const key of phoneKeys(fields.phone, fields.phone2)) keys.push([key, row.id]);
-      (c.input.points ?? []).forEach((p, j) => points.push({ customerId: row.id, label: p.label.trim(), meter: c.meters[j] as MeterFields }));
+      for (const p of its) points.push({ customerId: row.id, label: p.label, meter: p.meter });
       filed.push({ id: row.id, accountNo: row.accountNo });
-    });
+    }
     insertCustomerRows(unit, rows);
     insertSearchKeys(unit, keys);
     notePlaces(unit, rows.map((r) => r.fields));

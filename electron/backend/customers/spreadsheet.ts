@@ -17,8 +17,8 @@ import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
 import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError } from './workbook/read';
 import { writeWorkbook } from './workbook/write';
-import { fileCustomers, NameKeys, withBulkPageCache } from './bulk';
-import { takenAccounts, type NewCustomer } from './customers';
+import { fileCustomers, NameKeys, withBulkPageCache, type CheckedCustomer } from './bulk';
+import { takenAccounts } from './customers';
 import { installedMeters } from './meters';
 import { filterWhere } from './list';
 import type { Viewer } from './rows';
@@ -28,10 +28,10 @@ import { maskIdCard, type CustomerStatus } from '../../../shared/customers/rules
 export const MAX_IMPORT_ROWS = 100_000;
 const PREVIEW_TTL_MS = 60 * 60 * 1000;
 
-/** One customer to file: its rows in the workbook (first row gives the customer's columns). */
+/** One customer to file: its rows in the workbook (first row gives the customer's columns), checked. */
 interface ImportGroup {
   rows: number[];
-  input: NewCustomer;
+  record: CheckedCustomer;
 }
 
 interface PendingImport {
@@ -162,16 +162,11 @@ export async function previewImport(
     }
     const [head] = group.rows;
     if (!head) continue;
-    valid.push({
-      rows: group.rows.map((p) => p.excelRow),
-      input: {
-        ...head.row.fields,
-        accountNo: head.row.accountNo,
-        status: head.row.status,
-        statusDate: head.row.statusDate,
-        points: group.rows.flatMap((p) => (p.row.point ? [p.row.point] : [])),
-      },
-    });
+    // parseSheetRow checked each row by createCustomer's rules, so the record goes as it is.
+    const { fields, accountNo, status, statusDate } = head.row;
+    const points: CheckedCustomer['points'] = [];
+    for (const p of group.rows) if (p.row.point) points.push(p.row.point);
+    valid.push({ rows: group.rows.map((p) => p.excelRow), record: { fields, accountNo, status, statusDate, points } });
   }
   issues.sort((a, b) => a.row - b.row);
 
@@ -187,12 +182,12 @@ export async function previewImport(
     invalidRows,
     customers: valid.length,
     issues,
-    sample: valid.slice(0, 20).map((g) => ({
-      row: g.rows[0] ?? 0,
-      accountNo: g.input.accountNo ?? '',
-      name: g.input.name,
-      address: [g.input.township, g.input.village, g.input.addressDetail].filter(Boolean).join(' '),
-      meterNo: g.input.points?.map((p) => p.meter.meterNo).join('、') ?? '',
+    sample: valid.slice(0, 20).map(({ rows, record: { accountNo, fields, points } }) => ({
+      row: rows[0] ?? 0,
+      accountNo: accountNo ?? '',
+      name: fields.name,
+      address: [fields.township, fields.village, fields.addressDetail].filter(Boolean).join(' '),
+      meterNo: points.map((p) => p.meter.meterNo).join('、'),
     })),
   };
 }
@@ -212,8 +207,8 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
   await progress.tick(0, total);
   try {
     const result = withBulkPageCache(backend, () => backend.write(actor, (unit) => {
-      fileCustomers(unit, batch.groups.map((g) => g.input), { importBatch: importId, names: batch.names });
-      const meters = batch.groups.reduce((n, g) => n + (g.input.points?.length ?? 0), 0);
+      fileCustomers(unit, batch.groups.map((g) => g.record), { importBatch: importId, names: batch.names });
+      const meters = batch.groups.reduce((n, g) => n + g.record.points.length, 0);
       unit.audit({
         action: 'customers.import',
         entity: 'customers_import',

@@ -1,7 +1,7 @@
 import type { CustomerClass } from '../../../shared/customers/classes';
 import { idCardCheckChar, type MeterFields } from '../../../shared/customers/rules';
 import { addDays, dateFromDayNumber, dayNumber } from '../../../shared/time';
-import { fileCustomers, NameKeys, withBulkPageCache } from '../customers/bulk';
+import { checkRecord, fileCustomers, NameKeys, withBulkPageCache } from '../customers/bulk';
 import type { NewCustomer } from '../customers/customers';
 import { AGRICULTURE, COMMERCIAL, DEMO_TARIFF_CODES, GIVEN_CHARS, INDUSTRY, SURNAMES, TOWNSHIPS } from './places';
 import type { Random } from './random';
@@ -106,7 +106,7 @@ export const customersStep: DemoStep = {
     for (let done = 0; done < total; ) {
       const size = Math.min(CHUNK, total - done);
       const batch = Array.from({ length: size }, (_, i) => demoCustomer(ctx.random, done + i + 1, areas, latestOpen));
-      withBulkPageCache(ctx.backend, () => ctx.backend.write(ctx.actor, (unit) => fileCustomers(unit, batch, { importBatch: null, names })));
+      withBulkPageCache(ctx.backend, () => ctx.backend.write(ctx.actor, (unit) => fileCustomers(unit, batch.map(checkRecord), { importBatch: null, names })));
       done += size;
       await ctx.progress(done, total);
     }
