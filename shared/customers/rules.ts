@@ -109,8 +109,9 @@ export interface FieldProblem {
 export function normaliseCustomerFields(input: CustomerFields): CustomerFields {
   const trim = (s: string) => s.trim().replace(/\s+/g, ' ');
   const tariff = input.tariffCode?.trim();
+  // Field by field, nothing else: a new customer's input also carries its account number, status
+  // and meters, which must not ride along into the record (nor into the outbox payload made of it).
   return {
-    ...input,
     name: trim(input.name),
     phone: input.phone.trim().replace(/\s/g, ''),
     phone2: input.phone2.trim().replace(/\s/g, ''),
@@ -119,7 +120,12 @@ export function normaliseCustomerFields(input: CustomerFields): CustomerFields {
     village: trim(input.village),
     addressDetail: trim(input.addressDetail),
     transformerArea: trim(input.transformerArea),
+    customerClass: input.customerClass,
     tariffCode: tariff ? tariff : null,
+    householdSize: input.householdSize,
+    multiPerson: input.multiPerson,
+    capacityKva: input.capacityKva,
+    openedDate: input.openedDate,
     notes: input.notes.trim(),
   };
 }

@@ -33,6 +33,10 @@ describe('opening a customer file (新装立户)', () => {
     expect(audit?.actor).toBe('C001 王芳');
     const outbox = station.backend.store.read.column<string>(sql`SELECT entity FROM outbox WHERE entity_id IN (${a.customer.id}, ${a.points[0]?.id ?? ''}, ${a.points[0]?.meters[0]?.id ?? ''}) ORDER BY seq`);
     expect(outbox).toEqual(['customer', 'metering_point', 'meter']);
+    // The customer's row carries the file only: its meters travel as their own rows.
+    const file = JSON.parse(station.backend.store.read.value<string>(sql`SELECT payload FROM outbox WHERE entity_id = ${a.customer.id}`) ?? '{}') as Record<string, unknown>;
+    expect(file).toMatchObject({ accountNo: 'GD010000001', name: '张三', status: 'active' });
+    expect(Object.keys(file)).not.toContain('points');
   });
 
   it('keeps an account number brought from the old system and skips it when counting on', async () => {

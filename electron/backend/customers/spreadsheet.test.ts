@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import XLSX from 'xlsx';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SHEET_COLUMNS, sheetRowOf } from '../../../shared/customers/sheet';
+import { mapHeader, parseSheetRow, rowOf, SHEET_COLUMNS, sheetRowOf } from '../../../shared/customers/sheet';
+import { checkRecord } from './bulk';
 import { sql } from '../db/sql';
 import { writeWorkbook } from './workbook/write';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
@@ -67,6 +68,14 @@ describe('importing customers from a workbook', () => {
     expect(audits[0]?.actor).toBe('C001 王芳');
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM audit_log WHERE action = 'customer.create'`)).toBe(0);
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM outbox WHERE entity = 'customer'`)).toBe(47);
+    // Each travels to head office as its file: the station's 户号, no meters riding along (they go as their own rows).
+    const sent = station.backend.store.read.all<{ account_no: string; payload: string }>(sql`
+      SELECT c.account_no, o.payload FROM outbox o JOIN customers c ON c.id = o.entity_id WHERE o.entity = 'customer'`);
+    for (const { account_no, payload } of sent) {
+      const file = JSON.parse(payload) as Record<string, unknown>;
+      expect(file.accountNo).toBe(account_no);
+      expect(Object.keys(file)).not.toContain('points');
+    }
     // Imported customers are searchable at once, and their timeline begins with the import.
     const hit = (await clerk.call('customers.search', { query: '测试47' })).hits[0];
     expect(hit?.name).toBe('测试47');
@@ -104,6 +113,23 @@ describe('importing customers from a workbook', () => {
     ]);
     const commit = await finished((await clerk.call('customers.importCommit', { importId: result.importId })).jobId);
     expect(commit.result).toMatchObject({ customers: 1, meters: 1 });
+  });
+
+  it("checks each row by createCustomer's rules, so the commit files the preview's records as they are", () => {
+    const cells = [
+      resident(1),
+      resident(2, { 户号: 'gd010000077', 户名: ' 欧阳  娜娜 ', 联系电话: '0755 1234 5678', 身份证号: '11010519491231002x', 备注: ' 老户 ' }),
+      resident(3, { 表号: 'imp-tou-3', 分时表: '是', 峰起码: '12.5', 平起码: '30', 谷起码: '7.25', 起码: '49.75' }),
+      resident(4, { 用电类别: '一般工商业', 合同容量kVA: '50', 电价代码: ' GEN-GD ', 计量点名称: ' 门面 ', 装表日期: '' }),
+    ];
+    const columns = mapHeader(header);
+    for (const row of cells) {
+      const parsed = parseSheetRow(rowOf(row, columns));
+      expect(parsed.problems).toEqual([]);
+      const asRead = { fields: parsed.fields, accountNo: parsed.accountNo, status: parsed.status, statusDate: parsed.statusDate, points: parsed.point ? [parsed.point] : [] };
+      // What createCustomer's rules make of the same record: nothing to refuse, nothing to change.
+      expect(checkRecord({ ...parsed.fields, accountNo: parsed.accountNo, status: parsed.status, statusDate: parsed.statusDate, points: asRead.points })).toEqual(asRead);
+    }
   });
 
   it('numbers blank 户号 past the ones the file brings, and refuses the whole commit if the station changed since the check', async () => {
