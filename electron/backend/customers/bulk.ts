@@ -90,12 +90,7 @@ export function checkRecord(input: NewCustomer): CheckedCustomer {
   const fields = normaliseCustomerFields(input);
   const accountNo = input.accountNo ? input.accountNo.trim().toUpperCase() : null;
   const points = (input.points ?? []).map((p) => ({ label: p.label.trim(), meter: normaliseMeter(p.meter) }));
-  const problems = newRecordProblems(
-    input,
-    accountNo,
-    fields,
-    points.map((p) => p.meter),
-  );
+  const problems = newRecordProblems(input, accountNo, fields, points.map((p) => p.meter));
   if (problems.length) refuseRecord(problems);
   const status = input.status ?? 'active';
   if (status === 'closed' && points.length) throw refuse('customers.err.closeWithMeters', { accountNo: accountNo ?? '' });
@@ -109,7 +104,6 @@ export function checkRecord(input: NewCustomer): CheckedCustomer {
  * numbers. Returns each customer's id and account number, in the order given.
  */
 export function fileCustomers(unit: Unit, checked: readonly CheckedCustomer[], options: BulkOptions & { names?: NameKeys }): { id: string; accountNo: string }[] {
-
   // Account numbers brought by the batch: once each, and not already the station's.
   const brought = new Set<string>();
   for (const c of checked) {
