@@ -31,6 +31,9 @@ export interface ChangeEntry extends AuditEntry {
  * or a demo build audits once for the whole batch and sends each row through the outbox). */
 export type OutboxEntry = Pick<ChangeEntry, 'entity' | 'entityId' | 'op' | 'payload'>;
 
+/** An outbox row whose payload was made into JSON before the transaction that writes it. */
+export type OutboxJsonEntry = Pick<ChangeEntry, 'entity' | 'entityId' | 'op'> & { json: string };
+
 /**
  * One unit of business writing: the transaction plus the time, the actor and the two logs that
  * every business write appends to in the same transaction (DESIGN.md "The store").
@@ -46,6 +49,8 @@ export interface Unit extends WritableDB {
   outbox(entry: OutboxEntry): void;
   /** The same for many rows at once, in the order given (tens of thousands in a few statements). */
   outboxAll(entries: readonly OutboxEntry[]): void;
+  /** The same with payloads already JSON: the work of serialising stays outside the transaction. */
+  outboxJson(entries: readonly OutboxJsonEntry[]): void;
   /** The station's id (throws before first-run setup). */
   stationId(): string;
 }
@@ -63,14 +68,16 @@ export function makeUnit(tx: WritableDB, at: number, actor: Actor, schemaVersion
       VALUES (${stationId()}, ${entry.entity}, ${entry.entityId}, ${entry.op}, ${JSON.stringify(entry.payload)},
               ${schemaVersion}, ${at})`);
   };
-  const outboxAll = (entries: readonly OutboxEntry[]) => {
+  const insertOutbox = <E extends Pick<OutboxEntry, 'entity' | 'entityId' | 'op'>>(entries: readonly E[], json: (e: E) => string) => {
     const station = entries.length ? stationId() : '';
     insertRows(
       tx,
       sql`INSERT INTO outbox (station_id, entity, entity_id, op, payload, schema_version, at)`,
-      entries.map((e) => [station, e.entity, e.entityId, e.op, JSON.stringify(e.payload), schemaVersion, at]),
+      entries.map((e) => [station, e.entity, e.entityId, e.op, json(e), schemaVersion, at]),
     );
   };
+  const outboxAll = (entries: readonly OutboxEntry[]) => insertOutbox(entries, (e) => JSON.stringify(e.payload));
+  const outboxJson = (entries: readonly OutboxJsonEntry[]) => insertOutbox(entries, (e) => e.json);
   return {
     ...tx,
     at,
@@ -83,5 +90,6 @@ export function makeUnit(tx: WritableDB, at: number, actor: Actor, schemaVersion
     },
     outbox,
     outboxAll,
+    outboxJson,
   };
 }

@@ -160,6 +160,13 @@ describe('billing run', () => {
       .map((p) => JSON.parse(p) as { id: string; runId: string; period: string; lines: unknown[]; readingIds: string[]; totalFen: number });
     expect(sent.map((b) => b.id).sort()).toEqual(db.column<string>(sql`SELECT id FROM bills ORDER BY id`));
     expect(sent.every((b) => b.runId === result.runId && b.period === '2026-10' && b.lines.length === 1 && b.readingIds.length === 1)).toBe(true);
+    // Staged while computing, numbered and stamped by the write: the JSON says what the row says.
+    const rows = db.all<{ id: string; bill_no: string; created_at: number; customer_id: string; total_fen: number; book_seq: number }>(sql`
+      SELECT id, bill_no, created_at, customer_id, total_fen, book_seq FROM bills ORDER BY id`);
+    expect([...sent].sort((a, b) => (a.id < b.id ? -1 : 1)).map((b) => {
+      const j = b as unknown as { id: string; billNo: string; createdAt: number; customerId: string; totalFen: number; bookSeq: number };
+      return { id: j.id, bill_no: j.billNo, created_at: j.createdAt, customer_id: j.customerId, total_fen: j.totalFen, book_seq: j.bookSeq };
+    })).toEqual(rows);
     const issues = db.column<string>(sql`SELECT payload FROM outbox WHERE entity = 'bill_issue'`).map((p) => JSON.parse(p) as { ledgerEntry: { amountFen: number } });
     expect(issues.map((i) => i.ledgerEntry.amountFen)).toEqual(sent.map((b) => b.totalFen));
     expect(db.all(sql`SELECT action, count(*) AS n FROM audit_log WHERE action IN ('bill.create', 'bill.issue') GROUP BY action`)).toEqual([

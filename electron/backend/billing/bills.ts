@@ -46,72 +46,128 @@ export interface WrittenBill {
   accountNo: string;
   totalFen: number;
   bookId: string | null;
-  /** The bill as it travels to head office. */
-  payload: Record<string, unknown>;
+  /** The bill as it travels to head office, JSON. */
+  payloadJson: string;
+}
+
+/** Where a bill comes from: a run, or a correction of the bill it replaces. */
+export interface BillOrigin {
+  runId: string | null;
+  kind: 'regular' | 'correction';
+  replacesBillId: string | null;
 }
 
 /** A computed bill to write, with its number and where it came from. */
 export interface BillToWrite {
   billNo: string;
   prepared: PreparedBill;
-  origin: { runId: string | null; kind: 'regular' | 'correction'; replacesBillId: string | null };
+  origin: BillOrigin;
 }
 
 /**
- * Writes bills of one period with their lines, readings and flags, table by table in multi-row
- * INSERTs (a run writes 100,000 bills: a statement per row cost more than the rows themselves).
+ * A computed bill made ready to write, all but its number and the time of writing: its rows and
+ * the JSON it travels to head office in. A run stages its bills while it computes, so that its
+ * write transaction — which holds the back end, and a payment at the counter waits for it — only
+ * numbers and inserts them. Made for one write: the write fills in its bills row.
  */
-export function writeBills(unit: Unit, period: string, bills: readonly BillToWrite[]): WrittenBill[] {
-  const staffId = unit.actor.staffId;
-  const station = bills.length ? unit.stationId() : '';
+export interface StagedBill {
+  id: string;
+  prepared: PreparedBill;
+  /** The bills row; bill_no and created_at are the write's. */
+  row: SqlArg[];
+  lines: SqlArg[][];
+  readings: SqlArg[][];
+  flags: SqlArg[][];
+  /** The outbox JSON after its opening `{"billNo":…,"createdAt":…,`. */
+  payloadTail: string;
+}
+
+/** Positions in a staged bills row that the write fills in. */
+const BILL_NO_AT = 2;
+const CREATED_AT_AT = 11;
+
+const INSERT_BILLS = sql`
+  INSERT INTO bills (id, station_id, bill_no, customer_id, period, kind, replaces_bill_id, tariff_code, tariff_effective_from,
+                     kwh, total_fen, created_at, created_by, run_id, book_id, book_seq, details)`;
+
+/** Stages one computed bill of `period` for `createdBy`, its id made at `now`. */
+export function stageBill(prepared: PreparedBill, origin: BillOrigin, period: string, stationId: string, createdBy: string | null, now: number): StagedBill {
+  const id = uuidv7(now);
+  const { customer, tariff, bill } = prepared;
+  const details = compactDetails(prepared.details);
+  const row: SqlArg[] = [id, stationId, '', customer.id, period, origin.kind, origin.replacesBillId, tariff.code, tariff.effectiveFrom,
+    prepared.kwh, bill.totalFen, 0, createdBy, origin.runId, prepared.bookId, prepared.bookSeq, JSON.stringify(details)];
+  // A customer billed on one metering point has its lines tied to that point.
+  const pointId = prepared.readings.length === 1 ? (prepared.readings[0]?.pointId ?? null) : null;
+  const lineRows: SqlArg[][] = [];
+  const lines = bill.lines.map((line, i) => {
+    lineRows.push([id, i + 1, pointId, line.kind, line.labelKey, line.tier, line.period, line.quantity, line.unit, line.unitPrice, line.amountFen]);
+    return [i + 1, line.kind, line.labelKey, line.tier, line.period, line.quantity, line.unit, line.unitPrice, line.amountFen];
+  });
+  const readingIds = prepared.readings.map((r) => r.id);
+  // What the batch record does not already say (the station, the schema version, when it was written).
+  const payload = {
+    period,
+    runId: origin.runId,
+    kind: origin.kind,
+    bookId: prepared.bookId,
+    createdBy,
+    id,
+    customerId: customer.id,
+    ...(origin.replacesBillId ? { replacesBillId: origin.replacesBillId } : {}),
+    tariffCode: tariff.code,
+    tariffEffectiveFrom: tariff.effectiveFrom,
+    kwh: prepared.kwh,
+    totalFen: bill.totalFen,
+    bookSeq: prepared.bookSeq,
+    details,
+    /** [lineNo, kind, labelKey, tier, touPeriod, quantity, unit, unitPrice, amountFen] */
+    lines,
+    readingIds,
+    ...(prepared.flags.length ? { flags: prepared.flags } : {}),
+  };
+  return {
+    id,
+    prepared,
+    row,
+    lines: lineRows,
+    readings: readingIds.map((readingId) => [id, readingId]),
+    flags: prepared.flags.map((flag) => [id, flag.code, JSON.stringify(flag.params)]),
+    payloadTail: JSON.stringify(payload).slice(1),
+  };
+}
+
+/**
+ * Writes staged bills with their lines, readings and flags, table by table in multi-row INSERTs
+ * (a run writes 100,000 bills: a statement per row cost more than the rows themselves), the i-th
+ * numbered `billNoOf(i)` and stamped with the unit's time.
+ */
+export function writeStaged(unit: Unit, staged: readonly StagedBill[], billNoOf: (i: number) => string): WrittenBill[] {
   const billRows: SqlArg[][] = [];
   const lineRows: SqlArg[][] = [];
   const readingRows: SqlArg[][] = [];
   const flagRows: SqlArg[][] = [];
-  const written = bills.map(({ billNo, prepared, origin }): WrittenBill => {
-    const id = uuidv7(unit.at);
-    const { customer, tariff, bill } = prepared;
-    const details = compactDetails(prepared.details);
-    billRows.push([id, station, billNo, customer.id, period, origin.kind, origin.replacesBillId, tariff.code, tariff.effectiveFrom,
-      prepared.kwh, bill.totalFen, unit.at, staffId, origin.runId, prepared.bookId, prepared.bookSeq, JSON.stringify(details)]);
-    // A customer billed on one metering point has its lines tied to that point.
-    const pointId = prepared.readings.length === 1 ? (prepared.readings[0]?.pointId ?? null) : null;
-    const lines = bill.lines.map((line, i) => {
-      lineRows.push([id, i + 1, pointId, line.kind, line.labelKey, line.tier, line.period, line.quantity, line.unit, line.unitPrice, line.amountFen]);
-      return [i + 1, line.kind, line.labelKey, line.tier, line.period, line.quantity, line.unit, line.unitPrice, line.amountFen];
-    });
-    const readingIds = prepared.readings.map((r) => r.id);
-    for (const readingId of readingIds) readingRows.push([id, readingId]);
-    for (const flag of prepared.flags) flagRows.push([id, flag.code, JSON.stringify(flag.params)]);
+  const at = unit.at;
+  const written = staged.map((s, i): WrittenBill => {
+    const billNo = billNoOf(i);
+    s.row[BILL_NO_AT] = billNo;
+    s.row[CREATED_AT_AT] = at;
+    billRows.push(s.row);
+    for (const line of s.lines) lineRows.push(line);
+    for (const reading of s.readings) readingRows.push(reading);
+    for (const flag of s.flags) flagRows.push(flag);
+    const { customer, bill } = s.prepared;
     return {
-      id,
+      id: s.id,
       billNo,
       customerId: customer.id,
       accountNo: customer.accountNo,
       totalFen: bill.totalFen,
-      bookId: prepared.bookId,
-      // What the batch record does not already say (period, run, kind, book, time, staff).
-      payload: {
-        id,
-        billNo,
-        customerId: customer.id,
-        ...(origin.replacesBillId ? { replacesBillId: origin.replacesBillId } : {}),
-        tariffCode: tariff.code,
-        tariffEffectiveFrom: tariff.effectiveFrom,
-        kwh: prepared.kwh,
-        totalFen: bill.totalFen,
-        bookSeq: prepared.bookSeq,
-        details,
-        /** [lineNo, kind, labelKey, tier, touPeriod, quantity, unit, unitPrice, amountFen] */
-        lines,
-        readingIds,
-        ...(prepared.flags.length ? { flags: prepared.flags } : {}),
-      },
+      bookId: s.prepared.bookId,
+      payloadJson: `{"billNo":${JSON.stringify(billNo)},"createdAt":${at},${s.payloadTail}`,
     };
   });
-  insertRows(unit, sql`
-    INSERT INTO bills (id, station_id, bill_no, customer_id, period, kind, replaces_bill_id, tariff_code, tariff_effective_from,
-                       kwh, total_fen, created_at, created_by, run_id, book_id, book_seq, details)`, billRows);
+  insertRows(unit, INSERT_BILLS, billRows);
   insertRows(unit, sql`
     INSERT INTO bill_lines (bill_id, line_no, point_id, kind, label_key, tier, tou_period, quantity, unit, unit_price, amount_fen)`, lineRows);
   insertRows(unit, sql`INSERT INTO bill_readings (bill_id, reading_id)`, readingRows);
@@ -119,14 +175,20 @@ export function writeBills(unit: Unit, period: string, bills: readonly BillToWri
   return written;
 }
 
+/** Stages and writes bills of one period in the caller's unit (a correction's new bill). */
+export function writeBills(unit: Unit, period: string, bills: readonly BillToWrite[]): WrittenBill[] {
+  const station = bills.length ? unit.stationId() : '';
+  const staged = bills.map((b) => stageBill(b.prepared, b.origin, period, station, unit.actor.staffId, unit.at));
+  return writeStaged(unit, staged, (i) => bills[i]?.billNo ?? '');
+}
+
 /**
  * Audit + outbox for bills written together: every bill travels to head office as its own outbox
  * row (with its lines, readings and flags); the audit log gets one entry per book batch (at most
  * 500 bills), so a month of 100,000 bills is 200 audit entries, not 100,000.
  */
-export function recordBills(unit: Unit, period: string, runId: string | null, bills: readonly WrittenBill[], kind: 'regular' | 'correction' = 'regular'): void {
-  const createdBy = unit.actor.staffId;
-  unit.outboxAll(bills.map((b) => ({ entity: 'bill', entityId: b.id, op: 'insert', payload: { period, runId, kind, bookId: b.bookId, createdAt: unit.at, createdBy, ...b.payload } })));
+export function recordBills(unit: Unit, period: string, bills: readonly WrittenBill[], kind: 'regular' | 'correction' = 'regular'): void {
+  unit.outboxJson(bills.map((b) => ({ entity: 'bill', entityId: b.id, op: 'insert', json: b.payloadJson })));
   const action = kind === 'correction' ? 'bill.createCorrection' : 'bill.create';
   for (const part of bookBatches(bills)) {
     const first = part[0];

@@ -153,7 +153,7 @@ export function approveCorrection(unit: Unit, correctionId: string, note: string
   const creditEntryId = postBillCredit(unit, originalBill, correctionId, correction.reason);
   const billNo = billNumber(stationCode(unit), reserveBillNumbers(unit, 1));
   const written = writeBills(unit, bill.period, [{ billNo, prepared, origin: { runId: null, kind: 'correction', replacesBillId: bill.id } }])[0]!;
-  recordBills(unit, bill.period, null, [written], 'correction');
+  recordBills(unit, bill.period, [written], 'correction');
   runCreditedHooks(unit, {
     billId: bill.id,
     billNo: bill.bill_no,

@@ -6,13 +6,15 @@ import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
-import { billNumber, recordBills, reserveBillNumbers, stationCode, writeBills } from './bills';
-import { BillingContext, gatherInputs, isProblem, type BillingScope, type PreparedBill, type PreparedProblem } from './calculate';
+import { billNumber, recordBills, reserveBillNumbers, stageBill, stationCode, writeStaged, type StagedBill } from './bills';
+import { BillingContext, gatherInputs, isProblem, type BillingScope, type PreparedProblem } from './calculate';
 
 // The billing run (核算): a job that bills every customer of the period (or of one book) whose
-// readings are all reviewed and who has no bill in force yet. Bills are computed in chunks with
-// progress between them, then written in one transaction with the run's record — so a run that
-// stops (crash, power cut) leaves nothing, and a rerun bills only what is not billed yet.
+// readings are all reviewed and who has no bill in force yet. Bills are computed and staged (their
+// rows and head-office JSON made) in chunks with progress between them, then numbered and written
+// in one transaction with the run's record — so a run that stops (crash, power cut) leaves
+// nothing, a rerun bills only what is not billed yet, and the transaction, which holds the back
+// end, does no more than it must.
 
 const CHUNK = 2000;
 
@@ -55,7 +57,10 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
   context.loadTierYearUsage(todo.map((r) => r.customer));
   const steps = todo.length + 1; // the last step is writing
   await progress?.tick(0, steps);
-  const prepared: PreparedBill[] = [];
+  const runId = uuidv7(startedAt);
+  const origin = { runId, kind: 'regular' as const, replacesBillId: null };
+  const stationId = backend.requireStation().id;
+  const staged: StagedBill[] = [];
   const problems: PreparedProblem[] = [];
   for (let i = 0; i < todo.length; i += CHUNK) {
     const end = Math.min(i + CHUNK, todo.length);
@@ -64,7 +69,7 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
       if (!item) continue;
       const result = context.prepare(item.customer, item.readings, item.book);
       if (isProblem(result)) problems.push(result);
-      else prepared.push(result);
+      else staged.push(stageBill(result, origin, scope.period, stationId, actor.staffId, startedAt));
     }
     await progress?.tick(end, steps);
   }
@@ -81,15 +86,13 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
       fresh = (customerId, readingIds) => !billedNow.has(customerId) && readingIds.every((id) => billable.has(id));
     }
 
-    const runId = uuidv7(unit.at);
     const code = stationCode(unit);
-    const toWrite = prepared.filter((b) => fresh(b.customer.id, b.readings.map((r) => r.id)));
+    const toWrite = staged.filter(({ prepared: b }) => fresh(b.customer.id, b.readings.map((r) => r.id)));
     const first = toWrite.length > 0 ? reserveBillNumbers(unit, toWrite.length) : 0;
-    const origin = { runId, kind: 'regular' as const, replacesBillId: null };
-    const written = writeBills(unit, scope.period, toWrite.map((prepared, i) => ({ billNo: billNumber(code, first + i), prepared, origin })));
-    const kwh = toWrite.reduce((s, b) => s + b.kwh, 0);
-    const flagged = toWrite.filter((b) => b.flags.length > 0).length;
-    recordBills(unit, scope.period, runId, written);
+    const written = writeStaged(unit, toWrite, (i) => billNumber(code, first + i));
+    const kwh = toWrite.reduce((s, b) => s + b.prepared.kwh, 0);
+    const flagged = toWrite.filter((b) => b.prepared.flags.length > 0).length;
+    recordBills(unit, scope.period, written);
     const totalFen = written.reduce((s, b) => s + b.totalFen, 0);
     const kept = problems.filter((p) => !billedNow.has(p.customer.id));
     unit.run(sql`
@@ -110,7 +113,7 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
       problems: kept.length,
       alreadyBilled: inputs.billed.size,
       waiting: inputs.waiting.length,
-      changed: prepared.length - toWrite.length,
+      changed: staged.length - toWrite.length,
     };
     unit.record({
       action: 'billing.run',
