@@ -6,7 +6,7 @@ import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
-import { billNumber, recordBills, reserveBillNumbers, stageBill, stationCode, writeStaged, type StagedBill } from './bills';
+import { billNumber, recordBills, reserveBillNumbers, stageBill, writeStaged, type StagedBill } from './bills';
 import { BillingContext, gatherInputs, isProblem, type BillingScope, type PreparedProblem } from './calculate';
 
 // The billing run (核算): a job that bills every customer of the period (or of one book) whose
@@ -59,7 +59,7 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
   await progress?.tick(0, steps);
   const runId = uuidv7(startedAt);
   const origin = { runId, kind: 'regular' as const, replacesBillId: null };
-  const stationId = backend.requireStation().id;
+  const station = backend.requireStation();
   const staged: StagedBill[] = [];
   const problems: PreparedProblem[] = [];
   for (let i = 0; i < todo.length; i += CHUNK) {
@@ -69,7 +69,7 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
       if (!item) continue;
       const result = context.prepare(item.customer, item.readings, item.book);
       if (isProblem(result)) problems.push(result);
-      else staged.push(stageBill(result, origin, scope.period, stationId, actor.staffId, startedAt));
+      else staged.push(stageBill(result, origin, scope.period, station.id, actor.staffId, startedAt));
     }
     await progress?.tick(end, steps);
   }
@@ -86,10 +86,9 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
       fresh = (customerId, readingIds) => !billedNow.has(customerId) && readingIds.every((id) => billable.has(id));
     }
 
-    const code = stationCode(unit);
     const toWrite = staged.filter(({ prepared: b }) => fresh(b.customer.id, b.readings.map((r) => r.id)));
     const first = toWrite.length > 0 ? reserveBillNumbers(unit, toWrite.length) : 0;
-    const written = writeStaged(unit, toWrite, (i) => billNumber(code, first + i));
+    const written = writeStaged(unit, toWrite, (i) => billNumber(station.code, first + i));
     const kwh = toWrite.reduce((s, b) => s + b.prepared.kwh, 0);
     const flagged = toWrite.filter((b) => b.prepared.flags.length > 0).length;
     recordBills(unit, scope.period, written);
