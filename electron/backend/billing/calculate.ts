@@ -267,7 +267,8 @@ export class BillingContext {
       this.cumulative.set(start, map);
       for (const row of this.db.iterate<{ customer_id: string; kwh: number }>(sql`
           SELECT customer_id, sum(kwh) AS kwh FROM bills_in_force
-          WHERE customer_id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND period >= ${start} AND period < ${this.scope.period}
+          WHERE period IN (SELECT period FROM bill_periods WHERE period >= ${start} AND period < ${this.scope.period})
+            AND customer_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))
           GROUP BY customer_id`)) {
         map.set(row.customer_id, row.kwh);
       }

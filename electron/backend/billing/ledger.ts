@@ -3,6 +3,7 @@ import type { Unit } from '../audit/record';
 import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
+import { billsOfCustomer } from './byCustomer';
 
 // The customer ledger (客户账): the one account balance that collection settles against.
 // amount_fen > 0 increases what the customer owes (a bill), < 0 decreases it (a payment, a
@@ -63,7 +64,7 @@ export function openBills(db: ReadableDB, customerId: string): Omit<IssuedBill, 
     SELECT b.id AS billId, b.bill_no AS billNo, b.customer_id AS customerId, b.period, b.total_fen AS totalFen,
            i.issued_at AS issuedAt, i.due_date AS dueDate
     FROM bills_in_force b JOIN bill_issues i ON i.bill_id = b.id
-    WHERE b.customer_id = ${customerId}
+    WHERE ${billsOfCustomer(customerId)}
     ORDER BY i.due_date, b.period, b.bill_no, b.id`);
 }
 

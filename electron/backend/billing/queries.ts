@@ -14,6 +14,7 @@ import type { ReadableDB } from '../db/store';
 import { notFound } from '../errors';
 import { gatherInputs } from './calculate';
 import { linesOf, listCorrections, type LineView } from './corrections';
+import { billsOfCustomer } from './byCustomer';
 
 // What the billing screens, the CLI and the notices read. Bills are facts; their status comes
 // from the rows beside them: issued (bill_issues), voided (bill_voids), corrected (a bill names
@@ -146,7 +147,7 @@ export function listBills(db: ReadableDB, filter: BillFilter): { rows: BillRow[]
   const where = [sql`1 = 1`];
   if (filter.period) where.push(sql`b.period = ${filter.period}`);
   if (filter.bookId) where.push(sql`b.book_id = ${filter.bookId}`);
-  if (filter.customerId) where.push(sql`b.customer_id = ${filter.customerId}`);
+  if (filter.customerId) where.push(billsOfCustomer(filter.customerId));
   if (filter.status) where.push(statusWhere(filter.status));
   if (filter.flaggedOnly) where.push(sql`EXISTS (SELECT 1 FROM bill_flags g WHERE g.bill_id = b.id)`);
   if (filter.search) {
