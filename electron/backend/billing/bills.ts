@@ -84,6 +84,7 @@ export interface StagedBill {
 
 /** Positions in a staged bills row that the write fills in. */
 const BILL_NO_AT = 2;
+const PERIOD_AT = 4;
 const CREATED_AT_AT = 11;
 
 const INSERT_BILLS = sql`
@@ -168,6 +169,10 @@ export function writeStaged(unit: Unit, staged: readonly StagedBill[], billNoOf:
     };
   });
   insertRows(unit, INSERT_BILLS, billRows);
+  // A customer's bills are found by period (migration 0006): list the periods written.
+  for (const period of new Set(staged.map((s) => s.row[PERIOD_AT] as string))) {
+    unit.run(sql`INSERT OR IGNORE INTO bill_periods (period) VALUES (${period})`);
+  }
   insertRows(unit, sql`
     INSERT INTO bill_lines (bill_id, line_no, point_id, kind, label_key, tier, tou_period, quantity, unit, unit_price, amount_fen)`, lineRows);
   insertRows(unit, sql`INSERT INTO bill_readings (bill_id, reading_id)`, readingRows);

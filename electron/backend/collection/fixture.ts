@@ -71,6 +71,7 @@ function insertIssuedBill(tx: WritableDB, stationId: string, stationCode: string
   tx.run(sql`
     INSERT INTO bills (id, station_id, bill_no, customer_id, period, tariff_code, tariff_effective_from, kwh, total_fen, created_at)
     VALUES (${billId}, ${stationId}, ${billNo}, ${b.customerId}, ${b.period}, 'RES-GD', '2025-01-01', 10000, ${b.amountFen}, ${at})`);
+  tx.run(sql`INSERT OR IGNORE INTO bill_periods (period) VALUES (${b.period})`); // as writeStaged does
   // One flat energy line carrying the whole amount: 10000 kWh (centi) at whatever price makes it.
   tx.run(sql`
     INSERT INTO bill_lines (bill_id, line_no, kind, label_key, tier, quantity, unit, unit_price, amount_fen)

@@ -9,7 +9,7 @@ const insertBill = (id: string, no: string, period: string) =>
       VALUES (${id}, 'st', ${no}, 'c1', ${period}, 'RES-GD', '2026-01-01', 12000, 7186, 1, 's1')`;
 
 describe('migration 0006_bills_by_period', () => {
-  it('indexes bills by period first and lists the periods that have bills, old and new', () => {
+  it('indexes bills by period first and lists the periods that have bills', () => {
     const { store, cleanup } = upgradeTo(6, (s) => {
       seedCustomer(s);
       seedReading(s);
@@ -22,14 +22,12 @@ describe('migration 0006_bills_by_period', () => {
       const indexes = store.read.column<string>(sql`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'bills' AND sql IS NOT NULL ORDER BY name`);
       expect(indexes).toContain('bills_period_customer');
       expect(indexes).not.toContain('bills_customer');
-      // The periods of the bills made before the upgrade, and of a bill written after it.
+      // The periods of the bills made before the upgrade (later bills list theirs as they are written: writeStaged).
       expect(store.read.column<string>(sql`SELECT period FROM bill_periods ORDER BY period`)).toEqual(['2026-09', '2026-10']);
-      store.write((tx) => tx.run(insertBill('bl3', 'GD01-B-000003', '2026-11')));
-      expect(store.read.column<string>(sql`SELECT period FROM bill_periods ORDER BY period`)).toEqual(['2026-09', '2026-10', '2026-11']);
 
       // A customer's bills: every one of them, found through the index, not by reading all bills.
       const ofCustomer = sql`SELECT b.id FROM bills b WHERE ${billsOfCustomer('c1')} ORDER BY b.period`;
-      expect(store.read.column<string>(ofCustomer)).toEqual(['bl1', 'bl2', 'bl3']);
+      expect(store.read.column<string>(ofCustomer)).toEqual(['bl1', 'bl2']);
       const plan = store.read
         .all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${ofCustomer}`)
         .map((r) => r.detail)
