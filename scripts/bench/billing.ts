@@ -7,6 +7,7 @@ import type { CustomerClass } from '../../shared/customers/classes';
 import { Backend } from '../../electron/backend/context';
 import { uuidv7 } from '../../electron/backend/db/ids';
 import { loadMigrations } from '../../electron/backend/db/migrations';
+import { PAGE_CACHE_KIB } from '../../electron/backend/db/open';
 import { sql } from '../../electron/backend/db/sql';
 import { issueDrafts, reviewBill } from '../../electron/backend/billing/issue';
 import { runBilling } from '../../electron/backend/billing/run';
@@ -17,8 +18,9 @@ import { once, ratio, stats, type Bench, type BenchContext } from './harness';
 
 // Billing figures (issue "Tariffs and billing"):
 // - a billing run for the whole station (100,000 customers with 12 months already billed and
-//   issued), beside a bare insert of the same bill, line, reading-link and flag rows into the same
-//   database with prepared statements in one transaction (the floor of writing them at all);
+//   issued), beside a bare insert of the same bill, line, reading-link, flag and outbox rows into
+//   the same database with prepared statements in one transaction (the floor of writing them at
+//   all);
 // - printing the notices of a 500-customer book to PDF through the headless print path.
 // The station is built once with the billing fixture (customers, books, readings by SQL) and the
 // real billing run for the history, and cached in .bench/.
@@ -191,24 +193,37 @@ async function timedRun(file: string) {
   };
 }
 
-/** The same rows written with bare prepared statements, same pragmas, one transaction. */
+/**
+ * The same rows written with bare prepared statements, same pragmas (the store's page cache
+ * too), one transaction: the run's bills, lines, reading links and flags, the period's
+ * bill_periods row, and the bills' outbox rows (what head office gets).
+ */
 function bareInsert(billed: string, fresh: string) {
+  const db = new Database(fresh);
+  const outboxBefore = (db.prepare(`SELECT coalesce(max(seq), 0) FROM outbox`).pluck().get() as number) ?? 0;
   const source = new Database(billed, { readonly: true });
   const tables = ['bills', 'bill_lines', 'bill_readings', 'bill_flags'].map((table) => ({
     table,
+    sql: '',
     rows: source.prepare(`SELECT * FROM ${table} WHERE ${table === 'bills' ? 'period' : `(SELECT period FROM bills WHERE id = ${table}.bill_id)`} = ?`).raw().all(MEASURED) as unknown[][],
   }));
+  tables.push({ table: 'bill_periods', sql: '', rows: [[MEASURED]] });
+  tables.push({
+    table: 'outbox',
+    sql: `INSERT INTO outbox (station_id, entity, entity_id, op, payload, schema_version, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    rows: source.prepare(`SELECT station_id, entity, entity_id, op, payload, schema_version, at FROM outbox WHERE seq > ? AND entity = 'bill'`).raw().all(outboxBefore) as unknown[][],
+  });
   source.close();
-  const db = new Database(fresh);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   const started = performance.now();
   const cpu = process.cpuUsage();
   db.transaction(() => {
-    for (const { table, rows } of tables) {
+    for (const { table, sql: text, rows } of tables) {
       if (rows.length === 0) continue;
-      const insert = db.prepare(`INSERT INTO ${table} VALUES (${(rows[0] ?? []).map(() => '?').join(', ')})`);
+      const insert = db.prepare(text || `INSERT INTO ${table} VALUES (${(rows[0] ?? []).map(() => '?').join(', ')})`);
       for (const row of rows) insert.run(row);
     }
   })();

@@ -53,7 +53,7 @@ export function backupStamp(ms: number): string {
 }
 
 /** SQLite's page cache for a station's connection, in KiB. */
-const PAGE_CACHE_KIB = 64 * 1024;
+export const PAGE_CACHE_KIB = 64 * 1024;
 
 /**
  * Opens (creating if needed) a station database: pragmas, identity check, migrations.
