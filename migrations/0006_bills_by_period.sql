@@ -24,3 +24,4 @@ CREATE TABLE bill_periods (
 INSERT INTO bill_periods (period) SELECT DISTINCT period FROM bills;
 
 CREATE TRIGGER bill_periods_no_delete BEFORE DELETE ON bill_periods BEGIN SELECT RAISE(ABORT, 'bill periods list periods that have bills'); END;
+CREATE TRIGGER bill_periods_no_update BEFORE UPDATE ON bill_periods BEGIN SELECT RAISE(ABORT, 'bill periods list periods that have bills'); END;

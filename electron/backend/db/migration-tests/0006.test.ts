@@ -36,6 +36,7 @@ describe('migration 0006_bills_by_period', () => {
       expect(plan).not.toMatch(/SCAN b\b/);
 
       expect(() => store.write((tx) => tx.run(sql`DELETE FROM bill_periods`))).toThrow(/bill periods/);
+      expect(() => store.write((tx) => tx.run(sql`UPDATE bill_periods SET period = '2027-01'`))).toThrow(/bill periods/);
     } finally {
       cleanup();
     }
