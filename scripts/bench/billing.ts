@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { runBilling } from '../../electron/backend/billing/run';
 import { importReferenceFile } from '../../electron/backend/billing/tariffs';
 import { StationFixture } from '../../electron/backend/billing/testing/fixture';
 import { printRoutesToPdf } from '../../electron/hosts/printToPdf';
-import { once, ratio, stats, type Bench, type BenchContext } from './harness';
+import { flushedCopy, once, ratio, stats, type Bench, type BenchContext } from './harness';
 
 // Billing figures (issue "Tariffs and billing"):
 // - a billing run for the whole station (100,000 customers with 12 months already billed and
@@ -156,22 +156,8 @@ async function buildStation(ctx: BenchContext): Promise<string> {
   return file;
 }
 
-/**
- * A fresh copy of the station, flushed to disk before it is measured: otherwise the kernel writes
- * the copy's ~5 GB back while the run is timed (a station's file is not gigabytes of unwritten
- * pages), which cost the writes 1–1.5 s and made them noisier.
- */
 function copyOf(source: string, ctx: BenchContext, name: string): string {
-  const target = join(ctx.workDir, name);
-  for (const f of [target, `${target}-wal`, `${target}-shm`]) rmSync(f, { force: true });
-  copyFileSync(source, target);
-  const fd = openSync(target, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return target;
+  return flushedCopy(source, join(ctx.workDir, name));
 }
 
 /** The billing run of the measured month, with where its time went. */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { nameInitials, reversedPhone } from '../../shared/customers/searchKeys';
@@ -12,7 +12,7 @@ import { buildDemoStation, demoOptions } from '../../electron/backend/demo/build
 import { demoCustomer } from '../../electron/backend/demo/customersStep';
 import { Random } from '../../electron/backend/demo/random';
 import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
-import { measure, once, ratio, type Bench, type BenchContext } from './harness';
+import { flushedCopy, measure, once, ratio, type Bench, type BenchContext } from './harness';
 
 // Customer-file figures (issue "Customer files"), on a demo station of ctx.customers customers:
 // - building the demo station (every desk's demo step), how long;
@@ -45,10 +45,7 @@ export function demoStationFile(ctx: BenchContext): string {
 export async function demoStationCopy(ctx: BenchContext, name: string): Promise<string> {
   const cached = demoStationFile(ctx);
   if (!existsSync(cached)) await buildDemo(ctx);
-  const copy = join(ctx.workDir, `${name}.db`);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
-  copyFileSync(cached, copy);
-  return copy;
+  return flushedCopy(cached, join(ctx.workDir, `${name}.db`));
 }
 
 async function buildDemo(ctx: BenchContext) {
