@@ -3,6 +3,7 @@ import { nextNumber } from '../counters';
 import { uuidv7 } from '../db/ids';
 import { insertRows } from '../db/insertRows';
 import { sql, type SqlArg } from '../db/sql';
+import type { WritableDB } from '../db/store';
 import type { PreparedBill } from './calculate';
 
 // Writing a computed bill: the bill, its lines (each rounded once to the fen), the readings it
@@ -169,15 +170,20 @@ export function writeStaged(unit: Unit, staged: readonly StagedBill[], billNoOf:
     };
   });
   insertRows(unit, INSERT_BILLS, billRows);
-  // A customer's bills are found by period (migration 0006): list the periods written.
-  for (const period of new Set(staged.map((s) => s.row[PERIOD_AT] as string))) {
-    unit.run(sql`INSERT OR IGNORE INTO bill_periods (period) VALUES (${period})`);
-  }
+  listBillPeriods(unit, staged.map((s) => s.row[PERIOD_AT] as string));
   insertRows(unit, sql`
     INSERT INTO bill_lines (bill_id, line_no, point_id, kind, label_key, tier, tou_period, quantity, unit, unit_price, amount_fen)`, lineRows);
   insertRows(unit, sql`INSERT INTO bill_readings (bill_id, reading_id)`, readingRows);
   insertRows(unit, sql`INSERT INTO bill_flags (bill_id, code, params)`, flagRows);
   return written;
+}
+
+/**
+ * Lists the periods of bills just written in bill_periods, in the same transaction: a customer's
+ * bills are found through it (migration 0006, billsOfCustomer). Whatever writes bills calls this.
+ */
+export function listBillPeriods(tx: WritableDB, periods: readonly string[]): void {
+  for (const period of new Set(periods)) tx.run(sql`INSERT OR IGNORE INTO bill_periods (period) VALUES (${period})`);
 }
 
 /** Stages and writes bills of one period in the caller's unit (a correction's new bill). */

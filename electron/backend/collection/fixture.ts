@@ -10,7 +10,7 @@ import { SYSTEM_ACTOR } from '../audit/record';
 import type { Backend } from '../context';
 import { nextNumber } from '../counters';
 import { fileCustomer } from '../customers/fixtures';
-import { billNumber } from '../billing/bills';
+import { billNumber, listBillPeriods } from '../billing/bills';
 import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { WritableDB } from '../db/store';
@@ -71,7 +71,7 @@ function insertIssuedBill(tx: WritableDB, stationId: string, stationCode: string
   tx.run(sql`
     INSERT INTO bills (id, station_id, bill_no, customer_id, period, tariff_code, tariff_effective_from, kwh, total_fen, created_at)
     VALUES (${billId}, ${stationId}, ${billNo}, ${b.customerId}, ${b.period}, 'RES-GD', '2025-01-01', 10000, ${b.amountFen}, ${at})`);
-  tx.run(sql`INSERT OR IGNORE INTO bill_periods (period) VALUES (${b.period})`); // as writeStaged does
+  listBillPeriods(tx, [b.period]);
   // One flat energy line carrying the whole amount: 10000 kWh (centi) at whatever price makes it.
   tx.run(sql`
     INSERT INTO bill_lines (bill_id, line_no, kind, label_key, tier, quantity, unit, unit_price, amount_fen)
