@@ -197,7 +197,7 @@ async function timedRun(file: string) {
  */
 function bareInsert(billed: string, fresh: string) {
   const db = new Database(fresh);
-  const outboxBefore = (db.prepare(`SELECT coalesce(max(seq), 0) FROM outbox`).pluck().get() as number) ?? 0;
+  const outboxBefore = db.prepare(`SELECT coalesce(max(seq), 0) FROM outbox`).pluck().get() as number;
   const source = new Database(billed, { readonly: true });
   const tables = ['bills', 'bill_lines', 'bill_readings', 'bill_flags'].map((table) => ({
     table,
