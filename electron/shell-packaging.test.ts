@@ -200,6 +200,30 @@ describe('the esbuild bundles', () => {
     }
   }, 60_000);
 
+  it('the desktop build reads on a second thread: the query worker is written beside the bundle and loads the driver the main process loaded', async () => {
+    const { buildElectron, bundleOptions } = await script('build-electron.mjs');
+    const { queryWorker } = await buildElectron({ write: false });
+    expect(bundleOptions().queryWorker.outfile).toBe('dist-electron/queryWorker.mjs');
+    // Inside node_modules, so the bundle resolves better-sqlite3 as the packed app does from app.asar.
+    const dir = mkdtempSync(join(ROOT, 'node_modules', '.griddesk-bundle-'));
+    try {
+      writeFileSync(join(dir, 'queryWorker.mjs'), queryWorker.outputFiles.find((f: { path: string }) => f.path.endsWith('queryWorker.mjs')).text);
+      const { build } = await import('esbuild');
+      await build({ ...bundleOptions().main, entryPoints: ['electron/backend/db/parallelRead.ts'], outfile: join(dir, 'parallelRead.cjs') });
+      const { ParallelRead } = require(join(dir, 'parallelRead.cjs'));
+      const Database = require('better-sqlite3');
+      const file = join(dir, 'station.db');
+      const db = new Database(file);
+      db.exec("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('甲'), ('乙')");
+      db.close();
+      const read = ParallelRead.start({ file }, [{ text: 'SELECT a FROM t ORDER BY a DESC', params: [] }]);
+      expect(await read.rowsOf({ rows: () => [['read here']] })).toEqual([[['甲'], ['乙']]]); // U+7532 sorts after U+4E59
+      expect(read.failure).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('looks for the worker outside app.asar in the installed app', async () => {
     const { bundledWorkerPath } = await import('./backend/customers/workbook/read');
     expect(bundledWorkerPath(join('/opt', 'GridDesk', 'resources', 'app.asar', 'dist-electron'))).toBe(
@@ -207,6 +231,11 @@ describe('the esbuild bundles', () => {
     );
     expect(bundledWorkerPath(join('/work', 'griddesk', 'dist-electron'))).toBe(join('/work', 'griddesk', 'dist-electron', 'readWorker.mjs'));
     expect(config.files).toContain('dist-electron/readWorker.mjs');
-    expect(config.asarUnpack).toEqual(['dist-electron/readWorker.mjs']);
+    const { bundledQueryWorkerPath } = await import('./backend/db/parallelRead');
+    expect(bundledQueryWorkerPath(join('/opt', 'GridDesk', 'resources', 'app.asar', 'dist-electron'))).toBe(
+      join('/opt', 'GridDesk', 'resources', 'app.asar.unpacked', 'dist-electron', 'queryWorker.mjs'),
+    );
+    expect(config.files).toContain('dist-electron/queryWorker.mjs');
+    expect(config.asarUnpack).toEqual(['dist-electron/readWorker.mjs', 'dist-electron/queryWorker.mjs']);
   });
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles the Electron shell with esbuild: electron/main.ts → dist-electron/main.cjs (the whole
-// back end and shared/ included), electron/preload.ts → dist-electron/preload.cjs, and the
-// workbook reader's worker → dist-electron/readWorker.mjs (a worker runs its own file).
+// back end and shared/ included), electron/preload.ts → dist-electron/preload.cjs, and the two
+// workers → dist-electron/readWorker.mjs (workbook reader) and queryWorker.mjs (reads on a second
+// thread), since a worker runs its own file.
 // Main and preload are CommonJS because a sandboxed preload cannot load ES modules, and one format
 // for both keeps it simple; the worker stays an ES module (it awaits at top level). `electron` is provided by Electron itself; better-sqlite3 stays in node_modules because
 // its JavaScript loads the native binary by path (the main process passes `nativeBinding`).
@@ -42,21 +43,25 @@ export function bundleOptions(root = ROOT) {
     preload: { ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', external: ['electron'] },
     // The workbook reader's worker, an ES module with top-level await; Node built-ins only.
     worker: { ...common, format: 'esm', entryPoints: ['electron/backend/customers/workbook/readWorker.mjs'], outfile: 'dist-electron/readWorker.mjs' },
+    // Reads queries on a second thread (billing run); loads better-sqlite3 from the path the main
+    // process gives it, so the driver is external here.
+    queryWorker: { ...common, format: 'esm', entryPoints: ['electron/backend/db/queryWorker.mjs'], outfile: 'dist-electron/queryWorker.mjs', external: ['better-sqlite3'] },
   };
 }
 
 /** Builds the bundles; with `write: false` returns the output text instead (for tests). */
 export async function buildElectron({ root = ROOT, write = true } = {}) {
   const options = bundleOptions(root);
-  const [main, preload, worker] = await Promise.all([
+  const [main, preload, worker, queryWorker] = await Promise.all([
     build({ ...options.main, write }),
     build({ ...options.preload, write }),
     build({ ...options.worker, write }),
+    build({ ...options.queryWorker, write }),
   ]);
-  return { main, preload, worker };
+  return { main, preload, worker, queryWorker };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await buildElectron();
-  console.log('build-electron: dist-electron/main.cjs, preload.cjs and readWorker.mjs');
+  console.log('build-electron: dist-electron/main.cjs, preload.cjs, readWorker.mjs and queryWorker.mjs');
 }

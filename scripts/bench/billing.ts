@@ -7,7 +7,7 @@ import type { CustomerClass } from '../../shared/customers/classes';
 import { Backend } from '../../electron/backend/context';
 import { uuidv7 } from '../../electron/backend/db/ids';
 import { loadMigrations } from '../../electron/backend/db/migrations';
-import { PAGE_CACHE_KIB } from '../../electron/backend/db/open';
+import { PAGE_CACHE_KIB } from '../../electron/backend/db/store';
 import { sql } from '../../electron/backend/db/sql';
 import { issueDrafts, reviewBill } from '../../electron/backend/billing/issue';
 import { runBilling } from '../../electron/backend/billing/run';

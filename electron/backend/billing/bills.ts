@@ -4,6 +4,7 @@ import { uuidv7 } from '../db/ids';
 import { insertRows } from '../db/insertRows';
 import { sql, type SqlArg } from '../db/sql';
 import type { WritableDB } from '../db/store';
+import type { Centi, Fen } from '../../../shared/money';
 import type { PreparedBill } from './calculate';
 
 // Writing a computed bill: the bill, its lines (each rounded once to the fen), the readings it
@@ -67,17 +68,24 @@ export interface BillToWrite {
 
 /**
  * A computed bill made ready to write, all but its number and the time of writing: its rows and
- * the JSON it travels to head office in. A run stages its bills while it computes, so that its
- * write transaction — which holds the back end, and a payment at the counter waits for it — only
- * numbers and inserts them. Made for one write: the write fills in its bills row.
+ * the JSON it travels to head office in, and what the run counts. A run stages its bills while it
+ * computes (on two threads at 100,000 customers: see prepareParallel.ts), so that its write
+ * transaction — which holds the back end, and a payment at the counter waits for it — only numbers
+ * and inserts them. Plain data (it crosses from a worker thread); made for one write: the write
+ * fills in its bills row.
  */
 export interface StagedBill {
   id: string;
-  prepared: PreparedBill;
+  customerId: string;
+  accountNo: string;
+  bookId: string | null;
+  kwh: Centi;
+  totalFen: Fen;
+  flagged: boolean;
+  readingIds: string[];
   /** The bills row; bill_no and created_at are the write's. */
   row: SqlArg[];
   lines: SqlArg[][];
-  readings: SqlArg[][];
   flags: SqlArg[][];
   /** The outbox JSON after its opening `{"billNo":…,"createdAt":…,`. */
   payloadTail: string;
@@ -130,10 +138,15 @@ export function stageBill(prepared: PreparedBill, origin: BillOrigin, period: st
   };
   return {
     id,
-    prepared,
+    customerId: customer.id,
+    accountNo: customer.accountNo,
+    bookId: prepared.bookId,
+    kwh: prepared.kwh,
+    totalFen: bill.totalFen,
+    flagged: prepared.flags.length > 0,
+    readingIds,
     row,
     lines: lineRows,
-    readings: readingIds.map((readingId) => [id, readingId]),
     flags: prepared.flags.map((flag) => [id, flag.code, JSON.stringify(flag.params)]),
     payloadTail: JSON.stringify(payload).slice(1),
   };
@@ -156,16 +169,15 @@ export function writeStaged(unit: Unit, staged: readonly StagedBill[], billNoOf:
     s.row[CREATED_AT_AT] = at;
     billRows.push(s.row);
     for (const line of s.lines) lineRows.push(line);
-    for (const reading of s.readings) readingRows.push(reading);
+    for (const readingId of s.readingIds) readingRows.push([s.id, readingId]);
     for (const flag of s.flags) flagRows.push(flag);
-    const { customer, bill } = s.prepared;
     return {
       id: s.id,
       billNo,
-      customerId: customer.id,
-      accountNo: customer.accountNo,
-      totalFen: bill.totalFen,
-      bookId: s.prepared.bookId,
+      customerId: s.customerId,
+      accountNo: s.accountNo,
+      totalFen: s.totalFen,
+      bookId: s.bookId,
       payloadJson: `{"billNo":${JSON.stringify(billNo)},"createdAt":${at},${s.payloadTail}`,
     };
   });

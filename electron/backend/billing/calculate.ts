@@ -204,6 +204,19 @@ export function gatherInputs(db: ReadableDB, scope: BillingScope): BillingInputs
   return { scope, ready, billed, waiting, due };
 }
 
+/** The kWh billed in force to `customers` (a subquery) from `start` until before `period`: [customer, kWh]. */
+function tierYearUsage(start: Period, period: Period, customers: SqlFragment): SqlFragment {
+  return sql`SELECT customer_id, sum(kwh) AS kwh FROM bills_in_force
+             WHERE period IN (SELECT period FROM bill_periods WHERE period >= ${start} AND period < ${period})
+               AND customer_id IN (${customers})
+             GROUP BY customer_id`;
+}
+
+interface MeterExtras {
+  kvarh: number | null;
+  maxDemandKw: number | null;
+}
+
 /** Everything computing needs besides the customer's own readings: tariffs, policy, history. */
 export class BillingContext {
   readonly versions: TariffVersion[];
@@ -211,30 +224,77 @@ export class BillingContext {
   private readonly tariffCache = new Map<string, TariffVersion | 'unknown' | 'not_in_force'>();
   private readonly history = new Map<string, BillHistory>();
   private readonly cumulative = new Map<Period, Map<string, Centi>>();
-  private readonly extras = new Map<string, { kvarh: number | null; maxDemandKw: number | null }>();
+  /** Tier years whose earlier usage is loaded for every customer on their tariffs (none loaded = 0 kWh). */
+  private readonly tierYearsLoaded = new Set<Period>();
+  private readonly extras = new Map<string, MeterExtras>();
 
+  /** The tariffs and policy only: `load` the rows of `reads()` next (or use `BillingContext.read`). */
   constructor(
     private readonly db: ReadableDB,
     readonly scope: BillingScope,
   ) {
     this.versions = loadTariffVersions(db);
     this.policy = billingPolicy(db, `${scope.period}-01`);
-    const { period } = scope;
-    // The customer's earlier issued bills in force, from the ledger: a corrected bill's charge is
-    // cancelled by its credit, so bills − credits counts the bills in force and the sum is theirs.
+  }
+
+  /** A context with its history and meter extras read from `db`. */
+  static read(db: ReadableDB, scope: BillingScope): BillingContext {
+    const context = new BillingContext(db, scope);
+    context.load(context.reads().map((q) => db.rows(q)));
+    return context;
+  }
+
+  /**
+   * What a context reads before it computes, in the order `load` takes the rows: each customer's
+   * earlier issued bills in force over the policy's months (from the ledger: a corrected bill's
+   * charge is cancelled by its credit, so bills − credits counts the bills in force and the sum is
+   * theirs); this period's meter extras (the last entered wins); and with `tierYears`, for each tier
+   * year of the annual tariffs in force, the kWh billed earlier in it to every customer on them
+   * (a whole station's run reads all of these on another thread while it gathers the readings).
+   */
+  reads({ tierYears = false } = {}): SqlFragment[] {
+    const { period } = this.scope;
     const from = addMonths(period, -this.policy.averageMonths);
-    for (const h of db.iterate<{ customer_id: string; n: number; s: number }>(sql`
-        SELECT customer_id, sum(CASE entry_type WHEN 'bill' THEN 1 ELSE -1 END) AS n, sum(amount_fen) AS s
-        FROM ledger_entries
-        WHERE period >= ${from} AND period < ${period} AND entry_type IN ('bill', 'bill_credit') ${inScope(scope, sql`customer_id`)}
-        GROUP BY customer_id`)) {
-      if (h.n > 0) this.history.set(h.customer_id, { count: h.n, sumFen: h.s });
+    const queries = [
+      sql`SELECT customer_id, sum(CASE entry_type WHEN 'bill' THEN 1 ELSE -1 END) AS n, sum(amount_fen) AS s
+          FROM ledger_entries
+          WHERE period >= ${from} AND period < ${period} AND entry_type IN ('bill', 'bill_credit') ${inScope(this.scope, sql`customer_id`)}
+          GROUP BY customer_id`,
+      sql`SELECT customer_id, kvarh, max_demand_kw FROM billing_meter_extras
+          WHERE period = ${period} ${inScope(this.scope, sql`customer_id`)} ORDER BY entered_at, id`,
+    ];
+    if (tierYears) {
+      for (const [start, codes] of this.annualTariffs()) {
+        queries.push(
+          tierYearUsage(start, period, sql`SELECT id FROM customers WHERE tariff_code IN (SELECT value FROM json_each(${JSON.stringify(codes)})) ${inScope(this.scope, sql`id`)}`),
+        );
+      }
     }
-    for (const e of db.iterate<{ customer_id: string; kvarh: number | null; max_demand_kw: number | null }>(sql`
-        SELECT customer_id, kvarh, max_demand_kw FROM billing_meter_extras
-        WHERE period = ${period} ${inScope(scope, sql`customer_id`)} ORDER BY entered_at, id`)) {
-      this.extras.set(e.customer_id, { kvarh: e.kvarh, maxDemandKw: e.max_demand_kw });
+    return queries;
+  }
+
+  /** Takes the rows of `reads()` (as arrays, in its order). */
+  load([history = [], extras = [], ...tierYears]: readonly (readonly unknown[])[][]): void {
+    for (const [customerId, count, sumFen] of history as [string, number, number][]) if (count > 0) this.history.set(customerId, { count, sumFen });
+    for (const [customerId, kvarh, maxDemandKw] of extras as [string, number | null, number | null][]) this.extras.set(customerId, { kvarh, maxDemandKw });
+    [...this.annualTariffs().keys()].forEach((start, i) => {
+      const rows = tierYears[i] as [string, Centi][] | undefined;
+      if (!rows) return;
+      this.cumulative.set(start, new Map(rows));
+      this.tierYearsLoaded.add(start);
+    });
+  }
+
+  /** The annual-tier tariffs in force, by the start of their tier year (in a fixed order). */
+  private annualTariffs(): Map<Period, string[]> {
+    const byStart = new Map<Period, string[]>();
+    for (const code of [...new Set(this.versions.map((v) => v.code))].sort()) {
+      const tariff = this.tariffFor(code);
+      if (typeof tariff !== 'object' || tariff.tiers?.basis !== 'annual') continue;
+      const start = tierYearStart(this.scope.period, tariff.tiers.yearStartMonth ?? 1);
+      byStart.set(start, [...(byStart.get(start) ?? []), code]);
     }
+    return new Map([...byStart].sort(([a], [b]) => a.localeCompare(b)));
   }
 
   /** The tariff version in force for the period: the latest effective on or before its first day. */
@@ -263,26 +323,22 @@ export class BillingContext {
       else byStart.set(start, [c.id]);
     }
     for (const [start, ids] of byStart) {
+      if (this.tierYearsLoaded.has(start)) continue;
       const map = this.cumulative.get(start) ?? new Map<string, Centi>();
       this.cumulative.set(start, map);
-      for (const row of this.db.iterate<{ customer_id: string; kwh: number }>(sql`
-          SELECT customer_id, sum(kwh) AS kwh FROM bills_in_force
-          WHERE period IN (SELECT period FROM bill_periods WHERE period >= ${start} AND period < ${this.scope.period})
-            AND customer_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))
-          GROUP BY customer_id`)) {
-        map.set(row.customer_id, row.kwh);
-      }
+      const customers = sql`SELECT value FROM json_each(${JSON.stringify(ids)})`;
+      for (const [customerId, kwh] of this.db.rows<[string, Centi]>(tierYearUsage(start, this.scope.period, customers))) map.set(customerId, kwh);
       for (const id of ids) if (!map.has(id)) map.set(id, 0);
     }
   }
 
   private usageBefore(start: Period, customer: CustomerInput): Centi {
     let used = this.cumulative.get(start)?.get(customer.id);
-    if (used === undefined) {
+    if (used === undefined && !this.tierYearsLoaded.has(start)) {
       this.loadTierYearUsage([customer]);
-      used = this.cumulative.get(start)?.get(customer.id) ?? 0;
+      used = this.cumulative.get(start)?.get(customer.id);
     }
-    return used;
+    return used ?? 0;
   }
 
   /** Computes one customer's bill, or says why it cannot be computed. */

@@ -41,7 +41,7 @@ export function recompute(db: ReadableDB, billId: string): { bill: OriginalBill;
   const inputs = gatherInputs(db, scope);
   const ready = inputs.ready[0];
   if (!ready) throw refuse('billing.correctionReadingsNotReady', { billNo: bill.bill_no, period: bill.period }, 'conflict');
-  const result = new BillingContext(db, scope).prepare(ready.customer, ready.readings, ready.book);
+  const result = BillingContext.read(db, scope).prepare(ready.customer, ready.readings, ready.book);
   if (isProblem(result)) throw refuse('billing.correctionCannotCompute', { billNo: bill.bill_no, detail: result.detail || result.code });
   // The corrected bill stays where the original was printed.
   return { bill, prepared: { ...result, bookId: bill.book_id, bookSeq: bill.book_seq } };

@@ -3,6 +3,7 @@ import type { Fen } from '../../../shared/money';
 import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
 import { uuidv7 } from '../db/ids';
+import { ParallelRead } from '../db/parallelRead';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
@@ -17,6 +18,26 @@ import { BillingContext, gatherInputs, isProblem, type BillingScope, type Prepar
 // end, does no more than it must.
 
 const CHUNK = 2000;
+
+/** Metering points due in scope from which a run reads on two threads: a thread costs more than it saves on a book. */
+export const PARALLEL_FROM = 20_000;
+
+export interface RunOptions {
+  /** Overrides PARALLEL_FROM (tests). */
+  parallelFrom?: number;
+}
+
+/** Metering points due in the run's scope: decides whether a second thread is worth starting. */
+function dueInScope(db: ReadableDB, scope: BillingScope): number {
+  if (scope.customerId) return 1;
+  return (
+    db.value<number>(
+      scope.bookId
+        ? sql`SELECT count(*) FROM reading_due WHERE period = ${scope.period} AND book_id = ${scope.bookId}`
+        : sql`SELECT count(*) FROM reading_due WHERE period = ${scope.period}`,
+    ) ?? 0
+  );
+}
 
 export interface BillingRunResult {
   runId: string;
@@ -33,6 +54,8 @@ export interface BillingRunResult {
   waiting: number;
   /** Readings or bills that changed while the run was computing: left for the next run. */
   changed: number;
+  /** Whether part of the gathering was read on a second thread (see parallelRead.ts). */
+  twoThreads: boolean;
 }
 
 /**
@@ -47,12 +70,19 @@ function marks(db: ReadableDB): string {
 }
 
 /** Computes and writes one run; `progress` sees the computing (writing is one step at the end). */
-export async function runBilling(backend: Backend, actor: Actor, scope: BillingScope, progress?: JobProgress): Promise<BillingRunResult> {
+export async function runBilling(backend: Backend, actor: Actor, scope: BillingScope, progress?: JobProgress, options: RunOptions = {}): Promise<BillingRunResult> {
   const startedAt = backend.now();
   const db = backend.store.read;
   const before = marks(db);
-  const inputs = gatherInputs(db, scope);
   const context = new BillingContext(db, scope);
+  // At a whole station's size, the customers' year of bills is read on the second core while this
+  // thread gathers the month's readings (see parallelRead.ts).
+  const parallel = dueInScope(db, scope) >= (options.parallelFrom ?? PARALLEL_FROM);
+  const reads = context.reads({ tierYears: parallel });
+  const alongside = parallel ? ParallelRead.start({ file: backend.store.file, nativeBinding: backend.driver.nativeBinding }, reads) : null;
+  const inputs = gatherInputs(db, scope);
+  context.load(alongside ? await alongside.rowsOf(db) : reads.map((q) => db.rows(q)));
+  if (alongside?.failure) console.warn('billing run: the query thread failed; its queries were read here.', alongside.failure);
   const todo = inputs.ready.filter((r) => !inputs.billed.has(r.customer.id));
   context.loadTierYearUsage(todo.map((r) => r.customer));
   const steps = todo.length + 1; // the last step is writing
@@ -86,11 +116,11 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
       fresh = (customerId, readingIds) => !billedNow.has(customerId) && readingIds.every((id) => billable.has(id));
     }
 
-    const toWrite = staged.filter(({ prepared: b }) => fresh(b.customer.id, b.readings.map((r) => r.id)));
+    const toWrite = staged.filter((b) => fresh(b.customerId, b.readingIds));
     const first = toWrite.length > 0 ? reserveBillNumbers(unit, toWrite.length) : 0;
     const written = writeStaged(unit, toWrite, (i) => billNumber(station.code, first + i));
-    const kwh = toWrite.reduce((s, b) => s + b.prepared.kwh, 0);
-    const flagged = toWrite.filter((b) => b.prepared.flags.length > 0).length;
+    const kwh = toWrite.reduce((s, b) => s + b.kwh, 0);
+    const flagged = toWrite.filter((b) => b.flagged).length;
     recordBills(unit, scope.period, written);
     const totalFen = written.reduce((s, b) => s + b.totalFen, 0);
     const kept = problems.filter((p) => !billedNow.has(p.customer.id));
@@ -113,6 +143,7 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
       alreadyBilled: inputs.billed.size,
       waiting: inputs.waiting.length,
       changed: staged.length - toWrite.length,
+      twoThreads: alongside?.helped ?? false,
     };
     unit.record({
       action: 'billing.run',
@@ -120,10 +151,15 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
       entityId: runId,
       op: 'insert',
       summary: { period: scope.period, bookId: scope.bookId ?? null, billed: written.length, totalFen, problems: kept.length, flagged },
-      payload: { ...result, startedAt, finishedAt: unit.at, problems: kept.map((p) => ({ customerId: p.customer.id, code: p.code, detail: p.detail })) },
+      payload: { ...headOfficeResult(result), startedAt, finishedAt: unit.at, problems: kept.map((p) => ({ customerId: p.customer.id, code: p.code, detail: p.detail })) },
     });
     return result;
   });
+}
+
+/** The run's figures head office gets (how it was read is this machine's business). */
+function headOfficeResult({ twoThreads: _, ...result }: BillingRunResult): Omit<BillingRunResult, 'twoThreads'> {
+  return result;
 }
 
 export function startBillingRun(backend: Backend, actor: Actor, scope: BillingScope): JobState {

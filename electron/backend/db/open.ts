@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname, join } from 'node:path';
 import { AppError } from '../errors';
 import { loadMigrations, type Migration } from './migrations';
-import { Store } from './store';
+import { PAGE_CACHE_KIB, Store } from './store';
 
 /** PRAGMA application_id of every GridDesk database ('GDSK'), so a stray SQLite file is refused. */
 export const GRIDDESK_APPLICATION_ID = 0x4744534b;
@@ -52,8 +52,6 @@ export function backupStamp(ms: number): string {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 }
 
-/** SQLite's page cache for a station's connection, in KiB. */
-export const PAGE_CACHE_KIB = 64 * 1024;
 
 /**
  * Opens (creating if needed) a station database: pragmas, identity check, migrations.

@@ -27,6 +27,9 @@ export interface WritableDB extends ReadableDB {
 
 const STATEMENT_CACHE_LIMIT = 500;
 
+/** SQLite's page cache for a station's connection, in KiB (see openStore). */
+export const PAGE_CACHE_KIB = 64 * 1024;
+
 /** Wraps one better-sqlite3 connection with cached statements and the typed read/write split. */
 export class Store {
   readonly db: BetterSqlite3.Database;
