@@ -10,7 +10,7 @@ import { loadMigrations } from '../../electron/backend/db/migrations';
 import { PAGE_CACHE_KIB } from '../../electron/backend/db/store';
 import { sql } from '../../electron/backend/db/sql';
 import { issueDrafts, reviewBill } from '../../electron/backend/billing/issue';
-import { runBilling } from '../../electron/backend/billing/run';
+import { runBilling, type RunOptions } from '../../electron/backend/billing/run';
 import { importReferenceFile } from '../../electron/backend/billing/tariffs';
 import { StationFixture } from '../../electron/backend/billing/testing/fixture';
 import { printRoutesToPdf } from '../../electron/hosts/printToPdf';
@@ -161,7 +161,7 @@ function copyOf(source: string, ctx: BenchContext, name: string): string {
 }
 
 /** The billing run of the measured month, with where its time went. */
-async function timedRun(file: string) {
+async function timedRun(file: string, options: RunOptions = {}) {
   const backend = new Backend({ db: file });
   const marks: { at: number; done: number; total: number }[] = [];
   const progress = {
@@ -171,7 +171,7 @@ async function timedRun(file: string) {
   };
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const result = await runBilling(backend, ACTOR, { period: MEASURED }, progress);
+  const result = await runBilling(backend, ACTOR, { period: MEASURED }, progress, options);
   const ended = performance.now();
   const used = process.cpuUsage(cpu);
   backend.close();
@@ -187,6 +187,8 @@ async function timedRun(file: string) {
     totalFen: result.totalFen,
     flagged: result.flagged,
     problems: result.problems,
+    twoThreads: result.twoThreads,
+    computed: result.computed,
   };
 }
 
@@ -244,6 +246,13 @@ async function runFigures(ctx: BenchContext, station: string, samples: number) {
     bares.push(bareInsert(billed, fresh));
     ctx.log(`billing: run ${Math.round(measured.value.ms)} ms (bare insert ${Math.round(bares.at(-1)?.ms ?? 0)} ms)`);
   }
+  // Once more with every bill computed on its own: what a station whose customers all differ in
+  // tariff or kWh would see (the demo's readings are whole kWh, so most residents share a bill).
+  const unshared = await timedRun(copyOf(station, ctx, 'billing-run.db'), { shareBills: false });
+  ctx.log(`billing: run with every bill computed on its own ${Math.round(unshared.ms)} ms`);
+  if (unshared.totalFen !== runs[0]?.totalFen || unshared.billed !== runs[0]?.billed) {
+    throw new Error(`billing: computing every bill on its own gave ${unshared.billed} bills, ${unshared.totalFen} fen; shared, ${runs[0]?.billed} bills, ${runs[0]?.totalFen} fen`);
+  }
   const run = stats(runs.map((r) => r.ms));
   const bare = stats(bares.map((b) => b.ms));
   const runCpu = stats(runs.map((r) => r.cpuMs));
@@ -257,6 +266,9 @@ async function runFigures(ctx: BenchContext, station: string, samples: number) {
     problems: runs[0]?.problems,
     totalFen: runs[0]?.totalFen,
     runMs: run,
+    billsComputed: runs[0]?.computed,
+    readOnTwoThreads: runs[0]?.twoThreads,
+    everyBillComputed: { ms: Math.round(unshared.ms), cpuMs: Math.round(unshared.cpuMs), computeMs: Math.round(unshared.computeMs), ratioToBare: ratio(unshared.ms, bare.median), totalFen: unshared.totalFen },
     phasesMedianMs: { gatherReadingsAndHistory: median((r) => r.gatherMs), computeBills: median((r) => r.computeMs), writeOneTransaction: median((r) => r.writeMs) },
     bareInsertMs: bare,
     bareRows: bares[0]?.rows,

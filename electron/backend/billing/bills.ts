@@ -104,19 +104,16 @@ const INSERT_BILLS = sql`
 export function stageBill(prepared: PreparedBill, origin: BillOrigin, period: string, stationId: string, createdBy: string | null, now: number): StagedBill {
   const id = uuidv7(now);
   const { customer, tariff, bill } = prepared;
-  const details = compactDetails(prepared.details);
+  const shared = sharedJson(prepared);
   const row: SqlArg[] = [id, stationId, '', customer.id, period, origin.kind, origin.replacesBillId, tariff.code, tariff.effectiveFrom,
-    prepared.kwh, bill.totalFen, 0, createdBy, origin.runId, prepared.bookId, prepared.bookSeq, JSON.stringify(details)];
+    prepared.kwh, bill.totalFen, 0, createdBy, origin.runId, prepared.bookId, prepared.bookSeq, shared.details];
   // A customer billed on one metering point has its lines tied to that point.
   const pointId = prepared.readings.length === 1 ? (prepared.readings[0]?.pointId ?? null) : null;
-  const lineRows: SqlArg[][] = [];
-  const lines = bill.lines.map((line, i) => {
-    lineRows.push([id, i + 1, pointId, line.kind, line.labelKey, line.tier, line.period, line.quantity, line.unit, line.unitPrice, line.amountFen]);
-    return [i + 1, line.kind, line.labelKey, line.tier, line.period, line.quantity, line.unit, line.unitPrice, line.amountFen];
-  });
+  const lineRows = bill.lines.map((line, i): SqlArg[] => [id, i + 1, pointId, line.kind, line.labelKey, line.tier, line.period, line.quantity, line.unit, line.unitPrice, line.amountFen]);
   const readingIds = prepared.readings.map((r) => r.id);
-  // What the batch record does not already say (the station, the schema version, when it was written).
-  const payload = {
+  // What the batch record does not already say (the station, the schema version, when it was
+  // written); the details and lines, which customers with the same bill share, made JSON once.
+  const head = JSON.stringify({
     period,
     runId: origin.runId,
     kind: origin.kind,
@@ -130,12 +127,8 @@ export function stageBill(prepared: PreparedBill, origin: BillOrigin, period: st
     kwh: prepared.kwh,
     totalFen: bill.totalFen,
     bookSeq: prepared.bookSeq,
-    details,
-    /** [lineNo, kind, labelKey, tier, touPeriod, quantity, unit, unitPrice, amountFen] */
-    lines,
-    readingIds,
-    ...(prepared.flags.length ? { flags: prepared.flags } : {}),
-  };
+  });
+  const flags = prepared.flags.length ? `,"flags":${JSON.stringify(prepared.flags)}` : '';
   return {
     id,
     customerId: customer.id,
@@ -148,8 +141,18 @@ export function stageBill(prepared: PreparedBill, origin: BillOrigin, period: st
     row,
     lines: lineRows,
     flags: prepared.flags.map((flag) => [id, flag.code, JSON.stringify(flag.params)]),
-    payloadTail: JSON.stringify(payload).slice(1),
+    payloadTail: `${head.slice(1, -1)},"details":${shared.details},"lines":${shared.lines},"readingIds":${JSON.stringify(readingIds)}${flags}}`,
   };
+}
+
+/** A computed bill's details and lines as JSON, made once for the customers who share the bill (see BillingContext.prepare). */
+function sharedJson(prepared: PreparedBill): { details: string; lines: string } {
+  prepared.json.made ??= {
+    details: JSON.stringify(compactDetails(prepared.details)),
+    // [lineNo, kind, labelKey, tier, touPeriod, quantity, unit, unitPrice, amountFen]
+    lines: JSON.stringify(prepared.bill.lines.map((l, i) => [i + 1, l.kind, l.labelKey, l.tier, l.period, l.quantity, l.unit, l.unitPrice, l.amountFen])),
+  };
+  return prepared.json.made;
 }
 
 /**

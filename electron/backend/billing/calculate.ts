@@ -7,6 +7,7 @@ import {
   tierYearStart,
   TOU_PERIODS,
   type Bill,
+  type BillInput,
   type BillFlag,
   type BillHistory,
   type BillingPolicy,
@@ -59,6 +60,12 @@ interface DuePoint {
   seq: number;
 }
 
+/** Distinct bills one context keeps computed (a station has a few thousand at most; this bounds memory). */
+const MAX_COMPUTED = 100_000;
+
+/** One computation of a bill, shared by the customers whose tariff and input are the same. */
+type Computed = Pick<PreparedBill, 'bill' | 'details' | 'json'>;
+
 /** A computed bill, ready to be written. */
 export interface PreparedBill {
   customer: CustomerInput;
@@ -70,6 +77,8 @@ export interface PreparedBill {
   flags: BillFlag[];
   bookId: string | null;
   bookSeq: number | null;
+  /** The details and lines as JSON, made by the first staging and kept for the customers who share the bill. */
+  json: { made?: { details: string; lines: string } };
 }
 
 export type ProblemCode = 'no_tariff' | 'tariff_unknown' | 'tariff_not_in_force' | 'cannot_compute';
@@ -227,11 +236,20 @@ export class BillingContext {
   /** Tier years whose earlier usage is loaded for every customer on their tariffs (none loaded = 0 kWh). */
   private readonly tierYearsLoaded = new Set<Period>();
   private readonly extras = new Map<string, MeterExtras>();
+  /** Bills computed so far, by tariff and input (see prepare). Shared: never changed once made. */
+  private readonly computed = new Map<string, Computed>();
+  /** How many bills were computed rather than found computed (the bench reports it). */
+  distinct = 0;
 
-  /** The tariffs and policy only: `load` the rows of `reads()` next (or use `BillingContext.read`). */
+  /**
+   * The tariffs and policy only: `load` the rows of `reads()` next (or use `BillingContext.read`).
+   * `share: false` computes every bill on its own (the bench measures what a station whose
+   * customers all differ would see).
+   */
   constructor(
     private readonly db: ReadableDB,
     readonly scope: BillingScope,
+    private readonly options: { share?: boolean } = {},
   ) {
     this.versions = loadTariffVersions(db);
     this.policy = billingPolicy(db, `${scope.period}-01`);
@@ -361,56 +379,71 @@ export class BillingContext {
     const cumulativeBefore = annualStart ? this.usageBefore(annualStart, customer) : undefined;
     const extras = this.extras.get(customer.id);
     const capacityKva = customer.capacityKva === null ? undefined : customer.capacityKva * 100;
-    let bill: Bill;
-    try {
-      bill = computeBill({
-        tariff,
-        period,
-        consumption: kwh,
-        ...(registers ? { registers } : {}),
-        multiPerson: customer.multiPerson,
-        ...(cumulativeBefore !== undefined ? { cumulativeBefore, customerStart: customer.openedDate } : {}),
-        ...(capacityKva !== undefined ? { capacityKva } : {}),
-        ...(extras?.maxDemandKw != null ? { maxDemandKw: extras.maxDemandKw } : {}),
-        ...(extras?.kvarh != null ? { kvarh: extras.kvarh } : {}),
-      });
-    } catch (error) {
-      if (error instanceof BillingError) return { customer, code: 'cannot_compute', detail: error.message };
-      throw error;
-    }
-    const details: BillDetails = {
-      tiers: bill.tiers
-        ? {
-            basis: bill.tiers.basis,
-            bounds: [bill.tiers.bounds[0], bill.tiers.bounds[1]],
-            household: bill.tiers.household,
-            tierYearStart: bill.tiers.tierYearStart,
-            months: bill.tiers.months,
-            kwh: bill.tiers.kwh,
-            cumulativeBefore: cumulativeBefore ?? null,
-          }
-        : null,
-      touKwh: bill.touKwh as Record<string, number> | null,
-      powerFactor: bill.powerFactor
-        ? {
-            value: bill.powerFactor.value,
-            standard: bill.powerFactor.standard,
-            percent: bill.powerFactor.percent,
-            baseFen: bill.powerFactor.baseFen,
-            kwh: bill.powerFactor.kwh,
-            kvarh: bill.powerFactor.kvarh,
-          }
-        : null,
-      capacityKva: tariff.capacityCharge !== undefined ? (capacityKva ?? null) : null,
-      maxDemandKw: tariff.demandCharge !== undefined ? (extras?.maxDemandKw ?? null) : null,
+    const input: Omit<BillInput, 'tariff'> = {
+      period,
+      consumption: kwh,
+      ...(registers ? { registers } : {}),
+      multiPerson: customer.multiPerson,
+      ...(cumulativeBefore !== undefined ? { cumulativeBefore, customerStart: customer.openedDate } : {}),
+      ...(capacityKva !== undefined ? { capacityKva } : {}),
+      ...(extras?.maxDemandKw != null ? { maxDemandKw: extras.maxDemandKw } : {}),
+      ...(extras?.kvarh != null ? { kvarh: extras.kvarh } : {}),
     };
+    // The bill and its details follow from the tariff and this input alone: customers who share
+    // them (residents on the same tariff with the same whole kWh: most of a station) share one
+    // computation. The key is the whole input, so nothing it depends on can be left out.
+    const key = this.options.share === false ? null : `${tariff.code}@${tariff.effectiveFrom}:${JSON.stringify(input)}`;
+    let computed = key === null ? undefined : this.computed.get(key);
+    if (!computed) {
+      let bill: Bill;
+      try {
+        bill = computeBill({ tariff, ...input });
+      } catch (error) {
+        if (error instanceof BillingError) return { customer, code: 'cannot_compute', detail: error.message };
+        throw error;
+      }
+      computed = { bill, details: billDetails(bill, tariff, input), json: {} };
+      if (key !== null && this.computed.size < MAX_COMPUTED) this.computed.set(key, computed);
+      this.distinct += 1;
+    }
+    const { bill, details, json } = computed;
     const flags = billFlags(
       { totalFen: bill.totalFen, kwh, lines: bill.lines, estimated: readings.some((r) => r.kind === 'estimated') },
       this.history.get(customer.id) ?? null,
       this.policy,
     );
-    return { customer, tariff, readings, kwh, bill, details, flags, bookId: book?.bookId ?? null, bookSeq: book?.seq ?? null };
+    return { customer, tariff, readings, kwh, bill, details, flags, bookId: book?.bookId ?? null, bookSeq: book?.seq ?? null, json };
   }
+}
+
+/** What a bill's notice and review show besides its lines: the tier split, TOU kWh, power factor, two-part quantities. */
+function billDetails(bill: Bill, tariff: TariffVersion, input: Omit<BillInput, 'tariff'>): BillDetails {
+  return {
+    tiers: bill.tiers
+      ? {
+          basis: bill.tiers.basis,
+          bounds: [bill.tiers.bounds[0], bill.tiers.bounds[1]],
+          household: bill.tiers.household,
+          tierYearStart: bill.tiers.tierYearStart,
+          months: bill.tiers.months,
+          kwh: bill.tiers.kwh,
+          cumulativeBefore: input.cumulativeBefore ?? null,
+        }
+      : null,
+    touKwh: bill.touKwh as Record<string, number> | null,
+    powerFactor: bill.powerFactor
+      ? {
+          value: bill.powerFactor.value,
+          standard: bill.powerFactor.standard,
+          percent: bill.powerFactor.percent,
+          baseFen: bill.powerFactor.baseFen,
+          kwh: bill.powerFactor.kwh,
+          kvarh: bill.powerFactor.kvarh,
+        }
+      : null,
+    capacityKva: tariff.capacityCharge !== undefined ? (input.capacityKva ?? null) : null,
+    maxDemandKw: tariff.demandCharge !== undefined ? (input.maxDemandKw ?? null) : null,
+  };
 }
 
 export function isProblem(result: PreparedBill | PreparedProblem): result is PreparedProblem {

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParallelRead } from '../db/parallelRead';
 import { sql } from '../db/sql';
+import { BillingContext, gatherInputs, isProblem, type PreparedBill } from './calculate';
 import { runBilling, type BillingRunResult } from './run';
 import { makeBillingStation, type BillingTestStation } from './testing/station';
 
-// A whole station's run reads the customers' year of bills (and the annual tiers' earlier usage)
-// on a second thread while it gathers the readings. These tests hold that the bills are the same
-// as when one thread reads everything, that the second thread really did the reading, and that a
-// failed thread costs nothing but time.
+// What makes a whole station's run fast must not change a bill. A run reads the customers' year
+// of bills (and the annual tiers' earlier usage) on a second thread while it gathers the
+// readings: the bills are the same as when one thread reads everything, the second thread really
+// did the reading, and a failed thread costs nothing but time. Customers whose bills follow from
+// the same tariff and input share one computation: anything that changes a bill keeps it apart.
 
 const kwh = (n: number) => n * 100;
 const stations: BillingTestStation[] = [];
@@ -109,5 +111,44 @@ describe('a billing run on two threads', () => {
     const memory = ParallelRead.start({ file: ':memory:' }, queries);
     expect(await memory.rowsOf(db)).toEqual(expected);
     expect(memory.failure).toContain('in-memory');
+  });
+});
+
+describe('bills computed once per tariff and input', () => {
+  it('shares a bill between residents with the same kWh, and keeps apart a multi-person household, a part tier year and a different usage', async () => {
+    const s = await makeBillingStation();
+    stations.push(s);
+    const book = s.fixture.book('B01', '东村一本');
+    const specs = [
+      { name: '甲', tariffCode: 'RES-GD' },
+      { name: '乙', tariffCode: 'RES-GD' },
+      { name: '丙', tariffCode: 'RES-GD', multiPerson: true },
+      { name: '丁', tariffCode: 'RES-GD', used: 301 },
+      { name: '戊', tariffCode: 'RES-ANNUAL', openedDate: '2020-03-01' },
+      { name: '己', tariffCode: 'RES-ANNUAL', openedDate: '2026-06-10' },
+    ];
+    const customers = specs.map((c, i) => s.fixture.customer({ customerClass: 'residential', bookId: book, seq: i + 1, ...c }));
+    s.fixture.openPeriod('2026-07');
+    customers.forEach((c, i) => s.fixture.read('2026-07', c.pointId, { kwh: kwh(specs[i]?.used ?? 300) }));
+    const db = s.backend.store.read;
+    const scope = { period: '2026-07' };
+    const context = BillingContext.read(db, scope);
+    const bills = new Map<string, PreparedBill>();
+    for (const r of gatherInputs(db, scope).ready) {
+      const prepared = context.prepare(r.customer, r.readings, r.book);
+      if (isProblem(prepared)) throw new Error(prepared.code);
+      bills.set(r.customer.name, prepared);
+    }
+    const lines = (name: string) => bills.get(name)?.bill.lines.map((l) => [l.labelKey, l.quantity, l.amountFen]);
+    // Summer bounds 260 / 600 (multi-person 360 / 700).
+    expect(lines('甲')).toEqual([['tier1', 26000, 15571], ['tier2', 4000, 2595]]);
+    expect(bills.get('乙')?.bill).toBe(bills.get('甲')?.bill);
+    expect(lines('丙')).toEqual([['tier1', 30000, 17966]]);
+    expect(lines('丁')).toEqual([['tier1', 26000, 15571], ['tier2', 4100, 2660]]);
+    // Annual tiers: the same kWh and none used before, but one connected in June has 7 months of bounds.
+    expect(lines('戊')).toEqual(lines('己'));
+    expect(bills.get('戊')?.details.tiers).toMatchObject({ months: 12, bounds: [2160, 4200] });
+    expect(bills.get('己')?.details.tiers).toMatchObject({ months: 7, bounds: [1260, 2450] });
+    expect(context.distinct).toBe(5);
   });
 });

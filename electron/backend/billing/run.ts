@@ -25,6 +25,8 @@ export const PARALLEL_FROM = 20_000;
 export interface RunOptions {
   /** Overrides PARALLEL_FROM (tests). */
   parallelFrom?: number;
+  /** false: compute every bill on its own, none shared (the bench's worst case; see BillingContext). */
+  shareBills?: boolean;
 }
 
 /** Metering points due in the run's scope: decides whether a second thread is worth starting. */
@@ -56,6 +58,8 @@ export interface BillingRunResult {
   changed: number;
   /** Whether part of the gathering was read on a second thread (see parallelRead.ts). */
   twoThreads: boolean;
+  /** Bills computed; the others shared the computed bill of a customer with the same tariff and input. */
+  computed: number;
 }
 
 /**
@@ -74,7 +78,7 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
   const startedAt = backend.now();
   const db = backend.store.read;
   const before = marks(db);
-  const context = new BillingContext(db, scope);
+  const context = new BillingContext(db, scope, { share: options.shareBills ?? true });
   // At a whole station's size, the customers' year of bills is read on the second core while this
   // thread gathers the month's readings (see parallelRead.ts).
   const parallel = dueInScope(db, scope) >= (options.parallelFrom ?? PARALLEL_FROM);
@@ -144,6 +148,7 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
       waiting: inputs.waiting.length,
       changed: staged.length - toWrite.length,
       twoThreads: alongside?.helped ?? false,
+      computed: context.distinct,
     };
     unit.record({
       action: 'billing.run',
@@ -157,8 +162,8 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
   });
 }
 
-/** The run's figures head office gets (how it was read is this machine's business). */
-function headOfficeResult({ twoThreads: _, ...result }: BillingRunResult): Omit<BillingRunResult, 'twoThreads'> {
+/** The run's figures head office gets (how the work was done is this machine's business). */
+function headOfficeResult({ twoThreads: _threads, computed: _computed, ...result }: BillingRunResult): Omit<BillingRunResult, 'twoThreads' | 'computed'> {
   return result;
 }
 
