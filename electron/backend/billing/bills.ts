@@ -1,10 +1,10 @@
+import type { Centi, Fen } from '../../../shared/money';
 import type { Unit } from '../audit/record';
 import { nextNumber } from '../counters';
 import { uuidv7 } from '../db/ids';
 import { insertRows } from '../db/insertRows';
 import { sql, type SqlArg } from '../db/sql';
 import type { WritableDB } from '../db/store';
-import type { Centi, Fen } from '../../../shared/money';
 import type { PreparedBill } from './calculate';
 
 // Writing a computed bill: the bill, its lines (each rounded once to the fen), the readings it
@@ -69,10 +69,9 @@ export interface BillToWrite {
 /**
  * A computed bill made ready to write, all but its number and the time of writing: its rows and
  * the JSON it travels to head office in, and what the run counts. A run stages its bills while it
- * computes (on two threads at 100,000 customers: see prepareParallel.ts), so that its write
- * transaction — which holds the back end, and a payment at the counter waits for it — only numbers
- * and inserts them. Plain data (it crosses from a worker thread); made for one write: the write
- * fills in its bills row.
+ * computes, so that its write transaction — which holds the back end, and a payment at the counter
+ * waits for it — only numbers and inserts them. It keeps no computed bill (100,000 of them would
+ * wait in memory for the write). Made for one write: the write fills in its bills row.
  */
 export interface StagedBill {
   id: string;
