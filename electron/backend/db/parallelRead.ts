@@ -69,15 +69,17 @@ export class ParallelRead {
 
   /** Starts reading `queries` from `store` on a worker thread. */
   static start(store: StoreFile, queries: readonly SqlFragment[]): ParallelRead {
-    const workerData = {
-      file: store.file,
-      nativeBinding: store.nativeBinding,
-      driverEntry: driverEntry(),
-      cacheKib: PAGE_CACHE_KIB,
-      queries: queries.map((q) => ({ text: q.text, params: q.params })),
-    };
+    // Everything that can throw runs inside the constructor's try: a failure here only means the
+    // queries are read on this thread.
     return new ParallelRead(queries, () => {
       if (!store.file || store.file === ':memory:') throw new Error('an in-memory store cannot be read from another thread');
+      const workerData = {
+        file: store.file,
+        nativeBinding: store.nativeBinding,
+        driverEntry: driverEntry(),
+        cacheKib: PAGE_CACHE_KIB,
+        queries: queries.map((q) => ({ text: q.text, params: q.params })),
+      };
       return new Worker(workerScript(), { workerData });
     });
   }
