@@ -81,7 +81,7 @@ describe('a billing run on two threads', () => {
     expect(bills).toEqual(billsOf(one, '2026-10'));
     // What the second thread read shows in the bills: the annual resident's earlier usage, the
     // new one's pro-rated year, the factory's power factor, the resident's high-bill flag.
-    const detail = (account: number) => JSON.parse((bills[account] as { details: string }).details) as { tiers?: { cumulativeBefore?: number; months?: number }; powerFactor?: unknown };
+    const detail = (row: number) => JSON.parse((bills[row] as { details: string }).details) as { tiers?: { cumulativeBefore?: number; months?: number }; powerFactor?: unknown };
     expect(detail(1).tiers).toMatchObject({ cumulativeBefore: kwh(2100) });
     expect(detail(2).tiers).toMatchObject({ cumulativeBefore: kwh(1800), months: 5 });
     expect(detail(4).powerFactor).toBeTruthy();
