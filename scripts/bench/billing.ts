@@ -246,8 +246,8 @@ async function runFigures(ctx: BenchContext, station: string, samples: number) {
     bares.push(bareInsert(billed, fresh));
     ctx.log(`billing: run ${Math.round(measured.value.ms)} ms (bare insert ${Math.round(bares.at(-1)?.ms ?? 0)} ms)`);
   }
-  // Once more with every bill computed on its own: what a station whose customers all differ in
-  // tariff or kWh would see (the demo's readings are whole kWh, so most residents share a bill).
+  // Once more with every bill computed on its own: what a station where nothing is shared would
+  // see (on annual tiers each resident's earlier usage differs; the demo's residents share a lot).
   const unshared = await timedRun(copyOf(station, ctx, 'billing-run.db'), { shareBills: false });
   ctx.log(`billing: run with every bill computed on its own ${Math.round(unshared.ms)} ms`);
   if (unshared.totalFen !== runs[0]?.totalFen || unshared.billed !== runs[0]?.billed) {

@@ -60,7 +60,7 @@ interface DuePoint {
   seq: number;
 }
 
-/** Distinct bills one context keeps computed (a station has a few thousand at most; this bounds memory). */
+/** Computed bills one context keeps for sharing (bounds memory; on annual tiers nearly every customer has their own). */
 const MAX_COMPUTED = 100_000;
 
 /** One computation of a bill, shared by the customers whose tariff and input are the same. */
@@ -307,12 +307,15 @@ export class BillingContext {
   private annualTariffs(): Map<Period, string[]> {
     const byStart = new Map<Period, string[]>();
     for (const code of [...new Set(this.versions.map((v) => v.code))].sort()) {
-      const tariff = this.tariffFor(code);
-      if (typeof tariff !== 'object' || tariff.tiers?.basis !== 'annual') continue;
-      const start = tierYearStart(this.scope.period, tariff.tiers.yearStartMonth ?? 1);
-      byStart.set(start, [...(byStart.get(start) ?? []), code]);
+      const start = this.tierYearOf(this.tariffFor(code));
+      if (start) byStart.set(start, [...(byStart.get(start) ?? []), code]);
     }
     return new Map([...byStart].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /** The start of the period's tier year under an annual-tier tariff; null for any other. */
+  private tierYearOf(tariff: TariffVersion | 'unknown' | 'not_in_force'): Period | null {
+    return typeof tariff === 'object' && tariff.tiers?.basis === 'annual' ? tierYearStart(this.scope.period, tariff.tiers.yearStartMonth ?? 1) : null;
   }
 
   /** The tariff version in force for the period: the latest effective on or before its first day. */
@@ -333,9 +336,8 @@ export class BillingContext {
   loadTierYearUsage(customers: readonly CustomerInput[]): void {
     const byStart = new Map<Period, string[]>();
     for (const c of customers) {
-      const tariff = c.tariffCode ? this.tariffFor(c.tariffCode) : undefined;
-      if (typeof tariff !== 'object' || tariff.tiers?.basis !== 'annual') continue;
-      const start = tierYearStart(this.scope.period, tariff.tiers.yearStartMonth ?? 1);
+      const start = c.tariffCode ? this.tierYearOf(this.tariffFor(c.tariffCode)) : null;
+      if (!start) continue;
       const list = byStart.get(start);
       if (list) list.push(c.id);
       else byStart.set(start, [c.id]);
@@ -375,7 +377,7 @@ export class BillingContext {
         for (const [p, v] of Object.entries(r.touConsumption) as [TouPeriod, Centi][]) registers[p] = (registers[p] ?? 0) + v;
       }
     }
-    const annualStart = tariff.tiers?.basis === 'annual' ? tierYearStart(period, tariff.tiers.yearStartMonth ?? 1) : null;
+    const annualStart = this.tierYearOf(tariff);
     const cumulativeBefore = annualStart ? this.usageBefore(annualStart, customer) : undefined;
     const extras = this.extras.get(customer.id);
     const capacityKva = customer.capacityKva === null ? undefined : customer.capacityKva * 100;

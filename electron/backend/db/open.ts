@@ -52,7 +52,6 @@ export function backupStamp(ms: number): string {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 }
 
-
 /**
  * Opens (creating if needed) a station database: pragmas, identity check, migrations.
  * Refuses a file that is not SQLite, not GridDesk, from a newer version, or whose applied
