@@ -20,7 +20,8 @@ import {
 import { addMonths, daysBetween, type DateString, type Period } from '../../../shared/time';
 import type { Unit } from '../audit/record';
 import { uuidv7 } from '../db/ids';
-import { sql } from '../db/sql';
+import { ParallelRead, type StoreFile } from '../db/parallelRead';
+import { sql, type SqlFragment } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import { assertMayEnterInBook, mayCorrectClosedPeriod, type EntryActor } from './access';
@@ -149,20 +150,51 @@ export interface EntryContext {
 }
 
 // Who entered it is needed only for this period's reading (the "already entered by …" answer).
+// Read as arrays, the columns in the order `historyRow` takes them: on another thread too.
 const historyColumns = (period: string) => sql`
   r.point_id, r.id, r.period, r.kind, r.value, r.registers, r.consumption, r.reading_date, r.previous_date, r.meter_id, r.multiplier,
   CASE WHEN r.period = ${period} THEN (SELECT s.name FROM staff s WHERE s.id = r.entered_by) END AS entered_by_name, r.entered_at`;
 
+type HistoryArray = [string, string, string, ReadingKind, number | null, string | null, number | null, string, string | null, string, number | null, string | null, number];
+
+function historyRow(row: unknown[]): [pointId: string, row: HistoryRow] {
+  const [pointId, id, period, kind, value, registers, consumption, readingDate, previousDate, meterId, multiplier, enteredByName, enteredAt] = row as HistoryArray;
+  return [
+    pointId,
+    { id, period, kind, value, registers, consumption, reading_date: readingDate, previous_date: previousDate, meter_id: meterId, multiplier, entered_by_name: enteredByName, entered_at: enteredAt },
+  ];
+}
+
+/** Points from which an import's history is read on two threads (a thread costs more than it saves on a book). */
+export const PARALLEL_HISTORY_FROM = 5000;
+
 /**
- * Reads what `planEntry` needs for these points in one period: a few queries for any number of
- * points (the keyboard's one reading, an import's twenty thousand). Points not due are missing.
+ * What `loadEntryContexts` reads, chunk by chunk of points: the due rows and meters, and each
+ * point's readings in force over the checks' window (the history, most of the reading).
  */
-export function loadEntryContexts(db: ReadableDB, period: string, pointIds: readonly string[], policy: ReadingPolicy): Map<string, EntryContext> {
-  const contexts = new Map<string, EntryContext>();
+function contextReads(period: string, pointIds: readonly string[], policy: ReadingPolicy, perQuery = POINTS_PER_QUERY) {
   const since = addMonths(period, -historyMonths(policy));
   const lastYear = addMonths(period, -12);
-  for (let i = 0; i < pointIds.length; i += POINTS_PER_QUERY) {
-    const ids = sql.list(pointIds.slice(i, i + POINTS_PER_QUERY));
+  const chunks: SqlFragment[] = [];
+  for (let i = 0; i < pointIds.length; i += perQuery) chunks.push(sql.list(pointIds.slice(i, i + perQuery)));
+  return {
+    since,
+    chunks,
+    history: chunks.map(
+      (ids) => sql`
+        SELECT ${historyColumns(period)}
+        FROM readings r
+        WHERE r.point_id IN ${ids} AND ((r.period <= ${period} AND r.period >= ${since}) OR r.period = ${lastYear})
+          AND NOT EXISTS (SELECT 1 FROM readings x WHERE x.supersedes = r.id)
+        ORDER BY r.point_id, r.period DESC`,
+    ),
+  };
+}
+
+/** The due points of the chunks with their meters, no history yet. */
+function dueContexts(db: ReadableDB, period: string, chunks: readonly SqlFragment[]): Map<string, EntryContext> {
+  const contexts = new Map<string, EntryContext>();
+  for (const ids of chunks) {
     for (const due of db.all<DueContext>(sql`
       SELECT d.period, p.status AS period_status, d.point_id, d.book_id, b.book_no, b.reader_id, b.reading_day, c.account_no
       FROM reading_due d
@@ -178,29 +210,83 @@ export function loadEntryContexts(db: ReadableDB, period: string, pointIds: read
       FROM meters WHERE point_id IN ${ids}`)) {
       contexts.get(m.point_id)?.meters.push(m);
     }
-    for (const h of db.all<HistoryRow & { point_id: string }>(sql`
-      SELECT ${historyColumns(period)}
-      FROM readings r
-      WHERE r.point_id IN ${ids} AND ((r.period <= ${period} AND r.period >= ${since}) OR r.period = ${lastYear})
-        AND NOT EXISTS (SELECT 1 FROM readings x WHERE x.supersedes = r.id)
-      ORDER BY r.point_id, r.period DESC`)) {
-      contexts.get(h.point_id)?.history.push(h);
-    }
   }
-  // 起码 older than the window (a meter unread for over a year): the latest reading in force, however old.
+  return contexts;
+}
+
+/** Adds one history query's rows (each point's rows newest first, all in one query). */
+function addHistory(contexts: Map<string, EntryContext>, rows: readonly unknown[][]): void {
+  for (const row of rows) {
+    const [pointId, history] = historyRow(row);
+    contexts.get(pointId)?.history.push(history);
+  }
+}
+
+/** 起码 older than the window (a meter unread for over a year): the latest reading in force, however old. */
+function addOlder(db: ReadableDB, contexts: Map<string, EntryContext>, period: string, since: string): void {
   for (const [pointId, context] of contexts) {
     if (context.history.some((h) => h.period >= since && h.period < period && h.kind !== 'no_access')) continue;
-    const older = db.get<HistoryRow>(sql`
+    const older = db.rows(sql`
       SELECT ${historyColumns(period)}
       FROM readings r
       WHERE r.point_id = ${pointId} AND r.period < ${since} AND r.kind <> 'no_access'
         AND NOT EXISTS (SELECT 1 FROM readings x WHERE x.supersedes = r.id)
-      ORDER BY r.period DESC LIMIT 1`);
-    if (older && !context.history.some((h) => h.id === older.id)) {
-      context.history.push(older);
-      context.history.sort((a, b) => (a.period < b.period ? 1 : a.period > b.period ? -1 : 0));
-    }
+      ORDER BY r.period DESC LIMIT 1`)[0];
+    if (!older) continue;
+    const [, row] = historyRow(older);
+    if (context.history.some((h) => h.id === row.id)) continue;
+    context.history.push(row);
+    context.history.sort((a, b) => (a.period < b.period ? 1 : a.period > b.period ? -1 : 0));
   }
+}
+
+/**
+ * Reads what `planEntry` needs for these points in one period: a few queries for any number of
+ * points (the keyboard's one reading, an import's twenty thousand). Points not due are missing.
+ */
+export function loadEntryContexts(db: ReadableDB, period: string, pointIds: readonly string[], policy: ReadingPolicy): Map<string, EntryContext> {
+  const reads = contextReads(period, pointIds, policy);
+  const contexts = dueContexts(db, period, reads.chunks);
+  for (const query of reads.history) addHistory(contexts, db.rows(query));
+  addOlder(db, contexts, period, reads.since);
+  return contexts;
+}
+
+export interface AlongsideOptions {
+  /** Overrides PARALLEL_HISTORY_FROM (tests). */
+  parallelFrom?: number;
+  /** Overrides POINTS_PER_QUERY (tests: several chunks from a few points). */
+  pointsPerQuery?: number;
+  /** Told whether the other thread read its share. */
+  report?: { twoThreads: boolean };
+}
+
+/**
+ * `loadEntryContexts` for an import's many points: from `parallelFrom` points the history of most
+ * chunks is read on a second thread (parallelRead.ts) while this one reads the due rows, the
+ * meters and the rest. The same contexts; if the thread fails, this thread reads its share.
+ */
+export async function loadEntryContextsAlongside(
+  db: ReadableDB,
+  store: StoreFile,
+  period: string,
+  pointIds: readonly string[],
+  policy: ReadingPolicy,
+  options: AlongsideOptions = {},
+): Promise<Map<string, EntryContext>> {
+  if (options.report) options.report.twoThreads = false;
+  if (pointIds.length < (options.parallelFrom ?? PARALLEL_HISTORY_FROM)) return loadEntryContexts(db, period, pointIds, policy);
+  const reads = contextReads(period, pointIds, policy, options.pointsPerQuery);
+  // This thread also reads the due rows and meters (about a quarter of the work): it keeps 40%
+  // of the history, the other thread takes the rest.
+  const kept = Math.floor(reads.history.length * 0.4);
+  const alongside = ParallelRead.start(store, reads.history.slice(kept));
+  const contexts = dueContexts(db, period, reads.chunks);
+  for (const query of reads.history.slice(0, kept)) addHistory(contexts, db.rows(query));
+  for (const rows of await alongside.rowsOf(db)) addHistory(contexts, rows);
+  if (alongside.failure) console.warn('readings: the query thread failed; its queries were read here.', alongside.failure);
+  if (options.report) options.report.twoThreads = alongside.helped;
+  addOlder(db, contexts, period, reads.since);
   return contexts;
 }
 

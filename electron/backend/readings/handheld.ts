@@ -17,7 +17,7 @@ import type { CallStaff } from '../handler';
 import type { JobProgress } from '../jobs/runner';
 import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError, type WorkbookRow } from '../customers/workbook/read';
 import { writeWorkbook } from '../customers/workbook/write';
-import { commitEntry, loadEntryContexts, planEntry, type EntryInput, type EntryPlan } from './entry';
+import { commitEntry, loadEntryContexts, loadEntryContextsAlongside, planEntry, type EntryInput, type EntryPlan } from './entry';
 import { dueSheet } from './grid';
 import { changeMark } from './mark';
 import { getPeriod } from './periods';
@@ -147,15 +147,9 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
   const db = backend.store.read;
   const periodRow = getPeriod(db, request.period);
   if (periodRow.status === 'closed') throw refuse('import.periodClosed', { period: request.period });
-  const sheet = await readSheet(request.bytes, request.fileName);
-  const { header, data } = sheet;
-  const columns = headerIndex(header);
-  if ((columns.account === undefined && columns.meter === undefined) || columns.value === undefined || columns.date === undefined) {
-    throw refuse('import.noHeader');
-  }
-  const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
-  const today = shanghaiDate(backend.now());
-  const word = (column: ImportColumn) => columnWord(locale, column);
+  // The workbook is parsed on its own thread (readSheet) while this one reads the period's meters.
+  const reading = readSheet(request.bytes, request.fileName);
+  reading.catch(() => undefined); // awaited below; a failure is answered there
 
   // The period's meters by meter number and by account (the installed meter's number).
   const due = db.all<{ pointId: string; bookId: string; accountNo: string; meterNo: string }>(sql`
@@ -174,6 +168,15 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
     if (list) list.push(d);
     else byAccount.set(key, [d]);
   }
+  const sheet = await reading;
+  const { header, data } = sheet;
+  const columns = headerIndex(header);
+  if ((columns.account === undefined && columns.meter === undefined) || columns.value === undefined || columns.date === undefined) {
+    throw refuse('import.noHeader');
+  }
+  const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
+  const today = shanghaiDate(backend.now());
+  const word = (column: ImportColumn) => columnWord(locale, column);
   const mark = `${changeMark(db)}:${today}`;
   const bookReaders = new Map(db.all<{ id: string; reader_id: string | null }>(sql`SELECT id, reader_id FROM books`).map((b) => [b.id, b.reader_id]));
   const staffByNo = new Map(db.all<{ id: string; staff_no: string }>(sql`SELECT id, staff_no FROM staff`).map((s) => [s.staff_no.toUpperCase(), s.id]));
@@ -255,7 +258,9 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
 
   const policies = new Map<string, ReadingPolicy>();
   const policyOn = (date: string) => policies.get(date) ?? policies.set(date, policyInForce(db, date)).get(date)!;
-  const contexts = loadEntryContexts(db, request.period, parsed.flatMap((p) => (p.input ? [p.input.pointId] : [])), policyOn(today));
+  // A big file's history is read on two threads (loadEntryContextsAlongside).
+  const store = { file: backend.store.file, nativeBinding: backend.driver.nativeBinding };
+  const contexts = await loadEntryContextsAlongside(db, store, request.period, parsed.flatMap((p) => (p.input ? [p.input.pointId] : [])), policyOn(today));
   const lines: ReadingImportLine[] = [];
   const entries: StoredPreview['entries'] = [];
   const counts = { rows: parsed.length, ok: 0, flagged: 0, confirm: 0, errors: 0 };
