@@ -21,7 +21,8 @@ import { addMonths, daysBetween, type DateString, type Period } from '../../../s
 import type { Unit } from '../audit/record';
 import { uuidv7 } from '../db/ids';
 import { ParallelRead, type StoreFile } from '../db/parallelRead';
-import { sql, type SqlFragment } from '../db/sql';
+import { insertRows } from '../db/insertRows';
+import { sql, type SqlArg, type SqlFragment } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import { assertMayEnterInBook, mayCorrectClosedPeriod, type EntryActor } from './access';
@@ -435,21 +436,24 @@ export function planEntry(context: EntryContext, policy: ReadingPolicy, actor: E
   return { outcome: 'saved', plan };
 }
 
-/** Writes a prepared reading with its audit and outbox rows (inside the caller's unit); `bulk`: outbox only. */
-export function commitEntry(unit: Unit, plan: EntryPlan, bulk = false): ReadingView {
+const INSERT_READINGS = sql`
+  INSERT INTO readings (id, station_id, period, point_id, meter_id, reading_date, kind, value, registers, previous_value,
+                        consumption, tou_consumption, rollover, flags, needs_review, reason, supersedes, source, entered_by,
+                        entered_at, previous_date, multiplier, read_by, replaced_meter_id)`;
+
+/** A prepared reading's row, in INSERT_READINGS order. */
+function readingRow(unit: Unit, plan: EntryPlan): SqlArg[] {
   const registers = plan.registers ? JSON.stringify(plan.registers) : null;
   const touConsumption = plan.touConsumption ? JSON.stringify(plan.touConsumption) : null;
-  const flags = JSON.stringify(plan.flags);
-  unit.run(sql`
-    INSERT INTO readings (id, station_id, period, point_id, meter_id, reading_date, kind, value, registers, previous_value,
-                          consumption, tou_consumption, rollover, flags, needs_review, reason, supersedes, source, entered_by,
-                          entered_at, previous_date, multiplier, read_by, replaced_meter_id)
-    VALUES (${plan.id}, ${unit.stationId()}, ${plan.period}, ${plan.pointId}, ${plan.meterId}, ${plan.readingDate}, ${plan.kind},
-            ${plan.value}, ${registers}, ${plan.previousValue}, ${plan.consumption}, ${touConsumption}, ${plan.rollover}, ${flags},
-            ${plan.needsReview}, ${plan.reason}, ${plan.supersedes}, ${plan.source}, ${plan.enteredBy}, ${unit.at},
-            ${plan.previousDate}, ${plan.multiplier}, ${plan.readBy}, ${plan.replacedMeterId})`);
-  // The reading as it travels to head office; the view returned adds what the screen shows.
-  const stored = {
+  return [plan.id, unit.stationId(), plan.period, plan.pointId, plan.meterId, plan.readingDate, plan.kind,
+    plan.value, registers, plan.previousValue, plan.consumption, touConsumption, plan.rollover, JSON.stringify(plan.flags),
+    plan.needsReview, plan.reason, plan.supersedes, plan.source, plan.enteredBy, unit.at,
+    plan.previousDate, plan.multiplier, plan.readBy, plan.replacedMeterId];
+}
+
+/** The reading as it travels to head office (the view `commitEntry` returns adds what the screen shows). */
+function storedReading(plan: EntryPlan, at: number) {
+  return {
     id: plan.id,
     period: plan.period,
     pointId: plan.pointId,
@@ -472,8 +476,26 @@ export function commitEntry(unit: Unit, plan: EntryPlan, bulk = false): ReadingV
     enteredBy: plan.enteredBy,
     readBy: plan.readBy,
     replacedMeterId: plan.replacedMeterId,
-    enteredAt: unit.at,
+    enteredAt: at,
   };
+}
+
+/**
+ * Writes many prepared readings (a handheld import's commit) in a few multi-row statements, each
+ * to the outbox; the caller audits the batch once. The same rows and payloads as `commitEntry`
+ * with `bulk`, one at a time.
+ */
+export function commitEntries(unit: Unit, plans: readonly EntryPlan[]): void {
+  insertRows(unit, INSERT_READINGS, plans.map((plan) => readingRow(unit, plan)));
+  unit.outboxAll(plans.map((plan) => ({ entity: 'reading', entityId: plan.id, op: 'insert' as const, payload: storedReading(plan, unit.at) })));
+  const corrections = plans.filter((plan) => plan.supersedes);
+  for (const plan of corrections) refreshDueRows(unit, [plan.pointId], plan.period);
+}
+
+/** Writes a prepared reading with its audit and outbox rows (inside the caller's unit); `bulk`: outbox only. */
+export function commitEntry(unit: Unit, plan: EntryPlan, bulk = false): ReadingView {
+  unit.run(sql`${INSERT_READINGS} VALUES ${sql.rows([readingRow(unit, plan)])}`);
+  const stored = storedReading(plan, unit.at);
   const change = { entity: 'reading', entityId: plan.id, op: 'insert' as const, payload: stored };
   // A handheld import or the demo is audited once for its batch; each reading goes to the outbox.
   if (bulk) unit.outbox(change);

@@ -17,7 +17,7 @@ import type { CallStaff } from '../handler';
 import type { JobProgress } from '../jobs/runner';
 import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError, type WorkbookRow } from '../customers/workbook/read';
 import { writeWorkbook } from '../customers/workbook/write';
-import { commitEntry, loadEntryContexts, loadEntryContextsAlongside, planEntry, type EntryInput, type EntryPlan } from './entry';
+import { commitEntries, loadEntryContexts, loadEntryContextsAlongside, planEntry, type EntryInput, type EntryPlan } from './entry';
 import { dueSheet } from './grid';
 import { changeMark } from './mark';
 import { getPeriod } from './periods';
@@ -321,6 +321,7 @@ export function commitImport(backend: Backend, staff: CallStaff | null, actor: A
     // Otherwise every row is read again inside this transaction and checked afresh.
     const contexts =
       `${changeMark(unit)}:${today}` === preview.mark ? null : loadEntryContexts(unit, preview.period, wanted.map((e) => e.input.pointId), policyInForce(unit, today));
+    const plans: EntryPlan[] = [];
     for (const entry of wanted) {
       let plan = entry.plan;
       if (contexts) {
@@ -339,10 +340,11 @@ export function commitImport(backend: Backend, staff: CallStaff | null, actor: A
           continue;
         }
       }
-      commitEntry(unit, plan, true);
+      plans.push(plan);
       saved += 1;
       if (entry.confirm) rolloversConfirmed += 1;
     }
+    commitEntries(unit, plans);
     unit.audit({
       action: 'reading.import',
       entity: 'reading_import',
