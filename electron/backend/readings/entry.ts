@@ -488,8 +488,8 @@ function storedReading(plan: EntryPlan, at: number) {
 export function commitEntries(unit: Unit, plans: readonly EntryPlan[]): void {
   insertRows(unit, INSERT_READINGS, plans.map((plan) => readingRow(unit, plan)));
   unit.outboxAll(plans.map((plan) => ({ entity: 'reading', entityId: plan.id, op: 'insert' as const, payload: storedReading(plan, unit.at) })));
-  const corrections = plans.filter((plan) => plan.supersedes);
-  for (const plan of corrections) refreshDueRows(unit, [plan.pointId], plan.period);
+  // A corrected earlier period changes the 起码 of the open period that follows it.
+  for (const plan of plans) if (plan.supersedes) refreshDueRows(unit, [plan.pointId], plan.period);
 }
 
 /** Writes a prepared reading with its audit and outbox rows (inside the caller's unit); `bulk`: outbox only. */
