@@ -147,6 +147,10 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
   const db = backend.store.read;
   const periodRow = getPeriod(db, request.period);
   if (periodRow.status === 'closed') throw refuse('import.periodClosed', { period: request.period });
+  // The station's change mark before anything is read: whatever is written from here on makes the
+  // commit check every row again.
+  const today = shanghaiDate(backend.now());
+  const mark = `${changeMark(db)}:${today}`;
   // The workbook is parsed on its own thread (readSheet) while this one reads the period's meters.
   const reading = readSheet(request.bytes, request.fileName);
   reading.catch(() => undefined); // awaited below; a failure is answered there
@@ -175,9 +179,7 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
     throw refuse('import.noHeader');
   }
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
-  const today = shanghaiDate(backend.now());
   const word = (column: ImportColumn) => columnWord(locale, column);
-  const mark = `${changeMark(db)}:${today}`;
   const bookReaders = new Map(db.all<{ id: string; reader_id: string | null }>(sql`SELECT id, reader_id FROM books`).map((b) => [b.id, b.reader_id]));
   const staffByNo = new Map(db.all<{ id: string; staff_no: string }>(sql`SELECT id, staff_no FROM staff`).map((s) => [s.staff_no.toUpperCase(), s.id]));
   const actor = { staff };
