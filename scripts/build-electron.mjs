@@ -43,7 +43,7 @@ export function bundleOptions(root = ROOT) {
     preload: { ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', external: ['electron'] },
     // The workbook reader's worker, an ES module with top-level await; Node built-ins only.
     worker: { ...common, format: 'esm', entryPoints: ['electron/backend/customers/workbook/readWorker.mjs'], outfile: 'dist-electron/readWorker.mjs' },
-    // Reads queries on a second thread (billing run); loads better-sqlite3 from the path the main
+    // Reads queries on a second thread (billing run, big reading imports); loads better-sqlite3 from the path the main
     // process gives it, so the driver is external here.
     queryWorker: { ...common, format: 'esm', entryPoints: ['electron/backend/db/queryWorker.mjs'], outfile: 'dist-electron/queryWorker.mjs', external: ['better-sqlite3'] },
   };

@@ -86,7 +86,6 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
   const alongside = parallel ? ParallelRead.start({ file: backend.store.file, nativeBinding: backend.driver.nativeBinding }, reads) : null;
   const inputs = gatherInputs(db, scope);
   context.load(alongside ? await alongside.rowsOf(db) : reads.map((q) => db.rows(q)));
-  if (alongside?.failure) console.warn('billing run: the query thread failed; its queries were read here.', alongside.failure);
   const todo = inputs.ready.filter((r) => !inputs.billed.has(r.customer.id));
   context.loadTierYearUsage(todo.map((r) => r.customer));
   const steps = todo.length + 1; // the last step is writing

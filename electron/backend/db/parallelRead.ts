@@ -6,7 +6,7 @@ import { PAGE_CACHE_KIB, type ReadableDB } from './store';
 
 // Reading on the second core (DESIGN.md "Jobs"): a job that must gather much from the station file
 // before it computes (the billing run reads a year of ledger entries while it reads the month's
-// readings) hands some of its queries to a worker thread with its own read-only connection, and
+// readings; a big handheld import reads most of its meters' history) hands some of its queries to a worker thread with its own read-only connection, and
 // goes on with its own. The rows come back as arrays. It is only an accelerator: if the thread
 // cannot start or fails, the job runs the same queries itself (`rowsOf`), so the answer is the same.
 
@@ -84,10 +84,12 @@ export class ParallelRead {
     });
   }
 
-  /** The rows of every query, as arrays: the thread's, or read with `db` if it failed. */
+  /** The rows of every query, as arrays: the thread's, or read with `db` if it failed (and logged). */
   async rowsOf(db: ReadableDB): Promise<unknown[][][]> {
     const rows = await this.answer;
-    return rows ?? this.queries.map((q) => db.rows(q));
+    if (rows) return rows;
+    console.warn('a query thread failed; its queries were read on the back end\'s thread.', this.failure);
+    return this.queries.map((q) => db.rows(q));
   }
 
   /** Whether the rows came from the other thread (after `rowsOf`). */

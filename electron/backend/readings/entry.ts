@@ -285,7 +285,6 @@ export async function loadEntryContextsAlongside(
   const contexts = dueContexts(db, period, reads.chunks);
   for (const query of reads.history.slice(0, kept)) addHistory(contexts, db.rows(query));
   for (const rows of await alongside.rowsOf(db)) addHistory(contexts, rows);
-  if (alongside.failure) console.warn('readings: the query thread failed; its queries were read here.', alongside.failure);
   if (options.report) options.report.twoThreads = alongside.helped;
   addOlder(db, contexts, period, reads.since);
   return contexts;
