@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { makeUnit, type Actor, type Unit } from './audit/record';
 import { openStore, type OpenStoreOptions } from './db/open';
@@ -53,7 +52,8 @@ export class Backend {
       ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     };
-    mkdirSync(this.paths.backupsDir, { recursive: true });
+    // The backups folder is made when the first backup is written, not here: a database on
+    // read-only media (a backup on a USB stick) must open for `check` without writing anything.
     const opened = this.open();
     this.store = opened.store;
     this.schemaVersion = opened.toVersion;

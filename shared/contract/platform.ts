@@ -70,6 +70,15 @@ export const backupFileSchema = z.object({
 });
 export type BackupFile = z.infer<typeof backupFileSchema>;
 
+/** Whether the newest copy of the live file passed its check (a failed one means the live file is damaged). */
+export const backupHealthSchema = z.object({
+  damaged: z.boolean(),
+  failedFile: z.string().optional(),
+  failedAt: z.number().optional(),
+  lastGood: z.string().optional(),
+});
+export type BackupHealth = z.infer<typeof backupHealthSchema>;
+
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const platformChannels = {
@@ -171,8 +180,12 @@ export const platformChannels = {
   }),
 
   'backup.run': channel({ input: empty, output: jobStartedSchema, access: 'backup.run' }),
-  'backup.list': channel({ input: empty, output: z.object({ rows: z.array(backupFileSchema) }), access: 'backup.run' }),
-  'backup.restore': channel({ input: z.object({ file: z.string() }), output: done, access: 'backup.run' }),
+  'backup.list': channel({
+    input: empty,
+    output: z.object({ rows: z.array(backupFileSchema), failed: z.array(backupFileSchema), health: backupHealthSchema }),
+    access: 'backup.run',
+  }),
+  'backup.restore': channel({ input: z.object({ file: z.string(), replaceStation: z.boolean().optional() }), output: done, access: 'backup.run' }),
 
   /** Desktop shell: save the current printable view as PDF through a save dialog. */
   'shell.savePdf': channel({

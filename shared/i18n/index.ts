@@ -5,6 +5,7 @@ import { customersStrings } from './customers';
 import { collectionStrings } from './collection';
 import { platformStrings } from './platform';
 import { readingsStrings } from './readings';
+import { safetyStrings } from './safety';
 import { shellStrings } from './shell';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -18,6 +19,7 @@ const zh = {
   ...readingsStrings.zh,
   ...billingStrings.zh,
   ...collectionStrings.zh,
+  ...safetyStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -26,10 +28,11 @@ const en: Record<keyof typeof zh, string> = {
   ...readingsStrings.en,
   ...billingStrings.en,
   ...collectionStrings.en,
+  ...safetyStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, safetyStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

@@ -1,23 +1,34 @@
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import type { BackupFile } from '../../../shared/contract';
+import type { BackupFile, BackupHealth } from '../../../shared/contract';
 import { shanghaiDate } from '../../../shared/time';
 import type { Actor } from '../audit/record';
-import type { Backend } from '../context';
+import type { Backend, StationIdentity } from '../context';
 import { GRIDDESK_APPLICATION_ID, backupStamp } from '../db/open';
 import { loadMigrations } from '../db/migrations';
 import { sql } from '../db/sql';
+import { storageError } from '../db/storageErrors';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
+import { liveHolders } from '../db/holders';
+import { fsyncDir, fsyncFile, heldError, replaceStationFile } from './replace';
 
 // Backups are whole-database copies made with SQLite's online backup (the app keeps working
 // while it runs), written to a temp file, fsynced and renamed, so a backup file either is
 // complete or does not exist. Automatic backups: at most one a day, the last 14 kept.
+//
+// Every copy is checked (PRAGMA integrity_check on the copy) before it is renamed into place:
+// a copy of a damaged file is renamed to `….db.failed` instead — in backups/failed/ for the
+// backups folder — so it never counts as a backup, never rotates a good one out, and tells the
+// administrator and the station head that the live file itself is damaged (备份校验失败).
 
 export type BackupKind = BackupFile['kind'];
 export const DAILY_BACKUPS_KEPT = 14;
 const NAME_RE = /^griddesk-(?:[A-Z0-9]+-)?(manual|daily|premigration|prerestore)-(?:v\d+-to-v\d+-)?(\d{8})-(\d{6})(?:-\d+)?\.db$/;
+/** Where failed copies are kept, apart from the good ones. */
+export const FAILED_DIR = 'failed';
+export const FAILED_SUFFIX = '.failed';
 
 /** The time in a backup's name (Asia/Shanghai, as backupStamp wrote it), in epoch ms. */
 function stampTime(date: string, time: string): number {
@@ -25,32 +36,27 @@ function stampTime(date: string, time: string): number {
   return Date.parse(iso) - 8 * 3600_000;
 }
 
-function fsyncFile(file: string): void {
-  const fd = openSync(file, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function fsyncDir(dir: string): void {
-  // Make the rename itself durable; not possible on Windows, where it is not needed either.
-  if (process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export function backupName(kind: BackupKind, stationCode: string | undefined, at: number): string {
   return `griddesk-${stationCode ? `${stationCode}-` : ''}${kind}-${backupStamp(at)}.db`;
 }
 
-/** Copies the live database to `target` (temp file, fsync, rename), reporting progress by pages. */
-export async function backupToFile(backend: Backend, target: string, progress?: JobProgress): Promise<number> {
+/** Why a copy is not a usable backup (integrity_check and the identity checks), or undefined when it is. */
+export function backupProblem(file: string, driver: { migrationsDir?: string; nativeBinding?: string } = {}): string | undefined {
+  try {
+    verifyBackupFile(file, driver);
+    return undefined;
+  } catch (error) {
+    if (error instanceof AppError) return String(error.params.reason ?? error.message);
+    throw error;
+  }
+}
+
+/**
+ * Copies the live database to `target` (temp file, fsync, integrity_check, rename), reporting
+ * progress by pages. A copy that fails its check is renamed to `failedTarget` (default
+ * `target.failed`) and an AppError says so: nothing named like a good backup is left behind.
+ */
+export async function backupToFile(backend: Backend, target: string, progress?: JobProgress, failedTarget = `${target}${FAILED_SUFFIX}`): Promise<number> {
   const temp = `${target}.partial`;
   try {
     await backend.store.db.backup(temp, {
@@ -60,23 +66,54 @@ export async function backupToFile(backend: Backend, target: string, progress?: 
       },
     });
     fsyncFile(temp);
-    renameSync(temp, target);
-    fsyncDir(dirname(target));
   } catch (error) {
     rmSync(temp, { force: true });
-    throw error;
+    throw storageError(error, target) ?? error;
   }
+  const problem = backupProblem(temp, backend.driver);
+  if (problem !== undefined) {
+    mkdirSync(dirname(failedTarget), { recursive: true });
+    renameSync(temp, failedTarget);
+    throw new AppError('validation', 'backup.failedCheck', { file: basename(failedTarget), detail: problem, db: backend.paths.db });
+  }
+  renameSync(temp, target);
+  fsyncDir(dirname(target));
   return statSync(target).size;
 }
 
-/** A backup into the backups folder, named by kind, station and time. */
+/** A backup into the backups folder, named by kind, station and time; a failed copy goes to backups/failed/. */
 export async function backupTo(backend: Backend, kind: BackupKind, progress?: JobProgress): Promise<BackupFile> {
   const dir = backend.paths.backupsDir;
+  mkdirSync(dir, { recursive: true });
   const at = backend.now();
   let name = backupName(kind, backend.station()?.code, at);
   if (existsSync(join(dir, name))) name = name.replace(/\.db$/, `-${at % 1000}.db`);
-  const size = await backupToFile(backend, join(dir, name), progress);
+  const size = await backupToFile(backend, join(dir, name), progress, join(dir, FAILED_DIR, `${name}${FAILED_SUFFIX}`));
   return { file: name, kind, size, createdAt: at };
+}
+
+/** The failed copies kept apart in backups/failed/, newest first. */
+export function listFailedBackups(backend: Backend): BackupFile[] {
+  const dir = join(backend.paths.backupsDir, FAILED_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(FAILED_SUFFIX))
+    .map((file) => ({ file, m: NAME_RE.exec(file.slice(0, -FAILED_SUFFIX.length)) }))
+    .filter((x): x is { file: string; m: RegExpExecArray } => x.m !== null)
+    .map(({ file, m }) => ({ file, kind: m[1] as BackupKind, size: statSync(join(dir, file)).size, createdAt: stampTime(m[2] ?? '', m[3] ?? '') }))
+    .sort((a, b) => b.createdAt - a.createdAt || b.file.localeCompare(a.file));
+}
+
+/**
+ * Is the live file whole, as far as the backups tell? When the newest copy taken failed its
+ * check, the live file it was copied from is damaged: the administrator and the station head
+ * are told, with what to do (restore the newest good backup).
+ */
+export function backupHealth(backend: Backend): BackupHealth {
+  const failed = listFailedBackups(backend).filter((b) => b.kind !== 'prerestore')[0];
+  const good = listBackups(backend).filter((b) => b.kind !== 'prerestore' && b.kind !== 'premigration')[0];
+  if (!failed || (good && good.createdAt >= failed.createdAt)) return { damaged: false, ...(good ? { lastGood: good.file } : {}) };
+  return { damaged: true, failedFile: failed.file, failedAt: failed.createdAt, ...(good ? { lastGood: good.file } : {}) };
 }
 
 export function listBackups(backend: Backend): BackupFile[] {
@@ -95,7 +132,7 @@ export function listBackups(backend: Backend): BackupFile[] {
     .sort((a, b) => b.createdAt - a.createdAt || b.file.localeCompare(a.file));
 }
 
-/** Keeps the newest DAILY_BACKUPS_KEPT automatic backups; manual ones are the administrator's. */
+/** Keeps the newest DAILY_BACKUPS_KEPT automatic backups; manual ones are the administrator's. Failed copies are not backups and never count. */
 export function pruneDailyBackups(backend: Backend): string[] {
   const daily = listBackups(backend).filter((b) => b.kind === 'daily');
   const removed = daily.slice(DAILY_BACKUPS_KEPT).map((b) => b.file);
@@ -168,26 +205,66 @@ export function backupPath(backend: Backend, name: string): string {
   return path;
 }
 
+/** The station a database file belongs to, read without changing it (undefined: not set up). */
+export function stationOfFile(file: string, driver: { nativeBinding?: string } = {}): StationIdentity | undefined {
+  const db = new Database(file, { readonly: true, fileMustExist: true, ...(driver.nativeBinding ? { nativeBinding: driver.nativeBinding } : {}) });
+  try {
+    return db.prepare(`SELECT id, code, name FROM station`).get() as StationIdentity | undefined;
+  } catch {
+    return undefined; // a backup from before the station table: nothing to compare
+  } finally {
+    db.close();
+  }
+}
+
+export interface RestoreOptions {
+  /** Restore a backup of another station (different code or id): the operator said so. */
+  replaceStation?: boolean;
+}
+
+/**
+ * Refuses a backup of another station (另一个供电所的备份) unless the operator said so: restoring
+ * it would make this station's customers disappear. Names both stations.
+ */
+export function assertSameStation(live: StationIdentity | undefined, incoming: StationIdentity | undefined, file: string, options: RestoreOptions): void {
+  if (!live || options.replaceStation) return;
+  if (incoming && incoming.id === live.id && incoming.code === live.code) return;
+  throw new AppError('conflict', 'restore.otherStation', {
+    file: basename(file),
+    backupStation: incoming ? `${incoming.code} ${incoming.name}` : '—',
+    liveStation: `${live.code} ${live.name}`,
+  });
+}
+
 /**
  * Replaces the live database with `source` after checking it; the current data is backed up
- * first ('prerestore'). The store is closed and reopened (migrating an older backup forward),
- * and every session ends.
+ * first ('prerestore'). The back end stops using the file, the file is replaced under an
+ * exclusive hold (refused, naming the holders, while any other program has it open), and the
+ * store is reopened (migrating an older backup forward). Every session ends.
  */
-export async function restoreFrom(backend: Backend, source: string, actor: Actor): Promise<{ prerestore: BackupFile }> {
+export async function restoreFrom(backend: Backend, source: string, actor: Actor, options: RestoreOptions = {}): Promise<{ prerestore: BackupFile }> {
   verifyBackupFile(source, backend.driver);
-  const prerestore = await backupTo(backend, 'prerestore');
-  const target = backend.paths.db;
-  const temp = `${target}.restoring`;
-  copyFileSync(source, temp);
-  fsyncFile(temp);
-  backend.store.close();
+  assertSameStation(backend.station(), stationOfFile(source, backend.driver), source, options);
+  const running = backend.jobs.running();
+  if (running.length) throw new AppError('conflict', 'restore.jobRunning', { jobs: running.map((j) => j.kind).join(', ') });
+  // Known holders refuse it before anything is copied; SQLite's lock decides in the end (replace.ts).
+  if (liveHolders(backend.paths.db).length > 0) throw heldError(backend.paths.db);
+  // The data being replaced is kept, even when the live file is damaged (then the copy lands
+  // in backups/failed/: it may still hold what the restored backup lacks).
+  let prerestore: BackupFile;
   try {
-    rmSync(`${target}-wal`, { force: true });
-    rmSync(`${target}-shm`, { force: true });
-    renameSync(temp, target);
-    fsyncDir(dirname(target));
+    prerestore = await backupTo(backend, 'prerestore');
+  } catch (error) {
+    if (!(error instanceof AppError && error.key === 'backup.failedCheck')) throw error;
+    const failed = listFailedBackups(backend).find((b) => b.kind === 'prerestore');
+    if (!failed) throw error;
+    prerestore = failed;
+  }
+  const target = backend.paths.db;
+  backend.store.close(); // this process lets go of the file first; other holders refuse the restore
+  try {
+    replaceStationFile(target, source, backend.driver);
   } finally {
-    rmSync(temp, { force: true });
     backend.reopen();
   }
   if (backend.station()) {

@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError } from '../errors';
+import { defaultProgram, registerHolder } from './holders';
 import { loadMigrations, type Migration } from './migrations';
-import { PAGE_CACHE_KIB, Store } from './store';
+import { storageError } from './storageErrors';
+import { fileIdentity, PAGE_CACHE_KIB, Store, type FileIdentity } from './store';
 
 /** PRAGMA application_id of every GridDesk database ('GDSK'), so a stray SQLite file is refused. */
 export const GRIDDESK_APPLICATION_ID = 0x4744534b;
@@ -18,6 +20,14 @@ export interface OpenStoreOptions {
   now?: () => number;
   /** Told about a pre-migration backup (the path), for logs. */
   onBackup?: (file: string) => void;
+  /**
+   * Open read-only: true, false, or 'auto' (the default): read-only when the file exists but
+   * cannot be written (read-only media such as a USB stick, or a read-only file), so `check`
+   * and `restore --from` work on a backup there instead of failing on the first write.
+   */
+  readonly?: boolean | 'auto';
+  /** What this process is, for the holders list a restore reads (default: from argv). */
+  program?: string;
 }
 
 export interface OpenedStore {
@@ -57,35 +67,92 @@ export function backupStamp(ms: number): string {
  * Refuses a file that is not SQLite, not GridDesk, from a newer version, or whose applied
  * migrations differ from the shipped ones — each with a message naming the file and versions.
  */
+/** True when `file` exists but this process cannot write it or the folder its journal goes in. */
+export function cannotWrite(file: string): boolean {
+  if (!existsSync(file)) return false;
+  for (const path of [file, dirname(file)]) {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
 export function openStore(options: OpenStoreOptions): OpenedStore {
   const { file } = options;
+  const readonly = options.readonly === true || ((options.readonly ?? 'auto') === 'auto' && cannotWrite(file));
+  try {
+    if (!readonly && !existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true });
+    assertSqliteFile(file);
+    // The file the connection opens is certain only when the path names the same file before
+    // the open and after the first read: a restore that renamed a new file into place in
+    // between would otherwise leave this process writing into the old, deleted one.
+    for (let attempt = 0; ; attempt++) {
+      const opened = openOnce(options, readonly);
+      if (opened !== undefined) return opened;
+      if (attempt >= 5) throw new AppError('conflict', 'storage.busy', { file });
+    }
+  } catch (error) {
+    throw storageError(error, file) ?? error;
+  }
+}
+
+function openOnce(options: OpenStoreOptions, readonly: boolean): OpenedStore | undefined {
+  const { file } = options;
   const now = options.now ?? Date.now;
-  mkdirSync(dirname(file), { recursive: true });
-  assertSqliteFile(file);
   const migrations = loadMigrations(options.migrationsDir);
+  const before = fileIdentity(file);
   let db: Database.Database;
   try {
-    db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    db = new Database(file, {
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(readonly ? { readonly: true, fileMustExist: true } : {}),
+    });
   } catch (error) {
     if (isCorruption(error)) throw new AppError('validation', 'store.corrupt', { file, detail: error.message });
     throw error;
   }
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL'); // money is written here: a commit survives power loss
-    db.pragma('foreign_keys = ON');
+    if (!readonly) db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
+    if (!readonly) db.pragma('synchronous = FULL'); // money is written here: a commit survives power loss
+    db.pragma('foreign_keys = ON');
     // A station's file grows to gigabytes (a 100,000-customer station after a year: ~10 GB);
     // SQLite's default 2 MB page cache re-reads the same index pages from the OS on every
     // lookup. 64 MB keeps the hot upper levels of the big indexes in memory.
     db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
-    const result = migrate(db, file, migrations, now, options);
-    return { store: new Store(db, file), ...result };
+    db.pragma('user_version'); // the first read: from here on the connection holds its file
+    const after = fileIdentity(file);
+    if (!sameIdentity(before, after) && before !== undefined) {
+      db.close();
+      return undefined; // replaced while opening: open again
+    }
+    const result = readonly ? checkReadonly(db, file, migrations) : migrate(db, file, migrations, now, options);
+    const release = readonly ? () => {} : registerHolder(file, options.program ?? defaultProgram(), now());
+    return { store: new Store(db, file, { identity: after, readonly, onClose: release }), ...result };
   } catch (error) {
     db.close();
     if (isCorruption(error)) throw new AppError('validation', 'store.corrupt', { file, detail: error.message });
     throw error;
   }
+}
+
+function sameIdentity(a: FileIdentity | undefined, b: FileIdentity | undefined): boolean {
+  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+}
+
+/** A read-only file is used as it is: it must already be a GridDesk database of this version. */
+function checkReadonly(db: Database.Database, file: string, migrations: Migration[]): Omit<OpenedStore, 'store'> {
+  const latest = migrations.length;
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  if (applicationId !== GRIDDESK_APPLICATION_ID) throw new AppError('validation', 'store.notGridDesk', { file });
+  if (version > latest) throw new AppError('validation', 'store.tooNew', { file, found: version, supported: latest });
+  if (version < latest) throw new AppError('validation', 'storage.readonlyOld', { file, found: version, supported: latest });
+  assertAppliedPrefix(db, file, migrations, version);
+  return { fromVersion: version, toVersion: version };
 }
 
 function migrate(

@@ -1,5 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import { AppError } from '../errors';
 import type { SqlFragment } from './sql';
+import { storageError } from './storageErrors';
 
 // Read code and write code are told apart in types (after Signal's ReadableDB / WritableDB):
 // a function that receives a `ReadableDB` cannot write; a `WritableDB` exists only inside
@@ -30,18 +33,49 @@ const STATEMENT_CACHE_LIMIT = 500;
 /** SQLite's page cache for a station's connection, in KiB (see openStore). */
 export const PAGE_CACHE_KIB = 64 * 1024;
 
+/** Which file on disk a connection has open: device and inode (文件标识). */
+export interface FileIdentity {
+  dev: bigint;
+  ino: bigint;
+}
+
+/** The device and inode the path names now, or undefined when nothing is there. */
+export function fileIdentity(path: string): FileIdentity | undefined {
+  try {
+    const s = statSync(path, { bigint: true });
+    return { dev: s.dev, ino: s.ino };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface StoreOptions {
+  /** The file the connection has open (see openStore: taken so it is certain). */
+  identity?: FileIdentity | undefined;
+  /** Opened read-only (read-only media or file): writes are refused with a clear message. */
+  readonly?: boolean;
+  /** Called once when the store closes (removes this process from the holders list). */
+  onClose?: () => void;
+}
+
 /** Wraps one better-sqlite3 connection with cached statements and the typed read/write split. */
 export class Store {
   readonly db: BetterSqlite3.Database;
   readonly file: string;
   readonly read: ReadableDB;
+  readonly readonly: boolean;
+  private readonly identity: FileIdentity | undefined;
+  private readonly onClose: (() => void) | undefined;
   private readonly writer: WritableDB;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private closed = false;
 
-  constructor(db: BetterSqlite3.Database, file: string) {
+  constructor(db: BetterSqlite3.Database, file: string, options: StoreOptions = {}) {
     this.db = db;
     this.file = file;
+    this.identity = options.identity;
+    this.readonly = options.readonly ?? false;
+    this.onClose = options.onClose;
     const prepare = (q: SqlFragment) => this.prepare(q.text);
     this.read = {
       readable: true,
@@ -85,7 +119,37 @@ export class Store {
    */
   write<T>(work: (tx: WritableDB) => T): T {
     if (this.db.inTransaction) return work(this.writer); // nested: part of the outer transaction
-    return this.db.transaction(() => work(this.writer)).immediate();
+    this.assertSameFile();
+    if (this.readonly) throw new AppError('validation', 'storage.readonly', { file: this.file });
+    try {
+      return this.db.transaction(() => work(this.writer)).immediate();
+    } catch (error) {
+      throw storageError(error, this.file) ?? error;
+    }
+  }
+
+  /**
+   * Refuses to write when the path no longer names the file this connection has open: the file
+   * was replaced underneath it (a restore by hand, a copy over it). Writing on would put payments
+   * into a deleted file — gone when this process closes — and hand out receipt numbers again.
+   * One stat() per transaction: microseconds beside the fsync every commit does anyway.
+   */
+  assertSameFile(): void {
+    if (!this.identity) return;
+    const now = fileIdentity(this.file);
+    if (!now || now.dev !== this.identity.dev || now.ino !== this.identity.ino) {
+      throw new AppError('conflict', 'storage.replaced', { file: this.file });
+    }
+  }
+
+  /** True while the path still names the file this connection has open. */
+  get sameFile(): boolean {
+    try {
+      this.assertSameFile();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   get isOpen(): boolean {
@@ -97,9 +161,14 @@ export class Store {
     this.closed = true;
     this.statements.clear();
     try {
-      this.db.pragma('optimize');
+      // optimize may write statistics: on a read-only, replaced or full file that fails, and
+      // closing must not (it used to crash the CLI on a read-only file).
+      if (!this.readonly && this.sameFile) this.db.pragma('optimize');
+    } catch {
+      /* statistics are an optimisation only */
     } finally {
       this.db.close();
+      this.onClose?.();
     }
   }
 }

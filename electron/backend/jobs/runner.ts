@@ -75,6 +75,11 @@ export class JobRunner {
     return record ? { ...record.state } : undefined;
   }
 
+  /** The jobs still running (a restore waits for none: it refuses while any runs). */
+  running(): JobState[] {
+    return [...this.jobs.values()].filter((j) => j.state.status === 'running').map((j) => ({ ...j.state }));
+  }
+
   ownerOf(id: string): string | null | undefined {
     return this.jobs.get(id)?.ownerStaffId;
   }

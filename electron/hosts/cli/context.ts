@@ -58,13 +58,16 @@ export class CliContext {
   private handlersTable: HandlerTable | undefined;
   /** The staff member the CLI acts as (--staff or GRIDDESK_STAFF), if any. */
   readonly staffNo: string | undefined;
+  /** "griddesk pay", for the holders list a restore reads. */
+  readonly program: string | undefined;
   /** Who the CLI is without --staff: the station's local operator. */
   readonly operator: Actor = { staffId: null, label: `cli:${safeUser()}` };
 
   constructor(
     readonly io: CliIo,
-    global: { db?: string; json?: boolean; lang?: string; staff?: string },
+    global: { db?: string; json?: boolean; lang?: string; staff?: string; program?: string },
   ) {
+    this.program = global.program;
     this.json = global.json ?? false;
     this.locale = global.lang === 'en' ? 'en' : DEFAULT_LOCALE;
     this.dbPath = resolveDbPath(global.db);
@@ -73,7 +76,7 @@ export class CliContext {
 
   /** Opens the station database (once), migrating it if needed. */
   backend(): Backend {
-    this.backendInstance ??= new Backend({ db: this.dbPath, appVersion: appVersion() });
+    this.backendInstance ??= new Backend({ db: this.dbPath, appVersion: appVersion(), ...(this.program ? { program: this.program } : {}) });
     return this.backendInstance;
   }
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { storageError } from '../../backend/db/storageErrors';
 import { AppError } from '../../backend/errors';
 import { COMMANDS } from './commands';
 import { CliContext, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError, type CliIo, type Options } from './context';
@@ -71,11 +72,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     json: values.json === true,
     ...(typeof values.lang === 'string' ? { lang: values.lang } : {}),
     ...(typeof values.staff === 'string' ? { staff: values.staff } : {}),
+    program: `griddesk ${command.name}`,
   });
   try {
     const code = await command.run(cli, values, positionals);
     return code ?? EXIT_OK;
-  } catch (error) {
+  } catch (thrown) {
+    // A disk fault (full, read-only, failing) is the office's to fix, not a bug: its message, no stack.
+    const error = storageError(thrown, cli.dbPath) ?? thrown;
     if (error instanceof UsageError) {
       io.stderr(`griddesk ${command.name}: ${error.message}\nUsage: griddesk ${command.name} ${command.usage ?? ''}`);
       return EXIT_USAGE;
@@ -90,7 +94,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`griddesk ${command.name}: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
     return EXIT_BAD_INPUT;
   } finally {
-    cli.close();
+    try {
+      cli.close();
+    } catch (error) {
+      io.stderr(`griddesk ${command.name}: ${storageError(error, cli.dbPath)?.messageIn(cli.locale) ?? (error as Error).message}`);
+    }
   }
 }
 

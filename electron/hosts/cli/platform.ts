@@ -87,21 +87,21 @@ export const platformCommands: CliCommand[] = [
     async run(cli, v) {
       if (typeof v.out !== 'string') throw new UsageError('backup needs --out FILE');
       const out = resolve(v.out);
+      // Checked before it is named FILE: a copy of a damaged database is left as FILE.failed.
       const size = await backupToFile(cli.backend(), out);
-      verifyBackupFile(out);
       cli.print({ file: out, size }, () => `Backed up ${cli.dbPath} to ${out} (${size} bytes, integrity ok)`);
     },
   },
   {
     name: 'restore',
-    summary: 'Replace the database with a backup (the current data is backed up first)',
-    usage: '--from FILE',
-    options: { from: stringOption },
+    summary: 'Replace the database with a backup (the current data is backed up first; refused while another program has it open)',
+    usage: '--from FILE [--replace-station]',
+    options: { from: stringOption, 'replace-station': { type: 'boolean' } },
     async run(cli, v) {
       if (typeof v.from !== 'string') throw new UsageError('restore needs --from FILE');
       const from = resolve(v.from);
       verifyBackupFile(from); // before opening (and maybe migrating) anything
-      const { prerestore } = await restoreFrom(cli.backend(), from, { staffId: null, label: 'cli' });
+      const { prerestore } = await restoreFrom(cli.backend(), from, { staffId: null, label: 'cli' }, { replaceStation: v['replace-station'] === true });
       cli.print({ restored: from, db: cli.dbPath, previousDataSavedAs: prerestore.file }, () =>
         `Restored ${from} into ${cli.dbPath}; the data it replaced is saved as ${prerestore.file}`,
       );
