@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { loadMigrations } from '../../backend/db/migrations';
 import { sql } from '../../backend/db/sql';
 import { backupToFile, restoreFrom, scheduleDailyBackup, verifyBackupFile } from '../../backend/backup/backup';
+import { checkStation } from '../../backend/checkStation';
 import { INVARIANTS } from '../../backend/invariants';
 import { startWebHost } from '../web';
 import { appVersion, EXIT_BAD_INPUT, UsageError, type CliCommand } from './context';
@@ -55,10 +56,7 @@ export const platformCommands: CliCommand[] = [
     summary: 'Check the database: schema version, integrity_check and invariants',
     async run(cli) {
       const backend = cli.backend();
-      const integrity = backend.store.read.column<string>(sql`PRAGMA integrity_check`);
-      const problems: { check: string; problem: string }[] = [];
-      if (integrity.join() !== 'ok') for (const line of integrity) problems.push({ check: 'integrity_check', problem: line });
-      for (const invariant of INVARIANTS) for (const problem of invariant.check(backend)) problems.push({ check: invariant.name, problem });
+      const { integrity, problems } = checkStation(backend);
       const report = {
         db: cli.dbPath,
         schemaVersion: backend.schemaVersion,
