@@ -185,6 +185,8 @@ export const platformChannels = {
     output: z.object({ rows: z.array(backupFileSchema), failed: z.array(backupFileSchema), health: backupHealthSchema }),
     access: 'backup.run',
   }),
+  // The live file's health as the last backup found it: shown to the administrator and the station head.
+  'backup.health': channel({ input: empty, output: backupHealthSchema, access: 'audit.read' }),
   'backup.restore': channel({ input: z.object({ file: z.string(), replaceStation: z.boolean().optional() }), output: done, access: 'backup.run' }),
 
   /** Desktop shell: save the current printable view as PDF through a save dialog. */

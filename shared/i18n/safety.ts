@@ -27,6 +27,7 @@ export const safetyStrings = defineStrings(
     'backup.damaged':
       '当前数据库已损坏：{time} 的备份未通过完整性检查（副本另存为 {file}）。请不要继续收费，尽快从最近一份完好的备份（{lastGood}）恢复，并检查这台电脑的磁盘。',
     'backup.noGood': '没有完好的备份',
+    'backup.noFolder': '文件夹 {dir} 不存在（U 盘是否已插好？），备份没有写出。',
   },
   {
     'restore.held':
@@ -51,5 +52,6 @@ export const safetyStrings = defineStrings(
     'backup.damaged':
       'The live database is damaged: the backup of {time} failed its integrity check (copy kept as {file}). Stop taking payments and restore the latest good backup ({lastGood}) as soon as possible; have this PC\'s disk checked.',
     'backup.noGood': 'no good backup',
+    'backup.noFolder': 'The folder {dir} does not exist (is the USB stick plugged in?); no backup was written.',
   },
 );

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { AppError } from '../../backend/errors';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../../backend/db/migrations';
 import { sql } from '../../backend/db/sql';
@@ -85,6 +87,7 @@ export const platformCommands: CliCommand[] = [
     async run(cli, v) {
       if (typeof v.out !== 'string') throw new UsageError('backup needs --out FILE');
       const out = resolve(v.out);
+      if (!existsSync(dirname(out))) throw new AppError('validation', 'backup.noFolder', { dir: dirname(out) });
       // Checked before it is named FILE: a copy of a damaged database is left as FILE.failed.
       const size = await backupToFile(cli.backend(), out);
       cli.print({ file: out, size }, () => `Backed up ${cli.dbPath} to ${out} (${size} bytes, integrity ok)`);
