@@ -17,7 +17,7 @@ export const safetyStrings = defineStrings(
     'storage.readonly': '数据库 {file} 是只读的（只读的 U 盘、光盘或只读文件），不能保存。只能检查或从中恢复；要继续使用，请复制到本机可写的文件夹。',
     'storage.readonlyOld':
       '数据库 {file} 在只读位置，且是旧版本（数据库版本 {found}，本程序为 {supported}），无法就地升级。请先复制到本机可写的文件夹，再打开或检查。',
-    'storage.full': '磁盘已满，数据库 {file} 无法写入，本次操作没有保存。请清理磁盘空间（删除不需要的文件）后重试。',
+    'storage.full': '磁盘已满，数据库 {file} 无法打开或写入，本次操作没有保存。请清理磁盘空间（删除不需要的文件）后重试。',
     'storage.ioError': '读写数据库 {file} 时磁盘出错（{detail}）。请检查磁盘或 U 盘是否已拔出、是否已满；问题持续时请从最近的备份恢复。',
     'storage.cantOpen': '无法打开数据库 {file}（{detail}）。请检查文件和所在文件夹是否存在、是否可访问。',
     'storage.busy': '数据库 {file} 正被另一个程序独占（例如正在恢复备份）。请稍候再试。',
@@ -42,7 +42,7 @@ export const safetyStrings = defineStrings(
     'storage.readonly': 'The database {file} is read-only (a read-only USB stick or disc, or a read-only file): nothing can be saved. It can be checked or restored from; to work in it, copy it to a writable folder on this PC.',
     'storage.readonlyOld':
       'The database {file} is on read-only media and from an older version (database version {found}; this program: {supported}), so it cannot be upgraded in place. Copy it to a writable folder on this PC first, then open or check it.',
-    'storage.full': 'The disk is full: the database {file} cannot be written and this action was not saved. Free some disk space (delete files you do not need) and try again.',
+    'storage.full': 'The disk is full: the database {file} cannot be opened or written, and this action was not saved. Free some disk space (delete files you do not need) and try again.',
     'storage.ioError': 'The disk failed while reading or writing the database {file} ({detail}). Check that the disk or USB stick is still plugged in and not full; if it goes on, restore the latest backup.',
     'storage.cantOpen': 'Cannot open the database {file} ({detail}). Check that the file and its folder exist and can be accessed.',
     'storage.busy': 'The database {file} is held exclusively by another program (a restore, for example). Try again in a moment.',

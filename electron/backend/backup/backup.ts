@@ -8,6 +8,7 @@ import type { Backend, StationIdentity } from '../context';
 import { GRIDDESK_APPLICATION_ID, backupStamp } from '../db/open';
 import { loadMigrations } from '../db/migrations';
 import { sql } from '../db/sql';
+import { openReadonly, type ReadonlyDatabase } from '../db/readonly';
 import { storageError } from '../db/storageErrors';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
@@ -65,9 +66,17 @@ export async function backupToFile(backend: Backend, target: string, progress?: 
         return 256; // pages per step: small steps keep the app responsive during a backup
       },
     });
+    // A backup is kept in rollback mode: one self-contained file that read-only media (a USB
+    // stick, a CD) can serve as it is, with no -wal or -shm beside it.
+    const copy = new Database(temp, backend.driver.nativeBinding ? { nativeBinding: backend.driver.nativeBinding } : {});
+    try {
+      copy.pragma('journal_mode = DELETE');
+    } finally {
+      copy.close();
+    }
     fsyncFile(temp);
   } catch (error) {
-    rmSync(temp, { force: true });
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(temp + suffix, { force: true });
     throw storageError(error, target) ?? error;
   }
   const problem = backupProblem(temp, backend.driver);
@@ -168,19 +177,15 @@ export function startBackupJob(backend: Backend, actor: Actor, kind: 'manual' | 
 export function verifyBackupFile(file: string, driver: { migrationsDir?: string; nativeBinding?: string } = {}): void {
   const fail = (reason: string) => new AppError('validation', 'error.backupFile', { file: basename(file), reason });
   if (!existsSync(file)) throw fail('file not found');
-  let db: Database.Database;
+  let opened: ReadonlyDatabase;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, ...(driver.nativeBinding ? { nativeBinding: driver.nativeBinding } : {}) });
+    opened = openReadonly(file, driver);
   } catch (error) {
-    throw fail((error as Error).message);
+    throw fail(`not an SQLite database (${(error as Error).message})`);
   }
+  const { db } = opened;
   try {
-    let appId: number;
-    try {
-      appId = db.pragma('application_id', { simple: true }) as number;
-    } catch (error) {
-      throw fail(`not an SQLite database (${(error as Error).message})`);
-    }
+    const appId = db.pragma('application_id', { simple: true }) as number;
     if (appId !== GRIDDESK_APPLICATION_ID) throw fail('not a GridDesk database');
     const version = db.pragma('user_version', { simple: true }) as number;
     const latest = loadMigrations(driver.migrationsDir).length;
@@ -191,7 +196,7 @@ export function verifyBackupFile(file: string, driver: { migrationsDir?: string;
     if (error instanceof AppError) throw error;
     throw fail((error as Error).message);
   } finally {
-    db.close();
+    opened.close();
   }
 }
 
@@ -207,13 +212,13 @@ export function backupPath(backend: Backend, name: string): string {
 
 /** The station a database file belongs to, read without changing it (undefined: not set up). */
 export function stationOfFile(file: string, driver: { nativeBinding?: string } = {}): StationIdentity | undefined {
-  const db = new Database(file, { readonly: true, fileMustExist: true, ...(driver.nativeBinding ? { nativeBinding: driver.nativeBinding } : {}) });
+  const opened = openReadonly(file, driver);
   try {
-    return db.prepare(`SELECT id, code, name FROM station`).get() as StationIdentity | undefined;
+    return opened.db.prepare(`SELECT id, code, name FROM station`).get() as StationIdentity | undefined;
   } catch {
     return undefined; // a backup from before the station table: nothing to compare
   } finally {
-    db.close();
+    opened.close();
   }
 }
 

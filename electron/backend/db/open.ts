@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { AppError } from '../errors';
 import { defaultProgram, registerHolder } from './holders';
 import { loadMigrations, type Migration } from './migrations';
+import { openReadonly } from './readonly';
 import { storageError } from './storageErrors';
 import { fileIdentity, PAGE_CACHE_KIB, Store, type FileIdentity } from './store';
 
@@ -99,8 +100,25 @@ export function openStore(options: OpenStoreOptions): OpenedStore {
   }
 }
 
+/** A read-only file (read-only media or file) is read as it is; nothing is written, not even a holder entry. */
+function openReadonlyStore(options: OpenStoreOptions): OpenedStore {
+  const { file } = options;
+  const opened = openReadonly(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  try {
+    opened.db.pragma('foreign_keys = ON');
+    opened.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    const result = checkReadonly(opened.db, file, loadMigrations(options.migrationsDir));
+    return { store: new Store(opened.db, file, { readonly: true, onClose: opened.close }), ...result };
+  } catch (error) {
+    opened.close();
+    if (isCorruption(error)) throw new AppError('validation', 'store.corrupt', { file, detail: error.message });
+    throw error;
+  }
+}
+
 function openOnce(options: OpenStoreOptions, readonly: boolean): OpenedStore | undefined {
   const { file } = options;
+  if (readonly) return openReadonlyStore(options);
   const now = options.now ?? Date.now;
   const migrations = loadMigrations(options.migrationsDir);
   const before = fileIdentity(file);
