@@ -1,6 +1,7 @@
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { LOCALES } from '../../shared/i18n';
 import { call } from '../api/client';
+import { BackupHealthBanner } from '../backup/HealthBanner';
 import { useI18n } from './i18n';
 import { useSession } from './session';
 import { AREAS } from './areas';
@@ -70,6 +71,7 @@ export function Layout() {
         </div>
       </aside>
       <main className="content">
+        <BackupHealthBanner />
         <Outlet />
       </main>
     </div>

@@ -1,18 +1,20 @@
 import { useState } from 'react';
 import type { JobState } from '../../shared/contract';
 import { runJob } from '../api/client';
-import { useAction, useQuery } from '../api/hooks';
+import type { ApiError } from '../../shared/errors';
+import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatBytes, formatTime } from '../ui/format';
 import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
-import { call } from '../api/client';
+import { ApiFailure, call } from '../api/client';
 
 export function BackupPage() {
   const { t } = useI18n();
   const session = useSession();
   const list = useQuery('backup.list', {});
-  const restore = useAction('backup.restore');
+  const [restoring, setRestoring] = useState(false);
+  const [restoreError, setRestoreError] = useState<ApiError>();
   const [job, setJob] = useState<JobState>();
   const [running, setRunning] = useState(false);
   const [notice, setNotice] = useState<string>();
@@ -32,9 +34,25 @@ export function BackupPage() {
 
   async function restoreFile(file: string) {
     if (!window.confirm(t('backup.restoreConfirm', { file }))) return;
-    if (await restore.run({ file })) {
+    setRestoring(true);
+    setRestoreError(undefined);
+    try {
+      // The back end lets go of the station file, replaces it and opens it again; everyone logs in anew.
+      try {
+        await call('backup.restore', { file });
+      } catch (e) {
+        const params = e instanceof ApiFailure ? e.error.params : undefined;
+        if (!(e instanceof ApiFailure && e.error.code === 'conflict' && params && typeof params.backupStation === 'string')) throw e;
+        // A backup of another station (restore.otherStation): ask, naming both stations.
+        if (!window.confirm(t('restore.otherStationConfirm', params))) return;
+        await call('backup.restore', { file, replaceStation: true });
+      }
       session.setStaff(null);
       await session.refresh();
+    } catch (e) {
+      setRestoreError(e instanceof ApiFailure ? e.error : { code: 'internal', message: String((e as Error)?.message ?? e) });
+    } finally {
+      setRestoring(false);
     }
   }
 
@@ -50,7 +68,7 @@ export function BackupPage() {
       <p className="muted">{t('backup.keep')}</p>
       <JobBar job={job} label={t('backup.running')} />
       <Notice>{notice}</Notice>
-      <ErrorBanner error={list.error ?? restore.error} />
+      <ErrorBanner error={list.error ?? restoreError} />
       <h2>{t('backup.list')}</h2>
       <table className="table" aria-label={t('backup.list')}>
         <thead>
@@ -70,7 +88,7 @@ export function BackupPage() {
               <td className="mono">{b.file}</td>
               <td>{formatBytes(b.size)}</td>
               <td>
-                <button type="button" onClick={() => void restoreFile(b.file)} disabled={restore.pending}>
+                <button type="button" onClick={() => void restoreFile(b.file)} disabled={restoring}>
                   {t('backup.restore')}
                 </button>
               </td>
@@ -78,6 +96,31 @@ export function BackupPage() {
           ))}
         </tbody>
       </table>
+      {list.data?.failed.length ? (
+        <>
+          <h2>{t('backup.failedList')}</h2>
+          <table className="table" aria-label={t('backup.failedList')}>
+            <thead>
+              <tr>
+                <th>{t('backup.createdAt')}</th>
+                <th>{t('backup.kind')}</th>
+                <th>{t('backup.file')}</th>
+                <th>{t('backup.size')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.failed.map((b) => (
+                <tr key={b.file}>
+                  <td className="nowrap">{formatTime(b.createdAt)}</td>
+                  <td>{t(`backup.kind.${b.kind}`)}</td>
+                  <td className="mono">{b.file}</td>
+                  <td>{formatBytes(b.size)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
     </Page>
   );
 }

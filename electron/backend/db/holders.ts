@@ -34,6 +34,7 @@ export function registerHolder(db: string, program: string, now: number = Date.n
   const file = join(dir, `${process.pid}-${Math.random().toString(36).slice(2, 10)}.json`);
   try {
     mkdirSync(dir, { recursive: true });
+    liveHolders(db); // sweeps the entries of processes killed since (SIGKILL, power cut)
     const fd = openSync(file, 'wx');
     try {
       const holder: Holder = { program, pid: process.pid, host: hostname(), since: now };
