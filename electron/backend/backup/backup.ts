@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { BackupFile, BackupHealth } from '../../../shared/contract';
 import { shanghaiDate } from '../../../shared/time';
@@ -280,6 +280,22 @@ export async function restoreFrom(backend: Backend, source: string, actor: Actor
     );
   }
   return { prerestore };
+}
+
+/**
+ * Restores over a station file too damaged to open (store.corrupt): the damaged file is kept in
+ * backups/failed/ as a prerestore copy (it may still hold what the backup lacks), then replaced
+ * under the same exclusive hold as any restore. Its station cannot be read, so it is not compared.
+ */
+export function restoreOverDamaged(db: string, backupsDir: string, source: string, now: number, driver: { migrationsDir?: string; nativeBinding?: string } = {}): BackupFile {
+  verifyBackupFile(source, driver);
+  const failedDir = join(backupsDir, FAILED_DIR);
+  mkdirSync(failedDir, { recursive: true });
+  const name = `${backupName('prerestore', undefined, now)}${FAILED_SUFFIX}`;
+  copyFileSync(db, join(failedDir, name));
+  fsyncFile(join(failedDir, name));
+  replaceStationFile(db, source, driver);
+  return { file: name, kind: 'prerestore', size: statSync(join(failedDir, name)).size, createdAt: now };
 }
 
 /**

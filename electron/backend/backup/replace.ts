@@ -57,7 +57,18 @@ export function holdExclusively(file: string, driver: { nativeBinding?: string }
   if (liveHolders(file).length > 0) throw heldError(file);
   const lock = new Database(file, { fileMustExist: true, timeout: waitMs, ...(driver.nativeBinding ? { nativeBinding: driver.nativeBinding } : {}) });
   try {
-    const mode = lock.pragma('journal_mode = DELETE', { simple: true });
+    let mode: unknown;
+    try {
+      mode = lock.pragma('journal_mode = DELETE', { simple: true });
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!/^SQLITE_(CORRUPT|NOTADB)/.test(code)) throw error;
+      // A file too damaged to read its schema: SQLite's exclusive locking mode still takes the
+      // file for this connection alone (and fails while anyone else holds it) without reading it.
+      lock.pragma('locking_mode = EXCLUSIVE');
+      lock.exec('BEGIN EXCLUSIVE');
+      return lock;
+    }
     if (mode !== 'delete') throw heldError(file);
     lock.exec('BEGIN EXCLUSIVE');
   } catch (error) {

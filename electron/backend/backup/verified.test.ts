@@ -159,6 +159,30 @@ describe('backups are checked before they count (item 5)', () => {
   });
 });
 
+describe('a station file too damaged to open', () => {
+  it('is restored by the CLI, as its message says, and the damaged file is kept apart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'griddesk-broken-'));
+    dirs.push(dir);
+    const db = join(dir, 'griddesk.db');
+    expect((await runGriddesk(['init', '--db', db, '--station', 'GD01', '--name', '青山供电所', '--admin', 'A001', '--password', 'admin1234'])).code).toBe(0);
+    const backup = join(dir, 'backup.db');
+    expect((await runGriddesk(['backup', '--db', db, '--out', backup])).code).toBe(0);
+    // The schema page itself is overwritten (the 100-byte file header survives).
+    const fd = openSync(db, 'r+');
+    writeSync(fd, Buffer.alloc(3996, 0x5a), 0, 3996, 100);
+    closeSync(fd);
+    const check = await runGriddesk(['check', '--db', db]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('已损坏');
+    expect(check.stderr).toContain('griddesk restore --from');
+
+    const restore = await runGriddesk(['restore', '--db', db, '--from', backup]);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'backups', FAILED_DIR))).toEqual([expect.stringMatching(/^griddesk-prerestore-\d{8}-\d{6}\.db\.failed$/)]);
+    expect((await runGriddesk(['check', '--db', db])).code).toBe(0);
+  });
+});
+
 describe('a backup of another station (item 4)', () => {
   async function twoStations() {
     const dir = mkdtempSync(join(tmpdir(), 'griddesk-two-'));

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../backend/errors';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../../backend/db/migrations';
 import { sql } from '../../backend/db/sql';
-import { backupToFile, restoreFrom, scheduleDailyBackup, verifyBackupFile } from '../../backend/backup/backup';
+import { backupToFile, restoreFrom, restoreOverDamaged, scheduleDailyBackup, verifyBackupFile } from '../../backend/backup/backup';
 import { checkStation } from '../../backend/checkStation';
 import { INVARIANTS } from '../../backend/invariants';
 import { startWebHost } from '../web';
@@ -102,7 +102,20 @@ export const platformCommands: CliCommand[] = [
       if (typeof v.from !== 'string') throw new UsageError('restore needs --from FILE');
       const from = resolve(v.from);
       verifyBackupFile(from); // before opening (and maybe migrating) anything
-      const { prerestore } = await restoreFrom(cli.backend(), from, { staffId: null, label: 'cli' }, { replaceStation: v['replace-station'] === true });
+      let backend;
+      try {
+        backend = cli.backend();
+      } catch (error) {
+        // The file is too damaged to open (what store.corrupt tells the office to fix with this very command).
+        if (!(error instanceof AppError && error.key === 'store.corrupt')) throw error;
+        const saved = restoreOverDamaged(cli.dbPath, join(dirname(cli.dbPath), 'backups'), from, Date.now());
+        cli.backend(); // opens (and migrates) the restored file
+        cli.print({ restored: from, db: cli.dbPath, previousDataSavedAs: join('failed', saved.file) }, () =>
+          `Restored ${from} into ${cli.dbPath}; the damaged file it replaced is kept as backups/failed/${saved.file}`,
+        );
+        return;
+      }
+      const { prerestore } = await restoreFrom(backend, from, { staffId: null, label: 'cli' }, { replaceStation: v['replace-station'] === true });
       cli.print({ restored: from, db: cli.dbPath, previousDataSavedAs: prerestore.file }, () =>
         `Restored ${from} into ${cli.dbPath}; the data it replaced is saved as ${prerestore.file}`,
       );
