@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { makeUnit, type Actor, type Unit } from './audit/record';
 import { openStore, type OpenStoreOptions } from './db/open';
@@ -57,6 +58,13 @@ export class Backend {
     const opened = this.open();
     this.store = opened.store;
     this.schemaVersion = opened.toVersion;
+    if (!this.store.readonly) {
+      try {
+        mkdirSync(this.paths.backupsDir, { recursive: true }); // writable station: the folder is there from the start
+      } catch {
+        /* made again when the first backup is written */
+      }
+    }
     this.migratedFrom = opened.fromVersion < opened.toVersion && opened.fromVersion > 0 ? opened.fromVersion : undefined;
     this.jobs = new JobRunner(this.now);
     this.sessions = new SessionStore(this.now);
