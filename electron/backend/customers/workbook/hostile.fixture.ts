@@ -155,15 +155,31 @@ export interface ChildRun {
  * /proc/PID/status. VmHWM only grows, so the last sample before exit is the peak, short of the
  * last 20 ms.
  */
-export function runMeasured(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    // Without the in-process test runner's switch (cli/testing.ts), so the CLI runs.
-    const { GRIDDESK_CLI_NO_AUTORUN: _, ...env } = options.env ?? process.env;
-    const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runMeasured(command: string, args: string[], options: MeasuredOptions = {}): Promise<ChildRun> {
+  return spawnMeasured(command, args, options).promise;
+}
+
+export interface MeasuredOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Each piece of the child's stdout, as it comes (a server prints its URL). */
+  onStdout?(text: string): void;
+}
+
+/** runMeasured, with a way to stop the child (SIGTERM) before it ends by itself. */
+export function spawnMeasured(command: string, args: string[], options: MeasuredOptions = {}): { promise: Promise<ChildRun>; stop(): void } {
+  // Without the in-process test runner's switch (cli/testing.ts), so the CLI runs.
+  const { GRIDDESK_CLI_NO_AUTORUN: _, ...env } = options.env ?? process.env;
+  const started = performance.now();
+  const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const promise = new Promise<ChildRun>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      options.onStdout?.(stdout);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let peakKb = 0;
     const sample = () => {
@@ -175,7 +191,7 @@ export function runMeasured(command: string, args: string[], options: { cwd?: st
       }
     };
     const timer = setInterval(sample, 20);
-    const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       clearInterval(timer);
@@ -183,4 +199,5 @@ export function runMeasured(command: string, args: string[], options: { cwd?: st
       child.once('close', () => resolve({ code, signal, stdout, stderr, peakRssMb: Math.round(peakKb / 1024), ms: Math.round(performance.now() - started) }));
     });
   });
+  return { promise, stop: () => child.kill('SIGTERM') };
 }
