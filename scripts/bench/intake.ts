@@ -132,6 +132,7 @@ async function previewOverHttp(url: string, file: string) {
   if (!login.ok) throw new Error(`login: ${login.error?.message}`);
   const started = performance.now();
   const preview = await call('customers.importPreview', { fileName: 'bomb.xlsx', base64: readFileSync(file).toString('base64') });
+  if (!preview.ok) throw new Error(`preview: ${preview.error?.message}`);
   let state = preview.value;
   while (state?.status !== 'failed' && state?.status !== 'succeeded') state = (await call('jobs.watch', { jobId: preview.value.jobId, afterVersion: state?.version ?? 0 })).value;
   const previewMs = Math.round(performance.now() - started);
