@@ -128,7 +128,7 @@ async function previewOverHttp(url: string, file: string) {
     if (setCookie) cookie = setCookie.split(';')[0]!;
     return (await res.json()) as { ok: boolean; value?: any; error?: { message: string } };
   };
-  const login = await call('auth.login', { staffNo: 'A001', password: 'demo1234' });
+  const login = await call('auth.login', { staffNo: 'C001', password: 'demo1234' });
   if (!login.ok) throw new Error(`login: ${login.error?.message}`);
   const started = performance.now();
   const preview = await call('customers.importPreview', { fileName: 'bomb.xlsx', base64: readFileSync(file).toString('base64') });
