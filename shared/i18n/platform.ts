@@ -143,7 +143,7 @@ export const platformStrings = defineStrings(
     'error.bad_credentials': '工号或密码不正确（还可尝试 {remaining} 次）',
     'error.bad_credentials_plain': '工号或密码不正确',
     'error.account_locked': '账号已锁定，请于 {until} 之后再试',
-    'error.account_lockedBy': '账号已锁定至 {until}：{by} 在营业员界面代为审批（{via}）时连续 5 次输错了您的密码。可请系统管理员在“员工”页面解锁',
+    'error.account_lockedBy': '账号已锁定至 {until}：{by} 在营业员界面代为审批（{via}）时连续 5 次输错了您的密码。可请系统管理员在“员工管理”页面解锁',
     'staff.unlock': '解锁',
     'staff.lockedBy': '由 {by} 触发（{via}）',
     'error.account_inactive': '该账号已停用，请联系管理员',
