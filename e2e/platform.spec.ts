@@ -94,3 +94,36 @@ test('the administrator runs a backup and watches the progress bar finish', asyn
   expect(check.stderr).toBe('');
   expect(JSON.parse(check.stdout).integrity).toBe('ok');
 });
+
+test('a head locked out by wrong approver passwords at a clerk’s screen is told by whom; the administrator unlocks', async ({ page, station }) => {
+  await login(page, station, ADMIN.staffNo, ADMIN.password);
+  await createStaffViaUi(page, { staffNo: 'H001', name: '李所长', roles: ['所长'], password: 'head12345' });
+  await createStaffViaUi(page, { staffNo: 'C002', name: '赵敏', roles: ['营业员'], password: 'clerk1234' });
+  await logout(page);
+  await login(page, station, 'C002', 'clerk1234');
+  await setOwnPassword(page, 'clerk1234', 'clerk67890');
+  // The clerk's screen asks for the head's password to reverse on the spot; five wrong ones
+  // (sent with the clerk's session, as the counter screen sends them).
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const response = await api(page.request, station, 'collection.requestReversal', { receiptNo: 'GD01-R-00000001', reason: '收错户', approver: { staffNo: 'H001', password: 'wrong-pass-1' } });
+    expect(response.body.ok).toBe(false);
+  }
+  await logout(page);
+
+  // The head is told who locked the login and that the administrator can unlock it.
+  await login(page, station, 'H001', 'head12345');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('C002 赵敏');
+  await expect(alert).toContainText('系统管理员');
+
+  // The administrator sees the cause on the staff screen and unlocks.
+  await login(page, station, ADMIN.staffNo, ADMIN.password);
+  await openMenu(page, '员工管理');
+  const row = page.getByRole('table', { name: '员工管理' }).getByRole('row').filter({ hasText: 'H001' });
+  await expect(row).toContainText('由 C002 赵敏 触发（collection.requestReversal）');
+  await row.getByRole('button', { name: '解锁' }).click();
+  await expect(row.getByRole('button', { name: '解锁' })).toHaveCount(0);
+  await logout(page);
+  await login(page, station, 'H001', 'head12345');
+  await setOwnPassword(page, 'head12345', 'head67890');
+});

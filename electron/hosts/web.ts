@@ -3,13 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { channelDef, isChannelName, type ChannelName } from '../../shared/contract';
 import type { ApiResult, ErrorCode } from '../../shared/errors';
+import { hasPermission } from '../../shared/permissions';
 import { DEFAULT_LOCALE, isLocale, translate } from '../../shared/i18n';
 import { CONTENT_SECURITY_POLICY, RENDERER_MIME_TYPES } from '../../shared/security';
 import type { Backend } from '../backend/context';
 import { dispatch } from '../backend/dispatch';
 import type { HandlerTable } from '../backend/handler';
 import { createHandlers } from '../backend/handlers';
+import { loadCallStaff } from '../backend/staff/staff';
 
 // The local web host: the same back end over HTTP on 127.0.0.1, for the browser mode and the
 // end-to-end tests. `POST /api/<channel>` with a JSON body calls `dispatch`; the session is an
@@ -17,8 +20,30 @@ import { createHandlers } from '../backend/handlers';
 // events); everything else serves the built renderer.
 
 export const SESSION_COOKIE = 'gd_session';
-/** Large enough for a 50,000-row workbook sent as base64, small enough to refuse nonsense. */
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * Body caps (issue 15 item 6). Every channel's input fits in 2 MB (the largest are lists of
+ * 5,000 ids); only the upload channels take more: a 30 MB workbook as base64 (40 MB), a tariff
+ * file of up to 5 million characters. A body over its channel's cap is refused from its
+ * Content-Length before a byte of it is read, or as soon as the bytes read pass the cap.
+ */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+export const UPLOAD_BODY_BYTES: Partial<Record<ChannelName, number>> = {
+  'customers.importPreview': 64 * 1024 * 1024,
+  'readings.importPreview': 64 * 1024 * 1024,
+  'tariffs.check': 16 * 1024 * 1024,
+  'tariffs.import': 16 * 1024 * 1024,
+};
+
+/** A request the host refuses before reading its body (thrown, answered with its status). */
+class Refused extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
 
 const STATUS: Record<ErrorCode, number> = {
   unknown_channel: 404,
@@ -56,12 +81,21 @@ export function defaultRendererDir(): string {
   return fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 }
 
+/** URL decoding that answers 400 (not 500) on a malformed escape such as `%E0%A4%A`. */
+function decode(text: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new Refused(400, 'bad_request', `malformed ${what}`);
+  }
+}
+
 function readCookie(req: IncomingMessage, name: string): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key === name) return decode(rest.join('='), 'cookie');
   }
   return null;
 }
@@ -89,17 +123,20 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+/** The body, at most `cap` bytes: past it the reading stops and the request is refused (413). */
+function readBody(req: IncomingMessage, cap: number): Promise<Buffer> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolveBody(tooLarge ? 'too_large' : Buffer.concat(chunks)));
+      if (size > cap) {
+        req.off('data', onData);
+        reject(new Refused(413, 'bad_request', `body over ${cap / 1024 / 1024} MB`));
+      } else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -117,22 +154,56 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       error: { code: 'bad_request', message: translate(locale, 'error.bad_request') + (detail ? `: ${detail}` : '') },
     } satisfies ApiResult<never>);
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+  const localeOf = (req: IncomingMessage) => {
     const localeHeader = req.headers['x-griddesk-locale'];
-    const locale = isLocale(localeHeader) ? localeHeader : DEFAULT_LOCALE;
-    // Cross-site requests are refused: the cookie is SameSite=Strict, a JSON content type
-    // forces a CORS preflight we never answer, a foreign Origin is turned away, and so is a
-    // Host we do not serve under (DNS rebinding).
+    return isLocale(localeHeader) ? localeHeader : DEFAULT_LOCALE;
+  };
+
+  /**
+   * Cross-site requests are refused: the cookie is SameSite=Strict, a JSON content type forces
+   * a CORS preflight we never answer, a foreign Origin is turned away, and so is a Host we do
+   * not serve under (DNS rebinding). The same for every /api/ path, the event stream included.
+   */
+  function sameOrigin(req: IncomingMessage, res: ServerResponse): boolean {
     const hostHeader = req.headers.host ?? '';
     if (!allowedHosts.has(hostHeader) || (req.headers.origin && req.headers.origin !== `http://${hostHeader}`)) {
-      return sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: 'cross-origin request refused' } });
+      sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: 'cross-origin request refused' } });
+      return false;
     }
+    return true;
+  }
+
+  /**
+   * What is checked before a byte of the body is read (issue 15 item 6: a 60 MB body sent
+   * without a session once held the host for 20 s): the channel, the session and its
+   * permission, and the declared length against the channel's cap. dispatch checks the session
+   * and permission again; this only keeps strangers from making the host read and parse.
+   */
+  function admit(req: IncomingMessage, name: string): number {
+    if (!isChannelName(name)) return MAX_BODY_BYTES; // dispatch answers unknown_channel
+    const def = channelDef(name);
+    if (def.access !== 'public') {
+      const session = backend.sessions.get(readCookie(req, SESSION_COOKIE));
+      const staff = session ? loadCallStaff(backend.store.read, session.staffId) : undefined;
+      if (!staff || !staff.active) throw new Refused(401, 'not_logged_in', '');
+      if (def.access !== 'session' && !hasPermission(staff.roles, def.access)) throw new Refused(403, 'forbidden', def.access);
+    }
+    const cap = UPLOAD_BODY_BYTES[name] ?? MAX_BODY_BYTES;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > cap) throw new Refused(413, 'bad_request', `body over ${cap / 1024 / 1024} MB`);
+    return cap;
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, rawName: string): Promise<void> {
+    const locale = localeOf(req);
+    if (!sameOrigin(req, res)) return;
     if (req.method !== 'POST') return badRequest(res, locale, 'use POST');
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return badRequest(res, locale, 'Content-Type must be application/json');
     }
-    const body = await readBody(req);
-    if (body === 'too_large') return badRequest(res, locale, `body over ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+    const name = decode(rawName, 'channel name');
+    const cap = admit(req, name);
+    const body = await readBody(req, cap);
     let input: unknown = {};
     if (body.length > 0) {
       try {
@@ -154,6 +225,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
+    if (!sameOrigin(req, res)) return;
     const session = backend.sessions.get(readCookie(req, SESSION_COOKIE));
     if (!session) return sendJson(res, 401, { ok: false, error: { code: 'not_logged_in', message: translate(DEFAULT_LOCALE, 'error.not_logged_in') } });
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
@@ -179,7 +251,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.end('The renderer is not built yet: run `npm run build` (or `npm run serve`, which builds it).');
       return;
     }
-    const wanted = resolve(rendererDir, `.${normalize(decodeURIComponent(pathname))}`);
+    const wanted = resolve(rendererDir, `.${normalize(decode(pathname, 'path'))}`);
     const inside = wanted === rendererDir || wanted.startsWith(rendererDir + sep);
     const file = inside && existsSync(wanted) && statSync(wanted).isFile() ? wanted : index;
     const immutable = file.includes(`${sep}assets${sep}`);
@@ -190,16 +262,38 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
   }
 
+  /**
+   * Answers a refusal at once. The connection is closed after the answer rather than kept for
+   * the next request, so the host never reads (nor waits for) the rest of a refused body.
+   */
+  function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refused): void {
+    if (res.headersSent) return void res.end();
+    const locale = localeOf(req);
+    const message =
+      refusal.code === 'not_logged_in' ? translate(locale, 'error.not_logged_in')
+      : refusal.code === 'forbidden' ? translate(locale, 'error.forbidden', { permission: refusal.detail })
+      : `${translate(locale, 'error.bad_request')}: ${refusal.detail}`;
+    res.setHeader('Connection', 'close');
+    sendJson(res, refusal.status, { ok: false, error: { code: refusal.code, message } } satisfies ApiResult<never>);
+    res.once('finish', () => req.socket.destroySoon?.() ?? req.socket.end());
+  }
+
   const server = createServer((req, res) => {
     securityHeaders(res);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return refuse(req, res, new Refused(400, 'bad_request', 'malformed URL'));
+    }
     const pathname = url.pathname;
     const run = async () => {
       if (pathname === '/api/events') return handleEvents(req, res);
-      if (pathname.startsWith('/api/')) return handleApi(req, res, decodeURIComponent(pathname.slice('/api/'.length)));
+      if (pathname.startsWith('/api/')) return handleApi(req, res, pathname.slice('/api/'.length));
       return serveStatic(req, res, pathname);
     };
     run().catch((error: unknown) => {
+      if (error instanceof Refused) return refuse(req, res, error);
       console.error('web host: request failed', error);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: translate(DEFAULT_LOCALE, 'error.internal') } });
       else res.end();

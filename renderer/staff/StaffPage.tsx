@@ -34,6 +34,7 @@ export function StaffPage() {
   const setRoles = useAction('staff.setRoles');
   const reset = useAction('staff.resetPassword');
   const setActive = useAction('staff.setActive');
+  const unlock = useAction('staff.unlock');
   const [form, setForm] = useState({ staffNo: '', name: '', password: '', roles: [] as Role[] });
   const [notice, setNotice] = useState<string>();
   const [editing, setEditing] = useState<Editing>(null);
@@ -70,10 +71,14 @@ export function StaffPage() {
     if (await setActive.run({ staffId: staff.id, active: !staff.active })) list.reload();
   }
 
+  async function unlockStaff(staff: StaffRow) {
+    if (await unlock.run({ staffId: staff.id })) list.reload();
+  }
+
   return (
     <Page title={t('staff.title')}>
       <Notice>{notice}</Notice>
-      <ErrorBanner error={list.error ?? setActive.error} />
+      <ErrorBanner error={list.error ?? setActive.error ?? unlock.error} />
       <form className="card form inline-form" onSubmit={submit} aria-label={t('staff.new')}>
         <h2>{t('staff.new')}</h2>
         <ErrorBanner error={create.error} />
@@ -115,6 +120,7 @@ export function StaffPage() {
               <td>
                 {s.active ? t('staff.active') : t('staff.inactive')}
                 {s.lockedUntil ? ` · ${t('staff.locked', { until: formatTime(s.lockedUntil).slice(0, 16) })}` : ''}
+                {s.lockedUntil && s.lockedBy ? ` ${t('staff.lockedBy', { by: s.lockedBy, via: s.lockedVia ?? '' })}` : ''}
               </td>
               <td className="actions">
                 <button
@@ -129,6 +135,11 @@ export function StaffPage() {
                 <button type="button" onClick={() => setEditing({ kind: 'password', staff: s })}>
                   {t('staff.resetPassword')}
                 </button>
+                {s.lockedUntil ? (
+                  <button type="button" onClick={() => void unlockStaff(s)} disabled={unlock.pending}>
+                    {t('staff.unlock')}
+                  </button>
+                ) : null}
                 <button type="button" onClick={() => void toggleActive(s)}>
                   {s.active ? t('staff.deactivate') : t('staff.reactivate')}
                 </button>

@@ -10,10 +10,12 @@ import { collectionBench } from './collection';
 import { customersBench } from './customers';
 import { platformBench } from './platform';
 import { readingsBench } from './readings';
+import { intakeBench } from './intake';
 
 // Each desk adds its benchmark here.
 const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench, collectionBench];
 BENCHES.push(checkBench);
+BENCHES.push(intakeBench);
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

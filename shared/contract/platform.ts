@@ -28,6 +28,9 @@ export const staffRowSchema = z.object({
   roles: z.array(roleSchema),
   active: z.boolean(),
   lockedUntil: z.number().nullable(),
+  /** While locked: who typed the wrong passwords ("C001 王芳") and where ('login', or the approval's channel). */
+  lockedBy: z.string().nullable().optional(),
+  lockedVia: z.string().nullable().optional(),
   mustChangePassword: z.boolean(),
   createdAt: z.number(),
 });
@@ -144,6 +147,12 @@ export const platformChannels = {
   }),
   'staff.setActive': channel({
     input: z.object({ staffId: z.string(), active: z.boolean() }),
+    output: z.object({ staff: staffRowSchema }),
+    access: 'staff.manage',
+  }),
+  /** Lifts a login lock before its 15 minutes are up (audited with who had caused it). */
+  'staff.unlock': channel({
+    input: z.object({ staffId: z.string() }),
     output: z.object({ staff: staffRowSchema }),
     access: 'staff.manage',
   }),

@@ -394,7 +394,8 @@ export const readingsChannels = {
   }),
   /** Reads a handheld workbook and checks every row, writing nothing (a job; result ReadingImportPreview). */
   'readings.importPreview': channel({
-    input: z.object({ period: periodSchema, fileName: z.string().max(200), base64: z.string().min(1) }),
+    // No minimum: an empty file reaches the workbook reader, which says it is empty.
+    input: z.object({ period: periodSchema, fileName: z.string().max(200), base64: z.string().max(64 * 1024 * 1024) }),
     output: jobStartedSchema,
     access: 'readings.enter',
   }),

@@ -114,10 +114,6 @@ export const readingsStrings = defineStrings(
     'period.closeAwaiting': '{count} 条待复核',
     'period.closeToCorrect': '{count} 条待更正',
 
-    'import.tooLarge': '文件大小 {size} 超过上限 {limit}',
-    'import.notWorkbook': '{fileName} 不是可读取的 xlsx 工作簿（或文件已损坏）',
-    'import.refused': '{fileName} 含有不安全的内容，已拒绝读取',
-    'import.timeout': '读取工作簿超过 {seconds} 秒仍未完成，文件可能已损坏',
     'import.tooManyRows': '工作簿超过 {limit} 行，请分成几个文件导入',
     'import.noHeader': '第 1 行没有找到表头：需要“户号”或“表号”，以及“止码”“抄表日期”',
     'import.empty': '工作簿没有数据行',
@@ -427,10 +423,6 @@ export const readingsStrings = defineStrings(
     'period.closeAwaiting': '{count} awaiting review',
     'period.closeToCorrect': '{count} to correct',
 
-    'import.tooLarge': 'The file is {size}, over the limit of {limit}',
-    'import.notWorkbook': '{fileName} is not a readable xlsx workbook (or it is damaged)',
-    'import.refused': '{fileName} holds unsafe content and was refused',
-    'import.timeout': 'Reading the workbook took over {seconds} s; the file may be damaged',
     'import.tooManyRows': 'The workbook has over {limit} rows; split it into several files',
     'import.noHeader': 'No header in row 1: it needs "Account" or "Meter", and "Reading" and "Date"',
     'import.empty': 'The workbook has no data rows',

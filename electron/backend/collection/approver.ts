@@ -3,7 +3,7 @@ import { hasPermission } from '../../../shared/permissions';
 import type { Backend } from '../context';
 import { refuse } from '../errors';
 import type { CallStaff } from '../handler';
-import { login } from '../staff/login';
+import { login, type LoginPlace } from '../staff/login';
 import type { Clerk } from './payments';
 
 /**
@@ -11,8 +11,8 @@ import type { Clerk } from './payments';
  * a waiver or a closing difference). Checked exactly like a login — a wrong password counts
  * towards the lock-out and is audited — and the person must hold `collection.approve`.
  */
-export async function verifyApprover(backend: Backend, approver: Approver): Promise<CallStaff> {
-  const staff = await login(backend, approver.staffNo, approver.password);
+export async function verifyApprover(backend: Backend, approver: Approver, place?: LoginPlace): Promise<CallStaff> {
+  const staff = await login(backend, approver.staffNo, approver.password, place);
   if (!hasPermission(staff.roles, 'collection.approve')) throw refuse('collection.approverNotHead', { staffNo: staff.staffNo }, 'forbidden');
   return staff;
 }

@@ -67,7 +67,7 @@ export const collectionHandlers = {
   },
 
   'collection.requestReversal': async (input, call) => {
-    const head = input.approver ? await verifyApprover(call.backend, input.approver) : null;
+    const head = input.approver ? await verifyApprover(call.backend, input.approver, { by: call.actor, via: 'collection.requestReversal' }) : null;
     const requester = call.staff ? clerkOf(call) : null;
     return call.backend.write(call.actor, (unit) => {
       const requestId = requestReversal(unit, input.receiptNo, input.reason, requester);
@@ -88,7 +88,7 @@ export const collectionHandlers = {
 
   'collection.waivePenalty': async (input, call) => {
     let head: Clerk;
-    if (input.approver) head = await verifyApprover(call.backend, input.approver);
+    if (input.approver) head = await verifyApprover(call.backend, input.approver, { by: call.actor, via: 'collection.waivePenalty' });
     else if (call.staff && hasPermission(call.staff.roles, 'collection.approve')) head = clerkOf(call);
     else throw refuse('collection.waiverNeedsHead', {}, 'forbidden');
     const requestedBy = call.staff && call.staff.id !== head.id ? call.staff.id : null;
@@ -103,7 +103,7 @@ export const collectionHandlers = {
   },
   'collection.closeDay': async (input, call) => {
     const clerk = clerkOf(call);
-    const signer = input.approver ? await verifyApprover(call.backend, input.approver) : null;
+    const signer = input.approver ? await verifyApprover(call.backend, input.approver, { by: call.actor, via: 'collection.closeDay' }) : null;
     return call.backend.write(call.actor, (unit) => closeDay(unit, clerk, input, signer));
   },
   'collection.closings': (input, call) => {

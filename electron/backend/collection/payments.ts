@@ -1,4 +1,4 @@
-import { allocatePayment, changeToGive } from '../../../shared/collection';
+import { allocatePayment, changeToGive, totalDue } from '../../../shared/collection';
 import type { CounterChannel, PaymentPosted, PaymentRow } from '../../../shared/contract/collection';
 import { fenToYuan, formatYuan, type Fen } from '../../../shared/money';
 import { shanghaiDate } from '../../../shared/time';
@@ -141,14 +141,21 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
   const paymentId = uuidv7(unit.at);
   const settlementId = uuidv7(unit.at);
   const stationId = unit.stationId();
-  const balanceAfter = account.ledgerBalanceFen - amount + allocation.penaltyFen;
+  // The receipt's balances (新余额) are what the customer owes, as the balance screen and
+  // `griddesk balance` show it: arrears with penalties accrued to the pay date, less prepaid
+  // (negative: prepaid held). Not the ledger balance, which leaves out penalties until they are
+  // settled: a receipt once said 221.14 where `balance` said 227.02 (issue 15). A payment lowers
+  // what is owed by exactly its amount (a penalty it settles moves from accrued to the ledger).
+  const due = totalDue(account.openBills, payDate, policy, account.prepaidFen);
+  const balanceBefore = due.totalDueFen - due.prepaidLeftFen;
+  const balanceAfter = balanceBefore - amount;
   const reference = input.reference ?? '';
 
   unit.run(sql`
     INSERT INTO payments (id, station_id, receipt_no, receipt_seq, idempotency_key, customer_id, amount_fen, channel, tendered_fen,
                           change_fen, reference, pay_date, business_date, clerk_id, balance_before_fen, balance_after_fen, posted_at)
     VALUES (${paymentId}, ${stationId}, ${receiptNo}, ${seq}, ${input.idempotencyKey}, ${customer.id}, ${amount}, ${input.channel},
-            ${tendered}, ${change}, ${reference}, ${payDate}, ${businessDate}, ${clerk.id}, ${account.ledgerBalanceFen}, ${balanceAfter}, ${unit.at})`);
+            ${tendered}, ${change}, ${reference}, ${payDate}, ${businessDate}, ${clerk.id}, ${balanceBefore}, ${balanceAfter}, ${unit.at})`);
   unit.run(sql`
     INSERT INTO settlements (id, station_id, customer_id, kind, payment_id, settle_date, prepaid_used_fen, to_prepaid_fen, at, by_staff)
     VALUES (${settlementId}, ${stationId}, ${customer.id}, 'payment', ${paymentId}, ${payDate}, ${prepaidUsed}, ${toPrepaid}, ${unit.at}, ${clerk.id})`);
@@ -174,7 +181,7 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
       payment: {
         id: paymentId, receiptNo, receiptSeq: seq, idempotencyKey: input.idempotencyKey, customerId: customer.id, amountFen: amount,
         channel: input.channel, tenderedFen: tendered, changeFen: change, reference, payDate, businessDate, clerkId: clerk.id,
-        balanceBeforeFen: account.ledgerBalanceFen, balanceAfterFen: balanceAfter, postedAt: unit.at,
+        balanceBeforeFen: balanceBefore, balanceAfterFen: balanceAfter, postedAt: unit.at,
       },
       settlement: { id: settlementId, kind: 'payment', settleDate: payDate, prepaidUsedFen: prepaidUsed, toPrepaidFen: toPrepaid, lines },
       ledger,
@@ -195,7 +202,7 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
     lines: allocation.allocations.map((a, i) => ({ billNo: a.billNo, period: a.period, penaltyFen: a.penaltyFen, principalFen: a.principalFen, daysLate: lines[i]?.daysLate ?? 0 })),
     prepaidUsedFen: prepaidUsed,
     toPrepaidFen: toPrepaid,
-    balanceBeforeFen: account.ledgerBalanceFen,
+    balanceBeforeFen: balanceBefore,
     balanceAfterFen: balanceAfter,
     payDate,
     businessDate,

@@ -72,7 +72,7 @@ export const customersHandlers = {
     const bytes = Buffer.from(input.base64, 'base64');
     const job = call.backend.jobs.start('customers.importPreview', call.staff?.id ?? null, (progress) =>
       previewImport(call.backend, { staffId: call.actor.staffId }, input.fileName, bytes, call.locale, progress),
-    );
+    call.locale);
     return { jobId: job.id };
   },
   'customers.importCommit': (input, call) => {

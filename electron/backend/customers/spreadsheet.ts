@@ -15,7 +15,8 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError } from './workbook/read';
+import { readWorkbook } from './workbook/read';
+import { workbookRefusal } from './workbook/refusal';
 import { writeWorkbook } from './workbook/write';
 import { fileCustomers, NameKeys, withBulkPageCache, type CheckedCustomer } from './bulk';
 import { takenAccounts } from './customers';
@@ -54,19 +55,6 @@ function message(locale: Locale, p: SheetProblem): string {
   return hasMessage(p.key) ? translate(locale, p.key as MessageKey, p.params) : p.key;
 }
 
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
-function workbookRefusal(error: unknown, fileName: string, size: number): never {
-  if (error instanceof WorkbookError) {
-    throw new AppError('validation', `customers.err.file.${error.reason}` as MessageKey, {
-      file: fileName,
-      size: megabytes(size),
-      max: megabytes(MAX_WORKBOOK_BYTES),
-      seconds: READ_TIME_LIMIT_MS / 1000,
-    });
-  }
-  throw error;
-}
 
 export async function previewImport(
   backend: Backend,

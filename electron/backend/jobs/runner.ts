@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { JobState } from '../../../shared/contract';
-import { DEFAULT_LOCALE } from '../../../shared/i18n';
+import { DEFAULT_LOCALE, type Locale } from '../../../shared/i18n';
 import { uuidv7 } from '../db/ids';
 import { AppError } from '../errors';
 
@@ -34,7 +34,8 @@ export class JobRunner {
     this.events.setMaxListeners(0);
   }
 
-  start(kind: string, ownerStaffId: string | null, work: JobWork): JobState {
+  /** `locale`: the language of the failure message (the caller's: the CLI's --lang, the UI's). */
+  start(kind: string, ownerStaffId: string | null, work: JobWork, locale: Locale = DEFAULT_LOCALE): JobState {
     const state: JobState = { id: uuidv7(), kind, status: 'running', done: 0, total: 0, version: 0, startedAt: this.now() };
     const record: JobRecord = { state, ownerStaffId };
     this.jobs.set(state.id, record);
@@ -60,7 +61,7 @@ export class JobRunner {
       work(progress).then(
         (result) => update({ status: 'succeeded', result, done: state.total || state.done, finishedAt: this.now() }, true),
         (error: unknown) => {
-          const message = error instanceof AppError ? error.messageIn(DEFAULT_LOCALE) : String((error as Error)?.message ?? error);
+          const message = error instanceof AppError ? error.messageIn(locale) : String((error as Error)?.message ?? error);
           if (!(error instanceof AppError)) console.error(`job ${kind} ${state.id} failed`, error);
           update({ status: 'failed', error: { code: error instanceof AppError ? error.code : 'internal', message }, finishedAt: this.now() }, true);
         },

@@ -137,7 +137,7 @@ describe('handheld files (抄表机文件)', () => {
     await bookWith(rs, points, 'M001');
     await openPeriod(rs, '2026-11');
     const notXlsx = await rs.reader.call('readings.importPreview', { period: '2026-11', fileName: 'a.csv', base64: Buffer.from('户号,止码\nGD01D000001,1').toString('base64') });
-    expect(await rs.station.backend.jobs.finished(notXlsx.jobId)).toMatchObject({ status: 'failed', error: { message: 'a.csv 不是可读取的 xlsx 工作簿（或文件已损坏）' } });
+    expect(await rs.station.backend.jobs.finished(notXlsx.jobId)).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('文件“a.csv”不是 Excel 工作簿（.xlsx），或已损坏') } });
     const noHeader = await rs.reader.call('readings.importPreview', { period: '2026-11', fileName: 'b.xlsx', base64: workbook([['编号', '数'], ['1', 2]]) });
     expect(await rs.station.backend.jobs.finished(noHeader.jobId)).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('没有找到表头') } });
     expect(readingCount()).toBe(0);

@@ -15,7 +15,8 @@ import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import type { CallStaff } from '../handler';
 import type { JobProgress } from '../jobs/runner';
-import { MAX_WORKBOOK_BYTES, READ_TIME_LIMIT_MS, readWorkbook, WorkbookError, type WorkbookRow } from '../customers/workbook/read';
+import { readWorkbook, type WorkbookRow } from '../customers/workbook/read';
+import { workbookRefusal } from '../customers/workbook/refusal';
 import { writeWorkbook } from '../customers/workbook/write';
 import { commitEntries, loadEntryContexts, loadEntryContextsAlongside, planEntry, type EntryInput, type EntryPlan } from './entry';
 import { dueSheet } from './grid';
@@ -86,7 +87,6 @@ for (const kind of ['actual', 'estimated', 'no_access'] as const) {
 
 /** Rows a handheld workbook may have (a whole station's meters, and some). */
 const MAX_IMPORT_ROWS = 60_000;
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * The workbook's first sheet as text, read safely (customers/workbook/read.ts), or a clerk's
@@ -101,17 +101,7 @@ async function readSheet(bytes: Uint8Array, fileName: string): Promise<{ sheetNa
     const [first, ...data] = rows;
     return { sheetName: sheet.sheetName, header: first?.cells ?? [], data };
   } catch (e) {
-    if (!(e instanceof WorkbookError)) throw e;
-    switch (e.reason) {
-      case 'tooBig':
-        throw refuse('import.tooLarge', { size: megabytes(bytes.byteLength), limit: megabytes(MAX_WORKBOOK_BYTES) });
-      case 'timeout':
-        throw refuse('import.timeout', { seconds: Math.ceil(READ_TIME_LIMIT_MS / 1000) });
-      case 'refused':
-        throw refuse('import.refused', { fileName });
-      default:
-        throw refuse('import.notWorkbook', { fileName });
-    }
+    workbookRefusal(e, fileName, bytes.byteLength);
   }
 }
 

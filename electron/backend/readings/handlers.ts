@@ -108,7 +108,7 @@ export const readingsHandlers = {
     const bytes = Buffer.from(input.base64, 'base64');
     const job = call.backend.jobs.start('readings.importPreview', call.staff?.id ?? null, (progress) =>
       previewImport(call.backend, call.staff, { period: input.period, fileName: input.fileName, bytes }, call.locale, progress),
-    );
+    call.locale);
     return { jobId: job.id };
   },
   'readings.importCommit': (input, call) => {

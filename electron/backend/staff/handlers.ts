@@ -1,6 +1,6 @@
 import { callStaff, type HandlerGroup } from '../handler';
 import { login } from './login';
-import { changeOwnPassword, getStaff, insertStaff, listStaff, prepareStaff, resetPassword, sessionView, setActive, setRoles } from './staff';
+import { changeOwnPassword, getStaff, insertStaff, listStaff, prepareStaff, resetPassword, sessionView, setActive, setRoles, unlockStaff } from './staff';
 
 export const staffHandlers = {
   'auth.login': async (input, call) => {
@@ -41,6 +41,9 @@ export const staffHandlers = {
   }),
   'staff.setActive': (input, call) => ({
     staff: call.backend.write(call.actor, (unit) => setActive(call.backend, unit, input.staffId, input.active)),
+  }),
+  'staff.unlock': (input, call) => ({
+    staff: call.backend.write(call.actor, (unit) => unlockStaff(unit, input.staffId)),
   }),
   'staff.directory': (_input, { backend }) => ({
     rows: listStaff(backend.store.read, backend.now()).map(({ id, staffNo, name, roles, active }) => ({ id, staffNo, name, roles, active })),

@@ -24,12 +24,14 @@ interface StaffDbRow {
   roles: string | null;
   active: number;
   locked_until: number | null;
+  locked_by: string | null;
+  locked_via: string | null;
   must_change_password: number;
   created_at: number;
 }
 
 const STAFF_COLUMNS = sql`
-  s.id, s.staff_no, s.name, s.active, s.locked_until, s.must_change_password, s.created_at,
+  s.id, s.staff_no, s.name, s.active, s.locked_until, s.locked_by, s.locked_via, s.must_change_password, s.created_at,
   (SELECT group_concat(role, ',') FROM staff_roles r WHERE r.staff_id = s.id) AS roles`;
 
 function toRow(row: StaffDbRow, now: number): StaffRow {
@@ -40,6 +42,8 @@ function toRow(row: StaffDbRow, now: number): StaffRow {
     roles: (row.roles ? row.roles.split(',') : []).sort() as Role[],
     active: row.active === 1,
     lockedUntil: row.locked_until !== null && row.locked_until > now ? row.locked_until : null,
+    lockedBy: row.locked_until !== null && row.locked_until > now ? row.locked_by : null,
+    lockedVia: row.locked_until !== null && row.locked_until > now ? row.locked_via : null,
     mustChangePassword: row.must_change_password === 1,
     createdAt: row.created_at,
   };
@@ -162,6 +166,25 @@ export function setActive(backend: Backend, unit: Unit, staffId: string, active:
     payload: { id: staffId, active },
   });
   if (!active) backend.sessions.endFor(staffId);
+  return getStaff(unit, staffId, unit.at);
+}
+
+/**
+ * The administrator lifts a lock before its 15 minutes are up (issue 15 item 8: a head locked
+ * out by wrong approver passwords typed at a clerk's screen). Audited with who had locked it.
+ */
+export function unlockStaff(unit: Unit, staffId: string): StaffRow {
+  const before = unit.get<{ staff_no: string; name: string; locked_until: number | null; locked_by: string | null; locked_via: string | null }>(
+    sql`SELECT staff_no, name, locked_until, locked_by, locked_via FROM staff WHERE id = ${staffId}`,
+  );
+  if (!before) throw notFound(`staff ${staffId}`);
+  unit.run(sql`UPDATE staff SET failed_attempts = 0, locked_until = NULL, locked_by = NULL, locked_via = NULL, updated_at = ${unit.at} WHERE id = ${staffId}`);
+  unit.audit({
+    action: 'staff.unlock',
+    entity: 'staff',
+    entityId: staffId,
+    summary: { staffNo: before.staff_no, name: before.name, wasLocked: before.locked_until !== null && before.locked_until > unit.at, lockedBy: before.locked_by, lockedVia: before.locked_via },
+  });
   return getStaff(unit, staffId, unit.at);
 }
 

@@ -7,6 +7,7 @@ import { Backend } from '../../backend/context';
 import { sql } from '../../backend/db/sql';
 import { buildDemoStation, demoOptions, DEMO_STATION } from '../../backend/demo/build';
 import { AppError } from '../../backend/errors';
+import { readWorkbookFile } from '../../backend/customers/workbook/refusal';
 import { appVersion, EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext } from './context';
 
 const stringOption = { type: 'string' } as const;
@@ -34,8 +35,8 @@ export const customersCommands: CliCommand[] = [
     positionals: [1, 1],
     async run(cli, v, [file = '']) {
       const path = resolve(file);
-      if (!existsSync(path)) throw new InputError(`${file}: no such file`);
-      const started = await cli.invoke('customers.importPreview', { fileName: basename(path), base64: readFileSync(path).toString('base64') });
+      const bytes = readWorkbookFile(path, file);
+      const started = await cli.invoke('customers.importPreview', { fileName: basename(path), base64: bytes.toString('base64') });
       const preview = await jobResult<ImportPreview>(cli, started.jobId);
       const lines = [
         translate(cli.locale, 'customers.import.summary', { rows: preview.rows, valid: preview.validRows, customers: preview.customers, invalid: preview.invalidRows }),

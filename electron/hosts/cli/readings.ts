@@ -6,6 +6,7 @@ import { formatCenti } from '../../../shared/money';
 import { flagMessage } from '../../../shared/readings';
 import { isPeriod } from '../../../shared/time';
 import { AppError } from '../../backend/errors';
+import { readWorkbookFile } from '../../backend/customers/workbook/refusal';
 import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
 
 // Meter reading on the command line: books, periods, handheld files and the period's readings.
@@ -104,12 +105,7 @@ export const readingsCommands: CliCommand[] = [
     async run(cli, v: Values, [file]) {
       const period = periodArg(v.period);
       const path = resolve(String(file));
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(path);
-      } catch (error) {
-        throw new InputError(`${path}: ${(error as Error).message}`);
-      }
+      const bytes = readWorkbookFile(path, String(file));
       const preview = await job<ReadingImportPreview>(cli, cli.invoke('readings.importPreview', { period, fileName: basename(path), base64: bytes.toString('base64') }));
       let committed: ReadingImportCommitResult | undefined;
       if (v.commit === true) {

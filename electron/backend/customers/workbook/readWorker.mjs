@@ -10,7 +10,15 @@
 //   part's inflated size is capped too (a zip bomb stops at the cap);
 // - only the first sheet is read, as a stream: its XML is inflated and scanned chunk by chunk,
 //   only cell values are kept (no formulas, styles, comments), at most `maxColumns` columns and
-//   `maxRows` rows, and rows go to the parent in batches as they are read.
+//   `maxRows` rows, and rows go to the parent in batches as they are read;
+// - the text handed over is capped (cells × characters, `maxChars`): a small file whose 100,000
+//   cells all name one long shared string would otherwise become gigabytes of copies, since each
+//   cell is copied on its own when it crosses to the parent. The shared-string table counts
+//   against the same cap. Batches are bounded in rows and in characters, and at most a few are
+//   in flight: the parent counts the ones it has handled in a shared counter, and this thread
+//   waits on it (Atomics.wait) rather than queue copies the parent cannot take in yet;
+// - the time limit is checked here too, after every chunk, so it fires even if the parent's
+//   thread is busy.
 // The scanners are plain loops over bytes (no backtracking patterns on file content).
 // Plain JavaScript: a worker cannot rely on the parent's TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
@@ -31,7 +39,7 @@ function lockDown(proto) {
 // Object.prototype is what a polluting workbook reaches for (every plain object inherits it).
 lockDown(Object.prototype);
 
-/** A refusal the parent turns into a message: notWorkbook, tooBig, refused, noSheet. */
+/** A refusal the parent turns into a message: notWorkbook, tooBig, unpackedTooBig, tooMuchText, timeout, refused, noSheet. */
 class Refusal extends Error {
   constructor(reason) {
     super(reason);
@@ -46,6 +54,38 @@ const TOKEN_CAP = 8 * 1024 * 1024;
 const CHUNK = 256 * 1024;
 /** Rows per message to the parent: it checks one batch while this reads the next. */
 const BATCH = 2000;
+/** Characters of cell text per message at most (a batch of long cells is sent sooner). */
+const BATCH_CHARS = 1024 * 1024;
+/** Batches sent and not yet handled by the parent, at most. */
+const IN_FLIGHT = 2;
+
+const { maxChars, deadline, flow } = workerData;
+/** flow[0]: batches the parent has handled (it adds one and notifies after each). */
+const handled = new Int32Array(flow);
+let sent = 0;
+/** Characters of text read so far (shared strings, then the cells handed over). */
+let chars = 0;
+
+function countChars(n) {
+  chars += n;
+  if (chars > maxChars) throw new Refusal('tooMuchText');
+}
+
+function checkDeadline() {
+  if (Date.now() > deadline) throw new Refusal('timeout');
+}
+
+/** Posts a batch of rows, first waiting (without spinning) while IN_FLIGHT batches are unhandled. */
+function send(rows) {
+  for (;;) {
+    const done = Atomics.load(handled, 0);
+    if (sent - done < IN_FLIGHT) break;
+    checkDeadline();
+    Atomics.wait(handled, 0, done, 100);
+  }
+  sent += 1;
+  parentPort.postMessage({ type: 'rows', rows });
+}
 
 // ---- zip ------------------------------------------------------------------------------------
 
@@ -73,7 +113,7 @@ function zipEntries(data) {
     const local = u32(at + 42);
     const name = data.toString('utf8', at + 46, at + 46 + nameLength).replace(/\\/g, '/').replace(/^\//, '').toLowerCase();
     at += 46 + nameLength + u16(at + 30) + u16(at + 32);
-    if (flags & 1) throw new Refusal('notWorkbook'); // encrypted entries: not a workbook we can read
+    if (flags & 1) throw new Refusal('encrypted'); // a password-protected zip
     if (local + 30 > data.length || u32(local) !== 0x04034b50) throw new Refusal('notWorkbook');
     const start = local + 30 + u16(local + 26) + u16(local + 28);
     if (start + size > data.length) throw new Refusal('notWorkbook');
@@ -85,7 +125,10 @@ function zipEntries(data) {
 /** A part's bytes, inflated chunk by chunk, at most PART_CAP of them. */
 async function* partChunks(entry) {
   if (entry.method === 0) {
-    for (let at = 0; at < entry.bytes.length; at += CHUNK) yield entry.bytes.subarray(at, at + CHUNK);
+    for (let at = 0; at < entry.bytes.length; at += CHUNK) {
+      checkDeadline();
+      yield entry.bytes.subarray(at, at + CHUNK);
+    }
     return;
   }
   if (entry.method !== 8) throw new Refusal('notWorkbook');
@@ -95,7 +138,8 @@ async function* partChunks(entry) {
   try {
     for await (const chunk of inflater) {
       total += chunk.length;
-      if (total > PART_CAP) throw new Refusal('tooBig');
+      if (total > PART_CAP) throw new Refusal('unpackedTooBig');
+      checkDeadline();
       yield chunk;
     }
   } catch (error) {
@@ -439,7 +483,9 @@ async function sharedStrings(entry) {
       if (tag === TEXT) inText = false;
       else if (tag === PHONETIC) inPhonetic = false;
       else if (tag === STRING_ITEM && parts) {
-        strings.push(parts.join(''));
+        const text = parts.join('');
+        countChars(text.length);
+        strings.push(text);
         parts = null;
       }
     },
@@ -531,6 +577,8 @@ async function readSheet(entry, { strings, dateStyle, date1904, maxRows, maxColu
   let inPhonetic = false;
   let capture = 0; // 1: <v>, 2: <t> of an inline string
   let rows = 0;
+  let rowChars = 0;
+  let rowText = 0;
   let truncated = false;
 
   const handler = {
@@ -566,6 +614,8 @@ async function readSheet(entry, { strings, dateStyle, date1904, maxRows, maxColu
         const r = integerAttribute(buf, start, end, 'r');
         rowNumber = r > rowNumber ? r : rowNumber + 1;
         cells = [];
+        rowChars = 0;
+        rowText = 0;
         filled = false;
         column = -1;
       }
@@ -587,6 +637,7 @@ async function readSheet(entry, { strings, dateStyle, date1904, maxRows, maxColu
         if (text !== '') {
           while (cells.length < column) cells.push('');
           cells[column] = text;
+          rowChars += text.length;
           filled = true;
         }
       } else if (tag === ROW) {
@@ -598,7 +649,7 @@ async function readSheet(entry, { strings, dateStyle, date1904, maxRows, maxColu
             handler.stop = true;
             return;
           }
-          emit(rowNumber, cells);
+          emit(rowNumber, cells, rowChars);
         }
         cells = null;
       } else if (tag === SHEET_DATA) {
@@ -608,13 +659,21 @@ async function readSheet(entry, { strings, dateStyle, date1904, maxRows, maxColu
     },
     text(buf, start, end) {
       const text = decodeText(buf, start, end);
+      captured(text.length);
       if (capture === 1) value += text;
       else inline.push(text);
     },
     cdata(text) {
+      captured(text.length);
       if (capture === 1) value += text;
       else inline.push(text);
     },
+  };
+  // One cell's text can be long before its row ends (a crafted <v> of hundreds of megabytes):
+  // it counts against the cap as it is read, not only once its row is handed over.
+  const captured = (n) => {
+    rowText += n;
+    if (chars + rowText > maxChars) throw new Refusal('tooMuchText');
   };
   await scanPart(entry, handler);
   return truncated;
@@ -647,24 +706,30 @@ async function run() {
   }
 
   let batch = [];
+  let batchChars = 0;
   const truncated = await readSheet(sheet, {
     strings,
     dateStyle,
     date1904,
     maxRows,
     maxColumns,
-    emit(row, cells) {
+    emit(row, cells, rowChars) {
+      // Shared strings were counted once when read; each cell that repeats one is counted again
+      // here, since each becomes its own copy on the parent's side.
+      countChars(rowChars);
       batch.push({ row, cells });
-      if (batch.length >= BATCH) {
-        parentPort.postMessage({ type: 'rows', rows: batch });
+      batchChars += rowChars;
+      if (batch.length >= BATCH || batchChars >= BATCH_CHARS) {
+        send(batch);
         batch = [];
+        batchChars = 0;
       }
     },
     onSize(rows) {
       parentPort.postMessage({ type: 'size', rows });
     },
   });
-  if (batch.length) parentPort.postMessage({ type: 'rows', rows: batch });
+  if (batch.length) send(batch);
   return { type: 'done', sheetName: first.name, truncated };
 }
 
