@@ -5,6 +5,7 @@ import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatBytes, formatTime } from '../ui/format';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
 import { call } from '../api/client';
 
@@ -30,9 +31,11 @@ export function BackupPage() {
     }
   }
 
+  // Restoring replaces the station's data: it goes through the confirmation.
+  const [restoring, setRestoring] = useState<string | null>(null);
   async function restoreFile(file: string) {
-    if (!window.confirm(t('backup.restoreConfirm', { file }))) return;
     if (await restore.run({ file })) {
+      setRestoring(null);
       session.setStaff(null);
       await session.refresh();
     }
@@ -70,7 +73,7 @@ export function BackupPage() {
               <td className="mono">{b.file}</td>
               <td>{formatBytes(b.size)}</td>
               <td>
-                <button type="button" onClick={() => void restoreFile(b.file)} disabled={restore.pending}>
+                <button type="button" onClick={() => setRestoring(b.file)} disabled={restore.pending}>
                   {t('backup.restore')}
                 </button>
               </td>
@@ -78,6 +81,11 @@ export function BackupPage() {
           ))}
         </tbody>
       </table>
+      {restoring ? (
+        <ConfirmDialog open title={t('backup.restore')} confirmLabel={t('backup.restore')} danger pending={restore.pending} error={restore.error} onCancel={() => setRestoring(null)} onConfirm={() => void restoreFile(restoring)}>
+          <p>{t('backup.restoreConfirm', { file: restoring })}</p>
+        </ConfirmDialog>
+      ) : null}
     </Page>
   );
 }

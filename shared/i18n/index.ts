@@ -3,6 +3,7 @@
 import { billingStrings } from './billing';
 import { customersStrings } from './customers';
 import { collectionStrings } from './collection';
+import { frontStrings } from './front';
 import { platformStrings } from './platform';
 import { readingsStrings } from './readings';
 import { shellStrings } from './shell';
@@ -18,6 +19,7 @@ const zh = {
   ...readingsStrings.zh,
   ...billingStrings.zh,
   ...collectionStrings.zh,
+  ...frontStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -26,10 +28,11 @@ const en: Record<keyof typeof zh, string> = {
   ...readingsStrings.en,
   ...billingStrings.en,
   ...collectionStrings.en,
+  ...frontStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, frontStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;
