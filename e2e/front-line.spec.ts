@@ -1,5 +1,7 @@
 import type { Page } from '@playwright/test';
-import { expect, login, openMenu, test, type Station } from './fixtures';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { api, expect, login, openMenu, test, type Station } from './fixtures';
 import { addMeters, addStaff, book, households, openPeriod, PERIOD, SYSTEM_ACTOR, withStation } from './readings-seed';
 
 // Issue 16 ("front line"): what the office found at the counter and the reading grid that
@@ -60,4 +62,99 @@ test('20 readings keyed blind from a paper list at 80 ms a key, one refused: eac
   await expect(page.getByText('待处理 1 行')).toHaveCount(0);
   const after = listReadings(station, bookNo);
   expect(after.map((r) => r.current)).toEqual(paper.map((v, i) => (i === 8 ? '50123' : v)));
+});
+
+// ——— The counter: a figure typed into 收到现金 by mistake is never posted by Enter ———
+
+function seedCounter(station: Station): { customers: Record<string, string> } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'collection-seed.ts'), station.db], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`seed failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { customers: Record<string, string> };
+}
+
+async function openAtCounter(page: Page, query: string, accountNo: string) {
+  const search = page.getByRole('combobox', { name: '查找客户' });
+  await expect(search).toBeFocused();
+  await page.keyboard.type(query);
+  await expect(page.getByRole('listbox', { name: '查询结果' }).getByRole('option').first()).toContainText(accountNo);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('region', { name: '应缴明细' }).getByRole('heading')).toContainText(accountNo);
+  await expect(page.getByLabel('收到现金')).toBeFocused();
+}
+
+async function paymentsOf(page: Page, station: Station, accountNo: string) {
+  const balance = await api(page.request, station, 'collection.balance', { accountNo });
+  const customerId = (balance.body.value as { customer: { id: string } }).customer.id;
+  const list = await api(page.request, station, 'collection.payments', { customerId });
+  return (list.body.value as { rows: { receiptNo: string; amountFen: number }[] }).rows;
+}
+
+test('after a “cash short” error, the next customer’s phone tail typed into 收到现金 and Enter posts nothing; Esc, F3 and Alt+C give a clean counter', async ({ page, station }) => {
+  test.setTimeout(180_000);
+  const { customers } = seedCounter(station);
+  const zhang = customers['张三'] ?? '';
+  await login(page, station, 'C001', 'clerk1234');
+  await openMenu(page, '柜台收费');
+  await openAtCounter(page, 'zs', zhang);
+  await expect(page.getByTestId('total-due')).toHaveText('¥210.03');
+
+  // Cash short: refused, the cursor stays in 收到现金.
+  await page.keyboard.type('200');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: '收到现金 ¥200.00 少于本次缴费 ¥210.03' })).toBeVisible();
+  // The clerk turns to the next customer and keys their phone tail, then Enter, then Enter again.
+  await page.keyboard.type('8384', { delay: 80 });
+  await page.keyboard.press('Enter');
+  const confirm = page.getByRole('dialog', { name: '收到现金远超应收，请核对' });
+  await expect(confirm).toContainText('本次缴费 ¥210.03，收到现金 ¥8,384.00，要找零 ¥8,173.97。');
+  await expect(confirm).toContainText('超过 ¥2,000.00');
+  await expect(confirm.getByRole('button', { name: '返回修改' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(confirm).toBeHidden();
+  await expect(page.getByLabel('收到现金')).toBeFocused();
+  expect(await paymentsOf(page, station, zhang)).toEqual([]);
+  await expect(page.getByRole('status', { name: '已入账' })).toHaveCount(0);
+
+  // Esc: a clean counter, the cursor in the search box.
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('combobox', { name: '查找客户' })).toBeFocused();
+  await expect(page.getByRole('region', { name: '应缴明细' })).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // F3 (search) after an error: the same.
+  await openAtCounter(page, 'zs', zhang);
+  await page.keyboard.type('100');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: '少于本次缴费' })).toBeVisible();
+  await page.keyboard.press('F3');
+  await expect(page.getByRole('combobox', { name: '查找客户' })).toBeFocused();
+  await expect(page.getByRole('region', { name: '应缴明细' })).toHaveCount(0);
+
+  // Alt+C (the counter's menu key) on the counter itself: the same.
+  await openAtCounter(page, 'zs', zhang);
+  await page.keyboard.type('100');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: '少于本次缴费' })).toBeVisible();
+  await page.keyboard.press('Alt+C');
+  await expect(page.getByRole('combobox', { name: '查找客户' })).toBeFocused();
+  await expect(page.getByRole('region', { name: '应缴明细' })).toHaveCount(0);
+
+  // The back end refuses it too, without the clerk's confirmation.
+  const balance = await api(page.request, station, 'collection.balance', { accountNo: zhang });
+  const customerId = (balance.body.value as { customer: { id: string } }).customer.id;
+  const direct = await api(page.request, station, 'collection.pay', { customerId, amountFen: 21003, channel: 'cash', tenderedFen: 838_400, idempotencyKey: 'e2e-large-0001' });
+  expect(direct.status).toBe(422);
+  expect(direct.body.error?.message).toContain('超过 ¥2,000.00');
+  expect(await paymentsOf(page, station, zhang)).toEqual([]);
+
+  // Real cash that large is taken with a deliberate confirmation: Tab to the confirm button, Enter.
+  await openAtCounter(page, 'zs', zhang);
+  await page.keyboard.type('5000');
+  await page.keyboard.press('Enter');
+  await expect(confirm.getByRole('button', { name: '返回修改' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(confirm.getByRole('button', { name: '确认收到 ¥5,000.00，找零 ¥4,789.97' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status', { name: '已入账' })).toContainText('找零 ¥4,789.97');
+  expect((await paymentsOf(page, station, zhang)).map((p) => p.amountFen)).toEqual([21003]);
 });
