@@ -158,3 +158,62 @@ test('after a “cash short” error, the next customer’s phone tail typed int
   await expect(page.getByRole('status', { name: '已入账' })).toContainText('找零 ¥4,789.97');
   expect((await paymentsOf(page, station, zhang)).map((p) => p.amountFen)).toEqual([21003]);
 });
+
+// ——— Irreversible actions go through one in-app confirmation ———
+
+test('the station head rejects a reversal in the in-app dialog: the reason is required, Enter in it does not reject, Esc cancels', async ({ page, station }) => {
+  test.setTimeout(180_000);
+  const { customers } = seedCounter(station);
+  const zhang = customers['张三'] ?? '';
+  const paid = station.cli(['pay', zhang, '--amount', '210.03', '--channel', 'cash', '--tendered', '300', '--staff', 'C001', '--json']);
+  expect(paid.stderr).toBe('');
+  const receiptNo = JSON.parse(paid.stdout).receiptNo as string;
+  const asked = station.cli(['reverse', receiptNo, '--reason', '收错户号，客户要求退回', '--staff', 'C001']);
+  expect(asked.status, asked.stderr).toBe(0);
+
+  await login(page, station, 'H001', 'head12345');
+  await openMenu(page, '冲正审批');
+  const row = page.getByRole('table', { name: '冲正审批' }).getByRole('row', { name: new RegExp(receiptNo) });
+  await row.getByRole('button', { name: '驳回' }).click();
+  const dialog = page.getByRole('dialog', { name: `驳回收据 ${receiptNo} 的冲正申请？` });
+  await expect(dialog).toContainText('¥210.03');
+  await expect(dialog).toContainText('收错户号，客户要求退回');
+  // The reason first: without it the reject button cannot be pressed, and Enter does nothing.
+  const reason = dialog.getByLabel('驳回原因');
+  await expect(reason).toBeFocused();
+  const reject = dialog.getByRole('button', { name: '驳回', exact: true });
+  await expect(reject).toBeDisabled();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeVisible();
+  // Esc cancels; nothing is decided.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(row).toContainText('待审批');
+
+  await row.getByRole('button', { name: '驳回' }).click();
+  await expect(reason).toBeFocused();
+  await page.keyboard.type('款已收妥，户号无误');
+  // Enter in the reason moves to the reject button; a second, deliberate Enter rejects.
+  await page.keyboard.press('Enter');
+  await expect(reject).toBeFocused();
+  await expect(dialog).toBeVisible();
+  // Tab stays inside the dialog.
+  await page.keyboard.press('Tab');
+  await expect(reason).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(reject).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status')).toContainText(`已驳回收据 ${receiptNo} 的冲正申请`);
+  await page.getByLabel('全部').check();
+  await expect(row).toContainText('已驳回');
+  await expect(row).toContainText('款已收妥，户号无误');
+
+  // The back end refuses a rejection without its reason.
+  const second = station.cli(['reverse', receiptNo, '--reason', '再次申请冲正', '--staff', 'C001']);
+  expect(second.status, second.stderr).toBe(0);
+  const queue = await api(page.request, station, 'collection.reversals', { status: 'pending' });
+  const requestId = (queue.body.value as { rows: { requestId: string }[] }).rows[0]?.requestId;
+  const bare = await api(page.request, station, 'collection.decideReversal', { requestId, approve: false });
+  expect(bare.status).toBe(422);
+  expect(bare.body.error?.message).toBe('驳回冲正申请须填写驳回原因');
+});
