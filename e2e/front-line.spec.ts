@@ -22,7 +22,8 @@ test('20 readings keyed blind from a paper list at 80 ms a key, one refused: eac
   const bookNo = await withStation(station.db, async (backend) => {
     await addStaff(backend, [{ staffNo: 'M001', name: '王抄表', roles: ['meter_reader'], password: PASSWORD }]);
     // Meter 9 stands at 50000: a figure of 40000 is neither a reading nor a plausible rollover.
-    const points = addMeters(backend, [...households(8, 'P'), ...households(1, 'Q', { startReading: '50000' }), ...households(11, 'R')]);
+    // Meters 1–8 start at 0.5: 起码 and 电量 must show two decimals (0.50, not 0.5; item 15).
+    const points = addMeters(backend, [...households(8, 'P', { startReading: '0.5' }), ...households(1, 'Q', { startReading: '50000' }), ...households(11, 'R')]);
     const b = book(backend, points, 'M001', '纸单本');
     await openPeriod(backend, SYSTEM_ACTOR, PERIOD);
     return b.bookNo;
@@ -43,6 +44,10 @@ test('20 readings keyed blind from a paper list at 80 ms a key, one refused: eac
   await expect(gridRow(page, 9).getByRole('alert')).toContainText('止码 40000 小于起码 50000');
   await expect(page.getByLabel('第 9 行止码')).toHaveValue('40000');
   await expect(page.getByText('待处理 1 行')).toBeVisible();
+  // Decimals are consistent: a fraction always shows two places.
+  await expect(gridRow(page, 1).locator('td').nth(5)).toHaveText('0.50');
+  await expect(gridRow(page, 1).locator('td').nth(7)).toHaveText('1006.50');
+  await expect(gridRow(page, 10).locator('td').nth(7)).toHaveText('1070');
   // The cursor stayed with the reader: after the 20th figure it is on the last row.
   await expect(page.getByLabel('第 20 行止码')).toBeFocused();
 
@@ -216,4 +221,18 @@ test('the station head rejects a reversal in the in-app dialog: the reason is re
   const bare = await api(page.request, station, 'collection.decideReversal', { requestId, approve: false });
   expect(bare.status).toBe(422);
   expect(bare.body.error?.message).toBe('驳回冲正申请须填写驳回原因');
+});
+
+test('an unknown address shows an app page in the user’s language, with the menu, not the router’s developer page', async ({ page, station }) => {
+  await login(page, station, 'A001', 'admin1234');
+  await expect(page.getByRole('navigation', { name: '主菜单' })).toBeVisible();
+  await page.goto(`${station.url}#/appraisal`);
+  await expect(page.getByRole('heading', { name: '没有这个页面' })).toBeVisible();
+  await expect(page.getByText('地址 /appraisal 不是本系统的页面')).toBeVisible();
+  await expect(page.getByText(/Hey developer|Unexpected Application Error/)).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: '主菜单' })).toBeVisible();
+  await page.getByLabel('语言').selectOption('en');
+  await expect(page.getByRole('heading', { name: 'No such page' })).toBeVisible();
+  await page.getByRole('link', { name: 'Back to the home page' }).click();
+  await expect(page.getByRole('heading', { name: 'No such page' })).toHaveCount(0);
 });

@@ -9,6 +9,7 @@ import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { beep } from '../ui/beep';
+import { formatQuantity } from '../ui/format';
 import { ErrorBanner, Notice, Page, ProgressBar } from '../ui/widgets';
 import { draftKey, emptyDraft, isBlank, loadDrafts, saveDrafts, type Drafts, type RowDraft } from './drafts';
 
@@ -101,9 +102,9 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
         {row.multiplier > 1 ? <span className="muted"> ×{row.multiplier}</span> : null}
       </td>
       <td className="num">
-        {formatCenti(row.replacement ? row.replacement.newStart : row.previous)}
+        {formatQuantity(row.replacement ? row.replacement.newStart : row.previous)}
         {row.replacement ? (
-          <span className="badge" title={t('entry.replacement', { oldMeterNo: row.replacement.oldMeterNo, previous: formatCenti(row.previous), oldFinal: formatCenti(row.replacement.oldFinal) })}>
+          <span className="badge" title={t('entry.replacement', { oldMeterNo: row.replacement.oldMeterNo, previous: formatQuantity(row.previous), oldFinal: formatQuantity(row.replacement.oldFinal) })}>
             {t('entry.replaced')}
           </span>
         ) : null}
@@ -122,7 +123,7 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
             onKeyDown={onKey('value')}
           />
         ) : (
-          <span className="num">{reading?.value !== null && reading?.value !== undefined ? formatCenti(reading.value) : ''}</span>
+          <span className="num">{reading?.value !== null && reading?.value !== undefined ? formatQuantity(reading.value) : ''}</span>
         )}
       </td>
       {showTou ? (
@@ -143,13 +144,13 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
               </label>
             ) : (
               <span key={name}>
-                {t(`reading.span.${name}`)} {reading?.registers?.[name] !== undefined ? formatCenti(reading.registers[name] ?? 0) : ''}
+                {t(`reading.span.${name}`)} {reading?.registers?.[name] !== undefined ? formatQuantity(reading.registers[name] ?? 0) : ''}
               </span>
             ),
           )}
         </td>
       ) : null}
-      <td className={`num${consumption !== null && consumption < 0 ? ' error-text' : ''}`}>{consumption === null ? '' : formatCenti(consumption)}</td>
+      <td className={`num${consumption !== null && consumption < 0 ? ' error-text' : ''}`}>{consumption === null ? '' : formatQuantity(consumption)}</td>
       <td className="entry-status">
         {message?.type === 'saving' ? <span className="muted">{t('entry.saving')}</span> : null}
         {message?.type === 'reason' ? (
