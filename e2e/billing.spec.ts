@@ -87,7 +87,20 @@ test('the billing clerk runs a book, reviews a flagged bill, issues all and prin
   await flagged.getByRole('button', { name: '审核通过' }).click();
   await expect(flagged).toContainText('已审核通过');
 
+  // Issuing cannot be undone: the confirmation says how many bills and how much, its focus starts
+  // on 取消 (an Enter meant for something else cancels), confirming takes Tab then Enter.
   await page.getByRole('button', { name: '发行全部' }).click();
+  const confirmIssue = page.getByRole('dialog', { name: /^发行 .* 的账单？$/ });
+  await expect(confirmIssue).toContainText('草稿账单 3 张，合计 ¥253.52。');
+  await expect(confirmIssue).toContainText('发行不能撤回');
+  await expect(confirmIssue.getByRole('button', { name: '取消' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(confirmIssue).toBeHidden();
+  await expect(page.getByRole('status')).not.toContainText('已发行');
+  await page.getByRole('button', { name: '发行全部' }).click();
+  await page.keyboard.press('Tab');
+  await expect(confirmIssue.getByRole('button', { name: '发行 3 张账单' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('status')).toContainText('已发行 3 张账单，合计 ¥253.52');
   await expect(page.getByRole('status')).toContainText('缴费截止');
 

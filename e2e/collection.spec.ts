@@ -158,6 +158,13 @@ test('a clerk’s reversal waits for the station head’s approval; the day’s 
   await expect(row).toContainText('刷错卡，客户要求退回');
   await expect(row).toContainText('C001 王芳');
   await row.getByRole('button', { name: '批准冲正' }).click();
+  // Approving cannot be undone: the in-app confirmation names the receipt and the amount.
+  const approve = head.page.getByRole('dialog', { name: '批准冲正收据 GD01-R-00000001？' });
+  await expect(approve).toContainText('¥150.00');
+  await expect(approve).toContainText('刷错卡，客户要求退回');
+  await expect(approve.getByRole('button', { name: '取消' })).toBeFocused();
+  await head.page.keyboard.press('Tab');
+  await head.page.keyboard.press('Enter');
   await expect(head.page.getByRole('status')).toContainText('已批准冲正收据 GD01-R-00000001');
   await head.close();
 

@@ -89,12 +89,18 @@ test('a reading below the previous one near 99999 is offered as a rollover; far 
   await page.keyboard.type('120');
   await page.keyboard.press('Enter');
   await expect(row(page, 1).getByRole('alert')).toContainText('止码小于起码，疑似满码翻转，电量 170 kWh');
+  // The rollover is offered on its row; the cursor stays on the next row (it is never taken
+  // back), and Alt+N goes to the row waiting: its confirm button, where Enter confirms.
+  await expect(page.getByLabel('第 2 行止码')).toBeFocused();
+  await expect(page.getByText('待处理 1 行')).toBeVisible();
+  await page.keyboard.press('Alt+N');
   const confirm = row(page, 1).getByRole('button', { name: '确认满码翻转' });
   await expect(confirm).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(row(page, 1)).toHaveAttribute('data-status', 'awaiting_review');
   await expect(row(page, 1)).toContainText('满码翻转');
   await expect(row(page, 1).locator('td').nth(7)).toHaveText('170');
+  await expect(page.getByText('待处理 1 行')).toHaveCount(0);
 
   await expect(page.getByLabel('第 2 行止码')).toBeFocused();
   await page.keyboard.type('40000');
@@ -145,8 +151,13 @@ test('a spike of 10× the history is flagged; the billing clerk accepts it; the 
   await expect(page.getByRole('img', { name: new RegExp(`各抄表本进度：${bookNo} 3/3`) })).toBeVisible();
   // The menu marks where the head is, and only there (抄表录入's path is a prefix of this one).
   await expect(page.getByRole('navigation', { name: '主菜单' }).locator('[aria-current="page"]')).toHaveText(['抄表进度']);
-  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: `${PERIOD} 期关账` }).click();
+  // 关账 cannot be undone: the in-app confirmation says so, its focus starts on 取消.
+  const confirm = page.getByRole('dialog', { name: `${PERIOD} 期关账` });
+  await expect(confirm).toContainText('关账后本期不再接受新读数');
+  await expect(confirm.getByRole('button', { name: '取消' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: `${PERIOD} 期已关账` })).toBeVisible();
   await expect(page.getByText(`${PERIOD} 期（已关账）`)).toBeVisible();
 

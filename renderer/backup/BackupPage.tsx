@@ -6,6 +6,7 @@ import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatBytes, formatTime } from '../ui/format';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
 import { ApiFailure, call } from '../api/client';
 
@@ -13,9 +14,7 @@ export function BackupPage() {
   const { t } = useI18n();
   const session = useSession();
   const list = useQuery('backup.list', {});
-  const [restoring, setRestoring] = useState(false);
-  const [restoreError, setRestoreError] = useState<ApiError>();
-  const [job, setJob] = useState<JobState>();
+    const [job, setJob] = useState<JobState>();
   const [running, setRunning] = useState(false);
   const [notice, setNotice] = useState<string>();
 
@@ -32,27 +31,32 @@ export function BackupPage() {
     }
   }
 
-  async function restoreFile(file: string) {
-    if (!window.confirm(t('backup.restoreConfirm', { file }))) return;
-    setRestoring(true);
+  // Restoring replaces the station's data: it goes through the confirmation.
+  const [restoring, setRestoring] = useState<string | null>(null);
+  // A backup of another station (restore.otherStation) asks a second time, naming both stations.
+  const [otherStation, setOtherStation] = useState<{ file: string; params: Record<string, string | number> } | null>(null);
+  const [pending, setPending] = useState(false);
+  const [restoreError, setRestoreError] = useState<ApiError>();
+  async function restoreFile(file: string, replaceStation = false) {
+    setPending(true);
     setRestoreError(undefined);
     try {
       // The back end lets go of the station file, replaces it and opens it again; everyone logs in anew.
-      try {
-        await call('backup.restore', { file });
-      } catch (e) {
-        const params = e instanceof ApiFailure ? e.error.params : undefined;
-        if (!(e instanceof ApiFailure && e.error.code === 'conflict' && params && typeof params.backupStation === 'string')) throw e;
-        // A backup of another station (restore.otherStation): ask, naming both stations.
-        if (!window.confirm(t('restore.otherStationConfirm', params))) return;
-        await call('backup.restore', { file, replaceStation: true });
-      }
+      await call('backup.restore', replaceStation ? { file, replaceStation: true } : { file });
+      setRestoring(null);
+      setOtherStation(null);
       session.setStaff(null);
       await session.refresh();
     } catch (e) {
-      setRestoreError(e instanceof ApiFailure ? e.error : { code: 'internal', message: String((e as Error)?.message ?? e) });
+      const params = e instanceof ApiFailure ? e.error.params : undefined;
+      if (!replaceStation && e instanceof ApiFailure && e.error.code === 'conflict' && params && typeof params.backupStation === 'string') {
+        setRestoring(null);
+        setOtherStation({ file, params });
+      } else {
+        setRestoreError(e instanceof ApiFailure ? e.error : { code: 'internal', message: String((e as Error)?.message ?? e) });
+      }
     } finally {
-      setRestoring(false);
+      setPending(false);
     }
   }
 
@@ -68,7 +72,7 @@ export function BackupPage() {
       <p className="muted">{t('backup.keep')}</p>
       <JobBar job={job} label={t('backup.running')} />
       <Notice>{notice}</Notice>
-      <ErrorBanner error={list.error ?? restoreError} />
+      <ErrorBanner error={list.error ?? (restoring || otherStation ? undefined : restoreError)} />
       <h2>{t('backup.list')}</h2>
       <table className="table" aria-label={t('backup.list')}>
         <thead>
@@ -88,7 +92,7 @@ export function BackupPage() {
               <td className="mono">{b.file}</td>
               <td>{formatBytes(b.size)}</td>
               <td>
-                <button type="button" onClick={() => void restoreFile(b.file)} disabled={restoring}>
+                <button type="button" onClick={() => setRestoring(b.file)} disabled={pending}>
                   {t('backup.restore')}
                 </button>
               </td>
@@ -120,6 +124,16 @@ export function BackupPage() {
             </tbody>
           </table>
         </>
+      ) : null}
+      {restoring ? (
+        <ConfirmDialog open title={t('backup.restore')} confirmLabel={t('backup.restore')} danger pending={pending} error={restoreError} onCancel={() => setRestoring(null)} onConfirm={() => void restoreFile(restoring)}>
+          <p>{t('backup.restoreConfirm', { file: restoring })}</p>
+        </ConfirmDialog>
+      ) : null}
+      {otherStation ? (
+        <ConfirmDialog open title={t('backup.restore')} confirmLabel={t('backup.restore')} danger pending={pending} error={restoreError} onCancel={() => setOtherStation(null)} onConfirm={() => void restoreFile(otherStation.file, true)}>
+          <p>{t('restore.otherStationConfirm', otherStation.params)}</p>
+        </ConfirmDialog>
       ) : null}
     </Page>
   );

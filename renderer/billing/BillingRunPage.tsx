@@ -7,6 +7,7 @@ import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatTime, formatYuan } from '../ui/format';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Dialog, ErrorBanner, Field, JobBar, Notice, Page, SelectField } from '../ui/widgets';
 import { currentPeriod, Flags, kwhText, LinesTable, useBillingText } from './parts';
 
@@ -53,6 +54,9 @@ export function BillingRunPage() {
   const [voiding, setVoiding] = useState<BillRow | null>(null);
   const [voidReason, setVoidReason] = useState('');
   const [extras, setExtras] = useState<{ customerId: string; name: string } | null>(null);
+  // 发行 puts the drafts on the customers' ledgers (they become owed, penalties start after the
+  // due date): it goes through the confirmation, which says how many bills and how much.
+  const [confirmingIssue, setConfirmingIssue] = useState(false);
   const [extraValues, setExtraValues] = useState({ kvarh: '', maxDemandKw: '' });
   const valid = isPeriod(period);
   const scope = { period, ...(bookId ? { bookId } : {}) };
@@ -91,6 +95,7 @@ export function BillingRunPage() {
   }
 
   async function issueAll() {
+    setConfirmingIssue(false);
     setBusy(true);
     setNotice(undefined);
     setJobLabel(t('billing.issuing'));
@@ -153,7 +158,7 @@ export function BillingRunPage() {
             <button type="button" className="primary" onClick={() => void runBilling()} disabled={busy || !valid}>
               {t('billing.run')}
             </button>
-            <button type="button" onClick={() => void issueAll()} disabled={busy || !valid || !counts?.draft}>
+            <button type="button" onClick={() => setConfirmingIssue(true)} disabled={busy || !valid || !counts?.draft}>
               {t('billing.issueAll')}
             </button>
           </>
@@ -170,6 +175,21 @@ export function BillingRunPage() {
           {t('billing.printNotices')}
         </button>
       </form>
+      {confirmingIssue && counts ? (
+        <ConfirmDialog
+          open
+          title={t('billing.issueConfirmTitle', { period, scope: book ? `${book.bookNo} ${book.bookName}` : t('billing.allBooks') })}
+          confirmLabel={t('billing.issueConfirm', { count: Math.max(0, counts.draft - counts.flaggedUnreviewed) })}
+          onCancel={() => setConfirmingIssue(false)}
+          onConfirm={() => void issueAll()}
+        >
+          <p>{t('billing.issueConfirmWhat', { draft: counts.draft, total: formatYuan(counts.draftFen) })}</p>
+          {counts.flaggedUnreviewed > 0 ? <p>{t('billing.issueConfirmHeld', { held: counts.flaggedUnreviewed })}</p> : null}
+          <p>
+            <strong>{t('billing.issueConfirmEffect')}</strong>
+          </p>
+        </ConfirmDialog>
+      ) : null}
       <JobBar job={job} label={jobLabel} />
       <Notice>{notice}</Notice>
       <ErrorBanner error={status.error ?? exceptions.error ?? review.error} />

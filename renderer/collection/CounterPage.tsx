@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { changeToGive } from '../../shared/collection';
+import { changeToGive, tenderNeedsConfirmation } from '../../shared/collection';
 import { COUNTER_CHANNELS, type BillDueView, type CounterChannel, type PaymentPosted, type PaymentRow } from '../../shared/contract/collection';
 import { fenToYuan } from '../../shared/money';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatTime, formatYuan } from '../ui/format';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Dialog, ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
 import { ApproverFields, approverInput, NO_APPROVER, parseYuan, type ApproverValue } from './common';
 import { CustomerSearch } from '../customers/CustomerSearch';
@@ -16,6 +17,11 @@ import { CustomerSearch } from '../customers/CustomerSearch';
 // the cursor waits in "cash received"; type it, Enter posts; Enter again prints the
 // receipt; Esc serves the next customer. The post carries an idempotency key made when the
 // customer is opened, so a double Enter or a retried request is one payment.
+// Cash more than the counter policy's margin over the amount (2,000 yuan by default) opens a
+// confirmation whose focus starts on "go back": a figure typed by mistake (the next customer's
+// phone tail after a "cash short" error) is never posted by Enter. After any refusal the figure
+// in 收到现金 is selected, so what is typed next replaces it. Esc, F3 or Alt+C (the counter's own
+// menu key) always bring back a clean counter with the cursor in the search box.
 
 const newKey = () => crypto.randomUUID();
 
@@ -36,6 +42,7 @@ export function CounterPage() {
   const [waiving, setWaiving] = useState<BillDueView | null>(null);
   const [reversing, setReversing] = useState<PaymentRow | null>(null);
   const [notice, setNotice] = useState<string>();
+  const [confirmingLarge, setConfirmingLarge] = useState(false);
   const finderRef = useRef<HTMLDivElement>(null);
   const tenderedRef = useRef<HTMLInputElement>(null);
   const amountRef = useRef<HTMLInputElement>(null);
@@ -74,7 +81,21 @@ export function CounterPage() {
     setPosted(null);
     setNotice(undefined);
     setFormError(undefined);
-    finderRef.current?.querySelector('input')?.focus();
+    setConfirmingLarge(false);
+    setAmountText('');
+    setTenderedText('');
+    setReference('');
+    pay.clearError();
+    const finder = finderRef.current?.querySelector('input');
+    finder?.focus();
+    finder?.select();
+  }
+
+  /** A refusal keeps the cursor in 收到现金 with the figure selected: the next keys replace it. */
+  function selectTendered() {
+    const input = channel === 'cash' ? tenderedRef.current : amountRef.current;
+    input?.focus();
+    input?.select();
   }
 
   function anotherPayment() {
@@ -90,29 +111,47 @@ export function CounterPage() {
   const tenderedFen = channel === 'cash' ? (tenderedText.trim() === '' ? amountFen : parseYuan(tenderedText)) : amountFen;
   const changeFen = amountFen !== null && tenderedFen !== null && tenderedFen >= amountFen ? changeToGive(tenderedFen, amountFen) : null;
 
+  function refuseForm(message: string) {
+    setFormError(message);
+    selectTendered();
+  }
+
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!data || posted) return;
-    if (amountFen === null || amountFen <= 0) return setFormError(t('collection.amountInvalid'));
-    if (tenderedFen === null) return setFormError(t('collection.tenderedInvalid'));
-    if (tenderedFen < amountFen) return setFormError(t('collection.tenderedShort', { tendered: formatYuan(tenderedFen), amount: formatYuan(amountFen) }));
+    if (!data || posted || pay.pending) return;
+    if (amountFen === null || amountFen <= 0) return refuseForm(t('collection.amountInvalid'));
+    if (tenderedFen === null) return refuseForm(t('collection.tenderedInvalid'));
+    if (tenderedFen < amountFen) return refuseForm(t('collection.tenderedShort', { tendered: formatYuan(tenderedFen), amount: formatYuan(amountFen) }));
     setFormError(undefined);
+    if (channel === 'cash' && tenderNeedsConfirmation(tenderedFen, amountFen, { largeTenderOverFen: data.largeTenderOverFen })) {
+      setConfirmingLarge(true);
+      return;
+    }
+    await post(false);
+  }
+
+  async function post(confirmedLargeTender: boolean) {
+    if (!data || amountFen === null || tenderedFen === null) return;
+    setConfirmingLarge(false);
     const result = await pay.run({
       customerId: data.customer.id,
       amountFen,
       channel,
       idempotencyKey: key,
       ...(channel === 'cash' ? { tenderedFen } : {}),
+      ...(confirmedLargeTender ? { confirmedLargeTender: true } : {}),
       ...(channel !== 'cash' && reference.trim() ? { reference: reference.trim() } : {}),
     });
     if (result) {
       setPosted(result);
       balance.reload();
-    }
+    } else selectTendered();
   }
 
   function onKeyDown(event: KeyboardEvent) {
-    if (event.key === 'Escape' && !waiving && !reversing) {
+    // Alt+C is the menu's key for this screen: pressed on the counter itself it means "next customer" too.
+    const altC = event.altKey && (event.key === 'c' || event.key === 'C');
+    if ((event.key === 'Escape' || event.key === 'F3' || altC) && !waiving && !reversing && !confirmingLarge) {
       event.preventDefault();
       nextCustomer();
     }
@@ -224,6 +263,26 @@ export function CounterPage() {
           </section>
         ) : null}
       </div>
+      {confirmingLarge && data && amountFen !== null && tenderedFen !== null ? (
+        <ConfirmDialog
+          open
+          title={t('collection.largeTenderTitle')}
+          cancelLabel={t('collection.largeTenderBack')}
+          confirmLabel={t('collection.largeTenderConfirm', { tendered: formatYuan(tenderedFen), change: formatYuan(tenderedFen - amountFen) })}
+          danger
+          onCancel={() => {
+            setConfirmingLarge(false);
+            // After the dialog has closed and given the focus back.
+            setTimeout(selectTendered, 0);
+          }}
+          onConfirm={() => void post(true)}
+        >
+          <p>
+            <strong>{t('collection.largeTenderWhat', { amount: formatYuan(amountFen), tendered: formatYuan(tenderedFen), change: formatYuan(tenderedFen - amountFen) })}</strong>
+          </p>
+          <p>{t('collection.largeTenderWhy', { limit: formatYuan(data.largeTenderOverFen) })}</p>
+        </ConfirmDialog>
+      ) : null}
       {waiving && data ? (
         <WaiveDialog
           bill={waiving}

@@ -4,6 +4,7 @@ import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatTime, formatYuan } from '../ui/format';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorBanner, Notice, Page } from '../ui/widgets';
 
 // The reversal queue (冲正审批): requests waiting for the station head, who approves or rejects
@@ -18,10 +19,14 @@ export function ReversalsPage() {
   const [notice, setNotice] = useState<string>();
   const isHead = session.can('collection.approve');
 
-  async function decideOn(row: ReversalRow, approve: boolean) {
-    const note = approve ? '' : (window.prompt(t('reversals.rejectWhy')) ?? '');
+  // Approving or rejecting cannot be taken back: both go through the confirmation, which names
+  // the receipt, the customer and the amount; a rejection needs its reason (驳回原因).
+  const [deciding, setDeciding] = useState<{ row: ReversalRow; approve: boolean } | null>(null);
+
+  async function decideOn(row: ReversalRow, approve: boolean, note: string) {
     const result = await decide.run({ requestId: row.requestId, approve, ...(note ? { note } : {}) });
     if (result) {
+      setDeciding(null);
       setNotice(t(approve ? 'reversals.approvedNotice' : 'reversals.rejectedNotice', { receiptNo: row.receiptNo }));
       list.reload();
     }
@@ -38,7 +43,7 @@ export function ReversalsPage() {
         ))}
       </div>
       <Notice>{notice}</Notice>
-      <ErrorBanner error={list.error ?? decide.error} />
+      <ErrorBanner error={deciding ? list.error : (list.error ?? decide.error)} />
       <table className="table" aria-label={t('reversals.title')}>
         <thead>
           <tr>
@@ -77,10 +82,16 @@ export function ReversalsPage() {
               <td className="actions">
                 {isHead && r.status === 'pending' ? (
                   <>
-                    <button type="button" className="primary" onClick={() => void decideOn(r, true)} disabled={decide.pending}>
+                    <button type="button" className="primary" onClick={() => {
+                        decide.clearError();
+                        setDeciding({ row: r, approve: true });
+                      }} disabled={decide.pending}>
                       {t('reversals.approve')}
                     </button>
-                    <button type="button" onClick={() => void decideOn(r, false)} disabled={decide.pending}>
+                    <button type="button" onClick={() => {
+                        decide.clearError();
+                        setDeciding({ row: r, approve: false });
+                      }} disabled={decide.pending}>
                       {t('reversals.reject')}
                     </button>
                   </>
@@ -97,6 +108,34 @@ export function ReversalsPage() {
           ) : null}
         </tbody>
       </table>
+      {deciding ? (
+        <ConfirmDialog
+          open
+          title={t(deciding.approve ? 'reversals.approveTitle' : 'reversals.rejectTitle', { receiptNo: deciding.row.receiptNo })}
+          confirmLabel={t(deciding.approve ? 'reversals.approve' : 'reversals.reject')}
+          danger={deciding.approve}
+          note={deciding.approve ? undefined : { label: t('reversals.rejectWhy'), required: true }}
+          pending={decide.pending}
+          error={decide.error}
+          onCancel={() => setDeciding(null)}
+          onConfirm={(note) => void decideOn(deciding.row, deciding.approve, note)}
+        >
+          <p>
+            {t('reversals.confirmWhat', {
+              receiptNo: deciding.row.receiptNo,
+              accountNo: deciding.row.accountNo,
+              name: deciding.row.customerName,
+              amount: formatYuan(deciding.row.amountFen),
+              channel: t(`collection.channel.${deciding.row.channel}`),
+              clerk: `${deciding.row.paymentClerk.staffNo} ${deciding.row.paymentClerk.name}`,
+            })}
+          </p>
+          <p>{t('reversals.confirmReason', { reason: deciding.row.reason })}</p>
+          <p>
+            <strong>{t(deciding.approve ? 'reversals.approveEffect' : 'reversals.rejectEffect', { amount: formatYuan(deciding.row.amountFen) })}</strong>
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </Page>
   );
 }

@@ -35,6 +35,9 @@ export function CustomerSearch({
   /** Enter pressed before the answer to the typed text came: pick the best hit when it comes. */
   const enterPending = useRef(false);
   const listRef = useRef<HTMLUListElement>(null);
+  // Closing the list a moment after the box loses the focus (a click on a hit lands first); the
+  // box focused again meanwhile (the counter's Esc, then typing) keeps it open.
+  const blurTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
     const q = query.trim();
@@ -116,8 +119,14 @@ export function CustomerSearch({
           setOpen(true);
         }}
         onKeyDown={onKeyDown}
-        onFocus={() => setOpen(true)}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onFocus={() => {
+          clearTimeout(blurTimer.current);
+          setOpen(true);
+        }}
+        onBlur={() => {
+          clearTimeout(blurTimer.current);
+          blurTimer.current = setTimeout(() => setOpen(false), 150);
+        }}
       />
       {showList ? (
         <ul id={listId} role="listbox" aria-label={t('customers.searchResults')} className="search-hits" ref={listRef}>

@@ -8,14 +8,19 @@ import { ApiFailure, call } from '../api/client';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
+import { beep } from '../ui/beep';
+import { formatQuantity } from '../ui/format';
 import { ErrorBanner, Notice, Page, ProgressBar } from '../ui/widgets';
 import { draftKey, emptyDraft, isBlank, loadDrafts, saveDrafts, type Drafts, type RowDraft } from './drafts';
 
 // The entry grid (抄表录入): the book's meters in reading order. Type the reading, Enter saves the
-// row and moves to the next one at once — the save runs in the background, in order, and if a
-// row needs attention (a rollover to confirm, a refused figure) the focus comes back to it
-// unless the reader has already typed in the next row. Alt+G marks an estimate (估抄), Alt+W no
-// access (未抄到), each with a reason; retyping a saved row asks for a correction reason.
+// row and moves to the next one at once — the save runs in the background, in order. A row that
+// needs attention (a rollover to confirm, a refused figure, an error) is marked, counted and
+// announced with a short tone, but the focus is never taken back: a reader keying blind from a
+// paper list would otherwise type the next meter's figure into the refused row (issue 16). What
+// is typed while a row has the focus belongs to that row's meter. Alt+N jumps to the next row
+// needing attention. Alt+G marks an estimate (估抄), Alt+W no access (未抄到), each with a reason;
+// retyping a saved row asks for a correction reason.
 
 const REGISTER_TEXT = /^\d{1,12}(\.\d{1,2})?$/;
 /** Every grid row is this tall (px; styles.css gives the rows the same height). */
@@ -87,7 +92,7 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
   const onKey = (field: string) => (e: KeyboardEvent<HTMLElement>) => handlers.key(index, field, e);
   const label = (key: MessageKey) => t('entry.fieldOfRow', { field: t(key), seq: row.seq });
   return (
-    <tr data-row={index} aria-rowindex={index + 2} data-status={message?.type === 'saving' ? 'saving' : row.status} className={`entry-row status-${row.status}${message && message.type !== 'saving' && message.type !== 'reason' ? ' attention' : ''}`}>
+    <tr data-row={index} aria-rowindex={index + 2} data-status={message?.type === 'saving' ? 'saving' : row.status} data-attention={message && message.type !== 'saving' && message.type !== 'reason' ? message.type : undefined} className={`entry-row status-${row.status}${message && message.type !== 'saving' && message.type !== 'reason' ? ' attention' : ''}`}>
       <td className="num">{row.seq}</td>
       <td className="mono">{row.accountNo}</td>
       <td>{row.customerName}</td>
@@ -97,9 +102,9 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
         {row.multiplier > 1 ? <span className="muted"> ×{row.multiplier}</span> : null}
       </td>
       <td className="num">
-        {formatCenti(row.replacement ? row.replacement.newStart : row.previous)}
+        {formatQuantity(row.replacement ? row.replacement.newStart : row.previous)}
         {row.replacement ? (
-          <span className="badge" title={t('entry.replacement', { oldMeterNo: row.replacement.oldMeterNo, previous: formatCenti(row.previous), oldFinal: formatCenti(row.replacement.oldFinal) })}>
+          <span className="badge" title={t('entry.replacement', { oldMeterNo: row.replacement.oldMeterNo, previous: formatQuantity(row.previous), oldFinal: formatQuantity(row.replacement.oldFinal) })}>
             {t('entry.replaced')}
           </span>
         ) : null}
@@ -118,7 +123,7 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
             onKeyDown={onKey('value')}
           />
         ) : (
-          <span className="num">{reading?.value !== null && reading?.value !== undefined ? formatCenti(reading.value) : ''}</span>
+          <span className="num">{reading?.value !== null && reading?.value !== undefined ? formatQuantity(reading.value) : ''}</span>
         )}
       </td>
       {showTou ? (
@@ -139,13 +144,13 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
               </label>
             ) : (
               <span key={name}>
-                {t(`reading.span.${name}`)} {reading?.registers?.[name] !== undefined ? formatCenti(reading.registers[name] ?? 0) : ''}
+                {t(`reading.span.${name}`)} {reading?.registers?.[name] !== undefined ? formatQuantity(reading.registers[name] ?? 0) : ''}
               </span>
             ),
           )}
         </td>
       ) : null}
-      <td className={`num${consumption !== null && consumption < 0 ? ' error-text' : ''}`}>{consumption === null ? '' : formatCenti(consumption)}</td>
+      <td className={`num${consumption !== null && consumption < 0 ? ' error-text' : ''}`}>{consumption === null ? '' : formatQuantity(consumption)}</td>
       <td className="entry-status">
         {message?.type === 'saving' ? <span className="muted">{t('entry.saving')}</span> : null}
         {message?.type === 'reason' ? (
@@ -316,15 +321,11 @@ export function EntryGridPage() {
         supersedes: current.reading?.id ?? null,
       });
       setMessage(row.pointId, { type: 'saving' });
-      // Move on at once; remember where, to know whether the reader has moved on since.
-      const nextIndex = index + 1;
-      const moved = requestFocus(nextIndex);
-      const nextPoint = rowsRef.current[nextIndex]?.pointId;
-      const nextDraftBefore = nextPoint ? draftsRef.current[nextPoint] : undefined;
-      const bringBack = (field: string) => {
-        const stillThere = !moved || (document.activeElement?.closest('[data-row]')?.getAttribute('data-row') === String(nextIndex) && draftsRef.current[nextPoint ?? ''] === nextDraftBefore);
-        if (stillThere) requestFocus(index, field);
-      };
+      // Move on at once. Whatever the answer, the focus stays where the reader is: a refusal is
+      // marked on its row and counted, never pulled back into (the next figure would land there).
+      // Only the last row keeps the focus, having no next row to go to.
+      requestFocus(index + 1);
+      const flagAttention = () => beep();
       const previous = inFlight.current.get(row.pointId) ?? Promise.resolve();
       const sending = previous.then(async () => {
         const input = inputFor(rowsRef.current[index] ?? row);
@@ -333,7 +334,7 @@ export function EntryGridPage() {
           outcome = await call('readings.save', input);
         } catch (error) {
           setMessage(row.pointId, { type: 'error', text: error instanceof ApiFailure ? error.message : String(error) });
-          bringBack('value');
+          flagAttention();
           return;
         }
         if (outcome.outcome === 'saved') {
@@ -344,10 +345,10 @@ export function EntryGridPage() {
           setMessage(row.pointId, null);
         } else if (outcome.outcome === 'confirm') {
           setMessage(row.pointId, { type: 'confirm', consumption: outcome.consumption });
-          bringBack('confirm');
+          flagAttention();
         } else {
           setMessage(row.pointId, { type: 'refused', errors: outcome.errors });
-          bringBack('value');
+          flagAttention();
         }
       });
       inFlight.current.set(row.pointId, sending);
@@ -356,6 +357,22 @@ export function EntryGridPage() {
       });
     },
     [period, replaceRow, requestFocus, setDraft, setMessage],
+  );
+
+  /** The focus goes to the next row needing attention after `from` (wrapping): its confirm button, else its 止码. */
+  const jumpToAttention = useCallback(
+    (from: number) => {
+      const all = rowsRef.current;
+      for (let step = 1; step <= all.length; step++) {
+        const at = (from + step + all.length) % all.length;
+        const m = messagesRef.current[all[at]?.pointId ?? ''];
+        if (m && (m.type === 'refused' || m.type === 'error' || m.type === 'confirm')) {
+          requestFocus(at, m.type === 'confirm' ? 'confirm' : 'value');
+          return;
+        }
+      }
+    },
+    [requestFocus],
   );
 
   const handlers = useMemo<RowHandlers>(
@@ -390,6 +407,11 @@ export function EntryGridPage() {
         };
         if (event.altKey && (event.key === 'g' || event.key === 'G')) return mark('estimated');
         if (event.altKey && (event.key === 'w' || event.key === 'W')) return mark('no_access');
+        if (event.altKey && (event.key === 'n' || event.key === 'N')) {
+          event.preventDefault();
+          jumpToAttention(index);
+          return;
+        }
         if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
           event.preventDefault();
           requestFocus(index + (event.key === 'ArrowDown' ? 1 : -1), field === 'reason' || field === 'confirm' ? 'value' : field);
@@ -433,7 +455,7 @@ export function EntryGridPage() {
         save(index, false);
       },
     }),
-    [requestFocus, save, setDraft, setMessage],
+    [jumpToAttention, requestFocus, save, setDraft, setMessage],
   );
 
   const data = sheet.data;
@@ -504,15 +526,22 @@ export function EntryGridPage() {
             <ProgressBar done={entered} total={rows.length} label={t('entry.progress', { entered, due: rows.length })} />
             <span>{t('entry.progress', { entered, due: rows.length })}</span>
             <span>{t('entry.flaggedCount', { count: flagged.length })}</span>
+            {/* In the progress line, not a banner above the grid: the grid never shifts under the reader. */}
+            {attention.length > 0 ? (
+              <span className="entry-attention error-text" role="alert">
+                <strong>{t('entry.attentionCount', { count: attention.length })}</strong> {t('entry.attentionRows')}
+                {attention.map((r) => (
+                  <button key={r.pointId} type="button" className="link" onClick={() => jumpToAttention(rowsRef.current.indexOf(r) - 1)}>
+                    {r.seq}
+                  </button>
+                ))}
+                <span className="muted"> {t('entry.attentionJump')}</span>
+              </span>
+            ) : null}
           </div>
           {!canEnter ? <div className="banner banner-warn" role="status">{data.period.status === 'closed' ? t('entry.closed') : t('entry.notYourBook', { reader: data.book.readerName ?? t('common.none') })}</div> : null}
           {restored > 0 ? <Notice>{t('entry.restored', { count: restored })}</Notice> : null}
           {canEnter ? <p className="muted keys">{t('entry.keys')}</p> : null}
-          {attention.length > 0 ? (
-            <div className="banner banner-error" role="alert">
-              {t('entry.attention', { rows: attention.map((r) => r.seq).join('、') })}
-            </div>
-          ) : null}
           <datalist id="reasons-estimated">
             {(['entry.reasons.locked', 'entry.reasons.dog', 'entry.reasons.damaged', 'entry.reasons.weather'] as const).map((k) => (
               <option key={k} value={t(k)} />

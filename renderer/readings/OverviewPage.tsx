@@ -6,6 +6,7 @@ import { call, runJob } from '../api/client';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
 import { PeriodPicker, usePeriod } from './PeriodPicker';
 
@@ -105,8 +106,10 @@ export function OverviewPage() {
     }
   }
 
+  // 关账 cannot be undone: it goes through the confirmation.
+  const [confirmingClose, setConfirmingClose] = useState(false);
   async function closePeriod() {
-    if (!window.confirm(t('overview.closeConfirm', { period }))) return;
+    setConfirmingClose(false);
     if (await close.run({ period })) {
       setNotice(t('overview.closed', { period }));
       reloadPeriods();
@@ -146,7 +149,7 @@ export function OverviewPage() {
             })}
           </p>
           {manage && data.period.status === 'open' ? (
-            <button type="button" className="primary" onClick={() => void closePeriod()} disabled={close.pending}>
+            <button type="button" className="primary" onClick={() => setConfirmingClose(true)} disabled={close.pending}>
               {t('overview.close', { period: data.period.period })}
             </button>
           ) : null}
@@ -241,6 +244,12 @@ export function OverviewPage() {
             </tbody>
           </table>
         </>
+      ) : null}
+      {confirmingClose && data ? (
+        <ConfirmDialog open title={t('overview.close', { period })} confirmLabel={t('overview.close', { period })} onCancel={() => setConfirmingClose(false)} onConfirm={() => void closePeriod()}>
+          <p>{t('overview.closeConfirm', { period })}</p>
+          <p>{t('overview.closeConfirmCounts', { entered: data.period.entered, due: data.period.due, books: data.books.length })}</p>
+        </ConfirmDialog>
       ) : null}
     </Page>
   );

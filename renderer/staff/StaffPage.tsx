@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../shared/permissions';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { formatTime } from '../ui/format';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Dialog, ErrorBanner, Field, Notice, Page } from '../ui/widgets';
 
 function RolePicker({ value, onChange, legend }: { value: Role[]; onChange(roles: Role[]): void; legend: string }) {
@@ -66,8 +67,11 @@ export function StaffPage() {
     }
   }
 
+  // Deactivating locks a colleague out: it goes through the confirmation; reactivating does not.
+  const [deactivating, setDeactivating] = useState<StaffRow | null>(null);
   async function toggleActive(staff: StaffRow) {
-    if (staff.active && !window.confirm(t('staff.deactivateConfirm', { name: staff.name }))) return;
+    if (staff.active && deactivating !== staff) return setDeactivating(staff);
+    setDeactivating(null);
     if (await setActive.run({ staffId: staff.id, active: !staff.active })) list.reload();
   }
 
@@ -171,6 +175,19 @@ export function StaffPage() {
           </div>
         </form>
       </Dialog>
+      {deactivating ? (
+        <ConfirmDialog
+          open
+          title={t('staff.deactivate')}
+          confirmLabel={t('staff.deactivate')}
+          danger
+          pending={setActive.pending}
+          onCancel={() => setDeactivating(null)}
+          onConfirm={() => void toggleActive(deactivating)}
+        >
+          <p>{t('staff.deactivateConfirm', { name: `${deactivating.staffNo} ${deactivating.name}` })}</p>
+        </ConfirmDialog>
+      ) : null}
     </Page>
   );
 }

@@ -232,6 +232,8 @@ async function keyboardFigures(backend: Backend, skip: Set<string>) {
 
 async function importFigures(backend: Backend, skip: Set<string>) {
   const rows = unread(backend, IMPORT_ROWS, skip);
+  // A small station (--customers) may have no meter left unread after the other figures.
+  if (rows.length === 0) return { rows: 0, skipped: 'no meter left unread at this station size' };
   rows.forEach((r) => skip.add(r.point_id));
   const meterNos = new Map(
     backend.store.read

@@ -7,3 +7,4 @@ export * from './counter';
 export * from './closing';
 export * from './disconnection';
 export * from './words';
+export * from './tender';

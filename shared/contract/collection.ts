@@ -94,6 +94,8 @@ export const counterBalanceSchema = z.object({
   /** The ledger balance (> 0 owed, < 0 prepaid); penalties not yet settled are not in it. */
   ledgerBalanceFen: fen,
   recentPayments: z.array(paymentRowSchema),
+  /** Counter policy in force: cash more than this over the amount needs a confirmation. */
+  largeTenderOverFen: fen,
 });
 export type CounterBalanceView = z.infer<typeof counterBalanceSchema>;
 
@@ -332,6 +334,8 @@ export const collectionChannels = {
       channel: counterChannelSchema,
       /** Cash handed over (现金实收); change = tendered − amount. Cash only. */
       tenderedFen: z.number().int().min(0).max(10_000_000_000).optional(),
+      /** Cash more than the counter policy's margin over the amount was confirmed by the clerk. */
+      confirmedLargeTender: z.boolean().optional(),
       reference: z.string().trim().max(64).optional(),
       idempotencyKey: z.string().trim().min(8).max(100),
     }),

@@ -3,6 +3,7 @@
 import { billingStrings } from './billing';
 import { customersStrings } from './customers';
 import { collectionStrings } from './collection';
+import { frontStrings } from './front';
 import { platformStrings } from './platform';
 import { readingsStrings } from './readings';
 import { safetyStrings } from './safety';
@@ -20,6 +21,7 @@ const zh = {
   ...billingStrings.zh,
   ...collectionStrings.zh,
   ...safetyStrings.zh,
+  ...frontStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -29,10 +31,11 @@ const en: Record<keyof typeof zh, string> = {
   ...billingStrings.en,
   ...collectionStrings.en,
   ...safetyStrings.en,
+  ...frontStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, safetyStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, safetyStrings, frontStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

@@ -7,7 +7,7 @@ import { refuse } from '../errors';
 import { loadAccount } from './account';
 import { currentBusinessDate } from './days';
 import { listPayments } from './payments';
-import { penaltyPolicyOn } from './policy';
+import { counterPolicyOn, penaltyPolicyOn } from './policy';
 import { customerAddress } from './receipts';
 
 // The counter balance (柜台应缴): what the customer owes today, bill by bill.
@@ -76,5 +76,6 @@ export function counterBalance(db: ReadableDB, customer: CounterCustomer, now: n
     totalDueFen: due.totalDueFen,
     ledgerBalanceFen: account.ledgerBalanceFen,
     recentPayments: listPayments(db, sql`p.customer_id = ${customer.id}`, sql`p.receipt_seq DESC`, 5),
+    largeTenderOverFen: counterPolicyOn(db, payDate).largeTenderOverFen,
   };
 }

@@ -123,6 +123,22 @@ describe('the counter: balance, payment, receipt', () => {
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM payments`)).toBe(0);
     expect(station.backend.store.read.value(sql`SELECT value FROM counters WHERE name = 'receipt'`)).toBeUndefined();
   });
+
+  it('refuses cash more than 2,000 yuan over the amount unless the clerk confirmed it (issue 16: a phone tail typed into 收到现金)', async () => {
+    const { clerk } = await counter();
+    const { customer } = residentWithTwoMonths();
+    const balance = await clerk.call('collection.balance', { accountNo: customer.accountNo });
+    expect(balance.largeTenderOverFen).toBe(200_000);
+    const large = await clerk.fail('collection.pay', { customerId: customer.id, amountFen: 21003, channel: 'cash', tenderedFen: 400_838_400, idempotencyKey: 'large-00001' });
+    expect(large).toMatchObject({ code: 'validation', message: '收到现金 ¥4,008,384.00 比本次缴费 ¥210.03 多 ¥4,008,173.97，超过 ¥2,000.00：请核对收到的现金；确实如此须确认后再收款' });
+    expect(station.backend.store.read.value(sql`SELECT count(*) FROM payments`)).toBe(0);
+    // 2,000.00 over exactly is ordinary change; one fen more needs the confirmation.
+    const atLimit = await pay(clerk, customer.id, 1000, 'limit-00001', { tenderedFen: 201_000 });
+    expect(atLimit.changeFen).toBe(200_000);
+    await clerk.fail('collection.pay', { customerId: customer.id, amountFen: 1000, channel: 'cash', tenderedFen: 201_001, idempotencyKey: 'limit-00002' });
+    const confirmed = await clerk.call('collection.pay', { customerId: customer.id, amountFen: 1000, channel: 'cash', tenderedFen: 201_001, confirmedLargeTender: true, idempotencyKey: 'limit-00003' });
+    expect(confirmed.changeFen).toBe(200_001);
+  });
 });
 
 describe('prepaid balance (预收电费)', () => {

@@ -1,4 +1,4 @@
-import { allocatePayment, changeToGive, totalDue } from '../../../shared/collection';
+import { allocatePayment, changeToGive, tenderNeedsConfirmation, totalDue } from '../../../shared/collection';
 import type { CounterChannel, PaymentPosted, PaymentRow } from '../../../shared/contract/collection';
 import { fenToYuan, formatYuan, type Fen } from '../../../shared/money';
 import { shanghaiDate } from '../../../shared/time';
@@ -10,7 +10,7 @@ import type { ReadableDB } from '../db/store';
 import { refuse } from '../errors';
 import { loadAccount } from './account';
 import { currentBusinessDate } from './days';
-import { penaltyPolicyOn } from './policy';
+import { counterPolicyOn, penaltyPolicyOn } from './policy';
 import { writeSettlementLines } from './settlementLines';
 
 // Posting a payment at the counter (收费): one transaction that settles penalties and bills
@@ -23,6 +23,8 @@ export interface PaymentInput {
   amountFen: Fen;
   channel: CounterChannel;
   tenderedFen?: Fen | undefined;
+  /** The clerk confirmed cash beyond the counter policy's margin (收到现金远超应收). */
+  confirmedLargeTender?: boolean | undefined;
   reference?: string | undefined;
   idempotencyKey: string;
 }
@@ -122,6 +124,16 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
   if (input.channel === 'cash') {
     tendered = input.tenderedFen ?? amount;
     if (tendered < amount) throw refuse('collection.tenderedShort', { tendered: formatYuan(tendered), amount: formatYuan(amount) });
+    // Far more cash than the amount is most often a mistyped figure: it must be confirmed.
+    const counterPolicy = counterPolicyOn(unit, shanghaiDate(unit.at));
+    if (input.confirmedLargeTender !== true && tenderNeedsConfirmation(tendered, amount, counterPolicy)) {
+      throw refuse('collection.tenderedLarge', {
+        tendered: formatYuan(tendered),
+        amount: formatYuan(amount),
+        change: formatYuan(tendered - amount),
+        limit: formatYuan(counterPolicy.largeTenderOverFen),
+      });
+    }
   } else if (input.tenderedFen !== undefined && input.tenderedFen !== amount) {
     throw refuse('collection.tenderedCashOnly');
   }

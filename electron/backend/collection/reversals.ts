@@ -119,6 +119,8 @@ export function approveReversal(unit: Unit, requestId: string, approver: Clerk, 
 }
 
 export function rejectReversal(unit: Unit, requestId: string, approver: Clerk, note = ''): void {
+  // The clerk and the customer are told why (驳回原因): a rejection without one is refused.
+  if (note.trim() === '') throw refuse('reversals.rejectNoteRequired');
   const request = requireRequest(unit, requestId);
   unit.run(sql`
     INSERT INTO reversal_rejections (request_id, rejected_by, rejected_at, note) VALUES (${requestId}, ${approver.id}, ${unit.at}, ${note})`);

@@ -58,9 +58,9 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'pay',
     summary: 'Take a payment (as the clerk named by --staff); prints the receipt number and the new balance',
-    usage: 'ACCOUNT_NO --amount YUAN --channel cash|card|qr|transfer [--tendered YUAN] [--reference REF] [--key K] --staff STAFF_NO',
+    usage: 'ACCOUNT_NO --amount YUAN --channel cash|card|qr|transfer [--tendered YUAN [--confirm-large-tender]] [--reference REF] [--key K] --staff STAFF_NO',
     positionals: [1, 1],
-    options: { amount: text, channel: text, tendered: text, reference: text, key: text },
+    options: { amount: text, channel: text, tendered: text, 'confirm-large-tender': flag, reference: text, key: text },
     async run(cli, v, [accountNo = '']) {
       const channel = stringOption(v, 'channel');
       if (!channel || !(COUNTER_CHANNELS as readonly string[]).includes(channel)) throw new UsageError(`--channel must be one of ${COUNTER_CHANNELS.join(', ')}`);
@@ -73,6 +73,7 @@ export const collectionCommands: CliCommand[] = [
         channel: channel as CounterChannel,
         idempotencyKey: stringOption(v, 'key') ?? `cli-${randomUUID()}`,
         ...(tenderedFen !== undefined ? { tenderedFen } : {}),
+        ...(v['confirm-large-tender'] === true ? { confirmedLargeTender: true } : {}),
         ...(reference ? { reference } : {}),
       });
       cli.print(posted, () =>
