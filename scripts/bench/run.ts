@@ -3,6 +3,7 @@
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { appraisalBench } from './appraisal';
 import { billingBench } from './billing';
 import { benchDir, type Bench } from './harness';
 import { collectionBench } from './collection';
@@ -11,7 +12,7 @@ import { platformBench } from './platform';
 import { readingsBench } from './readings';
 
 // Each desk adds its benchmark here.
-const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench, collectionBench];
+const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench, collectionBench, appraisalBench];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;
