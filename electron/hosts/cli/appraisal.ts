@@ -123,6 +123,17 @@ export const appraisalCommands: CliCommand[] = [
     },
   },
   {
+    name: 'appraisal list',
+    summary: 'A person\'s appraisals month by month (as --staff: one\'s own)',
+    usage: '--staff NO [--json]',
+    options: { of: text },
+    async run(cli, v) {
+      const of = str(v, 'of') ?? cli.staffNo;
+      const l = await cli.invoke('appraisal.list', of ? { staffNo: of } : {});
+      cli.print(l, () => [`${l.staff.staffNo} ${l.staff.name}`, ...l.rows.map((r) => `  ${r.period}  ${r.sheetCode.padEnd(8)} ${pts(r.totalCenti).padStart(7)} / ${r.fullScore}  version ${r.versionNo}  ${r.status}`)].join('\n'));
+    },
+  },
+  {
     name: 'appraisal show',
     summary: 'One person\'s appraisal sheet for a month: items, figures, points entered, answers, signature, every version',
     usage: '--staff NO --period YYYY-MM [--json]',
@@ -164,11 +175,11 @@ export const appraisalCommands: CliCommand[] = [
   {
     name: 'appraisal adjust',
     summary: 'The head\'s bonus or deduction points (加减分) with a reason, or points on a manual item (--item ID)',
-    usage: '--of NO --period YYYY-MM --points -2 --reason TEXT [--item ID]',
+    usage: '--of NO --period YYYY-MM --points=-2 --reason TEXT [--item ID]',
     options: { period: text, of: text, points: text, reason: text, item: text },
     async run(cli, v) {
       const p = parsePoints(required(v, 'points', 'N'));
-      if (p === null) throw new UsageError('--points is a number with at most 2 decimals, e.g. -2 or 1.5');
+      if (p === null) throw new UsageError('--points is a number with at most 2 decimals, e.g. --points=-2 or --points=1.5');
       const staffNo = required(v, 'of', 'NO');
       await cli.invoke('appraisal.adjust', { period: periodOption(v), staffNo, itemId: str(v, 'item') ?? null, pointsCenti: p, reason: required(v, 'reason', 'TEXT') });
       cli.print({ ok: true }, () => `Entered ${formatPoints(p)} points for ${staffNo}.`);
