@@ -35,6 +35,10 @@ export const PERMISSIONS = [
   'collection.approve', // approve reversals (冲正), penalty waivers and closing differences
   'arrears.read', // arrears list and export, disconnection-notice eligibility
   'arrears.notify', // issue arrears reminders (催费通知单) and disconnection notices
+  // appraisal (绩效考核)
+  'appraisal.read', // one's own appraisal sheets: see, acknowledge or dispute (the back end refuses anyone else's)
+  'appraisal.manage', // every sheet of the station: compute the month, bonus/deduction points, sign, revise, summary, export
+  'appraisal.sheets', // load head-office score sheets (考核方案)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -46,6 +50,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'readings.read',
     'tariffs.read', 'billing.read', // billing: reads bills
     'collection.read', 'collection.pay', 'arrears.read', 'arrears.notify', // collection: the counter
+    'appraisal.read', // appraisal: their own sheets
   ],
   // 抄表员 meter reader
   meter_reader: [
@@ -53,6 +58,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'customers.read',
     'readings.read', 'readings.enter',
     'tariffs.read', 'billing.read', // billing: reads bills
+    'appraisal.read', // appraisal: their own sheets
   ],
   // 核算员 billing clerk
   billing_clerk: [
@@ -61,6 +67,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'readings.read', 'readings.review',
     'tariffs.read', 'billing.read', 'billing.run', // billing: runs, reviews, issues
     'collection.read', 'arrears.read', // collection: sees payments and arrears
+    'appraisal.read', // appraisal: their own sheets
   ],
   // 所长 station head: sees everything that happens at the station, approves
   station_head: [
@@ -70,6 +77,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'readings.read', 'readings.enter', 'readings.review', 'readings.manage',
     'tariffs.read', 'billing.read', 'billing.approve', // billing: approves corrections
     'collection.read', 'collection.approve', 'arrears.read', 'arrears.notify', // collection: approves reversals, waivers, differences
+    'appraisal.read', 'appraisal.manage', // appraisal: computes, adjusts, signs
   ],
   // 系统管理员 administrator: the station's IT person, not a money role
   admin: [
@@ -78,6 +86,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'audit.read',
     'backup.run',
     'tariffs.read', 'tariffs.import', // billing: loads head-office tariff files
+    'appraisal.sheets', // appraisal: loads head-office score sheets
   ],
 };
 

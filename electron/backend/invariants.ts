@@ -1,3 +1,4 @@
+import { appraisalInvariants } from './appraisal/invariants';
 import { billingInvariants } from './billing/invariants';
 import { collectionInvariants } from './collection/invariants';
 import type { Backend } from './context';
@@ -46,4 +47,4 @@ const platformInvariants: Invariant[] = [
   },
 ];
 
-export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants, ...readingsInvariants, ...billingInvariants, ...collectionInvariants];
+export const INVARIANTS: Invariant[] = [...platformInvariants, ...customerInvariants, ...readingsInvariants, ...billingInvariants, ...collectionInvariants, ...appraisalInvariants];

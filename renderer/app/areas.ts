@@ -1,3 +1,4 @@
+import { appraisalArea } from '../appraisal/area';
 import { auditArea } from '../audit/area';
 import { backupArea } from '../backup/area';
 import { billingArea } from '../billing/area';
@@ -8,4 +9,4 @@ import { staffArea } from '../staff/area';
 import type { AreaDef } from './area';
 
 // Every desk of the UI, in menu order. Each later desk adds its area here.
-export const AREAS: AreaDef[] = [customersArea, collectionArea, readingsArea, billingArea, staffArea, auditArea, backupArea];
+export const AREAS: AreaDef[] = [customersArea, collectionArea, readingsArea, billingArea, appraisalArea, staffArea, auditArea, backupArea];

@@ -3,6 +3,7 @@
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { appraisalBench } from './appraisal';
 import { billingBench } from './billing';
 import { checkBench } from './check';
 import { benchDir, type Bench } from './harness';
@@ -16,6 +17,7 @@ import { intakeBench } from './intake';
 const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench, collectionBench];
 BENCHES.push(checkBench);
 BENCHES.push(intakeBench);
+BENCHES.push(appraisalBench);
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { mergeChannels, type ChannelDef } from './define';
+import { appraisalChannels } from './appraisal';
 import { billingChannels } from './billing';
 import { customersChannels } from './customers';
 import { collectionChannels } from './collection';
@@ -8,7 +9,7 @@ import { readingsChannels } from './readings';
 
 // The one table of channels (DESIGN.md "One contract, two transports"): name → input schema,
 // output schema, required permission. Each desk adds its group here.
-export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels, collectionChannels);
+export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels, collectionChannels, appraisalChannels);
 
 export type Contract = typeof contract;
 export type ChannelName = keyof Contract & string;
@@ -32,3 +33,4 @@ export * from './customers';
 export * from './readings';
 export * from './billing';
 export * from './collection';
+export * from './appraisal';

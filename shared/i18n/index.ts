@@ -1,5 +1,6 @@
 // The one dictionary of UI strings (zh-CN by default, English switchable), merged from each
 // desk's file. Placeholders are written {name}.
+import { appraisalStrings } from './appraisal';
 import { billingStrings } from './billing';
 import { customersStrings } from './customers';
 import { collectionStrings } from './collection';
@@ -20,8 +21,9 @@ const zh = {
   ...readingsStrings.zh,
   ...billingStrings.zh,
   ...collectionStrings.zh,
-  ...safetyStrings.zh,
+  ...appraisalStrings.zh,
   ...frontStrings.zh,
+  ...safetyStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -30,12 +32,13 @@ const en: Record<keyof typeof zh, string> = {
   ...readingsStrings.en,
   ...billingStrings.en,
   ...collectionStrings.en,
-  ...safetyStrings.en,
+  ...appraisalStrings.en,
   ...frontStrings.en,
+  ...safetyStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, safetyStrings, frontStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, frontStrings, safetyStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

@@ -4,6 +4,7 @@
 // adds tariffs and bills; collection adds payments. A step reads what the earlier ones made.
 import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
+import { appraisalStep } from './appraisalStep';
 import { billingStep } from './billingStep';
 import { collectionStep } from './collectionStep';
 import { customersStep } from './customersStep';
@@ -50,4 +51,4 @@ export interface DemoStep {
   run(ctx: DemoContext): Promise<void>;
 }
 
-export const DEMO_STEPS: DemoStep[] = [staffStep, customersStep, readingsStep, billingStep, collectionStep];
+export const DEMO_STEPS: DemoStep[] = [staffStep, customersStep, readingsStep, billingStep, collectionStep, appraisalStep];

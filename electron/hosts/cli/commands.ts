@@ -1,3 +1,4 @@
+import { appraisalCommands } from './appraisal';
 import { billingCommands } from './billing';
 import { collectionCommands } from './collection';
 import type { CliCommand } from './context';
@@ -6,4 +7,4 @@ import { platformCommands } from './platform';
 import { readingsCommands } from './readings';
 
 // Every command of the `griddesk` CLI; each desk adds its list here.
-export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands, ...billingCommands, ...collectionCommands];
+export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands, ...billingCommands, ...collectionCommands, ...appraisalCommands];

@@ -1,0 +1,301 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatPoints, KPI_CODES, type KpiCode } from '../../../shared/appraisal';
+import { translate, type MessageKey } from '../../../shared/i18n';
+import { fenToYuan } from '../../../shared/money';
+import { isDate, isPeriod } from '../../../shared/time';
+import { parsePoints } from '../../../shared/appraisal';
+import { sql } from '../../backend/db/sql';
+import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
+import { InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+
+// Staff appraisal (绩效考核) from the command line. `--staff NO` is the global "act as": for
+// show, print and acknowledge it is also whose sheet (a member of staff sees their own); the
+// head's verbs name the appraised person with --of NO.
+
+const text = { type: 'string' } as const;
+
+function str(values: Values, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function periodOption(values: Values): string {
+  const period = str(values, 'period');
+  if (!period) throw new UsageError('--period YYYY-MM is required');
+  if (!isPeriod(period)) throw new UsageError(`--period ${period}: a month is YYYY-MM`);
+  return period;
+}
+
+function required(values: Values, name: string, what: string): string {
+  const v = str(values, name);
+  if (!v) throw new UsageError(`--${name} ${what} is required`);
+  return v;
+}
+
+/** The appraised person: --of for the head's verbs, else the staff member the CLI acts as. */
+function person(cli: CliContext, values: Values): string {
+  const of = str(values, 'of') ?? cli.staffNo;
+  if (!of) throw new UsageError('--staff NO (or --of NO) names whose appraisal');
+  return of;
+}
+
+const pts = (c: number | null) => (c === null ? '—' : formatPoints(c));
+
+function staffIdOf(cli: CliContext): string | undefined {
+  if (cli.staffNo === undefined) return undefined;
+  const id = cli.backend().store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${cli.staffNo} AND active = 1`);
+  if (!id) throw new InputError(`--staff ${cli.staffNo}: no active staff member with that number`);
+  return id;
+}
+
+function writeBase64(out: string, base64: string): string {
+  const path = resolve(out);
+  writeFileSync(`${path}.partial`, Buffer.from(base64, 'base64'));
+  renameSync(`${path}.partial`, path);
+  return path;
+}
+
+export const appraisalCommands: CliCommand[] = [
+  {
+    name: 'appraisal sheets',
+    summary: 'Score sheets (考核方案): "appraisal sheets import FILE.json" loads a head-office file (all or nothing); "appraisal sheets list" lists them',
+    usage: 'import FILE.json | list',
+    positionals: [1, 2],
+    async run(cli, _v, [verb, file]) {
+      if (verb === 'list') {
+        const { rows } = await cli.invoke('appraisal.sheets.list', {});
+        cli.print(rows.map(({ definition: _d, ...r }) => r), () =>
+          rows.length ? rows.map((r) => `${r.code.padEnd(10)} from ${r.effectiveFrom}  ${String(r.fullScore).padStart(4)} points  ${r.areas} areas ${r.items} items  ${r.pay.method === 'points' ? `pay points × ${fenToYuan(r.pay.baseFen)}/${r.fullScore}` : `pool ${fenToYuan(r.pay.poolFen)}`}${r.inForce ? '  in force' : ''}  ${r.name}`).join('\n') : 'No score sheet loaded.',
+        );
+        return;
+      }
+      if (verb !== 'import' || !file) throw new UsageError('appraisal sheets import FILE.json | appraisal sheets list');
+      const path = resolve(file);
+      let body: string;
+      try {
+        body = readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new InputError(`cannot read ${path}: ${(error as Error).message}`);
+      }
+      const check = await cli.invoke('appraisal.sheets.check', { text: body });
+      if (!check.ok) {
+        if (cli.json) cli.print({ ok: false, problems: check.problems }, () => '');
+        for (const p of check.problems) cli.io.stderr(`  ${p}`);
+        throw new InputError(`${path}: ${check.problems.length} problem(s); nothing was loaded`);
+      }
+      const result = await cli.invoke('appraisal.sheets.import', { text: body, fileName: path });
+      cli.print({ ok: true, ...result }, () =>
+        [...result.sheets.map((s) => `  ${s.status === 'new' ? 'loaded   ' : 'unchanged'} ${s.code} from ${s.effectiveFrom}`), `Loaded ${result.loaded} sheet version(s); ${result.unchanged} already loaded.`].join('\n'),
+      );
+    },
+  },
+  {
+    name: 'appraisal compute',
+    summary: 'Compute the month\'s appraisal drafts for the whole station (the head)',
+    usage: '--period YYYY-MM [--sheet CODE]',
+    options: { period: text, sheet: text },
+    async run(cli, v) {
+      const sheet = str(v, 'sheet');
+      const r = await cli.invoke('appraisal.compute', { period: periodOption(v), ...(sheet ? { sheetCode: sheet } : {}) });
+      cli.print(r, () =>
+        [
+          `${r.period} with ${r.sheet.code} (${r.sheet.name}): ${r.drafted} new drafts, ${r.recomputed} recomputed, ${r.unchanged} unchanged, ${r.signed} already signed`,
+          ...r.notAppraised.map((s) => `  not appraised: ${s.staffNo} ${s.name} (started ${s.startDate}, after the 16th)`),
+        ].join('\n'),
+      );
+    },
+  },
+  {
+    name: 'appraisal summary',
+    summary: 'The station\'s month (考核汇总表): ranking, totals, status and pay',
+    usage: '--period YYYY-MM [--json]',
+    options: { period: text },
+    async run(cli, v) {
+      const s = await cli.invoke('appraisal.summary', { period: periodOption(v) });
+      cli.print(s, () =>
+        [
+          'rank  staff   name        total   adj.  status        pay (yuan)',
+          ...s.rows.map((r) => `${String(r.rank).padStart(4)}  ${r.staffNo.padEnd(7)} ${r.name.padEnd(10)} ${pts(r.totalCenti).padStart(7)} ${pts(r.adjustmentsCenti).padStart(6)}  ${r.status.padEnd(12)} ${fenToYuan(r.payFen).padStart(11)}`),
+          `total pay ${fenToYuan(s.totals.payFen)} yuan; ${s.totals.signed} signed, ${s.totals.disputed} disputed`,
+        ].join('\n'),
+      );
+    },
+  },
+  {
+    name: 'appraisal list',
+    summary: 'A person\'s appraisals month by month (as --staff: one\'s own)',
+    usage: '--staff NO [--json]',
+    options: { of: text },
+    async run(cli, v) {
+      const of = str(v, 'of') ?? cli.staffNo;
+      const l = await cli.invoke('appraisal.list', of ? { staffNo: of } : {});
+      cli.print(l, () => [`${l.staff.staffNo} ${l.staff.name}`, ...l.rows.map((r) => `  ${r.period}  ${r.sheetCode.padEnd(8)} ${pts(r.totalCenti).padStart(7)} / ${r.fullScore}  version ${r.versionNo}  ${r.status}`)].join('\n'));
+    },
+  },
+  {
+    name: 'appraisal show',
+    summary: 'One person\'s appraisal sheet for a month: items, figures, points entered, answers, signature, every version',
+    usage: '--staff NO --period YYYY-MM [--json]',
+    options: { period: text, of: text },
+    async run(cli, v) {
+      const a = await cli.invoke('appraisal.get', { period: periodOption(v), staffNo: person(cli, v) });
+      const t = (key: MessageKey) => translate(cli.locale, key);
+      cli.print(a, () =>
+        a.versions
+          .map((ver, i) =>
+            [
+              `${i === 0 ? '' : '\n(earlier) '}${a.staff.staffNo} ${a.staff.name} ${a.period}  ${a.sheet.code} ${a.sheet.name}  version ${ver.versionNo} (${ver.kind}${ver.reason ? `: ${ver.reason}` : ''})  ${ver.signature ? `signed by ${ver.signature.by}` : a.status}`,
+              ...ver.items.map((it) => {
+                const d = it.data;
+                const data = d === null ? 'manual' : d.value === null ? t('appraisal.notMeasured') : d.denominator !== null ? `${d.value}% (${d.numerator}/${d.denominator})` : String(d.value);
+                return `  ${it.itemId.padEnd(4)} ${it.name.padEnd(10)} ${String(it.points).padStart(4)}  ${data.padEnd(18)} ${pts(it.scoreCenti).padStart(6)}`;
+              }),
+              ...ver.entries.map((e) => `  ${pts(e.pointsCenti).padStart(6)}  ${e.itemName ?? 'bonus/deduction'}: ${e.reason} (${e.by ?? ''})`),
+              ...ver.responses.map((r) => `  ${r.by} ${r.kind}${r.note ? `: ${r.note}` : ''}`),
+              `  total ${pts(ver.totalCenti)} of ${a.sheet.fullScore}${i === 0 && a.payFen !== null ? `; pay ${fenToYuan(a.payFen)} yuan` : ''}`,
+            ].join('\n'),
+          )
+          .join('\n'),
+      );
+    },
+  },
+  {
+    name: 'appraisal drill',
+    summary: 'The rows behind one KPI of a person\'s month (readings corrected, meters not read, bills unpaid, closings …)',
+    usage: `--staff NO --period YYYY-MM --kpi ${KPI_CODES.slice(0, 3).join('|')}|… [--json]`,
+    options: { period: text, of: text, kpi: text },
+    async run(cli, v) {
+      const kpi = required(v, 'kpi', 'CODE');
+      if (!(KPI_CODES as readonly string[]).includes(kpi)) throw new UsageError(`--kpi must be one of ${KPI_CODES.join(', ')}`);
+      const d = await cli.invoke('appraisal.drill', { period: periodOption(v), staffNo: person(cli, v), kpi: kpi as KpiCode });
+      cli.print(d, () => [d.columns.map((c) => translate(cli.locale, c.key as MessageKey)).join('\t'), ...d.rows.map((r) => r.map((c) => (c === null ? '' : String(c))).join('\t')), `${d.total} row(s)`].join('\n'));
+    },
+  },
+  {
+    name: 'appraisal adjust',
+    summary: 'The head\'s bonus or deduction points (加减分) with a reason, or points on a manual item (--item ID)',
+    usage: '--of NO --period YYYY-MM --points=-2 --reason TEXT [--item ID]',
+    options: { period: text, of: text, points: text, reason: text, item: text },
+    async run(cli, v) {
+      const p = parsePoints(required(v, 'points', 'N'));
+      if (p === null) throw new UsageError('--points is a number with at most 2 decimals, e.g. --points=-2 or --points=1.5');
+      const staffNo = required(v, 'of', 'NO');
+      await cli.invoke('appraisal.adjust', { period: periodOption(v), staffNo, itemId: str(v, 'item') ?? null, pointsCenti: p, reason: required(v, 'reason', 'TEXT') });
+      cli.print({ ok: true }, () => `Entered ${formatPoints(p)} points for ${staffNo}.`);
+    },
+  },
+  {
+    name: 'appraisal acknowledge',
+    summary: 'The staff member named by --staff acknowledges their sheet, or disputes it with --dispute NOTE',
+    usage: '--staff NO --period YYYY-MM [--dispute NOTE]',
+    options: { period: text, dispute: text },
+    async run(cli, v) {
+      if (!cli.staffNo) throw new InputError('--staff NO: only the staff member can acknowledge or dispute their own appraisal');
+      const dispute = str(v, 'dispute');
+      await cli.invoke('appraisal.respond', { period: periodOption(v), kind: dispute === undefined ? 'acknowledge' : 'dispute', note: dispute ?? '' });
+      cli.print({ ok: true }, () => (dispute === undefined ? 'Acknowledged.' : 'Dispute recorded.'));
+    },
+  },
+  {
+    name: 'appraisal sign',
+    summary: 'The head signs a person\'s current version; if the data changed, it is recomputed and the changes shown instead',
+    usage: '--of NO --period YYYY-MM [--version N]',
+    options: { period: text, of: text, version: text },
+    async run(cli, v) {
+      const period = periodOption(v);
+      const staffNo = required(v, 'of', 'NO');
+      const versionNo = str(v, 'version') !== undefined ? Number(str(v, 'version')) : (await cli.invoke('appraisal.get', { period, staffNo })).versions[0]!.versionNo;
+      if (!Number.isInteger(versionNo) || versionNo < 1) throw new UsageError('--version is a version number');
+      const r = await cli.invoke('appraisal.sign', { period, staffNo, versionNo });
+      cli.print(r, () =>
+        r.signed ? `Signed version ${r.versionNo} of ${staffNo} ${period}.` : [`The data changed since version ${versionNo}; recomputed as version ${r.versionNo}. Check, then sign again:`, ...r.changes.map((c) => `  ${c.code}: ${c.before.value ?? '—'} → ${c.after.value ?? '—'}`)].join('\n'),
+      );
+      return r.signed ? 0 : 1;
+    },
+  },
+  {
+    name: 'appraisal revise',
+    summary: 'Change a signed appraisal: a new version with the reason (the signed one is kept)',
+    usage: '--of NO --period YYYY-MM --reason TEXT',
+    options: { period: text, of: text, reason: text },
+    async run(cli, v) {
+      const r = await cli.invoke('appraisal.revise', { period: periodOption(v), staffNo: required(v, 'of', 'NO'), reason: required(v, 'reason', 'TEXT') });
+      cli.print(r, () => `Version ${r.versionNo} made.`);
+    },
+  },
+  {
+    name: 'appraisal trend',
+    summary: 'A person\'s total and KPIs over the 12 months to --to',
+    usage: '--staff NO --to YYYY-MM [--json]',
+    options: { of: text, to: text },
+    async run(cli, v) {
+      const to = required(v, 'to', 'YYYY-MM');
+      if (!isPeriod(to)) throw new UsageError('--to is YYYY-MM');
+      const t = await cli.invoke('appraisal.trend', { staffNo: person(cli, v), to, months: 12 });
+      cli.print(t, () => t.totals.map((p) => `${p.period}  ${pts(p.totalCenti).padStart(7)}  ${p.status ?? ''}`).join('\n'));
+    },
+  },
+  {
+    name: 'appraisal start-date',
+    summary: 'The day a member of staff started at the station (the mid-month rule: after the 16th, appraised from the next month)',
+    usage: '--of NO --date YYYY-MM-DD',
+    options: { of: text, date: text },
+    async run(cli, v) {
+      const date = required(v, 'date', 'YYYY-MM-DD');
+      if (!isDate(date)) throw new UsageError('--date is YYYY-MM-DD');
+      await cli.invoke('appraisal.setStartDate', { staffNo: required(v, 'of', 'NO'), date });
+      cli.print({ ok: true }, () => 'Start date recorded.');
+    },
+  },
+  {
+    name: 'appraisal export',
+    summary: 'The month as a workbook: summary with ranking and pay, items, points entered, KPI figures',
+    usage: '--period YYYY-MM --out FILE.xlsx',
+    options: { period: text, out: text },
+    async run(cli, v) {
+      const file = await cli.invoke('appraisal.export', { period: periodOption(v) });
+      const path = writeBase64(required(v, 'out', 'FILE.xlsx'), file.base64);
+      cli.print({ file: path }, () => `Saved ${path}`);
+    },
+  },
+  {
+    name: 'appraisal export-rows',
+    summary: 'The rows behind one KPI as a workbook',
+    usage: '--staff NO --period YYYY-MM --kpi CODE --out FILE.xlsx',
+    options: { period: text, of: text, kpi: text, out: text },
+    async run(cli, v) {
+      const kpi = required(v, 'kpi', 'CODE');
+      if (!(KPI_CODES as readonly string[]).includes(kpi)) throw new UsageError(`--kpi must be one of ${KPI_CODES.join(', ')}`);
+      const file = await cli.invoke('appraisal.exportDrill', { period: periodOption(v), staffNo: person(cli, v), kpi: kpi as KpiCode });
+      const path = writeBase64(required(v, 'out', 'FILE.xlsx'), file.base64);
+      cli.print({ file: path }, () => `Saved ${path}`);
+    },
+  },
+  {
+    name: 'appraisal print',
+    summary: 'Print to PDF: one person\'s A4 sheet (--staff), or the month\'s summary and every sheet',
+    usage: '--period YYYY-MM [--staff NO] --out FILE.pdf',
+    options: { period: text, out: text, of: text },
+    async run(cli, v) {
+      const period = periodOption(v);
+      const out = required(v, 'out', 'FILE.pdf');
+      const of = str(v, 'of') ?? cli.staffNo;
+      // A clear message before any browser starts.
+      if (of) await cli.invoke('appraisal.get', { period, staffNo: of });
+      else await cli.invoke('appraisal.summary', { period });
+      const staffId = staffIdOf(cli);
+      const job = {
+        route: of ? `/print/appraisal/${period}/${encodeURIComponent(of)}` : `/print/appraisal-month/${period}`,
+        as: staffId ? { staffId } : { operator: cli.operator },
+        out: resolve(out),
+        timeoutMs: 60_000,
+      };
+      const [written] = await printRoutesToPdf(cli.backend(), [job], cli.locale).catch((error: unknown) => {
+        throw error instanceof PrintUnavailable ? new InputError(error.message) : error;
+      });
+      if (!written) throw new Error('no PDF written');
+      cli.print({ file: written.path, bytes: written.bytes }, () => `Saved ${written.path} (${written.bytes} bytes)`);
+    },
+  },
+];
