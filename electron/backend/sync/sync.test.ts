@@ -11,7 +11,7 @@ import { sql } from '../db/sql';
 import { AppError } from '../errors';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
 import { bootstrapStation } from './bootstrap';
-import { keysDir } from './keys';
+import { keysDir, setKeyProtector } from './keys';
 import { generateKeyPair, publicKeyToBase64, readSignedFile, signedFileBytes, trustedKeyMap, type StationKeyPair } from './signedFile';
 import { applyAck, applyReference, exportBatch, installHqKey, pushBatch, rotateStationKey, syncStatus, writeEnrolment, type ExportResult } from './station';
 
@@ -319,6 +319,22 @@ describe('keys, enrolment, bootstrap', () => {
     expect(batch.epoch).toBe(2);
     // Head office trusts only the new key now: the batch is signed by it.
     await expect(readSignedFile(batch.file, trustedKeyMap([v.manifest.publicKey as string]))).rejects.toMatchObject({ code: 'unknown_key' });
+  });
+
+  it('seals the private key with the desktop shell\'s protector when there is one', async () => {
+    setKeyProtector({ name: 'safeStorage', seal: (b) => Buffer.from(b.toString('base64')), open: (b) => Buffer.from(b.toString(), 'base64') });
+    try {
+      await counterStation();
+      const [file] = readdirSync(keysDir(station.backend));
+      const body = readFileSync(join(keysDir(station.backend), file!), 'utf8');
+      expect(body).not.toContain('PRIVATE KEY');
+      expect(station.backend.store.read.value(sql`SELECT protection FROM sync_keys`)).toBe('safeStorage');
+      expect((await exportBatch(station.backend, ACTOR, { outDir: join(station.dir, 'out') })).count).toBeGreaterThan(0);
+    } finally {
+      setKeyProtector(null);
+    }
+    // Without the shell (the CLI), a sealed key cannot be opened: a clear refusal.
+    await expect(exportBatch(station.backend, ACTOR, { outDir: join(station.dir, 'out') })).rejects.toMatchObject({ key: 'sync.keySealed' });
   });
 
   it('restores a replaced PC from a bootstrap file with a new key and a new epoch', async () => {
