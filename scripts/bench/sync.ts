@@ -93,10 +93,10 @@ async function bareReadGzip(file: string, after: number, through: number, out: s
 }
 
 /** `griddesk sync export` as a child process; its peak RSS from /proc (Linux), else null. */
-async function cliExport(db: string, outDir: string): Promise<{ ms: number; peakRssMb: number | null; sameBytes: boolean | null; exitCode: number | null }> {
+async function cliExport(db: string, outDir: string, nodeFlags: string[] = []): Promise<{ ms: number; peakRssMb: number | null; sameBytes: boolean | null; exitCode: number | null }> {
   const bin = join(import.meta.dirname, '..', '..', 'bin', 'griddesk.mjs');
   const started = performance.now();
-  const child = spawn(process.execPath, [bin, 'sync', 'export', '--out', outDir, '--db', db, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeFlags, bin, 'sync', 'export', '--out', outDir, '--db', db, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   let peakKb: number | null = null;
@@ -166,6 +166,9 @@ export const syncBench: Bench = {
       // The same export by the CLI in a process of its own: its peak RSS (VmHWM) is the export's
       // memory, without the bench's migrated station and caches around it.
       const cli = await cliExport(file, outDir);
+      // And with V8's heap capped: what the export keeps is bounded; the rest of the RSS above is
+      // garbage V8 had not yet collected.
+      const cliCapped = await cliExport(file, outDir, ['--max-old-space-size=64']);
       const bare2 = await bareReadGzip(file, after, maxSeq, join(ctx.workDir, 'sync-bare.ndjson.gz'));
       const bareMs = Math.min(bare.ms, bare2.ms);
       const exportPerSec = Math.round((facts / exported.ms) * 1000);
@@ -203,6 +206,7 @@ export const syncBench: Bench = {
         period,
         export: { ms: exported.ms, factsPerSec: exportPerSec, bytes: exported.value.bytes, inBenchProcess: { rssBeforeMb, peakRssMb: exported.peakRssMb } },
         cliExportProcess: cli,
+        cliExportProcessHeapCapped64Mb: cliCapped,
         bareReadGzip: { ms: bareMs, factsPerSec: barePerSec, rowsWritten: bare.rows, bytes: bare.bytes },
         throughputRatio: ratio(exportPerSec, barePerSec),
         paymentMs: { noExport: stats(quiet), duringExport: duringStats },

@@ -326,6 +326,9 @@ async function gzipRowsToFile(
   const gz = createGzip({ level: GZIP_LEVEL, memLevel: 8, windowBits: 15, strategy: zc.Z_DEFAULT_STRATEGY, chunkSize: 256 * 1024 });
   // Writes are queued in order; the drain of the queue is awaited before the file is closed.
   let writing: Promise<unknown> = Promise.resolve();
+  // At most a few MB of compressed bytes wait for the disk: past that the gzip stream is paused,
+  // its buffer fills, and the row loop waits for 'drain' (memory stays bounded on a slow disk).
+  let queued = 0;
   gz.on('data', (chunk: Buffer) => {
     if (first) {
       first = false;
@@ -334,7 +337,18 @@ async function gzipRowsToFile(
     }
     hash.update(chunk);
     bytes += chunk.length;
-    writing = writing.then(() => fh.write(chunk, 0, chunk.length, null)).catch((e) => (failed ??= e));
+    queued += chunk.length;
+    if (queued > 4 * 1024 * 1024) gz.pause();
+    writing = writing
+      .then(() => fh.write(chunk, 0, chunk.length, null))
+      .then(() => {
+        queued -= chunk.length;
+        if (queued <= 1024 * 1024 && gz.isPaused()) gz.resume();
+      })
+      .catch((e) => {
+        failed ??= e;
+        gz.resume();
+      });
   });
   const ended = new Promise<void>((resolve, reject) => {
     gz.on('end', resolve);

@@ -162,10 +162,11 @@ export async function* batchLines(
   after: number,
   through: number,
   counts: Record<string, number>,
-  onSlice?: (doneSeq: number) => Promise<void> | void,
+  onSlice?: (doneSeq: number, doneRows: number) => Promise<void> | void,
 ): AsyncGenerator<string> {
   const slice = db.prepare(`SELECT seq, entity, entity_id, op, payload FROM outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${EXPORT_SLICE}`);
   let from = after;
+  let done = 0;
   for (;;) {
     const rows = slice.all(from, through) as OutboxRow[];
     if (!rows.length) break;
@@ -203,7 +204,8 @@ export async function* batchLines(
     }
     for (const l of lines) yield l;
     from = rows[rows.length - 1]!.seq;
-    await onSlice?.(from);
+    done += rows.length;
+    await onSlice?.(from, done);
   }
 }
 
@@ -245,7 +247,6 @@ export async function exportBatch(backend: Backend, actor: Actor, options: { out
     for (const f of readdirSync(outDir)) if (f.startsWith(`.${fileName}.`) && f.endsWith('.tmp')) rmSync(join(outDir, f), { force: true });
     const counts: Record<string, number> = {};
     await options.progress?.(0, count);
-    let done = 0;
     const written = await writeSignedFile(
       file,
       {
@@ -262,9 +263,8 @@ export async function exportBatch(backend: Backend, actor: Actor, options: { out
           previousBatchSha256: previous,
           referenceVersion: s.reference_version,
         },
-        payloadStream: batchLines(reader, fromSeq - 1, toSeq, counts, async (seq) => {
-          done = reader.prepare(`SELECT count(*) FROM outbox WHERE seq >= ? AND seq <= ?`).pluck().get(fromSeq, seq) as number;
-          await options.progress?.(done, count);
+        payloadStream: batchLines(reader, fromSeq - 1, toSeq, counts, async (_seq, rows) => {
+          await options.progress?.(rows, count);
         }),
       },
       key.privateKey,
