@@ -530,6 +530,25 @@ export async function pushBatch(backend: Backend, actor: Actor, url: string, opt
   return { export: exported, ack };
 }
 
+/**
+ * Asks head office for a reference pack newer than the one in force (`GET /sync/reference?after=V`)
+ * and applies it; head office answers 204 when there is none.
+ */
+export async function pullReference(backend: Backend, actor: Actor, url: string, options: { timeoutMs?: number } = {}): Promise<ApplyResult | null> {
+  const after = state(backend).reference_version ?? 0;
+  const endpoint = new URL(`sync/reference?after=${after}`, url.endsWith('/') ? url : `${url}/`).toString();
+  let response: Response;
+  try {
+    response = await fetch(endpoint, { signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
+  } catch (error) {
+    throw new AppError('not_available', 'sync.noConnection', { url: endpoint, detail: (error as Error).message });
+  }
+  if (response.status === 204) return null;
+  const body = Buffer.from(await response.arrayBuffer());
+  if (!response.ok) throw new AppError('validation', 'sync.pushHttp', { status: response.status, detail: body.subarray(0, 300).toString('utf8') });
+  return applyReference(backend, actor, body);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Status for the screen
 

@@ -13,7 +13,7 @@ import { makeTestStation, type TestClient, type TestStation } from '../testing';
 import { bootstrapStation } from './bootstrap';
 import { keysDir, setKeyProtector } from './keys';
 import { generateKeyPair, publicKeyToBase64, readSignedFile, signedFileBytes, trustedKeyMap, type StationKeyPair } from './signedFile';
-import { applyAck, applyReference, exportBatch, installHqKey, pushBatch, rotateStationKey, syncStatus, writeEnrolment, type ExportResult } from './station';
+import { applyAck, applyReference, exportBatch, installHqKey, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment, type ExportResult } from './station';
 
 let station: TestStation;
 afterEach(() => station?.close());
@@ -255,7 +255,14 @@ describe('push over HTTP', () => {
     const c = customerWithBill();
     await pay(clerk, c.id);
     const received: string[] = [];
+    const pack = (await signedFileBytes({ kind: 'reference', manifest: { version: 5, hqId: 'HQ-TEST' }, payloadLines: [{ type: 'notice', data: { text: '停电通知' } }] }, hq.privateKey, hq.keyId)).bytes;
     const server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url?.startsWith('/sync/reference?after=')) {
+        const after = Number(req.url.split('=')[1]);
+        if (after >= 5) res.writeHead(204).end();
+        else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(pack);
+        return;
+      }
       const parts: Buffer[] = [];
       req.on('data', (d: Buffer) => parts.push(d));
       req.on('end', async () => {
@@ -285,6 +292,9 @@ describe('push over HTTP', () => {
       const r2 = await pushBatch(station.backend, ACTOR, url, { outDir: join(station.dir, 'out') });
       expect(r2.export.fromSeq).toBe(r.export.toSeq + 1);
       expect(received).toHaveLength(2);
+      // Reference data over the same line: the newer pack, then nothing newer.
+      expect(await pullReference(station.backend, ACTOR, url)).toMatchObject({ version: 5, held: { notice: 1 } });
+      expect(await pullReference(station.backend, ACTOR, url)).toBeNull();
     } finally {
       await new Promise((r) => server.close(r));
     }

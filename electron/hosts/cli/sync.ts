@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Actor } from '../../backend/audit/record';
 import { sql } from '../../backend/db/sql';
 import { bootstrapStation } from '../../backend/sync/bootstrap';
-import { applyAck, applyReference, exportBatch, installHqKey, pushBatch, rotateStationKey, syncStatus, writeEnrolment } from '../../backend/sync/station';
+import { applyAck, applyReference, exportBatch, installHqKey, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment } from '../../backend/sync/station';
 import { InputError, UsageError, type CliCommand, type CliContext } from './context';
 
 // Sync with head office (数据上报与下发) from the command line: docs/sync.md.
@@ -95,6 +95,17 @@ export const syncCommands: CliCommand[] = [
       if (typeof v.url !== 'string') throw new UsageError('needs --url URL');
       const r = await pushBatch(cli.backend(), actor(cli), v.url, { ...(typeof v.out === 'string' ? { outDir: resolve(v.out) } : {}), progress: progressBar(cli) });
       cli.print(r, () => `Sent ${r.export.fileName} (${r.export.count} rows); head office: ${r.ack.status}${r.ack.reason ? ` (${r.ack.reason})` : ''}; acknowledged to seq ${r.ack.ackedSeq}; ${r.ack.pruned} pruned`);
+    },
+  },
+  {
+    name: 'sync pull',
+    summary: "Fetch and apply head office's newest reference pack, if newer than the one in force",
+    usage: '--url URL',
+    options: { url: stringOption },
+    async run(cli, v) {
+      if (typeof v.url !== 'string') throw new UsageError('needs --url URL');
+      const r = await pullReference(cli.backend(), actor(cli), v.url);
+      cli.print(r ?? { none: true }, () => (r ? `Applied reference pack version ${r.version}: ${r.tariffs} tariff version(s) loaded` : 'Head office has no newer reference pack'));
     },
   },
   {
