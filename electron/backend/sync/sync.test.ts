@@ -11,6 +11,7 @@ import { sql } from '../db/sql';
 import { AppError } from '../errors';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
 import { bootstrapStation } from './bootstrap';
+import { changeMark } from '../readings/mark';
 import { keysDir, setKeyProtector } from './keys';
 import { generateKeyPair, publicKeyToBase64, readSignedFile, signedFileBytes, trustedKeyMap, type StationKeyPair } from './signedFile';
 import { applyAck, applyReference, exportBatch, installHqKey, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment, type ExportResult } from './station';
@@ -197,6 +198,11 @@ describe('acknowledgements', () => {
     expect(s.answers[0]).toMatchObject({ status: 'applied', outcome: 'recorded' });
     // The same ack again changes nothing more.
     expect((await applyAck(station.backend, ACTOR, await ackFor(batch))).pruned).toBe(0);
+    // Pruning empties the outbox, but the change mark other desks key on never goes back.
+    const mark = changeMark(station.backend.store.read);
+    expect(Number(mark.split(':')[0])).toBe(batch.toSeq);
+    addCustomer(station.backend, { name: '李四', bookNo: 'B01' });
+    expect(Number(changeMark(station.backend.store.read).split(':')[0])).toBeGreaterThan(batch.toSeq);
   });
 
   it('refuses, changing nothing, acks for unexported ranges, other keys, other stations and tampered files', async () => {
