@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -210,6 +211,7 @@ export const syncBench: Bench = {
         bareReadGzip: { ms: bareMs, factsPerSec: barePerSec, rowsWritten: bare.rows, bytes: bare.bytes },
         throughputRatio: ratio(exportPerSec, barePerSec),
         paymentMs: { noExport: stats(quiet), duringExport: duringStats },
+        loadAverage: Number(loadavg()[0]?.toFixed(1)),
         targets: { throughputRatio: 0.3, peakRssMb: 300, paymentP95Ms: 50 },
         meetsTarget: ratio(exportPerSec, barePerSec) >= 0.3 && (cli.peakRssMb ?? Infinity) < 300 && duringStats.p95 < 50,
       };
