@@ -39,6 +39,9 @@ export const PERMISSIONS = [
   'appraisal.read', // one's own appraisal sheets: see, acknowledge or dispute (the back end refuses anyone else's)
   'appraisal.manage', // every sheet of the station: compute the month, bonus/deduction points, sign, revise, summary, export
   'appraisal.sheets', // load head-office score sheets (考核方案)
+  // sync with head office (数据上报与下发)
+  'sync.read', // the 数据上报 screen: what waits, last export and ack, reference version
+  'sync.run', // export and push batches, apply acks and reference packs
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -78,6 +81,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tariffs.read', 'billing.read', 'billing.approve', // billing: approves corrections
     'collection.read', 'collection.approve', 'arrears.read', 'arrears.notify', // collection: approves reversals, waivers, differences
     'appraisal.read', 'appraisal.manage', // appraisal: computes, adjusts, signs
+    'sync.read', 'sync.run', // sync: exports and applies
   ],
   // 系统管理员 administrator: the station's IT person, not a money role
   admin: [
@@ -87,6 +91,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'backup.run',
     'tariffs.read', 'tariffs.import', // billing: loads head-office tariff files
     'appraisal.sheets', // appraisal: loads head-office score sheets
+    'sync.read', 'sync.run', // sync: exports and applies
   ],
 };
 

@@ -18,6 +18,10 @@ const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingB
 BENCHES.push(checkBench);
 BENCHES.push(intakeBench);
 BENCHES.push(appraisalBench);
+BENCHES.push(syncBench);
+import { syncBench } from './sync';
+
+// Each desk adds its benchmark here.
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

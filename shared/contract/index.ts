@@ -6,10 +6,11 @@ import { customersChannels } from './customers';
 import { collectionChannels } from './collection';
 import { platformChannels } from './platform';
 import { readingsChannels } from './readings';
+import { syncChannels } from './sync';
 
 // The one table of channels (DESIGN.md "One contract, two transports"): name → input schema,
 // output schema, required permission. Each desk adds its group here.
-export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels, collectionChannels, appraisalChannels);
+export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels, collectionChannels, appraisalChannels, syncChannels);
 
 export type Contract = typeof contract;
 export type ChannelName = keyof Contract & string;
@@ -34,3 +35,4 @@ export * from './readings';
 export * from './billing';
 export * from './collection';
 export * from './appraisal';
+export * from './sync';

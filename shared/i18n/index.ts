@@ -9,6 +9,7 @@ import { platformStrings } from './platform';
 import { readingsStrings } from './readings';
 import { safetyStrings } from './safety';
 import { shellStrings } from './shell';
+import { syncStrings } from './sync';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -24,6 +25,7 @@ const zh = {
   ...appraisalStrings.zh,
   ...frontStrings.zh,
   ...safetyStrings.zh,
+  ...syncStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -35,10 +37,11 @@ const en: Record<keyof typeof zh, string> = {
   ...appraisalStrings.en,
   ...frontStrings.en,
   ...safetyStrings.en,
+  ...syncStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, frontStrings, safetyStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, frontStrings, safetyStrings, syncStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

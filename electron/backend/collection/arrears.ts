@@ -177,6 +177,8 @@ async function stationArrearsById(db: ReadableDB, today: DateString): Promise<Ma
 /** The customers whose arrears must be worked out again since `since` was made, or null when what was written needs the whole list again. */
 function customersChanged(db: ReadableDB, since: KeptArrears): string[] | null {
   // No DISTINCT: with it SQLite walks the whole customer index (0.3 s) instead of the new rows.
+  // Rows since the list was made may have been pruned by an ack (sync): then what changed is unknown.
+  if ((db.value<number>(sql`SELECT acked_seq FROM sync_state WHERE singleton = 1`) ?? 0) > since.outboxSeq) return null;
   const changed = new Set(db.column<string>(sql`SELECT customer_id FROM ledger_entries WHERE rowid > ${since.ledgerRowid}`));
   for (const row of db.all<{ entity: string; entity_id: string }>(sql`SELECT DISTINCT entity, entity_id FROM outbox WHERE seq > ${since.outboxSeq}`)) {
     if (!REFRESH_BY_CUSTOMER.has(row.entity)) return null;
@@ -187,7 +189,8 @@ function customersChanged(db: ReadableDB, since: KeptArrears): string[] | null {
 
 export async function arrearsList(db: ReadableDB, today: DateString, filter: ArrearsFilter): Promise<ArrearsCase[]> {
   const ledgerRowid = db.value<number>(sql`SELECT max(rowid) FROM ledger_entries`) ?? 0;
-  const outboxSeq = db.value<number>(sql`SELECT max(seq) FROM outbox`) ?? 0;
+  // The outbox's high-water mark: max(seq) drops when head office's ack prunes the outbox.
+  const outboxSeq = db.value<number>(sql`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)`) ?? 0;
   let entry = kept.get(db);
   if (!entry || entry.today !== today || entry.ledgerRowid !== ledgerRowid || entry.outboxSeq !== outboxSeq) {
     const previous = entry?.today === today ? entry : undefined;

@@ -5,6 +5,7 @@ import type { CliCommand } from './context';
 import { customersCommands } from './customers';
 import { platformCommands } from './platform';
 import { readingsCommands } from './readings';
+import { syncCommands } from './sync';
 
 // Every command of the `griddesk` CLI; each desk adds its list here.
-export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands, ...billingCommands, ...collectionCommands, ...appraisalCommands];
+export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands, ...billingCommands, ...collectionCommands, ...appraisalCommands, ...syncCommands];
