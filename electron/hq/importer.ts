@@ -276,6 +276,11 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
       WHERE (h.epoch, h.seq) < (excluded.epoch, excluded.seq)`,
     p,
   );
+  await q.query(
+    `UPDATE stations SET customers = (SELECT count(*) FROM hq_records WHERE station_id = $1 AND entity = 'customers' AND coalesce(row->>'status', 'active') <> 'closed')
+      WHERE station_id = $1 AND EXISTS (SELECT 1 FROM station_rows WHERE ${range} AND entity = 'customers')`,
+    p,
+  );
   // One pass over the batch's rows: each fact adds to its month.
   await q.query(
     `INSERT INTO station_month AS m (station_id, period, bills, billed_kwh_centi, billed_fen, collected_fen, settled_fen,

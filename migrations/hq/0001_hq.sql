@@ -28,6 +28,7 @@ CREATE TABLE stations (
   app_version    text,
   reference_version bigint,                        -- last reference pack the station says it applied
   flagged        text,                             -- equivocation etc.: shown on the dashboard until cleared
+  customers      bigint NOT NULL DEFAULT 0,        -- customer files not closed, recounted after each import
   enrolled_at    timestamptz NOT NULL DEFAULT now()
 );
 -- Station codes are unique across head office (a reference-style lookup; Citus: enforced on the
