@@ -2,7 +2,7 @@
 // (refusing, with a readable message, one that is damaged or from a newer GridDesk), then the
 // window, the menu and the IPC transport. The back end is the same one the web host and the CLI
 // run; only the window, dialogs and printing are Electron's.
-import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, safeStorage, session, type BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
 import { scheduleDailyBackup } from './backend/backup/backup';
 import { Backend } from './backend/context';
@@ -11,6 +11,7 @@ import { createHandlers } from './backend/handlers';
 import { shellChannels } from './shell-channels';
 import { serveInvoke } from './shell-ipc';
 import { menuTemplate } from './shell-menu';
+import { protectSyncKeys } from './shell-keys';
 import { shellPaths } from './shell-paths';
 import { APP_START_URL, registerAppScheme, serveRenderer } from './shell-protocol';
 import { shellText } from './shell-text';
@@ -76,6 +77,8 @@ export function startShell(proc: ShellProcess): void {
     // Without it better-sqlite3 would fall back to the Node build and fail with an ABI error.
     if (!existsSync(paths.nativeBinding)) return fail(shellText('zh-CN', 'nativeMissing', { file: paths.nativeBinding }));
 
+    // Before the back end can make the station's sync key: seal it with safeStorage where usable.
+    protectSyncKeys(safeStorage);
     const opened = new Backend({
       db: paths.db,
       backupsDir: paths.backupsDir,

@@ -35,6 +35,9 @@ export const PERMISSIONS = [
   'collection.approve', // approve reversals (冲正), penalty waivers and closing differences
   'arrears.read', // arrears list and export, disconnection-notice eligibility
   'arrears.notify', // issue arrears reminders (催费通知单) and disconnection notices
+  // sync with head office (数据上报与下发)
+  'sync.read', // the 数据上报 screen: what waits, last export and ack, reference version
+  'sync.run', // export and push batches, apply acks and reference packs
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -70,6 +73,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'readings.read', 'readings.enter', 'readings.review', 'readings.manage',
     'tariffs.read', 'billing.read', 'billing.approve', // billing: approves corrections
     'collection.read', 'collection.approve', 'arrears.read', 'arrears.notify', // collection: approves reversals, waivers, differences
+    'sync.read', 'sync.run', // sync: exports and applies
   ],
   // 系统管理员 administrator: the station's IT person, not a money role
   admin: [
@@ -78,6 +82,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'audit.read',
     'backup.run',
     'tariffs.read', 'tariffs.import', // billing: loads head-office tariff files
+    'sync.read', 'sync.run', // sync: exports and applies
   ],
 };
 

@@ -9,10 +9,11 @@ import { readingsHandlers } from './readings/handlers';
 import { shellHandlers } from './shell/handlers';
 import { staffHandlers } from './staff/handlers';
 import { stationHandlers } from './station/handlers';
+import { syncHandlers } from './sync/handlers';
 import { systemHandlers } from './system/handlers';
 
 // The handler table: one group per desk, keyed exactly like the contract (a test checks it).
-const GROUPS: HandlerGroup[] = [systemHandlers, stationHandlers, staffHandlers, auditHandlers, jobHandlers, backupHandlers, shellHandlers, customersHandlers, readingsHandlers, billingHandlers, collectionHandlers];
+const GROUPS: HandlerGroup[] = [systemHandlers, stationHandlers, staffHandlers, auditHandlers, jobHandlers, backupHandlers, shellHandlers, customersHandlers, readingsHandlers, billingHandlers, collectionHandlers, syncHandlers];
 
 export function createHandlers(overrides: HandlerGroup = {}): HandlerTable {
   const table: HandlerGroup = {};
@@ -31,6 +32,6 @@ export function createHandlers(overrides: HandlerGroup = {}): HandlerTable {
 }
 
 // Compile-time completeness: every channel of the contract has a handler in some group.
-type Missing = Exclude<keyof HandlerTable, keyof (typeof systemHandlers & typeof stationHandlers & typeof staffHandlers & typeof auditHandlers & typeof jobHandlers & typeof backupHandlers & typeof shellHandlers & typeof customersHandlers & typeof readingsHandlers & typeof billingHandlers & typeof collectionHandlers)>;
+type Missing = Exclude<keyof HandlerTable, keyof (typeof systemHandlers & typeof stationHandlers & typeof staffHandlers & typeof auditHandlers & typeof jobHandlers & typeof backupHandlers & typeof shellHandlers & typeof customersHandlers & typeof readingsHandlers & typeof billingHandlers & typeof collectionHandlers & typeof syncHandlers)>;
 const _complete: [Missing] extends [never] ? true : { missing: Missing } = true;
 void _complete;

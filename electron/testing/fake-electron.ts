@@ -279,6 +279,13 @@ export const dialog = {
   },
 };
 
+/** No OS secret store in tests: the sync key stays an owner-only file. */
+export const safeStorage = {
+  isEncryptionAvailable: () => false,
+  encryptString: (plain: string) => Buffer.from(plain),
+  decryptString: (sealed: Buffer) => sealed.toString(),
+};
+
 /** Puts every stand-in back to its first state; call in `beforeEach`. */
 export function resetFakeElectron(): void {
   app.reset();

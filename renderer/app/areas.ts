@@ -5,7 +5,8 @@ import { collectionArea } from '../collection/area';
 import { customersArea } from '../customers/area';
 import { readingsArea } from '../readings/area';
 import { staffArea } from '../staff/area';
+import { syncArea } from '../sync/area';
 import type { AreaDef } from './area';
 
 // Every desk of the UI, in menu order. Each later desk adds its area here.
-export const AREAS: AreaDef[] = [customersArea, collectionArea, readingsArea, billingArea, staffArea, auditArea, backupArea];
+export const AREAS: AreaDef[] = [customersArea, collectionArea, readingsArea, billingArea, staffArea, auditArea, backupArea, syncArea];

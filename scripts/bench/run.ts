@@ -9,9 +9,10 @@ import { collectionBench } from './collection';
 import { customersBench } from './customers';
 import { platformBench } from './platform';
 import { readingsBench } from './readings';
+import { syncBench } from './sync';
 
 // Each desk adds its benchmark here.
-const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench, collectionBench];
+const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench, collectionBench, syncBench];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

@@ -5,10 +5,11 @@ import { customersChannels } from './customers';
 import { collectionChannels } from './collection';
 import { platformChannels } from './platform';
 import { readingsChannels } from './readings';
+import { syncChannels } from './sync';
 
 // The one table of channels (DESIGN.md "One contract, two transports"): name → input schema,
 // output schema, required permission. Each desk adds its group here.
-export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels, collectionChannels);
+export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels, collectionChannels, syncChannels);
 
 export type Contract = typeof contract;
 export type ChannelName = keyof Contract & string;
@@ -32,3 +33,4 @@ export * from './customers';
 export * from './readings';
 export * from './billing';
 export * from './collection';
+export * from './sync';

@@ -6,6 +6,7 @@ import { collectionStrings } from './collection';
 import { platformStrings } from './platform';
 import { readingsStrings } from './readings';
 import { shellStrings } from './shell';
+import { syncStrings } from './sync';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -18,6 +19,7 @@ const zh = {
   ...readingsStrings.zh,
   ...billingStrings.zh,
   ...collectionStrings.zh,
+  ...syncStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -26,10 +28,11 @@ const en: Record<keyof typeof zh, string> = {
   ...readingsStrings.en,
   ...billingStrings.en,
   ...collectionStrings.en,
+  ...syncStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, syncStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

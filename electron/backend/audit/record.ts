@@ -1,6 +1,7 @@
 import { insertRows } from '../db/insertRows';
 import { sql } from '../db/sql';
 import type { WritableDB } from '../db/store';
+import { isReferencedFact } from '../sync/entities';
 
 /** Who is acting: a staff member, or the system itself (daily backup, migrations). */
 export interface Actor {
@@ -62,10 +63,14 @@ export function makeUnit(tx: WritableDB, at: number, actor: Actor, schemaVersion
       VALUES (${at}, ${actor.staffId}, ${actor.label}, ${entry.action}, ${entry.entity}, ${entry.entityId ?? null},
               ${JSON.stringify(entry.summary)})`);
   };
+  // An insert-only fact goes to the outbox as a reference (payload NULL): the exporter reads its
+  // row when it writes the batch (sync/entities.ts). Callers pass the payload as before.
+  const payloadOf = (entry: Pick<OutboxEntry, 'entity' | 'op'>, json: () => string): string | null =>
+    isReferencedFact(entry.entity, entry.op) ? null : json();
   const outbox = (entry: OutboxEntry) => {
     tx.run(sql`
       INSERT INTO outbox (station_id, entity, entity_id, op, payload, schema_version, at)
-      VALUES (${stationId()}, ${entry.entity}, ${entry.entityId}, ${entry.op}, ${JSON.stringify(entry.payload)},
+      VALUES (${stationId()}, ${entry.entity}, ${entry.entityId}, ${entry.op}, ${payloadOf(entry, () => JSON.stringify(entry.payload))},
               ${schemaVersion}, ${at})`);
   };
   const insertOutbox = <E extends Pick<OutboxEntry, 'entity' | 'entityId' | 'op'>>(entries: readonly E[], json: (e: E) => string) => {
@@ -73,7 +78,7 @@ export function makeUnit(tx: WritableDB, at: number, actor: Actor, schemaVersion
     insertRows(
       tx,
       sql`INSERT INTO outbox (station_id, entity, entity_id, op, payload, schema_version, at)`,
-      entries.map((e) => [station, e.entity, e.entityId, e.op, json(e), schemaVersion, at]),
+      entries.map((e) => [station, e.entity, e.entityId, e.op, payloadOf(e, () => json(e)), schemaVersion, at]),
     );
   };
   const outboxAll = (entries: readonly OutboxEntry[]) => insertOutbox(entries, (e) => JSON.stringify(e.payload));

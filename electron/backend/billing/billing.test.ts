@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import { sql } from '../db/sql';
+import { batchLines } from '../sync/station';
 import type { BillingRunResult } from './run';
 import type { IssueResult } from './issue';
 import { BILLS_ISSUED_HOOKS, BILL_CREDITED_HOOKS, customerBalance, openBills, type IssuedBill } from './ledger';
@@ -155,19 +156,22 @@ describe('billing run', () => {
     const result = await run('2026-10');
     await issue('2026-10');
     const db = s.backend.store.read;
-    const sent = db
-      .column<string>(sql`SELECT payload FROM outbox WHERE entity = 'bill' ORDER BY seq`)
-      .map((p) => JSON.parse(p) as { id: string; runId: string; period: string; lines: unknown[]; readingIds: string[]; totalFen: number });
+    // Bills travel as references (sync/entities.ts): the batch carries each bill's row as stored,
+    // with its lines, readings and flags.
+    const batch: { entity: string; row: Record<string, unknown>; children: Record<string, Record<string, unknown>[]> }[] = [];
+    for await (const line of batchLines(s.backend.store.db, 0, db.value<number>(sql`SELECT max(seq) FROM outbox`) ?? 0, {})) batch.push(JSON.parse(line));
+    expect(db.value(sql`SELECT count(*) FROM outbox WHERE entity IN ('bill', 'bill_issue') AND payload IS NOT NULL`)).toBe(0);
+    const sentBills = batch.filter((b) => b.entity === 'bill');
+    const sent = sentBills.map((b) => ({ id: String(b.row.id), runId: b.row.run_id, period: b.row.period, lines: b.children.bill_lines ?? [], readingIds: (b.children.bill_readings ?? []).map((r) => r.reading_id), totalFen: Number(b.row.total_fen) }));
     expect(sent.map((b) => b.id).sort()).toEqual(db.column<string>(sql`SELECT id FROM bills ORDER BY id`));
     expect(sent.every((b) => b.runId === result.runId && b.period === '2026-10' && b.lines.length === 1 && b.readingIds.length === 1)).toBe(true);
-    // Staged while computing, numbered and stamped by the write: the JSON says what the row says.
     const rows = db.all<{ id: string; bill_no: string; created_at: number; customer_id: string; total_fen: number; book_seq: number }>(sql`
       SELECT id, bill_no, created_at, customer_id, total_fen, book_seq FROM bills ORDER BY id`);
-    expect([...sent].sort((a, b) => (a.id < b.id ? -1 : 1)).map((b) => {
-      const j = b as unknown as { id: string; billNo: string; createdAt: number; customerId: string; totalFen: number; bookSeq: number };
-      return { id: j.id, bill_no: j.billNo, created_at: j.createdAt, customer_id: j.customerId, total_fen: j.totalFen, book_seq: j.bookSeq };
+    expect([...sentBills].sort((a, b) => (String(a.row.id) < String(b.row.id) ? -1 : 1)).map((b) => {
+      const j = b.row;
+      return { id: j.id, bill_no: j.bill_no, created_at: j.created_at, customer_id: j.customer_id, total_fen: j.total_fen, book_seq: j.book_seq };
     })).toEqual(rows);
-    const issues = db.column<string>(sql`SELECT payload FROM outbox WHERE entity = 'bill_issue'`).map((p) => JSON.parse(p) as { ledgerEntry: { amountFen: number } });
+    const issues = batch.filter((b) => b.entity === 'bill_issue').map((b) => ({ ledgerEntry: { amountFen: Number(b.children.ledger_entries?.[0]?.amount_fen) } }));
     expect(issues.map((i) => i.ledgerEntry.amountFen)).toEqual(sent.map((b) => b.totalFen));
     expect(db.all(sql`SELECT action, count(*) AS n FROM audit_log WHERE action IN ('bill.create', 'bill.issue') GROUP BY action`)).toEqual([
       { action: 'bill.create', n: 2 },

@@ -16,7 +16,8 @@ describe('first-run setup and login', () => {
     });
     expect(again.code).toBe('conflict');
     const actions = station.backend.store.read.column<string>(sql`SELECT action FROM audit_log ORDER BY id`);
-    expect(actions.slice(0, 3)).toEqual(['station.setup', 'staff.create', 'auth.login']);
+    // Set-up also makes the station's sync key (docs/sync.md "Keys"), audited.
+    expect(actions.slice(0, 4)).toEqual(['station.setup', 'staff.create', 'sync.keyCreate', 'auth.login']);
     const outbox = station.backend.store.read.column<string>(sql`SELECT entity FROM outbox ORDER BY seq`);
     expect(outbox).toEqual(['station', 'staff']);
   });

@@ -3,6 +3,7 @@ import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import { AppError } from '../errors';
 import { insertStaff, prepareStaff } from '../staff/staff';
+import { stationKey } from '../sync/keys';
 
 export interface StationSetup {
   stationCode: string;
@@ -37,5 +38,8 @@ export async function setupStation(backend: Backend, input: StationSetup): Promi
     });
     insertStaff(unit, admin);
   });
+  // The station's sync key pair is made now (docs/sync.md "Keys"); a station set up before sync
+  // existed gets its key on first use.
+  stationKey(backend, { staffId: null, label: 'system' });
   return { stationId, adminId: admin.id };
 }

@@ -1,0 +1,173 @@
+import { useRef, useState, type ChangeEvent } from 'react';
+import type { JobState } from '../../shared/contract';
+import { hasMessage } from '../../shared/i18n';
+import { call, runJob } from '../api/client';
+import { useAction, useQuery } from '../api/hooks';
+import { useI18n } from '../app/i18n';
+import { formatBytes, formatTime } from '../ui/format';
+import { ErrorBanner, Field, JobBar, Notice, Page } from '../ui/widgets';
+
+// 数据上报: what waits to go to head office, export and push, head office's answers, reference data.
+
+async function fileBase64(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+export function SyncPage() {
+  const { t } = useI18n();
+  const status = useQuery('sync.status', {});
+  const ack = useAction('sync.ack');
+  const apply = useAction('sync.apply');
+  const [job, setJob] = useState<JobState>();
+  const [running, setRunning] = useState(false);
+  const [notice, setNotice] = useState<string>();
+  const [url, setUrl] = useState('');
+  const ackInput = useRef<HTMLInputElement>(null);
+  const refInput = useRef<HTMLInputElement>(null);
+  const s = status.data;
+  const kind = (entity: string) => {
+    const key = `sync.kind.${entity}`;
+    return hasMessage(key) ? t(key) : entity;
+  };
+
+  async function runExport(push: boolean) {
+    setRunning(true);
+    setNotice(undefined);
+    try {
+      const final = await runJob(() => (push ? call('sync.push', { url }) : call('sync.export', {})), setJob);
+      if (final.status === 'succeeded') {
+        const r = final.result as { fileName?: string; count?: number; fromSeq?: number; toSeq?: number; ack?: { status: string }; export?: { fileName: string } };
+        setNotice(push ? t('sync.pushed', { status: t(`sync.status.${r.ack?.status ?? 'applied'}` as 'sync.status.applied') }) : t('sync.exported', { file: r.fileName ?? '', count: r.count ?? 0, from: r.fromSeq ?? 0, to: r.toSeq ?? 0 }));
+      }
+      status.reload();
+    } finally {
+      setRunning(false);
+    }
+  }
+
+  async function onAck(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    setNotice(undefined);
+    const r = await ack.run({ fileName: file.name, dataBase64: await fileBase64(file) });
+    if (r) setNotice(t('sync.ackApplied', { acked: r.ackedSeq, pruned: r.pruned }));
+    status.reload();
+  }
+
+  async function onApply(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    setNotice(undefined);
+    const r = await apply.run({ fileName: file.name, dataBase64: await fileBase64(file) });
+    if (r) setNotice(r.already ? t('sync.refAlready', { version: r.version }) : t('sync.refApplied', { version: r.version, tariffs: r.tariffs }));
+    status.reload();
+  }
+
+  return (
+    <Page
+      title={t('sync.title')}
+      actions={
+        <>
+          <button type="button" className="primary" onClick={() => void runExport(false)} disabled={running || !s || s.waitingTotal === 0}>
+            {running ? t('sync.exporting') : t('sync.export')}
+          </button>
+          <button type="button" onClick={() => ackInput.current?.click()} disabled={ack.pending}>
+            {t('sync.ackFile')}
+          </button>
+          <button type="button" onClick={() => refInput.current?.click()} disabled={apply.pending}>
+            {t('sync.refFile')}
+          </button>
+        </>
+      }
+    >
+      <input ref={ackInput} type="file" accept=".gdsync" hidden aria-label={t('sync.ackFile')} onChange={(e) => void onAck(e)} />
+      <input ref={refInput} type="file" accept=".gdsync" hidden aria-label={t('sync.refFile')} onChange={(e) => void onApply(e)} />
+      <JobBar job={job} label={t('sync.exporting')} />
+      <Notice>{notice}</Notice>
+      <ErrorBanner error={status.error ?? ack.error ?? apply.error} />
+      {s ? (
+        <>
+          <h2>{t('sync.waitingTotal', { count: s.waitingTotal })}</h2>
+          <table className="table" aria-label={t('sync.waiting')}>
+            <thead>
+              <tr>
+                <th>{t('sync.entity')}</th>
+                <th>{t('sync.count')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.waiting.map((w) => (
+                <tr key={w.entity} data-entity={w.entity}>
+                  <td>{kind(w.entity)}</td>
+                  <td className="num">{w.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <dl className="facts">
+            <dt>{t('sync.lastExport')}</dt>
+            <dd data-testid="last-export">
+              {s.lastExport
+                ? `${formatTime(s.lastExport.at)} · ${s.lastExport.fileName} · ${t('sync.range')} ${s.lastExport.fromSeq}–${s.lastExport.toSeq} · ${s.lastExport.count} · ${formatBytes(s.lastExport.bytes)}`
+                : t('sync.never')}
+            </dd>
+            <dt>{t('sync.lastAck')}</dt>
+            <dd data-testid="last-ack">{s.ackedAt ? `${formatTime(s.ackedAt)} · ${t('sync.range')} ≤ ${s.ackedSeq}` : t('sync.never')}</dd>
+            <dt>{t('sync.refVersion')}</dt>
+            <dd data-testid="ref-version">{s.referenceVersion !== null ? `v${s.referenceVersion}${s.referenceAppliedAt ? ` · ${formatTime(s.referenceAppliedAt)}` : ''}` : t('sync.never')}</dd>
+            <dt>{t('sync.outboxRows')}</dt>
+            <dd data-testid="outbox-rows">{s.outboxRows}</dd>
+            <dt>{t('sync.keyId')}</dt>
+            <dd className="mono">{s.keyId ? `${s.keyId} · ${t('sync.epoch')} ${s.epoch}` : t('sync.never')}</dd>
+            <dt>{t('sync.hqKey')}</dt>
+            <dd className="mono">{s.hqKeyId ?? t('sync.notTrusted')}</dd>
+          </dl>
+          {s.heldReference.length ? (
+            <p className="muted">
+              {t('sync.held')}: {s.heldReference.map((h) => `${h.type} ${h.count}`).join(', ')}
+            </p>
+          ) : null}
+          <h2>{t('sync.push')}</h2>
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (url) void runExport(true);
+            }}
+          >
+            <Field label={t('sync.pushUrl')} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://hq.example/" />
+            <button type="submit" disabled={running || !url || s.waitingTotal === 0}>
+              {t('sync.push')}
+            </button>
+          </form>
+          <h2>{t('sync.answers')}</h2>
+          <table className="table" aria-label={t('sync.answers')}>
+            <thead>
+              <tr>
+                <th>{t('sync.time')}</th>
+                <th>{t('sync.answerStatus')}</th>
+                <th>{t('sync.range')}</th>
+                <th>{t('sync.reason')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.answers.map((a, i) => (
+                <tr key={i} data-outcome={a.outcome}>
+                  <td className="nowrap">{formatTime(a.at)}</td>
+                  <td>{hasMessage(`sync.status.${a.status}`) ? t(`sync.status.${a.status}` as 'sync.status.applied') : a.status}</td>
+                  <td>{a.fromSeq !== null ? `${a.fromSeq}–${a.toSeq}` : ''}</td>
+                  <td>{a.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { channel } from './define';
+import { jobStartedSchema } from './platform';
+
+// Sync with head office (数据上报与下发): the 数据上报 screen's channels. docs/sync.md.
+
+export const syncStatusSchema = z.object({
+  epoch: z.number(),
+  keyId: z.string().nullable(),
+  fingerprint: z.string().nullable(),
+  hqKeyId: z.string().nullable(),
+  hqId: z.string().nullable(),
+  ackedSeq: z.number(),
+  ackedAt: z.number().nullable(),
+  referenceVersion: z.number().nullable(),
+  referenceAppliedAt: z.number().nullable(),
+  waiting: z.array(z.object({ entity: z.string(), count: z.number() })),
+  waitingTotal: z.number(),
+  outboxRows: z.number(),
+  lastExport: z
+    .object({ fileName: z.string(), fromSeq: z.number(), toSeq: z.number(), count: z.number(), bytes: z.number(), at: z.number(), sha256: z.string() })
+    .nullable(),
+  answers: z.array(
+    z.object({ status: z.string(), reason: z.string(), fromSeq: z.number().nullable(), toSeq: z.number().nullable(), ackedSeq: z.number().nullable(), at: z.number(), outcome: z.string() }),
+  ),
+  heldReference: z.array(z.object({ type: z.string(), count: z.number() })),
+});
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+
+/** A signed file the user picked, as base64 (browser mode uploads it; at most 64 MB). */
+const fileInput = z.object({ fileName: z.string().max(260).optional(), dataBase64: z.string().min(1).max(90_000_000) });
+
+export const ackResultSchema = z.object({ status: z.string(), reason: z.string(), ackedSeq: z.number(), pruned: z.number(), fromSeq: z.number(), toSeq: z.number() });
+export const applyResultSchema = z.object({ version: z.number(), already: z.boolean(), tariffs: z.number(), held: z.record(z.string(), z.number()) });
+
+export const syncChannels = {
+  'sync.status': channel({ input: z.object({}), output: syncStatusSchema, access: 'sync.read' }),
+  /** Writes the batch (a job with a progress bar); the result is the export (file, range, counts). */
+  'sync.export': channel({ input: z.object({}), output: jobStartedSchema, access: 'sync.run' }),
+  'sync.ack': channel({ input: fileInput, output: ackResultSchema, access: 'sync.run' }),
+  'sync.apply': channel({ input: fileInput, output: applyResultSchema, access: 'sync.run' }),
+  /** Export and POST to head office (a job); the result carries the ack. */
+  'sync.push': channel({ input: z.object({ url: z.string().trim().url().max(500) }), output: jobStartedSchema, access: 'sync.run' }),
+};
