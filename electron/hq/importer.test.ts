@@ -67,7 +67,7 @@ describe.each(backends())('head office import on %s', (backend) => {
     expect(await count('SELECT count(*) AS n FROM hq_payments WHERE station_id = $1', [st.stationId])).toBe(9);
     // The rows sit in the station's own partition.
     expect(await count(`SELECT count(*) AS n FROM station_rows_default`, [])).toBe(0);
-  });
+  }, 120_000);
 
   it('rejects the same range with other content and flags the station; a re-cut of applied rows is a duplicate', async () => {
     const st = new CodecStation(dir);
@@ -90,7 +90,7 @@ describe.each(backends())('head office import on %s', (backend) => {
     const over = await st.batch(3, 6, (s) => paymentRow(s));
     expect((await importBatch(t.hq, over.file, 'push')).outcome).toBe('applied');
     expect(await count(`SELECT collected_fen AS n FROM station_month WHERE station_id = $1`, [st.stationId])).toBe(6000);
-  });
+  }, 120_000);
 
   it('refuses tampered, truncated, bombed, unknown-station, wrong-kind files and writes nothing', async () => {
     const st = new CodecStation(dir);
@@ -122,7 +122,7 @@ describe.each(backends())('head office import on %s', (backend) => {
     expect(await refusal(importBatch(t.hq, future.file, 'push'))).toBe('schema_future');
     expect(await count('SELECT count(*) AS n FROM station_rows', [])).toBe(before);
     expect(await count(`SELECT count(*) AS n FROM import_refusals WHERE code = 'schema_future'`, [])).toBeGreaterThan(0);
-  });
+  }, 120_000);
 
   it('refuses a payload that inflates past its declared size, and rolls back', async () => {
     const st = new CodecStation(dir);
@@ -135,7 +135,7 @@ describe.each(backends())('head office import on %s', (backend) => {
     expect(await refusal(importBatch(t.hq, writeBytes(dir, 'bomb.gdsync', bombed), 'push'))).toBe('payload_size');
     expect(await count('SELECT count(*) AS n FROM station_rows WHERE station_id = $1', [st.stationId])).toBe(0);
     expect(await count('SELECT acked_seq AS n FROM stations WHERE station_id = $1', [st.stationId])).toBe(0);
-  });
+  }, 120_000);
 
   it('after a key rotation or a bootstrap, batches signed with the old key are refused; a revoked key too', async () => {
     const st = new CodecStation(dir);
@@ -160,7 +160,7 @@ describe.each(backends())('head office import on %s', (backend) => {
 
     await revokeKey(t.hq, st.code, undefined, 'PC stolen', 'test');
     expect(await refusal(importBatch(t.hq, (await st.batch(7, 7, (s) => paymentRow(s))).file, 'push'))).toBe('revoked_key');
-  });
+  }, 120_000);
 });
 
 /** Re-signs a file's manifest with a smaller payloadRawBytes (what a gzip bomb looks like). */

@@ -118,7 +118,9 @@ export async function importBatch(hq: HqContext, file: string, source: ImportSou
 }
 
 async function makeAck(hq: HqContext, fields: { stationId: string; epoch: number; fromSeq: number; toSeq: number; batchSha256: string; status: string; reason: string | null; ackedSeq: number }): Promise<Buffer> {
-  const { bytes } = await signedFileBytes({ kind: 'ack', manifest: { ...fields } }, hq.key.privateKey, hq.key.keyId);
+  // An ack speaks for its own batch: the station refuses an ackedSeq past the batch's end.
+  const manifest = { ...fields, ackedSeq: Math.min(fields.ackedSeq, fields.toSeq) };
+  const { bytes } = await signedFileBytes({ kind: 'ack', manifest }, hq.key.privateKey, hq.key.keyId);
   return bytes;
 }
 
@@ -202,8 +204,9 @@ async function applyRows(q: Sql, stationId: string, epoch: number, verified: Ver
   const flush = async () => {
     if (!chunk.length) return;
     await q.query(
-      `INSERT INTO station_rows (station_id, epoch, seq, entity, entity_id, op, row)
-       SELECT $1, $2, (e->>0)::bigint, e->>1, e->>2, e->>3, e->4 FROM jsonb_array_elements($3::jsonb) e
+      `INSERT INTO station_rows (station_id, epoch, seq, entity, entity_id, op, row, tbl, children)
+       SELECT $1, $2, (e->>0)::bigint, e->>1, e->>2, e->>3, e->4, e->>6, CASE WHEN jsonb_typeof(e->5) = 'object' THEN e->5 END
+         FROM jsonb_array_elements($3::jsonb) e
        ON CONFLICT DO NOTHING`,
       [stationId, epoch, `[${chunk.join(',')}]`],
     );
@@ -211,7 +214,7 @@ async function applyRows(q: Sql, stationId: string, epoch: number, verified: Ver
   };
   for await (const r of verified.rows()) {
     if (Number(r.seq) <= after) continue;
-    chunk.push(JSON.stringify([r.seq, r.entity, r.id, r.op, r.row ?? {}]));
+    chunk.push(JSON.stringify([r.seq, r.entity, r.id, r.op, r.row ?? {}, r.children ?? null, r.table ?? null]));
     if (chunk.length >= CHUNK_ROWS) await flush();
   }
   await flush();
@@ -225,7 +228,8 @@ async function firstDifference(q: Sql, stationId: string, epoch: number, verifie
     const rows = await q.query<{ seq: number }>(
       `SELECT (e->>0)::bigint AS seq FROM jsonb_array_elements($3::jsonb) e
         WHERE NOT EXISTS (SELECT 1 FROM station_rows r WHERE r.station_id = $1 AND r.epoch = $2 AND r.seq = (e->>0)::bigint
-                             AND r.entity = e->>1 AND r.entity_id = e->>2 AND r.op = e->>3 AND r.row = e->4)
+                             AND r.entity = e->>1 AND r.entity_id = e->>2 AND r.op = e->>3 AND r.row = e->4
+                             AND r.children IS NOT DISTINCT FROM (CASE WHEN jsonb_typeof(e->5) = 'object' THEN e->5 END))
         ORDER BY 1 LIMIT 1`,
       [stationId, epoch, `[${chunk.join(',')}]`],
     );
@@ -234,7 +238,7 @@ async function firstDifference(q: Sql, stationId: string, epoch: number, verifie
   };
   for await (const r of verified.rows()) {
     if (Number(r.seq) > upTo) continue;
-    chunk.push(JSON.stringify([r.seq, r.entity, r.id, r.op, r.row ?? {}]));
+    chunk.push(JSON.stringify([r.seq, r.entity, r.id, r.op, r.row ?? {}, r.children ?? null, r.table ?? null]));
     if (chunk.length >= CHUNK_ROWS) {
       const d = await check();
       if (d !== null) return d;
@@ -243,7 +247,14 @@ async function firstDifference(q: Sql, stationId: string, epoch: number, verifie
   return check();
 }
 
-const MUTABLE = `('customers', 'staff', 'staff_roles', 'books', 'book_points', 'metering_points', 'meters', 'customer_places', 'station')`;
+// Station entity names: the station's outbox names (singular: 'bill', 'payment', 'reading',
+// 'customer', …; docs/sync.md), and table names for files made by other tools.
+const MUTABLE = `('customer', 'staff', 'book', 'meter', 'metering_point', 'customers', 'books', 'meters', 'metering_points')`;
+const BILL = `('bill', 'bills')`;
+const PAYMENT = `('payment', 'payments')`;
+const READING = `('reading', 'readings')`;
+/** A field that travels as a table column (snake_case) or in a payload (camelCase). */
+const f = (snake: string, camel: string) => `coalesce(row->>'${snake}', row->>'${camel}')`;
 
 /** Typed copies and the monthly roll-up, from this batch's rows only (same transaction). */
 async function project(q: Sql, stationId: string, epoch: number, fromSeq: number, toSeq: number): Promise<void> {
@@ -251,70 +262,95 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
   const p = [stationId, epoch, fromSeq, toSeq];
   await q.query(
     `INSERT INTO hq_bills (station_id, id, customer_id, period, kind, kwh_centi, total_fen)
-     SELECT station_id, entity_id, row->>'customer_id', row->>'period', coalesce(row->>'kind', 'regular'), coalesce((row->>'kwh')::bigint, 0), coalesce((row->>'total_fen')::bigint, 0)
-       FROM station_rows WHERE ${range} AND entity = 'bills' AND op = 'insert' ON CONFLICT DO NOTHING`,
+     SELECT station_id, entity_id, ${f('customer_id', 'customerId')}, row->>'period', coalesce(row->>'kind', 'regular'), coalesce(${f('kwh', 'kwh')}::bigint, 0), coalesce(${f('total_fen', 'totalFen')}::bigint, 0)
+       FROM station_rows WHERE ${range} AND entity IN ${BILL} AND op = 'insert' ON CONFLICT DO NOTHING`,
     p,
   );
   await q.query(
     `INSERT INTO hq_payments (station_id, id, customer_id, amount_fen, pay_date, channel, clerk_id)
-     SELECT station_id, entity_id, row->>'customer_id', (row->>'amount_fen')::bigint, row->>'pay_date', row->>'channel', row->>'clerk_id'
-       FROM station_rows WHERE ${range} AND entity = 'payments' AND op = 'insert' ON CONFLICT DO NOTHING`,
+     SELECT station_id, entity_id, ${f('customer_id', 'customerId')}, ${f('amount_fen', 'amountFen')}::bigint, ${f('pay_date', 'payDate')}, row->>'channel', ${f('clerk_id', 'clerkId')}
+       FROM station_rows WHERE ${range} AND entity IN ${PAYMENT} AND op = 'insert' ON CONFLICT DO NOTHING`,
     p,
   );
   await q.query(
     `INSERT INTO hq_readings (station_id, id, period, point_id, kind, needs_review, supersedes, read_by)
-     SELECT station_id, entity_id, row->>'period', row->>'point_id', row->>'kind', coalesce((row->>'needs_review')::int, 0) = 1, row->>'supersedes', row->>'read_by'
-       FROM station_rows WHERE ${range} AND entity = 'readings' AND op = 'insert' ON CONFLICT DO NOTHING`,
+     SELECT station_id, entity_id, row->>'period', ${f('point_id', 'pointId')}, row->>'kind', coalesce(${f('needs_review', 'needsReview')}, '0') IN ('1', 'true'), row->>'supersedes', ${f('read_by', 'readBy')}
+       FROM station_rows WHERE ${range} AND entity IN ${READING} AND op = 'insert' ON CONFLICT DO NOTHING`,
     p,
   );
+  // Mutable records: an update may carry only what changed, so fields merge in seq order.
   await q.query(
     `INSERT INTO hq_records AS h (station_id, entity, id, seq, epoch, row)
-     SELECT DISTINCT ON (entity, entity_id) station_id, entity, entity_id, seq, epoch, row
-       FROM station_rows WHERE ${range} AND entity IN ${MUTABLE}
-      ORDER BY entity, entity_id, seq DESC
+     SELECT $1, entity, entity_id, max(seq), $2, coalesce(jsonb_object_agg(kv.key, kv.value ORDER BY seq) FILTER (WHERE kv.key IS NOT NULL), '{}'::jsonb)
+       FROM station_rows LEFT JOIN LATERAL jsonb_each(row) kv ON true
+      WHERE ${range} AND entity IN ${MUTABLE}
+      GROUP BY entity, entity_id
      ON CONFLICT (station_id, entity, id) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch, row = h.row || excluded.row
       WHERE (h.epoch, h.seq) < (excluded.epoch, excluded.seq)`,
     p,
   );
   await q.query(
-    `UPDATE stations SET customers = (SELECT count(*) FROM hq_records WHERE station_id = $1 AND entity = 'customers' AND coalesce(row->>'status', 'active') <> 'closed')
-      WHERE station_id = $1 AND EXISTS (SELECT 1 FROM station_rows WHERE ${range} AND entity = 'customers')`,
+    `UPDATE stations SET customers = (SELECT count(*) FROM hq_records WHERE station_id = $1 AND entity IN ('customer', 'customers') AND coalesce(row->>'status', 'active') <> 'closed')
+      WHERE station_id = $1 AND EXISTS (SELECT 1 FROM station_rows WHERE ${range} AND entity IN ('customer', 'customers'))`,
     p,
   );
-  // One pass over the batch's rows: each fact adds to its month.
-  await q.query(
-    `INSERT INTO station_month AS m (station_id, period, bills, billed_kwh_centi, billed_fen, collected_fen, settled_fen,
-                                     readings, actual_reads, corrected_reads, flagged_reads, appraisal_sum, appraisal_count)
-     SELECT $1, period, sum(bills), sum(kwh), sum(billed), sum(collected), sum(settled), sum(readings), sum(actual), sum(corrected), sum(flagged), sum(score), sum(scored)
-       FROM (
-         SELECT CASE WHEN entity = 'payments' THEN substr(row->>'pay_date', 1, 7)
-                     WHEN entity = 'payment_reversals' THEN substr(row->>'business_date', 1, 7)
-                     ELSE row->>'period' END AS period,
-                (entity = 'bills' AND coalesce(row->>'kind', 'regular') = 'regular')::int AS bills,
-                CASE WHEN entity = 'bills' AND coalesce(row->>'kind', 'regular') = 'regular' THEN coalesce((row->>'kwh')::bigint, 0) ELSE 0 END AS kwh,
-                CASE WHEN entity = 'ledger_entries' AND row->>'entry_type' IN ('bill', 'bill_credit') THEN (row->>'amount_fen')::bigint ELSE 0 END AS billed,
-                CASE WHEN entity = 'payments' THEN (row->>'amount_fen')::bigint
-                     WHEN entity = 'payment_reversals' THEN -coalesce((SELECT p.amount_fen FROM hq_payments p WHERE p.station_id = r.station_id AND p.id = r.row->>'payment_id'), 0)
-                     ELSE 0 END AS collected,
-                CASE WHEN entity = 'settlement_lines' THEN coalesce((row->>'principal_fen')::bigint, 0) ELSE 0 END AS settled,
-                (entity = 'readings' AND row->>'supersedes' IS NULL)::int AS readings,
-                (entity = 'readings' AND row->>'supersedes' IS NULL AND row->>'kind' = 'actual')::int AS actual,
-                (entity = 'readings' AND row->>'supersedes' IS NOT NULL)::int AS corrected,
-                (entity = 'readings' AND row->>'supersedes' IS NULL AND coalesce((row->>'needs_review')::int, 0) = 1)::int AS flagged,
-                CASE WHEN entity LIKE 'apprais%' THEN coalesce((row->>'total_score')::numeric, (row->>'score')::numeric, 0) ELSE 0 END AS score,
-                (entity LIKE 'apprais%' AND coalesce(row->>'total_score', row->>'score') IS NOT NULL)::int AS scored
-           FROM station_rows r
-          WHERE ${range} AND op = 'insert'
-            AND entity IN ('bills', 'ledger_entries', 'payments', 'payment_reversals', 'settlement_lines', 'readings') OR (${range} AND entity LIKE 'apprais%' AND op = 'insert')
-       ) x
-      WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
-      GROUP BY period
-     ON CONFLICT (station_id, period) DO UPDATE SET
+  const add = `ON CONFLICT (station_id, period) DO UPDATE SET
        bills = m.bills + excluded.bills, billed_kwh_centi = m.billed_kwh_centi + excluded.billed_kwh_centi, billed_fen = m.billed_fen + excluded.billed_fen,
        collected_fen = m.collected_fen + excluded.collected_fen, settled_fen = m.settled_fen + excluded.settled_fen, readings = m.readings + excluded.readings,
        actual_reads = m.actual_reads + excluded.actual_reads, corrected_reads = m.corrected_reads + excluded.corrected_reads,
        flagged_reads = m.flagged_reads + excluded.flagged_reads, appraisal_sum = m.appraisal_sum + excluded.appraisal_sum,
-       appraisal_count = m.appraisal_count + excluded.appraisal_count`,
+       appraisal_count = m.appraisal_count + excluded.appraisal_count`;
+  const columns = `station_id, period, bills, billed_kwh_centi, billed_fen, collected_fen, settled_fen, readings, actual_reads, corrected_reads, flagged_reads, appraisal_sum, appraisal_count`;
+  // One pass over the batch's rows: each fact adds to its month.
+  await q.query(
+    `INSERT INTO station_month AS m (${columns})
+     SELECT $1, period, sum(bills), sum(kwh), sum(billed), sum(collected), 0, sum(readings), sum(actual), sum(corrected), sum(flagged), sum(score), sum(scored)
+       FROM (
+         SELECT CASE WHEN entity IN ${PAYMENT} THEN substr(${f('pay_date', 'payDate')}, 1, 7)
+                     WHEN entity = 'payment_reversal' THEN substr(${f('business_date', 'businessDate')}, 1, 7)
+                     WHEN entity = 'bill_issue' THEN children->'ledger_entries'->0->>'period'
+                     ELSE row->>'period' END AS period,
+                (entity IN ${BILL} AND coalesce(row->>'kind', 'regular') = 'regular')::int AS bills,
+                CASE WHEN entity IN ${BILL} AND coalesce(row->>'kind', 'regular') = 'regular' THEN coalesce(${f('kwh', 'kwh')}::bigint, 0) ELSE 0 END AS kwh,
+                CASE WHEN entity = 'bill_issue' THEN coalesce((SELECT sum((l->>'amount_fen')::bigint) FROM jsonb_array_elements(children->'ledger_entries') l), 0)
+                     WHEN entity = 'ledger_entries' AND row->>'entry_type' IN ('bill', 'bill_credit') THEN (row->>'amount_fen')::bigint
+                     ELSE 0 END AS billed,
+                CASE WHEN entity IN ${PAYMENT} THEN ${f('amount_fen', 'amountFen')}::bigint
+                     WHEN entity = 'payment_reversal' THEN -coalesce((SELECT p.amount_fen FROM hq_payments p WHERE p.station_id = r.station_id AND p.id = ${f('payment_id', 'paymentId')}), 0)
+                     ELSE 0 END AS collected,
+                (entity IN ${READING} AND row->>'supersedes' IS NULL)::int AS readings,
+                (entity IN ${READING} AND row->>'supersedes' IS NULL AND row->>'kind' = 'actual')::int AS actual,
+                (entity IN ${READING} AND row->>'supersedes' IS NOT NULL)::int AS corrected,
+                (entity IN ${READING} AND row->>'supersedes' IS NULL AND coalesce(${f('needs_review', 'needsReview')}, '0') IN ('1', 'true'))::int AS flagged,
+                CASE WHEN entity LIKE 'apprais%' THEN coalesce(${f('total_score', 'totalScore')}::numeric, (row->>'score')::numeric, 0) ELSE 0 END AS score,
+                (entity LIKE 'apprais%' AND coalesce(${f('total_score', 'totalScore')}, row->>'score') IS NOT NULL)::int AS scored
+           FROM station_rows r
+          WHERE ${range} AND op = 'insert'
+            AND (entity IN ('bill', 'bills', 'bill_issue', 'ledger_entries', 'payment', 'payments', 'payment_reversal', 'reading', 'readings') OR entity LIKE 'apprais%')
+       ) x
+      WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
+      GROUP BY period
+     ${add}`,
+    p,
+  );
+  // Principal settled onto each period's bills (销账), from the payments' settlement lines.
+  await q.query(
+    `INSERT INTO station_month AS m (${columns})
+     SELECT $1, l->>'period', 0, 0, 0, 0, sum((l->>'principal_fen')::bigint), 0, 0, 0, 0, 0, 0
+       FROM station_rows r
+       CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.children->'settlements', '[]'::jsonb)) s
+       CROSS JOIN LATERAL jsonb_array_elements(coalesce(s->'children'->'settlement_lines', '[]'::jsonb)) l
+      WHERE ${range} AND r.entity IN ${PAYMENT} AND r.op = 'insert' AND l->>'period' ~ '^[0-9]{4}-[0-9]{2}$'
+      GROUP BY l->>'period'
+     ${add}`,
+    p,
+  );
+  await q.query(
+    `INSERT INTO station_month AS m (${columns})
+     SELECT $1, row->>'period', 0, 0, 0, 0, sum((row->>'principal_fen')::bigint), 0, 0, 0, 0, 0, 0
+       FROM station_rows WHERE ${range} AND entity = 'settlement_lines' AND op = 'insert' AND row->>'period' ~ '^[0-9]{4}-[0-9]{2}$'
+      GROUP BY row->>'period'
+     ${add}`,
     p,
   );
 }

@@ -172,14 +172,17 @@ export async function issueBootstrap(hq: HqContext, codeOrId: string, out: strin
     const page = 5000;
     let after: [number, number] = [0, 0];
     for (;;) {
-      const chunk = await hq.db.query<{ epoch: number; seq: number; entity: string; entity_id: string; op: string; row: unknown }>(
-        `SELECT epoch, seq, entity, entity_id, op, row FROM station_rows r
+      const chunk = await hq.db.query<{ epoch: number; seq: number; entity: string; entity_id: string; op: string; row: unknown; tbl: string | null; children: unknown }>(
+        `SELECT epoch, seq, entity, entity_id, op, row, tbl, children FROM station_rows r
           WHERE station_id = $1 AND (epoch, seq) > ($2, $3)
             AND NOT EXISTS (SELECT 1 FROM hq_records h WHERE h.station_id = r.station_id AND h.entity = r.entity AND h.id = r.entity_id AND (h.epoch, h.seq) > (r.epoch, r.seq))
           ORDER BY epoch, seq LIMIT ${page}`,
         [station.station_id, after[0], after[1]],
       );
-      for (const r of chunk) yield { entity: r.entity, id: r.entity_id, op: r.op, row: typeof r.row === 'string' ? JSON.parse(r.row) : r.row, seq: Number(r.seq) };
+      const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
+      for (const r of chunk) {
+        yield { entity: r.entity, id: r.entity_id, op: r.op, row: json(r.row), seq: Number(r.seq), ...(r.tbl ? { table: r.tbl } : {}), ...(r.children != null ? { children: json(r.children) } : {}) };
+      }
       if (chunk.length < page) return;
       const last = chunk[chunk.length - 1]!;
       after = [Number(last.epoch), Number(last.seq)];
@@ -187,7 +190,8 @@ export async function issueBootstrap(hq: HqContext, codeOrId: string, out: strin
   }
   const written = await writeSignedFile(
     out,
-    { kind: 'bootstrap', manifest: { stationId: station.station_id, stationCode: station.code, throughSeq, epoch: newEpoch, hqId: hq.hqId }, payloadStream: rows() },
+    // epoch: the one the old PC signed in; the station restores into epoch + 1 (docs/sync.md).
+      { kind: 'bootstrap', manifest: { stationId: station.station_id, stationCode: station.code, stationName: station.name, throughSeq, epoch: Number(station.epoch), hqId: hq.hqId }, payloadStream: rows() },
     hq.key.privateKey,
     hq.key.keyId,
   );

@@ -94,6 +94,8 @@ CREATE TABLE station_rows (
   entity_id  text NOT NULL,
   op         text NOT NULL,
   row        jsonb NOT NULL,
+  tbl        text,                                  -- the station table a referenced fact was read from
+  children   jsonb,                                 -- rows written with the fact (bill lines, settlements, ledger entries)
   PRIMARY KEY (station_id, epoch, seq)
 ) PARTITION BY LIST (station_id);
 CREATE TABLE station_rows_default PARTITION OF station_rows DEFAULT;
