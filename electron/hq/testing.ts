@@ -100,12 +100,12 @@ export class CodecStation {
     this.lastSha = null;
   }
 
-  async batch(fromSeq: number, toSeq: number, row: (seq: number) => { entity: string; id: string; op?: string; row: Record<string, unknown> }, extra: Record<string, unknown> = {}): Promise<{ file: string; sha: string }> {
+  async batch(fromSeq: number, toSeq: number, row: (seq: number) => { entity: string; id: string; op?: string; row: Record<string, unknown>; table?: string; children?: Record<string, unknown> }, extra: Record<string, unknown> = {}): Promise<{ file: string; sha: string }> {
     const file = join(this.dir, `${this.code}-${this.epoch}-${fromSeq}-${toSeq}-${Math.random().toString(36).slice(2, 6)}.gdsync`);
     const rows = function* () {
       for (let seq = fromSeq; seq <= toSeq; seq++) {
         const r = row(seq);
-        yield { seq, entity: r.entity, id: r.id, op: r.op ?? 'insert', row: r.row };
+        yield { seq, entity: r.entity, id: r.id, op: r.op ?? 'insert', row: r.row, ...(r.table ? { table: r.table } : {}), ...(r.children ? { children: r.children } : {}) };
       }
     };
     const w = await writeSignedFile(

@@ -10,9 +10,11 @@ import { customersBench } from './customers';
 import { platformBench } from './platform';
 import { readingsBench } from './readings';
 import { syncBench } from './sync';
+import { hqBench } from './hq';
 
 // Each desk adds its benchmark here.
 const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench, collectionBench, syncBench];
+BENCHES.push(hqBench);
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;
