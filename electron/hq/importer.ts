@@ -205,8 +205,8 @@ async function applyRows(q: Sql, stationId: string, epoch: number, verified: Ver
     if (!chunk.length) return;
     await q.query(
       `INSERT INTO station_rows (station_id, epoch, seq, entity, entity_id, op, row, tbl, children)
-       SELECT $1, $2, (e->>0)::bigint, e->>1, e->>2, e->>3, e->4, e->>6, CASE WHEN jsonb_typeof(e->5) = 'object' THEN e->5 END
-         FROM jsonb_array_elements($3::jsonb) e
+       SELECT $1, $2, (e->>0)::bigint, e->>1, e->>2, e->>3, (e->4)::jsonb, e->>6, CASE WHEN json_typeof(e->5) = 'object' THEN (e->5)::jsonb END
+         FROM json_array_elements($3::json) e
        ON CONFLICT DO NOTHING`,
       [stationId, epoch, `[${chunk.join(',')}]`],
     );
