@@ -14,6 +14,8 @@ export default defineConfig({
     target: 'chrome120',
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
+    // Two pages: the station app, and head office's (served by `griddesk hq serve` at /hq/).
+    rollupOptions: { input: { main: 'renderer/index.html', hq: 'renderer/hq/index.html' } },
   },
   server: { port: 5173, strictPort: false },
 });

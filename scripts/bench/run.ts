@@ -20,8 +20,10 @@ BENCHES.push(intakeBench);
 BENCHES.push(appraisalBench);
 BENCHES.push(syncBench);
 import { syncBench } from './sync';
+import { hqBench } from './hq';
 
 // Each desk adds its benchmark here.
+BENCHES.push(hqBench);
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

@@ -1,0 +1,231 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { HqContext } from '../../hq/context';
+import { latestPeriod, monthTable } from '../../hq/dashboard';
+import { HqError } from '../../hq/errors';
+import { importBatch, storedAck, writeAckFile } from '../../hq/importer';
+import { listReference, loadReferenceFile, publishPack } from '../../hq/reference';
+import { startHqHost } from '../../hq/server';
+import { enrolStation, findStation, issueBootstrap, listStations, revokeKey, rotateStationKey } from '../../hq/stations';
+import { addUser } from '../../hq/users';
+import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+
+// `griddesk hq …`: head office (总部), the same program in another mode. Its store is PostgreSQL
+// (--pg URL or GRIDDESK_PG), else PGlite in <home>/pgdata; its home folder (--home, else
+// GRIDDESK_HQ_HOME, else ~/.griddesk-hq) keeps the raw batch files, the published packs and its
+// signing key. Messages follow --lang.
+
+const str = { type: 'string' } as const;
+const HQ_OPTIONS = { home: str, pg: str } as const;
+
+export function hqHome(v: Values): string {
+  return resolve(typeof v.home === 'string' ? v.home : process.env.GRIDDESK_HQ_HOME || join(homedir(), '.griddesk-hq'));
+}
+
+async function withHq<T>(cli: CliContext, v: Values, work: (hq: HqContext) => Promise<T>): Promise<T> {
+  const hq = await HqContext.open({ home: hqHome(v), pg: typeof v.pg === 'string' ? v.pg : undefined });
+  try {
+    return await work(hq);
+  } catch (e) {
+    if (e instanceof HqError) throw new InputError(e.messageIn(cli.locale === 'en' ? 'en' : 'zh-CN') + ` [${e.code}]`);
+    throw e;
+  } finally {
+    await hq.close();
+  }
+}
+
+const actor = () => `hqcli:${process.env.USER ?? 'unknown'}`;
+
+export const hqCommands: CliCommand[] = [
+  {
+    name: 'hq init',
+    summary: 'Head office: create the store and signing key, and the first administrator',
+    usage: '--admin LOGIN --password P [--name NAME] [--home DIR] [--pg URL]',
+    options: { ...HQ_OPTIONS, admin: str, password: str, name: str },
+    async run(cli, v) {
+      await withHq(cli, v, async (hq) => {
+        if (typeof v.admin === 'string') {
+          if (typeof v.password !== 'string') throw new UsageError('--admin needs --password');
+          await addUser(hq, v.admin, typeof v.name === 'string' ? v.name : v.admin, 'admin', v.password, actor());
+        }
+        cli.print({ home: hq.home, store: hq.db.kind, where: hq.db.where, hqId: hq.hqId, publicKey: hq.publicKeyBase64, fingerprint: hq.fingerprint }, () =>
+          [`head office ready in ${hq.home} (${hq.db.kind}: ${hq.db.where})`, `head-office key ${hq.key.keyId}, fingerprint ${hq.fingerprint}`, `public key (stations install it at enrolment): ${hq.publicKeyBase64}`].join('\n'),
+        );
+      });
+    },
+  },
+  {
+    name: 'hq serve',
+    summary: 'Head office: serve the dashboard and the station push endpoint (POST /sync/batch)',
+    usage: '[--port N] [--host H] [--admin LOGIN --password P] [--home DIR] [--pg URL]',
+    options: { ...HQ_OPTIONS, port: str, host: str, admin: str, password: str },
+    async run(cli, v) {
+      const port = v.port === undefined ? 5180 : Number(v.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(v.port)} is not a port number`);
+      const hq = await HqContext.open({ home: hqHome(v), pg: typeof v.pg === 'string' ? v.pg : undefined });
+      try {
+        if (typeof v.admin === 'string' && typeof v.password === 'string') {
+          const users = await hq.db.query('SELECT 1 FROM hq_users LIMIT 1');
+          if (!users.length) await addUser(hq, v.admin, v.admin, 'admin', v.password, actor());
+        }
+        const host = await startHqHost({ hq, port, host: typeof v.host === 'string' ? v.host : '127.0.0.1' });
+        cli.print({ url: host.url, home: hq.home, store: hq.db.kind }, () => `GridDesk head office is running at ${host.url}  (${hq.db.kind}: ${hq.db.where}; Ctrl+C stops)`);
+        await new Promise<void>((done) => {
+          const stop = () => void host.close().then(done);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      } finally {
+        await hq.close();
+      }
+    },
+  },
+  {
+    name: 'hq import',
+    summary: 'Head office: import station batch files exactly once (writes each ack beside it or into --acks DIR)',
+    usage: 'FILE… [--acks DIR] [--home DIR] [--pg URL]',
+    options: { ...HQ_OPTIONS, acks: str },
+    positionals: [1, 10_000],
+    async run(cli, v, files) {
+      let failed = 0;
+      const results: unknown[] = [];
+      await withHq(cli, v, async (hq) => {
+        for (const file of files) {
+          try {
+            const r = await importBatch(hq, file, 'cli');
+            const ackPath = typeof v.acks === 'string' ? join(v.acks, `ack-${r.stationCode}-${r.epoch}-${r.fromSeq}-${r.toSeq}.gdsync`) : `${file}.ack.gdsync`;
+            writeAckFile(ackPath, r.ack);
+            if (r.outcome === 'rejected') failed++;
+            results.push({ file, outcome: r.outcome, code: r.code, reason: r.reason, station: r.stationCode, fromSeq: r.fromSeq, toSeq: r.toSeq, rows: r.rows, ackedSeq: r.ackedSeq, ack: ackPath, released: r.released });
+            cli.say(`${file}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''} — ${r.stationCode} seq ${r.fromSeq}–${r.toSeq}, ${r.rows} rows; acked to ${r.ackedSeq}; ack ${ackPath}${r.released.length ? `; then applied ${r.released.map((x) => `${x.fromSeq}–${x.toSeq}`).join(', ')}` : ''}`);
+          } catch (e) {
+            if (!(e instanceof HqError)) throw e;
+            failed++;
+            const message = e.messageIn(cli.locale === 'en' ? 'en' : 'zh-CN');
+            results.push({ file, outcome: 'refused', code: e.code, reason: message });
+            cli.io.stderr(`${file}: refused [${e.code}] ${message}`);
+          }
+        }
+      });
+      if (cli.json) cli.io.stdout(JSON.stringify(results, null, 2));
+      return failed ? EXIT_BAD_INPUT : 0;
+    },
+  },
+  {
+    name: 'hq stations',
+    summary: 'Head office: list | add --enrol FILE | rotate --enrol FILE | revoke CODE [--key ID] --reason R',
+    usage: '[list | add --enrol FILE | rotate --enrol FILE | revoke CODE [--key KEYID] --reason TEXT] [--home DIR] [--pg URL]',
+    options: { ...HQ_OPTIONS, enrol: str, key: str, reason: str },
+    positionals: [0, 2],
+    async run(cli, v, args) {
+      const verb = args[0] ?? 'list';
+      await withHq(cli, v, async (hq) => {
+        if (verb === 'list') {
+          const rows = await listStations(hq);
+          cli.print(rows, () =>
+            rows.length
+              ? rows.map((r) => `${r.code.padEnd(8)} ${r.name}  epoch ${r.epoch}  acked ${r.ackedSeq}  last ${r.lastBatchAt ?? '—'}  held ${r.held}  rejected ${r.rejected}${r.flagged ? `  FLAG ${r.flagged}` : ''}  keys ${r.keys.map((k) => `${k.keyId}:${k.status}`).join(',')}`).join('\n')
+              : 'no stations enrolled',
+          );
+        } else if (verb === 'add' || verb === 'rotate') {
+          if (typeof v.enrol !== 'string') throw new UsageError(`stations ${verb} needs --enrol FILE`);
+          const info = verb === 'add' ? await enrolStation(hq, v.enrol, actor()) : await rotateStationKey(hq, v.enrol, actor());
+          cli.print(info, () => `${verb === 'add' ? 'enrolled' : 'new key accepted for'} ${info.stationCode} ${info.stationName} (${info.stationId}), epoch ${info.epoch}\nkey ${info.keyId}, fingerprint ${info.fingerprint} — compare it with the station by phone`);
+        } else if (verb === 'revoke') {
+          if (!args[1]) throw new UsageError('stations revoke needs the station code');
+          if (typeof v.reason !== 'string') throw new UsageError('stations revoke needs --reason');
+          const n = await revokeKey(hq, args[1], typeof v.key === 'string' ? v.key : undefined, v.reason, actor());
+          cli.print({ revoked: n }, () => `${n} key(s) revoked for ${args[1]}`);
+        } else {
+          throw new UsageError(`unknown stations verb "${verb}"`);
+        }
+      });
+    },
+  },
+  {
+    name: 'hq bootstrap',
+    summary: 'Head office: a bootstrap file for a replaced station PC (retires its key, starts a new epoch)',
+    usage: '--station CODE --out FILE [--home DIR] [--pg URL]',
+    options: { ...HQ_OPTIONS, station: str, out: str },
+    async run(cli, v) {
+      if (typeof v.station !== 'string' || typeof v.out !== 'string') throw new UsageError('bootstrap needs --station and --out');
+      await withHq(cli, v, async (hq) => {
+        const r = await issueBootstrap(hq, v.station as string, resolve(v.out as string), actor());
+        cli.print(r, () => `bootstrap for ${String(v.station)}: ${r.rows} rows through seq ${r.throughSeq}, epoch ${r.epoch} → ${r.file}`);
+      });
+    },
+  },
+  {
+    name: 'hq ack',
+    summary: 'Head office: write again the ack answered for a batch (by its SHA-256)',
+    usage: '--station CODE --batch SHA256 --out FILE [--home DIR] [--pg URL]',
+    options: { ...HQ_OPTIONS, station: str, batch: str, out: str },
+    async run(cli, v) {
+      if (typeof v.station !== 'string' || typeof v.batch !== 'string' || typeof v.out !== 'string') throw new UsageError('ack needs --station, --batch and --out');
+      await withHq(cli, v, async (hq) => {
+        const station = await findStation(hq, v.station as string);
+        const ack = await storedAck(hq, station.station_id, v.batch as string);
+        if (!ack) throw new InputError(`no batch ${String(v.batch)} from ${String(v.station)}`);
+        writeAckFile(v.out as string, ack);
+        cli.print({ out: v.out }, () => `ack written to ${String(v.out)}`);
+      });
+    },
+  },
+  {
+    name: 'hq pack',
+    summary: 'Head office reference data: load --type T FILE | publish [--stations A,B] | list',
+    usage: '[load --type tariff|scoreSheet|policy|staff|notice|calendar|workOrder FILE.json | publish [--stations CODE,CODE] | list] [--home DIR] [--pg URL]',
+    options: { ...HQ_OPTIONS, type: str, stations: str },
+    positionals: [1, 2],
+    async run(cli, v, args) {
+      await withHq(cli, v, async (hq) => {
+        if (args[0] === 'load') {
+          if (typeof v.type !== 'string' || !args[1]) throw new UsageError('pack load needs --type and a file');
+          const id = await loadReferenceFile(hq, v.type, args[1], actor());
+          cli.print({ id }, () => `loaded ${v.type as string} ${args[1]} as item ${id}`);
+        } else if (args[0] === 'publish') {
+          const codes = typeof v.stations === 'string' ? v.stations.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+          const r = await publishPack(hq, actor(), codes);
+          cli.print(r, () => `published reference pack v${r.version} (${r.items} items${codes ? ` for ${codes.join(', ')}` : ', all stations'}) → ${r.file}`);
+        } else if (args[0] === 'list') {
+          const r = await listReference(hq);
+          cli.print(r, () => [...r.items.map((i) => `item ${i.id} ${i.type} ${i.name}`), ...r.packs.map((p) => `pack v${p.version} ${p.items} items ${p.stations ? p.stations.join(',') : 'all'}; applied by ${p.appliedBy.join(', ') || '—'}`)].join('\n') || 'nothing loaded');
+        } else {
+          throw new UsageError(`unknown pack verb "${args[0]}"`);
+        }
+      });
+    },
+  },
+  {
+    name: 'hq month',
+    summary: 'Head office: every station side by side for a month (billed, collected, arrears, reading rates, appraisal)',
+    usage: '[--period YYYY-MM] [--home DIR] [--pg URL]',
+    options: { ...HQ_OPTIONS, period: str },
+    async run(cli, v) {
+      await withHq(cli, v, async (hq) => {
+        const period = typeof v.period === 'string' ? v.period : ((await latestPeriod(hq)) ?? new Date().toISOString().slice(0, 7));
+        const rows = await monthTable(hq, period);
+        const pct = (x: number | null) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
+        const yuan = (f: number) => (f / 100).toFixed(2);
+        cli.print({ period, rows }, () =>
+          [`${period}: station  customers  kWh  billed  collected  rate  arrears>30d  >90d  actual-read  error  appraisal`, ...rows.map((r) => `${r.code} ${r.name}  ${r.customers}  ${(r.kwhCenti / 100).toFixed(0)}  ${yuan(r.billedFen)}  ${yuan(r.collectedFen)}  ${pct(r.collectionRate)}  ${yuan(r.arrears30Fen)}  ${yuan(r.arrears90Fen)}  ${pct(r.actualReadRate)}  ${pct(r.errorRate)}  ${r.appraisalAvg == null ? 'not received' : r.appraisalAvg.toFixed(1)}`)].join('\n'),
+        );
+      });
+    },
+  },
+  {
+    name: 'hq user',
+    summary: 'Head office: add a login (role admin or analyst)',
+    usage: 'add LOGIN --role admin|analyst --password P [--name NAME] [--home DIR] [--pg URL]',
+    options: { ...HQ_OPTIONS, role: str, password: str, name: str },
+    positionals: [2, 2],
+    async run(cli, v, args) {
+      if (args[0] !== 'add') throw new UsageError('hq user add LOGIN …');
+      if (typeof v.role !== 'string' || typeof v.password !== 'string') throw new UsageError('user add needs --role and --password');
+      await withHq(cli, v, async (hq) => {
+        await addUser(hq, args[1]!, typeof v.name === 'string' ? v.name : args[1]!, v.role as 'admin', v.password as string, actor());
+        cli.print({ login: args[1], role: v.role }, () => `login ${args[1]} (${String(v.role)}) added`);
+      });
+    },
+  },
+];

@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../backend/audit/record';
+import { SAMPLE_TARIFFS } from '../backend/billing/testing/station';
+import { addCustomer, issueBill } from '../backend/collection/fixture';
+import { sql } from '../backend/db/sql';
+import { bootstrapStation } from '../backend/sync/bootstrap';
+import { readSignedFile } from '../backend/sync/signedFile';
+import { applyAck, applyReference, exportBatch, installHqKey, pushBatch, rotateStationKey, writeEnrolment } from '../backend/sync/station';
+import { makeTestStation, type TestClient, type TestStation } from '../backend/testing';
+import { monthTable } from './dashboard';
+import { HqError } from './errors';
+import { importBatch } from './importer';
+import { loadReferenceFile, publishPack } from './reference';
+import { startHqHost } from './server';
+import { enrolStation, issueBootstrap, rotateStationKey as acceptRotation } from './stations';
+import { backends, openTestHq, requireRealServerInCi, writeBytes, type TestHq } from './testing';
+
+// Each side's tests against the other: a real station (SQLite, the station back end, its sync
+// code) exports and pushes; head office imports; the station applies head office's acks and
+// reference packs with its own code.
+
+requireRealServerInCi();
+
+const ACTOR = SYSTEM_ACTOR;
+let station: TestStation | undefined;
+let hqs: TestHq[] = [];
+afterEach(async () => {
+  station?.close();
+  station = undefined;
+  for (const h of hqs) await h.close();
+  hqs = [];
+});
+
+let n = 0;
+async function pay(clerk: TestClient, customerId: string, amountFen: number) {
+  return clerk.call('collection.pay', { customerId, amountFen, channel: 'cash', tenderedFen: amountFen, idempotencyKey: `k-${++n}-${Date.now()}` });
+}
+
+async function setUp(backend: 'pglite' | 'pg') {
+  const t = await openTestHq(backend);
+  hqs.push(t);
+  station = makeTestStation();
+  await station.setUp();
+  const clerk = await station.staffClient('C001', ['clerk'], '王芳');
+  installHqKey(station.backend, ACTOR, JSON.stringify({ publicKey: t.hq.publicKeyBase64, hqId: t.hq.hqId }));
+  await enrolStation(t.hq, await writeEnrolment(station.backend, ACTOR, join(station.dir, 'enrol.gdsync')).then((e) => e.file), 'test');
+  return { t, clerk, s: station };
+}
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof HqError) return e.code;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe.each(backends())('a real station against head office on %s', (backend) => {
+  it('export → import → ack applied at the station; replay, tamper, the month on the dashboard', async () => {
+    const { t, clerk, s } = await setUp(backend);
+    const c = addCustomer(s.backend, { name: '张三', phone: '13800001234', bookNo: 'B01' });
+    issueBill(s.backend, { customerId: c.id, period: '2026-10', amountFen: 12000, dueDate: '2026-11-30' });
+    await pay(clerk, c.id, 5000);
+    const batch = await exportBatch(s.backend, ACTOR, { outDir: join(s.dir, 'out') });
+    const r = await importBatch(t.hq, batch.file, 'cli');
+    expect(r.outcome).toBe('applied');
+    expect(r.rows).toBe(batch.count);
+    const ack = await applyAck(s.backend, ACTOR, r.ack);
+    expect(ack).toMatchObject({ status: 'applied', ackedSeq: batch.toSeq });
+    expect(s.backend.store.read.value<number>(sql`SELECT count(*) FROM outbox`)).toBe(0);
+
+    // A replay answers the same ack, which the station takes again harmlessly.
+    const again = await importBatch(t.hq, batch.file, 'push');
+    expect(again.outcome).toBe('duplicate');
+    expect(again.ack.equals(r.ack)).toBe(true);
+
+    // A flipped byte is refused before anything is read.
+    const bytes = readFileSync(batch.file);
+    bytes[bytes.length - 30]! ^= 0x40;
+    expect(await refusal(importBatch(t.hq, writeBytes(s.dir, 'flipped.gdsync', bytes), 'push'))).toBe('payload_hash');
+
+    const month = (await monthTable(t.hq, '2026-11')).find((x) => x.code === 'GD01')!;
+    expect(month.customers).toBe(1);
+    // The collection fixture files the bill without an outbox row (the billing desk's issue
+    // writes one: the bench's demo station covers that path); the payment's settlement lines
+    // carry the principal settled onto October's bill.
+    const [oct] = await t.hq.db.query<{ settled_fen: number }>(`SELECT settled_fen FROM station_month WHERE period = '2026-10'`);
+    expect(oct).toMatchObject({ settled_fen: 5000 });
+    const [paid] = await t.hq.db.query<{ c: number }>(`SELECT sum(collected_fen)::int AS c FROM station_month`);
+    expect(paid!.c).toBe(5000);
+    expect(await t.hq.db.query(`SELECT count(*)::int AS n FROM hq_payments`)).toEqual([{ n: 1 }]);
+  }, 120_000);
+
+  it('pushes over HTTP; out-of-order arrival is held, then applied; a rotated key refuses the old one', async () => {
+    const { t, clerk, s } = await setUp(backend);
+    const host = await startHqHost({ hq: t.hq, port: 0 });
+    try {
+      const c = addCustomer(s.backend, { name: '李四', phone: '13900001111', bookNo: 'B01' });
+      issueBill(s.backend, { customerId: c.id, period: '2026-10', amountFen: 8000, dueDate: '2026-11-30' });
+      const a = await exportBatch(s.backend, ACTOR, { outDir: join(s.dir, 'out') });
+      const pushed = await pushBatch(s.backend, ACTOR, host.url, { outDir: join(s.dir, 'out') });
+      expect(pushed.export).toMatchObject({ fromSeq: a.fromSeq, toSeq: a.toSeq });
+      expect(pushed.ack).toMatchObject({ status: 'applied', ackedSeq: a.toSeq });
+      expect(s.backend.store.read.value<number>(sql`SELECT acked_seq FROM sync_state`)).toBe(a.toSeq);
+      await pay(clerk, c.id, 3000);
+      const b = await exportBatch(s.backend, ACTOR, { outDir: join(s.dir, 'out') });
+
+      // A second head office (a standby copy) receives B before A: held, then both in order.
+      const other = await openTestHq(backend);
+      hqs.push(other);
+      await enrolStation(other.hq, (await writeEnrolment(s.backend, ACTOR, join(s.dir, 'enrol2.gdsync'))).file, 'test');
+      expect((await importBatch(other.hq, b.file, 'push')).outcome).toBe('held');
+      const ra = await importBatch(other.hq, a.file, 'push');
+      expect(ra.outcome).toBe('applied');
+      expect(ra.released.map((x) => x.sha256)).toEqual([b.sha256]);
+      expect(Number((await other.hq.db.query<{ a: number }>('SELECT acked_seq AS a FROM stations'))[0]!.a)).toBe(b.toSeq);
+
+      // Key rotation: the station's new key is accepted; a batch signed by the old key is refused.
+      const oldBatch = b.file;
+      rotateStationKey(s.backend, ACTOR);
+      await acceptRotation(t.hq, (await writeEnrolment(s.backend, ACTOR, join(s.dir, 'enrol3.gdsync'))).file, 'test');
+      const res = await fetch(`${host.url}sync/batch`, { method: 'POST', body: readFileSync(oldBatch), headers: { 'Content-Type': 'application/octet-stream' } });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('revoked_key');
+      const fresh = await pushBatch(s.backend, ACTOR, host.url, { outDir: join(s.dir, 'out') });
+      expect(fresh.export.toSeq).toBeGreaterThanOrEqual(b.toSeq);
+      expect(Number((await t.hq.db.query<{ a: number }>('SELECT acked_seq AS a FROM stations'))[0]!.a)).toBe(fresh.export.toSeq);
+    } finally {
+      await host.close();
+    }
+  }, 120_000);
+
+  it('publishes a tariff pack the station applies and lists; the same pack twice is a no-op', async () => {
+    const { t, s } = await setUp(backend);
+    await loadReferenceFile(t.hq, 'tariff', SAMPLE_TARIFFS, 'test');
+    const pack = await publishPack(t.hq, 'test');
+    const host = await startHqHost({ hq: t.hq, port: 0 });
+    try {
+      const res = await fetch(`${host.url}sync/reference?after=0&station=${s.backend.requireStation().id}`);
+      expect(res.status).toBe(200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const applied = await applyReference(s.backend, ACTOR, bytes);
+      expect(applied).toMatchObject({ version: pack.version, already: false });
+      expect(applied.tariffs).toBeGreaterThan(0);
+      expect((await applyReference(s.backend, ACTOR, bytes)).already).toBe(true);
+      // The station's tariff catalogue lists what the pack carried (the same check as `tariffs import`).
+      expect(s.backend.store.read.value<number>(sql`SELECT count(*) FROM tariff_versions`)).toBe(applied.tariffs);
+      expect((await fetch(`${host.url}sync/reference?after=${pack.version}`)).status).toBe(204);
+      // The next batch names the version; head office records who applied what.
+      const batch = await exportBatch(s.backend, ACTOR, { outDir: join(s.dir, 'out') });
+      await importBatch(t.hq, batch.file, 'cli');
+      expect(await t.hq.db.query('SELECT version FROM station_reference')).toEqual([{ version: pack.version }]);
+    } finally {
+      await host.close();
+    }
+  }, 120_000);
+
+  it('bootstrap from head office: the old key is refused afterwards', async () => {
+    const { t, clerk, s } = await setUp(backend);
+    const c = addCustomer(s.backend, { name: '王五', phone: '13700002222', bookNo: 'B01' });
+    issueBill(s.backend, { customerId: c.id, period: '2026-10', amountFen: 6000, dueDate: '2026-11-30' });
+    await pay(clerk, c.id, 1000);
+    const first = await exportBatch(s.backend, ACTOR, { outDir: join(s.dir, 'out') });
+    await applyAck(s.backend, ACTOR, (await importBatch(t.hq, first.file, 'cli')).ack);
+    await pay(clerk, c.id, 1000);
+    const stale = await exportBatch(s.backend, ACTOR, { outDir: join(s.dir, 'out') });
+    const boot = await issueBootstrap(t.hq, 'GD01', join(s.dir, 'bootstrap.gdsync'), 'test');
+    expect(boot.throughSeq).toBe(first.toSeq);
+    expect(await refusal(importBatch(t.hq, stale.file, 'push'))).toBe('revoked_key');
+    // The file is what the station's restore reads: its facts name their tables, with children.
+    const v = await readSignedFile(boot.file, new Map([[t.hq.key.keyId, t.hq.key.publicKey]]), { kind: 'bootstrap' });
+    expect(v.manifest).toMatchObject({ stationCode: 'GD01', throughSeq: first.toSeq, epoch: 1, hqId: t.hq.hqId });
+    const rows = await v.allRows();
+    expect(rows.length).toBe(first.count);
+    const payment = rows.find((r) => r.entity === 'payment')!;
+    expect(payment).toMatchObject({ table: 'payments' });
+    expect(Object.keys(payment.children as object)).toEqual(expect.arrayContaining(['settlements', 'ledger_entries']));
+    // Known gap (docs/hq.md): the station's restore puts back only rows that name their table;
+    // customer files and staff travel as change payloads, so a restore from this file stops at
+    // their foreign keys. Until that is settled, the restore itself is not asserted here.
+    void bootstrapStation;
+  }, 120_000);
+});
