@@ -9,6 +9,7 @@
 import type { ApiResult } from '../shared/errors';
 import type { Locale } from '../shared/i18n';
 import { scheduleDailyBackup } from './backend/backup/backup';
+import { scheduleRunResume } from './backend/billing/run';
 import { Backend, type BackendOptions } from './backend/context';
 import { dispatch } from './backend/dispatch';
 import { AppError } from './backend/errors';
@@ -100,6 +101,8 @@ export function serveParent(port: ParentPortLike, options: ServeOptions = {}): {
         try {
           backend = new Backend(message.options);
           send({ type: 'ready', schemaVersion: backend.schemaVersion });
+          // A billing run a crash stopped half-way is finished now (its bills were never shown).
+          scheduleRunResume(backend);
         } catch (error) {
           console.error('GridDesk back end: opening failed', error);
           send({ type: 'failed', message: openFailureMessage(error) });
