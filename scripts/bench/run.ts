@@ -7,11 +7,13 @@ import { billingBench } from './billing';
 import { benchDir, type Bench } from './harness';
 import { collectionBench } from './collection';
 import { customersBench } from './customers';
+import { nowaitBench } from './nowait';
 import { platformBench } from './platform';
 import { readingsBench } from './readings';
 
 // Each desk adds its benchmark here.
 const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench, collectionBench];
+BENCHES.push(nowaitBench);
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

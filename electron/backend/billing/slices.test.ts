@@ -126,7 +126,7 @@ describe('a billing run in slices', () => {
     const result = await runBilling(s.backend, ACTOR, { period: '2026-10' }, undefined, { sliceSize: 5, inSlice: () => busy(150), onSlice: () => new Promise((r) => setTimeout(r, 30)) });
     const ended = Date.now();
     await done;
-    const payments = JSON.parse(out) as { at: number; ms: number; error?: string }[];
+    const payments = out.trim().split('\n').map((line) => JSON.parse(line) as { at: number; ms: number; error?: string });
     expect(result.billed).toBe(40);
     expect(payments.filter((p) => p.error)).toEqual([]);
     const during = payments.filter((p) => p.at >= began && p.at <= ended);
