@@ -7,6 +7,7 @@ import { ParallelRead } from '../db/parallelRead';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
+import { runInJobThread } from '../jobs/thread';
 import { AppError } from '../errors';
 import { billNumber, recordBills, reserveBillNumbers, stageBill, writeStaged, type StagedBill, type WrittenBill } from './bills';
 import { BillingContext, gatherInputs, isProblem, type BillingScope, type PreparedProblem } from './calculate';
@@ -358,5 +359,9 @@ function headOfficeResult({ twoThreads: _threads, computed: _computed, slices: _
 }
 
 export function startBillingRun(backend: Backend, actor: Actor, scope: BillingScope): JobState {
-  return backend.jobs.start('billing.run', actor.staffId, (progress) => runBilling(backend, actor, scope, progress));
+  return backend.jobs.start('billing.run', actor.staffId, (progress) =>
+    backend.jobThreads
+      ? runInJobThread<BillingRunResult>(backend, { kind: 'billing.run', actor, scope }, progress, () => runBilling(backend, actor, scope, progress))
+      : runBilling(backend, actor, scope, progress),
+  );
 }

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from '../db/sql';
-import { resumeStoppedRuns, runBilling, STOPPED_AFTER_MS, type BillingRunResult, type RunOptions } from './run';
+import { Backend } from '../context';
+import { resumeStoppedRuns, runBilling, startBillingRun, STOPPED_AFTER_MS, type BillingRunResult, type RunOptions } from './run';
 import { makeBillingStation, type BillingTestStation } from './testing/station';
 
 // Issue 18: a billing run writes in short slices, so the counter never waits for it, and stays
@@ -133,6 +134,44 @@ describe('a billing run in slices', () => {
     expect(during.length).toBeGreaterThanOrEqual(5);
     // Never more than about one slice: the one transaction before issue 18 held it for the whole run.
     expect(Math.max(...during.map((p) => p.ms))).toBeLessThan(1000);
+  }, 60_000);
+});
+
+describe('in browser mode and the CLI (jobThreads)', () => {
+  it('the run works on a thread of its own: it writes while the host’s thread is busy, and bills what the host’s thread would', async () => {
+    const { s } = await station(40);
+    const threaded = new Backend({ db: s.backend.paths.db, jobThreads: true });
+    try {
+      const job = startBillingRun(threaded, ACTOR, { period: '2026-10' });
+      await new Promise((resolve) => setImmediate(resolve)); // the job starts (its thread is made) on the next turn
+      // Hold this thread (the host's) without a turn of its loop: only another thread can bill now.
+      const until = Date.now() + 30_000;
+      let written = 0;
+      while (Date.now() < until && written < 40) written = threaded.store.read.value<number>(sql`SELECT count(*) FROM bill_rows`) ?? 0;
+      expect(written).toBe(40);
+      const finished = await threaded.jobs.finished(job.id);
+      expect(finished).toMatchObject({ status: 'succeeded', result: { billed: 40 } });
+      expect(visibleBills(s)).toBe(40);
+      const { s: alone } = await station(40);
+      await runBilling(alone.backend, ACTOR, { period: '2026-10' });
+      expect(billsSeen(s)).toEqual(billsSeen(alone));
+    } finally {
+      threaded.close();
+    }
+  }, 60_000);
+
+  it('a refusal on the thread reaches the clerk as the same message', async () => {
+    const { s } = await station(6);
+    await expect(runBilling(s.backend, ACTOR, { period: '2026-10' }, undefined, { sliceSize: 2, stopAfterSlices: 1 })).rejects.toThrow();
+    // Its last slice just now (the thread's clock is the real one, the test station's is not).
+    s.backend.store.db.prepare('UPDATE billing_runs_open SET heartbeat_at = ?').run(Date.now());
+    const threaded = new Backend({ db: s.backend.paths.db, jobThreads: true });
+    try {
+      const finished = await threaded.jobs.finished(startBillingRun(threaded, ACTOR, { period: '2026-10' }).id);
+      expect(finished).toMatchObject({ status: 'failed', error: { code: 'conflict', message: expect.stringContaining('2026-10 的核算正在进行') } });
+    } finally {
+      threaded.close();
+    }
   }, 60_000);
 });
 
