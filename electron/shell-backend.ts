@@ -79,11 +79,13 @@ export class BackendProcess extends EventEmitter {
   start(): Promise<void> {
     const child = (this.options.spawn ?? defaultSpawn)(this.options.entry);
     this.child = child;
+    let ready = false;
     this.opened = new Promise<void>((resolve, reject) => {
       child.on('message', (message: FromBackend) => {
         if (this.child !== child) return;
         switch (message.type) {
           case 'ready':
+            ready = true;
             resolve();
             return;
           case 'failed':
@@ -106,7 +108,9 @@ export class BackendProcess extends EventEmitter {
         if (this.child !== child) return;
         this.child = undefined;
         reject(new Error(shellText('zh-CN', 'unexpected', { detail: `exit ${code}` })));
-        if (!this.closing) this.crashed(code);
+        // A process that never opened the station is a start-up failure (start() says why), not a crash to restart.
+        if (!this.closing && ready) this.crashed(code);
+        else this.answerPending('backendNotOpen');
       });
     });
     child.postMessage({ type: 'open', options: this.options.backend });
@@ -167,10 +171,7 @@ export class BackendProcess extends EventEmitter {
   private crashed(code: number): void {
     // Every call in flight is answered: what it wrote either committed (and is in the file the new
     // process opens) or rolled back with the process.
-    for (const [id, waiting] of this.pending) {
-      this.pending.delete(id);
-      waiting.resolve({ result: failure(shellText(waiting.locale, 'backendRestarted')) });
-    }
+    this.answerPending('backendRestarted');
     const now = Date.now();
     this.crashes.push(now);
     while (this.crashes.length && (this.crashes[0] ?? 0) < now - (this.options.restartWindowMs ?? 60_000)) this.crashes.shift();
@@ -180,6 +181,13 @@ export class BackendProcess extends EventEmitter {
       () => this.emit('restarted', code),
       (error: Error) => this.giveUp(error.message),
     );
+  }
+
+  private answerPending(key: 'backendRestarted' | 'backendNotOpen'): void {
+    for (const [id, waiting] of this.pending) {
+      this.pending.delete(id);
+      waiting.resolve({ result: failure(shellText(waiting.locale, key)) });
+    }
   }
 
   private giveUp(detail: string): void {

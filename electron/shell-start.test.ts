@@ -146,6 +146,17 @@ describe('start-up', () => {
     expect(BrowserWindow.created).toHaveLength(0);
   });
 
+  it('a back end that cannot even start is a start-up failure, shown once, not restarted', async () => {
+    rmSync(join(appDir, 'dist-electron', 'backend.cjs'));
+    startShell(proc);
+    await becomeReady();
+    expect(dialog.errorBoxes).toEqual([{ title: 'GridDesk 无法启动', content: expect.stringMatching(/^启动时出现意外错误：exit \d+/) }]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(utilityProcess.forked).toHaveLength(1);
+    expect(BrowserWindow.created).toHaveLength(0);
+    expect(app.quitCalls).toBe(1);
+  });
+
   it('refuses a file that is not a database', async () => {
     mkdirSync(userData, { recursive: true });
     writeFileSync(join(userData, 'griddesk.db'), 'this is not SQLite at all, just a text file');
