@@ -26,7 +26,13 @@ import { BillingContext, gatherInputs, isProblem, type BillingScope, type Prepar
 const CHUNK = 2000;
 
 /** What one write slice aims at: well under the 250 ms a write may hold the store (issue 18). */
-export const SLICE_TARGET_MS = 120;
+export const SLICE_TARGET_MS = 80;
+/**
+ * A pause between slices for another process's write to get the lock: SQLite's busy handler there
+ * sleeps 1–25 ms between tries (50–100 ms after the first tenth of a second), so a slice taken
+ * again at once would find it still asleep and keep it waiting slice after slice.
+ */
+export const SLICE_GAP_MS = 10;
 const FIRST_SLICE = 400;
 const MIN_SLICE = 50;
 const MAX_SLICE = 5000;
@@ -285,10 +291,16 @@ async function computeAndWrite(
     flagged += part.filter((b) => b.flagged).length;
     at += part.length;
     // The next slice is sized from this one's pace, so each stays near the target on this machine.
-    if (options.sliceSize === undefined) size = Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.round((part.length * SLICE_TARGET_MS) / Math.max(ms, 1))));
+    // Grown by at most half at a time (a fast slice on a warm cache is no promise for the next),
+    // shrunk at once.
+    if (options.sliceSize === undefined) {
+      const paced = Math.round((part.length * SLICE_TARGET_MS) / Math.max(ms, 1));
+      size = Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.round(part.length * 1.5), paced));
+    }
     await options.onSlice?.(part.length, ms);
     if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
     await progress?.tick(todo.length + at, steps);
+    if (at < staged.length) await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
   }
 
   const began = performance.now();
