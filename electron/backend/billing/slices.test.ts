@@ -111,7 +111,7 @@ describe('a billing run in slices', () => {
   it('a payment posted from a second process while the run writes succeeds promptly (no SQLITE_BUSY)', async () => {
     const { s, customers } = await station(40);
     const clerk = s.backend.store.read.get<{ id: string; staffNo: string; name: string }>(sql`SELECT id, staff_no AS staffNo, name FROM staff WHERE staff_no = 'B001'`)!;
-    const payer = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing', 'payer.ts'), JSON.stringify({ db: s.backend.store.file, customerId: customers[0]!.customerId, clerk, count: 30, everyMs: 40 })], {
+    const payer = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing', 'payer.ts'), JSON.stringify({ db: s.backend.store.file, customerId: customers[0]!.customerId, clerk, count: 10_000, everyMs: 40 })], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -126,8 +126,11 @@ describe('a billing run in slices', () => {
     const began = Date.now();
     const result = await runBilling(s.backend, ACTOR, { period: '2026-10' }, undefined, { sliceSize: 5, inSlice: () => busy(150), onSlice: () => new Promise((r) => setTimeout(r, 30)) });
     const ended = Date.now();
+    await new Promise((r) => setTimeout(r, 300));
+    payer.kill();
     await done;
-    const payments = out.trim().split('\n').map((line) => JSON.parse(line) as { at: number; ms: number; error?: string });
+    // Whole lines only: the payer was stopped, perhaps mid-line.
+    const payments = out.split('\n').filter((line) => line.endsWith('}')).map((line) => JSON.parse(line) as { at: number; ms: number; error?: string });
     expect(result.billed).toBe(40);
     expect(payments.filter((p) => p.error)).toEqual([]);
     const during = payments.filter((p) => p.at >= began && p.at <= ended);
