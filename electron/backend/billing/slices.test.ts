@@ -124,7 +124,7 @@ describe('a billing run in slices', () => {
       while (performance.now() < until) {}
     };
     const began = Date.now();
-    const result = await runBilling(s.backend, ACTOR, { period: '2026-10' }, undefined, { sliceSize: 5, inSlice: () => busy(150), onSlice: () => new Promise((r) => setTimeout(r, 30)) });
+    const result = await runBilling(s.backend, ACTOR, { period: '2026-10' }, undefined, { sliceSize: 5, inSlice: () => busy(150), onSlice: () => new Promise((r) => setTimeout(r, 80)) });
     const ended = Date.now();
     await new Promise((r) => setTimeout(r, 300));
     payer.kill();
