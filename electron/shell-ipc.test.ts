@@ -2,18 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserWindow as ElectronWindow } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHandlers } from './backend/handlers';
 import { ADMIN, makeTestStation, type TestStation } from './backend/testing';
+import { BackendProcess } from './shell-backend';
 import { shellChannels } from './shell-channels';
 import { isFromOurWindow, localeOf, serveInvoke } from './shell-ipc';
 import { BrowserWindow, dialog, FakeFrame, ipcMain, resetFakeElectron, type FakeWebContents } from './testing/fake-electron';
+import { inProcessBackend } from './testing/in-process-backend';
 
 vi.mock('electron', () => import('./testing/fake-electron'));
 
-// The IPC transport against a real station database: calls go through `dispatch` exactly as in
-// the desktop app, with the shell's own channels served for the window.
+// The IPC relay against a real station database: calls go from main's relay over the back-end
+// protocol to `dispatch` exactly as in the desktop app (here on this thread: shell-start.test.ts
+// runs the back end in its own process), with the shell's own channels served by main.
 let station: TestStation;
 let window: BrowserWindow;
+let backend: BackendProcess;
 
 beforeEach(async () => {
   resetFakeElectron();
@@ -21,9 +24,19 @@ beforeEach(async () => {
   window = new BrowserWindow();
   await window.loadURL('app://griddesk/index.html');
   const asElectron = window as unknown as ElectronWindow;
-  serveInvoke(station.backend, createHandlers(shellChannels(asElectron)), asElectron);
+  backend = new BackendProcess({
+    entry: 'in-process',
+    backend: { db: join(station.dir, 'griddesk.db'), desktop: true },
+    mainHandlers: shellChannels(asElectron),
+    spawn: inProcessBackend,
+  });
+  await backend.start();
+  serveInvoke(backend, asElectron);
 });
-afterEach(() => station.close());
+afterEach(async () => {
+  await backend.close();
+  station.close();
+});
 
 /** A call from the page's top frame, as the preload sends it. */
 const invoke = (name: unknown, input: unknown = {}, options?: unknown, from: { sender?: FakeWebContents; frame?: FakeFrame | null } = {}) =>

@@ -1,13 +1,12 @@
-// The IPC transport: the window's one `invoke` arrives here and goes to the same `dispatch` the
-// web host uses. The session token stays in the main process (per window contents), never in the
-// page, like an HttpOnly cookie.
+// The IPC relay: the window's one `invoke` arrives here and goes on to the back-end process (see
+// shell-backend.ts), which answers through the same `dispatch` the web host uses. Main checks the
+// sender frame before anything leaves it. The session token stays in the main process (per window
+// contents), never in the page, like an HttpOnly cookie.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { ApiResult } from '../shared/errors';
 import { isLocale, type Locale } from '../shared/i18n';
-import type { Backend } from './backend/context';
-import { dispatch } from './backend/dispatch';
-import type { HandlerTable } from './backend/handler';
 import { INVOKE_CHANNEL } from './shell-bridge';
+import type { BackendLink } from './shell-backend';
 import { shellText } from './shell-text';
 import { isAppUrl } from './shell-window';
 
@@ -28,22 +27,24 @@ export function localeOf(options: unknown): Locale {
   return isLocale(locale) ? locale : 'zh-CN';
 }
 
-/** Registers the one `griddesk:invoke` handler, serving `window` with `handlers`. */
-export function serveInvoke(backend: Backend, handlers: HandlerTable, window: BrowserWindow): void {
+export interface Relay {
+  /** Forgets every window's login (the back end that knew them has restarted). */
+  forgetSessions(): void;
+}
+
+/** Registers the one `griddesk:invoke` handler, relaying `window`'s calls to `backend`. */
+export function serveInvoke(backend: BackendLink, window: BrowserWindow): Relay {
   const tokens = new Map<number, string>();
-  ipcMain.handle(INVOKE_CHANNEL, (event, name: unknown, input: unknown, options: unknown): Promise<ApiResult<unknown>> | ApiResult<unknown> => {
+  ipcMain.handle(INVOKE_CHANNEL, async (event, name: unknown, input: unknown, options: unknown): Promise<ApiResult<unknown>> => {
     const locale = localeOf(options);
     if (!isFromOurWindow(event, window)) {
       return { ok: false, error: { code: 'forbidden', message: shellText(locale, 'foreignFrame') } };
     }
     const contentsId = event.sender.id;
-    return dispatch(backend, handlers, typeof name === 'string' ? name : '', input, {
-      token: tokens.get(contentsId) ?? null,
-      locale,
-      setSessionToken(token) {
-        if (token === null) tokens.delete(contentsId);
-        else tokens.set(contentsId, token);
-      },
-    });
+    const answer = await backend.call(typeof name === 'string' ? name : '', input, tokens.get(contentsId) ?? null, locale);
+    if (answer.token === null) tokens.delete(contentsId);
+    else if (answer.token !== undefined) tokens.set(contentsId, answer.token);
+    return answer.result;
   });
+  return { forgetSessions: () => tokens.clear() };
 }

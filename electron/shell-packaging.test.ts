@@ -36,7 +36,7 @@ describe('electron-builder config', () => {
 
   it('packs the bundles, the built renderer, the migrations and only the JavaScript of better-sqlite3', () => {
     expect(config.files).toEqual(
-      expect.arrayContaining(['package.json', pkg.main, 'dist-electron/preload.cjs', 'dist/renderer/**', 'migrations/*.sql', 'build/icon.png']),
+      expect.arrayContaining(['package.json', pkg.main, 'dist-electron/backend.cjs', 'dist-electron/preload.cjs', 'dist/renderer/**', 'migrations/*.sql', 'build/icon.png']),
     );
     // node_modules: nothing but better-sqlite3's lib (everything else is bundled into main.cjs);
     // its build/ folder, the Node binary, is never shipped.
@@ -50,6 +50,7 @@ describe('electron-builder config', () => {
   it('puts everything where the shell looks for it inside the app folder', () => {
     const paths = shellPaths({ argv: [], env: {}, cwd: '/', userData: '/u', appPath: '/app', packaged: true, resourcesPath: '/r', electronVersion: 'x' });
     expect(paths.preload).toBe(join('/app', 'dist-electron', 'preload.cjs'));
+    expect(paths.backendEntry).toBe(join('/app', 'dist-electron', 'backend.cjs'));
     expect(paths.migrationsDir).toBe(join('/app', 'migrations'));
     expect(pkg.main).toBe('dist-electron/main.cjs');
   });
@@ -137,16 +138,18 @@ describe('the better-sqlite3 binaries', () => {
 describe('the esbuild bundles', () => {
   const requiresOf = (text: string) => [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] ?? ''))].sort();
 
-  it('the sandboxed preload requires nothing but electron; main only electron, better-sqlite3 and Node built-ins', async () => {
+  it('the sandboxed preload requires nothing but electron; main only electron (no database); the back end only better-sqlite3, never electron', async () => {
     const { buildElectron, bundleOptions } = await script('build-electron.mjs');
-    const { main, preload } = await buildElectron({ write: false });
+    const { main, backend, preload } = await buildElectron({ write: false });
     const text = (result: { outputFiles: { path: string; text: string }[] }) => result.outputFiles.find((f) => f.path.endsWith('.cjs'))!.text;
     expect(requiresOf(text(preload))).toEqual(['electron']);
     // Node built-ins may be required with or without the node: prefix (xlsx requires 'fs' and 'stream').
-    const external = requiresOf(text(main)).filter((name) => !name.startsWith('node:') && !builtinModules.includes(name));
-    expect(external).toEqual(['better-sqlite3', 'electron']);
+    const external = (bundle: string) => requiresOf(bundle).filter((name) => !name.startsWith('node:') && !builtinModules.includes(name));
+    expect(external(text(main))).toEqual(['electron']);
+    expect(external(text(backend))).toEqual(['better-sqlite3']);
     expect(bundleOptions().main.outfile).toBe(pkg.main);
     expect(bundleOptions().main.format).toBe('cjs');
+    expect(bundleOptions().backend.outfile).toBe('dist-electron/backend.cjs');
   }, 30_000);
 
   it('main starts: loaded by Node with a stand-in for electron, nothing throws while it loads', async () => {

@@ -46,6 +46,7 @@ describe('shellPaths', () => {
       migrationsDir: join('/app', 'migrations'),
       rendererDir: join('/app', 'dist', 'renderer'),
       preload: join('/app', 'dist-electron', 'preload.cjs'),
+      backendEntry: join('/app', 'dist-electron', 'backend.cjs'),
       icon: join('/app', 'build', 'icon.png'),
       nativeBinding: join('/app', '.electron-native', '45.5.0', 'better_sqlite3.node'),
     });

@@ -31,6 +31,8 @@ export interface ShellPaths {
   migrationsDir: string;
   rendererDir: string;
   preload: string;
+  /** The back-end process's entry, forked as a utility process (see backend-process.ts). */
+  backendEntry: string;
   icon: string;
   nativeBinding: string;
 }
@@ -59,6 +61,7 @@ export function shellPaths(where: {
     migrationsDir: join(where.appPath, 'migrations'),
     rendererDir: join(where.appPath, 'dist', 'renderer'),
     preload: join(where.appPath, 'dist-electron', 'preload.cjs'),
+    backendEntry: join(where.appPath, 'dist-electron', 'backend.cjs'),
     icon: join(where.appPath, 'build', 'icon.png'),
     nativeBinding: nativeBindingPath(where),
   };

@@ -3,24 +3,28 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, write
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { scheduleDailyBackup } from './backend/backup/backup';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Backend } from './backend/context';
 import { GRIDDESK_APPLICATION_ID } from './backend/db/open';
 import { startShell, type ShellProcess } from './shell-start';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, resetFakeElectron, session } from './testing/fake-electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, resetFakeElectron, session, utilityProcess } from './testing/fake-electron';
 
 vi.mock('electron', () => import('./testing/fake-electron'));
-vi.mock('./backend/backup/backup', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('./backend/backup/backup')>()),
-  scheduleDailyBackup: vi.fn(),
-}));
 
-// Start-up against a real station database. The app folder is a temp copy holding the shipped
-// migrations and, as "the Electron build" of better-sqlite3, a copy of the Node build (tests run
+// Start-up against a real station database, opened by the real back-end bundle
+// (dist-electron/backend.cjs, built here) in its own process: the stand-in for Electron's utility
+// process is a Node child process. The app folder is a temp copy holding the shipped migrations,
+// the bundle and, as "the Electron build" of better-sqlite3, a copy of the Node build (tests run
 // in Node), so the path the shell hands to `nativeBinding` is really the one loaded.
 const REPO = join(import.meta.dirname, '..');
 const NODE_BUILD = join(createRequire(import.meta.url).resolve('better-sqlite3/package.json'), '..', 'build', 'Release', 'better_sqlite3.node');
+const bundleDir = mkdtempSync(join(tmpdir(), 'griddesk-backend-bundle-'));
+beforeAll(async () => {
+  const script = await import(/* @vite-ignore */ new URL('../scripts/build-electron.mjs', import.meta.url).href);
+  const { build } = await import('esbuild');
+  await build({ ...script.bundleOptions(REPO).backend, outfile: join(bundleDir, 'backend.cjs'), sourcemap: false });
+}, 60_000);
+afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
 let dir: string;
 let appDir: string;
@@ -33,12 +37,13 @@ beforeEach(() => {
   resetFakeElectron();
   vi.spyOn(console, 'log').mockImplementation(() => {});
   vi.spyOn(console, 'error').mockImplementation(() => {}); // start-up failures are logged as well as shown
-  vi.mocked(scheduleDailyBackup).mockClear();
   closeSpy.mockClear();
   dir = mkdtempSync(join(tmpdir(), 'griddesk-start-'));
   appDir = join(dir, 'app');
   userData = join(dir, 'userData');
   cpSync(join(REPO, 'migrations'), join(appDir, 'migrations'), { recursive: true });
+  mkdirSync(join(appDir, 'dist-electron'), { recursive: true });
+  copyFileSync(join(bundleDir, 'backend.cjs'), join(appDir, 'dist-electron', 'backend.cjs'));
   mkdirSync(join(nativeFile(), '..'), { recursive: true });
   copyFileSync(NODE_BUILD, nativeFile());
   app.appPath = appDir;
@@ -46,10 +51,26 @@ beforeEach(() => {
   app.version = '9.9.9';
   proc = { argv: ['electron', '.'], env: {}, cwd: dir, resourcesPath: join(dir, 'resources'), electronVersion: 'test-electron' };
 });
-afterEach(() => {
-  app.emit('will-quit'); // closes the database so the folder can go
+afterEach(async () => {
+  app.emit('will-quit', { preventDefault() {} }); // closes the database so the folder can go
+  for (const child of utilityProcess.forked) {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await child.exited;
+    clearTimeout(killer);
+  }
   rmSync(dir, { recursive: true, force: true });
 });
+const backendChild = () => utilityProcess.forked.at(-1)!;
+/** Electron becomes ready; resolves once the shell showed its window or gave up (the back end opens in its own process first). */
+const becomeReady = async () => {
+  await app.becomeReady();
+  await vi.waitFor(
+    () => {
+      if (!BrowserWindow.created.length && !dialog.errorBoxes.length && app.quitCalls === 0) throw new Error('still starting');
+    },
+    { timeout: 15_000, interval: 20 },
+  );
+};
 
 const mainWindow = () => BrowserWindow.created[0];
 const invoke = (name: string) => {
@@ -67,7 +88,7 @@ describe('start-up', () => {
 
   it('opens the station database in the user-data folder, then the window at app://griddesk', async () => {
     startShell(proc);
-    await app.becomeReady();
+    await becomeReady();
     expect(dialog.errorBoxes).toEqual([]);
     expect(existsSync(join(userData, 'griddesk.db'))).toBe(true);
     expect(existsSync(join(userData, 'backups'))).toBe(true);
@@ -81,14 +102,14 @@ describe('start-up', () => {
 
   it('serves the shell channels from the window (not the back end’s not_available)', async () => {
     startShell(proc);
-    await app.becomeReady();
+    await becomeReady();
     expect((await invoke('shell.print')).error.code).toBe('not_logged_in');
   });
 
   it('opens the file given with --db instead', async () => {
     const training = join(dir, 'training', 'practice.db');
     startShell({ ...proc, argv: ['electron', '.', '--db', training] });
-    await app.becomeReady();
+    await becomeReady();
     expect(existsSync(training)).toBe(true);
     expect(existsSync(join(userData, 'griddesk.db'))).toBe(false);
   });
@@ -96,7 +117,7 @@ describe('start-up', () => {
   it('loads better-sqlite3 from the Electron build it was given, not the Node build in node_modules', async () => {
     writeFileSync(nativeFile(), 'not a shared library');
     startShell(proc);
-    await app.becomeReady();
+    await becomeReady();
     expect(dialog.errorBoxes).toHaveLength(1);
     expect(dialog.errorBoxes[0]?.content).toMatch(/^启动时出现意外错误：/);
     expect(BrowserWindow.created).toHaveLength(0);
@@ -105,7 +126,7 @@ describe('start-up', () => {
   it('says how to build the Electron binary when it is missing, and quits', async () => {
     rmSync(nativeFile());
     startShell(proc);
-    await app.becomeReady();
+    await becomeReady();
     expect(dialog.errorBoxes).toEqual([{ title: 'GridDesk 无法启动', content: expect.stringContaining(nativeFile()) }]);
     expect(dialog.errorBoxes[0]?.content).toContain('npm start');
     expect(app.quitCalls).toBe(1);
@@ -119,17 +140,28 @@ describe('start-up', () => {
     newer.pragma('user_version = 999');
     newer.close();
     startShell(proc);
-    await app.becomeReady();
+    await becomeReady();
     expect(dialog.errorBoxes[0]?.content).toMatch(/来自更新版本的 GridDesk（数据库版本 999，本程序支持到 \d+）/);
     expect(app.quitCalls).toBe(1);
     expect(BrowserWindow.created).toHaveLength(0);
+  });
+
+  it('a back end that cannot even start is a start-up failure, shown once, not restarted', async () => {
+    rmSync(join(appDir, 'dist-electron', 'backend.cjs'));
+    startShell(proc);
+    await becomeReady();
+    expect(dialog.errorBoxes).toEqual([{ title: 'GridDesk 无法启动', content: expect.stringMatching(/^启动时出现意外错误：exit \d+/) }]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(utilityProcess.forked).toHaveLength(1);
+    expect(BrowserWindow.created).toHaveLength(0);
+    expect(app.quitCalls).toBe(1);
   });
 
   it('refuses a file that is not a database', async () => {
     mkdirSync(userData, { recursive: true });
     writeFileSync(join(userData, 'griddesk.db'), 'this is not SQLite at all, just a text file');
     startShell(proc);
-    await app.becomeReady();
+    await becomeReady();
     expect(dialog.errorBoxes[0]?.content).toBe(`${join(userData, 'griddesk.db')} 不是 SQLite 数据库文件`);
     expect(app.quitCalls).toBe(1);
   });
@@ -140,14 +172,14 @@ describe('one copy per PC', () => {
     app.singleInstanceLock = false;
     startShell(proc);
     expect(app.quitCalls).toBe(1);
-    await app.becomeReady();
+    await becomeReady();
     expect(BrowserWindow.created).toHaveLength(0);
     expect(existsSync(join(userData, 'griddesk.db'))).toBe(false);
   });
 
   it('launching again brings the open window forward', async () => {
     startShell(proc);
-    await app.becomeReady();
+    await becomeReady();
     const window = mainWindow()!;
     window.minimized = true;
     app.emit('second-instance');
@@ -157,22 +189,103 @@ describe('one copy per PC', () => {
 });
 
 describe('after start-up', () => {
-  it('schedules the daily backup only once the window is shown', async () => {
+  it('tells the back end the window is shown only once it is, so the daily backup never slows the start', async () => {
     startShell(proc);
-    await app.becomeReady();
-    expect(scheduleDailyBackup).not.toHaveBeenCalled();
+    await becomeReady();
+    const shownMessages = () => backendChild().sent.filter((m) => m.type === 'window-shown');
+    expect(shownMessages()).toHaveLength(0);
     mainWindow()!.emit('ready-to-show');
-    expect(scheduleDailyBackup).toHaveBeenCalledTimes(1);
-    expect(vi.mocked(scheduleDailyBackup).mock.calls[0]?.[0]).toBeInstanceOf(Backend);
+    expect(shownMessages()).toHaveLength(1);
   });
 
-  it('closes the database once when the app quits', async () => {
+  it('quitting waits for the back end to close the database (WAL folded back), then quits', async () => {
     startShell(proc);
-    await app.becomeReady();
+    await becomeReady();
+    expect((await invoke('system.info')).ok).toBe(true);
+    const event = { defaultPrevented: false, preventDefault() { event.defaultPrevented = true; } };
     app.emit('window-all-closed');
     expect(app.quitCalls).toBe(1);
-    app.emit('will-quit');
-    app.emit('will-quit');
-    expect(closeSpy).toHaveBeenCalledTimes(1);
+    app.emit('will-quit', event);
+    expect(event.defaultPrevented).toBe(true);
+    expect(await backendChild().exited).toBe(0);
+    await vi.waitFor(() => expect(app.quitCalls).toBe(2));
+    expect(existsSync(join(userData, 'griddesk.db-wal'))).toBe(false);
+    const again = { defaultPrevented: false, preventDefault() { again.defaultPrevented = true; } };
+    app.emit('will-quit', again); // the second time through, nothing holds the quit
+    expect(again.defaultPrevented).toBe(false);
+    expect(closeSpy).not.toHaveBeenCalled(); // main never opened a Backend of its own
+  });
+});
+
+describe('the back end in its own process', () => {
+  const setupInput = { stationCode: 'QS01', stationName: '青山供电所', adminNo: 'A001', adminName: '管理员', password: 'admin12345' };
+
+  it('runs the real back-end entry in a utility process, not in main', async () => {
+    startShell(proc);
+    await becomeReady();
+    expect(utilityProcess.forked).toHaveLength(1);
+    expect(backendChild().modulePath).toBe(join(appDir, 'dist-electron', 'backend.cjs'));
+    expect(backendChild().pid).not.toBe(process.pid);
+    expect(backendChild().sent[0]).toMatchObject({ type: 'open', options: { db: join(userData, 'griddesk.db'), nativeBinding: nativeFile(), desktop: true } });
+    expect(await invoke('system.info')).toMatchObject({ ok: true, value: { desktop: true } });
+    expect(closeSpy).not.toHaveBeenCalled();
+  });
+
+  it('the relay refuses a foreign frame before anything reaches the back end', async () => {
+    startShell(proc);
+    await becomeReady();
+    const window = mainWindow()!;
+    const calls = () => backendChild().sent.filter((m: { type: string }) => m.type === 'call');
+    const iframe = window.webContents.childFrame('app://griddesk/index.html');
+    const answer = await ipcMain.invoke('griddesk:invoke', window.webContents, iframe, 'station.setup', setupInput);
+    expect(answer).toEqual({ ok: false, error: { code: 'forbidden', message: '此页面无权使用营销服务台' } });
+    const other = new BrowserWindow();
+    await other.loadURL('app://griddesk/index.html');
+    expect(((await ipcMain.invoke('griddesk:invoke', other.webContents, other.webContents.mainFrame, 'station.setup', setupInput)) as any).error.code).toBe('forbidden');
+    expect(calls()).toEqual([]);
+    expect((await invoke('system.info')).value.setUp).toBe(false);
+  });
+
+  it('a crash is reported to the window and the back end restarts with every committed write', async () => {
+    startShell(proc);
+    await becomeReady();
+    const window = mainWindow()!;
+    const call = (name: string, input: unknown) => ipcMain.invoke('griddesk:invoke', window.webContents, window.webContents.mainFrame, name, input) as Promise<any>;
+    expect((await call('station.setup', setupInput)).ok).toBe(true); // committed
+    expect((await call('auth.login', { staffNo: 'A001', password: 'admin12345' })).ok).toBe(true);
+    const first = backendChild();
+
+    // A call in flight when the process dies (power to the process cut: SIGKILL, no clean-up).
+    const inFlight = call('auth.me', {});
+    first.kill('SIGKILL');
+    expect(await inFlight).toEqual({ ok: false, error: { code: 'internal', message: expect.stringContaining('后台进程意外退出') } });
+    expect(await first.exited).not.toBe(0);
+
+    await vi.waitFor(() => expect(dialog.messageBoxes).toHaveLength(1), { timeout: 15_000 });
+    expect(dialog.messageBoxes[0]).toMatchObject({ window, options: { type: 'warning', message: expect.stringContaining('已保存的数据都在') } });
+    expect(utilityProcess.forked).toHaveLength(2);
+    expect(backendChild().pid).not.toBe(first.pid);
+
+    // The station set up before the crash is there; the login was the old process's and is gone.
+    expect((await call('system.info', {})).value).toMatchObject({ setUp: true });
+    expect((await call('auth.me', {})).value.staff).toBeNull();
+    expect((await call('auth.login', { staffNo: 'A001', password: 'admin12345' })).ok).toBe(true);
+    expect((await call('auth.me', {})).value.staff).toMatchObject({ staffNo: 'A001' });
+  }, 30_000);
+
+  it('print and save dialogs stay in main, reached through the relay after the back end checked the session', async () => {
+    startShell(proc);
+    await becomeReady();
+    const window = mainWindow()!;
+    const call = (name: string, input: unknown) => ipcMain.invoke('griddesk:invoke', window.webContents, window.webContents.mainFrame, name, input) as Promise<any>;
+    expect((await call('shell.print', {})).error.code).toBe('not_logged_in');
+    expect(window.webContents.printCalls).toEqual([]);
+    await call('station.setup', setupInput);
+    await call('auth.login', { staffNo: 'A001', password: 'admin12345' });
+    expect(await call('shell.print', {})).toEqual({ ok: true, value: { printed: true } });
+    expect(window.webContents.printCalls).toEqual([{ silent: false, printBackground: true }]);
+    dialog.saveResult = { canceled: true };
+    expect(await call('shell.saveFile', { suggestedName: '客户.xlsx', base64: 'AAAA' })).toEqual({ ok: true, value: { saved: false } });
+    expect(dialog.saveCalls).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the Electron shell with esbuild: electron/main.ts → dist-electron/main.cjs (the whole
-// back end and shared/ included), electron/preload.ts → dist-electron/preload.cjs, and the two
+// Bundles the Electron shell with esbuild: electron/main.ts → dist-electron/main.cjs (the window,
+// the protocol and the IPC relay), electron/backend-main.ts → dist-electron/backend.cjs (the whole
+// back end and shared/, run as a utility process), electron/preload.ts → dist-electron/preload.cjs, and the two
 // workers → dist-electron/readWorker.mjs (workbook reader) and queryWorker.mjs (reads on a second
 // thread), since a worker runs its own file.
 // Main and preload are CommonJS because a sandboxed preload cannot load ES modules, and one format
@@ -33,9 +34,17 @@ export function bundleOptions(root = ROOT) {
       entryPoints: ['electron/main.ts'],
       outfile: 'dist-electron/main.cjs',
       external: ['electron', 'better-sqlite3'],
-      // `import.meta` is empty in CommonJS. The two places the bundle reaches that use it do not
-      // need it there: the shell passes the migrations folder, and the workbook reader finds its
-      // worker beside the bundle (a test loads the bundle to prove it starts).
+      logOverride: { 'empty-import-meta': 'silent' },
+    },
+    // The back-end process: plain Node with a parent port, never `electron`.
+    backend: {
+      ...common,
+      entryPoints: ['electron/backend-main.ts'],
+      outfile: 'dist-electron/backend.cjs',
+      external: ['better-sqlite3'],
+      // `import.meta` is empty in CommonJS. The places the bundle reaches that use it do not
+      // need it there: the shell passes the migrations folder, and the workbook reader and the
+      // query worker are found beside the bundle (a test runs the bundle to prove it starts).
       logOverride: { 'empty-import-meta': 'silent' },
     },
     // The sandboxed preload may require only `electron`: nothing else is external, and a test
@@ -52,16 +61,17 @@ export function bundleOptions(root = ROOT) {
 /** Builds the bundles; with `write: false` returns the output text instead (for tests). */
 export async function buildElectron({ root = ROOT, write = true } = {}) {
   const options = bundleOptions(root);
-  const [main, preload, worker, queryWorker] = await Promise.all([
+  const [main, backend, preload, worker, queryWorker] = await Promise.all([
     build({ ...options.main, write }),
+    build({ ...options.backend, write }),
     build({ ...options.preload, write }),
     build({ ...options.worker, write }),
     build({ ...options.queryWorker, write }),
   ]);
-  return { main, preload, worker, queryWorker };
+  return { main, backend, preload, worker, queryWorker };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await buildElectron();
-  console.log('build-electron: dist-electron/main.cjs, preload.cjs, readWorker.mjs and queryWorker.mjs');
+  console.log('build-electron: dist-electron/main.cjs, backend.cjs, preload.cjs, readWorker.mjs and queryWorker.mjs');
 }

@@ -22,6 +22,8 @@ export interface BackendOptions extends Omit<OpenStoreOptions, 'file'> {
   /** True when the Electron shell hosts the back end (shell channels are then served). */
   desktop?: boolean;
   appVersion?: string;
+  /** Run long jobs (the billing run) on a worker thread with their own connection (browser mode, CLI; issue 18). */
+  jobThreads?: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ export class Backend {
   readonly paths: { db: string; backupsDir: string };
   readonly desktop: boolean;
   readonly appVersion: string;
+  readonly jobThreads: boolean;
   /** How this process loads SQLite and finds migrations (the desktop shell passes its own). */
   readonly driver: { migrationsDir?: string; nativeBinding?: string };
   private readonly options: BackendOptions;
@@ -70,10 +73,11 @@ export class Backend {
     this.sessions = new SessionStore(this.now);
     this.desktop = options.desktop ?? false;
     this.appVersion = options.appVersion ?? '0.0.0';
+    this.jobThreads = options.jobThreads ?? false;
   }
 
   private open() {
-    const { db, backupsDir, desktop: _desktop, appVersion: _appVersion, ...rest } = this.options;
+    const { db, backupsDir, desktop: _desktop, appVersion: _appVersion, jobThreads: _jobThreads, ...rest } = this.options;
     return openStore({ ...rest, file: db, backupsDir: backupsDir ?? this.paths.backupsDir, now: this.now });
   }
 

@@ -3,7 +3,9 @@
 //   vi.mock('electron', () => import('./testing/fake-electron'));
 // and read back what the shell asked of it. It does only what the shell uses, and behaves like
 // Electron where the shell relies on it (e.g. registering a scheme after `ready` throws).
+import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 
 type Listener = (...args: any[]) => unknown;
 
@@ -286,6 +288,66 @@ export const safeStorage = {
   decryptString: (sealed: Buffer) => sealed.toString(),
 };
 
+const REPO = join(import.meta.dirname, '..', '..');
+
+/**
+ * Electron's utility process, stood in for by a real Node child process running the real module
+ * (a `.ts` file through tsx, a bundle as it is), with `process.parentPort` given by a shim. It
+ * records what main sent; `exited` resolves with the exit code.
+ */
+export class FakeUtilityProcess extends EventEmitter {
+  readonly sent: any[] = [];
+  /** What the child wrote to stderr (kept, not shown: failing opens log there on purpose). */
+  stderr = '';
+  readonly exited: Promise<number>;
+  readonly pid: number | undefined;
+  private readonly child: ChildProcess;
+
+  constructor(
+    readonly modulePath: string,
+    readonly args: string[],
+    readonly options: Record<string, any>,
+  ) {
+    super();
+    const execArgv = [...(modulePath.endsWith('.ts') ? ['--import', 'tsx'] : []), '--require', join(import.meta.dirname, 'parent-port-shim.cjs')];
+    this.child = fork(modulePath, args, {
+      execArgv,
+      serialization: 'advanced', // structured clone, as Electron's postMessage
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // A bundle outside the repository still finds better-sqlite3 (packed beside it in the app).
+      env: { ...process.env, NODE_PATH: join(REPO, 'node_modules') },
+    });
+    this.pid = this.child.pid;
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString('utf8');
+    });
+    this.child.on('message', (message) => this.emit('message', message));
+    this.exited = new Promise((resolve) => {
+      this.child.on('exit', (code, signal) => {
+        const exitCode = code ?? (signal ? 128 : 0);
+        this.emit('exit', exitCode);
+        resolve(exitCode);
+      });
+    });
+  }
+  postMessage(message: unknown) {
+    this.sent.push(message);
+    if (this.child.connected) this.child.send(message as never);
+  }
+  kill(signal: NodeJS.Signals = 'SIGTERM') {
+    return this.child.kill(signal);
+  }
+}
+
+export const utilityProcess = {
+  forked: [] as FakeUtilityProcess[],
+  fork(modulePath: string, args: string[] = [], options: Record<string, any> = {}) {
+    const child = new FakeUtilityProcess(modulePath, args, options);
+    this.forked.push(child);
+    return child;
+  },
+};
+
 /** Puts every stand-in back to its first state; call in `beforeEach`. */
 export function resetFakeElectron(): void {
   app.reset();
@@ -302,6 +364,7 @@ export function resetFakeElectron(): void {
   dialog.saveCalls.length = 0;
   dialog.errorBoxes.length = 0;
   dialog.messageBoxes.length = 0;
+  utilityProcess.forked.length = 0;
 }
 
 resetFakeElectron();

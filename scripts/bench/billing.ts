@@ -26,7 +26,7 @@ import { flushedCopy, once, ratio, stats, type Bench, type BenchContext } from '
 // real billing run for the history, and cached in .bench/.
 
 const MONTHS = ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'];
-const MEASURED = '2026-11';
+export const MEASURED = '2026-11';
 const BOOK_SIZE = 500;
 const ACTOR = { staffId: null, label: 'bench' };
 const SAMPLE_TARIFFS = fileURLToPath(new URL('../../docs/tariffs/sample-catalogue.json', import.meta.url));
@@ -76,7 +76,7 @@ function usage(i: number, monthIndex: number, kind: Kind): { kwh: number; tou?: 
   return { kwh, tou: { peak, valley } };
 }
 
-async function buildStation(ctx: BenchContext): Promise<string> {
+export async function buildStation(ctx: BenchContext): Promise<string> {
   const file = join(ctx.workDir, `billing-${ctx.customers}-v${loadMigrations().length}.db`);
   if (existsSync(file)) return file;
   ctx.log(`billing: building a ${ctx.customers}-customer station with ${MONTHS.length} months billed (cached in .bench/ for later runs)…`);
@@ -201,10 +201,11 @@ function bareInsert(billed: string, fresh: string) {
   const db = new Database(fresh);
   const outboxBefore = db.prepare(`SELECT coalesce(max(seq), 0) FROM outbox`).pluck().get() as number;
   const source = new Database(billed, { readonly: true });
-  const tables = ['bills', 'bill_lines', 'bill_readings', 'bill_flags'].map((table) => ({
+  // bill_rows: the stored bills (`bills` is the view of those in force, migration 0011).
+  const tables = ['bill_rows', 'bill_lines', 'bill_readings', 'bill_flags'].map((table) => ({
     table,
     sql: '',
-    rows: source.prepare(`SELECT * FROM ${table} WHERE ${table === 'bills' ? 'period' : `(SELECT period FROM bills WHERE id = ${table}.bill_id)`} = ?`).raw().all(MEASURED) as unknown[][],
+    rows: source.prepare(`SELECT * FROM ${table} WHERE ${table === 'bill_rows' ? 'period' : `(SELECT period FROM bill_rows WHERE id = ${table}.bill_id)`} = ?`).raw().all(MEASURED) as unknown[][],
   }));
   tables.push({ table: 'bill_periods', sql: '', rows: [[MEASURED]] });
   tables.push({

@@ -9,6 +9,7 @@ import { checkBench } from './check';
 import { benchDir, type Bench } from './harness';
 import { collectionBench } from './collection';
 import { customersBench } from './customers';
+import { nowaitBench } from './nowait';
 import { platformBench } from './platform';
 import { readingsBench } from './readings';
 import { intakeBench } from './intake';
@@ -24,6 +25,7 @@ import { hqBench } from './hq';
 
 // Each desk adds its benchmark here.
 BENCHES.push(hqBench);
+BENCHES.push(nowaitBench);
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

@@ -29,6 +29,10 @@ export const shellStrings = defineStrings(
     '找不到 Electron 版的 SQLite 组件：\n{file}\n\n开发环境请用 npm start 启动（它会先构建这个组件）；安装版请重新安装 GridDesk。',
     'shell.unexpected': '启动时出现意外错误：{detail}',
     'shell.foreignFrame': '此页面无权使用营销服务台',
+    'shell.backendNotOpen': '后台尚未就绪，请稍候再试',
+    'shell.backendRestarted': '后台进程意外退出，已自动重新启动。已保存的数据都在；正在进行的操作没有保存，请重新登录后再做一次。',
+    'shell.backendRestartedTitle': '后台已重新启动',
+    'shell.backendGone': '后台进程反复退出，GridDesk 无法继续运行：{detail}',
     'shell.saveFailed': '无法保存 {file}：{reason}（文件可能正被其他程序打开）',
   },
   {
@@ -58,6 +62,10 @@ export const shellStrings = defineStrings(
     'The Electron build of the SQLite module is missing:\n{file}\n\nIn development start with npm start (it builds the module first); otherwise reinstall GridDesk.',
     'shell.unexpected': 'Unexpected error at start-up: {detail}',
     'shell.foreignFrame': 'This page may not use GridDesk',
+    'shell.backendNotOpen': 'The back end is not ready yet; please try again in a moment',
+    'shell.backendRestarted': 'The back-end process stopped unexpectedly and was restarted. Everything saved is kept; the operation in progress was not saved: please log in again and repeat it.',
+    'shell.backendRestartedTitle': 'Back end restarted',
+    'shell.backendGone': 'The back-end process keeps stopping; GridDesk cannot go on: {detail}',
     'shell.saveFailed': 'Cannot save {file}: {reason} (another program may have the file open)',
   },
 );

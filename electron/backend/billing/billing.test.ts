@@ -132,12 +132,12 @@ describe('billing run', () => {
     s.fixture.openPeriod('2026-10');
     for (const c of customers) s.fixture.read('2026-10', c.pointId, { kwh: kwh(100 + c.accountNo.length) });
     // The third bill's lines cannot be written (a full disk, a power cut…).
-    s.backend.store.db.exec(`CREATE TEMP TRIGGER fail_third BEFORE INSERT ON bill_lines WHEN (SELECT count(*) FROM bills) >= 3
+    s.backend.store.db.exec(`CREATE TEMP TRIGGER fail_third BEFORE INSERT ON bill_lines WHEN (SELECT count(*) FROM bill_rows) >= 3
                              BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
     const job = await s.job(s.clerk.call('billing.run', { period: '2026-10' }));
     expect(job.status).toBe('failed');
     const count = (table: string) => s.backend.store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
-    for (const table of ['bills', 'bill_lines', 'bill_readings', 'billing_runs', 'bill_flags']) expect(count(table)).toBe(0);
+    for (const table of ['bills', 'bill_rows', 'bill_lines', 'bill_readings', 'billing_runs', 'billing_runs_open', 'bill_flags']) expect(count(table)).toBe(0);
     expect(s.backend.store.read.value(sql`SELECT count(*) FROM counters WHERE name = 'bill'`)).toBe(0);
     s.backend.store.db.exec('DROP TRIGGER fail_third');
     expect(await run('2026-10')).toMatchObject({ billed: 3 });

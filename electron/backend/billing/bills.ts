@@ -96,7 +96,7 @@ const PERIOD_AT = 4;
 const CREATED_AT_AT = 11;
 
 const INSERT_BILLS = sql`
-  INSERT INTO bills (id, station_id, bill_no, customer_id, period, kind, replaces_bill_id, tariff_code, tariff_effective_from,
+  INSERT INTO bill_rows (id, station_id, bill_no, customer_id, period, kind, replaces_bill_id, tariff_code, tariff_effective_from,
                      kwh, total_fen, created_at, created_by, run_id, book_id, book_seq, details)`;
 
 /** Stages one computed bill of `period` for `createdBy`, its id made at `now`. */

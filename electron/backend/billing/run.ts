@@ -7,17 +7,37 @@ import { ParallelRead } from '../db/parallelRead';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
-import { billNumber, recordBills, reserveBillNumbers, stageBill, writeStaged, type StagedBill } from './bills';
+import { runInJobThread } from '../jobs/thread';
+import { AppError } from '../errors';
+import { billNumber, recordBills, reserveBillNumbers, stageBill, writeStaged, type StagedBill, type WrittenBill } from './bills';
 import { BillingContext, gatherInputs, isProblem, type BillingScope, type PreparedProblem } from './calculate';
 
 // The billing run (核算): a job that bills every customer of the period (or of one book) whose
 // readings are all reviewed and who has no bill in force yet. Bills are computed and staged (their
 // rows and head-office JSON made) in chunks with progress between them, then numbered and written
-// in one transaction with the run's record — so a run that stops (crash, power cut) leaves
-// nothing, a rerun bills only what is not billed yet, and the transaction, which holds the back
-// end, does no more than it must.
+// in slices of a few hundred milliseconds each (issue 18: a payment at the counter, or the CLI,
+// never waits for more than one slice), under a run state that keeps the run all-or-nothing for
+// the clerk (migration 0011): while the run writes, it is listed in billing_runs_open and its bills
+// stay out of the `bills` view every reader uses; its last, short transaction writes the run's
+// record and removes the open row, and every bill appears at once. A run that stops half-way
+// (crash, power cut) is resumed by the next run of the period or the back end's next start: it
+// bills the customers not written yet, then finishes. A rerun bills only what is not billed yet.
 
 const CHUNK = 2000;
+
+/** What one write slice aims at: well under the 250 ms a write may hold the store (issue 18). */
+export const SLICE_TARGET_MS = 80;
+/**
+ * A pause between slices for another process's write to get the lock: SQLite's busy handler there
+ * sleeps 1–25 ms between tries (50–100 ms after the first tenth of a second), so a slice taken
+ * again at once would find it still asleep and keep it waiting slice after slice.
+ */
+export const SLICE_GAP_MS = 10;
+const FIRST_SLICE = 400;
+const MIN_SLICE = 50;
+const MAX_SLICE = 5000;
+/** An open run whose last slice is older than this has stopped (its process died): it is resumed. */
+export const STOPPED_AFTER_MS = 60_000;
 
 /** Metering points due in scope from which a run reads on two threads: a thread costs more than it saves on a book. */
 export const PARALLEL_FROM = 20_000;
@@ -27,6 +47,16 @@ export interface RunOptions {
   parallelFrom?: number;
   /** false: compute every bill on its own, none shared (the bench's worst case; see BillingContext). */
   shareBills?: boolean;
+  /** false: write every bill in one transaction, as before issue 18 (the bench's baseline). */
+  sliced?: boolean;
+  /** Called after each committed slice with its bills and how long its transaction took (bench, tests). */
+  onSlice?: (bills: number, ms: number) => void | Promise<void>;
+  /** Tests: stop (throw) after this many slices have committed, as a crash would. */
+  stopAfterSlices?: number;
+  /** Tests: a fixed number of bills per slice instead of sizing slices by their pace. */
+  sliceSize?: number;
+  /** Tests: runs inside each slice's transaction (a slow disk, to prove others still get their turn). */
+  inSlice?: () => void;
 }
 
 /** Metering points due in the run's scope: decides whether a second thread is worth starting. */
@@ -60,6 +90,11 @@ export interface BillingRunResult {
   twoThreads: boolean;
   /** Bills computed; the others shared the computed bill of a customer with the same tariff and input. */
   computed: number;
+  /** Write transactions the run took (1 + its slices), and the longest, in ms (this machine's business). */
+  slices?: number;
+  longestSliceMs?: number;
+  /** A stopped run this run resumed and finished first. */
+  resumed?: string[];
 }
 
 /**
@@ -69,15 +104,109 @@ export interface BillingRunResult {
 function marks(db: ReadableDB): string {
   return JSON.stringify(
     db.get(sql`SELECT (SELECT max(rowid) FROM readings) AS r, (SELECT max(rowid) FROM reading_reviews) AS v,
-                      (SELECT max(rowid) FROM bills) AS b, (SELECT max(rowid) FROM bill_voids) AS x`),
+                      (SELECT max(rowid) FROM bill_rows) AS b, (SELECT max(rowid) FROM bill_voids) AS x`),
   );
 }
 
-/** Computes and writes one run; `progress` sees the computing (writing is one step at the end). */
+/** A run that is writing, or stopped while writing (migration 0011). */
+interface OpenRun {
+  run_id: string;
+  period: string;
+  book_id: string | null;
+  customer_id: string | null;
+  run_by: string | null;
+  started_at: number;
+  heartbeat_at: number;
+  bills: number;
+  total_fen: number;
+  kwh: number;
+}
+
+/** Runs this process is writing now, per database file (another process's runs keep their heartbeat fresh). */
+const writing = new Set<string>();
+const writingKey = (backend: Backend, runId: string) => `${backend.store.file}\u0000${runId}`;
+
+function openRuns(db: ReadableDB, period?: string): OpenRun[] {
+  return period
+    ? db.all<OpenRun>(sql`SELECT * FROM billing_runs_open WHERE period = ${period} ORDER BY started_at`)
+    : db.all<OpenRun>(sql`SELECT * FROM billing_runs_open ORDER BY started_at`);
+}
+
+/** Open runs nobody is writing: this process is not, and no other has written a slice for a minute. */
+export function stoppedRuns(backend: Backend, period?: string): OpenRun[] {
+  const now = backend.now();
+  return openRuns(backend.store.read, period).filter((r) => !writing.has(writingKey(backend, r.run_id)) && now - r.heartbeat_at >= STOPPED_AFTER_MS);
+}
+
+/**
+ * Computes and writes one run; `progress` sees the computing and the writing. A stopped run of the
+ * same period is resumed and finished first; one still being written (here or by another process)
+ * makes this run wait its turn: it is refused.
+ */
 export async function runBilling(backend: Backend, actor: Actor, scope: BillingScope, progress?: JobProgress, options: RunOptions = {}): Promise<BillingRunResult> {
-  const startedAt = backend.now();
+  const resumed: string[] = [];
+  for (const open of openRuns(backend.store.read, scope.period)) {
+    const stopped = stoppedRuns(backend, scope.period).some((r) => r.run_id === open.run_id);
+    if (!stopped) throw new AppError('conflict', 'billing.runInProgress', { period: scope.period });
+    await billScope(backend, actor, { period: open.period, bookId: open.book_id ?? undefined, customerId: open.customer_id ?? undefined }, progress, options, open);
+    resumed.push(open.run_id);
+  }
+  const result = await billScope(backend, actor, scope, progress, options);
+  return resumed.length ? { ...result, resumed } : result;
+}
+
+/** Resumes every stopped run (the back end's start): each as a job of the staff member who started it. */
+export function resumeStoppedRuns(backend: Backend): JobState[] {
+  if (!backend.station()) return [];
+  return stoppedRuns(backend).map((open) =>
+    backend.jobs.start('billing.run', open.run_by, (progress) =>
+      billScope(backend, { staffId: open.run_by, label: 'system' }, { period: open.period, bookId: open.book_id ?? undefined, customerId: open.customer_id ?? undefined }, progress, {}, open),
+    ),
+  );
+}
+
+/**
+ * At the back end's start: resumes the runs a crash stopped. A run whose last slice is recent may
+ * be another process's (the CLI's) still writing, or this one's from just before the crash: it is
+ * looked at again once it would count as stopped.
+ */
+export function scheduleRunResume(backend: Backend): void {
+  try {
+    resumeStoppedRuns(backend);
+    if (openRuns(backend.store.read).some((r) => !writing.has(writingKey(backend, r.run_id)))) {
+      setTimeout(() => {
+        if (backend.store.isOpen) scheduleRunResume(backend);
+      }, STOPPED_AFTER_MS).unref();
+    }
+  } catch (error) {
+    console.error('billing: resuming stopped runs failed', error);
+  }
+}
+
+async function billScope(backend: Backend, actor: Actor, scope: BillingScope, progress: JobProgress | undefined, options: RunOptions, resume?: OpenRun): Promise<BillingRunResult> {
+  const startedAt = resume?.started_at ?? backend.now();
+  const runId = resume?.run_id ?? uuidv7(startedAt);
+  const key = writingKey(backend, runId);
+  writing.add(key);
+  try {
+    return await computeAndWrite(backend, actor, scope, progress, options, runId, startedAt, resume);
+  } finally {
+    writing.delete(key);
+  }
+}
+
+async function computeAndWrite(
+  backend: Backend,
+  actor: Actor,
+  scope: BillingScope,
+  progress: JobProgress | undefined,
+  options: RunOptions,
+  runId: string,
+  startedAt: number,
+  resume: OpenRun | undefined,
+): Promise<BillingRunResult> {
   const db = backend.store.read;
-  const before = marks(db);
+  let expected = marks(db);
   const context = new BillingContext(db, scope, { share: options.shareBills ?? true });
   // At a whole station's size, the customers' year of bills is read on the second core while this
   // thread gathers the month's readings (see parallelRead.ts).
@@ -86,14 +215,17 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
   const alongside = parallel ? ParallelRead.start({ file: backend.store.file, nativeBinding: backend.driver.nativeBinding }, reads) : null;
   const inputs = gatherInputs(db, scope);
   context.load(alongside ? await alongside.rowsOf(db) : reads.map((q) => db.rows(q)));
-  const todo = inputs.ready.filter((r) => !inputs.billed.has(r.customer.id));
+  // A resumed run's bills are written but not in force yet (not in `bills`): those customers are done.
+  const writtenBefore = resume
+    ? new Set(db.column<string>(sql`SELECT customer_id FROM bill_rows WHERE period = ${scope.period} AND run_id = ${runId}`))
+    : new Set<string>();
+  const todo = inputs.ready.filter((r) => !inputs.billed.has(r.customer.id) && !writtenBefore.has(r.customer.id));
   context.loadTierYearUsage(todo.map((r) => r.customer));
-  const steps = todo.length + 1; // the last step is writing
+  const steps = todo.length * 2 + 1; // computing, then writing each bill, then the run's record
   await progress?.tick(0, steps);
-  const runId = uuidv7(startedAt);
   const origin = { runId, kind: 'regular' as const, replacesBillId: null };
   const station = backend.requireStation();
-  const staged: StagedBill[] = [];
+  let staged: StagedBill[] = [];
   const problems: PreparedProblem[] = [];
   for (let i = 0; i < todo.length; i += CHUNK) {
     const end = Math.min(i + CHUNK, todo.length);
@@ -106,46 +238,115 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
     }
     await progress?.tick(end, steps);
   }
+  const computedCount = staged.length;
 
-  return backend.write(actor, (unit) => {
-    // Whatever changed while computing (a reading corrected, another run finished) waits for the
-    // next run rather than being billed on stale figures or twice.
-    let fresh = (_customerId: string, _readingIds: readonly string[]) => true;
-    let billedNow = new Set<string>();
-    if (marks(unit) !== before) {
-      const again = gatherInputs(unit, scope);
-      billedNow = again.billed;
-      const billable = new Set(again.ready.flatMap((r) => r.readings.map((x) => x.id)));
-      fresh = (customerId, readingIds) => !billedNow.has(customerId) && readingIds.every((id) => billable.has(id));
+  // Whatever changed while computing or between slices (a reading corrected, a bill voided,
+  // another run finished) waits for the next run rather than being billed on stale figures or twice.
+  let billedNow = new Set<string>();
+  const dropStale = (from: number) => {
+    const mark = marks(db);
+    const again = gatherInputs(db, scope);
+    billedNow = again.billed;
+    const billable = new Set(again.ready.flatMap((r) => r.readings.map((x) => x.id)));
+    staged = [...staged.slice(0, from), ...staged.slice(from).filter((b) => !billedNow.has(b.customerId) && b.readingIds.every((id) => billable.has(id)))];
+    expected = mark;
+  };
+
+  let open = resume !== undefined;
+  let slices = 0;
+  let longest = 0;
+  const sliced = options.sliced ?? true;
+  let size = options.sliceSize ?? FIRST_SLICE;
+  let at = 0;
+  let flagged = 0;
+  while (sliced && at < staged.length) {
+    const part = staged.slice(at, at + size);
+    const began = performance.now();
+    const wrote = backend.write(actor, (unit) => {
+      if (marks(unit) !== expected) return false;
+      if (!open) {
+        unit.run(sql`
+          INSERT INTO billing_runs_open (run_id, station_id, period, book_id, customer_id, run_by, started_at, heartbeat_at)
+          VALUES (${runId}, ${unit.stationId()}, ${scope.period}, ${scope.bookId ?? null}, ${scope.customerId ?? null}, ${actor.staffId}, ${startedAt}, ${unit.at})`);
+      }
+      const first = reserveBillNumbers(unit, part.length);
+      const written = writeStaged(unit, part, (i) => billNumber(station.code, first + i));
+      recordBills(unit, scope.period, written);
+      unit.run(sql`
+        UPDATE billing_runs_open SET heartbeat_at = ${unit.at}, bills = bills + ${written.length},
+               total_fen = total_fen + ${written.reduce((s, b) => s + b.totalFen, 0)}, kwh = kwh + ${part.reduce((s, b) => s + b.kwh, 0)}
+        WHERE run_id = ${runId}`);
+      expected = marks(unit);
+      options.inSlice?.();
+      return true;
+    });
+    if (!wrote) {
+      dropStale(at);
+      continue;
     }
+    const ms = performance.now() - began;
+    open = true;
+    slices += 1;
+    longest = Math.max(longest, ms);
+    flagged += part.filter((b) => b.flagged).length;
+    at += part.length;
+    // The next slice is sized from this one's pace, so each stays near the target on this machine.
+    // Grown by at most half at a time (a fast slice on a warm cache is no promise for the next),
+    // shrunk at once.
+    if (options.sliceSize === undefined) {
+      const paced = Math.round((part.length * SLICE_TARGET_MS) / Math.max(ms, 1));
+      size = Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.round(part.length * 1.5), paced));
+    }
+    await options.onSlice?.(part.length, ms);
+    if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
+    await progress?.tick(todo.length + at, steps);
+    if (at < staged.length) await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
+  }
 
-    const toWrite = staged.filter((b) => fresh(b.customerId, b.readingIds));
-    const first = toWrite.length > 0 ? reserveBillNumbers(unit, toWrite.length) : 0;
-    const written = writeStaged(unit, toWrite, (i) => billNumber(station.code, first + i));
-    const kwh = toWrite.reduce((s, b) => s + b.kwh, 0);
-    const flagged = toWrite.filter((b) => b.flagged).length;
-    recordBills(unit, scope.period, written);
-    const totalFen = written.reduce((s, b) => s + b.totalFen, 0);
+  const began = performance.now();
+  const result = backend.write(actor, (unit) => {
+    // Unsliced (the baseline), the bills are written here in the one transaction.
+    let unslicedWritten: WrittenBill[] = [];
+    if (!sliced) {
+      if (marks(unit) !== expected) {
+        const again = gatherInputs(unit, scope);
+        billedNow = again.billed;
+        const billable = new Set(again.ready.flatMap((r) => r.readings.map((x) => x.id)));
+        staged = staged.filter((b) => !billedNow.has(b.customerId) && b.readingIds.every((id) => billable.has(id)));
+      }
+      const first = staged.length > 0 ? reserveBillNumbers(unit, staged.length) : 0;
+      unslicedWritten = writeStaged(unit, staged, (i) => billNumber(station.code, first + i));
+      recordBills(unit, scope.period, unslicedWritten);
+      flagged = staged.filter((b) => b.flagged).length;
+    }
+    const sofar = open
+      ? unit.get<{ bills: number; total_fen: number; kwh: number; run_by: string | null }>(sql`SELECT bills, total_fen, kwh, run_by FROM billing_runs_open WHERE run_id = ${runId}`)
+      : undefined;
+    const billed = sofar ? sofar.bills : unslicedWritten.length;
+    const totalFen = sofar ? sofar.total_fen : unslicedWritten.reduce((s, b) => s + b.totalFen, 0);
+    const kwh = sofar ? sofar.kwh : staged.reduce((s, b) => s + b.kwh, 0);
     const kept = problems.filter((p) => !billedNow.has(p.customer.id));
     unit.run(sql`
       INSERT INTO billing_runs (id, station_id, period, book_id, run_by, started_at, finished_at, bills, total_fen, kwh, problems)
-      VALUES (${runId}, ${unit.stationId()}, ${scope.period}, ${scope.bookId ?? null}, ${unit.actor.staffId}, ${startedAt}, ${unit.at},
-              ${written.length}, ${totalFen}, ${kwh}, ${kept.length})`);
+      VALUES (${runId}, ${unit.stationId()}, ${scope.period}, ${scope.bookId ?? null}, ${sofar ? sofar.run_by : unit.actor.staffId}, ${startedAt}, ${unit.at},
+              ${billed}, ${totalFen}, ${kwh}, ${kept.length})`);
     for (const p of kept) {
       unit.run(sql`INSERT INTO billing_run_problems (run_id, customer_id, code, detail) VALUES (${runId}, ${p.customer.id}, ${p.code}, ${p.detail})`);
     }
+    // The run's bills come into force here, all at once.
+    if (open) unit.run(sql`DELETE FROM billing_runs_open WHERE run_id = ${runId}`);
     const result: BillingRunResult = {
       runId,
       period: scope.period,
       bookId: scope.bookId ?? null,
-      billed: written.length,
+      billed,
       totalFen,
       kwh,
       flagged,
       problems: kept.length,
       alreadyBilled: inputs.billed.size,
       waiting: inputs.waiting.length,
-      changed: staged.length - toWrite.length,
+      changed: computedCount - staged.length,
       twoThreads: alongside?.helped ?? false,
       computed: context.distinct,
     };
@@ -154,18 +355,25 @@ export async function runBilling(backend: Backend, actor: Actor, scope: BillingS
       entity: 'billing_run',
       entityId: runId,
       op: 'insert',
-      summary: { period: scope.period, bookId: scope.bookId ?? null, billed: written.length, totalFen, problems: kept.length, flagged },
+      summary: { period: scope.period, bookId: scope.bookId ?? null, billed, totalFen, problems: kept.length, flagged },
       payload: { ...headOfficeResult(result), startedAt, finishedAt: unit.at, problems: kept.map((p) => ({ customerId: p.customer.id, code: p.code, detail: p.detail })) },
     });
     return result;
   });
+  const lastMs = performance.now() - began;
+  await options.onSlice?.(sliced ? 0 : staged.length, lastMs);
+  return { ...result, slices: slices + 1, longestSliceMs: Math.round(Math.max(longest, lastMs)) };
 }
 
 /** The run's figures head office gets (how the work was done is this machine's business). */
-function headOfficeResult({ twoThreads: _threads, computed: _computed, ...result }: BillingRunResult): Omit<BillingRunResult, 'twoThreads' | 'computed'> {
+function headOfficeResult({ twoThreads: _threads, computed: _computed, slices: _slices, longestSliceMs: _longest, resumed: _resumed, ...result }: BillingRunResult): Omit<BillingRunResult, 'twoThreads' | 'computed' | 'slices' | 'longestSliceMs' | 'resumed'> {
   return result;
 }
 
 export function startBillingRun(backend: Backend, actor: Actor, scope: BillingScope): JobState {
-  return backend.jobs.start('billing.run', actor.staffId, (progress) => runBilling(backend, actor, scope, progress));
+  return backend.jobs.start('billing.run', actor.staffId, (progress) =>
+    backend.jobThreads
+      ? runInJobThread<BillingRunResult>(backend, { kind: 'billing.run', actor, scope }, progress, () => runBilling(backend, actor, scope, progress))
+      : runBilling(backend, actor, scope, progress),
+  );
 }

@@ -76,7 +76,8 @@ export class CliContext {
 
   /** Opens the station database (once), migrating it if needed. */
   backend(): Backend {
-    this.backendInstance ??= new Backend({ db: this.dbPath, appVersion: appVersion(), ...(this.program ? { program: this.program } : {}) });
+    // Long jobs on a thread of their own: `serve` keeps answering while a billing run works (issue 18).
+    this.backendInstance ??= new Backend({ db: this.dbPath, appVersion: appVersion(), jobThreads: true, ...(this.program ? { program: this.program } : {}) });
     return this.backendInstance;
   }
 

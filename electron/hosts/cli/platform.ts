@@ -6,6 +6,7 @@ import { loadMigrations } from '../../backend/db/migrations';
 import { sql } from '../../backend/db/sql';
 import { backupToFile, restoreFrom, restoreOverDamaged, scheduleDailyBackup, verifyBackupFile } from '../../backend/backup/backup';
 import { checkStation } from '../../backend/checkStation';
+import { scheduleRunResume } from '../../backend/billing/run';
 import { INVARIANTS } from '../../backend/invariants';
 import { startWebHost } from '../web';
 import { appVersion, EXIT_BAD_INPUT, UsageError, type CliCommand } from './context';
@@ -43,6 +44,7 @@ export const platformCommands: CliCommand[] = [
       const backend = cli.backend();
       const host = await startWebHost({ backend, port, host: typeof v.host === 'string' ? v.host : '127.0.0.1' });
       scheduleDailyBackup(backend);
+      scheduleRunResume(backend); // a billing run a crash stopped half-way is finished (issue 18)
       cli.print({ url: host.url, db: cli.dbPath }, () => `GridDesk is running at ${host.url}  (database: ${cli.dbPath}; Ctrl+C stops)`);
       await new Promise<void>((done) => {
         const stop = () => {
