@@ -317,7 +317,12 @@ export const noticeViewSchema = z.object({
 export const collectionChannels = {
   /** The counter balance (应缴): open bills by period, penalties to today, prepaid, total due. */
   'collection.balance': channel({
-    input: z.object({ customerId: id.optional(), accountNo: z.string().trim().max(32).optional() }),
+    input: z.object({
+      customerId: id.optional(),
+      accountNo: z.string().trim().max(32).optional(),
+      /** Quote for a later day (today or after): penalties run to that day (CLI `balance --as-of`). */
+      asOf: dateSchema.optional(),
+    }),
     output: counterBalanceSchema,
     access: 'collection.read',
   }),

@@ -1,6 +1,7 @@
 // The one dictionary of UI strings (zh-CN by default, English switchable), merged from each
 // desk's file. Placeholders are written {name}.
 import { billingStrings } from './billing';
+import { cliStrings } from './cli';
 import { customersStrings } from './customers';
 import { collectionStrings } from './collection';
 import { platformStrings } from './platform';
@@ -18,6 +19,7 @@ const zh = {
   ...readingsStrings.zh,
   ...billingStrings.zh,
   ...collectionStrings.zh,
+  ...cliStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -26,10 +28,11 @@ const en: Record<keyof typeof zh, string> = {
   ...readingsStrings.en,
   ...billingStrings.en,
   ...collectionStrings.en,
+  ...cliStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, cliStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

@@ -43,7 +43,7 @@ export const collectionHandlers = {
   'collection.balance': (input, call) => {
     const db = call.backend.store.read;
     const takesMoney = call.staff !== null && hasPermission(call.staff.roles, 'collection.pay');
-    return counterBalance(db, findCustomer(db, input), call.backend.now(), takesMoney ? (call.staff?.id ?? null) : null);
+    return counterBalance(db, findCustomer(db, input), call.backend.now(), takesMoney ? (call.staff?.id ?? null) : null, input.asOf);
   },
   'collection.pay': (input, call) => {
     const clerk = clerkOf(call);

@@ -19,6 +19,8 @@ export type JobWork = (progress: JobProgress) => Promise<unknown>;
 interface JobRecord {
   state: JobState;
   ownerStaffId: string | null;
+  /** The refusal that ended the job, kept so a caller can say it in its own language. */
+  failure?: AppError;
 }
 
 const KEEP_FINISHED = 200;
@@ -60,6 +62,7 @@ export class JobRunner {
       work(progress).then(
         (result) => update({ status: 'succeeded', result, done: state.total || state.done, finishedAt: this.now() }, true),
         (error: unknown) => {
+          if (error instanceof AppError) record.failure = error;
           const message = error instanceof AppError ? error.messageIn(DEFAULT_LOCALE) : String((error as Error)?.message ?? error);
           if (!(error instanceof AppError)) console.error(`job ${kind} ${state.id} failed`, error);
           update({ status: 'failed', error: { code: error instanceof AppError ? error.code : 'internal', message }, finishedAt: this.now() }, true);
@@ -73,6 +76,11 @@ export class JobRunner {
   get(id: string): JobState | undefined {
     const record = this.jobs.get(id);
     return record ? { ...record.state } : undefined;
+  }
+
+  /** The AppError a failed job ended with (the CLI answers in --lang with it), if any. */
+  failure(id: string): AppError | undefined {
+    return this.jobs.get(id)?.failure;
   }
 
   ownerOf(id: string): string | null | undefined {

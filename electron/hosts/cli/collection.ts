@@ -58,6 +58,7 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'pay',
     summary: 'Take a payment (as the clerk named by --staff); prints the receipt number and the new balance',
+    channels: ['collection.balance', 'collection.pay'],
     usage: 'ACCOUNT_NO --amount YUAN --channel cash|card|qr|transfer [--tendered YUAN] [--reference REF] [--key K] --staff STAFF_NO',
     positionals: [1, 1],
     options: { amount: text, channel: text, tendered: text, reference: text, key: text },
@@ -88,11 +89,15 @@ export const collectionCommands: CliCommand[] = [
   },
   {
     name: 'balance',
-    summary: 'What a customer owes today: unpaid bills by period, penalties, prepaid balance, total due',
-    usage: 'ACCOUNT_NO [--json]',
+    summary: 'What a customer owes today (or on a later day with --as-of): unpaid bills by period, penalties, prepaid balance, total due',
+    channels: ['collection.balance'],
+    usage: 'ACCOUNT_NO [--as-of YYYY-MM-DD] [--json]',
     positionals: [1, 1],
-    async run(cli, _v, [accountNo = '']) {
-      const b = await cli.invoke('collection.balance', { accountNo });
+    options: { 'as-of': text },
+    async run(cli, v, [accountNo = '']) {
+      const asOf = stringOption(v, 'as-of');
+      if (asOf !== undefined && !isDate(asOf)) throw new UsageError(`--as-of ${asOf}: a date is YYYY-MM-DD`);
+      const b = await cli.invoke('collection.balance', { accountNo, ...(asOf ? { asOf } : {}) });
       cli.print(b, () =>
         [
           `${b.customer.accountNo} ${b.customer.name} (${b.customer.customerClass}) ${b.customer.address}`,
@@ -106,6 +111,7 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'reverse',
     summary: 'Reverse a payment (冲正): approved at once with the station head\'s login, else queued for approval',
+    channels: ['collection.requestReversal'],
     usage: 'RECEIPT_NO --reason TEXT [--approver STAFF_NO --approver-password P]',
     positionals: [1, 1],
     options: { reason: text, approver: text, 'approver-password': text },
@@ -122,6 +128,7 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'close-day',
     summary: 'Daily closing (日结) of the clerk named by --staff, with the cash counted',
+    channels: ['collection.closeDay'],
     usage: '--staff STAFF_NO --counted YUAN [--float YUAN] [--date YYYY-MM-DD] [--reason TEXT] [--approver STAFF_NO --approver-password P]',
     options: { counted: text, float: text, date: text, reason: text, approver: text, 'approver-password': text },
     async run(cli, v) {
@@ -150,6 +157,7 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'arrears',
     summary: 'Customers in arrears, most overdue first (--eligible: those a disconnection notice may be given to)',
+    channels: ['arrears.list'],
     usage: '[--village V] [--area TRANSFORMER_AREA] [--book BOOK_NO] [--min-days N] [--min-amount YUAN] [--eligible] [--json]',
     options: { village: text, area: text, book: text, 'min-days': text, 'min-amount': text, eligible: flag },
     async run(cli, v) {
@@ -184,6 +192,7 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'receipt',
     summary: 'Print a receipt to PDF (a copy if it was printed before)',
+    channels: ['collection.receipt'],
     usage: 'RECEIPT_NO --out FILE.pdf [--paper roll80|a5]',
     positionals: [1, 1],
     options: { out: text, paper: text },

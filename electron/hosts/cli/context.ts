@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 import type { ChannelName, InputOf, OutputOf } from '../../../shared/contract';
-import { DEFAULT_LOCALE, type Locale } from '../../../shared/i18n';
+import { DEFAULT_LOCALE, translate, type Locale, type MessageKey, type MessageParams } from '../../../shared/i18n';
 import { Backend } from '../../backend/context';
 import { dispatch } from '../../backend/dispatch';
 import type { Actor } from '../../backend/audit/record';
@@ -42,6 +42,14 @@ export interface CliCommand {
   options?: Options;
   /** Number of positional arguments: [min, max]. */
   positionals?: [number, number];
+  /**
+   * Every contract channel this command calls (`cli.invoke` refuses any other). The coverage test
+   * (channels.test.ts) reads these to prove each user-facing channel has a verb; [] for commands
+   * that call none (version, serve).
+   */
+  channels: readonly ChannelName[];
+  /** What `--json` prints on success, in a line (README "JSON output"). */
+  json?: string;
   run(cli: CliContext, values: Values, positionals: string[]): Promise<number | void>;
 }
 
@@ -60,6 +68,10 @@ export class CliContext {
   readonly staffNo: string | undefined;
   /** Who the CLI is without --staff: the station's local operator. */
   readonly operator: Actor = { staffId: null, label: `cli:${safeUser()}` };
+  /** The command being run: `invoke` refuses channels it did not declare. */
+  command: CliCommand | undefined;
+  /** The last refusal from the back end, for the hint of what to run next. */
+  lastFailure: AppError | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -87,6 +99,10 @@ export class CliContext {
    * member's session. Throws AppError on failure, so commands read like the UI's calls.
    */
   async invoke<N extends ChannelName>(name: N, input: InputOf<N>): Promise<OutputOf<N>> {
+    if (this.command && !this.command.channels.includes(name)) {
+      // A bug, caught by any test that runs the command: the declaration must stay true.
+      throw new Error(`griddesk ${this.command.name} calls ${name} but does not list it in its channels`);
+    }
     const backend = this.backend();
     this.handlersTable ??= createHandlers();
     let token: string | null = null;
@@ -101,12 +117,39 @@ export class CliContext {
         locale: this.locale,
         setSessionToken: () => {},
         operator: this.operator,
+        onFailure: (error) => {
+          this.lastFailure = error;
+        },
       });
       if (!result.ok) throw new AppError(result.error.code, 'error.validation', { what: result.error.message }, result.error.issues);
       return result.value as OutputOf<N>;
     } finally {
       backend.sessions.end(token);
     }
+  }
+
+  /**
+   * Waits for a job a channel started; a failed job throws its refusal, said in --lang (the
+   * runner's own message is in the station's default language).
+   */
+  async job<T>(started: Promise<{ jobId: string }> | { jobId: string }): Promise<T> {
+    const { jobId } = await started;
+    const jobs = this.backend().jobs;
+    const state = await jobs.finished(jobId);
+    if (state.status === 'failed') {
+      const failure = jobs.failure(jobId);
+      if (failure) {
+        this.lastFailure = failure;
+        throw failure;
+      }
+      throw new InputError(state.error?.message ?? 'the job failed');
+    }
+    return state.result as T;
+  }
+
+  /** Says something in the caller's language. */
+  t(key: MessageKey, params?: MessageParams): string {
+    return translate(this.locale, key, params);
   }
 
   /** Prints a result: JSON with --json, else the human text. */

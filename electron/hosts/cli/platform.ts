@@ -13,6 +13,7 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'init',
     summary: 'Set up a new station and its first administrator',
+    channels: ['station.setup'],
     usage: '--station CODE --name NAME --admin STAFF_NO --password PASSWORD [--admin-name NAME]',
     options: { station: stringOption, name: stringOption, admin: stringOption, password: stringOption, 'admin-name': stringOption },
     async run(cli, v) {
@@ -32,6 +33,7 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'serve',
     summary: 'Run the station in browser mode on this PC (prints the URL)',
+    channels: [],
     usage: '[--port N] [--host H]',
     options: { port: stringOption, host: stringOption },
     async run(cli, v) {
@@ -53,6 +55,7 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'check',
     summary: 'Check the database: schema version, integrity_check and invariants',
+    channels: [],
     async run(cli) {
       const backend = cli.backend();
       const integrity = backend.store.read.column<string>(sql`PRAGMA integrity_check`);
@@ -82,6 +85,7 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'backup',
     summary: 'Copy the database to FILE while it stays in use',
+    channels: [],
     usage: '--out FILE',
     options: { out: stringOption },
     async run(cli, v) {
@@ -95,6 +99,7 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'restore',
     summary: 'Replace the database with a backup (the current data is backed up first)',
+    channels: [],
     usage: '--from FILE',
     options: { from: stringOption },
     async run(cli, v) {
@@ -110,6 +115,7 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'version',
     summary: 'Print the program, schema, Node and SQLite versions',
+    channels: [],
     async run(cli) {
       const memory = new Database(':memory:');
       const sqlite = memory.prepare('SELECT sqlite_version()').pluck().get() as string;

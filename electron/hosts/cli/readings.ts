@@ -5,7 +5,6 @@ import { translate } from '../../../shared/i18n';
 import { formatCenti } from '../../../shared/money';
 import { flagMessage } from '../../../shared/readings';
 import { isPeriod } from '../../../shared/time';
-import { AppError } from '../../backend/errors';
 import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
 
 // Meter reading on the command line: books, periods, handheld files and the period's readings.
@@ -27,12 +26,9 @@ async function bookByNo(cli: CliContext, bookNo: unknown): Promise<BookView> {
   return book;
 }
 
-/** Runs a job-starting channel and waits for its result. */
-async function job<T>(cli: CliContext, start: Promise<{ jobId: string }>): Promise<T> {
-  const { jobId } = await start;
-  const state = await cli.backend().jobs.finished(jobId);
-  if (state.status === 'failed') throw new AppError((state.error?.code ?? 'internal') as AppError['code'], 'error.validation', { what: state.error?.message ?? '' });
-  return state.result as T;
+/** Runs a job-starting channel and waits for its result (a refusal comes out in --lang). */
+function job<T>(cli: CliContext, start: Promise<{ jobId: string }>): Promise<T> {
+  return cli.job<T>(start);
 }
 
 const qty = (value: number | null) => (value === null ? '' : formatCenti(value));
@@ -61,6 +57,7 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'books list',
     summary: 'List the reading books with their reader, reading day and number of meters',
+    channels: ['books.list'],
     usage: '[--all]',
     options: { all: booleanOption },
     async run(cli, v) {
@@ -78,6 +75,7 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'period open',
     summary: 'Open a reading period: the meters due in every book, with their previous reading',
+    channels: ['periods.open'],
     usage: 'YYYY-MM',
     positionals: [1, 1],
     async run(cli, _v, [period]) {
@@ -88,6 +86,7 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'period close',
     summary: 'Close a reading period once every book is complete and reviewed',
+    channels: ['periods.close'],
     usage: 'YYYY-MM',
     positionals: [1, 1],
     async run(cli, _v, [period]) {
@@ -98,6 +97,7 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'readings import',
     summary: 'Check a handheld workbook (preview); with --commit, save its valid rows',
+    channels: ['readings.importPreview', 'readings.importCommit'],
     usage: 'FILE.xlsx --period YYYY-MM [--commit] [--confirm-rollovers]',
     options: { period: stringOption, commit: booleanOption, 'confirm-rollovers': booleanOption },
     positionals: [1, 1],
@@ -129,6 +129,7 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'readings export',
     summary: 'Write a book\'s handheld workbook (xlsx) for a period',
+    channels: ['books.list', 'readings.export'],
     usage: '--book BOOK_NO --period YYYY-MM --out FILE.xlsx',
     options: { book: stringOption, period: stringOption, out: stringOption },
     async run(cli, v) {
@@ -146,6 +147,7 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'readings list',
     summary: 'The period\'s meters with previous and current readings, consumption, status and flags',
+    channels: ['books.list', 'readings.list'],
     usage: '--period YYYY-MM [--book BOOK_NO]',
     options: { period: stringOption, book: stringOption },
     async run(cli, v) {
