@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { billingBench } from './billing';
+import { cliBench } from './cli';
 import { benchDir, type Bench } from './harness';
 import { collectionBench } from './collection';
 import { customersBench } from './customers';
@@ -12,6 +13,7 @@ import { readingsBench } from './readings';
 
 // Each desk adds its benchmark here.
 const BENCHES: Bench[] = [platformBench, customersBench, readingsBench, billingBench, collectionBench];
+BENCHES.push(cliBench);
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

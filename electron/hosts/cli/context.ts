@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 import type { ChannelName, InputOf, OutputOf } from '../../../shared/contract';
@@ -11,6 +10,7 @@ import { createHandlers } from '../../backend/handlers';
 import type { HandlerTable } from '../../backend/handler';
 import { sql } from '../../backend/db/sql';
 import { resolveDbPath } from '../paths';
+import { appVersion } from './version';
 
 // The `griddesk` command line. Each desk adds commands in its own file in this folder and lists
 // them in commands.ts. Exit codes: 0 success, 1 bad input (the message on stderr says what and
@@ -85,6 +85,8 @@ export class CliContext {
 
   /** Opens the station database (once), migrating it if needed. */
   backend(): Backend {
+    // Tells the launcher this run compiled the back end: its code cache is worth keeping.
+    (globalThis as { __griddeskBackendOpened?: boolean }).__griddeskBackendOpened = true;
     this.backendInstance ??= new Backend({ db: this.dbPath, appVersion: appVersion() });
     return this.backendInstance;
   }
@@ -170,15 +172,4 @@ function safeUser(): string {
   }
 }
 
-let cachedVersion: string | undefined;
-/** The version in package.json (the CLI runs from the project or the packaged app). */
-export function appVersion(): string {
-  if (cachedVersion) return cachedVersion;
-  try {
-    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-    cachedVersion = (JSON.parse(text) as { version: string }).version;
-  } catch {
-    cachedVersion = '0.0.0';
-  }
-  return cachedVersion;
-}
+export { appVersion };

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { loadMigrations } from '../../backend/db/migrations';
 import { sql } from '../../backend/db/sql';
 import { backupToFile, restoreFrom, scheduleDailyBackup, verifyBackupFile } from '../../backend/backup/backup';
 import { INVARIANTS } from '../../backend/invariants';
 import { startWebHost } from '../web';
-import { appVersion, EXIT_BAD_INPUT, UsageError, type CliCommand } from './context';
+import { EXIT_BAD_INPUT, UsageError, type CliCommand } from './context';
+import { versionInfo, versionText } from './version';
 
 const stringOption = { type: 'string' } as const;
 
@@ -117,11 +117,8 @@ export const platformCommands: CliCommand[] = [
     summary: 'Print the program, schema, Node and SQLite versions',
     channels: [],
     async run(cli) {
-      const memory = new Database(':memory:');
-      const sqlite = memory.prepare('SELECT sqlite_version()').pluck().get() as string;
-      memory.close();
-      const info = { griddesk: appVersion(), schemaVersion: loadMigrations().length, node: process.versions.node, sqlite };
-      cli.print(info, () => `GridDesk ${info.griddesk} (schema ${info.schemaVersion}; Node ${info.node}; SQLite ${info.sqlite})`);
+      const info = versionInfo(); // main.ts answers a plain `griddesk version` before loading the back end
+      cli.print(info, () => versionText(info));
     },
   },
 ];
