@@ -111,6 +111,7 @@ export const billingCommands: CliCommand[] = [
     name: 'tariffs import',
     summary: 'Load a head-office tariff file (all of it or nothing; loaded versions are never changed)',
     channels: ['tariffs.check', 'tariffs.import'],
+    json: '{ ok, imported, unchanged, policies, tariffs[], policies[] }; refused: { ok: false, problems[] }',
     usage: 'FILE.json',
     positionals: [1, 1],
     async run(cli, _v, [file]) {
@@ -141,6 +142,7 @@ export const billingCommands: CliCommand[] = [
     name: 'tariffs list',
     summary: 'List the tariff catalogue (every version, which one is in force)',
     channels: ['tariffs.list'],
+    json: '{ tariffs: [{ code, effectiveFrom, inForce, customerClass, customers, name, … }], policies }',
     async run(cli) {
       const { rows, policies } = await cli.invoke('tariffs.list', {});
       cli.print({ tariffs: rows, policies }, () =>
@@ -155,6 +157,7 @@ export const billingCommands: CliCommand[] = [
     name: 'bill',
     summary: 'Run the billing of a period (a book, or the whole station); prints counts and total',
     channels: ['billing.run', 'billing.exceptions'],
+    json: '{ period, book, billed, totalFen, totalYuan, kwh, flagged, problems, alreadyBilled, waiting, changed, problemRows: [{ account, name, book, code, reason }], flaggedBills: [{ billNo, account, name, flags[] }] }',
     usage: '--period YYYY-MM [--book BOOK_NO]',
     options: { period: stringOption, book: stringOption },
     async run(cli, v) {
@@ -199,6 +202,7 @@ export const billingCommands: CliCommand[] = [
     name: 'bills issue',
     summary: 'Issue the drafts of a period (or book) to the ledger; flagged drafts wait for review',
     channels: ['billing.issue'],
+    json: '{ period, issued, totalFen, totalYuan, held, dueDate }',
     usage: '--period YYYY-MM [--book BOOK_NO]',
     options: { period: stringOption, book: stringOption },
     async run(cli, v) {
@@ -215,6 +219,7 @@ export const billingCommands: CliCommand[] = [
     name: 'bills list',
     summary: 'List the bills of a period with their lines (amounts in fen and yuan)',
     channels: ['bills.list'],
+    json: '[{ billNo, account, name, period, status, tariff, book, kwh, kwhCenti, amountFen, amountYuan, dueDate, flags[], lines: [{ lineNo, item, kind, tier, quantity, quantityCenti, unit, unitPrice, amountFen, amountYuan }] }]',
     usage: '--period YYYY-MM [--book BOOK_NO] [--account ACCOUNT_NO]',
     options: { period: stringOption, book: stringOption, account: stringOption },
     async run(cli, v) {
@@ -240,6 +245,7 @@ export const billingCommands: CliCommand[] = [
     name: 'bills show',
     summary: 'Show one bill: readings, lines, tiers, status',
     channels: ['bills.get'],
+    json: 'the bill: { billNo, period, status, lines[], readings[], details: { tiers, powerFactor: { value, standard, percent, baseFen, kwh, kvarh }, … }, flags[], … }',
     usage: 'BILL_NO',
     positionals: [1, 1],
     async run(cli, _v, [billNo]) {
@@ -251,6 +257,7 @@ export const billingCommands: CliCommand[] = [
     name: 'bills notice',
     summary: 'Print bill notices to PDF: one bill, or a book of a period in book order',
     channels: ['bills.notices'],
+    json: '{ out, notices, paper, ms }',
     usage: 'BILL_NO --out FILE.pdf | --book BOOK_NO --period YYYY-MM --out FILE.pdf [--paper A5|A4]',
     options: { out: stringOption, book: stringOption, period: stringOption, paper: stringOption },
     positionals: [0, 1],

@@ -14,6 +14,7 @@ export const platformCommands: CliCommand[] = [
     name: 'init',
     summary: 'Set up a new station and its first administrator',
     channels: ['station.setup'],
+    json: '{ stationId, adminId, db }',
     usage: '--station CODE --name NAME --admin STAFF_NO --password PASSWORD [--admin-name NAME]',
     options: { station: stringOption, name: stringOption, admin: stringOption, password: stringOption, 'admin-name': stringOption },
     async run(cli, v) {
@@ -34,6 +35,7 @@ export const platformCommands: CliCommand[] = [
     name: 'serve',
     summary: 'Run the station in browser mode on this PC (prints the URL)',
     channels: [],
+    json: '{ url, db } (then runs until Ctrl+C)',
     usage: '[--port N] [--host H]',
     options: { port: stringOption, host: stringOption },
     async run(cli, v) {
@@ -56,6 +58,7 @@ export const platformCommands: CliCommand[] = [
     name: 'check',
     summary: 'Check the database: schema version, integrity_check and invariants',
     channels: [],
+    json: '{ db, schemaVersion, supportedVersion, integrity, checks[], problems: [{ check, problem }], ok }',
     async run(cli) {
       const backend = cli.backend();
       const integrity = backend.store.read.column<string>(sql`PRAGMA integrity_check`);
@@ -86,6 +89,7 @@ export const platformCommands: CliCommand[] = [
     name: 'backup',
     summary: 'Copy the database to FILE while it stays in use',
     channels: [],
+    json: '{ file, size }',
     usage: '--out FILE',
     options: { out: stringOption },
     async run(cli, v) {
@@ -100,6 +104,7 @@ export const platformCommands: CliCommand[] = [
     name: 'restore',
     summary: 'Replace the database with a backup (the current data is backed up first)',
     channels: [],
+    json: '{ restored, db, previousDataSavedAs }',
     usage: '--from FILE',
     options: { from: stringOption },
     async run(cli, v) {
@@ -116,6 +121,7 @@ export const platformCommands: CliCommand[] = [
     name: 'version',
     summary: 'Print the program, schema, Node and SQLite versions',
     channels: [],
+    json: '{ griddesk, schemaVersion, node, sqlite }',
     async run(cli) {
       const info = versionInfo(); // main.ts answers a plain `griddesk version` before loading the back end
       cli.print(info, () => versionText(info));

@@ -58,6 +58,7 @@ export const readingsCommands: CliCommand[] = [
     name: 'books list',
     summary: 'List the reading books with their reader, reading day and number of meters',
     channels: ['books.list'],
+    json: '{ rows: [{ id, bookNo, name, readerId, readerNo, readerName, readingDay, active, points }] }',
     usage: '[--all]',
     options: { all: booleanOption },
     async run(cli, v) {
@@ -76,6 +77,7 @@ export const readingsCommands: CliCommand[] = [
     name: 'period open',
     summary: 'Open a reading period: the meters due in every book, with their previous reading',
     channels: ['periods.open'],
+    json: '{ period, books, due }',
     usage: 'YYYY-MM',
     positionals: [1, 1],
     async run(cli, _v, [period]) {
@@ -87,6 +89,7 @@ export const readingsCommands: CliCommand[] = [
     name: 'period close',
     summary: 'Close a reading period once every book is complete and reviewed',
     channels: ['periods.close'],
+    json: '{ period: { period, status, due, entered, awaitingReview, … } }',
     usage: 'YYYY-MM',
     positionals: [1, 1],
     async run(cli, _v, [period]) {
@@ -98,6 +101,7 @@ export const readingsCommands: CliCommand[] = [
     name: 'readings import',
     summary: 'Check a handheld workbook (preview); with --commit, save its valid rows',
     channels: ['readings.importPreview', 'readings.importCommit'],
+    json: '{ preview: { previewId, rows, ok, flagged, confirm, errors, lines[] }, committed?: { saved, skipped, rolloversConfirmed } }',
     usage: 'FILE.xlsx --period YYYY-MM [--commit] [--confirm-rollovers]',
     options: { period: stringOption, commit: booleanOption, 'confirm-rollovers': booleanOption },
     positionals: [1, 1],
@@ -130,6 +134,7 @@ export const readingsCommands: CliCommand[] = [
     name: 'readings export',
     summary: 'Write a book\'s handheld workbook (xlsx) for a period',
     channels: ['books.list', 'readings.export'],
+    json: '{ file, rows }',
     usage: '--book BOOK_NO --period YYYY-MM --out FILE.xlsx',
     options: { book: stringOption, period: stringOption, out: stringOption },
     async run(cli, v) {
@@ -148,6 +153,7 @@ export const readingsCommands: CliCommand[] = [
     name: 'readings list',
     summary: 'The period\'s meters with previous and current readings, consumption, status and flags',
     channels: ['books.list', 'readings.list'],
+    json: '{ period, rows: [{ book, seq, account, name, meter, previous, current, consumption, kind, status, flags[], readingDate }] } (quantities as decimal text)',
     usage: '--period YYYY-MM [--book BOOK_NO]',
     options: { period: stringOption, book: stringOption },
     async run(cli, v) {
