@@ -339,6 +339,9 @@ export const collectionChannels = {
       tenderedFen: z.number().int().min(0).max(10_000_000_000).optional(),
       reference: z.string().trim().max(64).optional(),
       idempotencyKey: z.string().trim().min(8).max(100),
+      /** 补录: the day the money was received, before today; the station head's approval (CLI `pay --date`). */
+      payDate: dateSchema.optional(),
+      approver: approverSchema.optional(),
     }),
     output: paymentPostedSchema,
     access: 'collection.pay',

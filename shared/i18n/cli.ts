@@ -25,6 +25,8 @@ export const cliStrings = defineStrings(
     'cli.manyReadings': '{what} 在 {period} 期对应多块表：请给出表号',
     'cli.noPoint': '{what}：没有这个户号或表号的在装表计',
     'balance.asOfPast': '{date} 早于今天（{today}）：只能查询今天或以后某天的应缴金额',
+    'balance.payFuture': '收费日期 {date} 晚于今天（{today}）：不能预先记账',
+    'balance.backdateNeedsHead': '按 {date} 补录收费须经所长批准：所长本人操作（--staff 所长工号），或加 --approver 所长工号 --approver-password 密码',
     'cli.pfLine': '功率因数 {factor}（标准 {standard}），调整 {percent}%',
   },
   {
@@ -49,6 +51,8 @@ export const cliStrings = defineStrings(
     'cli.manyReadings': '{what} has several meters in {period}: give the meter number',
     'cli.noPoint': '{what}: no installed meter with that account or meter number',
     'balance.asOfPast': '{date} is before today ({today}): a balance can be quoted for today or a later day',
+    'balance.payFuture': 'Payment date {date} is after today ({today}): a payment cannot be dated ahead',
+    'balance.backdateNeedsHead': 'A payment dated {date} needs the station head\'s approval: the station head does it (--staff HEAD_NO), or add --approver HEAD_NO --approver-password P',
     'cli.pfLine': 'power factor {factor} (standard {standard}), adjustment {percent}%',
   },
 );

@@ -60,16 +60,22 @@ export const collectionCommands: CliCommand[] = [
     summary: 'Take a payment (as the clerk named by --staff); prints the receipt number and the new balance',
     channels: ['collection.balance', 'collection.pay'],
     json: '{ receiptNo, amountFen, channel, accountNo, customerName, changeFen, lines: [{ period, penaltyFen, principalFen }], toPrepaidFen, balanceAfterFen, businessDate, duplicate }',
-    usage: 'ACCOUNT_NO --amount YUAN --channel cash|card|qr|transfer [--tendered YUAN] [--reference REF] [--key K] --staff STAFF_NO',
+    usage: 'ACCOUNT_NO --amount YUAN --channel cash|card|qr|transfer [--tendered YUAN] [--reference REF] [--key K] [--date YYYY-MM-DD --approver HEAD_NO --approver-password P] --staff STAFF_NO',
     positionals: [1, 1],
-    options: { amount: text, channel: text, tendered: text, reference: text, key: text },
+    options: { amount: text, channel: text, tendered: text, reference: text, key: text, date: text, approver: text, 'approver-password': text },
     async run(cli, v, [accountNo = '']) {
       const channel = stringOption(v, 'channel');
       if (!channel || !(COUNTER_CHANNELS as readonly string[]).includes(channel)) throw new UsageError(`--channel must be one of ${COUNTER_CHANNELS.join(', ')}`);
       const amountFen = yuanOption(v, 'amount', true);
       const tenderedFen = yuanOption(v, 'tendered', false);
       const reference = stringOption(v, 'reference');
+      // 补录: an earlier pay date (penalties to that day), with the station head's approval.
+      const payDate = stringOption(v, 'date');
+      if (payDate !== undefined && !isDate(payDate)) throw new UsageError(`--date ${payDate}: a date is YYYY-MM-DD`);
+      const approver = approverOf(v);
       const posted = await cli.invoke('collection.pay', {
+        ...(payDate ? { payDate } : {}),
+        ...(approver ? { approver } : {}),
         customerId: await customerId(cli, accountNo),
         amountFen,
         channel: channel as CounterChannel,

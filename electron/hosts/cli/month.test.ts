@@ -170,6 +170,7 @@ describe('a station\'s month with the griddesk command alone', () => {
   it('takes payments, reverses one with the station head\'s approval, quotes a later balance and closes the day', async () => {
     const due1 = fenOf(kwhOf(1));
     const due2 = fenOf(kwhOf(2));
+    const fenToday = (i: number) => fenOf(kwhOf(i));
     const yuan = (fen: number) => (fen / 100).toFixed(2);
     const balance = await json('balance', account(1), '--db', db, '--staff', 'CL01');
     expect(balance).toMatchObject({ totalDueFen: due1, penaltyFen: 0 });
@@ -184,6 +185,19 @@ describe('a station\'s month with the griddesk command alone', () => {
     const paid = await json('pay', account(2), '--amount', yuan(due2), '--channel', 'cash', '--tendered', '200', '--db', db, '--staff', 'CL01');
     expect(paid).toMatchObject({ amountFen: due2, changeFen: 20_000 - due2, balanceAfterFen: 0 });
 
+    // 补录 of money received yesterday: refused without the station head, then approved by them.
+    const due4 = fenToday(4);
+    const yesterday = addDays(shanghaiDate(Date.now()), -1);
+    const unapproved = await griddesk('pay', account(4), '--amount', yuan(due4), '--channel', 'transfer', '--date', yesterday, '--db', db, '--staff', 'CL01', '--lang', 'en');
+    expect(unapproved.code).toBe(1);
+    expect(unapproved.stderr).toContain('needs the station head\'s approval');
+    const ahead = await griddesk('pay', account(4), '--amount', yuan(due4), '--channel', 'transfer', '--date', addDays(shanghaiDate(Date.now()), 2), '--approver', 'HD01', '--approver-password', 'second1234', '--db', db, '--staff', 'CL01', '--lang', 'en');
+    expect(ahead.stderr).toContain('cannot be dated ahead');
+    const backdated = await json('pay', account(4), '--amount', yuan(due4), '--channel', 'transfer', '--date', yesterday, '--approver', 'HD01', '--approver-password', 'second1234', '--db', db, '--staff', 'CL01');
+    expect(backdated).toMatchObject({ payDate: yesterday, businessDate: shanghaiDate(Date.now()), amountFen: due4, balanceAfterFen: 0 });
+    const audit = await json('audit', '--action', 'payment.post', '--db', db);
+    expect(audit.rows[0].summary).toMatchObject({ receiptNo: backdated.receiptNo, backdatedTo: yesterday, approvedBy: 'HD01 王所长' });
+
     // A quote for a day after the due date carries the penalty to that day; today's has none.
     const dueDate = (await json('bills', 'list', '--period', PERIOD, '--account', account(3), '--db', db))[0].dueDate as string;
     const later = addDays(dueDate, 30);
@@ -196,7 +210,8 @@ describe('a station\'s month with the griddesk command alone', () => {
     expect(past.stderr).toContain('is before today');
 
     const closing = await json('close-day', '--counted', yuan(due2), '--db', db, '--staff', 'CL01');
-    expect(closing).toMatchObject({ businessDate: shanghaiDate(Date.now()), paymentCount: 2, reversalCount: 1, netFen: due2, differenceFen: 0, status: 'balanced' });
+    // Cash counted: the transfer is in the day's net but not in the drawer.
+    expect(closing).toMatchObject({ businessDate: shanghaiDate(Date.now()), paymentCount: 3, reversalCount: 1, netFen: due2 + due4, differenceFen: 0, status: 'balanced' });
     expect((await json('check', '--db', db)).ok).toBe(true);
   });
 });
