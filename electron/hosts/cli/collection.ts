@@ -59,7 +59,7 @@ export const collectionCommands: CliCommand[] = [
     name: 'pay',
     summary: 'Take a payment (as the clerk named by --staff); prints the receipt number and the new balance',
     channels: ['collection.balance', 'collection.pay'],
-    json: '{ receiptNo, amountFen, channel, accountNo, customerName, changeFen, lines: [{ period, penaltyFen, principalFen }], toPrepaidFen, balanceAfterFen, businessDate, duplicate }',
+    json: '{ receiptNo, amountFen, channel, accountNo, customerName, changeFen, lines: [{ period, penaltyFen, principalFen }], toPrepaidFen, balanceAfterFen, payDate, businessDate, duplicate }',
     usage: 'ACCOUNT_NO --amount YUAN --channel cash|card|qr|transfer [--tendered YUAN] [--reference REF] [--key K] [--date YYYY-MM-DD --approver HEAD_NO --approver-password P] --staff STAFF_NO',
     positionals: [1, 1],
     options: { amount: text, channel: text, tendered: text, reference: text, key: text, date: text, approver: text, 'approver-password': text },
