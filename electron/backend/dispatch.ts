@@ -21,6 +21,8 @@ export interface TransportCall {
    * check and is recorded under this label, unless it acts as a named staff member's session.
    */
   operator?: Actor;
+  /** Sees the refusal itself (its dictionary key): the CLI adds the next command to run. */
+  onFailure?(error: AppError): void;
 }
 
 /** While a password must be changed (after a reset), only these channels answer. */
@@ -46,7 +48,10 @@ export async function dispatch(
   transport: TransportCall,
 ): Promise<ApiResult<unknown>> {
   const { locale } = transport;
-  const fail = (error: AppError): ApiResult<unknown> => ({ ok: false, error: error.toApi(locale) });
+  const fail = (error: AppError): ApiResult<unknown> => {
+    transport.onFailure?.(error);
+    return { ok: false, error: error.toApi(locale) };
+  };
   try {
     if (!isChannelName(name)) return fail(new AppError('unknown_channel', 'error.unknown_channel', { channel: name }));
     const def = channelDef(name);

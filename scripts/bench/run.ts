@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { appraisalBench } from './appraisal';
 import { billingBench } from './billing';
 import { checkBench } from './check';
+import { cliBench } from './cli';
 import { benchDir, type Bench } from './harness';
 import { collectionBench } from './collection';
 import { customersBench } from './customers';
@@ -26,6 +27,7 @@ import { hqBench } from './hq';
 // Each desk adds its benchmark here.
 BENCHES.push(hqBench);
 BENCHES.push(nowaitBench);
+BENCHES.push(cliBench);
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

@@ -319,7 +319,12 @@ export const noticeViewSchema = z.object({
 export const collectionChannels = {
   /** The counter balance (应缴): open bills by period, penalties to today, prepaid, total due. */
   'collection.balance': channel({
-    input: z.object({ customerId: id.optional(), accountNo: z.string().trim().max(32).optional() }),
+    input: z.object({
+      customerId: id.optional(),
+      accountNo: z.string().trim().max(32).optional(),
+      /** Quote for a later day (today or after): penalties run to that day (CLI `balance --as-of`). */
+      asOf: dateSchema.optional(),
+    }),
     output: counterBalanceSchema,
     access: 'collection.read',
   }),
@@ -338,6 +343,9 @@ export const collectionChannels = {
       confirmedLargeTender: z.boolean().optional(),
       reference: z.string().trim().max(64).optional(),
       idempotencyKey: z.string().trim().min(8).max(100),
+      /** 补录: the day the money was received, before today; the station head's approval (CLI `pay --date`). */
+      payDate: dateSchema.optional(),
+      approver: approverSchema.optional(),
     }),
     output: paymentPostedSchema,
     access: 'collection.pay',

@@ -2,6 +2,7 @@
 // desk's file. Placeholders are written {name}.
 import { appraisalStrings } from './appraisal';
 import { billingStrings } from './billing';
+import { cliStrings } from './cli';
 import { customersStrings } from './customers';
 import { collectionStrings } from './collection';
 import { frontStrings } from './front';
@@ -23,6 +24,7 @@ const zh = {
   ...billingStrings.zh,
   ...collectionStrings.zh,
   ...appraisalStrings.zh,
+  ...cliStrings.zh,
   ...frontStrings.zh,
   ...safetyStrings.zh,
   ...syncStrings.zh,
@@ -35,13 +37,14 @@ const en: Record<keyof typeof zh, string> = {
   ...billingStrings.en,
   ...collectionStrings.en,
   ...appraisalStrings.en,
+  ...cliStrings.en,
   ...frontStrings.en,
   ...safetyStrings.en,
   ...syncStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, frontStrings, safetyStrings, syncStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

@@ -44,9 +44,15 @@ export function findCustomer(db: ReadableDB, by: { customerId?: string | undefin
   };
 }
 
-/** The balance on `now` for a customer; `clerkId` (when the caller takes money) gives the day a payment would fall in. */
-export function counterBalance(db: ReadableDB, customer: CounterCustomer, now: number, clerkId: string | null): CounterBalanceView {
-  const payDate = shanghaiDate(now);
+/**
+ * The balance on `now` for a customer; `clerkId` (when the caller takes money) gives the day a
+ * payment would fall in. `asOf` (today or later) quotes what the customer will owe on the day
+ * they plan to pay: penalties run to that day, nothing else changes.
+ */
+export function counterBalance(db: ReadableDB, customer: CounterCustomer, now: number, clerkId: string | null, asOf?: string): CounterBalanceView {
+  const today = shanghaiDate(now);
+  if (asOf !== undefined && asOf < today) throw refuse('balance.asOfPast', { date: asOf, today });
+  const payDate = asOf ?? today;
   const policy = penaltyPolicyOn(db, payDate);
   const account = loadAccount(db, customer.id, payDate, policy);
   const due = totalDue(account.openBills, payDate, policy, account.prepaidFen);

@@ -8,7 +8,7 @@ import { arrearsFilters, arrearsList, arrearsTotals, issueNotice, issueReminders
 import { counterBalance, findCustomer } from './balance';
 import { closeDay, closingReport, dayView, listClosings, signOffClosing } from './closing';
 import { arrearsWorkbook, closingWorkbook } from './exports';
-import { listPayments, postPayment, type Clerk } from './payments';
+import { listPayments, postPayment, type Backdating, type Clerk } from './payments';
 import './hooks';
 import { receiptView, recordPrint } from './receipts';
 import { approveReversal, listReversals, rejectReversal, requestReversal } from './reversals';
@@ -43,12 +43,21 @@ export const collectionHandlers = {
   'collection.balance': (input, call) => {
     const db = call.backend.store.read;
     const takesMoney = call.staff !== null && hasPermission(call.staff.roles, 'collection.pay');
-    return counterBalance(db, findCustomer(db, input), call.backend.now(), takesMoney ? (call.staff?.id ?? null) : null);
+    return counterBalance(db, findCustomer(db, input), call.backend.now(), takesMoney ? (call.staff?.id ?? null) : null, input.asOf);
   },
-  'collection.pay': (input, call) => {
+  'collection.pay': async (input, call) => {
     const clerk = clerkOf(call);
     const station = call.backend.requireStation();
-    return call.backend.write(call.actor, (unit) => postPayment(unit, station.code, input, clerk));
+    let backdating: Backdating | undefined;
+    const today = shanghaiDate(call.backend.now());
+    if (input.payDate !== undefined && input.payDate !== today) {
+      if (input.payDate > today) throw refuse('balance.payFuture', { date: input.payDate, today });
+      // The station head backdates in their own session, or approves a clerk's with their login.
+      const head = call.staff && hasPermission(call.staff.roles, 'collection.approve') && !input.approver ? clerk : input.approver ? await verifyApprover(call.backend, input.approver) : undefined;
+      if (!head) throw refuse('balance.backdateNeedsHead', { date: input.payDate }, 'forbidden');
+      backdating = { payDate: input.payDate, approvedBy: { id: head.id, staffNo: head.staffNo, name: head.name } };
+    }
+    return call.backend.write(call.actor, (unit) => postPayment(unit, station.code, input, clerk, backdating));
   },
   'collection.receipt': (input, call) => {
     const station = call.backend.requireStation();

@@ -29,6 +29,16 @@ export interface PaymentInput {
   idempotencyKey: string;
 }
 
+/**
+ * A payment dated before today (补录: money received on an earlier day, e.g. a transfer seen on
+ * the bank statement): penalties run to that day only. Only with the station head's approval,
+ * named in the audit; the money still goes into today's drawer (the business day).
+ */
+export interface Backdating {
+  payDate: string;
+  approvedBy: Clerk;
+}
+
 /** The clerk whose drawer takes the money. */
 export interface Clerk {
   id: string;
@@ -103,7 +113,7 @@ export function loadPayment(db: ReadableDB, where: SqlFragment): Omit<PaymentPos
 }
 
 /** Posts one payment; the same idempotency key again returns the first payment unchanged. */
-export function postPayment(unit: Unit, stationCode: string, input: PaymentInput, clerk: Clerk): PaymentPosted {
+export function postPayment(unit: Unit, stationCode: string, input: PaymentInput, clerk: Clerk, backdating?: Backdating): PaymentPosted {
   const earlier = unit.get<{ id: string; customer_id: string; amount_fen: number; channel: string; account_no: string }>(sql`
     SELECT p.id, p.customer_id, p.amount_fen, p.channel, c.account_no
     FROM payments p JOIN customers c ON c.id = p.customer_id WHERE p.idempotency_key = ${input.idempotencyKey}`);
@@ -139,8 +149,9 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
   }
   const change = changeToGive(tendered, amount);
 
-  const payDate = shanghaiDate(unit.at);
-  const businessDate = currentBusinessDate(unit, clerk.id, payDate);
+  const today = shanghaiDate(unit.at);
+  const payDate = backdating?.payDate ?? today;
+  const businessDate = currentBusinessDate(unit, clerk.id, today);
   const policy = penaltyPolicyOn(unit, payDate);
   const account = loadAccount(unit, customer.id, payDate, policy);
   // Prepaid balance joins the money on the counter, so arrears are settled with it first.
@@ -188,7 +199,14 @@ export function postPayment(unit: Unit, stationCode: string, input: PaymentInput
     entity: 'payment',
     entityId: paymentId,
     op: 'insert',
-    summary: { receiptNo, accountNo: customer.account_no, amount: fenToYuan(amount), channel: input.channel, penalty: fenToYuan(allocation.penaltyFen) },
+    summary: {
+      receiptNo,
+      accountNo: customer.account_no,
+      amount: fenToYuan(amount),
+      channel: input.channel,
+      penalty: fenToYuan(allocation.penaltyFen),
+      ...(backdating ? { backdatedTo: payDate, approvedBy: `${backdating.approvedBy.staffNo} ${backdating.approvedBy.name}` } : {}),
+    },
     payload: {
       payment: {
         id: paymentId, receiptNo, receiptSeq: seq, idempotencyKey: input.idempotencyKey, customerId: customer.id, amountFen: amount,

@@ -19,6 +19,8 @@ export type JobWork = (progress: JobProgress) => Promise<unknown>;
 interface JobRecord {
   state: JobState;
   ownerStaffId: string | null;
+  /** The refusal that ended the job, kept so a caller can say it in its own language. */
+  failure?: AppError;
 }
 
 const KEEP_FINISHED = 200;
@@ -61,6 +63,7 @@ export class JobRunner {
       work(progress).then(
         (result) => update({ status: 'succeeded', result, done: state.total || state.done, finishedAt: this.now() }, true),
         (error: unknown) => {
+          if (error instanceof AppError) record.failure = error;
           const message = error instanceof AppError ? error.messageIn(locale) : String((error as Error)?.message ?? error);
           if (!(error instanceof AppError)) console.error(`job ${kind} ${state.id} failed`, error);
           update({ status: 'failed', error: { code: error instanceof AppError ? error.code : 'internal', message }, finishedAt: this.now() }, true);
@@ -79,6 +82,11 @@ export class JobRunner {
   /** The jobs still running (a restore waits for none: it refuses while any runs). */
   running(): JobState[] {
     return [...this.jobs.values()].filter((j) => j.state.status === 'running').map((j) => ({ ...j.state }));
+  }
+
+  /** The AppError a failed job ended with (the CLI answers in --lang with it), if any. */
+  failure(id: string): AppError | undefined {
+    return this.jobs.get(id)?.failure;
   }
 
   ownerOf(id: string): string | null | undefined {

@@ -59,6 +59,7 @@ function writeBase64(out: string, base64: string): string {
 export const appraisalCommands: CliCommand[] = [
   {
     name: 'appraisal sheets',
+    channels: ['appraisal.sheets.list', 'appraisal.sheets.check', 'appraisal.sheets.import'],
     summary: 'Score sheets (考核方案): "appraisal sheets import FILE.json" loads a head-office file (all or nothing); "appraisal sheets list" lists them',
     usage: 'import FILE.json | list',
     positionals: [1, 2],
@@ -92,6 +93,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal compute',
+    channels: ['appraisal.compute'],
     summary: 'Compute the month\'s appraisal drafts for the whole station (the head)',
     usage: '--period YYYY-MM [--sheet CODE]',
     options: { period: text, sheet: text },
@@ -108,6 +110,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal summary',
+    channels: ['appraisal.summary'],
     summary: 'The station\'s month (考核汇总表): ranking, totals, status and pay',
     usage: '--period YYYY-MM [--json]',
     options: { period: text },
@@ -124,6 +127,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal list',
+    channels: ['appraisal.list'],
     summary: 'A person\'s appraisals month by month (as --staff: one\'s own)',
     usage: '--staff NO [--json]',
     options: { of: text },
@@ -135,6 +139,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal show',
+    channels: ['appraisal.get'],
     summary: 'One person\'s appraisal sheet for a month: items, figures, points entered, answers, signature, every version',
     usage: '--staff NO --period YYYY-MM [--json]',
     options: { period: text, of: text },
@@ -162,6 +167,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal drill',
+    channels: ['appraisal.drill'],
     summary: 'The rows behind one KPI of a person\'s month (readings corrected, meters not read, bills unpaid, closings …)',
     usage: `--staff NO --period YYYY-MM --kpi ${KPI_CODES.slice(0, 3).join('|')}|… [--json]`,
     options: { period: text, of: text, kpi: text },
@@ -174,6 +180,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal adjust',
+    channels: ['appraisal.adjust'],
     summary: 'The head\'s bonus or deduction points (加减分) with a reason, or points on a manual item (--item ID)',
     usage: '--of NO --period YYYY-MM --points=-2 --reason TEXT [--item ID]',
     options: { period: text, of: text, points: text, reason: text, item: text },
@@ -187,6 +194,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal acknowledge',
+    channels: ['appraisal.respond'],
     summary: 'The staff member named by --staff acknowledges their sheet, or disputes it with --dispute NOTE',
     usage: '--staff NO --period YYYY-MM [--dispute NOTE]',
     options: { period: text, dispute: text },
@@ -199,6 +207,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal sign',
+    channels: ['appraisal.get', 'appraisal.sign'],
     summary: 'The head signs a person\'s current version; if the data changed, it is recomputed and the changes shown instead',
     usage: '--of NO --period YYYY-MM [--version N]',
     options: { period: text, of: text, version: text },
@@ -216,6 +225,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal revise',
+    channels: ['appraisal.revise'],
     summary: 'Change a signed appraisal: a new version with the reason (the signed one is kept)',
     usage: '--of NO --period YYYY-MM --reason TEXT',
     options: { period: text, of: text, reason: text },
@@ -226,6 +236,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal trend',
+    channels: ['appraisal.trend'],
     summary: 'A person\'s total and KPIs over the 12 months to --to',
     usage: '--staff NO --to YYYY-MM [--json]',
     options: { of: text, to: text },
@@ -238,6 +249,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal start-date',
+    channels: ['appraisal.setStartDate'],
     summary: 'The day a member of staff started at the station (the mid-month rule: after the 16th, appraised from the next month)',
     usage: '--of NO --date YYYY-MM-DD',
     options: { of: text, date: text },
@@ -250,6 +262,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal export',
+    channels: ['appraisal.export'],
     summary: 'The month as a workbook: summary with ranking and pay, items, points entered, KPI figures',
     usage: '--period YYYY-MM --out FILE.xlsx',
     options: { period: text, out: text },
@@ -261,6 +274,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal export-rows',
+    channels: ['appraisal.exportDrill'],
     summary: 'The rows behind one KPI as a workbook',
     usage: '--staff NO --period YYYY-MM --kpi CODE --out FILE.xlsx',
     options: { period: text, of: text, kpi: text, out: text },
@@ -274,6 +288,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal print',
+    channels: ['appraisal.get', 'appraisal.summary'],
     summary: 'Print to PDF: one person\'s A4 sheet (--staff), or the month\'s summary and every sheet',
     usage: '--period YYYY-MM [--staff NO] --out FILE.pdf',
     options: { period: text, out: text, of: text },

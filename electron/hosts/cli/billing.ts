@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BillRow, JobState, OutputOf } from '../../../shared/contract';
 import { billLineLabel } from '../../../shared/billing';
-import { translate } from '../../../shared/i18n';
+import { hasMessage, translate } from '../../../shared/i18n';
 import { fenToYuan, formatCenti, formatYuan } from '../../../shared/money';
 import { isPeriod } from '../../../shared/time';
 import { sql } from '../../backend/db/sql';
@@ -29,12 +29,18 @@ function bookId(cli: CliContext, v: Values): string | undefined {
 }
 
 async function finished(cli: CliContext, jobId: string): Promise<JobState> {
-  const state = await cli.backend().jobs.finished(jobId);
-  if (state.status === 'failed') throw new InputError(state.error?.message ?? 'the job failed');
-  return state;
+  // cli.job throws the job's refusal in --lang; the state carries the result.
+  await cli.job({ jobId });
+  return (await cli.backend().jobs.finished(jobId));
 }
 
 const yuan = (fen: number) => fenToYuan(fen);
+
+/** A billing problem's reason in --lang (the desk's words for each code). */
+export function problemText(cli: CliContext, code: string, detail: string): string {
+  const key = `billing.problem.${code}`;
+  return hasMessage(key) ? cli.t(key, { detail }) : `${code} ${detail}`.trim();
+}
 
 /** A bill as `bills list --json` prints it: kWh and money both exact (centi/fen) and as text. */
 function billJson(cli: CliContext, b: BillRow) {
@@ -104,6 +110,8 @@ export const billingCommands: CliCommand[] = [
   {
     name: 'tariffs import',
     summary: 'Load a head-office tariff file (all of it or nothing; loaded versions are never changed)',
+    channels: ['tariffs.check', 'tariffs.import'],
+    json: '{ ok, imported, unchanged, policies, tariffs[], policies[] }; refused: { ok: false, problems[] }',
     usage: 'FILE.json',
     positionals: [1, 1],
     async run(cli, _v, [file]) {
@@ -133,6 +141,8 @@ export const billingCommands: CliCommand[] = [
   {
     name: 'tariffs list',
     summary: 'List the tariff catalogue (every version, which one is in force)',
+    channels: ['tariffs.list'],
+    json: '{ tariffs: [{ code, effectiveFrom, inForce, customerClass, customers, name, … }], policies }',
     async run(cli) {
       const { rows, policies } = await cli.invoke('tariffs.list', {});
       cli.print({ tariffs: rows, policies }, () =>
@@ -146,6 +156,8 @@ export const billingCommands: CliCommand[] = [
   {
     name: 'bill',
     summary: 'Run the billing of a period (a book, or the whole station); prints counts and total',
+    channels: ['billing.run', 'billing.exceptions'],
+    json: '{ period, book, billed, totalFen, totalYuan, kwh, flagged, problems, alreadyBilled, waiting, changed, problemRows: [{ account, name, book, code, reason }], flaggedBills: [{ billNo, account, name, flags[] }] }',
     usage: '--period YYYY-MM [--book BOOK_NO]',
     options: { period: stringOption, book: stringOption },
     async run(cli, v) {
@@ -162,10 +174,26 @@ export const billingCommands: CliCommand[] = [
         waiting: number;
         changed: number;
       };
-      cli.print({ period: p, book: v.book ?? null, ...result, totalYuan: yuan(result.totalFen) }, () =>
+      // Which customers could not be billed and why, and which drafts wait for review: the
+      // clerk's next step names them (the same list as the desk's exceptions screen).
+      const exceptions = result.problems > 0 || result.flagged > 0 ? await cli.invoke('billing.exceptions', { period: p, ...(book ? { bookId: book } : {}) }) : { bills: [], problems: [] };
+      const problems = exceptions.problems.map((x) => ({
+        account: x.accountNo,
+        name: x.customerName,
+        book: x.bookNo,
+        code: x.code,
+        reason: problemText(cli, x.code, x.detail),
+      }));
+      const flagged = exceptions.bills.filter((b) => b.status === 'draft' && b.flags.length > 0 && !b.reviewed).map((b) => ({ billNo: b.billNo, account: b.accountNo, name: b.customerName, flags: b.flags.map((f) => f.code) }));
+      cli.print({ period: p, book: v.book ?? null, ...result, totalYuan: yuan(result.totalFen), problemRows: problems, flaggedBills: flagged }, () =>
         [
           `${p}${v.book ? ` book ${String(v.book)}` : ''}: billed ${result.billed} customer(s), ${formatCenti(result.kwh)} kWh, ${formatYuan(result.totalFen)}`,
           `  ${result.flagged} with exceptions to review, ${result.problems} could not be billed, ${result.alreadyBilled} billed before, ${result.waiting} waiting for readings or review`,
+          ...problems.map((x) => cli.t('cli.bill.problem', { account: x.account, name: x.name, book: x.book ?? '—', code: x.code, detail: x.reason })),
+          ...(problems.length ? [cli.t('cli.next', { hint: cli.t('cli.hint.billProblems', { period: p }) })] : []),
+          ...flagged.map((b) => cli.t('cli.bill.flagged', { billNo: b.billNo, account: b.account, name: b.name, flags: b.flags.join(',') })),
+          ...(flagged.length ? [cli.t('cli.next', { hint: cli.t('cli.hint.billFlagged', { period: p }) })] : []),
+          ...(result.waiting > 0 ? [cli.t('cli.next', { hint: cli.t('cli.hint.waiting', { period: p }) })] : []),
         ].join('\n'),
       );
     },
@@ -173,6 +201,8 @@ export const billingCommands: CliCommand[] = [
   {
     name: 'bills issue',
     summary: 'Issue the drafts of a period (or book) to the ledger; flagged drafts wait for review',
+    channels: ['billing.issue'],
+    json: '{ period, issued, totalFen, totalYuan, held, dueDate }',
     usage: '--period YYYY-MM [--book BOOK_NO]',
     options: { period: stringOption, book: stringOption },
     async run(cli, v) {
@@ -188,6 +218,8 @@ export const billingCommands: CliCommand[] = [
   {
     name: 'bills list',
     summary: 'List the bills of a period with their lines (amounts in fen and yuan)',
+    channels: ['bills.list'],
+    json: '[{ billNo, account, name, period, status, tariff, book, kwh, kwhCenti, amountFen, amountYuan, dueDate, flags[], lines: [{ lineNo, item, kind, tier, quantity, quantityCenti, unit, unitPrice, amountFen, amountYuan }] }]',
     usage: '--period YYYY-MM [--book BOOK_NO] [--account ACCOUNT_NO]',
     options: { period: stringOption, book: stringOption, account: stringOption },
     async run(cli, v) {
@@ -212,6 +244,8 @@ export const billingCommands: CliCommand[] = [
   {
     name: 'bills show',
     summary: 'Show one bill: readings, lines, tiers, status',
+    channels: ['bills.get'],
+    json: 'the bill: { billNo, period, status, lines[], readings[], details: { tiers, powerFactor: { value, standard, percent, baseFen, kwh, kvarh }, … }, flags[], … }',
     usage: 'BILL_NO',
     positionals: [1, 1],
     async run(cli, _v, [billNo]) {
@@ -222,6 +256,8 @@ export const billingCommands: CliCommand[] = [
   {
     name: 'bills notice',
     summary: 'Print bill notices to PDF: one bill, or a book of a period in book order',
+    channels: ['bills.notices'],
+    json: '{ out, notices, paper, ms }',
     usage: 'BILL_NO --out FILE.pdf | --book BOOK_NO --period YYYY-MM --out FILE.pdf [--paper A5|A4]',
     options: { out: stringOption, book: stringOption, period: stringOption, paper: stringOption },
     positionals: [0, 1],
@@ -258,6 +294,13 @@ export const billingCommands: CliCommand[] = [
   },
 ];
 
+/** 力调: the factor, the standard and the percentage the power-factor line applied. */
+function powerFactorNote(cli: CliContext, pf: OutputOf<'bills.get'>['details']['powerFactor']): string {
+  if (!pf) return '';
+  const percent = pf.percent.startsWith('-') ? pf.percent : `+${pf.percent}`;
+  return `  (${cli.t('cli.pfLine', { factor: pf.value, standard: pf.standard, percent })}; ${formatCenti(pf.kvarh)} kvarh / ${formatCenti(pf.kwh)} kWh, ${formatYuan(pf.baseFen)})`;
+}
+
 function showBill(cli: CliContext, bill: OutputOf<'bills.get'>): string {
   const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(cli.locale, key, params);
   const out = [
@@ -268,7 +311,8 @@ function showBill(cli: CliContext, bill: OutputOf<'bills.get'>): string {
     ),
     ...bill.lines.map(
       (l) =>
-        `  ${String(l.lineNo).padStart(2)}. ${billLineLabel(l, cli.locale)}  ${l.quantity === null ? '' : `${formatCenti(l.quantity)} ${l.unit ?? ''} × ${l.unitPrice} = `}${formatYuan(l.amountFen)}`,
+        `  ${String(l.lineNo).padStart(2)}. ${billLineLabel(l, cli.locale)}  ${l.quantity === null ? '' : `${formatCenti(l.quantity)} ${l.unit ?? ''} × ${l.unitPrice} = `}${formatYuan(l.amountFen)}` +
+        (l.kind === 'power_factor' ? powerFactorNote(cli, bill.details.powerFactor) : ''),
     ),
     `  ${t('notice.total')} ${formatYuan(bill.totalFen)}  (${formatCenti(bill.kwh)} kWh)`,
   ];

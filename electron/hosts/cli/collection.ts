@@ -58,16 +58,24 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'pay',
     summary: 'Take a payment (as the clerk named by --staff); prints the receipt number and the new balance',
-    usage: 'ACCOUNT_NO --amount YUAN --channel cash|card|qr|transfer [--tendered YUAN [--confirm-large-tender]] [--reference REF] [--key K] --staff STAFF_NO',
+    channels: ['collection.balance', 'collection.pay'],
+    json: '{ receiptNo, amountFen, channel, accountNo, customerName, changeFen, lines: [{ period, penaltyFen, principalFen }], toPrepaidFen, balanceAfterFen, payDate, businessDate, duplicate }',
+    usage: 'ACCOUNT_NO --amount YUAN --channel cash|card|qr|transfer [--tendered YUAN [--confirm-large-tender]] [--reference REF] [--key K] [--date YYYY-MM-DD --approver HEAD_NO --approver-password P] --staff STAFF_NO',
     positionals: [1, 1],
-    options: { amount: text, channel: text, tendered: text, 'confirm-large-tender': flag, reference: text, key: text },
+    options: { amount: text, channel: text, tendered: text, 'confirm-large-tender': flag, reference: text, key: text, date: text, approver: text, 'approver-password': text },
     async run(cli, v, [accountNo = '']) {
       const channel = stringOption(v, 'channel');
       if (!channel || !(COUNTER_CHANNELS as readonly string[]).includes(channel)) throw new UsageError(`--channel must be one of ${COUNTER_CHANNELS.join(', ')}`);
       const amountFen = yuanOption(v, 'amount', true);
       const tenderedFen = yuanOption(v, 'tendered', false);
       const reference = stringOption(v, 'reference');
+      // 补录: an earlier pay date (penalties to that day), with the station head's approval.
+      const payDate = stringOption(v, 'date');
+      if (payDate !== undefined && !isDate(payDate)) throw new UsageError(`--date ${payDate}: a date is YYYY-MM-DD`);
+      const approver = approverOf(v);
       const posted = await cli.invoke('collection.pay', {
+        ...(payDate ? { payDate } : {}),
+        ...(approver ? { approver } : {}),
         customerId: await customerId(cli, accountNo),
         amountFen,
         channel: channel as CounterChannel,
@@ -89,11 +97,16 @@ export const collectionCommands: CliCommand[] = [
   },
   {
     name: 'balance',
-    summary: 'What a customer owes today: unpaid bills by period, penalties, prepaid balance, total due',
-    usage: 'ACCOUNT_NO [--json]',
+    summary: 'What a customer owes today (or on a later day with --as-of): unpaid bills by period, penalties, prepaid balance, total due',
+    channels: ['collection.balance'],
+    json: '{ customer, payDate, businessDate, bills: [{ billNo, period, dueDate, principalFen, penaltyFen, totalFen, daysLate, … }], principalFen, penaltyFen, arrearsFen, prepaidFen, totalDueFen, ledgerBalanceFen, recentPayments }',
+    usage: 'ACCOUNT_NO [--as-of YYYY-MM-DD] [--json]',
     positionals: [1, 1],
-    async run(cli, _v, [accountNo = '']) {
-      const b = await cli.invoke('collection.balance', { accountNo });
+    options: { 'as-of': text },
+    async run(cli, v, [accountNo = '']) {
+      const asOf = stringOption(v, 'as-of');
+      if (asOf !== undefined && !isDate(asOf)) throw new UsageError(`--as-of ${asOf}: a date is YYYY-MM-DD`);
+      const b = await cli.invoke('collection.balance', { accountNo, ...(asOf ? { asOf } : {}) });
       cli.print(b, () =>
         [
           `${b.customer.accountNo} ${b.customer.name} (${b.customer.customerClass}) ${b.customer.address}`,
@@ -107,6 +120,8 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'reverse',
     summary: 'Reverse a payment (冲正): approved at once with the station head\'s login, else queued for approval',
+    channels: ['collection.requestReversal'],
+    json: '{ receiptNo, requestId, status: "approved" | "pending" }',
     usage: 'RECEIPT_NO --reason TEXT [--approver STAFF_NO --approver-password P]',
     positionals: [1, 1],
     options: { reason: text, approver: text, 'approver-password': text },
@@ -123,6 +138,8 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'close-day',
     summary: 'Daily closing (日结) of the clerk named by --staff, with the cash counted',
+    channels: ['collection.closeDay'],
+    json: 'the closing: { closingId, clerk, businessDate, paymentCount, reversalCount, netFen, byChannel[], expectedCashFen, countedCashFen, differenceFen, status, … }',
     usage: '--staff STAFF_NO --counted YUAN [--float YUAN] [--date YYYY-MM-DD] [--reason TEXT] [--approver STAFF_NO --approver-password P]',
     options: { counted: text, float: text, date: text, reason: text, approver: text, 'approver-password': text },
     async run(cli, v) {
@@ -151,6 +168,8 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'arrears',
     summary: 'Customers in arrears, most overdue first (--eligible: those a disconnection notice may be given to)',
+    channels: ['arrears.list'],
+    json: '[{ accountNo, name, principalFen, penaltyFen, daysOverdue, periods[], eligible, … }]',
     usage: '[--village V] [--area TRANSFORMER_AREA] [--book BOOK_NO] [--min-days N] [--min-amount YUAN] [--eligible] [--json]',
     options: { village: text, area: text, book: text, 'min-days': text, 'min-amount': text, eligible: flag },
     async run(cli, v) {
@@ -185,6 +204,8 @@ export const collectionCommands: CliCommand[] = [
   {
     name: 'receipt',
     summary: 'Print a receipt to PDF (a copy if it was printed before)',
+    channels: ['collection.receipt'],
+    json: '{ receiptNo, file, bytes }',
     usage: 'RECEIPT_NO --out FILE.pdf [--paper roll80|a5]',
     positionals: [1, 1],
     options: { out: text, paper: text },

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 import type { ChannelName, InputOf, OutputOf } from '../../../shared/contract';
-import { DEFAULT_LOCALE, type Locale } from '../../../shared/i18n';
+import { DEFAULT_LOCALE, translate, type Locale, type MessageKey, type MessageParams } from '../../../shared/i18n';
 import { Backend } from '../../backend/context';
 import { dispatch } from '../../backend/dispatch';
 import type { Actor } from '../../backend/audit/record';
@@ -11,6 +10,7 @@ import { createHandlers } from '../../backend/handlers';
 import type { HandlerTable } from '../../backend/handler';
 import { sql } from '../../backend/db/sql';
 import { resolveDbPath } from '../paths';
+import { appVersion } from './version';
 
 // The `griddesk` command line. Each desk adds commands in its own file in this folder and lists
 // them in commands.ts. Exit codes: 0 success, 1 bad input (the message on stderr says what and
@@ -42,6 +42,14 @@ export interface CliCommand {
   options?: Options;
   /** Number of positional arguments: [min, max]. */
   positionals?: [number, number];
+  /**
+   * Every contract channel this command calls (`cli.invoke` refuses any other). The coverage test
+   * (channels.test.ts) reads these to prove each user-facing channel has a verb; [] for commands
+   * that call none (version, serve).
+   */
+  channels: readonly ChannelName[];
+  /** What `--json` prints on success, in a line (README "JSON output"). */
+  json?: string;
   run(cli: CliContext, values: Values, positionals: string[]): Promise<number | void>;
 }
 
@@ -62,6 +70,10 @@ export class CliContext {
   readonly program: string | undefined;
   /** Who the CLI is without --staff: the station's local operator. */
   readonly operator: Actor = { staffId: null, label: `cli:${safeUser()}` };
+  /** The command being run: `invoke` refuses channels it did not declare. */
+  command: CliCommand | undefined;
+  /** The last refusal from the back end, for the hint of what to run next. */
+  lastFailure: AppError | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -76,6 +88,8 @@ export class CliContext {
 
   /** Opens the station database (once), migrating it if needed. */
   backend(): Backend {
+    // Tells the launcher this run compiled the back end: its code cache is worth keeping.
+    (globalThis as { __griddeskBackendOpened?: boolean }).__griddeskBackendOpened = true;
     // Long jobs on a thread of their own: `serve` keeps answering while a billing run works (issue 18).
     this.backendInstance ??= new Backend({ db: this.dbPath, appVersion: appVersion(), jobThreads: true, ...(this.program ? { program: this.program } : {}) });
     return this.backendInstance;
@@ -91,6 +105,10 @@ export class CliContext {
    * member's session. Throws AppError on failure, so commands read like the UI's calls.
    */
   async invoke<N extends ChannelName>(name: N, input: InputOf<N>): Promise<OutputOf<N>> {
+    if (this.command && !this.command.channels.includes(name)) {
+      // A bug, caught by any test that runs the command: the declaration must stay true.
+      throw new Error(`griddesk ${this.command.name} calls ${name} but does not list it in its channels`);
+    }
     const backend = this.backend();
     this.handlersTable ??= createHandlers();
     let token: string | null = null;
@@ -105,12 +123,39 @@ export class CliContext {
         locale: this.locale,
         setSessionToken: () => {},
         operator: this.operator,
+        onFailure: (error) => {
+          this.lastFailure = error;
+        },
       });
       if (!result.ok) throw new AppError(result.error.code, 'error.validation', { what: result.error.message }, result.error.issues);
       return result.value as OutputOf<N>;
     } finally {
       backend.sessions.end(token);
     }
+  }
+
+  /**
+   * Waits for a job a channel started; a failed job throws its refusal, said in --lang (the
+   * runner's own message is in the station's default language).
+   */
+  async job<T>(started: Promise<{ jobId: string }> | { jobId: string }): Promise<T> {
+    const { jobId } = await started;
+    const jobs = this.backend().jobs;
+    const state = await jobs.finished(jobId);
+    if (state.status === 'failed') {
+      const failure = jobs.failure(jobId);
+      if (failure) {
+        this.lastFailure = failure;
+        throw failure;
+      }
+      throw new InputError(state.error?.message ?? 'the job failed');
+    }
+    return state.result as T;
+  }
+
+  /** Says something in the caller's language. */
+  t(key: MessageKey, params?: MessageParams): string {
+    return translate(this.locale, key, params);
   }
 
   /** Prints a result: JSON with --json, else the human text. */
@@ -131,15 +176,4 @@ function safeUser(): string {
   }
 }
 
-let cachedVersion: string | undefined;
-/** The version in package.json (the CLI runs from the project or the packaged app). */
-export function appVersion(): string {
-  if (cachedVersion) return cachedVersion;
-  try {
-    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-    cachedVersion = (JSON.parse(text) as { version: string }).version;
-  } catch {
-    cachedVersion = '0.0.0';
-  }
-  return cachedVersion;
-}
+export { appVersion };

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { ImportPreview, JobState } from '../../../shared/contract';
+import type { ImportPreview } from '../../../shared/contract';
 import { formatCenti } from '../../../shared/money';
 import { translate } from '../../../shared/i18n';
 import { Backend } from '../../backend/context';
@@ -13,10 +13,8 @@ import { appVersion, EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, ty
 const stringOption = { type: 'string' } as const;
 
 /** Waits for a job started through a channel; a failed job becomes the CLI's error. */
-async function jobResult<T>(cli: CliContext, jobId: string): Promise<T> {
-  const state: JobState = await cli.backend().jobs.finished(jobId);
-  if (state.status === 'failed') throw new InputError(state.error?.message ?? 'failed');
-  return state.result as T;
+function jobResult<T>(cli: CliContext, jobId: string): Promise<T> {
+  return cli.job<T>({ jobId });
 }
 
 function intOption(value: unknown, name: string, fallback: number): number {
@@ -30,6 +28,8 @@ export const customersCommands: CliCommand[] = [
   {
     name: 'customers import',
     summary: 'Check a customer workbook row by row; with --commit, file its valid rows',
+    channels: ['customers.importPreview', 'customers.importCommit'],
+    json: 'the preview { importId, rows, validRows, customers, invalidRows, issues: [{ row, column, message }] }; with --commit { preview, committed: { customers, meters, batch } }',
     usage: 'FILE.xlsx [--commit]',
     options: { commit: { type: 'boolean' } },
     positionals: [1, 1],
@@ -55,6 +55,8 @@ export const customersCommands: CliCommand[] = [
   {
     name: 'customers export',
     summary: 'Write the customer list to an xlsx workbook (optionally filtered)',
+    channels: ['customers.export'],
+    json: '{ file, customers }',
     usage: '--out FILE.xlsx [--township T] [--village V] [--area A] [--class C] [--status S]',
     options: { out: stringOption, township: stringOption, village: stringOption, area: stringOption, class: stringOption, status: stringOption },
     async run(cli, v) {
@@ -77,6 +79,8 @@ export const customersCommands: CliCommand[] = [
   {
     name: 'customers template',
     summary: 'Write the customer import template (header row and one example)',
+    channels: ['customers.template'],
+    json: '{ file }',
     usage: '--out FILE.xlsx',
     options: { out: stringOption },
     async run(cli, v) {
@@ -90,6 +94,8 @@ export const customersCommands: CliCommand[] = [
   {
     name: 'customers search',
     summary: 'Find customers: account no., name, pinyin initials, phone tail, meter no. or address',
+    channels: ['customers.search'],
+    json: '[{ accountNo, name, phone, address, meterNos[], status, matchedBy }]',
     usage: 'QUERY [--limit N]',
     options: { limit: stringOption },
     positionals: [1, 1],
@@ -107,6 +113,8 @@ export const customersCommands: CliCommand[] = [
   {
     name: 'customers show',
     summary: 'Print one customer file with its meters',
+    channels: ['customers.get'],
+    json: '{ customer, points: [{ id, label, active, meters[] }] }',
     usage: 'ACCOUNT_NO',
     positionals: [1, 1],
     async run(cli, _v, [accountNo = '']) {
@@ -133,6 +141,8 @@ export const customersCommands: CliCommand[] = [
   {
     name: 'demo',
     summary: 'Build a demo station (staff, customers, meters and every desk\'s demo data) in an empty database',
+    channels: [],
+    json: '{ db, station, options, seconds, logins: [{ staffNo, name, role, password }] }',
     usage: '[--customers N] [--months M] [--seed S] [--as-of YYYY-MM-DD]',
     options: { customers: stringOption, months: stringOption, seed: stringOption, 'as-of': stringOption },
     async run(cli, v) {

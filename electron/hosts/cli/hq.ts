@@ -39,6 +39,7 @@ const actor = () => `hqcli:${process.env.USER ?? 'unknown'}`;
 export const hqCommands: CliCommand[] = [
   {
     name: 'hq init',
+    channels: [],
     summary: 'Head office: create the store and signing key, and the first administrator',
     usage: '--admin LOGIN --password P [--name NAME] [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, admin: str, password: str, name: str },
@@ -56,6 +57,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq serve',
+    channels: [],
     summary: 'Head office: serve the dashboard and the station push endpoint (POST /sync/batch)',
     usage: '[--port N] [--host H] [--admin LOGIN --password P] [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, port: str, host: str, admin: str, password: str },
@@ -82,6 +84,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq import',
+    channels: [],
     summary: 'Head office: import station batch files exactly once (writes each ack beside it or into --acks DIR)',
     usage: 'FILE… [--acks DIR] [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, acks: str },
@@ -113,6 +116,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq stations',
+    channels: [],
     summary: 'Head office: list | add --enrol FILE | rotate --enrol FILE | revoke CODE [--key ID] --reason R',
     usage: '[list | add --enrol FILE | rotate --enrol FILE | revoke CODE [--key KEYID] --reason TEXT] [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, enrol: str, key: str, reason: str },
@@ -144,6 +148,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq bootstrap',
+    channels: [],
     summary: 'Head office: a bootstrap file for a replaced station PC (retires its key, starts a new epoch)',
     usage: '--station CODE --out FILE [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, station: str, out: str },
@@ -157,6 +162,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq ack',
+    channels: [],
     summary: 'Head office: write again the ack answered for a batch (by its SHA-256)',
     usage: '--station CODE --batch SHA256 --out FILE [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, station: str, batch: str, out: str },
@@ -173,6 +179,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq pack',
+    channels: [],
     summary: 'Head office reference data: load --type T FILE | publish [--stations A,B] | list',
     usage: '[load --type tariff|scoreSheet|policy|staff|notice|calendar|workOrder FILE.json | publish [--stations CODE,CODE] | list] [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, type: str, stations: str },
@@ -198,6 +205,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq month',
+    channels: [],
     summary: 'Head office: every station side by side for a month (billed, collected, arrears, reading rates, appraisal)',
     usage: '[--period YYYY-MM] [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, period: str },
@@ -215,6 +223,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq user',
+    channels: [],
     summary: 'Head office: add a login (role admin or analyst)',
     usage: 'add LOGIN --role admin|analyst --password P [--name NAME] [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, role: str, password: str, name: str },

@@ -9,7 +9,8 @@ import { checkStation } from '../../backend/checkStation';
 import { scheduleRunResume } from '../../backend/billing/run';
 import { INVARIANTS } from '../../backend/invariants';
 import { startWebHost } from '../web';
-import { appVersion, EXIT_BAD_INPUT, UsageError, type CliCommand } from './context';
+import { EXIT_BAD_INPUT, UsageError, type CliCommand } from './context';
+import { versionInfo, versionText } from './version';
 
 const stringOption = { type: 'string' } as const;
 
@@ -17,6 +18,8 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'init',
     summary: 'Set up a new station and its first administrator',
+    channels: ['station.setup'],
+    json: '{ stationId, adminId, db }',
     usage: '--station CODE --name NAME --admin STAFF_NO --password PASSWORD [--admin-name NAME]',
     options: { station: stringOption, name: stringOption, admin: stringOption, password: stringOption, 'admin-name': stringOption },
     async run(cli, v) {
@@ -36,6 +39,8 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'serve',
     summary: 'Run the station in browser mode on this PC (prints the URL)',
+    channels: [],
+    json: '{ url, db } (then runs until Ctrl+C)',
     usage: '[--port N] [--host H]',
     options: { port: stringOption, host: stringOption },
     async run(cli, v) {
@@ -58,6 +63,8 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'check',
     summary: 'Check the database: schema version, integrity_check and invariants',
+    channels: [],
+    json: '{ db, schemaVersion, supportedVersion, integrity, checks[], problems: [{ check, problem }], ok }',
     async run(cli) {
       const backend = cli.backend();
       const { integrity, problems } = checkStation(backend);
@@ -84,6 +91,8 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'backup',
     summary: 'Copy the database to FILE while it stays in use',
+    channels: [],
+    json: '{ file, size }',
     usage: '--out FILE',
     options: { out: stringOption },
     async run(cli, v) {
@@ -98,6 +107,8 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'restore',
     summary: 'Replace the database with a backup (the current data is backed up first; refused while another program has it open)',
+    channels: [],
+    json: '{ restored, db, previousDataSavedAs }',
     usage: '--from FILE [--replace-station]',
     options: { from: stringOption, 'replace-station': { type: 'boolean' } },
     async run(cli, v) {
@@ -126,12 +137,11 @@ export const platformCommands: CliCommand[] = [
   {
     name: 'version',
     summary: 'Print the program, schema, Node and SQLite versions',
+    channels: [],
+    json: '{ griddesk, schemaVersion, node, sqlite }',
     async run(cli) {
-      const memory = new Database(':memory:');
-      const sqlite = memory.prepare('SELECT sqlite_version()').pluck().get() as string;
-      memory.close();
-      const info = { griddesk: appVersion(), schemaVersion: loadMigrations().length, node: process.versions.node, sqlite };
-      cli.print(info, () => `GridDesk ${info.griddesk} (schema ${info.schemaVersion}; Node ${info.node}; SQLite ${info.sqlite})`);
+      const info = versionInfo(); // main.ts answers a plain `griddesk version` before loading the back end
+      cli.print(info, () => versionText(info));
     },
   },
 ];

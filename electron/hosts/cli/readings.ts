@@ -28,12 +28,9 @@ async function bookByNo(cli: CliContext, bookNo: unknown): Promise<BookView> {
   return book;
 }
 
-/** Runs a job-starting channel and waits for its result. */
-async function job<T>(cli: CliContext, start: Promise<{ jobId: string }>): Promise<T> {
-  const { jobId } = await start;
-  const state = await cli.backend().jobs.finished(jobId);
-  if (state.status === 'failed') throw new AppError((state.error?.code ?? 'internal') as AppError['code'], 'error.validation', { what: state.error?.message ?? '' });
-  return state.result as T;
+/** Runs a job-starting channel and waits for its result (a refusal comes out in --lang). */
+function job<T>(cli: CliContext, start: Promise<{ jobId: string }>): Promise<T> {
+  return cli.job<T>(start);
 }
 
 const qty = (value: number | null) => (value === null ? '' : formatCenti(value));
@@ -62,6 +59,8 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'books list',
     summary: 'List the reading books with their reader, reading day and number of meters',
+    channels: ['books.list'],
+    json: '{ rows: [{ id, bookNo, name, readerId, readerNo, readerName, readingDay, active, points }] }',
     usage: '[--all]',
     options: { all: booleanOption },
     async run(cli, v) {
@@ -79,6 +78,8 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'period open',
     summary: 'Open a reading period: the meters due in every book, with their previous reading',
+    channels: ['periods.open'],
+    json: '{ period, books, due }',
     usage: 'YYYY-MM',
     positionals: [1, 1],
     async run(cli, _v, [period]) {
@@ -89,6 +90,8 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'period close',
     summary: 'Close a reading period once every book is complete and reviewed',
+    channels: ['periods.close'],
+    json: '{ period: { period, status, due, entered, awaitingReview, … } }',
     usage: 'YYYY-MM',
     positionals: [1, 1],
     async run(cli, _v, [period]) {
@@ -99,6 +102,8 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'readings import',
     summary: 'Check a handheld workbook (preview); with --commit, save its valid rows',
+    channels: ['readings.importPreview', 'readings.importCommit'],
+    json: '{ preview: { previewId, rows, ok, flagged, confirm, errors, lines[] }, committed?: { saved, skipped, rolloversConfirmed } }',
     usage: 'FILE.xlsx --period YYYY-MM [--commit] [--confirm-rollovers]',
     options: { period: stringOption, commit: booleanOption, 'confirm-rollovers': booleanOption },
     positionals: [1, 1],
@@ -125,6 +130,8 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'readings export',
     summary: 'Write a book\'s handheld workbook (xlsx) for a period',
+    channels: ['books.list', 'readings.export'],
+    json: '{ file, rows }',
     usage: '--book BOOK_NO --period YYYY-MM --out FILE.xlsx',
     options: { book: stringOption, period: stringOption, out: stringOption },
     async run(cli, v) {
@@ -142,6 +149,8 @@ export const readingsCommands: CliCommand[] = [
   {
     name: 'readings list',
     summary: 'The period\'s meters with previous and current readings, consumption, status and flags',
+    channels: ['books.list', 'readings.list'],
+    json: '{ period, rows: [{ book, seq, account, name, meter, previous, current, consumption, kind, status, flags[], readingDate }] } (quantities as decimal text)',
     usage: '--period YYYY-MM [--book BOOK_NO]',
     options: { period: stringOption, book: stringOption },
     async run(cli, v) {

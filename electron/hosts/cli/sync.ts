@@ -36,6 +36,7 @@ function progressBar(cli: CliContext) {
 export const syncCommands: CliCommand[] = [
   {
     name: 'sync status',
+    channels: [],
     summary: 'What waits to go to head office (by kind), the last export and acknowledgement, the reference data in force',
     async run(cli) {
       const s = syncStatus(cli.backend());
@@ -53,6 +54,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync export',
+    channels: [],
     summary: 'Write one signed batch of everything since the last acknowledgement (the same range again gives the same file)',
     usage: '--out DIR',
     options: { out: stringOption },
@@ -64,6 +66,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync ack',
+    channels: [],
     summary: "Apply head office's acknowledgement: checks signature, station and range, then prunes the outbox",
     usage: 'FILE',
     positionals: [1, 1],
@@ -74,6 +77,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync apply',
+    channels: [],
     summary: 'Apply a signed reference pack from head office (tariffs, score sheets, policies, staff, notices) in one transaction',
     usage: 'FILE',
     positionals: [1, 1],
@@ -88,6 +92,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync push',
+    channels: [],
     summary: "Export and send the batch to head office's endpoint, then apply the acknowledgement it answers",
     usage: '--url URL [--out DIR]',
     options: { url: stringOption, out: stringOption },
@@ -99,6 +104,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync pull',
+    channels: [],
     summary: "Fetch and apply head office's newest reference pack, if newer than the one in force",
     usage: '--url URL',
     options: { url: stringOption },
@@ -110,6 +116,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync enrol',
+    channels: [],
     summary: "Write the station's enrolment file (public key, fingerprint, station id and code) for head office",
     usage: '--out FILE',
     options: { out: stringOption },
@@ -121,6 +128,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync trust',
+    channels: [],
     summary: "Install head office's public key (once, at enrolment): PEM, base64, or JSON with publicKey and hqId",
     usage: 'HQKEYFILE [--hq-id ID]',
     positionals: [1, 1],
@@ -133,6 +141,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync rotate-key',
+    channels: [],
     summary: 'Make a new station key and start a new epoch (then send head office a new enrolment file)',
     async run(cli) {
       const r = rotateStationKey(cli.backend(), actor(cli));
@@ -141,6 +150,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync bootstrap',
+    channels: [],
     summary: "Restore a replaced station PC from head office's bootstrap file (empty database), with a new key and a new epoch",
     usage: 'FILE --hq-key HQKEYFILE',
     positionals: [1, 1],

@@ -1,7 +1,5 @@
-// Running the griddesk CLI in-process for tests, with its output captured. main.ts runs the CLI
-// when imported unless told not to, so it is imported as a library here.
-process.env.GRIDDESK_CLI_NO_AUTORUN = '1';
-const { runCli } = await import('./main');
+// Running the griddesk CLI in-process for tests, with its output captured.
+import { runCli } from './run';
 
 export interface CliRun {
   code: number;

@@ -1,0 +1,30 @@
+import type { ChannelName } from '../../../shared/contract';
+
+// Channels of the contract that deliberately have no `griddesk` verb, each with the reason.
+// channels.test.ts fails when a channel has neither a verb (a command's `channels`) nor an entry
+// here, and when an entry here is stale (the channel is gone, or a verb now calls it).
+export const CLI_EXCLUSIONS: Partial<Record<ChannelName, string>> = {
+  'system.info': 'the UI\'s start-up probe; `griddesk version` and `griddesk check` print the program, schema and station',
+  'system.ping': 'the web host\'s latency probe; nothing a person does',
+  'auth.login': 'the CLI keeps no session between calls: whoever holds the database file acts as the local operator, or as a staff member with --staff',
+  'auth.logout': 'no session to end (see auth.login)',
+  'auth.me': 'no session to ask about (see auth.login); `griddesk staff list` shows who is who',
+  'jobs.get': 'the CLI waits for its own jobs in process (CliContext.job)',
+  'jobs.watch': 'the CLI waits for its own jobs in process (CliContext.job)',
+  'backup.restore': '`griddesk restore --from FILE` restores any backup file, checking it before the database is opened',
+  'shell.savePdf': 'desktop shell only (a save dialog); the CLI writes PDFs with `bills notice` and `receipt --out`',
+  'shell.print': 'desktop shell only (the system print dialog)',
+  'shell.saveFile': 'desktop shell only (a save dialog); CLI exports take --out FILE',
+  'customers.filterOptions': 'the values of the list screen\'s drop-downs; `customers list` takes the values typed',
+  'demo.build': '`griddesk demo` builds the demo station straight into an empty database file',
+  'demo.watch': 'progress of the UI\'s demo build; `griddesk demo` reports its own progress',
+  'arrears.filters': 'the values of the arrears screen\'s drop-downs; `arrears` takes the values typed',
+  'arrears.reminders': 'the print view of a reminder batch; `arrears remind` issues them and they are printed from the arrears screen (no CLI PDF of reminders yet)',
+  'arrears.notice': 'the print view of a disconnection notice; `arrears notice` issues it and it is printed from the arrears screen (no CLI PDF of notices yet)',
+  'backup.health': 'the banner\'s probe of the live file and failed copies; `griddesk check` checks the live file and `griddesk backups list` lists the copies',
+  'sync.status': '`griddesk sync status` reads the same state through the sync module as the local operator (not yet through dispatch)',
+  'sync.export': '`griddesk sync export --out DIR` runs the same export through the sync module as the local operator (not yet through dispatch)',
+  'sync.ack': '`griddesk sync ack FILE` applies the ack through the sync module as the local operator (not yet through dispatch)',
+  'sync.apply': '`griddesk sync apply FILE` applies the pack through the sync module as the local operator (not yet through dispatch)',
+  'sync.push': '`griddesk sync push --url URL` pushes through the sync module as the local operator (not yet through dispatch)',
+};

@@ -1,0 +1,14 @@
+// Types of scripts/cli-bundle.mjs for the TypeScript that imports it (the tests).
+export interface BundlePaths {
+  dir: string;
+  bundle: string;
+  manifest: string;
+  cache(kind: 'version' | 'full'): string;
+}
+export const ROOT: string;
+export const MANIFEST_VERSION: number;
+export function distDir(root?: string): string;
+export function bundlePaths(root?: string): BundlePaths;
+export function cacheKind(argv: string[]): 'version' | 'full';
+export function isFresh(paths?: BundlePaths, root?: string): boolean;
+export function runBundle(paths?: BundlePaths, argv?: string[]): void;
