@@ -31,7 +31,7 @@ export type SyncStatus = z.infer<typeof syncStatusSchema>;
 const fileInput = z.object({ fileName: z.string().max(260).optional(), dataBase64: z.string().min(1).max(90_000_000) });
 
 export const ackResultSchema = z.object({ status: z.string(), reason: z.string(), ackedSeq: z.number(), pruned: z.number(), fromSeq: z.number(), toSeq: z.number() });
-export const applyResultSchema = z.object({ version: z.number(), already: z.boolean(), tariffs: z.number(), held: z.record(z.string(), z.number()) });
+export const applyResultSchema = z.object({ version: z.number(), already: z.boolean(), tariffs: z.number(), scoreSheets: z.number(), held: z.record(z.string(), z.number()) });
 
 export const syncChannels = {
   'sync.status': channel({ input: z.object({}), output: syncStatusSchema, access: 'sync.read' }),

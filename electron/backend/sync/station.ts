@@ -3,6 +3,7 @@
  * the last acknowledged seq, apply head office's acknowledgements, reference packs and bootstrap
  * files, push over HTTP, enrol and trust keys. docs/sync.md.
  */
+import { loadScoreSheet } from '../appraisal/sheets';
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -443,14 +444,17 @@ export interface ApplyResult {
   version: number;
   already: boolean;
   tariffs: number;
+  /** Appraisal score sheets (考核方案) loaded through the appraisal desk's loader. */
+  scoreSheets: number;
   held: Record<string, number>;
 }
 
-const HELD_TYPES = ['scoreSheet', 'policy', 'staff', 'notice', 'calendar', 'workOrder'] as const;
+const HELD_TYPES = ['policy', 'staff', 'notice', 'calendar', 'workOrder'] as const;
 
 /**
  * Applies a reference pack (参考数据包) in one transaction: tariffs through the tariff import
- * (the same versions `tariffs import` loads); score sheets, policies, staff changes, notices,
+ * (the same versions `tariffs import` loads), score sheets through the appraisal desk's loader
+ * (the same check as `appraisal sheets import`); policies, staff changes, notices,
  * calendars and work orders are kept in `sync_reference_held` until their desks' loaders take
  * them (docs/sync.md). The same pack again is a no-op; an older one, or another head office's, is
  * refused.
@@ -465,13 +469,14 @@ export async function applyReference(backend: Backend, actor: Actor, source: str
   if (s.hq_id && m.hqId !== s.hq_id) throw new AppError('validation', 'sync.refOtherHq', { hqId: String(m.hqId) });
   const same = backend.store.read.get<{ file_sha256: string }>(sql`SELECT file_sha256 FROM sync_reference_packs WHERE version = ${version}`);
   if (same) {
-    if (same.file_sha256 === verified.fileSha256) return { version, already: true, tariffs: 0, held: {} };
+    if (same.file_sha256 === verified.fileSha256) return { version, already: true, tariffs: 0, scoreSheets: 0, held: {} };
     throw new AppError('validation', 'sync.refVersionReused', { version });
   }
   if (s.reference_version !== null && version < s.reference_version) throw new AppError('validation', 'sync.refOlder', { version, current: s.reference_version });
   const rows = await verified.allRows(200_000);
   const held: Record<string, number> = {};
   let tariffs = 0;
+  let scoreSheets = 0;
   backend.write(actor, (unit) => {
     unit.run(sql`
       INSERT INTO sync_reference_packs (version, hq_id, file_sha256, counts, applied_at, applied_by)
@@ -481,6 +486,8 @@ export async function applyReference(backend: Backend, actor: Actor, source: str
       if (type === 'tariff') {
         const result = importReferenceFile(unit, JSON.stringify(r.data), `reference pack v${version}`);
         tariffs += result.imported;
+      } else if (type === 'scoreSheet') {
+        scoreSheets += loadScoreSheet(unit, r.data ?? null, `reference pack v${version}`).loaded;
       } else if ((HELD_TYPES as readonly string[]).includes(type)) {
         unit.run(sql`INSERT INTO sync_reference_held (version, n, type, data) VALUES (${version}, ${n}, ${type}, ${JSON.stringify(r.data ?? null)})`);
         held[type] = (held[type] ?? 0) + 1;
@@ -489,9 +496,9 @@ export async function applyReference(backend: Backend, actor: Actor, source: str
       }
     });
     unit.run(sql`UPDATE sync_state SET reference_version = ${version}, hq_id = coalesce(hq_id, ${String(m.hqId ?? '') || null}) WHERE singleton = 1`);
-    unit.audit({ action: 'sync.reference', entity: 'sync_reference_pack', entityId: String(version), summary: { version, tariffs, held } });
+    unit.audit({ action: 'sync.reference', entity: 'sync_reference_pack', entityId: String(version), summary: { version, tariffs, scoreSheets, held } });
   });
-  return { version, already: false, tariffs, held };
+  return { version, already: false, tariffs, scoreSheets, held };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -236,12 +236,17 @@ describe('reference packs', () => {
     return (await signedFileBytes({ kind: 'reference', manifest: { version, hqId }, payloadLines: rows }, key.privateKey, key.keyId)).bytes;
   }
 
-  it('loads tariffs through the tariff import, keeps score sheets for their desk; same pack twice is a no-op; older or foreign refused', async () => {
+  it('loads tariffs through the tariff import and score sheets through the appraisal loader; same pack twice is a no-op; older or foreign refused', async () => {
     await counterStation();
     const tariffFile = JSON.parse(readFileSync(SAMPLE_TARIFFS, 'utf8')) as Record<string, unknown>;
-    const v2 = await pack(2, [{ type: 'tariff', data: tariffFile }, { type: 'scoreSheet', data: { code: 'S1', items: [] } }]);
+    const sheet = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'appraisal', 'kpi-100.json'), 'utf8')) as Record<string, unknown>;
+    // A sheet that does not add up refuses the whole pack, naming the sheet.
+    await expect(applyReference(station.backend, ACTOR, await pack(2, [{ type: 'tariff', data: tariffFile }, { type: 'scoreSheet', data: { ...sheet, fullScore: 90 } }]))).rejects.toMatchObject({ key: 'appraisal.err.sheetFile' });
+    expect(station.backend.store.read.value(sql`SELECT count(*) FROM tariff_versions`)).toBe(0);
+    const v2 = await pack(2, [{ type: 'tariff', data: tariffFile }, { type: 'scoreSheet', data: sheet }, { type: 'notice', data: { text: '停电通知' } }]);
     const r = await applyReference(station.backend, ACTOR, v2);
-    expect(r).toMatchObject({ version: 2, already: false, held: { scoreSheet: 1 } });
+    expect(r).toMatchObject({ version: 2, already: false, scoreSheets: 1, held: { notice: 1 } });
+    expect(station.backend.store.read.column<string>(sql`SELECT code FROM appraisal_sheets`)).toEqual(['KPI100']);
     expect(r.tariffs).toBeGreaterThan(0);
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM tariff_versions`)).toBe(r.tariffs);
     expect(syncStatus(station.backend).referenceVersion).toBe(2);
