@@ -226,9 +226,9 @@ test('the station head rejects a reversal in the in-app dialog: the reason is re
 test('an unknown address shows an app page in the user’s language, with the menu, not the router’s developer page', async ({ page, station }) => {
   await login(page, station, 'A001', 'admin1234');
   await expect(page.getByRole('navigation', { name: '主菜单' })).toBeVisible();
-  await page.goto(`${station.url}#/appraisal`);
+  await page.goto(`${station.url}#/no-such-desk`);
   await expect(page.getByRole('heading', { name: '没有这个页面' })).toBeVisible();
-  await expect(page.getByText('地址 /appraisal 不是本系统的页面')).toBeVisible();
+  await expect(page.getByText('地址 /no-such-desk 不是本系统的页面')).toBeVisible();
   await expect(page.getByText(/Hey developer|Unexpected Application Error/)).toHaveCount(0);
   await expect(page.getByRole('navigation', { name: '主菜单' })).toBeVisible();
   await page.getByLabel('语言').selectOption('en');

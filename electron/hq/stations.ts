@@ -1,3 +1,4 @@
+import type { HqStationRow } from '../../shared/hq/types';
 import { readFileSync } from 'node:fs';
 import { readSignedFile, keyIdOf, fingerprint, toPublicKey, writeSignedFile, SyncFileError } from '../backend/sync/signedFile';
 import type { HqContext } from './context';
@@ -110,23 +111,8 @@ export async function revokeKey(hq: HqContext, codeOrId: string, keyId: string |
   });
 }
 
-export interface StationListRow {
-  stationId: string;
-  code: string;
-  name: string;
-  status: string;
-  epoch: number;
-  ackedSeq: number;
-  lastBatchAt: string | null;
-  lagDays: number | null;
-  held: number;
-  rejected: number;
-  refusals: number;
-  flagged: string | null;
-  referenceVersion: number | null;
-  schemaVersion: number | null;
-  keys: { keyId: string; status: string; epoch: number }[];
-}
+/** A station as the stations list shows it (the UI's type: shared/hq/types.ts). */
+export type StationListRow = HqStationRow;
 
 export async function listStations(hq: HqContext): Promise<StationListRow[]> {
   const rows = await hq.db.query<Record<string, unknown>>(`

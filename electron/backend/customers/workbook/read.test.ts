@@ -1,3 +1,4 @@
+import { zipParts } from './hostile.fixture';
 import XLSX from 'xlsx';
 import { createDeflateRaw, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -31,36 +32,9 @@ function zip(parts: Record<string, string>): Buffer {
   return XLSX.CFB.write(cfb, { type: 'buffer', fileType: 'zip', compression: true }) as Buffer;
 }
 
-/** A zip of parts already deflated (no CRC: the reader does not need one), for a part no writer would make. */
+/** A zip of parts already deflated, declaring no unpacked size, for a part no writer would make. */
 function deflatedZip(parts: Record<string, Buffer>): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [text, data] of Object.entries(parts)) {
-    const name = Buffer.from(text);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt16LE(name.length, 26);
-    const header = Buffer.alloc(46);
-    header.writeUInt32LE(0x02014b50, 0);
-    header.writeUInt16LE(8, 10);
-    header.writeUInt32LE(data.length, 20);
-    header.writeUInt16LE(name.length, 28);
-    header.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    central.push(header, name);
-    offset += 30 + name.length + data.length;
-  }
-  const size = central.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(parts).length, 8);
-  end.writeUInt16LE(Object.keys(parts).length, 10);
-  end.writeUInt32LE(size, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...central, end]);
+  return zipParts(Object.fromEntries(Object.entries(parts).map(([name, deflated]) => [name, { deflated, size: 0 }])));
 }
 
 /** Deflated spaces, `megabytes` of them once inflated, made without holding them. */
