@@ -1,3 +1,0 @@
--- Reserved: migration 0013 is held for the "cli" change being built alongside this one. It does
--- nothing; the change that takes the number renames this file and gives it its statements.
-SELECT 1;
