@@ -32,6 +32,8 @@ export const UPLOAD_BODY_BYTES: Partial<Record<ChannelName, number>> = {
   'readings.importPreview': 64 * 1024 * 1024,
   'tariffs.check': 16 * 1024 * 1024,
   'tariffs.import': 16 * 1024 * 1024,
+  // A screen table's rows sent back to be packed as .xlsx (a long list: thousands of rows).
+  'system.exportTable': 32 * 1024 * 1024,
 };
 
 /** A request the host refuses before reading its body (thrown, answered with its status). */

@@ -219,4 +219,22 @@ export const platformChannels = {
     access: 'session',
     shellOnly: true,
   }),
+  /**
+   * A screen table's rows as shown (its sort, its visible columns) packed as an .xlsx by the
+   * station's workbook writer: amounts and quantities as numbers. Reads nothing from the store:
+   * the clerk already sees these rows, so any logged-in user may export them.
+   */
+  'system.exportTable': channel({
+    input: z.object({
+      fileName: z.string().min(1).max(120),
+      sheetName: z.string().min(1).max(31),
+      columns: z
+        .array(z.object({ header: z.string().max(200), format: z.enum(['text', 'money', 'number']), width: z.number().int().min(4).max(80) }))
+        .min(1)
+        .max(60),
+      rows: z.array(z.array(z.union([z.string().max(4000), z.number()]))).max(100_000),
+    }),
+    output: z.object({ fileName: z.string(), base64: z.string() }),
+    access: 'session',
+  }),
 };

@@ -6,6 +6,7 @@ import type { ChannelName } from '../../../shared/contract';
 export const CLI_EXCLUSIONS: Partial<Record<ChannelName, string>> = {
   'system.info': 'the UI\'s start-up probe; `griddesk version` and `griddesk check` print the program, schema and station',
   'system.ping': 'the web host\'s latency probe; nothing a person does',
+  'system.exportTable': 'packs the rows a screen table shows into an .xlsx; the CLI\'s own exports read the store and take --out FILE',
   'auth.login': 'the CLI keeps no session between calls: whoever holds the database file acts as the local operator, or as a staff member with --staff',
   'auth.logout': 'no session to end (see auth.login)',
   'auth.me': 'no session to ask about (see auth.login); `griddesk staff list` shows who is who',

@@ -19,14 +19,22 @@ const DEFLATE_BACKLOG = 8 * 1024 * 1024;
 /** Rows of sheet XML built between two yields to the event loop. */
 const ROWS_PER_SLICE = 5000;
 
+/**
+ * A cell: text (written as text, so leading zeros and 18-digit numbers survive), or a number
+ * (a screen table's export: amounts and quantities a clerk sums in Excel).
+ */
+export type SheetCell = string | number;
+
 export interface SheetSpec {
   name: string;
-  /** Header row, then data rows; every cell is text ('' leaves it empty). */
-  rows?: Iterable<string[]>;
+  /** Header row, then data rows; a text cell '' leaves it empty. */
+  rows?: Iterable<SheetCell[]>;
   /** Or the same rows a page at a time, produced as the sheet is written (an export of the station). */
   pages?: Iterable<string[][]> | AsyncIterable<string[][]>;
   /** Column widths in characters. */
   widths?: number[];
+  /** Per column: 'money' shows its number cells with two decimals and thousands separators (#,##0.00). */
+  formats?: ('money' | undefined)[];
 }
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -183,7 +191,18 @@ async function sheetXml(name: string, sheet: SheetSpec, yieldNow: (rows: number)
       // A cell names its place (r="C5") only after a skipped empty cell; otherwise it is the next.
       let skipped = false;
       for (let c = 0; c < row.length; c++) {
-        const value = row[c] as string;
+        const value = row[c] as SheetCell;
+        if (typeof value === 'number') {
+          if (!Number.isFinite(value)) {
+            skipped = true;
+            continue;
+          }
+          names[c] ??= columnName(c);
+          // Number cells always name their place and their style: the column's style is text (@).
+          line += `<c r="${names[c]}${r}" s="${sheet.formats?.[c] === 'money' ? 2 : 0}"><v>${value}</v></c>`;
+          skipped = false;
+          continue;
+        }
         if (value === '') {
           skipped = true;
           continue;
@@ -242,7 +261,7 @@ export async function writeWorkbook(sheets: SheetSpec[], onRows: (rows: number) 
     {
       name: 'xl/styles.xml',
       data: xml(
-        `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`,
+        `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>`,
       ),
     },
   ];
