@@ -4,9 +4,9 @@ import type { BillStatus, InputOf } from '../../shared/contract';
 import { isPeriod } from '../../shared/time';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
-import { formatYuan } from '../ui/format';
+import { DataTable } from '../ui/DataTable';
 import { ErrorBanner, Field, Page, SelectField } from '../ui/widgets';
-import { Flags, kwhText, StatusBadge } from './parts';
+import { Flags, StatusBadge } from './parts';
 
 const STATUSES: BillStatus[] = ['draft', 'issued', 'voided', 'corrected'];
 
@@ -41,49 +41,35 @@ export function BillsPage() {
         </label>
       </form>
       <ErrorBanner error={list.error} />
-      {list.data ? <p className="muted">{t('common.count', { count: list.data.total })}</p> : null}
-      <table className="table" aria-label={t('bills.title')}>
-        <thead>
-          <tr>
-            <th>{t('billing.bill.billNo')}</th>
-            <th>{t('billing.bill.period')}</th>
-            <th>{t('billing.bill.account')}</th>
-            <th>{t('billing.bill.customer')}</th>
-            <th>{t('billing.bill.tariff')}</th>
-            <th className="num">{t('billing.bill.kwh')}</th>
-            <th className="num">{t('billing.bill.total')}</th>
-            <th>{t('billing.bill.status')}</th>
-            <th>{t('billing.bill.dueDate')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data?.rows ?? []).map((b) => (
-            <tr key={b.id}>
-              <td className="mono">
-                <Link to={`/bills/${encodeURIComponent(b.billNo)}`}>{b.billNo}</Link>
-              </td>
-              <td>{b.period}</td>
-              <td>{b.accountNo}</td>
-              <td>{b.customerName}</td>
-              <td>{b.tariffName}</td>
-              <td className="num">{kwhText(b.kwh)}</td>
-              <td className="num">{formatYuan(b.totalFen)}</td>
-              <td>
+      <DataTable
+        label={t('bills.title')}
+        exportName={t('bills.title')}
+        rows={list.data?.rows}
+        total={list.data?.total}
+        rowKey={(b) => b.id}
+        empty={t('bills.none')}
+        columns={[
+          { id: 'billNo', header: t('billing.bill.billNo'), value: (b) => b.billNo, className: 'mono', render: (b) => <Link to={`/bills/${encodeURIComponent(b.billNo)}`}>{b.billNo}</Link> },
+          { id: 'period', header: t('billing.bill.period'), value: (b) => b.period },
+          { id: 'account', header: t('billing.bill.account'), value: (b) => b.accountNo },
+          { id: 'customer', header: t('billing.bill.customer'), value: (b) => b.customerName },
+          { id: 'tariff', header: t('billing.bill.tariff'), value: (b) => b.tariffName },
+          { id: 'kwh', header: t('billing.bill.kwh'), kind: 'quantity', value: (b) => b.kwh },
+          { id: 'total', header: t('billing.bill.total'), kind: 'money', value: (b) => b.totalFen },
+          {
+            id: 'status',
+            header: t('billing.bill.status'),
+            value: (b) => t(`billing.status.${b.status}`),
+            render: (b) => (
+              <>
                 <StatusBadge status={b.status} />
                 <Flags flags={b.flags} />
-              </td>
-              <td>{b.dueDate ?? ''}</td>
-            </tr>
-          ))}
-          {list.data && list.data.rows.length === 0 ? (
-            <tr>
-              <td colSpan={9} className="muted">
-                {t('bills.none')}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { id: 'dueDate', header: t('billing.bill.dueDate'), kind: 'date', value: (b) => b.dueDate },
+        ]}
+      />
     </Page>
   );
 }

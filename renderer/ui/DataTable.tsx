@@ -138,6 +138,7 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
         id,
         enableSorting: part.endsWith(':true'),
         sortUndefined: 'last',
+        sortDescFirst: false,
         sortFn: (a: Row<typeof features, T>, b: Row<typeof features, T>, columnId: string) => compareValues(a.getValue(columnId) as CellValue, b.getValue(columnId) as CellValue),
       });
     });
