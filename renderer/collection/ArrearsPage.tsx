@@ -9,6 +9,7 @@ import { useSession } from '../app/session';
 import { formatYuan } from '../ui/format';
 import { ErrorBanner, Field, Page, SelectField } from '../ui/widgets';
 import { parseYuan } from './common';
+import { DataTable } from '../ui/DataTable';
 
 // Arrears (欠费清单): customers past due, filtered by place, transformer area, book, days
 // overdue and amount; exported to xlsx; reminders (催费通知单) printed by book; disconnection
@@ -136,66 +137,76 @@ export function ArrearsPage() {
       ) : (
         <p className="muted">{t('app.loading')}</p>
       )}
-      <table className="table" aria-label={t('arrears.sheet')}>
-        <thead>
-          <tr>
-            <th>{t('collection.accountNo')}</th>
-            <th>{t('collection.customerName')}</th>
-            <th>{t('arrears.village')}</th>
-            <th>{t('arrears.book')}</th>
-            <th>{t('arrears.periods')}</th>
-            <th className="num">{t('arrears.principal')}</th>
-            <th className="num">{t('arrears.penalty')}</th>
-            <th>{t('arrears.oldestDue')}</th>
-            <th className="num">{t('arrears.daysOverdue')}</th>
-            <th>{t('arrears.lastReminder')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(data?.rows ?? []).map((r) => (
-            <tr key={r.customerId}>
-              <td className="mono">{r.accountNo}</td>
-              <td>
+      <DataTable
+        label={t('arrears.sheet')}
+        rows={data?.rows}
+        total={data?.total}
+        rowKey={(r) => r.customerId}
+        columns={[
+          { id: 'accountNo', header: t('collection.accountNo'), value: (r) => r.accountNo, className: 'mono' },
+          {
+            id: 'name',
+            header: t('collection.customerName'),
+            value: (r) => r.name,
+            render: (r) => (
+              <>
                 {r.name}
                 <br />
                 <small className="muted">{r.phone}</small>
-              </td>
-              <td>
+              </>
+            ),
+          },
+          {
+            id: 'village',
+            header: t('arrears.village'),
+            value: (r) => r.village,
+            render: (r) => (
+              <>
                 {r.village}
                 <br />
                 <small className="muted">{r.transformerArea}</small>
-              </td>
-              <td>{r.book ? r.book.bookNo : ''}</td>
-              <td>{r.periods.join(' ')}</td>
-              <td className="num">{formatYuan(r.principalFen)}</td>
-              <td className="num">{formatYuan(r.penaltyFen)}</td>
-              <td>{r.oldestDueDate}</td>
-              <td className="num">{r.daysOverdue}</td>
-              <td>
+              </>
+            ),
+          },
+          { id: 'book', header: t('arrears.book'), value: (r) => (r.book ? r.book.bookNo : '') },
+          { id: 'periods', header: t('arrears.periods'), value: (r) => r.periods.join(' ') },
+          { id: 'principal', header: t('arrears.principal'), kind: 'money', value: (r) => r.principalFen },
+          { id: 'penalty', header: t('arrears.penalty'), kind: 'money', value: (r) => r.penaltyFen },
+          { id: 'oldestDue', header: t('arrears.oldestDue'), kind: 'date', value: (r) => r.oldestDueDate },
+          { id: 'daysOverdue', header: t('arrears.daysOverdue'), kind: 'number', value: (r) => r.daysOverdue },
+          {
+            id: 'lastReminder',
+            header: t('arrears.lastReminder'),
+            value: (r) => r.lastReminderDate ?? '',
+            render: (r) => (
+              <>
                 {r.lastReminderDate ?? ''}
                 {r.lastNoticeDate ? <small className="muted"> {t('arrears.noticed', { date: r.lastNoticeDate })}</small> : null}
-              </td>
-              <td className="actions">
-                {canNotify ? (
-                  <>
-                    <button type="button" onClick={() => void remindOne(r)} disabled={remind.pending}>
-                      {t('arrears.remind')}
+              </>
+            ),
+          },
+          {
+            id: 'actions',
+            header: t('common.actions'),
+            className: 'actions',
+            render: (r) =>
+              canNotify ? (
+                <>
+                  <button type="button" onClick={() => void remindOne(r)} disabled={remind.pending}>
+                    {t('arrears.remind')}
+                  </button>
+                  {r.eligible ? (
+                    <button type="button" className="primary" onClick={() => void issueNotice(r)} disabled={notice.pending}>
+                      {t('arrears.issueNotice')}
                     </button>
-                    {r.eligible ? (
-                      <button type="button" className="primary" onClick={() => void issueNotice(r)} disabled={notice.pending}>
-                        {t('arrears.issueNotice')}
-                      </button>
-                    ) : (
-                      <small className="muted">{r.blocks.map((b) => t(`arrears.block.${b}`)).join('，')}</small>
-                    )}
-                  </>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                  ) : (
+                    <small className="muted">{r.blocks.map((b) => t(`arrears.block.${b}`)).join('，')}</small>
+                  )}
+                </>
+              ) : null,
+          },
+        ]}
+      />
       {data && data.total > PAGE ? (
         <div className="buttons">
           <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>

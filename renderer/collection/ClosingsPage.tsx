@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
-import { formatTime, formatYuan } from '../ui/format';
 import { ErrorBanner, Field, Page } from '../ui/widgets';
 import { ClosingStatus } from './DayPage';
+import { DataTable } from '../ui/DataTable';
 
 // Daily closings filed (日结查询): the station head sees every clerk's and those awaiting their
 // sign-off; a clerk sees their own.
@@ -24,48 +24,33 @@ export function ClosingsPage() {
         </label>
       </form>
       <ErrorBanner error={list.error} />
-      <table className="table" aria-label={t('closings.title')}>
-        <thead>
-          <tr>
-            <th>{t('closing.businessDate')}</th>
-            <th>{t('closing.clerk')}</th>
-            <th className="num">{t('closing.paymentCount')}</th>
-            <th className="num">{t('closing.net')}</th>
-            <th className="num">{t('closing.difference')}</th>
-            <th>{t('collection.status')}</th>
-            <th>{t('closing.closedAt')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data?.rows ?? []).map((c) => (
-            <tr key={c.closingId}>
-              <td>{c.businessDate}</td>
-              <td>
-                {c.clerk.staffNo} {c.clerk.name}
-              </td>
-              <td className="num">{c.paymentCount}</td>
-              <td className="num">{formatYuan(c.netFen)}</td>
-              <td className="num">{formatYuan(c.differenceFen)}</td>
-              <td>
-                <ClosingStatus closing={c} />
-              </td>
-              <td className="nowrap">{formatTime(c.closedAt)}</td>
-              <td className="actions">
+      <DataTable
+        label={t('closings.title')}
+        exportName={t('closings.title')}
+        rows={list.loading ? undefined : (list.data?.rows ?? [])}
+        rowKey={(c) => c.closingId}
+        empty={t('closings.empty')}
+        columns={[
+          { id: 'businessDate', header: t('closing.businessDate'), kind: 'date', value: (c) => c.businessDate },
+          { id: 'clerk', header: t('closing.clerk'), value: (c) => `${c.clerk.staffNo} ${c.clerk.name}` },
+          { id: 'paymentCount', header: t('closing.paymentCount'), kind: 'number', value: (c) => c.paymentCount },
+          { id: 'net', header: t('closing.net'), kind: 'money', value: (c) => c.netFen },
+          { id: 'difference', header: t('closing.difference'), kind: 'money', value: (c) => c.differenceFen },
+          { id: 'status', header: t('collection.status'), render: (c) => <ClosingStatus closing={c} /> },
+          { id: 'closedAt', header: t('closing.closedAt'), kind: 'time', value: (c) => c.closedAt },
+          {
+            id: 'actions',
+            header: t('common.actions'),
+            className: 'actions',
+            render: (c) => (
+              <>
                 <Link to={`/collection/day?staff=${c.clerk.id ?? ''}&date=${c.businessDate}`}>{t('closings.open')}</Link>
                 <Link to={`/print/closing/${c.closingId}`}>{t('closing.printReport')}</Link>
-              </td>
-            </tr>
-          ))}
-          {!list.loading && (list.data?.rows.length ?? 0) === 0 ? (
-            <tr>
-              <td colSpan={8} className="muted">
-                {t('closings.empty')}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+        ]}
+      />
     </Page>
   );
 }

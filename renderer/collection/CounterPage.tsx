@@ -6,11 +6,12 @@ import { fenToYuan } from '../../shared/money';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
-import { formatTime, formatYuan } from '../ui/format';
+import { formatYuan } from '../ui/format';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Dialog, ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
 import { ApproverFields, approverInput, NO_APPROVER, parseYuan, type ApproverValue } from './common';
 import { CustomerSearch } from '../customers/CustomerSearch';
+import { DataTable } from '../ui/DataTable';
 
 // The counter (柜台收费), built for a queue of walk-ins: find the customer in the customer files'
 // search box (account number, name, pinyin initials, phone, meter), Enter; the balance shows and
@@ -315,43 +316,44 @@ function BillsTable({ bills, onWaive }: { bills: BillDueView[]; onWaive(bill: Bi
   const { t } = useI18n();
   if (bills.length === 0) return <p className="muted">{t('collection.nothingOwed')}</p>;
   return (
-    <table className="table" aria-label={t('collection.billsTitle')}>
-      <thead>
-        <tr>
-          <th>{t('collection.period')}</th>
-          <th>{t('collection.billNo')}</th>
-          <th>{t('collection.dueDate')}</th>
-          <th className="num">{t('collection.principal')}</th>
-          <th className="num">{t('collection.penalty')}</th>
-          <th className="num">{t('collection.subtotal')}</th>
-          <th>{t('common.actions')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {bills.map((b) => (
-          <tr key={b.billId}>
-            <td>{b.period}</td>
-            <td className="mono">{b.billNo}</td>
-            <td>{b.dueDate}</td>
-            <td className="num">{formatYuan(b.principalFen)}</td>
-            <td className="num">
+    <DataTable
+      label={t('collection.billsTitle')}
+      counted={false}
+      sorting={false}
+      rows={bills}
+      rowKey={(b) => b.billId}
+      columns={[
+        { id: 'period', header: t('collection.period'), value: (b) => b.period },
+        { id: 'billNo', header: t('collection.billNo'), value: (b) => b.billNo, className: 'mono' },
+        { id: 'dueDate', header: t('collection.dueDate'), kind: 'date', value: (b) => b.dueDate },
+        { id: 'principal', header: t('collection.principal'), kind: 'money', value: (b) => b.principalFen },
+        {
+          id: 'penalty',
+          header: t('collection.penalty'),
+          kind: 'money',
+          value: (b) => b.penaltyFen,
+          render: (b) => (
+            <>
               {formatYuan(b.penaltyFen)}
               {b.daysLate > 0 ? <small className="muted"> {t('collection.daysLate', { days: b.daysLate })}</small> : null}
               {b.minimumApplied && b.penaltyFen > 0 ? <small className="muted"> {t('collection.minimumApplied')}</small> : null}
               {b.penaltyWaivedFen > 0 || b.penaltyWaivedWhole ? <small className="muted"> {t('collection.waivedNote')}</small> : null}
-            </td>
-            <td className="num">{formatYuan(b.totalFen)}</td>
-            <td>
-              {b.penaltyFen > 0 ? (
-                <button type="button" onClick={() => onWaive(b)}>
-                  {t('collection.waive')}
-                </button>
-              ) : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        { id: 'subtotal', header: t('collection.subtotal'), kind: 'money', value: (b) => b.totalFen },
+        {
+          id: 'actions',
+          header: t('common.actions'),
+          render: (b) =>
+            b.penaltyFen > 0 ? (
+              <button type="button" onClick={() => onWaive(b)}>
+                {t('collection.waive')}
+              </button>
+            ) : null,
+        },
+      ]}
+    />
   );
 }
 
@@ -361,26 +363,24 @@ function RecentPayments({ rows, onReprint, onReverse }: { rows: PaymentRow[]; on
   return (
     <>
       <h2>{t('collection.recentPayments')}</h2>
-      <table className="table" aria-label={t('collection.recentPayments')}>
-        <thead>
-          <tr>
-            <th>{t('collection.receiptNo')}</th>
-            <th>{t('collection.time')}</th>
-            <th className="num">{t('collection.amount')}</th>
-            <th>{t('collection.channel')}</th>
-            <th>{t('collection.status')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((p) => (
-            <tr key={p.paymentId}>
-              <td className="mono">{p.receiptNo}</td>
-              <td className="nowrap">{formatTime(p.postedAt)}</td>
-              <td className="num">{formatYuan(p.amountFen)}</td>
-              <td>{t(`collection.channel.${p.channel}`)}</td>
-              <td>{t(`collection.status.${p.status}`)}</td>
-              <td className="actions">
+      <DataTable
+        label={t('collection.recentPayments')}
+        counted={false}
+        sorting={false}
+        rows={rows}
+        rowKey={(p) => p.paymentId}
+        columns={[
+          { id: 'receiptNo', header: t('collection.receiptNo'), value: (p) => p.receiptNo, className: 'mono' },
+          { id: 'time', header: t('collection.time'), kind: 'time', value: (p) => p.postedAt },
+          { id: 'amount', header: t('collection.amount'), kind: 'money', value: (p) => p.amountFen },
+          { id: 'channel', header: t('collection.channel'), value: (p) => t(`collection.channel.${p.channel}`) },
+          { id: 'status', header: t('collection.status'), value: (p) => t(`collection.status.${p.status}`) },
+          {
+            id: 'actions',
+            header: t('common.actions'),
+            className: 'actions',
+            render: (p) => (
+              <>
                 <button type="button" onClick={() => onReprint(p.receiptNo)}>
                   {t('collection.reprint')}
                 </button>
@@ -389,11 +389,11 @@ function RecentPayments({ rows, onReprint, onReverse }: { rows: PaymentRow[]; on
                     {t('collection.requestReversal')}
                   </button>
                 ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

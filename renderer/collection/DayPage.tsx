@@ -8,7 +8,8 @@ import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatTime, formatYuan } from '../ui/format';
 import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
-import { ApproverFields, approverInput, ChannelTotalsTable, NO_APPROVER, parseYuan, type ApproverValue } from './common';
+import { ApproverFields, approverInput, ChannelTotalsList, NO_APPROVER, parseYuan, type ApproverValue } from './common';
+import { DataTable } from '../ui/DataTable';
 
 // Daily closing (日结): the clerk's day by channel, receipts first to last, reversals; the clerk
 // counts the cash and closes. A difference needs a reason and the station head's sign-off —
@@ -80,7 +81,7 @@ function DayTotals({ day }: { day: DayView }) {
       <h2>
         {day.clerk.staffNo} {day.clerk.name} · {day.businessDate}
       </h2>
-      <ChannelTotalsTable totals={day} className="table" />
+      <ChannelTotalsList totals={day} />
       <p>
         {t('closing.receipts')}: {day.firstReceiptNo ? `${day.firstReceiptNo} – ${day.lastReceiptNo}` : t('common.none')}
       </p>
@@ -206,61 +207,39 @@ function DayLists({ day }: { day: DayView }) {
   return (
     <>
       <h2>{t('closing.sheetPayments')}</h2>
-      <table className="table" aria-label={t('closing.sheetPayments')}>
-        <thead>
-          <tr>
-            <th>{t('collection.receiptNo')}</th>
-            <th>{t('collection.time')}</th>
-            <th>{t('collection.accountNo')}</th>
-            <th>{t('collection.customerName')}</th>
-            <th>{t('collection.channel')}</th>
-            <th className="num">{t('collection.amount')}</th>
-            <th>{t('collection.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {day.payments.map((p) => (
-            <tr key={p.paymentId}>
-              <td className="mono">{p.receiptNo}</td>
-              <td className="nowrap">{formatTime(p.postedAt)}</td>
-              <td className="mono">{p.accountNo}</td>
-              <td>{p.customerName}</td>
-              <td>{t(`collection.channel.${p.channel}`)}</td>
-              <td className="num">{formatYuan(p.amountFen)}</td>
-              <td>{t(`collection.status.${p.status}`)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label={t('closing.sheetPayments')}
+        exportName={`${t('closing.sheetPayments')}-${day.businessDate}`}
+        rows={day.payments}
+        rowKey={(p) => p.paymentId}
+        columns={[
+          { id: 'receiptNo', header: t('collection.receiptNo'), value: (p) => p.receiptNo, className: 'mono' },
+          { id: 'time', header: t('collection.time'), kind: 'time', value: (p) => p.postedAt },
+          { id: 'accountNo', header: t('collection.accountNo'), value: (p) => p.accountNo, className: 'mono' },
+          { id: 'customerName', header: t('collection.customerName'), value: (p) => p.customerName },
+          { id: 'channel', header: t('collection.channel'), value: (p) => t(`collection.channel.${p.channel}`) },
+          { id: 'amount', header: t('collection.amount'), kind: 'money', value: (p) => p.amountFen },
+          { id: 'status', header: t('collection.status'), value: (p) => t(`collection.status.${p.status}`) },
+        ]}
+      />
       {day.reversals.length > 0 ? (
         <>
           <h2>{t('closing.sheetReversals')}</h2>
-          <table className="table" aria-label={t('closing.sheetReversals')}>
-            <thead>
-              <tr>
-                <th>{t('collection.receiptNo')}</th>
-                <th>{t('collection.time')}</th>
-                <th>{t('collection.accountNo')}</th>
-                <th>{t('collection.channel')}</th>
-                <th className="num">{t('collection.amount')}</th>
-                <th>{t('collection.reason')}</th>
-                <th>{t('collection.approvedBy')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {day.reversals.map((r) => (
-                <tr key={r.reversalId}>
-                  <td className="mono">{r.receiptNo}</td>
-                  <td className="nowrap">{formatTime(r.approvedAt)}</td>
-                  <td className="mono">{r.accountNo}</td>
-                  <td>{t(`collection.channel.${r.channel}`)}</td>
-                  <td className="num">{formatYuan(r.amountFen)}</td>
-                  <td>{r.reason}</td>
-                  <td>{r.approvedBy}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label={t('closing.sheetReversals')}
+            exportName={`${t('closing.sheetReversals')}-${day.businessDate}`}
+            rows={day.reversals}
+            rowKey={(r) => r.reversalId}
+            columns={[
+              { id: 'receiptNo', header: t('collection.receiptNo'), value: (r) => r.receiptNo, className: 'mono' },
+              { id: 'time', header: t('collection.time'), kind: 'time', value: (r) => r.approvedAt },
+              { id: 'accountNo', header: t('collection.accountNo'), value: (r) => r.accountNo, className: 'mono' },
+              { id: 'channel', header: t('collection.channel'), value: (r) => t(`collection.channel.${r.channel}`) },
+              { id: 'amount', header: t('collection.amount'), kind: 'money', value: (r) => r.amountFen },
+              { id: 'reason', header: t('collection.reason'), value: (r) => r.reason },
+              { id: 'approvedBy', header: t('collection.approvedBy'), value: (r) => r.approvedBy },
+            ]}
+          />
         </>
       ) : null}
     </>

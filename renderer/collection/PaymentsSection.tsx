@@ -1,8 +1,9 @@
 import { Link } from 'react-router';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
-import { formatTime, formatYuan } from '../ui/format';
+import { formatYuan } from '../ui/format';
 import { ErrorBanner } from '../ui/widgets';
+import { DataTable } from '../ui/DataTable';
 
 /** The customer page's payments section (缴费记录): what is owed today and every payment, newest first. */
 export function PaymentsSection({ customerId }: { customerId: string }) {
@@ -21,41 +22,20 @@ export function PaymentsSection({ customerId }: { customerId: string }) {
           </strong>
         </p>
       ) : null}
-      <table className="table" aria-label={t('collection.paymentsOfCustomer')}>
-        <thead>
-          <tr>
-            <th>{t('collection.receiptNo')}</th>
-            <th>{t('collection.time')}</th>
-            <th className="num">{t('collection.amount')}</th>
-            <th>{t('collection.channel')}</th>
-            <th>{t('closing.clerk')}</th>
-            <th>{t('collection.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(payments.data?.rows ?? []).map((p) => (
-            <tr key={p.paymentId}>
-              <td className="mono">
-                <Link to={`/print/receipt/${encodeURIComponent(p.receiptNo)}?paper=A5`}>{p.receiptNo}</Link>
-              </td>
-              <td className="nowrap">{formatTime(p.postedAt)}</td>
-              <td className="num">{formatYuan(p.amountFen)}</td>
-              <td>{t(`collection.channel.${p.channel}`)}</td>
-              <td>
-                {p.clerk.staffNo} {p.clerk.name}
-              </td>
-              <td>{t(`collection.status.${p.status}`)}</td>
-            </tr>
-          ))}
-          {!payments.loading && (payments.data?.rows.length ?? 0) === 0 ? (
-            <tr>
-              <td colSpan={6} className="muted">
-                {t('collection.noPayments')}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+      <DataTable
+        label={t('collection.paymentsOfCustomer')}
+        rows={payments.loading ? undefined : (payments.data?.rows ?? [])}
+        rowKey={(p) => p.paymentId}
+        empty={t('collection.noPayments')}
+        columns={[
+          { id: 'receiptNo', header: t('collection.receiptNo'), value: (p) => p.receiptNo, className: 'mono', render: (p) => <Link to={`/print/receipt/${encodeURIComponent(p.receiptNo)}?paper=A5`}>{p.receiptNo}</Link> },
+          { id: 'time', header: t('collection.time'), kind: 'time', value: (p) => p.postedAt },
+          { id: 'amount', header: t('collection.amount'), kind: 'money', value: (p) => p.amountFen },
+          { id: 'channel', header: t('collection.channel'), value: (p) => t(`collection.channel.${p.channel}`) },
+          { id: 'clerk', header: t('closing.clerk'), value: (p) => `${p.clerk.staffNo} ${p.clerk.name}` },
+          { id: 'status', header: t('collection.status'), value: (p) => t(`collection.status.${p.status}`) },
+        ]}
+      />
     </div>
   );
 }

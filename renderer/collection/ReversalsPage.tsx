@@ -6,6 +6,7 @@ import { useSession } from '../app/session';
 import { formatTime, formatYuan } from '../ui/format';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorBanner, Notice, Page } from '../ui/widgets';
+import { DataTable } from '../ui/DataTable';
 
 // The reversal queue (冲正审批): requests waiting for the station head, who approves or rejects
 // them in their own session; everyone with collection access sees what happened to theirs.
@@ -44,70 +45,53 @@ export function ReversalsPage() {
       </div>
       <Notice>{notice}</Notice>
       <ErrorBanner error={deciding ? list.error : (list.error ?? decide.error)} />
-      <table className="table" aria-label={t('reversals.title')}>
-        <thead>
-          <tr>
-            <th>{t('collection.receiptNo')}</th>
-            <th>{t('collection.accountNo')}</th>
-            <th className="num">{t('collection.amount')}</th>
-            <th>{t('collection.channel')}</th>
-            <th>{t('reversals.paidAt')}</th>
-            <th>{t('collection.reason')}</th>
-            <th>{t('reversals.requestedBy')}</th>
-            <th>{t('collection.status')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data?.rows ?? []).map((r) => (
-            <tr key={r.requestId}>
-              <td className="mono">{r.receiptNo}</td>
-              <td>
+      <DataTable
+        label={t('reversals.title')}
+        rows={list.loading ? undefined : (list.data?.rows ?? [])}
+        rowKey={(r) => r.requestId}
+        empty={t('reversals.empty')}
+        columns={[
+          { id: 'receiptNo', header: t('collection.receiptNo'), value: (r) => r.receiptNo, className: 'mono' },
+          {
+            id: 'account',
+            header: t('collection.accountNo'),
+            value: (r) => `${r.accountNo} ${r.customerName}`,
+            render: (r) => (
+              <>
                 <span className="mono">{r.accountNo}</span> {r.customerName}
-              </td>
-              <td className="num">{formatYuan(r.amountFen)}</td>
-              <td>{t(`collection.channel.${r.channel}`)}</td>
-              <td className="nowrap">
-                {formatTime(r.postedAt)} {r.paymentClerk.staffNo} {r.paymentClerk.name}
-              </td>
-              <td>{r.reason}</td>
-              <td className="nowrap">
-                {r.requestedBy} {formatTime(r.requestedAt)}
-              </td>
-              <td>
-                {t(`reversals.status.${r.status}`)}
-                {r.decidedBy ? ` · ${r.decidedBy}` : ''}
-                {r.note ? ` · ${r.note}` : ''}
-              </td>
-              <td className="actions">
-                {isHead && r.status === 'pending' ? (
-                  <>
-                    <button type="button" className="primary" onClick={() => {
-                        decide.clearError();
-                        setDeciding({ row: r, approve: true });
-                      }} disabled={decide.pending}>
-                      {t('reversals.approve')}
-                    </button>
-                    <button type="button" onClick={() => {
-                        decide.clearError();
-                        setDeciding({ row: r, approve: false });
-                      }} disabled={decide.pending}>
-                      {t('reversals.reject')}
-                    </button>
-                  </>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-          {!list.loading && (list.data?.rows.length ?? 0) === 0 ? (
-            <tr>
-              <td colSpan={9} className="muted">
-                {t('reversals.empty')}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { id: 'amount', header: t('collection.amount'), kind: 'money', value: (r) => r.amountFen },
+          { id: 'channel', header: t('collection.channel'), value: (r) => t(`collection.channel.${r.channel}`) },
+          { id: 'paidAt', header: t('reversals.paidAt'), className: 'nowrap', value: (r) => `${formatTime(r.postedAt)} ${r.paymentClerk.staffNo} ${r.paymentClerk.name}` },
+          { id: 'reason', header: t('collection.reason'), value: (r) => r.reason },
+          { id: 'requestedBy', header: t('reversals.requestedBy'), className: 'nowrap', value: (r) => `${r.requestedBy} ${formatTime(r.requestedAt)}` },
+          { id: 'status', header: t('collection.status'), value: (r) => `${t(`reversals.status.${r.status}`)}${r.decidedBy ? ` · ${r.decidedBy}` : ''}${r.note ? ` · ${r.note}` : ''}` },
+          {
+            id: 'actions',
+            header: t('common.actions'),
+            className: 'actions',
+            render: (r) =>
+              isHead && r.status === 'pending' ? (
+                <>
+                  <button type="button" className="primary" onClick={() => {
+                      decide.clearError();
+                      setDeciding({ row: r, approve: true });
+                    }} disabled={decide.pending}>
+                    {t('reversals.approve')}
+                  </button>
+                  <button type="button" onClick={() => {
+                      decide.clearError();
+                      setDeciding({ row: r, approve: false });
+                    }} disabled={decide.pending}>
+                    {t('reversals.reject')}
+                  </button>
+                </>
+              ) : null,
+          },
+        ]}
+      />
       {deciding ? (
         <ConfirmDialog
           open

@@ -4,6 +4,7 @@ import { yuanToFen, type Fen } from '../../shared/money';
 import { call, isDesktop } from '../api/client';
 import { useI18n } from '../app/i18n';
 import { formatYuan } from '../ui/format';
+import { DataTable } from '../ui/DataTable';
 
 // Pieces the collection screens share: yuan typed by a clerk, the station head's login typed at
 // the clerk's screen, printing the page shown, and a day's totals by channel.
@@ -97,5 +98,26 @@ export function ChannelTotalsTable({ totals, className }: { totals: DayTotals; c
         </tr>
       </tbody>
     </table>
+  );
+}
+
+/** The day's totals by channel on a screen (the shared table, with the 合计 row as its footer); the printed report keeps ChannelTotalsTable. */
+export function ChannelTotalsList({ totals }: { totals: DayTotals }) {
+  const { t } = useI18n();
+  return (
+    <DataTable
+      label={t('closing.byChannel')}
+      counted={false}
+      rows={totals.byChannel.filter((c) => c.channel !== 'prepaid')}
+      rowKey={(c) => c.channel}
+      columns={[
+        { id: 'channel', header: t('collection.channel'), value: (c) => t(`collection.channel.${c.channel}`), footer: t('closing.total') },
+        { id: 'paymentCount', header: t('closing.paymentCount'), kind: 'number', value: (c) => c.paymentCount, total: totals.paymentCount },
+        { id: 'payments', header: t('closing.payments'), kind: 'money', value: (c) => c.paymentsFen, total: totals.paymentsFen },
+        { id: 'reversalCount', header: t('closing.reversalCount'), kind: 'number', value: (c) => c.reversalCount, total: totals.reversalCount },
+        { id: 'reversals', header: t('closing.reversals'), kind: 'money', value: (c) => c.reversalsFen, total: totals.reversalsFen },
+        { id: 'net', header: t('closing.net'), kind: 'money', value: (c) => c.netFen, total: totals.netFen },
+      ]}
+    />
   );
 }

@@ -68,6 +68,8 @@ export interface DataTableProps<T> {
   className?: string;
   /** Content beside the row count (page buttons, a note). */
   toolbar?: ReactNode;
+  /** false: headers do not sort (a short list on the counter, where Tab must not stop on headers). */
+  sorting?: boolean;
   /** Longest height of the scrolling list before it scrolls on its own (CSS length). */
   maxHeight?: string;
 }
@@ -117,7 +119,7 @@ export function exportCell(kind: ColumnKind, value: CellValue): string | number 
 }
 
 export function DataTable<T extends RowData>(props: DataTableProps<T>) {
-  const { rows, columns, rowKey, label, exportName, onActivate, rowClassName, empty, total, counted = true, className, toolbar, maxHeight } = props;
+  const { rows, columns, rowKey, label, exportName, onActivate, rowClassName, empty, total, counted = true, className, toolbar, maxHeight, sorting = true } = props;
   const { t, locale } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
   const [exporting, setExporting] = useState(false);
@@ -129,7 +131,7 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
   // rebuilt only when the columns themselves change, reading the latest value functions.
   const latest = useRef(byId);
   latest.current = byId;
-  const shape = columns.map((c) => `${c.id}:${c.sortable ?? c.value !== undefined}`).join('|');
+  const shape = columns.map((c) => `${c.id}:${sorting && (c.sortable ?? c.value !== undefined)}`).join('|');
   const defs = useMemo(() => {
     const helper = createColumnHelper<typeof features, T>();
     return shape.split('|').map((part) => {
