@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { formatCenti } from '../../shared/money';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
-import { formatTime, formatYuan } from '../ui/format';
+import { formatQuantity, formatTime, formatYuan } from '../ui/format';
 import { Dialog, ErrorBanner, Field, Notice, Page } from '../ui/widgets';
 import { CorrectionPreview } from './CorrectionPreview';
 import { Flags, kwhText, LinesTable, StatusBadge, useBillingText } from './parts';
+import { DataTable } from '../ui/DataTable';
 
 /** One bill as a clerk explains it: readings, each line with its tier and price, status and history. */
 export function BillPage() {
@@ -134,39 +134,33 @@ export function BillPage() {
           ))}
 
           <h2>{t('billing.bill.readings')}</h2>
-          <table className="table" aria-label={t('billing.bill.readings')}>
-            <thead>
-              <tr>
-                <th>{t('billing.bill.meter')}</th>
-                <th>{t('billing.bill.readingDate')}</th>
-                <th className="num">{t('billing.bill.previous')}</th>
-                <th className="num">{t('billing.bill.current')}</th>
-                <th className="num">{t('billing.bill.multiplier')}</th>
-                <th className="num">{t('billing.bill.kwh')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {b.readings.map((r) => (
-                <tr key={r.readingId}>
-                  <td>
-                    {r.meterNo} {r.pointLabel} {r.kind === 'estimated' ? `（${t('billing.bill.readingKind.estimated')}）` : ''}
-                  </td>
-                  <td>{r.readingDate}</td>
-                  <td className="num">{kwhText(r.previousValue)}</td>
-                  <td className="num">{kwhText(r.value)}</td>
-                  <td className="num">{r.multiplier}</td>
-                  <td className="num">
-                    {formatCenti(r.consumption)}
-                    {r.touConsumption
+          <DataTable
+            label={t('billing.bill.readings')}
+            counted={false}
+            rows={b.readings}
+            rowKey={(r) => r.readingId}
+            columns={[
+              { id: 'meter', header: t('billing.bill.meter'), value: (r) => `${r.meterNo} ${r.pointLabel} ${r.kind === 'estimated' ? `（${t('billing.bill.readingKind.estimated')}）` : ''}` },
+              { id: 'readingDate', header: t('billing.bill.readingDate'), kind: 'date', value: (r) => r.readingDate },
+              { id: 'previous', header: t('billing.bill.previous'), kind: 'quantity', value: (r) => r.previousValue },
+              { id: 'current', header: t('billing.bill.current'), kind: 'quantity', value: (r) => r.value },
+              { id: 'multiplier', header: t('billing.bill.multiplier'), kind: 'number', value: (r) => r.multiplier },
+              {
+                id: 'kwh',
+                header: t('billing.bill.kwh'),
+                kind: 'quantity',
+                value: (r) => r.consumption,
+                render: (r) =>
+                  `${formatQuantity(r.consumption)}${
+                    r.touConsumption
                       ? `（${Object.entries(r.touConsumption)
-                          .map(([k, v]) => `${t(`billing.tou.${k}` as 'billing.tou.peak')} ${formatCenti(v)}`)
+                          .map(([k, v]) => `${t(`billing.tou.${k}` as 'billing.tou.peak')} ${formatQuantity(v)}`)
                           .join('，')}）`
-                      : ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                      : ''
+                  }`,
+              },
+            ]}
+          />
 
           <h2>{t('billing.line.lines')}</h2>
           <LinesTable lines={b.lines} totalFen={b.totalFen} label={t('billing.line.lines')} details={b.details} />
@@ -175,32 +169,20 @@ export function BillPage() {
           {b.corrections.length > 0 ? (
             <>
               <h2>{t('billing.bill.history')}</h2>
-              <table className="table" aria-label={t('billing.bill.history')}>
-                <thead>
-                  <tr>
-                    <th>{t('corrections.requestedAt')}</th>
-                    <th>{t('corrections.reason')}</th>
-                    <th>{t('corrections.requestedBy')}</th>
-                    <th>{t('common.status')}</th>
-                    <th>{t('corrections.decidedBy')}</th>
-                    <th>{t('corrections.newBill')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {b.corrections.map((c) => (
-                    <tr key={c.id}>
-                      <td className="nowrap">{formatTime(c.requestedAt)}</td>
-                      <td>{c.reason}</td>
-                      <td>{c.requestedBy ?? ''}</td>
-                      <td>{t(`corrections.${c.status}`)}</td>
-                      <td>
-                        {c.decidedBy ?? ''} {c.decidedAt ? formatTime(c.decidedAt) : ''} {c.decisionNote}
-                      </td>
-                      <td>{c.newBillNo ? <Link to={`/bills/${encodeURIComponent(c.newBillNo)}`}>{c.newBillNo}</Link> : ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                label={t('billing.bill.history')}
+                counted={false}
+                rows={b.corrections}
+                rowKey={(c) => c.id}
+                columns={[
+                  { id: 'requestedAt', header: t('corrections.requestedAt'), kind: 'time', value: (c) => c.requestedAt },
+                  { id: 'reason', header: t('corrections.reason'), value: (c) => c.reason },
+                  { id: 'requestedBy', header: t('corrections.requestedBy'), value: (c) => c.requestedBy ?? '' },
+                  { id: 'status', header: t('common.status'), value: (c) => t(`corrections.${c.status}`) },
+                  { id: 'decidedBy', header: t('corrections.decidedBy'), value: (c) => `${c.decidedBy ?? ''} ${c.decidedAt ? formatTime(c.decidedAt) : ''} ${c.decisionNote ?? ''}`.trim() },
+                  { id: 'newBill', header: t('corrections.newBill'), value: (c) => c.newBillNo ?? '', render: (c) => (c.newBillNo ? <Link to={`/bills/${encodeURIComponent(c.newBillNo)}`}>{c.newBillNo}</Link> : '') },
+                ]}
+              />
             </>
           ) : null}
 

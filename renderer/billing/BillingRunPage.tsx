@@ -9,7 +9,8 @@ import { useSession } from '../app/session';
 import { formatTime, formatYuan } from '../ui/format';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Dialog, ErrorBanner, Field, JobBar, Notice, Page, SelectField } from '../ui/widgets';
-import { currentPeriod, Flags, kwhText, LinesTable, useBillingText } from './parts';
+import { currentPeriod, Flags, LinesTable, useBillingText } from './parts';
+import { DataTable } from '../ui/DataTable';
 
 function Counts({ counts }: { counts: BillingCounts }) {
   const { t } = useI18n();
@@ -196,132 +197,113 @@ export function BillingRunPage() {
       {counts ? <Counts counts={counts} /> : null}
       {status.data?.lastRunAt ? <p className="muted">{t('billing.lastRun', { at: formatTime(status.data.lastRunAt) })}</p> : null}
       {!bookId && status.data && status.data.books.length > 0 ? (
-        <table className="table" aria-label={t('billing.counts.table')}>
-          <thead>
-            <tr>
-              <th>{t('billing.book')}</th>
-              <th className="num">{t('billing.counts.due')}</th>
-              <th className="num">{t('billing.counts.ready')}</th>
-              <th className="num">{t('billing.counts.waiting')}</th>
-              <th className="num">{t('billing.counts.draft')}</th>
-              <th className="num">{t('billing.counts.issued')}</th>
-              <th className="num">{t('billing.counts.flagged')}</th>
-              <th className="num">{t('billing.counts.problems')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {status.data.books.map((b) => (
-              <tr key={b.bookId}>
-                <td>
-                  <button type="button" className="link" onClick={() => setBookId(b.bookId)}>
-                    {b.bookNo} {b.bookName}
-                  </button>
-                </td>
-                <td className="num">{b.due}</td>
-                <td className="num">{b.ready}</td>
-                <td className="num">{b.waiting}</td>
-                <td className="num">{b.draft}</td>
-                <td className="num">{b.issued}</td>
-                <td className="num">{b.flaggedUnreviewed}</td>
-                <td className="num">{b.problems}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label={t('billing.counts.table')}
+          exportName={`${t('billing.counts.table')}-${period}`}
+          rows={status.data.books}
+          rowKey={(b) => b.bookId}
+          columns={[
+            {
+              id: 'book',
+              header: t('billing.book'),
+              value: (b) => `${b.bookNo} ${b.bookName}`,
+              render: (b) => (
+                <button type="button" className="link" onClick={() => setBookId(b.bookId)}>
+                  {b.bookNo} {b.bookName}
+                </button>
+              ),
+            },
+            { id: 'due', header: t('billing.counts.due'), kind: 'number', value: (b) => b.due },
+            { id: 'ready', header: t('billing.counts.ready'), kind: 'number', value: (b) => b.ready },
+            { id: 'waiting', header: t('billing.counts.waiting'), kind: 'number', value: (b) => b.waiting },
+            { id: 'draft', header: t('billing.counts.draft'), kind: 'number', value: (b) => b.draft },
+            { id: 'issued', header: t('billing.counts.issued'), kind: 'number', value: (b) => b.issued },
+            { id: 'flagged', header: t('billing.counts.flagged'), kind: 'number', value: (b) => b.flaggedUnreviewed },
+            { id: 'problems', header: t('billing.counts.problems'), kind: 'number', value: (b) => b.problems },
+          ]}
+        />
       ) : null}
 
       <h2>{t('billing.exceptions')}</h2>
       {exceptions.data && exceptions.data.bills.length === 0 ? <p className="muted">{t('billing.exceptionsNone')}</p> : null}
       {exceptions.data && exceptions.data.bills.length > 0 ? (
-        <table className="table" aria-label={t('billing.exceptions')}>
-          <thead>
-            <tr>
-              <th>{t('billing.bill.billNo')}</th>
-              <th>{t('billing.bill.account')}</th>
-              <th>{t('billing.bill.customer')}</th>
-              <th className="num">{t('billing.bill.kwh')}</th>
-              <th className="num">{t('billing.bill.total')}</th>
-              <th>{t('billing.bill.flags')}</th>
-              <th>{t('common.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {exceptions.data.bills.map((b) => (
-              <tr key={b.id}>
-                <td className="mono">
-                  <Link to={`/bills/${encodeURIComponent(b.billNo)}`}>{b.billNo}</Link>
-                </td>
-                <td>{b.accountNo}</td>
-                <td>
+        <DataTable
+          label={t('billing.exceptions')}
+          rows={exceptions.data.bills}
+          rowKey={(b) => b.id}
+          columns={[
+            { id: 'billNo', header: t('billing.bill.billNo'), value: (b) => b.billNo, className: 'mono', render: (b) => <Link to={`/bills/${encodeURIComponent(b.billNo)}`}>{b.billNo}</Link> },
+            { id: 'account', header: t('billing.bill.account'), value: (b) => b.accountNo },
+            {
+              id: 'customer',
+              header: t('billing.bill.customer'),
+              value: (b) => b.customerName,
+              render: (b) => (
+                <>
                   {b.customerName}
                   <details>
                     <summary>{t('billing.line.lines')}</summary>
                     <LinesTable lines={b.lines ?? []} totalFen={b.totalFen} label={`${t('billing.line.lines')} ${b.accountNo}`} />
                   </details>
-                </td>
-                <td className="num">{kwhText(b.kwh)}</td>
-                <td className="num">{formatYuan(b.totalFen)}</td>
-                <td>
-                  <Flags flags={b.flags} />
-                </td>
-                <td className="actions">
-                  {b.reviewed ? (
-                    <span className="ok-text">{t('billing.reviewed')}</span>
-                  ) : canRun ? (
-                    <>
-                      <Field
-                        label={`${t('billing.reviewNote')} ${b.accountNo}`}
-                        value={notes[b.id] ?? ''}
-                        onChange={(e) => setNotes({ ...notes, [b.id]: e.target.value })}
-                      />
-                      <button type="button" onClick={() => void accept(b)} disabled={review.pending}>
-                        {t('billing.review')}
-                      </button>
-                      <button type="button" onClick={() => setVoiding(b)}>
-                        {t('billing.void')}
-                      </button>
-                    </>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { id: 'kwh', header: t('billing.bill.kwh'), kind: 'quantity', value: (b) => b.kwh },
+            { id: 'total', header: t('billing.bill.total'), kind: 'money', value: (b) => b.totalFen },
+            { id: 'flags', header: t('billing.bill.flags'), render: (b) => <Flags flags={b.flags} /> },
+            {
+              id: 'actions',
+              header: t('common.actions'),
+              className: 'actions',
+              render: (b) =>
+                b.reviewed ? (
+                  <span className="ok-text">{t('billing.reviewed')}</span>
+                ) : canRun ? (
+                  <>
+                    <Field
+                      label={`${t('billing.reviewNote')} ${b.accountNo}`}
+                      value={notes[b.id] ?? ''}
+                      onChange={(e) => setNotes({ ...notes, [b.id]: e.target.value })}
+                    />
+                    <button type="button" onClick={() => void accept(b)} disabled={review.pending}>
+                      {t('billing.review')}
+                    </button>
+                    <button type="button" onClick={() => setVoiding(b)}>
+                      {t('billing.void')}
+                    </button>
+                  </>
+                ) : null,
+            },
+          ]}
+        />
       ) : null}
 
       <h2>{t('billing.problems')}</h2>
       {exceptions.data && exceptions.data.problems.length === 0 ? <p className="muted">{t('billing.problemsNone')}</p> : null}
       {exceptions.data && exceptions.data.problems.length > 0 ? (
-        <table className="table" aria-label={t('billing.problems')}>
-          <thead>
-            <tr>
-              <th>{t('billing.bill.account')}</th>
-              <th>{t('billing.bill.customer')}</th>
-              <th>{t('billing.bill.class')}</th>
-              <th>{t('billing.bill.book')}</th>
-              <th>{t('billing.problem')}</th>
-              <th>{t('common.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {exceptions.data.problems.map((p) => (
-              <tr key={p.customerId}>
-                <td>{p.accountNo}</td>
-                <td>{p.customerName}</td>
-                <td>{text.classText(p.customerClass)}</td>
-                <td>{p.bookNo ?? ''}</td>
-                <td>{text.problemText(p.code, p.detail)}</td>
-                <td>
-                  {canRun && p.code === 'cannot_compute' && p.customerClass === 'large_industry' ? (
-                    <button type="button" onClick={() => setExtras({ customerId: p.customerId, name: p.customerName })}>
-                      {t('billing.extras')}
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label={t('billing.problems')}
+          exportName={`${t('billing.problems')}-${period}`}
+          rows={exceptions.data.problems}
+          rowKey={(p) => p.customerId}
+          columns={[
+            { id: 'account', header: t('billing.bill.account'), value: (p) => p.accountNo },
+            { id: 'customer', header: t('billing.bill.customer'), value: (p) => p.customerName },
+            { id: 'class', header: t('billing.bill.class'), value: (p) => text.classText(p.customerClass) },
+            { id: 'book', header: t('billing.bill.book'), value: (p) => p.bookNo ?? '' },
+            { id: 'problem', header: t('billing.problem'), value: (p) => text.problemText(p.code, p.detail) },
+            {
+              id: 'actions',
+              header: t('common.actions'),
+              render: (p) =>
+                canRun && p.code === 'cannot_compute' && p.customerClass === 'large_industry' ? (
+                  <button type="button" onClick={() => setExtras({ customerId: p.customerId, name: p.customerName })}>
+                    {t('billing.extras')}
+                  </button>
+                ) : null,
+            },
+          ]}
+        />
       ) : null}
 
       <Dialog open={voiding !== null} title={`${t('billing.void')} ${voiding?.billNo ?? ''}`} onClose={() => setVoiding(null)}>

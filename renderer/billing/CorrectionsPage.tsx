@@ -7,6 +7,7 @@ import { useSession } from '../app/session';
 import { formatTime, formatYuan } from '../ui/format';
 import { Dialog, ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
 import { CorrectionPreview } from './CorrectionPreview';
+import { DataTable } from '../ui/DataTable';
 
 type Decision = { correction: Correction; kind: 'approve' | 'reject' } | null;
 
@@ -49,37 +50,36 @@ export function CorrectionsPage() {
       </form>
       <Notice>{notice}</Notice>
       <ErrorBanner error={list.error} />
-      <table className="table" aria-label={t('corrections.title')}>
-        <thead>
-          <tr>
-            <th>{t('billing.bill.billNo')}</th>
-            <th>{t('billing.bill.account')}</th>
-            <th>{t('billing.bill.customer')}</th>
-            <th>{t('billing.bill.period')}</th>
-            <th>{t('corrections.reason')}</th>
-            <th className="num">{t('corrections.original')}</th>
-            <th className="num">{t('corrections.new')}</th>
-            <th>{t('corrections.requestedBy')}</th>
-            <th>{t('common.status')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data?.rows ?? []).map((c) => (
-            <tr key={c.id}>
-              <td className="mono">
-                <Link to={`/bills/${encodeURIComponent(c.billNo)}`}>{c.billNo}</Link>
-              </td>
-              <td>{c.accountNo}</td>
-              <td>{c.customerName}</td>
-              <td>{c.period}</td>
-              <td>{c.reason}</td>
-              <td className="num">{formatYuan(c.originalTotalFen)}</td>
-              <td className="num">{formatYuan(c.expectedTotalFen)}</td>
-              <td>
+      <DataTable
+        label={t('corrections.title')}
+        exportName={t('corrections.title')}
+        rows={list.data?.rows}
+        rowKey={(c) => c.id}
+        empty={t('corrections.none')}
+        columns={[
+          { id: 'billNo', header: t('billing.bill.billNo'), value: (c) => c.billNo, className: 'mono', render: (c) => <Link to={`/bills/${encodeURIComponent(c.billNo)}`}>{c.billNo}</Link> },
+          { id: 'account', header: t('billing.bill.account'), value: (c) => c.accountNo },
+          { id: 'customer', header: t('billing.bill.customer'), value: (c) => c.customerName },
+          { id: 'period', header: t('billing.bill.period'), value: (c) => c.period },
+          { id: 'reason', header: t('corrections.reason'), value: (c) => c.reason },
+          { id: 'original', header: t('corrections.original'), kind: 'money', value: (c) => c.originalTotalFen },
+          { id: 'new', header: t('corrections.new'), kind: 'money', value: (c) => c.expectedTotalFen },
+          {
+            id: 'requestedBy',
+            header: t('corrections.requestedBy'),
+            value: (c) => `${c.requestedBy ?? ''} ${formatTime(c.requestedAt)}`,
+            render: (c) => (
+              <>
                 {c.requestedBy ?? ''} <span className="muted">{formatTime(c.requestedAt)}</span>
-              </td>
-              <td>
+              </>
+            ),
+          },
+          {
+            id: 'status',
+            header: t('common.status'),
+            value: (c) => `${t(`corrections.${c.status}`)}${c.decidedBy ? ` · ${c.decidedBy}` : ''}${c.newBillNo ? ` ${c.newBillNo}` : ''}`,
+            render: (c) => (
+              <>
                 {t(`corrections.${c.status}`)}
                 {c.decidedBy ? ` · ${c.decidedBy}` : ''}
                 {c.newBillNo ? (
@@ -88,30 +88,27 @@ export function CorrectionsPage() {
                     <Link to={`/bills/${encodeURIComponent(c.newBillNo)}`}>{c.newBillNo}</Link>
                   </>
                 ) : null}
-              </td>
-              <td className="actions">
-                {canDecide && c.status === 'pending' ? (
-                  <>
-                    <button type="button" className="primary" onClick={() => setDeciding({ correction: c, kind: 'approve' })}>
-                      {t('corrections.approve')}
-                    </button>
-                    <button type="button" onClick={() => setDeciding({ correction: c, kind: 'reject' })}>
-                      {t('corrections.reject')}
-                    </button>
-                  </>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-          {list.data && list.data.rows.length === 0 ? (
-            <tr>
-              <td colSpan={10} className="muted">
-                {t('corrections.none')}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          {
+            id: 'actions',
+            header: t('common.actions'),
+            className: 'actions',
+            render: (c) =>
+              canDecide && c.status === 'pending' ? (
+                <>
+                  <button type="button" className="primary" onClick={() => setDeciding({ correction: c, kind: 'approve' })}>
+                    {t('corrections.approve')}
+                  </button>
+                  <button type="button" onClick={() => setDeciding({ correction: c, kind: 'reject' })}>
+                    {t('corrections.reject')}
+                  </button>
+                </>
+              ) : null,
+          },
+        ]}
+      />
       <Dialog
         open={deciding !== null}
         title={`${deciding?.kind === 'approve' ? t('corrections.approve') : t('corrections.reject')} ${deciding?.correction.billNo ?? ''}`}

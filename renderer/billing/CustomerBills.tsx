@@ -2,9 +2,10 @@ import { Link } from 'react-router';
 import { hasMessage } from '../../shared/i18n';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
-import { formatTime, formatYuan } from '../ui/format';
+import { formatYuan } from '../ui/format';
 import { ErrorBanner } from '../ui/widgets';
 import { Flags, kwhText, LinesTable, StatusBadge } from './parts';
+import { DataTable } from '../ui/DataTable';
 
 /** A customer's bills with their lines and the account balance: the customer page's "bills" section. */
 export function CustomerBills({ customerId }: { customerId: string }) {
@@ -28,29 +29,25 @@ export function CustomerBills({ customerId }: { customerId: string }) {
         </details>
       ))}
       <h3>{t('billing.ledger.title')}</h3>
-      <table className="table" aria-label={t('billing.ledger.title')}>
-        <thead>
-          <tr>
-            <th>{t('billing.ledger.at')}</th>
-            <th>{t('billing.ledger.type')}</th>
-            <th>{t('billing.bill.billNo')}</th>
-            <th className="num">{t('billing.ledger.amount')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.ledger.map((e) => {
-            const key = `billing.ledger.${e.entryType}`;
-            return (
-              <tr key={e.id}>
-                <td className="nowrap">{formatTime(e.at)}</td>
-                <td>{hasMessage(key) ? t(key) : e.entryType}</td>
-                <td className="mono">{e.billNo ?? ''}</td>
-                <td className="num">{formatYuan(e.amountFen)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        label={t('billing.ledger.title')}
+        exportName={`${t('billing.ledger.title')}${data.bills[0] ? `-${data.bills[0].accountNo}` : ''}`}
+        rows={data.ledger}
+        rowKey={(e) => e.id}
+        columns={[
+          { id: 'at', header: t('billing.ledger.at'), kind: 'time', value: (e) => e.at },
+          {
+            id: 'type',
+            header: t('billing.ledger.type'),
+            value: (e) => {
+              const key = `billing.ledger.${e.entryType}`;
+              return hasMessage(key) ? t(key) : e.entryType;
+            },
+          },
+          { id: 'billNo', header: t('billing.bill.billNo'), value: (e) => e.billNo ?? '', className: 'mono' },
+          { id: 'amount', header: t('billing.ledger.amount'), kind: 'money', value: (e) => e.amountFen },
+        ]}
+      />
     </div>
   );
 }

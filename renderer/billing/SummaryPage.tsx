@@ -8,34 +8,27 @@ import { useI18n } from '../app/i18n';
 import { formatYuan } from '../ui/format';
 import { ErrorBanner, Field, Page } from '../ui/widgets';
 import { currentPeriod, useBillingText } from './parts';
+import { DataTable } from '../ui/DataTable';
 
 function TotalsTable({ title, rows, label, action }: { title: string; rows: BillingTotalsRow[]; label: (r: BillingTotalsRow) => string; action?: (r: BillingTotalsRow) => ReactNode }) {
   const { t } = useI18n();
   return (
     <>
       <h2>{title}</h2>
-      <table className="table" aria-label={title}>
-        <thead>
-          <tr>
-            <th>{t('billing.summary.name')}</th>
-            <th className="num">{t('billing.summary.bills')}</th>
-            <th className="num">{t('billing.summary.kwh')}</th>
-            <th className="num">{t('billing.summary.amount')}</th>
-            {action ? <th>{t('common.actions')}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.key}>
-              <td>{label(r)}</td>
-              <td className="num">{r.bills}</td>
-              <td className="num">{formatCenti(r.kwh)}</td>
-              <td className="num">{formatYuan(r.amountFen)}</td>
-              {action ? <td>{action(r)}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label={title}
+        exportName={title}
+        counted={false}
+        rows={rows}
+        rowKey={(r) => r.key}
+        columns={[
+          { id: 'name', header: t('billing.summary.name'), value: (r) => label(r) },
+          { id: 'bills', header: t('billing.summary.bills'), kind: 'number', value: (r) => r.bills },
+          { id: 'kwh', header: t('billing.summary.kwh'), kind: 'quantity', value: (r) => r.kwh },
+          { id: 'amount', header: t('billing.summary.amount'), kind: 'money', value: (r) => r.amountFen },
+          ...(action ? [{ id: 'actions', header: t('common.actions'), render: (r: BillingTotalsRow) => action(r) }] : []),
+        ]}
+      />
     </>
   );
 }

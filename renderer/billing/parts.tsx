@@ -4,6 +4,7 @@ import type { MessageKey } from '../../shared/i18n';
 import { fenToYuan, formatCenti } from '../../shared/money';
 import { useI18n } from '../app/i18n';
 import { formatYuan } from '../ui/format';
+import { DataTable } from '../ui/DataTable';
 
 // Pieces every billing screen shows the same way: bill lines, exception flags, problems,
 // statuses, tier explanations.
@@ -50,37 +51,32 @@ export function LinesTable({ lines, totalFen, label, details }: { lines: BillLin
   const text = useBillingText();
   const pf = details?.powerFactor;
   return (
-    <table className="table lines" aria-label={label}>
-      <thead>
-        <tr>
-          <th>{t('billing.line.item')}</th>
-          <th className="num">{t('billing.line.quantity')}</th>
-          <th>{t('billing.line.unit')}</th>
-          <th className="num">{t('billing.line.price')}</th>
-          <th className="num">{t('billing.line.amount')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {lines.map((l) => (
-          <tr key={l.lineNo}>
-            <td>
+    <DataTable
+      label={label}
+      className="lines"
+      counted={false}
+      sorting={false}
+      rows={lines}
+      rowKey={(l) => String(l.lineNo)}
+      columns={[
+        {
+          id: 'item',
+          header: t('billing.line.item'),
+          value: (l) => text.lineLabel(l),
+          render: (l) => (
+            <>
               {text.lineLabel(l)}
               {l.kind === 'power_factor' && pf ? <small className="muted"> {t('billing.line.powerFactorNote', { value: pf.value, standard: pf.standard, percent: pf.percent })}</small> : null}
-            </td>
-            <td className="num">{kwhText(l.quantity)}</td>
-            <td>{l.unit ?? ''}</td>
-            <td className="num">{l.unitPrice ?? ''}</td>
-            <td className="num">{formatYuan(l.amountFen)}</td>
-          </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th colSpan={4}>{t('billing.summary.total')}</th>
-          <th className="num">{formatYuan(totalFen)}</th>
-        </tr>
-      </tfoot>
-    </table>
+            </>
+          ),
+          footer: t('billing.summary.total'),
+        },
+        { id: 'quantity', header: t('billing.line.quantity'), kind: 'quantity', value: (l) => l.quantity },
+        { id: 'unit', header: t('billing.line.unit'), value: (l) => l.unit ?? '' },
+        { id: 'price', header: t('billing.line.price'), kind: 'number', value: (l) => l.unitPrice ?? '' },
+        { id: 'amount', header: t('billing.line.amount'), kind: 'money', value: (l) => l.amountFen, total: totalFen },
+      ]}
+    />
   );
 }
 
