@@ -3,9 +3,9 @@ import type { OutputOf, TariffVersionRow } from '../../shared/contract';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
-import { formatTime } from '../ui/format';
 import { ErrorBanner, Notice, Page } from '../ui/widgets';
 import { useBillingText } from './parts';
+import { DataTable } from '../ui/DataTable';
 
 type Prices = Record<string, string | undefined>;
 
@@ -102,25 +102,22 @@ export function TariffsPage() {
           {checked?.ok && counts ? (
             <>
               <p role="status">{t('tariffs.checked', counts)}</p>
-              <table className="table" aria-label={t('tariffs.file')}>
-                <tbody>
-                  {checked.tariffs.map((x) => (
-                    <tr key={`${x.code}@${x.effectiveFrom}`}>
-                      <td>{x.code}</td>
-                      <td>{x.name}</td>
-                      <td>{x.effectiveFrom}</td>
-                      <td>{t(`tariffs.status.${x.status}`)}</td>
-                    </tr>
-                  ))}
-                  {checked.policies.map((x) => (
-                    <tr key={`policy@${x.effectiveFrom}`}>
-                      <td colSpan={2}>{t('tariffs.policy')}</td>
-                      <td>{x.effectiveFrom}</td>
-                      <td>{t(`tariffs.status.${x.status}`)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                label={t('tariffs.file')}
+                counted={false}
+                sorting={false}
+                rows={[
+                  ...checked.tariffs.map((x) => ({ key: `${x.code}@${x.effectiveFrom}`, code: x.code, name: x.name, effectiveFrom: x.effectiveFrom, status: x.status })),
+                  ...checked.policies.map((x) => ({ key: `policy@${x.effectiveFrom}`, code: t('tariffs.policy'), name: '', effectiveFrom: x.effectiveFrom, status: x.status })),
+                ]}
+                rowKey={(x) => x.key}
+                columns={[
+                  { id: 'code', header: t('tariffs.code'), value: (x) => x.code },
+                  { id: 'name', header: t('tariffs.name'), value: (x) => x.name },
+                  { id: 'effectiveFrom', header: t('tariffs.effectiveFrom'), kind: 'date', value: (x) => x.effectiveFrom },
+                  { id: 'status', header: t('common.status'), value: (x) => t(`tariffs.status.${x.status}`) },
+                ]}
+              />
               <button type="button" className="primary" onClick={() => void confirm()} disabled={load.pending || counts.new === 0}>
                 {t('tariffs.import')}
               </button>
@@ -129,60 +126,56 @@ export function TariffsPage() {
         </section>
       ) : null}
 
-      <table className="table" aria-label={t('tariffs.title')}>
-        <thead>
-          <tr>
-            <th>{t('tariffs.code')}</th>
-            <th>{t('tariffs.name')}</th>
-            <th>{t('tariffs.class')}</th>
-            <th>{t('tariffs.effectiveFrom')}</th>
-            <th>{t('tariffs.prices')}</th>
-            <th className="num">{t('tariffs.customers')}</th>
-            <th>{t('tariffs.importedAt')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data?.rows ?? []).map((r) => (
-            <tr key={`${r.code}@${r.effectiveFrom}`} className={r.inForce ? undefined : 'inactive'}>
-              <td className="mono">{r.code}</td>
-              <td>
+      <DataTable
+        label={t('tariffs.title')}
+        exportName={t('tariffs.title')}
+        rows={list.data?.rows}
+        rowKey={(r) => `${r.code}@${r.effectiveFrom}`}
+        rowClassName={(r) => (r.inForce ? undefined : 'inactive')}
+        columns={[
+          { id: 'code', header: t('tariffs.code'), value: (r) => r.code, className: 'mono' },
+          {
+            id: 'name',
+            header: t('tariffs.name'),
+            value: (r) => r.name,
+            render: (r) => (
+              <>
                 {r.name} {r.inForce ? <span className="badge badge-issued">{t('tariffs.inForce')}</span> : null}
-              </td>
-              <td>{text.classText(r.customerClass)}</td>
-              <td>{r.effectiveFrom}</td>
-              <td>{pricesText(r, t)}</td>
-              <td className="num">{r.customers}</td>
-              <td className="nowrap">{formatTime(r.importedAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { id: 'class', header: t('tariffs.class'), value: (r) => text.classText(r.customerClass) },
+          { id: 'effectiveFrom', header: t('tariffs.effectiveFrom'), kind: 'date', value: (r) => r.effectiveFrom },
+          { id: 'prices', header: t('tariffs.prices'), value: (r) => pricesText(r, t) },
+          { id: 'customers', header: t('tariffs.customers'), kind: 'number', value: (r) => r.customers },
+          { id: 'importedAt', header: t('tariffs.importedAt'), kind: 'time', value: (r) => r.importedAt },
+        ]}
+      />
 
       <h2>{t('tariffs.policy')}</h2>
-      <table className="table" aria-label={t('tariffs.policy')}>
-        <thead>
-          <tr>
-            <th>{t('tariffs.effectiveFrom')}</th>
-            <th>{t('tariffs.policy.dueDays')}</th>
-            <th>{t('tariffs.policy.highFactor')}</th>
-            <th>{t('tariffs.policy.averageMonths')}</th>
-            <th>{t('tariffs.policy.channels')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data?.policies ?? []).map((p) => (
-            <tr key={p.effectiveFrom} className={p.inForce ? undefined : 'inactive'}>
-              <td>
+      <DataTable
+        label={t('tariffs.policy')}
+        counted={false}
+        rows={list.data?.policies}
+        rowKey={(p) => p.effectiveFrom}
+        rowClassName={(p) => (p.inForce ? undefined : 'inactive')}
+        columns={[
+          {
+            id: 'effectiveFrom',
+            header: t('tariffs.effectiveFrom'),
+            value: (p) => (p.importedAt === null ? t('tariffs.policy.default') : p.effectiveFrom),
+            render: (p) => (
+              <>
                 {p.importedAt === null ? t('tariffs.policy.default') : p.effectiveFrom} {p.inForce ? <span className="badge badge-issued">{t('tariffs.inForce')}</span> : null}
-              </td>
-              <td>{p.dueDays}</td>
-              <td>×{p.highBillFactor}</td>
-              <td>{p.averageMonths}</td>
-              <td>{p.paymentChannels.length ? p.paymentChannels.join('；') : t('notice.defaultChannels')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { id: 'dueDays', header: t('tariffs.policy.dueDays'), kind: 'number', value: (p) => p.dueDays },
+          { id: 'highFactor', header: t('tariffs.policy.highFactor'), kind: 'number', value: (p) => `×${p.highBillFactor}` },
+          { id: 'averageMonths', header: t('tariffs.policy.averageMonths'), kind: 'number', value: (p) => p.averageMonths },
+          { id: 'channels', header: t('tariffs.policy.channels'), value: (p) => (p.paymentChannels.length ? p.paymentChannels.join('；') : t('notice.defaultChannels')) },
+        ]}
+      />
     </Page>
   );
 }
