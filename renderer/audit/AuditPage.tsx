@@ -4,8 +4,8 @@ import { hasMessage } from '../../shared/i18n';
 import { call } from '../api/client';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
-import { formatTime } from '../ui/format';
 import { ErrorBanner, Field, Page, SelectField } from '../ui/widgets';
+import { DataTable } from '../ui/DataTable';
 
 type Filter = { staffId: string; action: string; fromDate: string; toDate: string };
 
@@ -73,33 +73,19 @@ export function AuditPage() {
         <Field label={t('audit.toDate')} type="date" value={filter.toDate} onChange={change('toDate')} />
       </form>
       <ErrorBanner error={list.error} />
-      <table className="table" aria-label={t('audit.title')}>
-        <thead>
-          <tr>
-            <th>{t('common.time')}</th>
-            <th>{t('audit.staff')}</th>
-            <th>{t('audit.action')}</th>
-            <th>{t('audit.summary')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id}>
-              <td className="nowrap">{formatTime(r.at)}</td>
-              <td>{r.staffName ? r.actor : r.actor === 'system' ? t('audit.system') : r.actor}</td>
-              <td>{actionLabel(r.action)}</td>
-              <td className="summary">{summaryText(r.summary)}</td>
-            </tr>
-          ))}
-          {!list.loading && rows.length === 0 ? (
-            <tr>
-              <td colSpan={4} className="muted">
-                {t('audit.empty')}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+      <DataTable
+        label={t('audit.title')}
+        exportName={t('audit.title')}
+        rows={list.loading && rows.length === 0 ? undefined : rows}
+        rowKey={(r) => String(r.id)}
+        empty={t('audit.empty')}
+        columns={[
+          { id: 'at', header: t('common.time'), kind: 'time', value: (r) => r.at },
+          { id: 'staff', header: t('audit.staff'), value: (r) => (r.staffName ? r.actor : r.actor === 'system' ? t('audit.system') : r.actor) },
+          { id: 'action', header: t('audit.action'), value: (r) => actionLabel(r.action) },
+          { id: 'summary', header: t('audit.summary'), className: 'summary', value: (r) => summaryText(r.summary) },
+        ]}
+      />
       {cursor ? (
         <button type="button" onClick={() => void loadMore()}>
           {t('common.next')}

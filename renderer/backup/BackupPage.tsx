@@ -5,10 +5,11 @@ import type { ApiError } from '../../shared/errors';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
-import { formatBytes, formatTime } from '../ui/format';
+import { formatBytes } from '../ui/format';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
 import { ApiFailure, call } from '../api/client';
+import { DataTable } from '../ui/DataTable';
 
 export function BackupPage() {
   const { t } = useI18n();
@@ -74,55 +75,40 @@ export function BackupPage() {
       <Notice>{notice}</Notice>
       <ErrorBanner error={list.error ?? (restoring || otherStation ? undefined : restoreError)} />
       <h2>{t('backup.list')}</h2>
-      <table className="table" aria-label={t('backup.list')}>
-        <thead>
-          <tr>
-            <th>{t('backup.createdAt')}</th>
-            <th>{t('backup.kind')}</th>
-            <th>{t('backup.file')}</th>
-            <th>{t('backup.size')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data?.rows ?? []).map((b) => (
-            <tr key={b.file}>
-              <td className="nowrap">{formatTime(b.createdAt)}</td>
-              <td>{t(`backup.kind.${b.kind}`)}</td>
-              <td className="mono">{b.file}</td>
-              <td>{formatBytes(b.size)}</td>
-              <td>
-                <button type="button" onClick={() => setRestoring(b.file)} disabled={pending}>
-                  {t('backup.restore')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label={t('backup.list')}
+        rows={list.data?.rows}
+        rowKey={(b) => b.file}
+        columns={[
+          { id: 'createdAt', header: t('backup.createdAt'), kind: 'time', value: (b) => b.createdAt },
+          { id: 'kind', header: t('backup.kind'), value: (b) => t(`backup.kind.${b.kind}`) },
+          { id: 'file', header: t('backup.file'), value: (b) => b.file, className: 'mono' },
+          { id: 'size', header: t('backup.size'), kind: 'number', value: (b) => b.size, render: (b) => formatBytes(b.size) },
+          {
+            id: 'actions',
+            header: t('common.actions'),
+            render: (b) => (
+              <button type="button" onClick={() => setRestoring(b.file)} disabled={pending}>
+                {t('backup.restore')}
+              </button>
+            ),
+          },
+        ]}
+      />
       {list.data?.failed.length ? (
         <>
           <h2>{t('backup.failedList')}</h2>
-          <table className="table" aria-label={t('backup.failedList')}>
-            <thead>
-              <tr>
-                <th>{t('backup.createdAt')}</th>
-                <th>{t('backup.kind')}</th>
-                <th>{t('backup.file')}</th>
-                <th>{t('backup.size')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.failed.map((b) => (
-                <tr key={b.file}>
-                  <td className="nowrap">{formatTime(b.createdAt)}</td>
-                  <td>{t(`backup.kind.${b.kind}`)}</td>
-                  <td className="mono">{b.file}</td>
-                  <td>{formatBytes(b.size)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label={t('backup.failedList')}
+            rows={list.data.failed}
+            rowKey={(b) => b.file}
+            columns={[
+              { id: 'createdAt', header: t('backup.createdAt'), kind: 'time', value: (b) => b.createdAt },
+              { id: 'kind', header: t('backup.kind'), value: (b) => t(`backup.kind.${b.kind}`) },
+              { id: 'file', header: t('backup.file'), value: (b) => b.file, className: 'mono' },
+              { id: 'size', header: t('backup.size'), kind: 'number', value: (b) => b.size, render: (b) => formatBytes(b.size) },
+            ]}
+          />
         </>
       ) : null}
       {restoring ? (

@@ -6,6 +6,7 @@ import { useI18n } from '../app/i18n';
 import { formatTime } from '../ui/format';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Dialog, ErrorBanner, Field, Notice, Page } from '../ui/widgets';
+import { DataTable } from '../ui/DataTable';
 
 function RolePicker({ value, onChange, legend }: { value: Role[]; onChange(roles: Role[]): void; legend: string }) {
   const { t } = useI18n();
@@ -105,28 +106,30 @@ export function StaffPage() {
         </button>
       </form>
 
-      <table className="table" aria-label={t('staff.title')}>
-        <thead>
-          <tr>
-            <th>{t('staff.staffNo')}</th>
-            <th>{t('staff.name')}</th>
-            <th>{t('staff.roles')}</th>
-            <th>{t('common.status')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data?.rows ?? []).map((s) => (
-            <tr key={s.id} className={s.active ? undefined : 'inactive'}>
-              <td>{s.staffNo}</td>
-              <td>{s.name}</td>
-              <td>{s.roles.map((r) => t(`role.${r}`)).join('、')}</td>
-              <td>
-                {s.active ? t('staff.active') : t('staff.inactive')}
-                {s.lockedUntil ? ` · ${t('staff.locked', { until: formatTime(s.lockedUntil).slice(0, 16) })}` : ''}
-                {s.lockedUntil && s.lockedBy ? ` ${t('staff.lockedBy', { by: s.lockedBy, via: s.lockedVia ?? '' })}` : ''}
-              </td>
-              <td className="actions">
+      <DataTable
+        label={t('staff.title')}
+        exportName={t('staff.title')}
+        rows={list.data?.rows}
+        rowKey={(s) => s.id}
+        rowClassName={(s) => (s.active ? undefined : 'inactive')}
+        columns={[
+          { id: 'staffNo', header: t('staff.staffNo'), value: (s) => s.staffNo },
+          { id: 'name', header: t('staff.name'), value: (s) => s.name },
+          { id: 'roles', header: t('staff.roles'), value: (s) => s.roles.map((r) => t(`role.${r}`)).join('、') },
+          {
+            id: 'status',
+            header: t('common.status'),
+            value: (s) =>
+              `${s.active ? t('staff.active') : t('staff.inactive')}${s.lockedUntil ? ` · ${t('staff.locked', { until: formatTime(s.lockedUntil).slice(0, 16) })}` : ''}${
+                s.lockedUntil && s.lockedBy ? ` ${t('staff.lockedBy', { by: s.lockedBy, via: s.lockedVia ?? '' })}` : ''
+              }`,
+          },
+          {
+            id: 'actions',
+            header: t('common.actions'),
+            className: 'actions',
+            render: (s) => (
+              <>
                 <button
                   type="button"
                   onClick={() => {
@@ -147,11 +150,11 @@ export function StaffPage() {
                 <button type="button" onClick={() => void toggleActive(s)}>
                   {s.active ? t('staff.deactivate') : t('staff.reactivate')}
                 </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+        ]}
+      />
 
       <Dialog
         open={editing !== null}
