@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
+import { DataTable } from '../ui/DataTable';
 
 /** Meter readers for pickers: active staff with the meter-reader role. */
 export function useReaders() {
@@ -65,56 +66,37 @@ export function BooksPage() {
         {t('book.showInactive')}
       </label>
       <ErrorBanner error={books.error} />
-      <table className="table" aria-label={t('nav.books')}>
-        <thead>
-          <tr>
-            <th>{t('book.no')}</th>
-            <th>{t('book.name')}</th>
-            <th>{t('book.reader')}</th>
-            <th>{t('book.readingDay')}</th>
-            <th className="num">{t('book.meters')}</th>
-            <th>{t('common.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(books.data?.rows ?? []).map((b) => (
-            <tr key={b.id} className={b.active ? undefined : 'inactive'}>
-              <td className="mono">
-                <Link to={`/readings/books/${b.id}`}>{b.bookNo}</Link>
-              </td>
-              <td>{b.name}</td>
-              <td>{b.readerName ? `${b.readerNo} ${b.readerName}` : '—'}</td>
-              <td>{b.readingDay}</td>
-              <td className="num">{b.points}</td>
-              <td>{b.active ? t('book.active') : t('book.inactiveLabel')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label={t('nav.books')}
+        exportName={t('nav.books')}
+        rows={books.data?.rows}
+        rowKey={(b) => b.id}
+        rowClassName={(b) => (b.active ? undefined : 'inactive')}
+        columns={[
+          { id: 'bookNo', header: t('book.no'), value: (b) => b.bookNo, className: 'mono', render: (b) => <Link to={`/readings/books/${b.id}`}>{b.bookNo}</Link> },
+          { id: 'name', header: t('book.name'), value: (b) => b.name },
+          { id: 'reader', header: t('book.reader'), value: (b) => (b.readerName ? `${b.readerNo} ${b.readerName}` : '—') },
+          { id: 'readingDay', header: t('book.readingDay'), kind: 'number', value: (b) => b.readingDay },
+          { id: 'meters', header: t('book.meters'), kind: 'number', value: (b) => b.points },
+          { id: 'status', header: t('common.status'), value: (b) => (b.active ? t('book.active') : t('book.inactiveLabel')) },
+        ]}
+      />
 
       <h2>{t('book.unassigned', { count: unassigned.data?.total ?? 0 })}</h2>
       {unassigned.data?.total ? <p className="banner banner-warn">{t('book.unassignedHint')}</p> : <p className="muted">{t('book.allAssigned')}</p>}
       {unassigned.data?.rows.length ? (
-        <table className="table" aria-label={t('book.unassignedTable')}>
-          <thead>
-            <tr>
-              <th>{t('import.column.account')}</th>
-              <th>{t('import.column.name')}</th>
-              <th>{t('import.column.address')}</th>
-              <th>{t('import.column.meter')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {unassigned.data.rows.map((p) => (
-              <tr key={p.pointId}>
-                <td className="mono">{p.accountNo}</td>
-                <td>{p.customerName}</td>
-                <td>{p.address}</td>
-                <td className="mono">{p.meterNo}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label={t('book.unassignedTable')}
+          exportName={t('book.unassignedTable')}
+          rows={unassigned.data.rows}
+          rowKey={(p) => p.pointId}
+          columns={[
+            { id: 'account', header: t('import.column.account'), value: (p) => p.accountNo, className: 'mono' },
+            { id: 'name', header: t('import.column.name'), value: (p) => p.customerName },
+            { id: 'address', header: t('import.column.address'), value: (p) => p.address },
+            { id: 'meter', header: t('import.column.meter'), value: (p) => p.meterNo, className: 'mono' },
+          ]}
+        />
       ) : null}
     </Page>
   );

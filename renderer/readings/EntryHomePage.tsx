@@ -7,6 +7,7 @@ import { useSession } from '../app/session';
 import { saveFile } from '../customers/download';
 import { ErrorBanner, Page } from '../ui/widgets';
 import { PeriodPicker, usePeriod } from './PeriodPicker';
+import { DataTable } from '../ui/DataTable';
 
 /** The reader's start: the period, and the books to read in it with their progress. */
 export function EntryHomePage() {
@@ -38,30 +39,27 @@ export function EntryHomePage() {
       {period === '' ? <p className="muted">{t('entry.noPeriod')}</p> : null}
       {overview.data && books.length === 0 ? <p className="muted">{t('entry.noBooks')}</p> : null}
       {books.length > 0 ? (
-        <table className="table" aria-label={t('entry.books')}>
-          <thead>
-            <tr>
-              <th>{t('book.no')}</th>
-              <th>{t('book.name')}</th>
-              <th>{t('book.reader')}</th>
-              <th>{t('book.readingDay')}</th>
-              <th>{t('entry.progressHead')}</th>
-              <th>{t('common.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {books.map((b) => (
-              <tr key={b.bookId} className={b.late ? 'late' : undefined}>
-                <td className="mono">{b.bookNo}</td>
-                <td>{b.name}</td>
-                <td>{b.readerName ?? '—'}</td>
-                <td>{b.scheduledDate}</td>
-                <td>
-                  {t('entry.progress', { entered: b.entered, due: b.due })}
-                  {b.flagged ? ` · ${t('entry.flaggedCount', { count: b.flagged })}` : ''}
-                  {b.late ? ` · ${t('overview.late')}` : ''}
-                </td>
-                <td className="actions">
+        <DataTable
+          label={t('entry.books')}
+          rows={books}
+          rowKey={(b) => b.bookId}
+          rowClassName={(b) => (b.late ? 'late' : undefined)}
+          columns={[
+            { id: 'bookNo', header: t('book.no'), value: (b) => b.bookNo, className: 'mono' },
+            { id: 'name', header: t('book.name'), value: (b) => b.name },
+            { id: 'reader', header: t('book.reader'), value: (b) => b.readerName ?? '—' },
+            { id: 'readingDay', header: t('book.readingDay'), kind: 'date', value: (b) => b.scheduledDate },
+            {
+              id: 'progress',
+              header: t('entry.progressHead'),
+              value: (b) => `${t('entry.progress', { entered: b.entered, due: b.due })}${b.flagged ? ` · ${t('entry.flaggedCount', { count: b.flagged })}` : ''}${b.late ? ` · ${t('overview.late')}` : ''}`,
+            },
+            {
+              id: 'actions',
+              header: t('common.actions'),
+              className: 'actions',
+              render: (b) => (
+                <>
                   <Link to={`/readings/entry/${period}/${b.bookId}`} aria-label={t('entry.openBook', { bookNo: b.bookNo })}>
                     {t('entry.open')}
                   </Link>
@@ -69,11 +67,11 @@ export function EntryHomePage() {
                   <button type="button" onClick={() => void exportBook(b.bookId)}>
                     {t('entry.export')}
                   </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       ) : null}
     </Page>
   );

@@ -7,6 +7,7 @@ import { useI18n } from '../app/i18n';
 import { fileBase64 } from '../customers/download';
 import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
 import { PeriodPicker, usePeriod } from './PeriodPicker';
+import { DataTable } from '../ui/DataTable';
 
 /** Handheld file import (抄表机导入): choose the file, see every row's check, then commit the valid ones. */
 export function ImportPage() {
@@ -78,36 +79,29 @@ export function ImportPage() {
           <h2>{t('import.previewTitle')}</h2>
           <p role="status">{t('import.summary', { rows: preview.rows, ok: preview.ok, flagged: preview.flagged, confirm: preview.confirm, errors: preview.errors })}</p>
           {preview.lines.length > 0 ? (
-            <table className="table" aria-label={t('import.problems')}>
-              <thead>
-                <tr>
-                  <th>{t('import.row')}</th>
-                  <th>{t('import.column.account')}</th>
-                  <th>{t('import.column.meter')}</th>
-                  <th>{t('import.column.value')}</th>
-                  <th>{t('common.status')}</th>
-                  <th>{t('import.what')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.lines.map((line) => (
-                  <tr key={line.row} className={line.status === 'error' ? 'error-row' : undefined}>
-                    <td className="num">{line.row}</td>
-                    <td className="mono">{line.accountNo}</td>
-                    <td className="mono">{line.meterNo}</td>
-                    <td className="num">{line.value}</td>
-                    <td>{t(`import.status.${line.status}`)}</td>
-                    <td>
-                      {line.status === 'error'
-                        ? line.errors.map((e) => `${e.column}：${e.message}`).join('；')
-                        : line.status === 'confirm'
-                          ? t('entry.rolloverOffered', { consumption: formatCenti(line.consumption ?? 0) })
-                          : line.flags.map((f) => flagMessage(locale, f)).join('；')}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              label={t('import.problems')}
+              rows={preview.lines}
+              rowKey={(line) => String(line.row)}
+              rowClassName={(line) => (line.status === 'error' ? 'error-row' : undefined)}
+              columns={[
+                { id: 'row', header: t('import.row'), kind: 'number', value: (line) => line.row },
+                { id: 'account', header: t('import.column.account'), value: (line) => line.accountNo, className: 'mono' },
+                { id: 'meter', header: t('import.column.meter'), value: (line) => line.meterNo, className: 'mono' },
+                { id: 'value', header: t('import.column.value'), kind: 'number', value: (line) => line.value },
+                { id: 'status', header: t('common.status'), value: (line) => t(`import.status.${line.status}`) },
+                {
+                  id: 'what',
+                  header: t('import.what'),
+                  value: (line) =>
+                    line.status === 'error'
+                      ? line.errors.map((e) => `${e.column}：${e.message}`).join('；')
+                      : line.status === 'confirm'
+                        ? t('entry.rolloverOffered', { consumption: formatCenti(line.consumption ?? 0) })
+                        : line.flags.map((f) => flagMessage(locale, f)).join('；'),
+                },
+              ]}
+            />
           ) : null}
           {preview.confirm > 0 ? (
             <label className="check">

@@ -9,6 +9,7 @@ import { useSession } from '../app/session';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
 import { PeriodPicker, usePeriod } from './PeriodPicker';
+import { DataTable } from '../ui/DataTable';
 
 const SEGMENTS = ['clean', 'reviewed', 'awaiting', 'noAccess', 'notEntered'] as const;
 type Segment = (typeof SEGMENTS)[number];
@@ -154,95 +155,66 @@ export function OverviewPage() {
             </button>
           ) : null}
           <ProgressChart books={data.books} />
-          <table className="table" aria-label={t('overview.books')}>
-            <thead>
-              <tr>
-                <th>{t('book.no')}</th>
-                <th>{t('book.name')}</th>
-                <th>{t('book.reader')}</th>
-                <th>{t('book.readingDay')}</th>
-                <th className="num">{t('overview.due')}</th>
-                <th className="num">{t('overview.entered')}</th>
-                <th className="num">{t('overview.flagged')}</th>
-                <th className="num">{t('overview.reviewed')}</th>
-                <th className="num">{t('overview.noAccess')}</th>
-                <th>{t('common.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.books.map((b) => (
-                <tr key={b.bookId} className={b.late ? 'late' : undefined}>
-                  <td className="mono">{b.bookNo}</td>
-                  <td>{b.name}</td>
-                  <td>{b.readerName ?? '—'}</td>
-                  <td>{b.scheduledDate}</td>
-                  <td className="num">{b.due}</td>
-                  <td className="num">{b.entered}</td>
-                  <td className="num">{b.flagged}</td>
-                  <td className="num">{b.reviewed}</td>
-                  <td className="num">{b.noAccess}</td>
-                  <td>{b.complete ? (b.awaitingReview ? t('overview.awaiting', { count: b.awaitingReview }) : t('overview.done')) : b.late ? t('overview.late') : t('overview.inProgress')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label={t('overview.books')}
+            exportName={t('overview.books')}
+            rows={data.books}
+            rowKey={(b) => b.bookId}
+            rowClassName={(b) => (b.late ? 'late' : undefined)}
+            columns={[
+              { id: 'bookNo', header: t('book.no'), value: (b) => b.bookNo, className: 'mono' },
+              { id: 'name', header: t('book.name'), value: (b) => b.name },
+              { id: 'reader', header: t('book.reader'), value: (b) => b.readerName ?? '—' },
+              { id: 'readingDay', header: t('book.readingDay'), kind: 'date', value: (b) => b.scheduledDate },
+              { id: 'due', header: t('overview.due'), kind: 'number', value: (b) => b.due },
+              { id: 'entered', header: t('overview.entered'), kind: 'number', value: (b) => b.entered },
+              { id: 'flagged', header: t('overview.flagged'), kind: 'number', value: (b) => b.flagged },
+              { id: 'reviewed', header: t('overview.reviewed'), kind: 'number', value: (b) => b.reviewed },
+              { id: 'noAccess', header: t('overview.noAccess'), kind: 'number', value: (b) => b.noAccess },
+              { id: 'status', header: t('common.status'), value: (b) => (b.complete ? (b.awaitingReview ? t('overview.awaiting', { count: b.awaitingReview }) : t('overview.done')) : b.late ? t('overview.late') : t('overview.inProgress')) },
+            ]}
+          />
           <h2>{t('overview.notRead', { count: data.notRead.total })}</h2>
           {data.notRead.rows.length ? (
-            <table className="table" aria-label={t('overview.notReadTable')}>
-              <thead>
-                <tr>
-                  <th>{t('book.no')}</th>
-                  <th>{t('entry.seq')}</th>
-                  <th>{t('import.column.account')}</th>
-                  <th>{t('import.column.name')}</th>
-                  <th>{t('import.column.address')}</th>
-                  <th>{t('import.column.meter')}</th>
-                  <th>{t('common.status')}</th>
-                  <th>{t('import.column.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.notRead.rows.map((r) => (
-                  <tr key={`${r.bookNo}-${r.seq}`}>
-                    <td className="mono">{r.bookNo}</td>
-                    <td className="num">{r.seq}</td>
-                    <td className="mono">{r.accountNo}</td>
-                    <td>{r.customerName}</td>
-                    <td>{r.address}</td>
-                    <td className="mono">{r.meterNo}</td>
-                    <td>{t(`reading.status.${r.status}`)}</td>
-                    <td>{r.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              label={t('overview.notReadTable')}
+              exportName={t('overview.notReadTable')}
+              rows={data.notRead.rows}
+              rowKey={(r) => `${r.bookNo}-${r.seq}`}
+              columns={[
+                { id: 'bookNo', header: t('book.no'), value: (r) => r.bookNo, className: 'mono' },
+                { id: 'seq', header: t('entry.seq'), kind: 'number', value: (r) => r.seq },
+                { id: 'account', header: t('import.column.account'), value: (r) => r.accountNo, className: 'mono' },
+                { id: 'name', header: t('import.column.name'), value: (r) => r.customerName },
+                { id: 'address', header: t('import.column.address'), value: (r) => r.address },
+                { id: 'meter', header: t('import.column.meter'), value: (r) => r.meterNo, className: 'mono' },
+                { id: 'status', header: t('common.status'), value: (r) => t(`reading.status.${r.status}`) },
+                { id: 'reason', header: t('import.column.reason'), value: (r) => r.reason },
+              ]}
+            />
           ) : null}
           <h2>{t('overview.readers')}</h2>
-          <table className="table" aria-label={t('overview.readers')}>
-            <thead>
-              <tr>
-                <th>{t('staff.staffNo')}</th>
-                <th>{t('common.name')}</th>
-                <th className="num">{t('overview.readCount')}</th>
-                <th className="num">{t('overview.corrected')}</th>
-                <th className="num">{t('overview.errorRate')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.readers.map((r) => {
-                const bp = errorRateBasisPoints(r.corrected, r.entered);
-                return (
-                  <tr key={r.staffId}>
-                    <td className="mono">{r.staffNo}</td>
-                    <td>{r.name}</td>
-                    <td className="num">{r.entered}</td>
-                    <td className="num">{r.corrected}</td>
-                    <td className="num">{bp === null ? '—' : `${(bp / 100).toFixed(2)}%`}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            label={t('overview.readers')}
+            counted={false}
+            rows={data.readers}
+            rowKey={(r) => r.staffId}
+            columns={[
+              { id: 'staffNo', header: t('staff.staffNo'), value: (r) => r.staffNo, className: 'mono' },
+              { id: 'name', header: t('common.name'), value: (r) => r.name },
+              { id: 'entered', header: t('overview.readCount'), kind: 'number', value: (r) => r.entered },
+              { id: 'corrected', header: t('overview.corrected'), kind: 'number', value: (r) => r.corrected },
+              {
+                id: 'errorRate',
+                header: t('overview.errorRate'),
+                kind: 'number',
+                value: (r) => {
+                  const bp = errorRateBasisPoints(r.corrected, r.entered);
+                  return bp === null ? '—' : `${(bp / 100).toFixed(2)}%`;
+                },
+              },
+            ]}
+          />
         </>
       ) : null}
       {confirmingClose && data ? (
