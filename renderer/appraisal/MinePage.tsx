@@ -3,6 +3,7 @@ import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { ErrorBanner, Page } from '../ui/widgets';
 import { pts, StatusTag } from './common';
+import { DataTable } from '../ui/DataTable';
 
 // A member of staff's own appraisals (我的考核), month by month.
 
@@ -13,43 +14,20 @@ export function MinePage() {
   return (
     <Page title={t('appraisal.mine.title')} actions={staffNo ? <Link className="button" to={`/appraisal/trend/${staffNo}`}>{t('appraisal.trend')}</Link> : null}>
       <ErrorBanner error={list.error} />
-      <table className="table" aria-label={t('appraisal.mine.title')}>
-        <thead>
-          <tr>
-            <th>{t('appraisal.period')}</th>
-            <th>{t('appraisal.sheetUsed')}</th>
-            <th className="num">{t('appraisal.total')}</th>
-            <th>{t('appraisal.status')}</th>
-            <th className="num">{t('appraisal.versions')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data?.rows ?? []).map((r) => (
-            <tr key={r.period}>
-              <td>{r.period}</td>
-              <td>{r.sheetCode}</td>
-              <td className="num">
-                {pts(r.totalCenti)} / {r.fullScore}
-              </td>
-              <td>
-                <StatusTag t={t} status={r.status} />
-              </td>
-              <td className="num">{r.versionNo}</td>
-              <td className="actions">
-                <Link to={`/appraisal/sheet/${r.period}/${staffNo}`}>{t('appraisal.open')}</Link>
-              </td>
-            </tr>
-          ))}
-          {!list.loading && !list.data?.rows.length ? (
-            <tr>
-              <td colSpan={6} className="muted">
-                {t('appraisal.mine.empty')}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+      <DataTable
+        label={t('appraisal.mine.title')}
+        rows={list.loading && !list.data ? undefined : (list.data?.rows ?? [])}
+        rowKey={(r) => r.period}
+        empty={t('appraisal.mine.empty')}
+        columns={[
+          { id: 'period', header: t('appraisal.period'), value: (r) => r.period },
+          { id: 'sheet', header: t('appraisal.sheetUsed'), value: (r) => r.sheetCode },
+          { id: 'total', header: t('appraisal.total'), kind: 'quantity', value: (r) => r.totalCenti, render: (r) => `${pts(r.totalCenti)} / ${r.fullScore}` },
+          { id: 'status', header: t('appraisal.status'), render: (r) => <StatusTag t={t} status={r.status} /> },
+          { id: 'versions', header: t('appraisal.versions'), kind: 'number', value: (r) => r.versionNo },
+          { id: 'actions', header: t('common.actions'), className: 'actions', render: (r) => <Link to={`/appraisal/sheet/${r.period}/${staffNo}`}>{t('appraisal.open')}</Link> },
+        ]}
+      />
     </Page>
   );
 }

@@ -5,6 +5,7 @@ import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { formatTime } from '../ui/format';
 import { ErrorBanner, Notice, Page } from '../ui/widgets';
+import { DataTable } from '../ui/DataTable';
 
 // Score sheets (考核方案): what is loaded, and — for the administrator — loading a head-office
 // file, checked whole before anything is written.
@@ -55,45 +56,23 @@ export function SheetsPage() {
           </ul>
         </div>
       ) : null}
-      <table className="table" aria-label={t('appraisal.sheets.title')}>
-        <thead>
-          <tr>
-            <th>{t('appraisal.sheets.code')}</th>
-            <th>{t('appraisal.sheets.effectiveFrom')}</th>
-            <th>{t('appraisal.sheets.name')}</th>
-            <th className="num">{t('appraisal.fullScore')}</th>
-            <th className="num">{t('appraisal.sheets.areas')}</th>
-            <th className="num">{t('appraisal.sheets.items')}</th>
-            <th>{t('appraisal.sheets.pay')}</th>
-            <th>{t('appraisal.sheets.inForce')}</th>
-            <th>{t('appraisal.entry.at')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data?.rows ?? []).map((r) => (
-            <tr key={`${r.code}@${r.effectiveFrom}`}>
-              <td>{r.code}</td>
-              <td>{r.effectiveFrom}</td>
-              <td>{r.name}</td>
-              <td className="num">{r.fullScore}</td>
-              <td className="num">{r.areas}</td>
-              <td className="num">{r.items}</td>
-              <td>{r.pay.method === 'points' ? t('appraisal.payRule.points', { base: fenToYuan(r.pay.baseFen), full: r.fullScore }) : t('appraisal.payRule.pool', { pool: fenToYuan(r.pay.poolFen), remainder: '…' })}</td>
-              <td>{r.inForce ? '✓' : ''}</td>
-              <td className="nowrap">
-                {formatTime(r.importedAt)} {r.importedBy ?? ''}
-              </td>
-            </tr>
-          ))}
-          {!list.loading && !list.data?.rows.length ? (
-            <tr>
-              <td colSpan={9} className="muted">
-                {t('appraisal.sheets.empty')}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+      <DataTable
+        label={t('appraisal.sheets.title')}
+        rows={list.loading && !list.data ? undefined : (list.data?.rows ?? [])}
+        rowKey={(r) => `${r.code}@${r.effectiveFrom}`}
+        empty={t('appraisal.sheets.empty')}
+        columns={[
+          { id: 'code', header: t('appraisal.sheets.code'), value: (r) => r.code },
+          { id: 'effectiveFrom', header: t('appraisal.sheets.effectiveFrom'), value: (r) => r.effectiveFrom },
+          { id: 'name', header: t('appraisal.sheets.name'), value: (r) => r.name },
+          { id: 'fullScore', header: t('appraisal.fullScore'), kind: 'number', value: (r) => r.fullScore },
+          { id: 'areas', header: t('appraisal.sheets.areas'), kind: 'number', value: (r) => r.areas },
+          { id: 'items', header: t('appraisal.sheets.items'), kind: 'number', value: (r) => r.items },
+          { id: 'pay', header: t('appraisal.sheets.pay'), value: (r) => (r.pay.method === 'points' ? t('appraisal.payRule.points', { base: fenToYuan(r.pay.baseFen), full: r.fullScore }) : t('appraisal.payRule.pool', { pool: fenToYuan(r.pay.poolFen), remainder: '…' })) },
+          { id: 'inForce', header: t('appraisal.sheets.inForce'), value: (r) => (r.inForce ? '✓' : '') },
+          { id: 'importedAt', header: t('appraisal.entry.at'), className: 'nowrap', value: (r) => `${formatTime(r.importedAt)} ${r.importedBy ?? ''}` },
+        ]}
+      />
     </Page>
   );
 }

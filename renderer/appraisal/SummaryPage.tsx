@@ -7,6 +7,7 @@ import { saveFile } from '../customers/download';
 import { formatYuan } from '../ui/format';
 import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
 import { currentPeriod, pts, roleNames, StatusTag } from './common';
+import { DataTable } from '../ui/DataTable';
 
 // The station head's month (考核汇总表): compute the drafts, everyone ranked with their status and
 // pay, each sheet one click away; export and print.
@@ -73,54 +74,36 @@ export function SummaryPage() {
             : t('appraisal.payRule.pool', { pool: formatYuan(sh.pay.poolFen), remainder: sh.remainderFen })}
         </p>
       ))}
-      <table className="table" aria-label={t('appraisal.title')}>
-        <thead>
-          <tr>
-            <th className="num">{t('appraisal.rank')}</th>
-            <th>{t('appraisal.staffNo')}</th>
-            <th>{t('appraisal.name')}</th>
-            <th>{t('appraisal.roles')}</th>
-            <th className="num">{t('appraisal.itemsScore')}</th>
-            <th className="num">{t('appraisal.adjustments')}</th>
-            <th className="num">{t('appraisal.total')}</th>
-            <th>{t('appraisal.status')}</th>
-            <th className="num">{t('appraisal.versions')}</th>
-            <th className="num">{t('appraisal.pay')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(s?.rows ?? []).map((r) => (
-            <tr key={r.staffId}>
-              <td className="num">{r.rank}</td>
-              <td>{r.staffNo}</td>
-              <td>{r.name}</td>
-              <td>{roleNames(t, r.roles)}</td>
-              <td className="num">{pts(r.itemsCenti)}</td>
-              <td className="num">{r.adjustmentsCenti ? pts(r.adjustmentsCenti) : ''}</td>
-              <td className="num">
-                <strong>{pts(r.totalCenti)}</strong>
-              </td>
-              <td>
-                <StatusTag t={t} status={r.status} />
-              </td>
-              <td className="num">{r.versionNo}</td>
-              <td className="num">{fenToYuan(r.payFen)}</td>
-              <td className="actions">
+      <DataTable
+        label={t('appraisal.title')}
+        exportName={`${t('appraisal.title')}-${period}`}
+        rows={summary.loading && !s ? undefined : (s?.rows ?? [])}
+        rowKey={(r) => r.staffId}
+        empty={t('appraisal.empty')}
+        columns={[
+          { id: 'rank', header: t('appraisal.rank'), kind: 'number', value: (r) => r.rank },
+          { id: 'staffNo', header: t('appraisal.staffNo'), value: (r) => r.staffNo },
+          { id: 'name', header: t('appraisal.name'), value: (r) => r.name },
+          { id: 'roles', header: t('appraisal.roles'), value: (r) => roleNames(t, r.roles) },
+          { id: 'items', header: t('appraisal.itemsScore'), kind: 'quantity', value: (r) => r.itemsCenti, render: (r) => pts(r.itemsCenti) },
+          { id: 'adjustments', header: t('appraisal.adjustments'), kind: 'quantity', value: (r) => r.adjustmentsCenti || null, render: (r) => (r.adjustmentsCenti ? pts(r.adjustmentsCenti) : '') },
+          { id: 'total', header: t('appraisal.total'), kind: 'quantity', value: (r) => r.totalCenti, render: (r) => <strong>{pts(r.totalCenti)}</strong> },
+          { id: 'status', header: t('appraisal.status'), render: (r) => <StatusTag t={t} status={r.status} /> },
+          { id: 'versions', header: t('appraisal.versions'), kind: 'number', value: (r) => r.versionNo },
+          { id: 'pay', header: t('appraisal.pay'), kind: 'money', value: (r) => r.payFen, render: (r) => fenToYuan(r.payFen) },
+          {
+            id: 'actions',
+            header: t('common.actions'),
+            className: 'actions',
+            render: (r) => (
+              <>
                 <Link to={`/appraisal/sheet/${period}/${r.staffNo}`}>{t('appraisal.open')}</Link>
                 <Link to={`/appraisal/trend/${r.staffNo}?to=${period}`}>{t('appraisal.trend')}</Link>
-              </td>
-            </tr>
-          ))}
-          {!summary.loading && !s?.rows.length ? (
-            <tr>
-              <td colSpan={11} className="muted">
-                {t('appraisal.empty')}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+        ]}
+      />
       {s?.rows.length ? <p>{t('appraisal.totals', { signed: s.totals.signed, disputed: s.totals.disputed, pay: formatYuan(s.totals.payFen) })}</p> : null}
       {s?.notAppraised.length ? <p className="muted">{t('appraisal.notAppraised', { list: s.notAppraised.map((x) => `${x.staffNo} ${x.name}（${x.startDate}）`).join('、') })}</p> : null}
       {s?.notComputed.length ? <p className="muted">{t('appraisal.notComputed', { list: s.notComputed.map((x) => `${x.staffNo} ${x.name}`).join('、') })}</p> : null}

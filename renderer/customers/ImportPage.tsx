@@ -6,6 +6,7 @@ import { call, runJob } from '../api/client';
 import { useI18n } from '../app/i18n';
 import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
 import { fileBase64 } from './download';
+import { DataTable } from '../ui/DataTable';
 
 const jobError = (job: JobState): ApiError | undefined => (job.status === 'failed' ? { code: (job.error?.code ?? 'internal') as ApiError['code'], message: job.error?.message ?? '' } : undefined);
 
@@ -73,24 +74,16 @@ export function ImportPage() {
           <h2>{t('customers.import.step2')}</h2>
           <p role="status">{t('customers.import.summary', { rows: preview.rows, valid: preview.validRows, customers: preview.customers, invalid: preview.invalidRows })}</p>
           {preview.issues.length ? (
-            <table className="table" aria-label={t('customers.import.issues')}>
-              <thead>
-                <tr>
-                  <th>{t('customers.import.row')}</th>
-                  <th>{t('customers.import.column')}</th>
-                  <th>{t('customers.import.problem')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.issues.map((i, n) => (
-                  <tr key={n}>
-                    <td className="num">{i.row}</td>
-                    <td>{i.column}</td>
-                    <td>{i.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              label={t('customers.import.issues')}
+              rows={preview.issues}
+              rowKey={(_i, n) => String(n)}
+              columns={[
+                { id: 'row', header: t('customers.import.row'), kind: 'number', value: (i) => i.row },
+                { id: 'column', header: t('customers.import.column'), value: (i) => i.column },
+                { id: 'problem', header: t('customers.import.problem'), value: (i) => i.message },
+              ]}
+            />
           ) : null}
           {preview.sample.length ? (
             <details>

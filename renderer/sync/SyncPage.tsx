@@ -6,6 +6,7 @@ import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { formatBytes, formatTime } from '../ui/format';
 import { ErrorBanner, Field, JobBar, Notice, Page } from '../ui/widgets';
+import { DataTable } from '../ui/DataTable';
 
 // 数据上报: what waits to go to head office, export and push, head office's answers, reference data.
 
@@ -93,22 +94,16 @@ export function SyncPage() {
       {s ? (
         <>
           <h2>{t('sync.waitingTotal', { count: s.waitingTotal })}</h2>
-          <table className="table" aria-label={t('sync.waiting')}>
-            <thead>
-              <tr>
-                <th>{t('sync.entity')}</th>
-                <th>{t('sync.count')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.waiting.map((w) => (
-                <tr key={w.entity} data-entity={w.entity}>
-                  <td>{kind(w.entity)}</td>
-                  <td className="num">{w.count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label={t('sync.waiting')}
+            counted={false}
+            rows={s.waiting}
+            rowKey={(w) => w.entity}
+            columns={[
+              { id: 'entity', header: t('sync.entity'), value: (w) => kind(w.entity) },
+              { id: 'count', header: t('sync.count'), kind: 'number', value: (w) => w.count },
+            ]}
+          />
           <dl className="facts">
             <dt>{t('sync.lastExport')}</dt>
             <dd data-testid="last-export">
@@ -146,26 +141,17 @@ export function SyncPage() {
             </button>
           </form>
           <h2>{t('sync.answers')}</h2>
-          <table className="table" aria-label={t('sync.answers')}>
-            <thead>
-              <tr>
-                <th>{t('sync.time')}</th>
-                <th>{t('sync.answerStatus')}</th>
-                <th>{t('sync.range')}</th>
-                <th>{t('sync.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.answers.map((a, i) => (
-                <tr key={i} data-outcome={a.outcome}>
-                  <td className="nowrap">{formatTime(a.at)}</td>
-                  <td>{hasMessage(`sync.status.${a.status}`) ? t(`sync.status.${a.status}` as 'sync.status.applied') : a.status}</td>
-                  <td>{a.fromSeq !== null ? `${a.fromSeq}–${a.toSeq}` : ''}</td>
-                  <td>{a.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label={t('sync.answers')}
+            rows={s.answers}
+            rowKey={(_a, i) => String(i)}
+            columns={[
+              { id: 'time', header: t('sync.time'), kind: 'time', value: (a) => a.at },
+              { id: 'status', header: t('sync.answerStatus'), value: (a) => (hasMessage(`sync.status.${a.status}`) ? t(`sync.status.${a.status}` as 'sync.status.applied') : a.status) },
+              { id: 'range', header: t('sync.range'), value: (a) => (a.fromSeq !== null ? `${a.fromSeq}–${a.toSeq}` : '') },
+              { id: 'reason', header: t('sync.reason'), value: (a) => a.reason },
+            ]}
+          />
         </>
       ) : null}
     </Page>
