@@ -96,7 +96,7 @@ test('bills list: amounts right-aligned, sticky header, row count, empty state, 
   expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
 
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: '导出 Excel' }).click();
+  await page.getByRole('button', { name: '导出本表' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toBe('电费查询.xlsx');
   const book = XLSX.read(readFileSync(await file.path()), { type: 'buffer' });
@@ -118,4 +118,33 @@ test('bills list: amounts right-aligned, sticky header, row count, empty state, 
   await page.getByLabel('户号、户名或账单号').fill('没有这个人');
   await expect(table.getByRole('cell', { name: '没有符合条件的账单' })).toBeVisible();
   await expect(page.getByText('共 0 条')).toBeVisible();
+});
+
+test('the station head: arrears and day closings right-align their amounts, count their rows, and say so when a filter finds nothing; English too', async ({ page, demo }) => {
+  test.setTimeout(120_000);
+  await loginAs(page, demo.url, 'H001');
+  await page.goto(`${demo.url}#/arrears`);
+  const arrears = page.getByRole('table', { name: '欠费清单' });
+  await expect(arrears.locator('tbody tr').first()).toBeVisible();
+  await expectFiguresRight(arrears, '欠费金额');
+  await expect(page.locator('.data-table-count').first()).toHaveText(/^共 \d+ 条$/);
+
+  // A minimum no account reaches: the list says it is empty, and counts 0.
+  await page.getByLabel('欠费金额至少（元）').fill('99999999');
+  await expect(arrears.getByRole('cell', { name: '没有记录' })).toBeVisible();
+  await expect(page.locator('.data-table-count').first()).toHaveText('共 0 条');
+
+  await page.goto(`${demo.url}#/collection/closings`);
+  const closings = page.getByRole('table', { name: '日结查询' });
+  await expect(closings.locator('tbody tr').first()).toBeVisible();
+  if ((await closings.getByRole('cell', { name: '没有日结记录' }).count()) === 0) await expectFiguresRight(closings, '实收合计');
+
+  // The same table in English: its count, header and empty state follow the app's language.
+  await page.evaluate(() => localStorage.setItem('griddesk.locale', 'en'));
+  await page.goto(`${demo.url}#/arrears`);
+  const english = page.getByRole('table', { name: 'Arrears' });
+  await expect(english.locator('tbody tr').first()).toBeVisible();
+  await expect(page.locator('.data-table-count').first()).toHaveText(/^\d+ rows$/);
+  await expect(page.getByRole('button', { name: 'Export this table' })).toHaveCount(0);
+  await expectFiguresRight(english, 'Arrears');
 });

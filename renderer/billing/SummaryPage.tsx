@@ -17,7 +17,6 @@ function TotalsTable({ title, rows, label, action }: { title: string; rows: Bill
       <h2>{title}</h2>
       <DataTable
         label={title}
-        exportName={title}
         counted={false}
         rows={rows}
         rowKey={(r) => r.key}

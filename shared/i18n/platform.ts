@@ -34,7 +34,7 @@ export const platformStrings = defineStrings(
     // The shared screen table (renderer/ui/DataTable.tsx).
     'table.count': '共 {count} 条',
     'table.empty': '没有记录',
-    'table.export': '导出 Excel',
+    'table.export': '导出本表',
     'table.exported': '已导出 {count} 条：{file}',
     'table.total': '合计',
     'table.sortAsc': '升序',
@@ -219,7 +219,7 @@ export const platformStrings = defineStrings(
     'common.working': 'Working…',
     'table.count': '{count} rows',
     'table.empty': 'Nothing to show',
-    'table.export': 'Export to Excel',
+    'table.export': 'Export this table',
     'table.exported': 'Exported {count} rows: {file}',
     'table.total': 'Total',
     'table.sortAsc': 'ascending',
