@@ -76,7 +76,6 @@ export function SummaryPage() {
       ))}
       <DataTable
         label={t('appraisal.title')}
-        exportName={`${t('appraisal.title')}-${period}`}
         rows={summary.loading && !s ? undefined : (s?.rows ?? [])}
         rowKey={(r) => r.staffId}
         empty={t('appraisal.empty')}

@@ -209,7 +209,6 @@ function DayLists({ day }: { day: DayView }) {
       <h2>{t('closing.sheetPayments')}</h2>
       <DataTable
         label={t('closing.sheetPayments')}
-        exportName={`${t('closing.sheetPayments')}-${day.businessDate}`}
         rows={day.payments}
         rowKey={(p) => p.paymentId}
         columns={[
@@ -227,7 +226,6 @@ function DayLists({ day }: { day: DayView }) {
           <h2>{t('closing.sheetReversals')}</h2>
           <DataTable
             label={t('closing.sheetReversals')}
-            exportName={`${t('closing.sheetReversals')}-${day.businessDate}`}
             rows={day.reversals}
             rowKey={(r) => r.reversalId}
             columns={[
