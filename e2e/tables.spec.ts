@@ -140,8 +140,9 @@ test('the station head: arrears and day closings right-align their amounts, coun
   if ((await closings.getByRole('cell', { name: '没有日结记录' }).count()) === 0) await expectFiguresRight(closings, '实收合计');
 
   // The same table in English: its count, header and empty state follow the app's language.
-  await page.evaluate(() => localStorage.setItem('griddesk.locale', 'en'));
   await page.goto(`${demo.url}#/arrears`);
+  await page.evaluate(() => localStorage.setItem('griddesk.locale', 'en'));
+  await page.reload();
   const english = page.getByRole('table', { name: 'Arrears' });
   await expect(english.locator('tbody tr').first()).toBeVisible();
   await expect(page.locator('.data-table-count').first()).toHaveText(/^\d+ rows$/);
