@@ -10,6 +10,7 @@ import { formatTime, formatYuan } from '../ui/format';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Dialog, ErrorBanner, Field, JobBar, Notice, Page, SelectField } from '../ui/widgets';
 import { currentPeriod, Flags, kwhText, LinesTable, useBillingText } from './parts';
+import { MonthField } from '../ui/DateField';
 
 function Counts({ counts }: { counts: BillingCounts }) {
   const { t } = useI18n();
@@ -147,7 +148,7 @@ export function BillingRunPage() {
   return (
     <Page title={t('billing.title')}>
       <form className="toolbar" onSubmit={(e) => e.preventDefault()} aria-label={t('billing.title')}>
-        <Field label={t('billing.period')} type="month" value={period} onChange={(e) => setPeriod(e.target.value)} required />
+        <MonthField label={t('billing.period')} value={period} onChange={setPeriod} required />
         <SelectField label={t('billing.book')} value={bookId} onChange={(e) => setBookId(e.target.value)}>
           <option value="">{t('billing.allBooks')}</option>
           {(status.data?.books ?? []).map((b) => (

@@ -9,6 +9,7 @@ import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { beep } from '../ui/beep';
+import { AppDateInput } from '../ui/DateField';
 import { formatQuantity } from '../ui/format';
 import { ErrorBanner, Notice, Page, ProgressBar } from '../ui/widgets';
 import { draftKey, emptyDraft, isBlank, loadDrafts, saveDrafts, type Drafts, type RowDraft } from './drafts';
@@ -564,19 +565,20 @@ export function EntryGridPage() {
               {t('entry.reader', { reader: data.book.readerName ?? t('common.none') })} · {t('entry.window', { date: data.scheduledDate, before: data.window.daysBefore, after: data.window.daysAfter })}
             </span>
             {canEnter ? (
-              <label className="inline-field">
-                {t('entry.readingDate')}
-                <input
-                  type="date"
+              <span className="inline-field">
+                <label htmlFor="entry-reading-date">{t('entry.readingDate')}</label>
+                <AppDateInput
+                  id="entry-reading-date"
                   value={readingDate}
                   max={data.today}
-                  onChange={(e) => {
-                    dateRef.current = e.target.value;
-                    setReadingDate(e.target.value);
-                    localStorage.setItem(`${key}.date`, e.target.value);
+                  required
+                  onChange={(value) => {
+                    dateRef.current = value;
+                    setReadingDate(value);
+                    localStorage.setItem(`${key}.date`, value);
                   }}
                 />
-              </label>
+              </span>
             ) : null}
           </div>
           <div className="entry-progress" aria-live="polite">
