@@ -188,7 +188,7 @@ interface PopupProps {
 
 function monthTitle(locale: Locale, period: string): string {
   const month = Number(period.slice(5, 7));
-  return translate(locale, 'date.monthTitle', { year: period.slice(0, 4), month, monthName: MONTH_NAMES_EN[month - 1]! });
+  return translate(locale, 'date.monthTitle', { year: period.slice(0, 4), month: locale === 'en' ? MONTH_NAMES_EN[month - 1]! : month });
 }
 
 function DayPopup({ locale, value, min, max, onPick, onClose }: PopupProps) {
@@ -230,7 +230,9 @@ function DayPopup({ locale, value, min, max, onPick, onClose }: PopupProps) {
     const [y, m, d] = day.split('-').map(Number) as [number, number, number];
     const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
     const enWeekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-    return t('date.dayLabel', { year: y, month: m, day: d, weekday: weekdays[weekday]!, weekdayName: enWeekdays[weekday]!, monthName: MONTH_NAMES_EN[m - 1]! });
+    return locale === 'en'
+      ? t('date.dayLabel', { year: y, month: MONTH_NAMES_EN[m - 1]!, day: d, weekday: enWeekdays[weekday]! })
+      : t('date.dayLabel', { year: y, month: m, day: d, weekday: weekdays[weekday]! });
   };
 
   return (
@@ -343,7 +345,7 @@ function MonthPopup({ locale, value, min, max, onPick, onClose }: PopupProps) {
                       }
                     }}
                   >
-                    {t('date.monthShort', { month, monthShort: MONTH_NAMES_EN[month - 1]!.slice(0, 3) })}
+                    {t('date.monthShort', { month: locale === 'en' ? MONTH_NAMES_EN[month - 1]!.slice(0, 3) : month })}
                   </button>
                 </span>
               );

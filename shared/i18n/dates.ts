@@ -1,7 +1,8 @@
 import { defineStrings } from './define';
 
 // The date and month fields (issue 16 item 14): shown and read in the app's language, with a
-// calendar labelled in it. Weekdays start on Monday, as Chinese calendars do.
+// calendar labelled in it. Weekdays start on Monday, as Chinese calendars do. {month} and
+// {weekday} are given in the language's own form (12 / December, 六 / Saturday).
 export const datesStrings = defineStrings(
   {
     'date.openCalendar': '打开日历',
@@ -37,11 +38,11 @@ export const datesStrings = defineStrings(
     'date.nextMonth': 'Next month',
     'date.prevYear': 'Previous year',
     'date.nextYear': 'Next year',
-    'date.monthTitle': '{monthName} {year}',
+    'date.monthTitle': '{month} {year}',
     'date.yearTitle': '{year}',
-    'date.monthShort': '{monthShort}',
+    'date.monthShort': '{month}',
     'date.weekdays': 'Mo,Tu,We,Th,Fr,Sa,Su',
-    'date.dayLabel': '{weekdayName} {day} {monthName} {year}',
+    'date.dayLabel': '{weekday} {day} {month} {year}',
     'date.today': 'Today',
     'date.thisMonth': 'This month',
     'date.placeholder': '2026-12-05',
