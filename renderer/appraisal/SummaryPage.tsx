@@ -5,9 +5,10 @@ import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { saveFile } from '../customers/download';
 import { formatYuan } from '../ui/format';
-import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
+import { ErrorBanner, Notice, Page, SelectField } from '../ui/widgets';
 import { currentPeriod, pts, roleNames, StatusTag } from './common';
 import { DataTable } from '../ui/DataTable';
+import { MonthField } from '../ui/DateField';
 
 // The station head's month (考核汇总表): compute the drafts, everyone ranked with their status and
 // pay, each sheet one click away; export and print.
@@ -51,7 +52,7 @@ export function SummaryPage() {
       }
     >
       <form className="filters" onSubmit={(e) => { e.preventDefault(); void run(); }}>
-        <Field label={t('appraisal.period')} type="month" value={period} onChange={(e) => e.target.value && setPeriod(e.target.value)} />
+        <MonthField label={t('appraisal.period')} value={period} onChange={(value) => value && setPeriod(value)} />
         <SelectField label={t('appraisal.sheetUsed')} value={sheetCode} onChange={(e) => setSheetCode(e.target.value)}>
           <option value="">{s?.sheets[0] ? `${s.sheets[0].code} ${s.sheets[0].name}` : '—'}</option>
           {inForce.map((r) => (

@@ -4,8 +4,9 @@ import { hasMessage } from '../../shared/i18n';
 import { call } from '../api/client';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
-import { ErrorBanner, Field, Page, SelectField } from '../ui/widgets';
 import { DataTable } from '../ui/DataTable';
+import { ErrorBanner, Page, SelectField } from '../ui/widgets';
+import { DateField } from '../ui/DateField';
 
 type Filter = { staffId: string; action: string; fromDate: string; toDate: string };
 
@@ -69,8 +70,8 @@ export function AuditPage() {
             </option>
           ))}
         </SelectField>
-        <Field label={t('audit.fromDate')} type="date" value={filter.fromDate} onChange={change('fromDate')} />
-        <Field label={t('audit.toDate')} type="date" value={filter.toDate} onChange={change('toDate')} />
+        <DateField label={t('audit.fromDate')} value={filter.fromDate} onChange={(value) => change('fromDate')({ target: { value } })} />
+        <DateField label={t('audit.toDate')} value={filter.toDate} onChange={(value) => change('toDate')({ target: { value } })} />
       </form>
       <ErrorBanner error={list.error} />
       <DataTable

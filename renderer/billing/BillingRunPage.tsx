@@ -11,26 +11,30 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Dialog, ErrorBanner, Field, JobBar, Notice, Page, SelectField } from '../ui/widgets';
 import { currentPeriod, Flags, LinesTable, useBillingText } from './parts';
 import { DataTable } from '../ui/DataTable';
+import { MonthField } from '../ui/DateField';
 
 function Counts({ counts }: { counts: BillingCounts }) {
   const { t } = useI18n();
-  const items: [string, string | number][] = [
-    [t('billing.counts.due'), counts.due],
-    [t('billing.counts.ready'), counts.ready],
-    [t('billing.counts.waiting'), counts.waiting],
-    [t('billing.counts.unbilled'), counts.unbilled],
-    [t('billing.counts.draft'), `${counts.draft}（${formatYuan(counts.draftFen)}）`],
-    [t('billing.counts.issued'), `${counts.issued}（${formatYuan(counts.issuedFen)}）`],
-    [t('billing.counts.flagged'), counts.flaggedUnreviewed],
-    [t('billing.counts.problems'), counts.problems],
+  // A card's amount goes on a line of its own under the count, so a station-size total such as
+  // ¥2,402,022.95 is shown whole at 1024 px (issue 16 item 9).
+  const items: [string, number, number | null][] = [
+    [t('billing.counts.due'), counts.due, null],
+    [t('billing.counts.ready'), counts.ready, null],
+    [t('billing.counts.waiting'), counts.waiting, null],
+    [t('billing.counts.unbilled'), counts.unbilled, null],
+    [t('billing.counts.draft'), counts.draft, counts.draftFen],
+    [t('billing.counts.issued'), counts.issued, counts.issuedFen],
+    [t('billing.counts.flagged'), counts.flaggedUnreviewed, null],
+    [t('billing.counts.problems'), counts.problems, null],
   ];
   return (
     <dl className="counts">
-      {items.map(([label, value]) => (
+      {items.map(([label, value, fen]) => (
         <div key={label}>
           <dt>{label}</dt>
           <dd>
             <strong>{value}</strong>
+            {fen !== null ? <span className="amount">{formatYuan(fen)}</span> : null}
           </dd>
         </div>
       ))}
@@ -145,7 +149,7 @@ export function BillingRunPage() {
   return (
     <Page title={t('billing.title')}>
       <form className="toolbar" onSubmit={(e) => e.preventDefault()} aria-label={t('billing.title')}>
-        <Field label={t('billing.period')} type="month" value={period} onChange={(e) => setPeriod(e.target.value)} required />
+        <MonthField label={t('billing.period')} value={period} onChange={setPeriod} required />
         <SelectField label={t('billing.book')} value={bookId} onChange={(e) => setBookId(e.target.value)}>
           <option value="">{t('billing.allBooks')}</option>
           {(status.data?.books ?? []).map((b) => (

@@ -7,6 +7,7 @@ import { useI18n } from '../app/i18n';
 import { DataTable } from '../ui/DataTable';
 import { ErrorBanner, Field, Page, SelectField } from '../ui/widgets';
 import { Flags, StatusBadge } from './parts';
+import { MonthField } from '../ui/DateField';
 
 const STATUSES: BillStatus[] = ['draft', 'issued', 'voided', 'corrected'];
 
@@ -25,7 +26,7 @@ export function BillsPage() {
   return (
     <Page title={t('bills.title')}>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <Field label={t('billing.period')} type="month" value={filter.period} onChange={(e) => setFilter({ ...filter, period: e.target.value })} />
+        <MonthField label={t('billing.period')} value={filter.period} onChange={(period) => setFilter({ ...filter, period })} />
         <Field label={t('bills.search')} value={filter.search} onChange={(e) => setFilter({ ...filter, search: e.target.value })} autoFocus />
         <SelectField label={t('billing.bill.status')} value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value as BillStatus | '' })}>
           <option value="">{t('common.all')}</option>

@@ -6,9 +6,10 @@ import { call, isDesktop } from '../api/client';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { formatYuan } from '../ui/format';
-import { ErrorBanner, Field, Page } from '../ui/widgets';
+import { ErrorBanner, Page } from '../ui/widgets';
 import { currentPeriod, useBillingText } from './parts';
 import { DataTable } from '../ui/DataTable';
+import { MonthField } from '../ui/DateField';
 
 function TotalsTable({ title, rows, label, action }: { title: string; rows: BillingTotalsRow[]; label: (r: BillingTotalsRow) => string; action?: (r: BillingTotalsRow) => ReactNode }) {
   const { t } = useI18n();
@@ -99,7 +100,7 @@ export function SummaryPage() {
       }
     >
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <Field label={t('billing.period')} type="month" value={period} onChange={(e) => setPeriod(e.target.value)} />
+        <MonthField label={t('billing.period')} value={period} onChange={setPeriod} />
       </form>
       <p className="muted">{t('billing.summary.note')}</p>
       <ErrorBanner error={summary.error ?? exporting.error} />

@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
-import { ErrorBanner, Field, Page } from '../ui/widgets';
 import { ClosingStatus } from './DayPage';
 import { DataTable } from '../ui/DataTable';
+import { ErrorBanner, Page } from '../ui/widgets';
+import { DateField } from '../ui/DateField';
 
 // Daily closings filed (日结查询): the station head sees every clerk's and those awaiting their
 // sign-off; a clerk sees their own.
@@ -17,7 +18,7 @@ export function ClosingsPage() {
   return (
     <Page title={t('closings.title')}>
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <Field label={t('closing.businessDate')} type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+        <DateField label={t('closing.businessDate')} value={date} onChange={setDate} />
         <label className="check">
           <input type="checkbox" checked={awaiting} onChange={(e) => setAwaiting(e.target.checked)} />
           {t('closings.awaitingOnly')}

@@ -10,6 +10,7 @@ import { formatTime, formatYuan } from '../ui/format';
 import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
 import { ApproverFields, approverInput, ChannelTotalsList, NO_APPROVER, parseYuan, type ApproverValue } from './common';
 import { DataTable } from '../ui/DataTable';
+import { DateField } from '../ui/DateField';
 
 // Daily closing (日结): the clerk's day by channel, receipts first to last, reversals; the clerk
 // counts the cash and closes. A difference needs a reason and the station head's sign-off —
@@ -46,7 +47,7 @@ export function DayPage() {
             ))}
           </SelectField>
         ) : null}
-        <Field label={t('closing.businessDate')} type="date" value={date ?? d?.businessDate ?? ''} onChange={(e) => set('date', e.target.value)} />
+        <DateField label={t('closing.businessDate')} value={date ?? d?.businessDate ?? ''} onChange={(value) => set('date', value)} />
       </form>
       <ErrorBanner error={day.error} />
       {d ? (

@@ -7,6 +7,7 @@ import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { ErrorBanner, Field, Page, SelectField } from '../ui/widgets';
 import { emptyMeterDraft, meterFromDraft, MeterInputs, type MeterDraft } from './MeterInputs';
+import { DateField } from '../ui/DateField';
 
 type Fields = Omit<InputOf<'customers.update'>, 'customerId' | 'expectedUpdatedAt'>;
 
@@ -112,7 +113,7 @@ function CustomerFormBody({ customer }: { customer?: CustomerView }) {
         <Field label={t('customers.field.tariffCode')} value={draft.tariffCode} onChange={set('tariffCode')} error={issue('tariffCode')} />
         <Field label={t('customers.field.householdSize')} value={draft.householdSize} onChange={set('householdSize')} error={issue('householdSize')} inputMode="numeric" />
         <Field label={t('customers.field.capacityKva')} value={draft.capacityKva} onChange={set('capacityKva')} error={issue('capacityKva')} inputMode="numeric" />
-        <Field label={t('customers.field.openedDate')} type="date" value={draft.openedDate} onChange={set('openedDate')} error={issue('openedDate')} required />
+        <DateField label={t('customers.field.openedDate')} value={draft.openedDate} onChange={(value) => set('openedDate')({ target: { value } })} error={issue('openedDate')} required />
         <label className="check">
           <input type="checkbox" checked={draft.multiPerson} onChange={(e) => setDraft({ ...draft, multiPerson: e.target.checked })} />
           {t('customers.field.multiPerson')}

@@ -13,6 +13,7 @@ import { Dialog, ErrorBanner, Field, Notice, Page } from '../ui/widgets';
 import { emptyMeterDraft, meterFromDraft, MeterInputs } from './MeterInputs';
 import { customerPageSections } from './sections';
 import './customers.css';
+import { DateField } from '../ui/DateField';
 
 type MeterDialog = { kind: 'install' } | { kind: 'replace' | 'remove'; meter: MeterView } | { kind: 'suspend' | 'resume' | 'close' } | null;
 
@@ -135,7 +136,7 @@ function ReadingDialogBody({ meter, kind, onDone }: { meter: MeterView; kind: 'r
             <Field label={t('customers.field.finalValley')} value={regs.valley} onChange={(e) => setRegs({ ...regs, valley: e.target.value })} error={issue('finalRegisters.valley')} inputMode="decimal" />
           </>
         ) : null}
-        {kind === 'remove' ? <Field label={t('customers.field.removedDate')} type="date" value={date} onChange={(e) => setDate(e.target.value)} error={issue('date')} required /> : null}
+        {kind === 'remove' ? <DateField label={t('customers.field.removedDate')} value={date} onChange={setDate} error={issue('date')} required /> : null}
         <Field label={t('customers.field.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
       </div>
       {kind === 'replace' ? (
@@ -190,7 +191,7 @@ function StatusDialogBody({ customerId, kind, onDone }: { customerId: string; ki
   return (
     <form className="form" onSubmit={submit}>
       <ErrorBanner error={action.error} />
-      <Field label={t('customers.field.date')} type="date" value={date} onChange={(e) => setDate(e.target.value)} required autoFocus />
+      <DateField label={t('customers.field.date')} value={date} onChange={setDate} required autoFocus />
       <Field label={t('customers.field.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
       <div className="buttons">
         <button type="submit" className="primary" disabled={action.pending}>

@@ -3,6 +3,7 @@ import { parseReading } from '../../shared/customers/rules';
 import type { ApiError } from '../../shared/errors';
 import { useI18n } from '../app/i18n';
 import { Field } from '../ui/widgets';
+import { DateField } from '../ui/DateField';
 
 export type MeterInput = InputOf<'meters.install'>['meter'];
 
@@ -47,7 +48,7 @@ export function MeterInputs({ draft, onChange, error, prefix = 'meter.', dateLab
       <Field label={t('customers.field.meterNo')} value={draft.meterNo} onChange={set('meterNo')} error={issue('meterNo')} required />
       <Field label={t('customers.field.digits')} value={draft.digits} onChange={set('digits')} error={issue('digits')} inputMode="numeric" required />
       <Field label={t('customers.field.multiplier')} value={draft.multiplier} onChange={set('multiplier')} error={issue('multiplier')} inputMode="numeric" required />
-      <Field label={dateLabel ?? t('customers.field.installDate')} type="date" value={draft.installDate} onChange={set('installDate')} error={issue('installDate')} required />
+      <DateField label={dateLabel ?? t('customers.field.installDate')} value={draft.installDate} onChange={(value) => set('installDate')({ target: { value } })} error={issue('installDate')} required />
       <Field label={t('customers.field.startReading')} value={draft.startReading} onChange={set('startReading')} error={issue('startReading')} inputMode="decimal" required />
       <label className="check">
         <input type="checkbox" checked={draft.tou} onChange={(e) => onChange({ ...draft, tou: e.target.checked })} />

@@ -6,6 +6,7 @@ import '../styles.css';
 import './hq.css';
 import { hqApi, HqApiError, setApiLocale } from './api';
 import { Chart } from './Chart';
+import { DateInput } from '../ui/DateInput';
 
 // The head-office UI (总部): a page of its own, served by `griddesk hq serve` at /hq/. It reuses
 // the station app's stylesheet (same look) but not its shell: the station shell is bound to the
@@ -166,9 +167,10 @@ function MonthView({ t, locale, onStation }: { t: T; locale: HqUiLocale; onStati
     <section>
       <h1>{t('month')}</h1>
       <div className="hq-toolbar">
-        <label>
-          {t('period')} <input type="month" name="period" value={data.period} onChange={(e) => e.target.value && setPeriod(e.target.value)} />
-        </label>
+        <span className="hq-period">
+          <label htmlFor="hq-period">{t('period')}</label>{' '}
+          <DateInput kind="month" id="hq-period" name="period" locale={locale} value={data.period} onChange={(value) => value && setPeriod(value)} />
+        </span>
         <a className="hq-button" href={`/api/month.xlsx?period=${data.period}&lang=${locale}`} download>
           {t('exportXlsx')}
         </a>

@@ -9,6 +9,7 @@ import { useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { beep } from '../ui/beep';
+import { AppDateInput } from '../ui/DateField';
 import { formatQuantity } from '../ui/format';
 import { ErrorBanner, Notice, Page, ProgressBar } from '../ui/widgets';
 import { draftKey, emptyDraft, isBlank, loadDrafts, saveDrafts, type Drafts, type RowDraft } from './drafts';
@@ -21,6 +22,27 @@ import { draftKey, emptyDraft, isBlank, loadDrafts, saveDrafts, type Drafts, typ
 // is typed while a row has the focus belongs to that row's meter. Alt+N jumps to the next row
 // needing attention. Alt+G marks an estimate (估抄), Alt+W no access (未抄到), each with a reason;
 // retyping a saved row asks for a correction reason.
+
+/** Width (px) of one register in the 分时 cell: its name at 12 px (峰, 深谷, valley), the input, the gaps. */
+function registerSlot(label: string): number {
+  let text = 0;
+  for (const ch of label.trim()) text += /[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 12.5 : 7;
+  return Math.ceil(text) + 3 + 70 + 6;
+}
+
+const NARROW_SCREEN = '(max-width: 1279px)';
+
+/** Whether the window is narrower than 1280 px (the 1024×768 office PC); follows resizing. */
+function useNarrowScreen(): boolean {
+  const [narrow, setNarrow] = useState(() => window.matchMedia(NARROW_SCREEN).matches);
+  useEffect(() => {
+    const query = window.matchMedia(NARROW_SCREEN);
+    const change = () => setNarrow(query.matches);
+    query.addEventListener('change', change);
+    return () => query.removeEventListener('change', change);
+  }, []);
+  return narrow;
+}
 
 const REGISTER_TEXT = /^\d{1,12}(\.\d{1,2})?$/;
 /** Every grid row is this tall (px; styles.css gives the rows the same height). */
@@ -78,10 +100,12 @@ interface RowProps {
   message: RowMessage | undefined;
   canEnter: boolean;
   showTou: boolean;
+  /** Below 1280 px: 户号 over 户名 and 表号 over 起码 in one cell each, the address as their tooltip. */
+  compact: boolean;
   handlers: RowHandlers;
 }
 
-const EntryRowView = memo(function EntryRowView({ row, index, draft, message, canEnter, showTou, handlers }: RowProps) {
+const EntryRowView = memo(function EntryRowView({ row, index, draft, message, canEnter, showTou, compact, handlers }: RowProps) {
   const { t, locale } = useI18n();
   const d = draft ?? emptyDraft();
   const reading = row.reading;
@@ -91,24 +115,54 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
   const flags = reading?.flags ?? [];
   const onKey = (field: string) => (e: KeyboardEvent<HTMLElement>) => handlers.key(index, field, e);
   const label = (key: MessageKey) => t('entry.fieldOfRow', { field: t(key), seq: row.seq });
+  const meterText = (
+    <>
+      {row.meterNo}
+      {row.multiplier > 1 ? <span className="muted multiplier"> ×{row.multiplier}</span> : null}
+    </>
+  );
+  const previousText = (
+    <>
+      {formatQuantity(row.replacement ? row.replacement.newStart : row.previous)}
+      {row.replacement ? (
+        <span className="badge" title={t('entry.replacement', { oldMeterNo: row.replacement.oldMeterNo, previous: formatQuantity(row.previous), oldFinal: formatQuantity(row.replacement.oldFinal) })}>
+          {t('entry.replaced')}
+        </span>
+      ) : null}
+    </>
+  );
   return (
     <tr data-row={index} aria-rowindex={index + 2} data-status={message?.type === 'saving' ? 'saving' : row.status} data-attention={message && message.type !== 'saving' && message.type !== 'reason' ? message.type : undefined} className={`entry-row status-${row.status}${message && message.type !== 'saving' && message.type !== 'reason' ? ' attention' : ''}`}>
       <td className="num">{row.seq}</td>
-      <td className="mono">{row.accountNo}</td>
-      <td>{row.customerName}</td>
-      <td className="address">{row.address}</td>
-      <td className="mono">
-        {row.meterNo}
-        {row.multiplier > 1 ? <span className="muted"> ×{row.multiplier}</span> : null}
-      </td>
-      <td className="num">
-        {formatQuantity(row.replacement ? row.replacement.newStart : row.previous)}
-        {row.replacement ? (
-          <span className="badge" title={t('entry.replacement', { oldMeterNo: row.replacement.oldMeterNo, previous: formatQuantity(row.previous), oldFinal: formatQuantity(row.replacement.oldFinal) })}>
-            {t('entry.replaced')}
-          </span>
-        ) : null}
-      </td>
+      {compact ? (
+        <td className="stack" title={row.address}>
+          <span className="mono">{row.accountNo}</span>
+          <span>{row.customerName}</span>
+        </td>
+      ) : (
+        <>
+          <td className="mono">{row.accountNo}</td>
+          <td className="wrap2" title={row.customerName}>
+            <span>{row.customerName}</span>
+          </td>
+          <td className="wrap2 address" title={row.address}>
+            <span>{row.address}</span>
+          </td>
+        </>
+      )}
+      {compact ? (
+        <td className="stack">
+          <span className="mono">{meterText}</span>
+          <span className="num">{previousText}</span>
+        </td>
+      ) : (
+        <>
+          <td className="mono wrap2">
+            <span>{meterText}</span>
+          </td>
+          <td className="num">{previousText}</td>
+        </>
+      )}
       <td className="entry-input">
         {canEnter ? (
           <input
@@ -151,7 +205,7 @@ const EntryRowView = memo(function EntryRowView({ row, index, draft, message, ca
         </td>
       ) : null}
       <td className={`num${consumption !== null && consumption < 0 ? ' error-text' : ''}`}>{consumption === null ? '' : formatQuantity(consumption)}</td>
-      <td className="entry-status">
+      <td className="entry-status wrap2">
         {message?.type === 'saving' ? <span className="muted">{t('entry.saving')}</span> : null}
         {message?.type === 'reason' ? (
           <span className="reason-editor">
@@ -487,6 +541,10 @@ export function EntryGridPage() {
     return m && m.type !== 'saving' && m.type !== 'reason';
   });
   const showTou = rows.some((r) => r.tou);
+  // The 分时 column is as wide as the meter with the most registers in the book needs (峰/平/谷 is
+  // the common case; 尖峰 and 深谷 widen it), so no register hides behind "…" (issue 16 item 8).
+  const registerWidth = showTou ? 14 + rows.reduce((most, r) => Math.max(most, r.registerNames.reduce((w, name) => w + registerSlot(t(`reading.span.${name}`)), 0)), 0) : 0;
+  const compact = useNarrowScreen();
   const canEnter = data?.canEnter ?? false;
 
   return (
@@ -507,19 +565,20 @@ export function EntryGridPage() {
               {t('entry.reader', { reader: data.book.readerName ?? t('common.none') })} · {t('entry.window', { date: data.scheduledDate, before: data.window.daysBefore, after: data.window.daysAfter })}
             </span>
             {canEnter ? (
-              <label className="inline-field">
-                {t('entry.readingDate')}
-                <input
-                  type="date"
+              <span className="inline-field">
+                <label htmlFor="entry-reading-date">{t('entry.readingDate')}</label>
+                <AppDateInput
+                  id="entry-reading-date"
                   value={readingDate}
                   max={data.today}
-                  onChange={(e) => {
-                    dateRef.current = e.target.value;
-                    setReadingDate(e.target.value);
-                    localStorage.setItem(`${key}.date`, e.target.value);
+                  required
+                  onChange={(value) => {
+                    dateRef.current = value;
+                    setReadingDate(value);
+                    localStorage.setItem(`${key}.date`, value);
                   }}
                 />
-              </label>
+              </span>
             ) : null}
           </div>
           <div className="entry-progress" aria-live="polite">
@@ -561,26 +620,57 @@ export function EntryGridPage() {
           <div className="entry-scroll" ref={scrollBox} onScroll={onScroll} onFocusCapture={() => (pendingFocus.current = null)}>
           <table className="table entry-grid" aria-label={t('entry.gridLabel')} aria-rowcount={rows.length + 1}>
             {/* Fixed column widths: a cell changing (typing, a save) never re-lays out 800 rows. */}
+            {/* 1366 px: every column; below 1280 px two stacked cells make room for the registers and the status. */}
             <colgroup>
               <col className="c-seq" />
-              <col className="c-account" />
-              <col className="c-name" />
-              <col />
-              <col className="c-meter" />
-              <col className="c-previous" />
+              {compact ? (
+                <col className="c-customer" />
+              ) : (
+                <>
+                  <col className="c-account" />
+                  <col className="c-name" />
+                  <col className="c-address" />
+                </>
+              )}
+              {compact ? (
+                <col className="c-meter-previous" />
+              ) : (
+                <>
+                  <col className="c-meter" />
+                  <col className="c-previous" />
+                </>
+              )}
               <col className="c-current" />
-              {showTou ? <col className="c-tou" /> : null}
+              {showTou ? <col className="c-tou" style={{ width: registerWidth }} /> : null}
               <col className="c-kwh" />
-              <col className="c-status" />
+              <col className={compact ? undefined : 'c-status'} />
             </colgroup>
             <thead>
               <tr>
                 <th>{t('entry.seq')}</th>
-                <th>{t('import.column.account')}</th>
-                <th>{t('import.column.name')}</th>
-                <th>{t('import.column.address')}</th>
-                <th>{t('import.column.meter')}</th>
-                <th>{t('import.column.previous')}</th>
+                {compact ? (
+                  <th className="stack">
+                    <span>{t('import.column.account')}</span>
+                    <span>{t('import.column.name')}</span>
+                  </th>
+                ) : (
+                  <>
+                    <th>{t('import.column.account')}</th>
+                    <th>{t('import.column.name')}</th>
+                    <th>{t('import.column.address')}</th>
+                  </>
+                )}
+                {compact ? (
+                  <th className="stack">
+                    <span>{t('import.column.meter')}</span>
+                    <span>{t('import.column.previous')}</span>
+                  </th>
+                ) : (
+                  <>
+                    <th>{t('import.column.meter')}</th>
+                    <th>{t('import.column.previous')}</th>
+                  </>
+                )}
                 <th>{t('entry.current')}</th>
                 {showTou ? <th>{t('entry.registers')}</th> : null}
                 <th>{t('entry.consumption')}</th>
@@ -598,6 +688,7 @@ export function EntryGridPage() {
                   message={messages[row.pointId]}
                   canEnter={canEnter}
                   showTou={showTou}
+                  compact={compact}
                   handlers={handlers}
                 />
               ))}

@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorBanner, JobBar, Notice, Page } from '../ui/widgets';
 import { PeriodPicker, usePeriod } from './PeriodPicker';
 import { DataTable } from '../ui/DataTable';
+import { AppDateInput } from '../ui/DateField';
 
 const SEGMENTS = ['clean', 'reviewed', 'awaiting', 'noAccess', 'notEntered'] as const;
 type Segment = (typeof SEGMENTS)[number];
@@ -126,7 +127,7 @@ export function OverviewPage() {
           <form className="filters" onSubmit={open} aria-label={t('overview.open')}>
             <div className="field">
               <label htmlFor="open-period">{t('overview.newPeriod')}</label>
-              <input id="open-period" type="month" value={next} onChange={(e) => setNext(e.target.value)} required />
+              <AppDateInput kind="month" id="open-period" value={next} onChange={setNext} required />
             </div>
             <button type="submit" disabled={opening}>
               {t('overview.open')}

@@ -4,6 +4,7 @@ import { appraisalStrings } from './appraisal';
 import { billingStrings } from './billing';
 import { cliStrings } from './cli';
 import { customersStrings } from './customers';
+import { datesStrings } from './dates';
 import { collectionStrings } from './collection';
 import { frontStrings } from './front';
 import { platformStrings } from './platform';
@@ -28,6 +29,7 @@ const zh = {
   ...frontStrings.zh,
   ...safetyStrings.zh,
   ...syncStrings.zh,
+  ...datesStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -41,10 +43,11 @@ const en: Record<keyof typeof zh, string> = {
   ...frontStrings.en,
   ...safetyStrings.en,
   ...syncStrings.en,
+  ...datesStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;
