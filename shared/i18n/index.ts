@@ -6,6 +6,7 @@ import { cliStrings } from './cli';
 import { customersStrings } from './customers';
 import { collectionStrings } from './collection';
 import { frontStrings } from './front';
+import { homeStrings } from './home';
 import { platformStrings } from './platform';
 import { readingsStrings } from './readings';
 import { safetyStrings } from './safety';
@@ -28,6 +29,7 @@ const zh = {
   ...frontStrings.zh,
   ...safetyStrings.zh,
   ...syncStrings.zh,
+  ...homeStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -41,10 +43,11 @@ const en: Record<keyof typeof zh, string> = {
   ...frontStrings.en,
   ...safetyStrings.en,
   ...syncStrings.en,
+  ...homeStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, homeStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

@@ -1,4 +1,5 @@
 import type { HandlerGroup } from '../handler';
+import { homeSummary } from '../home/cards';
 
 export const systemHandlers = {
   'system.info': (_input, { backend }) => {
@@ -12,4 +13,6 @@ export const systemHandlers = {
     };
   },
   'system.ping': (_input, { backend }) => ({ at: backend.now() }),
+  // The home page's cards for the caller's roles (electron/backend/home/cards.ts).
+  'home.summary': (_input, call) => homeSummary(call),
 } satisfies HandlerGroup;
