@@ -50,7 +50,7 @@ export function StationDayBody({ day, onClerk }: { day: StationDayView; onClerk?
               <td className="num">{c.reversalCount}</td>
               <td className="num">{formatYuan(c.reversalsFen)}</td>
               <td className="num">{formatYuan(c.netFen)}</td>
-              <td className="mono">{c.firstReceiptNo ? `${c.firstReceiptNo} – ${c.lastReceiptNo}` : '—'}</td>
+              <td className="mono receipts">{c.firstReceiptNo ? `${c.firstReceiptNo} – ${c.lastReceiptNo}` : "—"}</td>
               <td>{c.closing ? <ClosingStatus closing={c.closing} /> : t('stationDay.notClosed')}</td>
               <td className="num">{c.closing ? formatYuan(c.closing.expectedCashFen) : '—'}</td>
               <td className="num">{c.closing ? formatYuan(c.closing.countedCashFen) : '—'}</td>
