@@ -13,6 +13,7 @@ import { dispatch } from '../backend/dispatch';
 import type { HandlerTable } from '../backend/handler';
 import { createHandlers } from '../backend/handlers';
 import { loadCallStaff } from '../backend/staff/staff';
+import { webPrintPdf } from './webPdf';
 
 // The local web host: the same back end over HTTP on 127.0.0.1, for the browser mode and the
 // end-to-end tests. `POST /api/<channel>` with a JSON body calls `dispatch`; the session is an
@@ -145,7 +146,8 @@ function readBody(req: IncomingMessage, cap: number): Promise<Buffer> {
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { backend } = options;
-  const handlers = options.handlers ?? createHandlers();
+  // Browser mode saves a print page as PDF here (Chromium, as the caller); see webPdf.ts.
+  const handlers: HandlerTable = { ...(options.handlers ?? createHandlers()), 'print.pdf': webPrintPdf };
   const rendererDir = resolve(options.rendererDir ?? defaultRendererDir());
   const host = options.host ?? '127.0.0.1';
   const allowedHosts = new Set<string>();

@@ -5,6 +5,7 @@ import { BackupHealthBanner } from '../backup/HealthBanner';
 import { useI18n } from './i18n';
 import { useSession } from './session';
 import { AREAS } from './areas';
+import { ShortcutHelp } from './ShortcutHelp';
 
 /** The application frame: menu on the left, the screen on the right. Sends strangers to login. */
 export function Layout() {
@@ -50,8 +51,22 @@ export function Layout() {
             {t('nav.home')}
           </NavLink>
           {items.map((item) => (
-            <Link key={item.to} to={item.to} accessKey={item.accessKey} className={item.to === current ? 'active' : undefined} aria-current={item.to === current ? 'page' : undefined}>
+            <Link
+              key={item.to}
+              to={item.to}
+              accessKey={item.accessKey}
+              aria-keyshortcuts={item.accessKey ? `Alt+${item.accessKey.toUpperCase()}` : undefined}
+              title={item.accessKey ? t('shortcuts.menuKey', { key: item.accessKey.toUpperCase() }) : undefined}
+              className={item.to === current ? 'active' : undefined}
+              aria-current={item.to === current ? 'page' : undefined}
+            >
               {t(item.label)}
+              {/* The Alt+letter key shown beside the entry (the accessible name stays the entry's words). */}
+              {item.accessKey ? (
+                <kbd className="menu-key" aria-hidden="true">
+                  Alt+{item.accessKey.toUpperCase()}
+                </kbd>
+              ) : null}
             </Link>
           ))}
         </nav>
@@ -73,6 +88,7 @@ export function Layout() {
       <main className="content">
         <BackupHealthBanner />
         <Outlet />
+        <ShortcutHelp />
       </main>
     </div>
   );

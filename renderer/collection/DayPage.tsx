@@ -11,6 +11,7 @@ import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
 import { ApproverFields, approverInput, ChannelTotalsList, NO_APPROVER, parseYuan, type ApproverValue } from './common';
 import { DataTable } from '../ui/DataTable';
 import { DateField } from '../ui/DateField';
+import { StationDayBody, StationDayPrintLink } from './StationDay';
 
 // Daily closing (日结): the clerk's day by channel, receipts first to last, reversals; the clerk
 // counts the cash and closes. A difference needs a reason and the station head's sign-off —
@@ -23,7 +24,11 @@ export function DayPage() {
   const isHead = session.can('collection.approve');
   const staffId = params.get('staff') ?? undefined;
   const date = params.get('date') ?? undefined;
-  const day = useQuery('collection.day', { ...(staffId ? { staffId } : {}), ...(date ? { businessDate: date } : {}) });
+  // The station head opens on the whole station's day (全所收费日报): a head takes no payments, so
+  // their own day would be empty. Choosing a clerk shows that clerk's day as before.
+  const stationView = isHead && !staffId;
+  const day = useQuery('collection.day', { ...(staffId ? { staffId } : {}), ...(date ? { businessDate: date } : {}) }, { enabled: !stationView });
+  const station = useQuery('collection.stationDay', date ? { businessDate: date } : {}, { enabled: stationView });
   const directory = useQuery('staff.directory', {}, { enabled: isHead });
   const clerks = (directory.data?.rows ?? []).filter((s) => s.roles.includes('clerk'));
   const set = (key: string, value: string) => {
@@ -39,7 +44,7 @@ export function DayPage() {
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         {isHead ? (
           <SelectField label={t('closing.clerk')} value={staffId ?? ''} onChange={(e) => set('staff', e.target.value)}>
-            <option value="">{t('closing.chooseClerk')}</option>
+            <option value="">{t('stationDay.choice')}</option>
             {clerks.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.staffNo} {s.name}
@@ -47,10 +52,26 @@ export function DayPage() {
             ))}
           </SelectField>
         ) : null}
-        <DateField label={t('closing.businessDate')} value={date ?? d?.businessDate ?? ''} onChange={(value) => set('date', value)} />
+        <DateField label={t('closing.businessDate')} value={date ?? (stationView ? station.data?.businessDate : d?.businessDate) ?? ''} onChange={(value) => set('date', value)} />
       </form>
-      <ErrorBanner error={day.error} />
-      {d ? (
+      {stationView ? (
+        <>
+          <ErrorBanner error={station.error} />
+          {station.data ? (
+            <section aria-label={t('stationDay.title')}>
+              <h2>
+                {t('stationDay.title')} · {station.data.businessDate}
+              </h2>
+              <StationDayBody day={station.data} onClerk={(id) => set('staff', id)} />
+              <div className="buttons">
+                <StationDayPrintLink date={station.data.businessDate} />
+              </div>
+            </section>
+          ) : null}
+        </>
+      ) : null}
+      {stationView ? null : <ErrorBanner error={day.error} />}
+      {!stationView && d ? (
         <>
           {d.unclosedDays.length > 0 ? (
             <p className="banner banner-warn">

@@ -12,6 +12,7 @@ import { PaymentsSection } from './PaymentsSection';
 import { ReceiptPrint } from './ReceiptPrint';
 import { ReminderPrint } from './ReminderPrint';
 import { ReversalsPage } from './ReversalsPage';
+import { StationDayPrint } from './StationDayPrint';
 
 // The customer page shows what the customer owes and their payments (缴费记录).
 customerPageSections.push({ id: 'payments', title: 'collection.paymentsOfCustomer', order: 60, permission: 'collection.read', render: (p) => <PaymentsSection customerId={p.customer.id} /> });
@@ -37,5 +38,6 @@ export const collectionArea: AreaDef = {
     { path: 'closing/:closingId', element: <ClosingPrint /> },
     { path: 'reminders/:batchId', element: <ReminderPrint /> },
     { path: 'notice/:noticeId', element: <NoticePrint /> },
+    { path: 'station-day', element: <StationDayPrint /> },
   ],
 };

@@ -243,6 +243,42 @@ export const dayViewSchema = z.object({
 });
 export type DayView = z.infer<typeof dayViewSchema>;
 
+/** The station's day across clerks (全所收费日报): the station head's view of the day. */
+export const stationDaySchema = z.object({
+  station: z.object({ code: z.string(), name: z.string() }),
+  today: z.string(),
+  businessDate: z.string(),
+  clerks: z.array(
+    z.object({
+      clerk: staffRef,
+      paymentCount: z.number().int(),
+      paymentsFen: fen,
+      reversalCount: z.number().int(),
+      reversalsFen: fen,
+      netFen: fen,
+      cashTakingsFen: fen,
+      byChannel: z.array(channelTotalsSchema),
+      firstReceiptNo: z.string().nullable(),
+      lastReceiptNo: z.string().nullable(),
+      closing: closingSummarySchema.nullable(),
+      reversals: z.array(dayReversalSchema),
+    }),
+  ),
+  paymentCount: z.number().int(),
+  paymentsFen: fen,
+  reversalCount: z.number().int(),
+  reversalsFen: fen,
+  netFen: fen,
+  cashTakingsFen: fen,
+  byChannel: z.array(channelTotalsSchema),
+  closedCount: z.number().int(),
+  unclosedCount: z.number().int(),
+  /** Sum of the closed days' differences (counted − expected). */
+  differenceFen: fen,
+  awaitingSignOff: z.number().int(),
+});
+export type StationDayView = z.infer<typeof stationDaySchema>;
+
 export const fileSchema = z.object({ fileName: z.string(), base64: z.string() });
 
 export const arrearsFilterSchema = z.object({
@@ -408,6 +444,12 @@ export const collectionChannels = {
     input: z.object({ staffId: id.optional(), businessDate: dateSchema.optional() }),
     output: dayViewSchema,
     access: 'collection.read',
+  }),
+  /** Every clerk's day at once, for the station head (全所收费日报). */
+  'collection.stationDay': channel({
+    input: z.object({ businessDate: dateSchema.optional() }),
+    output: stationDaySchema,
+    access: 'collection.approve',
   }),
   /** Daily closing (日结) of the caller's own day, with the cash counted. */
   'collection.closeDay': channel({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../permissions';
 import { channel } from './define';
+import { homeSummarySchema } from './home';
 
 // Platform channels: station setup, login and sessions, staff administration, the audit log,
 // jobs, backups, and the desktop shell's own actions.
@@ -233,6 +234,21 @@ export const platformChannels = {
         .min(1)
         .max(60),
       rows: z.array(z.array(z.union([z.string().max(4000), z.number()]))).max(100_000),
+    }),
+    output: z.object({ fileName: z.string(), base64: z.string() }),
+    access: 'session',
+  }),
+
+  /** The home page's cards for the caller's roles (首页): takings, approvals waiting, books due, period status, sync. */
+  'home.summary': channel({ input: z.object({}), output: homeSummarySchema, access: 'session' }),
+  /**
+   * Browser mode's Save as PDF (保存为PDF): the web host renders the print route (`/print/…`) in
+   * Chromium as the caller and answers the file; the desktop app saves through shell.savePdf.
+   */
+  'print.pdf': channel({
+    input: z.object({
+      route: z.string().max(2000).regex(/^\/print\//),
+      fileName: z.string().trim().min(1).max(200),
     }),
     output: z.object({ fileName: z.string(), base64: z.string() }),
     access: 'session',

@@ -7,6 +7,7 @@ import { customersStrings } from './customers';
 import { datesStrings } from './dates';
 import { collectionStrings } from './collection';
 import { frontStrings } from './front';
+import { homeStrings } from './home';
 import { platformStrings } from './platform';
 import { readingsStrings } from './readings';
 import { safetyStrings } from './safety';
@@ -30,6 +31,7 @@ const zh = {
   ...safetyStrings.zh,
   ...syncStrings.zh,
   ...datesStrings.zh,
+  ...homeStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -44,10 +46,11 @@ const en: Record<keyof typeof zh, string> = {
   ...safetyStrings.en,
   ...syncStrings.en,
   ...datesStrings.en,
+  ...homeStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings, homeStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

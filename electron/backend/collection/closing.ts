@@ -1,5 +1,5 @@
 import { closeDayTotals, closingNeedsSignOff, type ChannelTotals, type ClosingEntry } from '../../../shared/collection';
-import type { ClosingReport, ClosingSummary, DayView } from '../../../shared/contract/collection';
+import type { ClosingReport, ClosingSummary, DayView, StationDayView } from '../../../shared/contract/collection';
 import { fenToYuan, formatYuan, type Fen } from '../../../shared/money';
 import { shanghaiDate, type DateString } from '../../../shared/time';
 import type { Unit } from '../audit/record';
@@ -253,5 +253,60 @@ export function closingReport(db: ReadableDB, station: StationIdentity, closingI
     station: { code: station.code, name: station.name },
     payments: listPayments(db, sql`p.clerk_id = ${clerkId} AND p.business_date = ${closing.businessDate}`),
     reversals: dayReversals(db, clerkId, closing.businessDate),
+  };
+}
+
+/**
+ * The station's day across clerks (全所收费日报), for the station head: each clerk who took or
+ * reversed money that business day, with their totals by channel and their closing (if filed),
+ * and the station's totals. A head takes no payments, so their own day would be empty.
+ */
+export function stationDay(db: ReadableDB, station: StationIdentity, day: DateString, today: DateString): StationDayView {
+  // Staff are a few dozen rows; each check is one seek on payments_clerk_day / payment_reversals_clerk_day
+  // / day_closings, never a scan of a year's payments.
+  const clerks = db.all<Clerk>(sql`
+    SELECT s.id, s.staff_no AS staffNo, s.name FROM staff s
+    WHERE EXISTS (SELECT 1 FROM payments p WHERE p.clerk_id = s.id AND p.business_date = ${day})
+       OR EXISTS (SELECT 1 FROM payment_reversals r WHERE r.clerk_id = s.id AND r.business_date = ${day})
+       OR EXISTS (SELECT 1 FROM day_closings d WHERE d.clerk_id = s.id AND d.business_date = ${day})
+    ORDER BY s.staff_no`);
+  const all: ClosingEntry[] = [];
+  const rows = clerks.map((clerk) => {
+    const { payments, reversals, entries } = dayEntries(db, clerk.id, day);
+    all.push(...entries);
+    const totals = closeDayTotals(entries, 0, 0);
+    return {
+      clerk: { id: clerk.id, staffNo: clerk.staffNo, name: clerk.name },
+      paymentCount: payments.length,
+      paymentsFen: totals.paymentsFen,
+      reversalCount: reversals.length,
+      reversalsFen: totals.reversalsFen,
+      netFen: totals.netFen,
+      cashTakingsFen: totals.cashTakingsFen,
+      byChannel: totals.byChannel,
+      firstReceiptNo: payments[0]?.receiptNo ?? null,
+      lastReceiptNo: payments.at(-1)?.receiptNo ?? null,
+      closing: listClosings(db, sql`d.clerk_id = ${clerk.id} AND d.business_date = ${day}`)[0] ?? null,
+      reversals,
+    };
+  });
+  const totals = closeDayTotals(all, 0, 0);
+  const closings = rows.flatMap((r) => (r.closing ? [r.closing] : []));
+  return {
+    station: { code: station.code, name: station.name },
+    today,
+    businessDate: day,
+    clerks: rows,
+    paymentCount: rows.reduce((n, r) => n + r.paymentCount, 0),
+    paymentsFen: totals.paymentsFen,
+    reversalCount: rows.reduce((n, r) => n + r.reversalCount, 0),
+    reversalsFen: totals.reversalsFen,
+    netFen: totals.netFen,
+    cashTakingsFen: totals.cashTakingsFen,
+    byChannel: totals.byChannel,
+    closedCount: closings.length,
+    unclosedCount: rows.length - closings.length,
+    differenceFen: closings.reduce((n, c) => n + c.differenceFen, 0),
+    awaitingSignOff: closings.filter((c) => c.status === 'awaiting_sign_off').length,
   };
 }

@@ -6,7 +6,7 @@ import type { Call, HandlerGroup } from '../handler';
 import { verifyApprover } from './approver';
 import { arrearsFilters, arrearsList, arrearsTotals, issueNotice, issueReminders, noticeView, reminderBatch } from './arrears';
 import { counterBalance, findCustomer } from './balance';
-import { closeDay, closingReport, dayView, listClosings, signOffClosing } from './closing';
+import { closeDay, closingReport, dayView, listClosings, signOffClosing, stationDay } from './closing';
 import { arrearsWorkbook, closingWorkbook } from './exports';
 import { listPayments, postPayment, type Backdating, type Clerk } from './payments';
 import './hooks';
@@ -109,6 +109,10 @@ export const collectionHandlers = {
     if (clerk.id !== call.staff?.id && !seesAllClerks(call)) throw refuse('collection.otherClerksDay', {}, 'forbidden');
     const today = shanghaiDate(call.backend.now());
     return dayView(call.backend.store.read, clerk, input.businessDate ?? today, today);
+  },
+  'collection.stationDay': (input, call) => {
+    const today = shanghaiDate(call.backend.now());
+    return stationDay(call.backend.store.read, call.backend.requireStation(), input.businessDate ?? today, today);
   },
   'collection.closeDay': async (input, call) => {
     const clerk = clerkOf(call);

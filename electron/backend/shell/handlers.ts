@@ -12,4 +12,7 @@ export const shellHandlers = {
   'shell.savePdf': desktopOnly('shell.savePdf'),
   'shell.print': desktopOnly('shell.print'),
   'shell.saveFile': desktopOnly('shell.saveFile'),
+  // Save as PDF in browser mode: the web host serves it (renders the print route in Chromium);
+  // the desktop app saves through shell.savePdf instead.
+  'print.pdf': desktopOnly('print.pdf'),
 } satisfies HandlerGroup;

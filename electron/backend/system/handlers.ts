@@ -1,5 +1,6 @@
 import { writeWorkbook } from '../customers/workbook/write';
 import type { HandlerGroup } from '../handler';
+import { homeSummary } from '../home/cards';
 
 export const systemHandlers = {
   'system.info': (_input, { backend }) => {
@@ -28,4 +29,6 @@ export const systemHandlers = {
     ]);
     return { fileName: `${safe}.xlsx`, base64: buffer.toString('base64') };
   },
+  // The home page's cards for the caller's roles (electron/backend/home/cards.ts).
+  'home.summary': (_input, call) => homeSummary(call),
 } satisfies HandlerGroup;

@@ -28,4 +28,7 @@ export const CLI_EXCLUSIONS: Partial<Record<ChannelName, string>> = {
   'sync.ack': '`griddesk sync ack FILE` applies the ack through the sync module as the local operator (not yet through dispatch)',
   'sync.apply': '`griddesk sync apply FILE` applies the pack through the sync module as the local operator (not yet through dispatch)',
   'sync.push': '`griddesk sync push --url URL` pushes through the sync module as the local operator (not yet through dispatch)',
+  'collection.stationDay': 'the station head\'s day screen and its A4 print view (/print/station-day); no CLI day-report verb yet',
+  'home.summary': 'the home page\'s cards; each figure has its own verb (day, reversals, closings, bills status, sync status)',
+  'print.pdf': 'browser mode\'s 保存为PDF on a print page; the CLI writes PDFs with `bills notice --out` and `receipt --out`',
 };
