@@ -8,6 +8,7 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
 import { runInJobThread } from '../jobs/thread';
+import { discardStoppedOpens } from '../readings/periods';
 import { AppError } from '../errors';
 import { billNumber, recordBills, reserveBillNumbers, stageBill, writeStaged, type StagedBill, type WrittenBill } from './bills';
 import { BillingContext, gatherInputs, isProblem, type BillingScope, type PreparedProblem } from './calculate';
@@ -172,6 +173,7 @@ export function resumeStoppedRuns(backend: Backend): JobState[] {
  */
 export function scheduleRunResume(backend: Backend): void {
   try {
+    discardStoppedOpens(backend); // a period open a crash stopped: its staged due rows go (issue 18)
     resumeStoppedRuns(backend);
     if (openRuns(backend.store.read).some((r) => !writing.has(writingKey(backend, r.run_id)))) {
       setTimeout(() => {
