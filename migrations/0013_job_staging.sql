@@ -48,7 +48,8 @@ CREATE TABLE customer_imports_open (
   started_at   INTEGER NOT NULL,
   heartbeat_at INTEGER NOT NULL,
   customers    INTEGER NOT NULL DEFAULT 0,         -- filed so far
-  meters       INTEGER NOT NULL DEFAULT 0
+  meters       INTEGER NOT NULL DEFAULT 0,
+  stopped_at   INTEGER                             -- a slice was refused (a row changed since the check): finished by a new check
 );
 CREATE INDEX customer_imports_open_hash ON customer_imports_open (file_hash);
 

@@ -72,6 +72,7 @@ export function ImportPage() {
         <section className="section card" aria-label={t('customers.import.step2')}>
           <h2>{t('customers.import.step2')}</h2>
           <p role="status">{t('customers.import.summary', { rows: preview.rows, valid: preview.validRows, customers: preview.customers, invalid: preview.invalidRows })}</p>
+          {preview.resumes ? <p className="muted" role="note">{t('customers.import.resumes', { customers: preview.resumes.customers, rows: preview.resumes.rows })}</p> : null}
           {preview.issues.length ? (
             <table className="table" aria-label={t('customers.import.issues')}>
               <thead>
@@ -106,7 +107,7 @@ export function ImportPage() {
           ) : null}
           <h2>{t('customers.import.step3')}</h2>
           <div className="buttons">
-            <button type="button" className="primary" disabled={preview.customers === 0 || committing?.status === 'running'} onClick={() => void commit()}>
+            <button type="button" className="primary" disabled={(preview.customers === 0 && !preview.resumes) || committing?.status === 'running'} onClick={() => void commit()}>
               {preview.customers === 0 ? t('customers.import.nothingValid') : t('customers.import.commit', { count: preview.validRows })}
             </button>
           </div>
