@@ -300,7 +300,8 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
       const part = batch.groups.slice(at, at + size);
       const began = performance.now();
       try {
-        withBulkPageCache(backend, () => backend.write(actor, (unit) => {
+        // The connection's own page cache: a slice dirties a few MB (withBulkPageCache is for the one big transaction).
+        backend.write(actor, (unit) => {
           if (at === 0) {
             unit.run(sql`
               INSERT INTO customer_imports_open (import_id, file_hash, file_name, staff_id, started_at, heartbeat_at)
@@ -311,7 +312,7 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
           unit.run(sql`INSERT INTO customer_import_rows (import_id, first_row, customer_id) VALUES ${sql.rows(filed.map((f, i) => [runId, part[i]?.rows[0] ?? 0, f.id]))}`);
           const meters = part.reduce((n, g) => n + g.record.points.length, 0);
           unit.run(sql`UPDATE customer_imports_open SET heartbeat_at = ${unit.at}, customers = customers + ${filed.length}, meters = meters + ${meters} WHERE import_id = ${runId}`);
-        }));
+        });
       } catch (error) {
         // What the earlier slices filed stays filed and is said; a new check of the file finishes the rest.
         if (at > 0 || batch.resumes) {
