@@ -173,12 +173,13 @@ export async function openPeriod(backend: Backend, actor: Actor, period: string,
         INSERT INTO reading_due (period, point_id, book_id, seq, meter_id, previous_reading, previous_registers, previous_date, previous_meter_id, previous_multiplier)
         SELECT period, point_id, book_id, seq, meter_id, previous_reading, previous_registers, previous_date, previous_meter_id, previous_multiplier
         FROM reading_due_staged WHERE period = ${period} ORDER BY period, point_id`).changes;
-      unit.run(sql`DELETE FROM reading_due_staged WHERE period = ${period}`);
+      // The staged rows are cleared after, in short transactions of their own (clearStaged).
       unit.run(sql`DELETE FROM period_opens_open WHERE period = ${period}`);
       if (due === 0) throw refuse('period.noBooks');
       return recordOpen(unit, period, due);
     });
     await options.onSlice?.(performance.now() - began);
+    await clearStaged(backend, actor, period, options.onSlice);
     await progress?.tick(totalPoints + 1, totalPoints + 1);
     return result;
   } catch (error) {
@@ -188,6 +189,22 @@ export async function openPeriod(backend: Backend, actor: Actor, period: string,
     throw error;
   } finally {
     opening.delete(key);
+  }
+}
+
+const CLEAR_ROWS = 5000;
+
+/** Deletes an opened period's staged rows a few thousand per transaction (a stopped clearing is finished at start). */
+async function clearStaged(backend: Backend, actor: Actor, period: string, onSlice?: (ms: number) => void | Promise<void>): Promise<void> {
+  for (;;) {
+    const began = performance.now();
+    const cleared = backend.write(actor, (tx) =>
+      tx.run(sql`DELETE FROM reading_due_staged WHERE period = ${period} AND point_id IN (
+                   SELECT point_id FROM reading_due_staged WHERE period = ${period} LIMIT ${CLEAR_ROWS})`).changes,
+    );
+    await onSlice?.(performance.now() - began);
+    if (cleared < CLEAR_ROWS) return;
+    await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
   }
 }
 
@@ -236,6 +253,9 @@ export function discardStoppedOpens(backend: Backend): number {
     .all<OpenRow>(sql`SELECT period, heartbeat_at FROM period_opens_open`)
     .filter((r) => !opening.has(openingKey(backend, r.period)) && now - r.heartbeat_at >= STOPPED_AFTER_MS);
   for (const r of stopped) discardStaged(backend, { staffId: null, label: 'system' }, r.period);
+  // Staged rows of a period that did open (its clearing stopped): nobody reads them; they go.
+  const opened = backend.store.read.column<string>(sql`SELECT DISTINCT s.period FROM reading_due_staged s JOIN reading_periods p ON p.period = s.period`);
+  for (const period of opened) discardStaged(backend, { staffId: null, label: 'system' }, period);
   return stopped.length;
 }
 
