@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import type { ImportPreview, JobState } from '../../shared/contract';
+import { jobResult, type ImportPreview, type JobState } from '../../shared/contract';
 import type { ApiError } from '../../shared/errors';
 import { call, runJob } from '../api/client';
 import { useI18n } from '../app/i18n';
@@ -32,7 +32,7 @@ export function ImportPage() {
       return undefined;
     });
     if (!finished) return;
-    if (finished.status === 'succeeded') setPreview(finished.result as ImportPreview);
+    if (finished.status === 'succeeded') setPreview(jobResult('customers.importPreview', finished));
     else setError(jobError(finished));
   }
 
@@ -45,7 +45,8 @@ export function ImportPage() {
     });
     if (!finished) return;
     if (finished.status === 'succeeded') {
-      setDone(t('customers.import.done', finished.result as { customers: number; meters: number; batch: string }));
+      const { customers, meters, batch } = jobResult('customers.importCommit', finished);
+      setDone(t('customers.import.done', { customers, meters, batch }));
       setPreview(undefined);
     } else setError(jobError(finished));
   }

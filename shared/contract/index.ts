@@ -36,3 +36,4 @@ export * from './billing';
 export * from './collection';
 export * from './appraisal';
 export * from './sync';
+export * from './jobs';
