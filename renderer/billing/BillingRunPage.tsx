@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import type { BillingCounts, BillRow, JobState } from '../../shared/contract';
+import { jobResult, type BillingCounts, type BillRow, type JobState } from '../../shared/contract';
 import { isPeriod } from '../../shared/time';
 import { call, runJob } from '../api/client';
 import { useAction, useQuery } from '../api/hooks';
@@ -85,7 +85,7 @@ export function BillingRunPage() {
     setJobLabel(t('billing.running'));
     try {
       const final = await runJob(() => call('billing.run', scope), setJob);
-      const r = final.result as { billed: number; totalFen: number; flagged: number; problems: number; alreadyBilled: number; waiting: number } | undefined;
+      const r = final.status === 'succeeded' ? jobResult('billing.run', final) : undefined;
       if (final.status === 'succeeded' && r) {
         setNotice(
           r.billed === 0 && r.problems === 0
@@ -106,7 +106,7 @@ export function BillingRunPage() {
     setJobLabel(t('billing.issuing'));
     try {
       const final = await runJob(() => call('billing.issue', scope), setJob);
-      const r = final.result as { issued: number; totalFen: number; held: number; dueDate: string } | undefined;
+      const r = final.status === 'succeeded' ? jobResult('billing.issue', final) : undefined;
       if (final.status === 'succeeded' && r) {
         setNotice(`${t('billing.issueDone', { issued: r.issued, total: formatYuan(r.totalFen), dueDate: r.dueDate })}${r.held ? ` ${t('billing.issueHeld', { held: r.held })}` : ''}`);
       }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
-import type { CustomerFilter, CustomerSummary, JobState } from '../../shared/contract';
+import { jobResult, type CustomerFilter, type CustomerSummary, type JobState } from '../../shared/contract';
 import { CUSTOMER_CLASSES } from '../../shared/customers/classes';
 import { CUSTOMER_STATUSES } from '../../shared/customers/rules';
 import type { ApiError } from '../../shared/errors';
@@ -171,7 +171,7 @@ export function CustomerListPage() {
     setNotice(undefined);
     const done = await runJob(() => call('customers.export', filter), setJob);
     if (done.status === 'succeeded') {
-      const result = done.result as { fileName: string; base64: string; count: number };
+      const result = jobResult('customers.export', done);
       const file = await saveFile(result.fileName, result.base64);
       if (file) setNotice(t('customers.exported', { count: result.count, file }));
     }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { JobState } from '../../shared/contract';
+import { jobResult, type JobState } from '../../shared/contract';
 import type { ApiError } from '../../shared/errors';
 import { call } from '../api/client';
 import { useI18n } from '../app/i18n';
@@ -27,7 +27,7 @@ export function DemoOffer({ onBuilt }: { onBuilt(logins: string): void }) {
         setJob(state);
       }
       if (state.status === 'succeeded') {
-        const result = state.result as { logins: { staffNo: string; name: string }[] };
+        const result = jobResult('demo.build', state);
         onBuilt(t('demo.done', { logins: result.logins.map((l) => `${l.staffNo} ${l.name}`).join('、') }));
       } else setError({ code: 'internal', message: state.error?.message ?? '' });
     } catch (e) {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import type { ImportPreview, JobState } from '../../shared/contract';
+import { jobResult, type ImportPreview, type JobState } from '../../shared/contract';
 import type { ApiError } from '../../shared/errors';
 import { call, runJob } from '../api/client';
 import { useI18n } from '../app/i18n';
@@ -33,7 +33,7 @@ export function ImportPage() {
       return undefined;
     });
     if (!finished) return;
-    if (finished.status === 'succeeded') setPreview(finished.result as ImportPreview);
+    if (finished.status === 'succeeded') setPreview(jobResult('customers.importPreview', finished));
     else setError(jobError(finished));
   }
 
@@ -46,7 +46,8 @@ export function ImportPage() {
     });
     if (!finished) return;
     if (finished.status === 'succeeded') {
-      setDone(t('customers.import.done', finished.result as { customers: number; meters: number; batch: string }));
+      const { customers, meters, batch } = jobResult('customers.importCommit', finished);
+      setDone(t('customers.import.done', { customers, meters, batch }));
       setPreview(undefined);
     } else setError(jobError(finished));
   }
@@ -73,6 +74,7 @@ export function ImportPage() {
         <section className="section card" aria-label={t('customers.import.step2')}>
           <h2>{t('customers.import.step2')}</h2>
           <p role="status">{t('customers.import.summary', { rows: preview.rows, valid: preview.validRows, customers: preview.customers, invalid: preview.invalidRows })}</p>
+          {preview.resumes ? <p className="muted" role="note">{t('customers.import.resumes', { customers: preview.resumes.customers, rows: preview.resumes.rows })}</p> : null}
           {preview.issues.length ? (
             <DataTable
               label={t('customers.import.issues')}
@@ -99,7 +101,7 @@ export function ImportPage() {
           ) : null}
           <h2>{t('customers.import.step3')}</h2>
           <div className="buttons">
-            <button type="button" className="primary" disabled={preview.customers === 0 || committing?.status === 'running'} onClick={() => void commit()}>
+            <button type="button" className="primary" disabled={(preview.customers === 0 && !preview.resumes) || committing?.status === 'running'} onClick={() => void commit()}>
               {preview.customers === 0 ? t('customers.import.nothingValid') : t('customers.import.commit', { count: preview.validRows })}
             </button>
           </div>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ReadingImportCommitResult, ReadingImportPreview, JobState } from '../../shared/contract';
+import { jobResult, type ReadingImportCommitResult, type ReadingImportPreview, type JobState } from '../../shared/contract';
 import { formatCenti } from '../../shared/money';
 import { flagMessage } from '../../shared/readings';
 import { call, runJob } from '../api/client';
@@ -31,7 +31,7 @@ export function ImportPage() {
     try {
       const base64 = await fileBase64(file);
       const final = await runJob(() => call('readings.importPreview', { period, fileName: file.name, base64 }), setJob);
-      if (final.status === 'succeeded') setPreview(final.result as ReadingImportPreview);
+      if (final.status === 'succeeded') setPreview(jobResult('readings.importPreview', final));
       else setError(final.error?.message);
     } catch (e) {
       setError((e as Error).message);
@@ -47,7 +47,7 @@ export function ImportPage() {
     try {
       const final = await runJob(() => call('readings.importCommit', { previewId: preview.previewId, confirmRollovers }), setJob);
       if (final.status === 'succeeded') {
-        setResult(final.result as ReadingImportCommitResult);
+        setResult(jobResult('readings.importCommit', final));
         setPreview(undefined);
       } else setError(final.error?.message);
     } catch (e) {

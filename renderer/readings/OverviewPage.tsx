@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { JobState, OverviewBook } from '../../shared/contract';
+import { jobResult, type JobState, type OverviewBook } from '../../shared/contract';
 import { errorRateBasisPoints } from '../../shared/readings';
 import { periodOf, shanghaiDate } from '../../shared/time';
 import { call, runJob } from '../api/client';
@@ -96,8 +96,8 @@ export function OverviewPage() {
     try {
       const final = await runJob(() => call('periods.open', { period: next }), setJob);
       if (final.status === 'succeeded') {
-        const r = final.result as { period: string; books: number; due: number };
-        setNotice(t('overview.opened', r));
+        const r = jobResult('readings.openPeriod', final);
+        setNotice(t('overview.opened', { period: r.period, books: r.books, due: r.due }));
         reloadPeriods();
         setPeriod(r.period);
       } else setOpenError(final.error?.message);

@@ -166,6 +166,8 @@ export const importPreviewSchema = z.object({
   issues: z.array(importIssueSchema),
   /** The first valid customers, as they will be filed. */
   sample: z.array(z.object({ row: z.number(), accountNo: z.string(), name: z.string(), address: z.string(), meterNo: z.string() })),
+  /** The same file's import stopped part-way (issue 18): its customers filed then, left out of this check; committing finishes it. */
+  resumes: z.object({ importId: z.string(), startedAt: z.number(), customers: z.number(), rows: z.number() }).optional(),
 });
 export type ImportPreview = z.infer<typeof importPreviewSchema>;
 

@@ -37,3 +37,4 @@ export * from './collection';
 export * from './appraisal';
 export * from './sync';
 export * from './home';
+export * from './jobs';

@@ -183,6 +183,9 @@ export const customersStrings = defineStrings(
     'customers.err.importGone': '这次检查的结果已失效（超过 1 小时或程序重启过），请重新选择文件检查',
     'customers.err.importNotYours': '这次检查是别人发起的，不能由您导入',
     'customers.err.importUsed': '这批数据已经导入过了',
+    'customers.err.importStopped': '导入在第 {row} 行停下：前面已存入 {filed} 户，从这一行起没有存入（检查之后数据有了变化）。请重新选择同一个文件检查：已存入的不会重复导入，有问题的行会标出',
+    'customers.err.importRunning': '这个文件正在导入（本窗口、另一个窗口或命令行），请等它完成；如果程序刚才中断，请一分钟后再检查这个文件',
+    'customers.import.resumes': '这个文件上次导入到一半停下了：已存入 {customers} 户（{rows} 行），这次只检查和导入其余的行',
     'customers.err.stationExists': '供电所已经建立，不能再生成演示数据',
     'customers.err.demoBuilding': '演示数据正在生成，请稍候',
 
@@ -388,6 +391,9 @@ export const customersStrings = defineStrings(
     'customers.err.importGone': 'This check has expired (over an hour old, or the program restarted): check the file again',
     'customers.err.importNotYours': 'Someone else ran this check; you cannot import it',
     'customers.err.importUsed': 'This batch has already been imported',
+    'customers.err.importStopped': 'The import stopped at row {row}: {filed} customers before it were filed, none from that row on (the data changed after the check). Check the same file again: what was filed is not imported twice, and rows with a problem are marked',
+    'customers.err.importRunning': 'This file is being imported right now (here, in another window or on the command line); wait for it to finish. If the program was just interrupted, check the file again in a minute',
+    'customers.import.resumes': 'This file\'s last import stopped part-way: {customers} customers ({rows} rows) were filed; this check covers only the other rows',
     'customers.err.stationExists': 'The station is already set up; a demo cannot be built in it',
     'customers.err.demoBuilding': 'A demo station is being built already; please wait',
 

@@ -104,6 +104,7 @@ export const readingsStrings = defineStrings(
     'book.notEmpty': '抄表本 {bookNo} 还有 {count} 块表，请先移到其他抄表本再停用',
 
     'period.exists': '{period} 期已经开启',
+    'period.opening': '{period} 期正在开启（另一个窗口或命令行正在写入抄表任务），请等它完成后再看',
     'period.notAfterLatest': '只能开启 {latest} 之后的期间',
     'period.previousOpen': '{period} 期尚未关账，不能开启下一期',
     'period.tooFarAhead': '不能提前开启 {period} 期（最多开启到 {latest}）',
@@ -417,6 +418,7 @@ export const readingsStrings = defineStrings(
     'book.notEmpty': 'Book {bookNo} still holds {count} meters; move them to another book first',
 
     'period.exists': 'Period {period} is already open',
+    'period.opening': 'Period {period} is being opened (another window or the command line is writing its due list); wait for it to finish',
     'period.notAfterLatest': 'Only a period after {latest} can be opened',
     'period.previousOpen': 'Period {period} is not closed yet; close it before opening the next',
     'period.tooFarAhead': 'Period {period} cannot be opened yet (at most {latest})',

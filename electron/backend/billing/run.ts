@@ -4,10 +4,12 @@ import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
 import { uuidv7 } from '../db/ids';
 import { ParallelRead } from '../db/parallelRead';
+import { changeCounter, changesSince, type Change } from '../db/changes';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
 import { runInJobThread } from '../jobs/thread';
+import { discardStoppedOpens } from '../readings/periods';
 import { AppError } from '../errors';
 import { billNumber, recordBills, reserveBillNumbers, stageBill, writeStaged, type StagedBill, type WrittenBill } from './bills';
 import { BillingContext, gatherInputs, isProblem, type BillingScope, type PreparedProblem } from './calculate';
@@ -98,14 +100,33 @@ export interface BillingRunResult {
 }
 
 /**
- * The last row of each table whose rows decide what is billable and what is billed. They are
- * insert-only, so equal marks mean nothing changed while the run was computing.
+ * What a bill depends on, by outbox entity: the readings and their reviews, bills in force and
+ * their voids and corrections (another run finishing), the customer record, its points and
+ * meters, and the prices. A change to any of these between computing and writing is rechecked;
+ * others (payments, ledger, staff, sync …) leave the run alone (db/changes.ts).
  */
-function marks(db: ReadableDB): string {
-  return JSON.stringify(
-    db.get(sql`SELECT (SELECT max(rowid) FROM readings) AS r, (SELECT max(rowid) FROM reading_reviews) AS v,
-                      (SELECT max(rowid) FROM bill_rows) AS b, (SELECT max(rowid) FROM bill_voids) AS x`),
-  );
+const BILL_INPUTS = new Set(['reading', 'reading_review', 'bill', 'bill_void', 'bill_correction', 'billing_run', 'customer', 'metering_point', 'meter', 'tariff_version', 'billing_policy', 'billing_meter_extra']);
+/** Changes whose customers cannot be told from the change: every bill not written yet waits for the next run. */
+const AFFECTS_ALL = new Set(['tariff_version', 'billing_policy', 'billing_meter_extra']);
+
+/** The customers whose bills a change makes stale (null: all of them), beyond what gatherInputs sees again. */
+function customersChanged(db: ReadableDB, changes: readonly Change[]): Set<string> | null {
+  const out = new Set<string>();
+  const points: string[] = [];
+  const meters: string[] = [];
+  for (const c of changes) {
+    if (AFFECTS_ALL.has(c.entity)) return null;
+    if (c.entity === 'customer') out.add(c.entity_id);
+    else if (c.entity === 'metering_point') points.push(c.entity_id);
+    else if (c.entity === 'meter') meters.push(c.entity_id);
+  }
+  for (let i = 0; i < points.length; i += 500) {
+    for (const id of db.column<string>(sql`SELECT customer_id FROM metering_points WHERE id IN ${sql.list(points.slice(i, i + 500))}`)) out.add(id);
+  }
+  for (let i = 0; i < meters.length; i += 500) {
+    for (const id of db.column<string>(sql`SELECT p.customer_id FROM meters m JOIN metering_points p ON p.id = m.point_id WHERE m.id IN ${sql.list(meters.slice(i, i + 500))}`)) out.add(id);
+  }
+  return out;
 }
 
 /** A run that is writing, or stopped while writing (migration 0011). */
@@ -172,6 +193,7 @@ export function resumeStoppedRuns(backend: Backend): JobState[] {
  */
 export function scheduleRunResume(backend: Backend): void {
   try {
+    discardStoppedOpens(backend); // a period open a crash stopped: its staged due rows go (issue 18)
     resumeStoppedRuns(backend);
     if (openRuns(backend.store.read).some((r) => !writing.has(writingKey(backend, r.run_id)))) {
       setTimeout(() => {
@@ -206,7 +228,8 @@ async function computeAndWrite(
   resume: OpenRun | undefined,
 ): Promise<BillingRunResult> {
   const db = backend.store.read;
-  let expected = marks(db);
+  // The store's change counter when the inputs are read; moved past by this run's own slices.
+  let expected = changeCounter(db);
   const context = new BillingContext(db, scope, { share: options.shareBills ?? true });
   // At a whole station's size, the customers' year of bills is read on the second core while this
   // thread gathers the month's readings (see parallelRead.ts).
@@ -243,13 +266,25 @@ async function computeAndWrite(
   // Whatever changed while computing or between slices (a reading corrected, a bill voided,
   // another run finished) waits for the next run rather than being billed on stale figures or twice.
   let billedNow = new Set<string>();
-  const dropStale = (from: number) => {
-    const mark = marks(db);
+  const dropStale = (from: number, changes: readonly Change[] | null) => {
+    const mark = changeCounter(db);
     const again = gatherInputs(db, scope);
     billedNow = again.billed;
     const billable = new Set(again.ready.flatMap((r) => r.readings.map((x) => x.id)));
-    staged = [...staged.slice(0, from), ...staged.slice(from).filter((b) => !billedNow.has(b.customerId) && b.readingIds.every((id) => billable.has(id)))];
+    // Unknown changes (an ack pruned the outbox meanwhile) are read as readings changes only: gatherInputs sees those again.
+    const edited = changes ? customersChanged(db, changes) : new Set<string>();
+    staged = [
+      ...staged.slice(0, from),
+      ...staged.slice(from).filter((b) => edited !== null && !edited.has(b.customerId) && !billedNow.has(b.customerId) && b.readingIds.every((id) => billable.has(id))),
+    ];
     expected = mark;
+  };
+  /** Inside a write: the changes since `expected` that this run must recheck (none: []). */
+  const staleChanges = (unit: ReadableDB): Change[] | null => {
+    if (changeCounter(unit) === expected) return [];
+    const changes = changesSince(unit, expected);
+    if (changes === null) return null;
+    return changes.filter((c) => BILL_INPUTS.has(c.entity));
   };
 
   let open = resume !== undefined;
@@ -262,8 +297,10 @@ async function computeAndWrite(
   while (sliced && at < staged.length) {
     const part = staged.slice(at, at + size);
     const began = performance.now();
+    let stale: Change[] | null = [];
     const wrote = backend.write(actor, (unit) => {
-      if (marks(unit) !== expected) return false;
+      stale = staleChanges(unit);
+      if (stale === null || stale.length > 0) return false;
       if (!open) {
         unit.run(sql`
           INSERT INTO billing_runs_open (run_id, station_id, period, book_id, customer_id, run_by, started_at, heartbeat_at)
@@ -276,12 +313,12 @@ async function computeAndWrite(
         UPDATE billing_runs_open SET heartbeat_at = ${unit.at}, bills = bills + ${written.length},
                total_fen = total_fen + ${written.reduce((s, b) => s + b.totalFen, 0)}, kwh = kwh + ${part.reduce((s, b) => s + b.kwh, 0)}
         WHERE run_id = ${runId}`);
-      expected = marks(unit);
+      expected = changeCounter(unit);
       options.inSlice?.();
       return true;
     });
     if (!wrote) {
-      dropStale(at);
+      dropStale(at, stale);
       continue;
     }
     const ms = performance.now() - began;
@@ -308,12 +345,8 @@ async function computeAndWrite(
     // Unsliced (the baseline), the bills are written here in the one transaction.
     let unslicedWritten: WrittenBill[] = [];
     if (!sliced) {
-      if (marks(unit) !== expected) {
-        const again = gatherInputs(unit, scope);
-        billedNow = again.billed;
-        const billable = new Set(again.ready.flatMap((r) => r.readings.map((x) => x.id)));
-        staged = staged.filter((b) => !billedNow.has(b.customerId) && b.readingIds.every((id) => billable.has(id)));
-      }
+      const stale = staleChanges(unit);
+      if (stale === null || stale.length > 0) dropStale(0, stale);
       const first = staged.length > 0 ? reserveBillNumbers(unit, staged.length) : 0;
       unslicedWritten = writeStaged(unit, staged, (i) => billNumber(station.code, first + i));
       recordBills(unit, scope.period, unslicedWritten);

@@ -5,6 +5,7 @@ import { addDays, daysBetween, shanghaiDate, type DateString } from '../../../sh
 import type { Unit } from '../audit/record';
 import type { StationIdentity } from '../context';
 import { uuidv7 } from '../db/ids';
+import { changeCounter, changesSince } from '../db/changes';
 import { sql, type SqlFragment } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { refuse } from '../errors';
@@ -178,9 +179,10 @@ async function stationArrearsById(db: ReadableDB, today: DateString): Promise<Ma
 function customersChanged(db: ReadableDB, since: KeptArrears): string[] | null {
   // No DISTINCT: with it SQLite walks the whole customer index (0.3 s) instead of the new rows.
   // Rows since the list was made may have been pruned by an ack (sync): then what changed is unknown.
-  if ((db.value<number>(sql`SELECT acked_seq FROM sync_state WHERE singleton = 1`) ?? 0) > since.outboxSeq) return null;
+  const changes = changesSince(db, since.outboxSeq);
+  if (changes === null) return null;
   const changed = new Set(db.column<string>(sql`SELECT customer_id FROM ledger_entries WHERE rowid > ${since.ledgerRowid}`));
-  for (const row of db.all<{ entity: string; entity_id: string }>(sql`SELECT DISTINCT entity, entity_id FROM outbox WHERE seq > ${since.outboxSeq}`)) {
+  for (const row of changes) {
     if (!REFRESH_BY_CUSTOMER.has(row.entity)) return null;
     if (row.entity === 'customer') changed.add(row.entity_id);
   }
@@ -189,8 +191,8 @@ function customersChanged(db: ReadableDB, since: KeptArrears): string[] | null {
 
 export async function arrearsList(db: ReadableDB, today: DateString, filter: ArrearsFilter): Promise<ArrearsCase[]> {
   const ledgerRowid = db.value<number>(sql`SELECT max(rowid) FROM ledger_entries`) ?? 0;
-  // The outbox's high-water mark: max(seq) drops when head office's ack prunes the outbox.
-  const outboxSeq = db.value<number>(sql`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)`) ?? 0;
+  // The store's change counter (db/changes.ts).
+  const outboxSeq = changeCounter(db);
   let entry = kept.get(db);
   if (!entry || entry.today !== today || entry.ledgerRowid !== ledgerRowid || entry.outboxSeq !== outboxSeq) {
     const previous = entry?.today === today ? entry : undefined;

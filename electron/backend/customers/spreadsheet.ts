@@ -4,6 +4,7 @@
 // meter numbers already in the station — and writes nothing; the commit files the valid
 // customers in one transaction, and the import is audited once (each customer, point and meter
 // still travels to head office through the outbox).
+import { createHash } from 'node:crypto';
 import type { CustomerFilter, ImportIssue, ImportPreview } from '../../../shared/contract';
 import { shanghaiDate } from '../../../shared/time';
 import { hasMessage, translate, type Locale, type MessageKey } from '../../../shared/i18n';
@@ -46,6 +47,19 @@ interface PendingImport {
   rows: number;
   invalidRows: number;
   used: boolean;
+  /** sha256 of the workbook: an import of it stopped part-way is finished by the same file. */
+  fileHash: string;
+  /** The stopped import of this file this one finishes (its id stays the customers' import_batch). */
+  resumes?: StoppedImport;
+}
+
+/** An import stopped part-way (issue 18): what it filed, by first workbook row and account number. */
+interface StoppedImport {
+  importId: string;
+  startedAt: number;
+  customers: number;
+  firstRows: Set<number>;
+  accounts: Set<string>;
 }
 
 /** Previews wait here for their commit (in memory: a restart asks for a new check). */
@@ -94,6 +108,17 @@ export async function previewImport(
     workbookRefusal(error, fileName, bytes.byteLength);
   }
   if (!header) throw new AppError('validation', 'customers.err.file.noHeader');
+
+  // The same file's import stopped part-way: the customers it filed are left out of this check
+  // (they would read as 户号已存在), and committing this check files the rest under its id.
+  const fileHash = createHash('sha256').update(bytes).digest('hex');
+  const resumes = stoppedImportOf(backend, fileHash);
+  let resumedRows = 0;
+  if (resumes) {
+    const rest = parsed.filter((p) => !(p.row.accountNo ? resumes.accounts.has(p.row.accountNo) : resumes.firstRows.has(p.excelRow)));
+    resumedRows = parsed.length - rest.length;
+    parsed.splice(0, parsed.length, ...rest);
+  }
 
   // Within the file: one 户号 is one customer; a meter number appears once. Against the
   // station: one lookup per few hundred numbers.
@@ -161,8 +186,9 @@ export async function previewImport(
   const id = uuidv7();
   const now = backend.now();
   for (const [key, old] of pending) if (now - old.createdAt > PREVIEW_TTL_MS) pending.delete(key);
-  pending.set(id, { id, names, staffId: owner.staffId, fileName, createdAt: now, groups: valid, rows: parsed.length, invalidRows, used: false });
+  pending.set(id, { id, names, staffId: owner.staffId, fileName, createdAt: now, groups: valid, rows: parsed.length, invalidRows, used: false, fileHash, resumes });
   return {
+    ...(resumes ? { resumes: { importId: resumes.importId, startedAt: resumes.startedAt, customers: resumes.customers, rows: resumedRows } } : {}),
     importId: id,
     fileName,
     rows: parsed.length,
@@ -180,37 +206,163 @@ export async function previewImport(
   };
 }
 
+/** Options of the sliced commit (bench and tests). */
+export interface CommitOptions {
+  /** false: every customer in one transaction, as before issue 18 (the bench's baseline). */
+  sliced?: boolean;
+  /** Called after each committed transaction with its customers and how long it took. */
+  onSlice?: (customers: number, ms: number) => void | Promise<void>;
+  /** Tests: stop (throw) after this many slices have committed, as a crash would. */
+  stopAfterSlices?: number;
+  /** Tests: a fixed number of customers per slice instead of sizing slices by their pace. */
+  sliceSize?: number;
+}
+
+/** What one slice aims at, and the pause between slices (see billing/run.ts, same reasons). */
+const SLICE_TARGET_MS = 80;
+const SLICE_GAP_MS = 10;
+const FIRST_SLICE = 300;
+/** An open import whose last slice is older than this has stopped (its process died). */
+const STOPPED_AFTER_MS = 60_000;
+
+/** Imports this process is filing now, per database file. */
+const filing = new Set<string>();
+const filingKey = (backend: Backend, importId: string) => `${backend.store.file}\u0000${importId}`;
+
+/** The stopped import of this file, if any: not being filed here, and refused or silent for a minute. */
+function stoppedImportOf(backend: Backend, fileHash: string): StoppedImport | undefined {
+  const db = backend.store.read;
+  const open = db.get<{ import_id: string; started_at: number; heartbeat_at: number; customers: number; stopped_at: number | null }>(
+    sql`SELECT import_id, started_at, heartbeat_at, customers, stopped_at FROM customer_imports_open WHERE file_hash = ${fileHash} ORDER BY started_at LIMIT 1`,
+  );
+  if (!open) return undefined;
+  // Being filed (here, or by another process whose last slice is recent): checking it now could file it twice.
+  if (filing.has(filingKey(backend, open.import_id)) || (open.stopped_at === null && backend.now() - open.heartbeat_at < STOPPED_AFTER_MS)) {
+    throw new AppError('conflict', 'customers.err.importRunning');
+  }
+  const filed = db.rows<[number, string]>(sql`
+    SELECT r.first_row, c.account_no FROM customer_import_rows r JOIN customers c ON c.id = r.customer_id WHERE r.import_id = ${open.import_id}`);
+  return { importId: open.import_id, startedAt: open.started_at, customers: open.customers, firstRows: new Set(filed.map((f) => f[0])), accounts: new Set(filed.map((f) => f[1])) };
+}
+
 /**
- * Files a preview's valid customers in one transaction: all of them, or (if anything changed
- * since the preview and a row is now refused) none. One audit row names the import.
+ * Files a preview's valid customers. Sliced (issue 18): a few hundred customers per transaction
+ * (~80 ms each), so a payment at the counter never waits for more than one. Each slice records
+ * the workbook rows it filed (customer_import_rows, migration 0013) while the import is listed in
+ * customer_imports_open, so the import states exactly what was filed. If a slice is refused
+ * (something changed since the preview) or the process dies, what was filed stays filed and is
+ * said; checking the same file again leaves those rows out and finishes the import, so nothing is
+ * filed twice. The last transaction writes the one audit row and closes the import.
  */
-export async function commitImport(backend: Backend, actor: Actor, importId: string, progress: JobProgress) {
+export async function commitImport(backend: Backend, actor: Actor, importId: string, progress: JobProgress, options: CommitOptions = {}) {
   const batch = pending.get(importId);
   if (!batch || backend.now() - batch.createdAt > PREVIEW_TTL_MS) throw new AppError('not_found', 'customers.err.importGone');
   if (batch.staffId !== actor.staffId) throw new AppError('forbidden', 'customers.err.importNotYours');
   if (batch.used) throw new AppError('conflict', 'customers.err.importUsed');
-  if (batch.groups.length === 0) throw new AppError('validation', 'customers.import.nothingValid');
+  if (batch.groups.length === 0 && !batch.resumes) throw new AppError('validation', 'customers.import.nothingValid');
   batch.used = true;
   const total = batch.groups.length;
   await progress.tick(0, total);
+  if (options.sliced === false) {
+    try {
+      const began = performance.now();
+      const result = withBulkPageCache(backend, () => backend.write(actor, (unit) => {
+        fileCustomers(unit, batch.groups.map((g) => g.record), { importBatch: importId, names: batch.names });
+        const meters = batch.groups.reduce((n, g) => n + g.record.points.length, 0);
+        unit.audit({
+          action: 'customers.import',
+          entity: 'customers_import',
+          entityId: importId,
+          summary: { file: batch.fileName, customers: total, meters, rows: batch.rows, skippedRows: batch.invalidRows },
+        });
+        return { customers: total, meters, batch: importId };
+      }));
+      await options.onSlice?.(total, performance.now() - began);
+      await progress.tick(total, total);
+      pending.delete(importId);
+      return result;
+    } catch (error) {
+      batch.used = false;
+      throw error;
+    }
+  }
+
+  const runId = batch.resumes?.importId ?? importId;
+  const key = filingKey(backend, runId);
+  if (filing.has(key)) throw new AppError('conflict', 'customers.err.importUsed');
+  filing.add(key);
+  let at = 0;
+  let slices = 0;
+  let longest = 0;
+  let size = options.sliceSize ?? FIRST_SLICE;
   try {
-    const result = withBulkPageCache(backend, () => backend.write(actor, (unit) => {
-      fileCustomers(unit, batch.groups.map((g) => g.record), { importBatch: importId, names: batch.names });
-      const meters = batch.groups.reduce((n, g) => n + g.record.points.length, 0);
+    while (at < total) {
+      const part = batch.groups.slice(at, at + size);
+      const began = performance.now();
+      try {
+        // The connection's own page cache: a slice dirties a few MB (withBulkPageCache is for the one big transaction).
+        backend.write(actor, (unit) => {
+          if (at === 0) {
+            unit.run(sql`
+              INSERT INTO customer_imports_open (import_id, file_hash, file_name, staff_id, started_at, heartbeat_at)
+              VALUES (${runId}, ${batch.fileHash}, ${batch.fileName}, ${actor.staffId}, ${unit.at}, ${unit.at})
+              ON CONFLICT (import_id) DO UPDATE SET stopped_at = NULL, heartbeat_at = excluded.heartbeat_at`);
+          }
+          const filed = fileCustomers(unit, part.map((g) => g.record), { importBatch: runId, names: batch.names });
+          unit.run(sql`INSERT INTO customer_import_rows (import_id, first_row, customer_id) VALUES ${sql.rows(filed.map((f, i) => [runId, part[i]?.rows[0] ?? 0, f.id]))}`);
+          const meters = part.reduce((n, g) => n + g.record.points.length, 0);
+          unit.run(sql`UPDATE customer_imports_open SET heartbeat_at = ${unit.at}, customers = customers + ${filed.length}, meters = meters + ${meters} WHERE import_id = ${runId}`);
+        });
+      } catch (error) {
+        // What the earlier slices filed stays filed and is said; a new check of the file finishes the rest.
+        if (at > 0 || batch.resumes) {
+          backend.write(actor, (unit) => unit.run(sql`UPDATE customer_imports_open SET stopped_at = ${unit.at} WHERE import_id = ${runId}`));
+          const filedSoFar = backend.store.read.value<number>(sql`SELECT customers FROM customer_imports_open WHERE import_id = ${runId}`) ?? 0;
+          if (!(error instanceof AppError)) console.error('customers: import slice failed', error);
+          throw new AppError('conflict', 'customers.err.importStopped', { filed: filedSoFar, row: part[0]?.rows[0] ?? 0 });
+        }
+        throw error;
+      }
+      const ms = performance.now() - began;
+      slices += 1;
+      longest = Math.max(longest, ms);
+      at += part.length;
+      if (options.sliceSize === undefined) {
+        const paced = Math.round((part.length * SLICE_TARGET_MS) / Math.max(ms, 1));
+        size = Math.max(50, Math.min(5000, Math.round(part.length * 1.5), paced));
+      }
+      await options.onSlice?.(part.length, ms);
+      if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
+      await progress.tick(at, total);
+      if (at < total) await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
+    }
+    const began = performance.now();
+    const result = backend.write(actor, (unit) => {
+      const done = unit.get<{ customers: number; meters: number; started_at: number }>(sql`SELECT customers, meters, started_at FROM customer_imports_open WHERE import_id = ${runId}`);
+      const customers = done?.customers ?? 0;
+      const meters = done?.meters ?? 0;
+      unit.run(sql`DELETE FROM customer_imports_open WHERE import_id = ${runId}`);
       unit.audit({
         action: 'customers.import',
         entity: 'customers_import',
-        entityId: importId,
-        summary: { file: batch.fileName, customers: total, meters, rows: batch.rows, skippedRows: batch.invalidRows },
+        entityId: runId,
+        summary: {
+          file: batch.fileName, customers, meters, rows: batch.rows + (batch.resumes ? batch.resumes.firstRows.size : 0), skippedRows: batch.invalidRows,
+          ...(batch.resumes ? { resumedCustomers: batch.resumes.customers } : {}),
+        },
       });
-      return { customers: total, meters, batch: importId };
-    }));
+      return { customers, meters, batch: runId };
+    });
+    const lastMs = performance.now() - began;
+    await options.onSlice?.(0, lastMs);
     await progress.tick(total, total);
     pending.delete(importId);
-    return result;
+    return { ...result, slices: slices + 1, longestSliceMs: Math.round(Math.max(longest, lastMs)) };
   } catch (error) {
-    batch.used = false;
+    if (at === 0 && !batch.resumes) batch.used = false; // nothing filed: the same check may be committed again
     throw error;
+  } finally {
+    filing.delete(key);
   }
 }
 

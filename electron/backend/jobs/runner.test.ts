@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobState } from '../../../shared/contract';
+import { jobResult, type JobState } from '../../../shared/contract';
 import { AppError } from '../errors';
 import { JobRunner } from './runner';
 
@@ -43,5 +43,16 @@ describe('the job runner', () => {
     const watching = runner.watch(started.id, started.version, 5_000);
     setTimeout(() => release(), 20);
     expect((await watching)?.status).toBe('succeeded');
+  });
+
+  it('checks a result against its kind\'s schema in the contract: one outside it fails the job', async () => {
+    const runner = new JobRunner();
+    const good = runner.start('readings.openPeriod', null, async () => ({ period: '2026-11', books: 2, due: 5 }));
+    const done = await runner.finished(good.id);
+    expect(done.status).toBe('succeeded');
+    expect(jobResult('readings.openPeriod', done)).toEqual({ period: '2026-11', books: 2, due: 5 });
+    expect(() => jobResult('billing.issue', done)).toThrow(/not billing.issue/);
+    const bad = runner.start('readings.openPeriod', null, async () => ({ period: '2026-11', books: '2' }));
+    expect(await runner.finished(bad.id)).toMatchObject({ status: 'failed', error: { code: 'internal' } });
   });
 });

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { JobState } from '../../../shared/contract';
+import { isCheckedJobKind, jobResultSchemas, type JobState } from '../../../shared/contract';
 import { DEFAULT_LOCALE, type Locale } from '../../../shared/i18n';
 import { uuidv7 } from '../db/ids';
 import { AppError } from '../errors';
@@ -60,15 +60,24 @@ export class JobRunner {
     update({}, true);
     // Start on the next turn so the caller can answer with the job id first.
     setImmediate(() => {
-      work(progress).then(
-        (result) => update({ status: 'succeeded', result, done: state.total || state.done, finishedAt: this.now() }, true),
-        (error: unknown) => {
-          if (error instanceof AppError) record.failure = error;
-          const message = error instanceof AppError ? error.messageIn(locale) : String((error as Error)?.message ?? error);
-          if (!(error instanceof AppError)) console.error(`job ${kind} ${state.id} failed`, error);
-          update({ status: 'failed', error: { code: error instanceof AppError ? error.code : 'internal', message }, finishedAt: this.now() }, true);
-        },
-      );
+      work(progress)
+        .then((result) => {
+          // The result must be what the contract says this kind of job hands back (issue 18).
+          if (isCheckedJobKind(kind)) {
+            const checked = jobResultSchemas[kind].safeParse(result);
+            if (!checked.success) throw new Error(`job ${kind} returned a result outside its contract: ${checked.error.message}`);
+          }
+          return result;
+        })
+        .then(
+          (result) => update({ status: 'succeeded', result, done: state.total || state.done, finishedAt: this.now() }, true),
+          (error: unknown) => {
+            if (error instanceof AppError) record.failure = error;
+            const message = error instanceof AppError ? error.messageIn(locale) : String((error as Error)?.message ?? error);
+            if (!(error instanceof AppError)) console.error(`job ${kind} ${state.id} failed`, error);
+            update({ status: 'failed', error: { code: error instanceof AppError ? error.code : 'internal', message }, finishedAt: this.now() }, true);
+          },
+        );
     });
     this.prune();
     return { ...state };

@@ -11,6 +11,10 @@ import { sql, type SqlFragment } from '../db/sql';
 import type { WritableDB } from '../db/store';
 import { IN_FORCE } from './rows';
 
+/** Where due rows go: the period's list, or the staging of a period being opened in slices (migration 0013). */
+export type DueTable = 'reading_due' | 'reading_due_staged';
+const TABLE: Record<DueTable, SqlFragment> = { reading_due: sql`reading_due`, reading_due_staged: sql`reading_due_staged` };
+
 /** `pr` is a reading (not 未抄到) in force: IN_FORCE of rows.ts, for the alias `pr`. */
 const PR_IN_FORCE = sql`pr.kind <> 'no_access' AND NOT EXISTS (SELECT 1 FROM readings s WHERE s.supersedes = pr.id)`;
 
@@ -18,9 +22,9 @@ const PR_IN_FORCE = sql`pr.kind <> 'no_access' AND NOT EXISTS (SELECT 1 FROM rea
  * Writes (or rewrites) the due rows of `period` for the points `where` selects (on `bp`), `pr`
  * being the reading `previous` joins (none: the meter's start reading). Returns the rows written.
  */
-function writeDue(tx: WritableDB, period: Period, previous: SqlFragment, where: SqlFragment): number {
+function writeDue(tx: WritableDB, period: Period, previous: SqlFragment, where: SqlFragment, into: DueTable = 'reading_due'): number {
   return tx.run(sql`
-    INSERT INTO reading_due (period, point_id, book_id, seq, meter_id, previous_reading, previous_registers, previous_date,
+    INSERT INTO ${TABLE[into]} (period, point_id, book_id, seq, meter_id, previous_reading, previous_registers, previous_date,
                              previous_meter_id, previous_multiplier)
     SELECT ${period}, bp.point_id, bp.book_id, bp.seq, im.id,
            coalesce(pr.value, im.start_reading), iif(pr.id IS NULL, im.start_registers, pr.registers),
@@ -52,11 +56,20 @@ const latestBefore = (period: Period) => sql`
  * joined in one pass; only the rest (no access last month, new in a book) look further back.
  */
 export function insertDueForPeriod(tx: WritableDB, period: Period): number {
+  return insertDueForBooks(tx, period, 'reading_due');
+}
+
+/**
+ * The same for some books only (`bookIds`; all when absent), into `into`: a period opened in
+ * slices stages its due list a few books per transaction (periods.ts).
+ */
+export function insertDueForBooks(tx: WritableDB, period: Period, into: DueTable, bookIds?: readonly string[]): number {
   const earlier = tx.value<string | null>(sql`SELECT max(period) FROM reading_periods WHERE period < ${period}`) ?? null;
+  const books = bookIds ? sql`bp.book_id IN ${sql.list(bookIds)}` : sql`true`;
   const joined = earlier
-    ? writeDue(tx, period, sql`JOIN readings pr ON pr.period = ${earlier} AND pr.point_id = bp.point_id AND ${PR_IN_FORCE}`, sql`true`)
+    ? writeDue(tx, period, sql`JOIN readings pr ON pr.period = ${earlier} AND pr.point_id = bp.point_id AND ${PR_IN_FORCE}`, books, into)
     : 0;
-  const rest = writeDue(tx, period, latestBefore(period), sql`NOT EXISTS (SELECT 1 FROM reading_due d WHERE d.period = ${period} AND d.point_id = bp.point_id)`);
+  const rest = writeDue(tx, period, latestBefore(period), sql`${books} AND NOT EXISTS (SELECT 1 FROM ${TABLE[into]} d WHERE d.period = ${period} AND d.point_id = bp.point_id)`, into);
   return joined + rest;
 }
 
@@ -72,6 +85,14 @@ export function refreshDueRows(tx: WritableDB, pointIds: readonly string[], afte
   for (const period of open) {
     for (let i = 0; i < pointIds.length; i += 500) {
       writeDue(tx, period, latestBefore(period), sql`bp.point_id IN ${sql.list(pointIds.slice(i, i + 500))}`);
+    }
+  }
+  // A period being opened in slices keeps its staged rows as true as an open period's (issue 18).
+  const opening = tx.column<string>(sql`
+    SELECT period FROM period_opens_open ${afterPeriod ? sql`WHERE period > ${afterPeriod}` : sql``}`);
+  for (const period of opening) {
+    for (let i = 0; i < pointIds.length; i += 500) {
+      writeDue(tx, period, latestBefore(period), sql`bp.point_id IN ${sql.list(pointIds.slice(i, i + 500))}`, 'reading_due_staged');
     }
   }
 }

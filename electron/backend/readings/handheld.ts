@@ -299,52 +299,109 @@ export function findPreview(backend: Backend, staff: CallStaff | null, previewId
   return preview;
 }
 
-/** Writes a preview's valid rows in one transaction (rollovers only when confirmed). */
-export function commitImport(backend: Backend, staff: CallStaff | null, actor: Actor, previewId: string, confirmRollovers: boolean): ReadingImportCommitResult {
+/** Options of the sliced commit (bench and tests). */
+export interface ImportCommitOptions {
+  /** false: every row in one transaction, as before issue 18 (the bench's baseline). */
+  sliced?: boolean;
+  /** Called after each committed transaction with its rows and how long it took. */
+  onSlice?: (rows: number, ms: number) => void | Promise<void>;
+  /** Tests: stop (throw) after this many slices have committed, as a crash would. */
+  stopAfterSlices?: number;
+  /** Tests: a fixed number of rows per slice instead of sizing slices by their pace. */
+  sliceSize?: number;
+  progress?: JobProgress;
+}
+
+/** What one slice aims at, and the pause between slices (see billing/run.ts, same reasons). */
+const SLICE_TARGET_MS = 80;
+const SLICE_GAP_MS = 10;
+const FIRST_SLICE = 500;
+
+/**
+ * Writes a preview's valid rows (rollovers only when confirmed). Sliced (issue 18): a few hundred
+ * readings per transaction (~80 ms each), so a payment at the counter never waits for more than
+ * one. Each reading is a fact of its own, filed whole with its outbox row as its slice commits;
+ * the import states what it saved and skipped, and a re-run of the file saves nothing twice (a
+ * point read in the period is refused by the checks and skipped). A slice whose rows changed
+ * since the preview, by another write between slices, has its rows checked afresh, as the
+ * one-transaction commit did. The one audit row comes with the last slice.
+ */
+export async function commitImport(backend: Backend, staff: CallStaff | null, actor: Actor, previewId: string, confirmRollovers: boolean, options: ImportCommitOptions = {}): Promise<ReadingImportCommitResult> {
   const preview = findPreview(backend, staff, previewId);
-  const result = backend.write(actor, (unit) => {
-    const today = shanghaiDate(unit.at);
-    let saved = 0;
-    let skipped = 0;
-    let rolloversConfirmed = 0;
-    const wanted = preview.entries.filter((e) => confirmRollovers || !e.confirm);
-    skipped += preview.entries.length - wanted.length;
-    // Nothing written since the preview: its checked plans are what the checks would say now.
-    // Otherwise every row is read again inside this transaction and checked afresh.
-    const contexts =
-      `${changeMark(unit)}:${today}` === preview.mark ? null : loadEntryContexts(unit, preview.period, wanted.map((e) => e.input.pointId), policyInForce(unit, today));
-    const plans: EntryPlan[] = [];
-    for (const entry of wanted) {
-      let plan = entry.plan;
-      if (contexts) {
-        const context = contexts.get(entry.input.pointId);
-        try {
-          const prepared = context ? planEntry(context, policyInForce(unit, entry.input.readingDate), { staff }, { ...entry.input, confirmedRollover: entry.confirm }, today) : null;
-          if (prepared?.outcome !== 'saved') {
-            skipped += 1;
+  const wanted = preview.entries.filter((e) => confirmRollovers || !e.confirm);
+  let skipped = preview.entries.length - wanted.length;
+  let saved = 0;
+  let rolloversConfirmed = 0;
+  // The mark the plans were made at; after each slice, the mark this import's own writes left.
+  let expected = preview.mark;
+  const sliced = options.sliced ?? true;
+  let size = sliced ? (options.sliceSize ?? FIRST_SLICE) : Math.max(1, wanted.length);
+  let at = 0;
+  let slices = 0;
+  let longest = 0;
+  await options.progress?.tick(0, wanted.length);
+  // Removed now: a second commit of the same preview meanwhile finds nothing to write.
+  previewStore(backend).delete(previewId);
+  do {
+    const part = wanted.slice(at, at + size);
+    const last = at + part.length >= wanted.length;
+    const began = performance.now();
+    const result = backend.write(actor, (unit) => {
+      const today = shanghaiDate(unit.at);
+      // Nothing written since the plans were made: they are what the checks would say now.
+      // Otherwise this slice's rows are read again inside this transaction and checked afresh.
+      const contexts =
+        `${changeMark(unit)}:${today}` === expected ? null : loadEntryContexts(unit, preview.period, part.map((e) => e.input.pointId), policyInForce(unit, today));
+      const plans: EntryPlan[] = [];
+      let sliceSkipped = 0;
+      let sliceRollovers = 0;
+      for (const entry of part) {
+        let plan = entry.plan;
+        if (contexts) {
+          const context = contexts.get(entry.input.pointId);
+          try {
+            const prepared = context ? planEntry(context, policyInForce(unit, entry.input.readingDate), { staff }, { ...entry.input, confirmedRollover: entry.confirm }, today) : null;
+            if (prepared?.outcome !== 'saved') {
+              sliceSkipped += 1;
+              continue;
+            }
+            plan = prepared.plan;
+          } catch (e) {
+            // Changed since the preview (entered meanwhile, book reassigned): left out, never half-written.
+            if (!(e instanceof AppError)) throw e;
+            sliceSkipped += 1;
             continue;
           }
-          plan = prepared.plan;
-        } catch (e) {
-          // Changed since the preview (entered meanwhile, book reassigned): left out, never half-written.
-          if (!(e instanceof AppError)) throw e;
-          skipped += 1;
-          continue;
         }
+        plans.push(plan);
+        if (entry.confirm) sliceRollovers += 1;
       }
-      plans.push(plan);
-      saved += 1;
-      if (entry.confirm) rolloversConfirmed += 1;
-    }
-    commitEntries(unit, plans);
-    unit.audit({
-      action: 'reading.import',
-      entity: 'reading_import',
-      entityId: previewId,
-      summary: { file: preview.fileName, period: preview.period, saved, skipped, rolloversConfirmed },
+      commitEntries(unit, plans);
+      const totals = { saved: saved + plans.length, skipped: skipped + sliceSkipped, rolloversConfirmed: rolloversConfirmed + sliceRollovers };
+      if (last) {
+        unit.audit({
+          action: 'reading.import',
+          entity: 'reading_import',
+          entityId: previewId,
+          summary: { file: preview.fileName, period: preview.period, ...totals },
+        });
+      }
+      expected = `${changeMark(unit)}:${today}`;
+      return totals;
     });
-    return { saved, skipped, rolloversConfirmed };
-  });
-  previewStore(backend).delete(previewId);
-  return result;
+    ({ saved, skipped, rolloversConfirmed } = result);
+    const ms = performance.now() - began;
+    slices += 1;
+    longest = Math.max(longest, ms);
+    at += part.length;
+    if (sliced && options.sliceSize === undefined && part.length > 0) {
+      const paced = Math.round((part.length * SLICE_TARGET_MS) / Math.max(ms, 1));
+      size = Math.max(50, Math.min(5000, Math.round(part.length * 1.5), paced));
+    }
+    await options.onSlice?.(part.length, ms);
+    if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
+    await options.progress?.tick(at, wanted.length);
+    if (at < wanted.length) await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
+  } while (at < wanted.length);
+  return { saved, skipped, rolloversConfirmed };
 }

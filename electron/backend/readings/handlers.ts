@@ -113,8 +113,8 @@ export const readingsHandlers = {
   },
   'readings.importCommit': (input, call) => {
     findPreview(call.backend, call.staff, input.previewId);
-    const job = call.backend.jobs.start('readings.importCommit', call.staff?.id ?? null, async () =>
-      commitImport(call.backend, call.staff, call.actor, input.previewId, input.confirmRollovers),
+    const job = call.backend.jobs.start('readings.importCommit', call.staff?.id ?? null, (progress) =>
+      commitImport(call.backend, call.staff, call.actor, input.previewId, input.confirmRollovers, { progress }),
     );
     return { jobId: job.id };
   },

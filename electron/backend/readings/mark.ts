@@ -1,3 +1,4 @@
+import { changeCounter } from '../db/changes';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 
@@ -8,7 +9,6 @@ import type { ReadableDB } from '../db/store';
  * nothing the result depends on changed in between, so it need not be read again.
  */
 export function changeMark(db: ReadableDB): string {
-  const mark = db.get<{ seq: number; policies: number }>(sql`
-    SELECT (SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)) AS seq, (SELECT count(*) FROM reading_policies) AS policies`);
-  return `${mark?.seq ?? 0}:${mark?.policies ?? 0}`;
+  // The store's change counter (db/changes.ts), and the policies, which arrive without an outbox row.
+  return `${changeCounter(db)}:${db.value<number>(sql`SELECT count(*) FROM reading_policies`) ?? 0}`;
 }

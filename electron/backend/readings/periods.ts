@@ -12,7 +12,7 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, notFound, refuse } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { insertDueForPeriod } from './due';
+import { insertDueForBooks, insertDueForPeriod } from './due';
 
 interface PeriodDbRow {
   period: string;
@@ -73,28 +73,200 @@ export function assertCanOpen(db: ReadableDB, period: string, today: DateString)
   if (period > latestOpenable(today)) throw refuse('period.tooFarAhead', { period, latest: latestOpenable(today) });
 }
 
+/** Options of the sliced open (bench and tests). */
+export interface OpenOptions {
+  /** false: the whole due list in one transaction, as before issue 18 (the bench's baseline). */
+  sliced?: boolean;
+  /** Called after each committed transaction with how long it took. */
+  onSlice?: (ms: number) => void | Promise<void>;
+  /** Tests: stop (throw) after this many slices have committed, as a crash would. */
+  stopAfterSlices?: number;
+  /** Tests: a fixed number of metering points per slice instead of sizing slices by their pace. */
+  pointsPerSlice?: number;
+}
+
+/** What one slice aims at, and the pause between slices (see billing/run.ts, same reasons). */
+const SLICE_TARGET_MS = 80;
+const SLICE_GAP_MS = 10;
+const FIRST_SLICE_POINTS = 3000;
+/** An open whose last slice is older than this has stopped (its process died): it is discarded. */
+const STOPPED_AFTER_MS = 60_000;
+
+/** Opens this process is writing now, per database file. */
+const opening = new Set<string>();
+const openingKey = (backend: Backend, period: string) => `${backend.store.file}\u0000${period}`;
+
+interface OpenRow {
+  period: string;
+  heartbeat_at: number;
+}
+
 /**
- * Opens a period: the period row and its whole due list in one transaction (one INSERT … SELECT,
- * see due.ts), from the books, meters and readings as they are when it is written — so the
- * period either opens whole or not at all.
+ * Opens a period (开抄表期): the period row and its whole due list (one INSERT … SELECT per part,
+ * see due.ts), from the books, meters and readings as they are when it is written.
+ *
+ * Sliced (issue 18): the due list is staged a few books per transaction into reading_due_staged
+ * (migration 0013), each slice ~80 ms, so a payment at the counter never waits for more than one.
+ * The last transaction inserts the period and copies the staged rows into reading_due: the period
+ * opens whole or not at all for everyone reading. A move or correction between slices is applied
+ * to the staged rows by refreshDueRows. A stopped open (crash) is discarded by the next try of
+ * that period, or at the back end's start.
  */
-export async function openPeriod(backend: Backend, actor: Actor, period: string, progress?: JobProgress) {
+export async function openPeriod(backend: Backend, actor: Actor, period: string, progress?: JobProgress, options: OpenOptions = {}) {
+  if (options.sliced === false) return openAtOnce(backend, actor, period, progress, options);
+  const key = openingKey(backend, period);
+  const db = backend.store.read;
+  assertNotOpening(backend, period);
+  assertCanOpen(db, period, shanghaiDate(backend.now()));
+  // The active books and how many points each has: slices take whole books.
+  const books = db.all<{ id: string; points: number }>(sql`
+    SELECT b.id, count(bp.point_id) AS points FROM books b JOIN book_points bp ON bp.book_id = b.id
+    WHERE b.active = 1 GROUP BY b.id ORDER BY b.id`);
+  const totalPoints = books.reduce((n, b) => n + b.points, 0);
+  await progress?.tick(0, totalPoints + 1);
+  opening.add(key);
+  try {
+    let at = 0;
+    let done = 0;
+    let slices = 0;
+    let size = options.pointsPerSlice ?? FIRST_SLICE_POINTS;
+    let first = true;
+    do {
+      const part: string[] = [];
+      let points = 0;
+      while (at < books.length && (part.length === 0 || points + (books[at]?.points ?? 0) <= size)) {
+        const book = books[at++];
+        if (!book) break;
+        part.push(book.id);
+        points += book.points;
+      }
+      const began = performance.now();
+      backend.write(actor, (tx) => {
+        if (first) {
+          // A stopped open of this period left staged rows: they are thrown away and the open starts again.
+          tx.run(sql`DELETE FROM reading_due_staged WHERE period = ${period}`);
+          tx.run(sql`DELETE FROM period_opens_open WHERE period = ${period}`);
+          tx.run(sql`INSERT INTO period_opens_open (period, opened_by, started_at, heartbeat_at) VALUES (${period}, ${actor.staffId}, ${backend.now()}, ${backend.now()})`);
+        }
+        if (part.length) insertDueForBooks(tx, period, 'reading_due_staged', part);
+        tx.run(sql`UPDATE period_opens_open SET heartbeat_at = ${backend.now()}, books_done = books_done + ${part.length} WHERE period = ${period}`);
+      });
+      const ms = performance.now() - began;
+      first = false;
+      slices += 1;
+      done += points;
+      await options.onSlice?.(ms);
+      if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new StoppedForTest();
+      if (options.pointsPerSlice === undefined && points > 0) {
+        const paced = Math.round((points * SLICE_TARGET_MS) / Math.max(ms, 1));
+        size = Math.max(200, Math.min(20_000, Math.round(points * 1.5), paced));
+      }
+      await progress?.tick(done, totalPoints + 1);
+      if (at < books.length) await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
+    } while (at < books.length);
+
+    const began = performance.now();
+    const result = backend.write(actor, (unit) => {
+      assertCanOpen(unit, period, shanghaiDate(unit.at));
+      unit.run(sql`INSERT INTO reading_periods (period, status, opened_at, opened_by) VALUES (${period}, 'open', ${unit.at}, ${unit.actor.staffId})`);
+      const due = unit.run(sql`
+        INSERT INTO reading_due (period, point_id, book_id, seq, meter_id, previous_reading, previous_registers, previous_date, previous_meter_id, previous_multiplier)
+        SELECT period, point_id, book_id, seq, meter_id, previous_reading, previous_registers, previous_date, previous_meter_id, previous_multiplier
+        FROM reading_due_staged WHERE period = ${period} ORDER BY period, point_id`).changes;
+      // The staged rows are cleared after, in short transactions of their own (clearStaged).
+      unit.run(sql`DELETE FROM period_opens_open WHERE period = ${period}`);
+      if (due === 0) throw refuse('period.noBooks');
+      return recordOpen(unit, period, due);
+    });
+    await options.onSlice?.(performance.now() - began);
+    await clearStaged(backend, actor, period, options.onSlice);
+    await progress?.tick(totalPoints + 1, totalPoints + 1);
+    return result;
+  } catch (error) {
+    // Refused (nothing to open, the period opened elsewhere): nothing staged stays behind. A
+    // crash leaves it for the next try or the next start to throw away.
+    if (!(error instanceof StoppedForTest)) discardStaged(backend, actor, period);
+    throw error;
+  } finally {
+    opening.delete(key);
+  }
+}
+
+const CLEAR_ROWS = 5000;
+
+/** Deletes an opened period's staged rows a few thousand per transaction (a stopped clearing is finished at start). */
+async function clearStaged(backend: Backend, actor: Actor, period: string, onSlice?: (ms: number) => void | Promise<void>): Promise<void> {
+  for (;;) {
+    const began = performance.now();
+    const cleared = backend.write(actor, (tx) =>
+      tx.run(sql`DELETE FROM reading_due_staged WHERE period = ${period} AND point_id IN (
+                   SELECT point_id FROM reading_due_staged WHERE period = ${period} LIMIT ${CLEAR_ROWS})`).changes,
+    );
+    await onSlice?.(performance.now() - began);
+    if (cleared < CLEAR_ROWS) return;
+    await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
+  }
+}
+
+/** Tests: the open stops as if its process had died. */
+export class StoppedForTest extends Error {
+  constructor() {
+    super('stopped (test)');
+  }
+}
+
+function discardStaged(backend: Backend, actor: Actor, period: string): void {
+  backend.write(actor, (tx) => {
+    tx.run(sql`DELETE FROM reading_due_staged WHERE period = ${period}`);
+    tx.run(sql`DELETE FROM period_opens_open WHERE period = ${period}`);
+  });
+}
+
+function recordOpen(unit: Unit, period: string, due: number) {
+  const books = unit.value<number>(sql`SELECT count(DISTINCT book_id) FROM reading_due WHERE period = ${period}`) ?? 0;
+  const summary = { period, books, due };
+  unit.record({ action: 'period.open', entity: 'reading_period', entityId: period, op: 'insert', summary, payload: { period, status: 'open', openedAt: unit.at } });
+  return summary;
+}
+
+/** The one-transaction open of before issue 18 (the bench's baseline). */
+async function openAtOnce(backend: Backend, actor: Actor, period: string, progress: JobProgress | undefined, options: OpenOptions) {
   await progress?.tick(0, 1);
+  const began = performance.now();
   const result = backend.write(actor, (unit) => {
     assertCanOpen(unit, period, shanghaiDate(unit.at));
     unit.run(sql`INSERT INTO reading_periods (period, status, opened_at, opened_by) VALUES (${period}, 'open', ${unit.at}, ${unit.actor.staffId})`);
     const due = insertDueForPeriod(unit, period);
     if (due === 0) throw refuse('period.noBooks');
-    const books = unit.value<number>(sql`SELECT count(DISTINCT book_id) FROM reading_due WHERE period = ${period}`) ?? 0;
-    const summary = { period, books, due };
-    unit.record({ action: 'period.open', entity: 'reading_period', entityId: period, op: 'insert', summary, payload: { period, status: 'open', openedAt: unit.at } });
-    return summary;
+    return recordOpen(unit, period, due);
   });
+  await options.onSlice?.(performance.now() - began);
   await progress?.tick(1, 1);
   return result;
 }
 
+/** At the back end's start: throws away the staged rows of opens a crash stopped (nobody saw them). */
+export function discardStoppedOpens(backend: Backend): number {
+  if (!backend.station()) return 0;
+  const now = backend.now();
+  const stopped = backend.store.read
+    .all<OpenRow>(sql`SELECT period, heartbeat_at FROM period_opens_open`)
+    .filter((r) => !opening.has(openingKey(backend, r.period)) && now - r.heartbeat_at >= STOPPED_AFTER_MS);
+  for (const r of stopped) discardStaged(backend, { staffId: null, label: 'system' }, r.period);
+  // Staged rows of a period that did open (its clearing stopped): nobody reads them; they go.
+  const opened = backend.store.read.column<string>(sql`SELECT DISTINCT s.period FROM reading_due_staged s JOIN reading_periods p ON p.period = s.period`);
+  for (const period of opened) discardStaged(backend, { staffId: null, label: 'system' }, period);
+  return stopped.length;
+}
+
+/** Refuses while this period is being opened, here or by another process whose last slice is recent. */
+function assertNotOpening(backend: Backend, period: string): void {
+  const row = backend.store.read.get<OpenRow>(sql`SELECT period, heartbeat_at FROM period_opens_open WHERE period = ${period}`);
+  if (opening.has(openingKey(backend, period)) || (row && backend.now() - row.heartbeat_at < STOPPED_AFTER_MS)) throw new AppError('conflict', 'period.opening', { period });
+}
+
 export function startOpenPeriodJob(backend: Backend, actor: Actor, period: string) {
+  assertNotOpening(backend, period);
   assertCanOpen(backend.store.read, period, shanghaiDate(backend.now()));
   return backend.jobs.start('readings.openPeriod', actor.staffId, (progress) => openPeriod(backend, actor, period, progress));
 }

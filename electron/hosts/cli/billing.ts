@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BillRow, JobState, OutputOf } from '../../../shared/contract';
+import { jobResult, type BillRow, type JobState, type OutputOf } from '../../../shared/contract';
 import { billLineLabel } from '../../../shared/billing';
 import { hasMessage, translate } from '../../../shared/i18n';
 import { fenToYuan, formatCenti, formatYuan } from '../../../shared/money';
@@ -164,16 +164,7 @@ export const billingCommands: CliCommand[] = [
       const p = period(v);
       const book = bookId(cli, v);
       const { jobId } = await cli.invoke('billing.run', { period: p, ...(book ? { bookId: book } : {}) });
-      const result = (await finished(cli, jobId)).result as {
-        billed: number;
-        totalFen: number;
-        kwh: number;
-        flagged: number;
-        problems: number;
-        alreadyBilled: number;
-        waiting: number;
-        changed: number;
-      };
+      const result = jobResult('billing.run', await finished(cli, jobId));
       // Which customers could not be billed and why, and which drafts wait for review: the
       // clerk's next step names them (the same list as the desk's exceptions screen).
       const exceptions = result.problems > 0 || result.flagged > 0 ? await cli.invoke('billing.exceptions', { period: p, ...(book ? { bookId: book } : {}) }) : { bills: [], problems: [] };
@@ -185,7 +176,7 @@ export const billingCommands: CliCommand[] = [
         reason: problemText(cli, x.code, x.detail),
       }));
       const flagged = exceptions.bills.filter((b) => b.status === 'draft' && b.flags.length > 0 && !b.reviewed).map((b) => ({ billNo: b.billNo, account: b.accountNo, name: b.customerName, flags: b.flags.map((f) => f.code) }));
-      cli.print({ period: p, book: v.book ?? null, ...result, totalYuan: yuan(result.totalFen), problemRows: problems, flaggedBills: flagged }, () =>
+      cli.print({ ...result, period: p, book: v.book ?? null, totalYuan: yuan(result.totalFen), problemRows: problems, flaggedBills: flagged }, () =>
         [
           `${p}${v.book ? ` book ${String(v.book)}` : ''}: billed ${result.billed} customer(s), ${formatCenti(result.kwh)} kWh, ${formatYuan(result.totalFen)}`,
           `  ${result.flagged} with exceptions to review, ${result.problems} could not be billed, ${result.alreadyBilled} billed before, ${result.waiting} waiting for readings or review`,
@@ -209,7 +200,7 @@ export const billingCommands: CliCommand[] = [
       const p = period(v);
       const book = bookId(cli, v);
       const { jobId } = await cli.invoke('billing.issue', { period: p, ...(book ? { bookId: book } : {}) });
-      const result = (await finished(cli, jobId)).result as { issued: number; totalFen: number; held: number; dueDate: string };
+      const result = jobResult('billing.issue', await finished(cli, jobId));
       cli.print({ period: p, ...result, totalYuan: yuan(result.totalFen) }, () =>
         `${p}: issued ${result.issued} bill(s), ${formatYuan(result.totalFen)}, due ${result.dueDate}; ${result.held} flagged bill(s) held for review`,
       );

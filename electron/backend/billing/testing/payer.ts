@@ -4,8 +4,11 @@
 // ms), how long it took and any error. Run with `node --import tsx payer.ts ARGS_JSON`.
 import { Backend } from '../../context';
 import { postPayment } from '../../collection/payments';
+import { searchCustomers } from '../../customers/search';
 
-const args = JSON.parse(process.argv[2] ?? '{}') as { db: string; customerId: string; clerk: { id: string; staffNo: string; name: string }; count: number; everyMs: number };
+// With `search`, the clerk also looks a customer up after each payment (as at the counter: find,
+// then pay), and the line carries the search's time too.
+const args = JSON.parse(process.argv[2] ?? '{}') as { db: string; customerId: string; clerk: { id: string; staffNo: string; name: string }; count: number; everyMs: number; search?: string };
 const backend = new Backend({ db: args.db });
 const station = backend.requireStation();
 for (let i = 0; i < args.count; i++) {
@@ -19,7 +22,14 @@ for (let i = 0; i < args.count; i++) {
   } catch (caught) {
     error = String((caught as Error).message ?? caught);
   }
-  process.stdout.write(`${JSON.stringify({ at, ms: performance.now() - began, ...(error ? { error } : {}) })}\n`);
+  const ms = performance.now() - began;
+  let searchMs: number | undefined;
+  if (args.search) {
+    const looked = performance.now();
+    searchCustomers(backend.store.read, args.search, { limit: 20 });
+    searchMs = performance.now() - looked;
+  }
+  process.stdout.write(`${JSON.stringify({ at, ms, ...(searchMs !== undefined ? { searchMs } : {}), ...(error ? { error } : {}) })}\n`);
   await new Promise((resolve) => setTimeout(resolve, args.everyMs));
 }
 backend.close();
