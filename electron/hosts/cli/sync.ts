@@ -151,14 +151,27 @@ export const syncCommands: CliCommand[] = [
   {
     name: 'sync bootstrap',
     channels: [],
-    summary: "Restore a replaced station PC from head office's bootstrap file (empty database), with a new key and a new epoch",
-    usage: 'FILE --hq-key HQKEYFILE',
+    summary: "Restore a replaced station PC from head office's bootstrap file (empty database): customer files, staff, books and facts; new key and epoch",
+    usage: 'FILE --hq-key HQKEYFILE --admin STAFF_NO --password PASSWORD [--admin-name NAME]',
     positionals: [1, 1],
-    options: { 'hq-key': stringOption },
+    options: { 'hq-key': stringOption, admin: stringOption, password: stringOption, 'admin-name': stringOption },
     async run(cli, v, [file]) {
       if (typeof v['hq-key'] !== 'string') throw new UsageError('needs --hq-key HQKEYFILE');
-      const r = await bootstrapStation(cli.backend(), cli.operator, readInput(file!), readInput(v['hq-key']).toString('utf8'));
-      cli.print(r, () => `Restored station ${r.stationCode}: ${r.rows} rows (${r.skipped} recorded changes kept for head office only); epoch ${r.epoch}, new key ${r.keyId}\nSend head office the new enrolment file: griddesk sync enrol --out FILE`);
+      if (typeof v.admin !== 'string' || typeof v.password !== 'string') throw new UsageError('needs --admin STAFF_NO --password PASSWORD (the administrator who sets the restored staff new passwords)');
+      const r = await bootstrapStation(cli.backend(), cli.operator, readInput(file!), readInput(v['hq-key']).toString('utf8'), {
+        staffNo: v.admin,
+        password: v.password,
+        ...(typeof v['admin-name'] === 'string' ? { name: v['admin-name'] } : {}),
+      });
+      const left = Object.entries(r.notRestored);
+      cli.print(r, () =>
+        [
+          `Restored station ${r.stationCode}: ${r.rows} rows; epoch ${r.epoch}, new key ${r.keyId}`,
+          ...(left.length ? [`Not restored (head office keeps them): ${left.map(([k, n]) => `${k} ${n}`).join(', ')}`] : []),
+          `Administrator ${r.admin.staffNo} ${r.admin.created ? 'created' : 'given the new password'}; ${r.staffToReset} restored staff need a new password: griddesk staff reset-password`,
+          'Send head office the new enrolment file: griddesk sync enrol --out FILE',
+        ].join('\n'),
+      );
     },
   },
 ];
