@@ -22,9 +22,4 @@ export const CLI_EXCLUSIONS: Partial<Record<ChannelName, string>> = {
   'arrears.reminders': 'the print view of a reminder batch; `arrears remind` issues them and they are printed from the arrears screen (no CLI PDF of reminders yet)',
   'arrears.notice': 'the print view of a disconnection notice; `arrears notice` issues it and it is printed from the arrears screen (no CLI PDF of notices yet)',
   'backup.health': 'the banner\'s probe of the live file and failed copies; `griddesk check` checks the live file and `griddesk backups list` lists the copies',
-  'sync.status': '`griddesk sync status` reads the same state through the sync module as the local operator (not yet through dispatch)',
-  'sync.export': '`griddesk sync export --out DIR` runs the same export through the sync module as the local operator (not yet through dispatch)',
-  'sync.ack': '`griddesk sync ack FILE` applies the ack through the sync module as the local operator (not yet through dispatch)',
-  'sync.apply': '`griddesk sync apply FILE` applies the pack through the sync module as the local operator (not yet through dispatch)',
-  'sync.push': '`griddesk sync push --url URL` pushes through the sync module as the local operator (not yet through dispatch)',
 };
