@@ -41,4 +41,20 @@ export const syncChannels = {
   'sync.apply': channel({ input: fileInput, output: applyResultSchema, access: 'sync.run' }),
   /** Export and POST to head office (a job); the result carries the ack. */
   'sync.push': channel({ input: z.object({ url: z.string().trim().url().max(500) }), output: jobStartedSchema, access: 'sync.run' }),
+  /** Fetches and applies head office's newest reference pack, if newer (null: nothing newer). */
+  'sync.pull': channel({ input: z.object({ url: z.string().trim().url().max(500) }), output: applyResultSchema.nullable(), access: 'sync.run' }),
+  /** The station's enrolment file (public key, fingerprint, id and code) for head office, as bytes. */
+  'sync.enrol': channel({
+    input: z.object({}),
+    output: z.object({ fileName: z.string(), dataBase64: z.string(), keyId: z.string(), fingerprint: z.string(), epoch: z.number(), fromSeq: z.number() }),
+    access: 'sync.run',
+  }),
+  /** Installs head office's public key (once): PEM, base64 of the raw key, or JSON with publicKey and hqId. */
+  'sync.trust': channel({
+    input: z.object({ keyText: z.string().min(1).max(20_000), hqId: z.string().trim().max(100).optional() }),
+    output: z.object({ keyId: z.string(), fingerprint: z.string(), already: z.boolean() }),
+    access: 'sync.run',
+  }),
+  /** A new station key and a new epoch (密钥轮换). */
+  'sync.rotateKey': channel({ input: z.object({}), output: z.object({ keyId: z.string(), epoch: z.number(), fingerprint: z.string() }), access: 'sync.run' }),
 };

@@ -34,6 +34,8 @@ export const syncStrings = defineStrings(
     'sync.pushHttp': '总部服务返回错误 {status}：{detail}',
     'sync.bootstrapIncomplete': '总部的初始化文件不完整，有记录引用了缺失的数据（{tables}），未做任何改动',
     'sync.notBootstrap': '本数据库已有站点数据，只能在空数据库中用总部的初始化文件恢复',
+    'sync.bootstrapAdmin': '恢复站点需要指定管理员工号（--admin）和新密码（--password）',
+    'sync.bootstrapNotAdmin': '工号 {staffNo} 在总部的数据中不是管理员，不能用它恢复站点；请改用管理员工号，或用一个新工号',
 
     'nav.sync': '数据上报',
     'sync.title': '数据上报',
@@ -111,6 +113,8 @@ export const syncStrings = defineStrings(
     'sync.pushHttp': 'Head office’s service answered error {status}: {detail}',
     'sync.bootstrapIncomplete': 'Head office’s bootstrap file is incomplete: rows refer to missing data ({tables}); nothing was changed',
     'sync.notBootstrap': 'This database already holds a station; a head-office bootstrap file restores into an empty database only',
+    'sync.bootstrapAdmin': 'Restoring a station needs the administrator’s staff number (--admin) and a new password (--password)',
+    'sync.bootstrapNotAdmin': 'Staff number {staffNo} is not an administrator in head office’s copy; use an administrator’s number, or a new one',
 
     'nav.sync': 'Sync',
     'sync.title': 'Sync with head office',

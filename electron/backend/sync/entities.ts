@@ -67,3 +67,40 @@ export const REFERENCED_FACTS: Readonly<Record<string, FactSpec>> = {
 export function isReferencedFact(entity: string, op: string): boolean {
   return op === 'insert' && Object.hasOwn(REFERENCED_FACTS, entity);
 }
+
+/**
+ * Restore rows (重建行): what a batch carries, beside a recorded change, so head office can send a
+ * replaced PC its station back (docs/sync.md "Bootstrap"). For each outbox row of these entities
+ * (payload kept), the exporter adds `children`: the record's row as stored in `table` when the batch
+ * is written — read in the export's one read transaction, so a batch is one consistent picture and
+ * the same range re-exported is the same bytes — and its child rows. A head office journals
+ * `children` as it is and sends it back in a bootstrap file; the station puts the rows back.
+ *
+ * Columns in `omit` never travel: staff password hashes stay on the station (a restored staff
+ * member sets a new password), and the lock-out counters change without an outbox row, so they
+ * would make a re-export differ.
+ */
+export interface RestoreSpec {
+  table: string;
+  key: string;
+  /** The record's row can change (upsert on restore); false: insert-only (kept if there). */
+  mutable: boolean;
+  omit?: readonly string[];
+  children?: (ChildSpec & { replace: boolean })[];
+}
+
+export const STAFF_SECRET_COLUMNS = ['password_hash', 'password_salt', 'password_params', 'must_change_password', 'failed_attempts', 'locked_until', 'locked_by', 'locked_via', 'updated_at'] as const;
+
+export const RESTORE_ROWS: Readonly<Record<string, RestoreSpec>> = {
+  station: { table: 'station', key: 'id', mutable: true },
+  staff: { table: 'staff', key: 'id', mutable: true, omit: STAFF_SECRET_COLUMNS, children: [{ table: 'staff_roles', column: 'staff_id', orderBy: 'role', replace: true }] },
+  customer: { table: 'customers', key: 'id', mutable: true },
+  metering_point: { table: 'metering_points', key: 'id', mutable: true },
+  meter: { table: 'meters', key: 'id', mutable: true },
+  book: { table: 'books', key: 'id', mutable: true, children: [{ table: 'book_points', column: 'book_id', orderBy: 'seq, point_id', replace: true }] },
+  reading_period: { table: 'reading_periods', key: 'period', mutable: true },
+  reversal_request: { table: 'reversal_requests', key: 'id', mutable: true, children: [{ table: 'reversal_rejections', column: 'request_id', orderBy: 'request_id', replace: false }] },
+  payment_reversal: { table: 'payment_reversals', key: 'id', mutable: false, children: [{ table: 'ledger_entries', column: 'ref_id', orderBy: 'id', replace: false }] },
+  penalty_waiver: { table: 'penalty_waivers', key: 'id', mutable: true, children: [{ table: 'ledger_entries', column: 'ref_id', orderBy: 'id', replace: false }] },
+  day_closing: { table: 'day_closings', key: 'id', mutable: true, children: [{ table: 'closing_signoffs', column: 'closing_id', orderBy: 'closing_id', replace: false }] },
+};

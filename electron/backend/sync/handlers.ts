@@ -1,5 +1,7 @@
 import type { HandlerGroup } from '../handler';
-import { applyAck, applyReference, exportBatch, pushBatch, syncStatus } from './station';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyAck, applyReference, exportBatch, installHqKey, outgoingDir, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment } from './station';
 
 // The 数据上报 screen's channels (docs/sync.md). Export and push run as jobs with a progress bar;
 // the export reads on its own connection in slices, so the counter is never held.
@@ -13,4 +15,14 @@ export const syncHandlers = {
   'sync.push': (input, call) => ({
     jobId: call.backend.jobs.start('sync.push', call.staff?.id ?? null, (progress) => pushBatch(call.backend, call.actor, input.url, { progress: (done, total) => progress.tick(done, total) })).id,
   }),
+  'sync.pull': (input, call) => pullReference(call.backend, call.actor, input.url),
+  'sync.enrol': async (_input, call) => {
+    const station = call.backend.requireStation();
+    const fileName = `${station.code}-enrolment.gdsync`;
+    mkdirSync(outgoingDir(call.backend), { recursive: true });
+    const r = await writeEnrolment(call.backend, call.actor, join(outgoingDir(call.backend), fileName));
+    return { fileName, dataBase64: readFileSync(r.file).toString('base64'), keyId: r.keyId, fingerprint: r.fingerprint, epoch: r.epoch, fromSeq: r.fromSeq };
+  },
+  'sync.trust': (input, call) => installHqKey(call.backend, call.actor, input.keyText, input.hqId),
+  'sync.rotateKey': (_input, call) => rotateStationKey(call.backend, call.actor),
 } satisfies HandlerGroup;

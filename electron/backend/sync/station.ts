@@ -12,7 +12,7 @@ import type { Backend } from '../context';
 import { sql } from '../db/sql';
 import { AppError } from '../errors';
 import { importReferenceFile } from '../billing/tariffs';
-import { REFERENCED_FACTS, type ChildSpec } from './entities';
+import { REFERENCED_FACTS, RESTORE_ROWS, type ChildSpec } from './entities';
 import { stationKey, rotateKey } from './keys';
 import {
   SyncFileError,
@@ -179,6 +179,26 @@ export async function* batchLines(
         ids.push(r.entity_id);
       }
     }
+    // Restore rows of recorded changes (entities.ts RESTORE_ROWS): the record as stored now.
+    const restoreIds = new Map<string, string[]>();
+    for (const r of rows) {
+      if (r.payload !== null && Object.hasOwn(RESTORE_ROWS, r.entity)) {
+        let ids = restoreIds.get(r.entity);
+        if (!ids) restoreIds.set(r.entity, (ids = []));
+        ids.push(r.entity_id);
+      }
+    }
+    const restore = new Map<string, string>();
+    for (const [entity, ids] of restoreIds) {
+      const spec = RESTORE_ROWS[entity]!;
+      const unique = [...new Set(ids)];
+      const main = rowsByKey(db, spec.table, spec.key, unique);
+      const kids = spec.children?.length ? readChildren(db, spec.children, unique) : null;
+      for (const row of main) {
+        for (const c of spec.omit ?? []) delete row[c];
+        restore.set(`${entity}\u0000${String(row[spec.key])}`, JSON.stringify({ [spec.table]: [row], ...(kids?.get(row[spec.key]) ?? {}) }));
+      }
+    }
     const facts = new Map<string, { row: Row; children?: Record<string, Row[]> }>();
     for (const [entity, ids] of refs) {
       const spec = REFERENCED_FACTS[entity];
@@ -195,7 +215,8 @@ export async function* batchLines(
       counts[r.entity] = (counts[r.entity] ?? 0) + 1;
       const head = `{"seq":${r.seq},"entity":${JSON.stringify(r.entity)},"id":${JSON.stringify(r.entity_id)},"op":${JSON.stringify(r.op)}`;
       if (r.payload !== null) {
-        lines.push(`${head},"row":${r.payload}}`);
+        const kept = restore.get(`${r.entity}\u0000${r.entity_id}`);
+        lines.push(`${head},"row":${r.payload}${kept ? `,"children":${kept}` : ''}}`);
         continue;
       }
       const fact = facts.get(`${r.entity}\u0000${r.entity_id}`);
@@ -227,7 +248,11 @@ export async function exportBatch(backend: Backend, actor: Actor, options: { out
   mkdirSync(outDir, { recursive: true });
   const reader = openReader(backend);
   try {
-    // One snapshot for the range and the manifest's fields.
+    // One read transaction for the whole export: the range, the manifest's fields and every row
+    // (facts and the restore rows of recorded changes) come from one snapshot, so the batch is one
+    // consistent picture and the same range again is the same bytes. In WAL mode a reader holds
+    // no lock the counter's writes wait for.
+    reader.exec('BEGIN');
     const s = reader.prepare(`SELECT acked_seq, epoch, reference_version FROM sync_state WHERE singleton = 1`).get() as { acked_seq: number; epoch: number; reference_version: number | null };
     const toSeq = (reader.prepare(`SELECT coalesce(max(seq), 0) FROM outbox`).pluck().get() as number) ?? 0;
     const fromSeq = s.acked_seq + 1;
@@ -284,6 +309,7 @@ export async function exportBatch(backend: Backend, actor: Actor, options: { out
     }
     return { file, fileName, sha256: written.fileSha256, bytes: written.bytes, epoch: s.epoch, fromSeq, toSeq, count, counts, again };
   } finally {
+    if (reader.inTransaction) reader.exec('ROLLBACK');
     reader.close();
   }
 }

@@ -378,7 +378,7 @@ describe('keys, enrolment, bootstrap', () => {
     const oldKey = station.backend.store.read.value<string>(sql`SELECT key_id FROM sync_keys`);
     station.close();
     station = makeTestStation();
-    const r = await bootstrapStation(station.backend, ACTOR, bytes, publicKeyToBase64(hq.publicKey));
+    const r = await bootstrapStation(station.backend, ACTOR, bytes, publicKeyToBase64(hq.publicKey), { staffNo: 'A001', password: 'restore123' });
     expect(r).toMatchObject({ stationCode: 'GD01', epoch: 2 });
     expect(r.keyId).not.toBe(oldKey);
     expect(station.backend.store.read.value(sql`SELECT amount_fen FROM payments WHERE id = ${posted.paymentId}`)).toBe(4321);
@@ -387,7 +387,7 @@ describe('keys, enrolment, bootstrap', () => {
     // The next write continues the seq after what head office holds.
     addCustomer(station.backend, { name: '新', bookNo: 'B01' });
     expect(station.backend.store.read.value<number>(sql`SELECT min(seq) FROM outbox`)).toBe(batch.toSeq + 1);
-    await expect(bootstrapStation(station.backend, ACTOR, bytes, publicKeyToBase64(hq.publicKey))).rejects.toMatchObject({ key: 'sync.notBootstrap' });
+    await expect(bootstrapStation(station.backend, ACTOR, bytes, publicKeyToBase64(hq.publicKey), { staffNo: 'A001', password: 'restore123' })).rejects.toMatchObject({ key: 'sync.notBootstrap' });
     expect(existsSync(keysDir(station.backend))).toBe(true);
     writeFileSync(join(station.dir, 'x'), '');
   });

@@ -61,4 +61,22 @@ describe('griddesk sync', () => {
     expect(status).toMatchObject({ waitingTotal: 0, ackedSeq: batch.toSeq });
     expect(status.answers.map((a) => a.outcome)).toEqual(['recorded', 'refused']);
   });
+
+  it('goes through dispatch: a clerk may not export or rotate the key, the head may; each is audited', async () => {
+    expect((await griddesk('staff', 'create', 'C009', '--name', '王芳', '--roles', 'clerk', '--password', 'initial123')).code).toBe(0);
+    expect((await griddesk('staff', 'create', 'H009', '--name', '李所长', '--roles', 'station_head', '--password', 'initial123')).code).toBe(0);
+    const clerk = await griddesk('sync', 'export', '--out', join(dir, 'out2'), '--staff', 'C009');
+    expect(clerk.code).toBe(1);
+    expect(clerk.stderr).toContain('sync.run');
+    expect((await griddesk('sync', 'rotate-key', '--staff', 'C009')).code).toBe(1);
+    expect((await griddesk('password', '--staff', 'H009', '--current', 'initial123', '--new', 'changed123')).code).toBe(0);
+    const head = await griddesk('sync', 'export', '--out', join(dir, 'out2'), '--staff', 'H009', '--json');
+    expect(head.code, head.stderr).toBe(0);
+    const r = JSON.parse(head.stdout) as { file: string; toSeq: number };
+    expect(r.file).toBe(join(dir, 'out2', r.file.split(/[\\/]/).pop()!));
+    expect(readFileSync(r.file).subarray(0, 8).toString()).toBe('GDSYNC1\n');
+    const audit = JSON.parse((await griddesk('audit', '--json')).stdout) as { rows: { action: string; actor: string }[] } | { action: string; actor: string }[];
+    const rows = Array.isArray(audit) ? audit : audit.rows;
+    expect(rows.find((a) => a.action === 'sync.export' && a.actor.includes('H009'))).toBeTruthy();
+  });
 });
