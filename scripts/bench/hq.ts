@@ -27,7 +27,7 @@ function startServer(root: string): { url: string; dir: string } {
   return { url, dir };
 }
 
-function freshDb(base: string, name: string): string {
+export function freshDb(base: string, name: string): string {
   execFileSync('psql', [base, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, '-c', `CREATE DATABASE ${name}`], { stdio: 'ignore' });
   const u = new URL(base);
   u.pathname = `/${name}`;
@@ -57,14 +57,14 @@ function monthRows(customers: number, period: string, payDate: string) {
   };
 }
 
-async function batchOf(st: CodecStation, customers: number, period: string, payDate: string, seq0: number) {
+export async function batchOf(st: CodecStation, customers: number, period: string, payDate: string, seq0: number) {
   const rows = [...monthRows(customers, period, payDate)(seq0)];
   const b = await st.batch(seq0, seq0 + rows.length - 1, (seq) => rows[seq - seq0]! as never);
   return { ...b, rows };
 }
 
 /** The bare baseline: the same rows, COPYed by psql into the journal and the typed tables. */
-function bareCopy(url: string, stationId: string, rows: Record<string, any>[], dir: string): Promise<number> {
+export function bareCopy(url: string, stationId: string, rows: Record<string, any>[], dir: string): Promise<number> {
   const esc = (v: unknown) => (v == null ? '\\N' : String(typeof v === 'object' ? JSON.stringify(v) : v).replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n'));
   const files = { rows: join(dir, 'rows.tsv'), bills: join(dir, 'bills.tsv'), pays: join(dir, 'pays.tsv'), reads: join(dir, 'reads.tsv') };
   const w = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, createWriteStream(f)])) as Record<keyof typeof files, ReturnType<typeof createWriteStream>>;
