@@ -287,8 +287,11 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
     p,
   );
   await q.query(
-    `INSERT INTO hq_payments (station_id, id, customer_id, amount_fen, pay_date, channel, clerk_id)
-     SELECT station_id, entity_id, ${f('customer_id', 'customerId')}, ${f('amount_fen', 'amountFen')}::bigint, ${f('pay_date', 'payDate')}, row->>'channel', ${f('clerk_id', 'clerkId')}
+    `INSERT INTO hq_payments (station_id, id, customer_id, amount_fen, pay_date, channel, clerk_id, settled)
+     SELECT station_id, entity_id, ${f('customer_id', 'customerId')}, ${f('amount_fen', 'amountFen')}::bigint, ${f('pay_date', 'payDate')}, row->>'channel', ${f('clerk_id', 'clerkId')},
+            coalesce((SELECT jsonb_agg(jsonb_build_object('period', l->>'period', 'principal_fen', (l->>'principal_fen')::bigint))
+                        FROM jsonb_array_elements(coalesce(children->'settlements', '[]'::jsonb)) s
+                       CROSS JOIN LATERAL jsonb_array_elements(coalesce(s->'children'->'settlement_lines', '[]'::jsonb)) l), '[]'::jsonb)
        FROM station_rows WHERE ${range} AND entity IN ${PAYMENT} AND op = 'insert' ON CONFLICT DO NOTHING`,
     p,
   );
@@ -353,15 +356,30 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
      ${add}`,
     p,
   );
-  // Principal settled onto each period's bills (销账), from the payments' settlement lines.
+  // Principal settled onto each period's bills (销账), as the station's account counts it
+  // (docs/collection.md "The account"): the payments' settlement lines, prepaid draws onto new
+  // bills (预收转实收: a 'settlement' of kind 'prepaid', no payment), less what a reversed payment
+  // had settled (冲正: its bills are open again).
   await q.query(
     `INSERT INTO station_month AS m (${columns})
-     SELECT $1, l->>'period', 0, 0, 0, 0, sum((l->>'principal_fen')::bigint), 0, 0, 0, 0, 0, 0
-       FROM station_rows r
-       CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.children->'settlements', '[]'::jsonb)) s
-       CROSS JOIN LATERAL jsonb_array_elements(coalesce(s->'children'->'settlement_lines', '[]'::jsonb)) l
-      WHERE ${range} AND r.entity IN ${PAYMENT} AND r.op = 'insert' AND l->>'period' ~ '^[0-9]{4}-[0-9]{2}$'
-      GROUP BY l->>'period'
+     SELECT $1, period, 0, 0, 0, 0, sum(principal), 0, 0, 0, 0, 0, 0
+       FROM (SELECT l->>'period' AS period, (l->>'principal_fen')::bigint AS principal
+               FROM station_rows r
+              CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.children->'settlements', '[]'::jsonb)) s
+              CROSS JOIN LATERAL jsonb_array_elements(coalesce(s->'children'->'settlement_lines', '[]'::jsonb)) l
+              WHERE ${range} AND r.entity IN ${PAYMENT} AND r.op = 'insert'
+             UNION ALL
+             SELECT l->>'period', coalesce(l->>'principalFen', l->>'principal_fen')::bigint
+               FROM station_rows r CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.row->'lines', '[]'::jsonb)) l
+              WHERE ${range} AND r.entity = 'settlement' AND r.op = 'insert' AND r.row->>'kind' = 'prepaid'
+             UNION ALL
+             SELECT l->>'period', -(l->>'principal_fen')::bigint
+               FROM station_rows v
+               JOIN hq_payments p ON p.station_id = v.station_id AND p.id = ${f('payment_id', 'paymentId').replaceAll('row->>', 'v.row->>')}
+              CROSS JOIN LATERAL jsonb_array_elements(p.settled) l
+              WHERE v.station_id = $1 AND v.epoch = $2 AND v.seq BETWEEN $3 AND $4 AND v.entity = 'payment_reversal' AND v.op = 'insert') x
+      WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
+      GROUP BY period
      ${add}`,
     p,
   );

@@ -1,0 +1,33 @@
+-- Arrears at head office count prepaid draws (预收转实收) and reversals (冲正) the way the station
+-- does (docs/collection.md "The account"): a bill's unpaid principal is its charge less the
+-- principal of the settlement lines not reversed. A reversal names only its payment, so each
+-- payment keeps the principal it settled per period (`settled`: [{period, principal_fen}]), read
+-- when its reversal arrives (by the primary key, not by scanning the journal).
+ALTER TABLE hq_payments ADD COLUMN settled jsonb NOT NULL DEFAULT '[]'::jsonb;
+
+UPDATE hq_payments h
+   SET settled = x.lines
+  FROM (SELECT r.station_id, r.entity_id,
+               jsonb_agg(jsonb_build_object('period', l->>'period', 'principal_fen', (l->>'principal_fen')::bigint)) AS lines
+          FROM station_rows r
+         CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.children->'settlements', '[]'::jsonb)) s
+         CROSS JOIN LATERAL jsonb_array_elements(coalesce(s->'children'->'settlement_lines', '[]'::jsonb)) l
+         WHERE r.entity IN ('payment', 'payments') AND r.op = 'insert'
+         GROUP BY r.station_id, r.entity_id) x
+ WHERE h.station_id = x.station_id AND h.id = x.entity_id;
+
+-- The roll-ups of batches already imported: add the prepaid draws, take back reversed payments.
+INSERT INTO station_month AS m (station_id, period, settled_fen)
+SELECT station_id, period, sum(principal)
+  FROM (SELECT r.station_id, l->>'period' AS period, coalesce(l->>'principalFen', l->>'principal_fen')::bigint AS principal
+          FROM station_rows r CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.row->'lines', '[]'::jsonb)) l
+         WHERE r.entity = 'settlement' AND r.op = 'insert' AND r.row->>'kind' = 'prepaid'
+        UNION ALL
+        SELECT v.station_id, l->>'period', -(l->>'principal_fen')::bigint
+          FROM station_rows v
+          JOIN hq_payments p ON p.station_id = v.station_id AND p.id = coalesce(v.row->>'paymentId', v.row->>'payment_id')
+         CROSS JOIN LATERAL jsonb_array_elements(p.settled) l
+         WHERE v.entity = 'payment_reversal' AND v.op = 'insert') x
+ WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
+ GROUP BY station_id, period
+ON CONFLICT (station_id, period) DO UPDATE SET settled_fen = m.settled_fen + excluded.settled_fen;
