@@ -289,9 +289,7 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
   await q.query(
     `INSERT INTO hq_payments (station_id, id, customer_id, amount_fen, pay_date, channel, clerk_id, settled)
      SELECT station_id, entity_id, ${f('customer_id', 'customerId')}, ${f('amount_fen', 'amountFen')}::bigint, ${f('pay_date', 'payDate')}, row->>'channel', ${f('clerk_id', 'clerkId')},
-            coalesce((SELECT jsonb_agg(jsonb_build_object('period', l->>'period', 'principal_fen', (l->>'principal_fen')::bigint))
-                        FROM jsonb_array_elements(coalesce(children->'settlements', '[]'::jsonb)) s
-                       CROSS JOIN LATERAL jsonb_array_elements(coalesce(s->'children'->'settlement_lines', '[]'::jsonb)) l), '[]'::jsonb)
+            coalesce(jsonb_path_query_array(children, '$.settlements[*].children.settlement_lines[*]'), '[]'::jsonb)
        FROM station_rows WHERE ${range} AND entity IN ${PAYMENT} AND op = 'insert' ON CONFLICT DO NOTHING`,
     p,
   );
@@ -304,10 +302,14 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
   // Mutable records: an update may carry only what changed, so fields merge in seq order.
   await q.query(
     `INSERT INTO hq_records AS h (station_id, entity, id, seq, epoch, row)
-     SELECT $1, entity, entity_id, max(seq), $2, coalesce(jsonb_object_agg(kv.key, kv.value ORDER BY seq) FILTER (WHERE kv.key IS NOT NULL), '{}'::jsonb)
-       FROM station_rows LEFT JOIN LATERAL jsonb_each(row) kv ON true
-      WHERE ${range} AND entity IN ${MUTABLE}
-      GROUP BY entity, entity_id
+     SELECT $1, entity, entity_id, last_seq, $2,
+            -- Most records change once in a batch: take the row as is; merge only the others.
+            CASE WHEN cardinality(rows) = 1 THEN rows[1]
+                 ELSE (SELECT coalesce(jsonb_object_agg(kv.key, kv.value ORDER BY u.o), '{}'::jsonb)
+                         FROM unnest(rows) WITH ORDINALITY u(r, o) CROSS JOIN LATERAL jsonb_each(u.r) kv) END
+       FROM (SELECT entity, entity_id, max(seq) AS last_seq, array_agg(row ORDER BY seq) AS rows
+               FROM station_rows WHERE ${range} AND entity IN ${MUTABLE}
+              GROUP BY entity, entity_id) g
      ON CONFLICT (station_id, entity, id) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch, row = h.row || excluded.row
       WHERE (h.epoch, h.seq) < (excluded.epoch, excluded.seq)`,
     p,

@@ -1,20 +1,14 @@
 -- Arrears at head office count prepaid draws (预收转实收) and reversals (冲正) the way the station
 -- does (docs/collection.md "The account"): a bill's unpaid principal is its charge less the
 -- principal of the settlement lines not reversed. A reversal names only its payment, so each
--- payment keeps the principal it settled per period (`settled`: [{period, principal_fen}]), read
+-- payment keeps the settlement lines it paid (`settled`: its children's settlement_lines as sent), read
 -- when its reversal arrives (by the primary key, not by scanning the journal).
 ALTER TABLE hq_payments ADD COLUMN settled jsonb NOT NULL DEFAULT '[]'::jsonb;
 
 UPDATE hq_payments h
-   SET settled = x.lines
-  FROM (SELECT r.station_id, r.entity_id,
-               jsonb_agg(jsonb_build_object('period', l->>'period', 'principal_fen', (l->>'principal_fen')::bigint)) AS lines
-          FROM station_rows r
-         CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.children->'settlements', '[]'::jsonb)) s
-         CROSS JOIN LATERAL jsonb_array_elements(coalesce(s->'children'->'settlement_lines', '[]'::jsonb)) l
-         WHERE r.entity IN ('payment', 'payments') AND r.op = 'insert'
-         GROUP BY r.station_id, r.entity_id) x
- WHERE h.station_id = x.station_id AND h.id = x.entity_id;
+   SET settled = coalesce(jsonb_path_query_array(r.children, '$.settlements[*].children.settlement_lines[*]'), '[]'::jsonb)
+  FROM station_rows r
+ WHERE r.station_id = h.station_id AND r.entity_id = h.id AND r.entity IN ('payment', 'payments') AND r.op = 'insert';
 
 -- The roll-ups of batches already imported: add the prepaid draws, take back reversed payments.
 INSERT INTO station_month AS m (station_id, period, settled_fen)

@@ -29,7 +29,7 @@ describe.each(backends())('hq migration 0002 on %s', (backend) => {
       await db.query(`INSERT INTO station_month (station_id, period, settled_fen) VALUES ('st-1', '2026-08', 7000), ('st-1', '2026-09', 3000)`);
 
       await migrateHq(db);
-      expect(await db.query(`SELECT settled FROM hq_payments WHERE id = 'p1'`)).toEqual([{ settled: [{ period: '2026-08', principal_fen: 7000 }, { period: '2026-09', principal_fen: 3000 }] }]);
+      expect(await db.query(`SELECT settled FROM hq_payments WHERE id = 'p1'`)).toEqual([{ settled: pay.settlements[0]!.children.settlement_lines }]);
       expect(await db.query(`SELECT period, settled_fen FROM station_month ORDER BY period`)).toEqual([
         { period: '2026-08', settled_fen: 0 },
         { period: '2026-09', settled_fen: 0 },
