@@ -347,15 +347,36 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
                 (entity IN ${READING} AND row->>'supersedes' IS NULL AND row->>'kind' = 'actual')::int AS actual,
                 (entity IN ${READING} AND row->>'supersedes' IS NOT NULL)::int AS corrected,
                 (entity IN ${READING} AND row->>'supersedes' IS NULL AND coalesce(${f('needs_review', 'needsReview')}, '0') IN ('1', 'true'))::int AS flagged,
-                CASE WHEN entity LIKE 'apprais%' THEN coalesce(${f('total_score', 'totalScore')}::numeric, (row->>'score')::numeric, 0) ELSE 0 END AS score,
-                (entity LIKE 'apprais%' AND coalesce(${f('total_score', 'totalScore')}, row->>'score') IS NOT NULL)::int AS scored
+                0 AS score, 0 AS scored
            FROM station_rows r
           WHERE ${range} AND op = 'insert'
-            AND (entity IN ('bill', 'bills', 'bill_issue', 'ledger_entries', 'payment', 'payments', 'payment_reversal', 'reading', 'readings') OR entity LIKE 'apprais%')
+            AND entity IN ('bill', 'bills', 'bill_issue', 'ledger_entries', 'payment', 'payments', 'payment_reversal', 'reading', 'readings')
        ) x
       WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
       GROUP BY period
      ${add}`,
+    p,
+  );
+  // Appraisal scores (绩效考核): the appraisal desk's signed sheets (entity 'appraisal', one signed
+  // version of one person's month, total in hundredths of a point). A revision signed later
+  // replaces the earlier one for that person and month; the month's average is recounted from
+  // the latest signed totals of the months this batch touched.
+  const SIGNED = `${range} AND entity = 'appraisal' AND op = 'insert' AND row->>'period' ~ '^[0-9]{4}-[0-9]{2}$' AND row->>'staffId' IS NOT NULL AND row ? 'totalCenti'`;
+  await q.query(
+    `INSERT INTO hq_appraisals AS a (station_id, period, staff_id, version_id, total_centi, epoch, seq)
+     SELECT DISTINCT ON (row->>'period', row->>'staffId') $1, row->>'period', row->>'staffId', entity_id, (row->>'totalCenti')::bigint, $2, seq
+       FROM station_rows WHERE ${SIGNED}
+      ORDER BY row->>'period', row->>'staffId', seq DESC
+     ON CONFLICT (station_id, period, staff_id) DO UPDATE SET version_id = excluded.version_id, total_centi = excluded.total_centi, epoch = excluded.epoch, seq = excluded.seq
+      WHERE (a.epoch, a.seq) < (excluded.epoch, excluded.seq)`,
+    p,
+  );
+  await q.query(
+    `INSERT INTO station_month AS m (station_id, period, appraisal_sum, appraisal_count)
+     SELECT $1, period, sum(total_centi) / 100.0, count(*) FROM hq_appraisals
+      WHERE station_id = $1 AND period IN (SELECT row->>'period' FROM station_rows WHERE ${SIGNED})
+      GROUP BY period
+     ON CONFLICT (station_id, period) DO UPDATE SET appraisal_sum = excluded.appraisal_sum, appraisal_count = excluded.appraisal_count`,
     p,
   );
   // Principal settled onto each period's bills (销账), as the station's account counts it

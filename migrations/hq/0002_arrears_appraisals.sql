@@ -25,3 +25,31 @@ SELECT station_id, period, sum(principal)
  WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
  GROUP BY station_id, period
 ON CONFLICT (station_id, period) DO UPDATE SET settled_fen = m.settled_fen + excluded.settled_fen;
+
+-- Appraisal scores (绩效考核) come from the appraisal desk's signed sheets: outbox entity
+-- `appraisal` (one signed version of one staff member's month: period, staffId, totalCenti, …).
+-- A revision signed later replaces the earlier signature for that staff member and month, so the
+-- month's average counts each person once, at their latest signed total.
+CREATE TABLE hq_appraisals (
+  station_id  text NOT NULL,
+  period      text NOT NULL,
+  staff_id    text NOT NULL,
+  version_id  text NOT NULL,
+  total_centi bigint NOT NULL,
+  epoch       integer NOT NULL,
+  seq         bigint NOT NULL,
+  PRIMARY KEY (station_id, period, staff_id)
+);
+
+INSERT INTO hq_appraisals (station_id, period, staff_id, version_id, total_centi, epoch, seq)
+SELECT DISTINCT ON (station_id, row->>'period', row->>'staffId')
+       station_id, row->>'period', row->>'staffId', entity_id, (row->>'totalCenti')::bigint, epoch, seq
+  FROM station_rows
+ WHERE entity = 'appraisal' AND op = 'insert' AND row->>'period' ~ '^[0-9]{4}-[0-9]{2}$' AND row->>'staffId' IS NOT NULL AND row ? 'totalCenti'
+ ORDER BY station_id, row->>'period', row->>'staffId', epoch DESC, seq DESC;
+
+-- The roll-up's score columns were summed from any `apprais…` row: recount them from the sheets.
+UPDATE station_month SET appraisal_sum = 0, appraisal_count = 0;
+INSERT INTO station_month AS m (station_id, period, appraisal_sum, appraisal_count)
+SELECT station_id, period, sum(total_centi) / 100.0, count(*) FROM hq_appraisals GROUP BY station_id, period
+ON CONFLICT (station_id, period) DO UPDATE SET appraisal_sum = excluded.appraisal_sum, appraisal_count = excluded.appraisal_count;
