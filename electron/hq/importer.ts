@@ -184,6 +184,9 @@ async function applyVerified(hq: HqContext, verified: VerifiedFile, stationId: s
         return { ...base, outcome: 'rejected', code: 'chain', reason, ackedSeq: acked, ack };
       }
     }
+    // The projections group and sort a whole batch (records merged per id, the roll-up per
+    // month): with the default 4 MB they spill to temporary files on a 100,000-customer month.
+    if (hq.db.kind === 'pg' && !process.env.HQ_NO_WORK_MEM) await q.query(`SET LOCAL work_mem = '64MB'`);
     await applyRows(q, stationId, epoch, verified, cursor);
     await project(q, stationId, epoch, Math.max(fromSeq, cursor + 1), toSeq);
     const ack = await makeAck(hq, { stationId, epoch, fromSeq, toSeq, batchSha256: sha, status: 'applied', reason: null, ackedSeq: toSeq });

@@ -150,11 +150,11 @@ export const hqBench: Bench = {
         const n = b.rows.length;
         b.rows.length = 0;
         const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/hq-import-child.ts'), JSON.stringify({ home, pg: pgUrl, file: b.file })], { encoding: 'utf8', maxBuffer: 1 << 20 });
-        const r = JSON.parse(out) as { outcome: string; rows: number; ms: number; rssBeforeMb: number; peakRssMb: number };
+        const r = JSON.parse(out) as { outcome: string; rows: number; ms: number; rssBeforeMb: number; peakRssMb: number; maxRssBeforeMb: number; maxRssAfterMb: number };
         if (r.outcome !== 'applied') throw new Error(`memory run ${n}: ${r.outcome}`);
-        memory.push({ rows: n, ms: r.ms, rssBeforeMb: r.rssBeforeMb, peakRssMb: r.peakRssMb });
+        memory.push({ rows: n, ms: r.ms, rssBeforeMb: r.rssBeforeMb, peakRssMb: r.peakRssMb, highWaterBeforeMb: r.maxRssBeforeMb, highWaterAfterMb: r.maxRssAfterMb });
         rmSync(b.file, { force: true });
-        ctx.log(`hq: memory at ${n} rows: peak ${r.peakRssMb} MB (child process; ${r.rssBeforeMb} MB before the import)`);
+        ctx.log(`hq: memory at ${n} rows: peak ${r.peakRssMb} MB during the import (child process; ${r.rssBeforeMb} MB before; high-water ${r.maxRssBeforeMb} → ${r.maxRssAfterMb} MB)`);
       }
       result.memory = memory;
 
