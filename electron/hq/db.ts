@@ -109,6 +109,9 @@ async function copyInPglite(run: (sql: string, blob: Blob) => Promise<number>, c
 
 export async function openPg(url: string): Promise<HqDb> {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
+  // An idle connection the server ends (a restart, an administrator's terminate) must not bring
+  // head office down: the pool drops it and the next query opens another.
+  pool.on('error', () => {});
   // Fail early with a clear message if the server is not there.
   const probe = await pool.connect();
   probe.release();
