@@ -9,6 +9,12 @@ export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Several statements, no parameters (migrations). */
   exec(text: string): Promise<void>;
+  /**
+   * `COPY … FROM STDIN` (text format) fed from `lines` (each already escaped for COPY text format,
+   * ending in a newline), streamed: memory holds one chunk whatever the size. Returns the rows
+   * copied. An error thrown by `lines` aborts the COPY (CopyFail) and is rethrown as is.
+   */
+  copyIn(copySql: string, lines: AsyncIterable<string>): Promise<number>;
 }
 
 export interface HqDb extends Sql {
@@ -23,8 +29,89 @@ export interface HqDb extends Sql {
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/** Bytes gathered before one CopyData message is sent (fewer, larger messages). */
+const COPY_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * COPY FROM STDIN on one `pg` client, without pg-copy-streams (not a dependency): a pg Query whose
+ * copy-in handler pumps the lines into CopyData messages, waiting for the socket to drain so
+ * memory stays bounded. The server answers CommandComplete "COPY n" then ReadyForQuery.
+ */
+function copyInPg(client: pg.PoolClient | pg.Client, copySql: string, lines: AsyncIterable<string>): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let settled = false;
+    let sourceError: unknown = null;
+    let serverFailed = false;
+    const finish = (err: unknown, n?: number) => {
+      if (settled) return;
+      settled = true;
+      if (err) reject(sourceError ?? err);
+      else resolve(n ?? 0);
+    };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const query: any = new (pg as any).Query(copySql, undefined, (err: unknown, result: { rowCount?: number | null } | undefined) => {
+      if (err) serverFailed = true;
+      finish(err, Number(result?.rowCount ?? 0));
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    query.handleCopyInResponse = (connection: any) => {
+      void (async () => {
+        const stream = connection.stream as NodeJS.WritableStream & { writableNeedDrain?: boolean };
+        let parts: string[] = [];
+        let size = 0;
+        const send = async () => {
+          if (!size) return;
+          connection.sendCopyFromChunk(Buffer.from(parts.join(''), 'utf8'));
+          parts = [];
+          size = 0;
+          if (stream.writableNeedDrain) await new Promise<void>((r) => stream.once('drain', () => r()));
+        };
+        try {
+          for await (const line of lines) {
+            if (serverFailed) return;
+            parts.push(line);
+            size += line.length;
+            if (size >= COPY_CHUNK_BYTES) await send();
+          }
+          if (serverFailed) return;
+          await send();
+          connection.endCopyFrom();
+        } catch (e) {
+          sourceError = e;
+          if (!serverFailed) connection.sendCopyFail(e instanceof Error ? e.message : String(e));
+        }
+      })();
+    };
+    client.query(query);
+  });
+}
+
+/** PGlite reads COPY input from a blob; sent in slices of lines so memory stays bounded. */
+async function copyInPglite(run: (sql: string, blob: Blob) => Promise<number>, copySql: string, lines: AsyncIterable<string>): Promise<number> {
+  const sql = copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'");
+  let parts: string[] = [];
+  let size = 0;
+  let total = 0;
+  const send = async () => {
+    if (!size) return;
+    total += await run(sql, new Blob(parts));
+    parts = [];
+    size = 0;
+  };
+  for await (const line of lines) {
+    parts.push(line);
+    size += line.length;
+    if (size >= COPY_CHUNK_BYTES * 16) await send();
+  }
+  await send();
+  return total;
+}
+
 export async function openPg(url: string): Promise<HqDb> {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
+  // An idle connection the server ends (a restart, an administrator's terminate) must not bring
+  // head office down: the pool drops it and the next query opens another.
+  pool.on('error', () => {});
   // Fail early with a clear message if the server is not there.
   const probe = await pool.connect();
   probe.release();
@@ -34,6 +121,17 @@ export async function openPg(url: string): Promise<HqDb> {
     },
     async exec(text: string) {
       await c.query(text);
+    },
+    async copyIn(copySql: string, lines: AsyncIterable<string>) {
+      if (c instanceof pg.Pool) {
+        const client = await c.connect();
+        try {
+          return await copyInPg(client, copySql, lines);
+        } finally {
+          client.release();
+        }
+      }
+      return copyInPg(c, copySql, lines);
     },
   });
   const base = wrap(pool);
@@ -78,12 +176,14 @@ export async function openPglite(dir: string): Promise<HqDb> {
     where: dir,
     query: (text, params) => serial(async () => norm((await db.query(text, params)).rows)),
     exec: (text) => serial(async () => void (await db.exec(text))),
+    copyIn: (copySql, lines) => serial(() => copyInPglite(async (sql, blob) => Number((await db.query(sql, [], { blob })).affectedRows ?? 0), copySql, lines)),
     tx: (work) =>
       serial(() =>
         db.transaction(async (t) =>
           work({
             query: async (text, params) => norm((await t.query(text, params)).rows),
             exec: async (text) => void (await t.exec(text)),
+            copyIn: (copySql, lines) => copyInPglite(async (sql, blob) => Number((await t.query(sql, [], { blob })).affectedRows ?? 0), copySql, lines),
           }),
         ),
       ),

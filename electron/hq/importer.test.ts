@@ -137,6 +137,38 @@ describe.each(backends())('head office import on %s', (backend) => {
     expect(await count('SELECT acked_seq AS n FROM stations WHERE station_id = $1', [st.stationId])).toBe(0);
   }, 120_000);
 
+  it('streams rows through COPY exactly as sent (backslashes, tabs, CR, quotes, CJK) and refuses a line that is not an object', async () => {
+    const st = new CodecStation(dir);
+    await enrolStation(t.hq, await st.enrolment(), 'test');
+    const awkward = 'a\\b\t"q"\r\n 张三 \\N \u0001 end\\';
+    const b1 = await st.batch(1, 2, (s) => ({ entity: 'customer', id: `c-${s}`, op: 'update', row: { id: `c-${s}`, name: awkward, note: s === 2 ? '\\.' : null } }));
+    expect((await importBatch(t.hq, b1.file, 'cli')).outcome).toBe('applied');
+    const rows = await t.hq.db.query<{ seq: number; row: { name: string; note: string | null } }>('SELECT seq, row FROM station_rows WHERE station_id = $1 ORDER BY seq', [st.stationId]);
+    expect(rows.map((r) => [Number(r.seq), r.row.name, r.row.note])).toEqual([
+      [1, awkward, null],
+      [2, awkward, '\\.'],
+    ]);
+    // Raw lines as a hostile or broken exporter might write them: JSON whitespace (tab, CR) is
+    // accepted; a line that is an array is refused and nothing of the batch is written.
+    const raw = async (name: string, seq: number, line: string) => {
+      const file = join(dir, name);
+      const w = await writeSignedFile(
+        file,
+        { kind: 'batch', manifest: { stationId: st.stationId, stationCode: st.code, schemaVersion: 6, appVersion: '0.1.0', epoch: 1, fromSeq: seq, toSeq: seq, count: 1, previousBatchSha256: st.lastSha, referenceVersion: null }, payloadLines: [line] as never },
+        st.key.privateKey,
+        st.key.keyId,
+      );
+      return { file, sha: w.fileSha256 };
+    };
+    const spaced = await raw('raw-3.gdsync', 3, '{"seq":3,\t"entity":"customer","id":"c-3","op":"update","row":{"id":"c-3","name":"x\\ty"}}\r');
+    expect((await importBatch(t.hq, spaced.file, 'cli')).outcome).toBe('applied');
+    st.lastSha = spaced.sha;
+    expect((await t.hq.db.query<{ row: { name: string } }>('SELECT row FROM station_rows WHERE station_id = $1 AND seq = 3', [st.stationId]))[0]!.row.name).toBe('x\ty');
+    expect(await refusal(importBatch(t.hq, (await raw('raw-4.gdsync', 4, '[4, "customer"]')).file, 'cli'))).toBe('row');
+    expect(await count('SELECT count(*) AS n FROM station_rows WHERE station_id = $1', [st.stationId])).toBe(3);
+    expect(await count('SELECT acked_seq AS n FROM stations WHERE station_id = $1', [st.stationId])).toBe(3);
+  });
+
   it('after a key rotation or a bootstrap, batches signed with the old key are refused; a revoked key too', async () => {
     const st = new CodecStation(dir);
     await enrolStation(t.hq, await st.enrolment(), 'test');

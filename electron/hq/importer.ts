@@ -184,6 +184,9 @@ async function applyVerified(hq: HqContext, verified: VerifiedFile, stationId: s
         return { ...base, outcome: 'rejected', code: 'chain', reason, ackedSeq: acked, ack };
       }
     }
+    // The projections group and sort a whole batch (records merged per id, the roll-up per
+    // month): with the default 4 MB they spill to temporary files on a 100,000-customer month.
+    if (hq.db.kind === 'pg' && !process.env.HQ_NO_WORK_MEM) await q.query(`SET LOCAL work_mem = '64MB'`);
     await applyRows(q, stationId, epoch, verified, cursor);
     await project(q, stationId, epoch, Math.max(fromSeq, cursor + 1), toSeq);
     const ack = await makeAck(hq, { stationId, epoch, fromSeq, toSeq, batchSha256: sha, status: 'applied', reason: null, ackedSeq: toSeq });
@@ -198,26 +201,46 @@ async function applyVerified(hq: HqContext, verified: VerifiedFile, stationId: s
   });
 }
 
-/** Streams the payload into the journal in chunks: memory holds one chunk, whatever the batch. */
+/** A payload line as one field of COPY's text format: backslash, tab and CR escaped (JSON has no
+ * raw newline; a raw tab or CR is legal JSON whitespace but would end COPY's field or line). */
+function copyField(line: string): string {
+  return (/[\\\t\r]/.test(line) ? line.replace(/[\\\t\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : '\\r')) : line) + '\n';
+}
+
+async function* copyLines(verified: VerifiedFile): AsyncGenerator<string> {
+  for await (const line of verified.lines()) yield copyField(line);
+}
+
+/**
+ * Puts the batch's rows (seq past `after`) into the journal: the payload's lines are streamed
+ * with COPY into a temporary staging table (入库暂存表; unlogged, dropped at commit; PostgreSQL
+ * parses the JSON), then `INSERT … SELECT … ON CONFLICT DO NOTHING` under the unique
+ * (station_id, epoch, seq). Memory holds one COPY chunk whatever the batch, and JSON is parsed
+ * once, in the server (was: parsed in Node, re-serialised, parsed again from 4,000-row arrays).
+ */
 async function applyRows(q: Sql, stationId: string, epoch: number, verified: VerifiedFile, after: number): Promise<void> {
-  let chunk: string[] = [];
-  const flush = async () => {
-    if (!chunk.length) return;
+  await q.exec('DROP TABLE IF EXISTS hq_import_stage; CREATE TEMP TABLE hq_import_stage (line jsonb) ON COMMIT DROP');
+  try {
+    await q.copyIn('COPY hq_import_stage (line) FROM STDIN', copyLines(verified));
+    // A line that is not an object (or has no seq) gives a null seq and fails the journal's
+    // NOT NULL: the batch is refused, nothing written.
     await q.query(
       `INSERT INTO station_rows (station_id, epoch, seq, entity, entity_id, op, row, tbl, children)
-       SELECT $1, $2, (e->>0)::bigint, e->>1, e->>2, e->>3, (e->4)::jsonb, e->>6, CASE WHEN json_typeof(e->5) = 'object' THEN (e->5)::jsonb END
-         FROM json_array_elements($3::json) e
+       SELECT $1, $2, (line->>'seq')::bigint, line->>'entity', line->>'id', line->>'op', coalesce(nullif(line->'row', 'null'::jsonb), '{}'::jsonb), line->>'table',
+              CASE WHEN jsonb_typeof(line->'children') = 'object' THEN line->'children' END
+         FROM hq_import_stage WHERE coalesce((line->>'seq')::bigint > $3, true)
        ON CONFLICT DO NOTHING`,
-      [stationId, epoch, `[${chunk.join(',')}]`],
+      [stationId, epoch, after],
     );
-    chunk = [];
-  };
-  for await (const r of verified.rows()) {
-    if (Number(r.seq) <= after) continue;
-    chunk.push(JSON.stringify([r.seq, r.entity, r.id, r.op, r.row ?? {}, r.children ?? null, r.table ?? null]));
-    if (chunk.length >= CHUNK_ROWS) await flush();
+  } catch (e) {
+    // Bad data found by PostgreSQL (not JSON, a seq that is not a number): the batch is refused.
+    const code = (e as { code?: string }).code;
+    if (typeof code === 'string' && (code.startsWith('22') || code === '23502')) {
+      const where = /line (\d+)/.exec(String((e as { where?: string }).where ?? ''))?.[1];
+      throw new HqError('row', `${where ? `payload row ${where}: ` : ''}${(e as Error).message}`);
+    }
+    throw e;
   }
-  await flush();
 }
 
 /** The first seq (≤ `upTo`) whose row differs from the journal's, or null if all match. */
@@ -267,8 +290,9 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
     p,
   );
   await q.query(
-    `INSERT INTO hq_payments (station_id, id, customer_id, amount_fen, pay_date, channel, clerk_id)
-     SELECT station_id, entity_id, ${f('customer_id', 'customerId')}, ${f('amount_fen', 'amountFen')}::bigint, ${f('pay_date', 'payDate')}, row->>'channel', ${f('clerk_id', 'clerkId')}
+    `INSERT INTO hq_payments (station_id, id, customer_id, amount_fen, pay_date, channel, clerk_id, settled)
+     SELECT station_id, entity_id, ${f('customer_id', 'customerId')}, ${f('amount_fen', 'amountFen')}::bigint, ${f('pay_date', 'payDate')}, row->>'channel', ${f('clerk_id', 'clerkId')},
+            coalesce(jsonb_path_query_array(children, '$.settlements[*].children.settlement_lines[*]'), '[]'::jsonb)
        FROM station_rows WHERE ${range} AND entity IN ${PAYMENT} AND op = 'insert' ON CONFLICT DO NOTHING`,
     p,
   );
@@ -281,10 +305,14 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
   // Mutable records: an update may carry only what changed, so fields merge in seq order.
   await q.query(
     `INSERT INTO hq_records AS h (station_id, entity, id, seq, epoch, row)
-     SELECT $1, entity, entity_id, max(seq), $2, coalesce(jsonb_object_agg(kv.key, kv.value ORDER BY seq) FILTER (WHERE kv.key IS NOT NULL), '{}'::jsonb)
-       FROM station_rows LEFT JOIN LATERAL jsonb_each(row) kv ON true
-      WHERE ${range} AND entity IN ${MUTABLE}
-      GROUP BY entity, entity_id
+     SELECT $1, entity, entity_id, last_seq, $2,
+            -- Most records change once in a batch: take the row as is; merge only the others.
+            CASE WHEN cardinality(rows) = 1 THEN rows[1]
+                 ELSE (SELECT coalesce(jsonb_object_agg(kv.key, kv.value ORDER BY u.o), '{}'::jsonb)
+                         FROM unnest(rows) WITH ORDINALITY u(r, o) CROSS JOIN LATERAL jsonb_each(u.r) kv) END
+       FROM (SELECT entity, entity_id, max(seq) AS last_seq, array_agg(row ORDER BY seq) AS rows
+               FROM station_rows WHERE ${range} AND entity IN ${MUTABLE}
+              GROUP BY entity, entity_id) g
      ON CONFLICT (station_id, entity, id) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch, row = h.row || excluded.row
       WHERE (h.epoch, h.seq) < (excluded.epoch, excluded.seq)`,
     p,
@@ -322,26 +350,62 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
                 (entity IN ${READING} AND row->>'supersedes' IS NULL AND row->>'kind' = 'actual')::int AS actual,
                 (entity IN ${READING} AND row->>'supersedes' IS NOT NULL)::int AS corrected,
                 (entity IN ${READING} AND row->>'supersedes' IS NULL AND coalesce(${f('needs_review', 'needsReview')}, '0') IN ('1', 'true'))::int AS flagged,
-                CASE WHEN entity LIKE 'apprais%' THEN coalesce(${f('total_score', 'totalScore')}::numeric, (row->>'score')::numeric, 0) ELSE 0 END AS score,
-                (entity LIKE 'apprais%' AND coalesce(${f('total_score', 'totalScore')}, row->>'score') IS NOT NULL)::int AS scored
+                0 AS score, 0 AS scored
            FROM station_rows r
           WHERE ${range} AND op = 'insert'
-            AND (entity IN ('bill', 'bills', 'bill_issue', 'ledger_entries', 'payment', 'payments', 'payment_reversal', 'reading', 'readings') OR entity LIKE 'apprais%')
+            AND entity IN ('bill', 'bills', 'bill_issue', 'ledger_entries', 'payment', 'payments', 'payment_reversal', 'reading', 'readings')
        ) x
       WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
       GROUP BY period
      ${add}`,
     p,
   );
-  // Principal settled onto each period's bills (销账), from the payments' settlement lines.
+  // Appraisal scores (绩效考核): the appraisal desk's signed sheets (entity 'appraisal', one signed
+  // version of one person's month, total in hundredths of a point). A revision signed later
+  // replaces the earlier one for that person and month; the month's average is recounted from
+  // the latest signed totals of the months this batch touched.
+  const SIGNED = `${range} AND entity = 'appraisal' AND op = 'insert' AND row->>'period' ~ '^[0-9]{4}-[0-9]{2}$' AND row->>'staffId' IS NOT NULL AND row ? 'totalCenti'`;
+  await q.query(
+    `INSERT INTO hq_appraisals AS a (station_id, period, staff_id, version_id, total_centi, epoch, seq)
+     SELECT DISTINCT ON (row->>'period', row->>'staffId') $1, row->>'period', row->>'staffId', entity_id, (row->>'totalCenti')::bigint, $2, seq
+       FROM station_rows WHERE ${SIGNED}
+      ORDER BY row->>'period', row->>'staffId', seq DESC
+     ON CONFLICT (station_id, period, staff_id) DO UPDATE SET version_id = excluded.version_id, total_centi = excluded.total_centi, epoch = excluded.epoch, seq = excluded.seq
+      WHERE (a.epoch, a.seq) < (excluded.epoch, excluded.seq)`,
+    p,
+  );
+  await q.query(
+    `INSERT INTO station_month AS m (station_id, period, appraisal_sum, appraisal_count)
+     SELECT $1, period, sum(total_centi) / 100.0, count(*) FROM hq_appraisals
+      WHERE station_id = $1 AND period IN (SELECT row->>'period' FROM station_rows WHERE ${SIGNED})
+      GROUP BY period
+     ON CONFLICT (station_id, period) DO UPDATE SET appraisal_sum = excluded.appraisal_sum, appraisal_count = excluded.appraisal_count`,
+    p,
+  );
+  // Principal settled onto each period's bills (销账), as the station's account counts it
+  // (docs/collection.md "The account"): the payments' settlement lines, prepaid draws onto new
+  // bills (预收转实收: a 'settlement' of kind 'prepaid', no payment), less what a reversed payment
+  // had settled (冲正: its bills are open again).
   await q.query(
     `INSERT INTO station_month AS m (${columns})
-     SELECT $1, l->>'period', 0, 0, 0, 0, sum((l->>'principal_fen')::bigint), 0, 0, 0, 0, 0, 0
-       FROM station_rows r
-       CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.children->'settlements', '[]'::jsonb)) s
-       CROSS JOIN LATERAL jsonb_array_elements(coalesce(s->'children'->'settlement_lines', '[]'::jsonb)) l
-      WHERE ${range} AND r.entity IN ${PAYMENT} AND r.op = 'insert' AND l->>'period' ~ '^[0-9]{4}-[0-9]{2}$'
-      GROUP BY l->>'period'
+     SELECT $1, period, 0, 0, 0, 0, sum(principal), 0, 0, 0, 0, 0, 0
+       FROM (SELECT l->>'period' AS period, (l->>'principal_fen')::bigint AS principal
+               FROM station_rows r
+              CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.children->'settlements', '[]'::jsonb)) s
+              CROSS JOIN LATERAL jsonb_array_elements(coalesce(s->'children'->'settlement_lines', '[]'::jsonb)) l
+              WHERE ${range} AND r.entity IN ${PAYMENT} AND r.op = 'insert'
+             UNION ALL
+             SELECT l->>'period', coalesce(l->>'principalFen', l->>'principal_fen')::bigint
+               FROM station_rows r CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.row->'lines', '[]'::jsonb)) l
+              WHERE ${range} AND r.entity = 'settlement' AND r.op = 'insert' AND r.row->>'kind' = 'prepaid'
+             UNION ALL
+             SELECT l->>'period', -(l->>'principal_fen')::bigint
+               FROM station_rows v
+               JOIN hq_payments p ON p.station_id = v.station_id AND p.id = ${f('payment_id', 'paymentId').replaceAll('row->>', 'v.row->>')}
+              CROSS JOIN LATERAL jsonb_array_elements(p.settled) l
+              WHERE v.station_id = $1 AND v.epoch = $2 AND v.seq BETWEEN $3 AND $4 AND v.entity = 'payment_reversal' AND v.op = 'insert') x
+      WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
+      GROUP BY period
      ${add}`,
     p,
   );

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../backend/audit/record';
 import { SAMPLE_TARIFFS } from '../backend/billing/testing/station';
 import { addCustomer, issueBill } from '../backend/collection/fixture';
+import { drawPrepaid } from '../backend/collection/prepaid';
 import { sql } from '../backend/db/sql';
 import { bootstrapStation } from '../backend/sync/bootstrap';
 import { readSignedFile } from '../backend/sync/signedFile';
@@ -96,6 +97,50 @@ describe.each(backends())('a real station against head office on %s', (backend) 
     const [paid] = await t.hq.db.query<{ c: number }>(`SELECT sum(collected_fen)::int AS c FROM station_month`);
     expect(paid!.c).toBe(5000);
     expect(await t.hq.db.query(`SELECT count(*)::int AS n FROM hq_payments`)).toEqual([{ n: 1 }]);
+  }, 120_000);
+
+  it('arrears over 30 / 90 days equal the station\'s own, with a reversed payment and a bill paid from prepaid balance', async () => {
+    const { t, clerk, s } = await setUp(backend);
+    const head = await s.staffClient('H001', ['station_head'], '李所长');
+    // The collection fixture files bills without outbox rows; the billing desk's issue sends
+    // both the bill and its issue (with the ledger entry), as here.
+    const bill = (customerId: string, period: string, amountFen: number, dueDate: string) => {
+      const b = issueBill(s.backend, { customerId, period, amountFen, dueDate });
+      s.backend.write(ACTOR, (unit) => {
+        unit.outbox({ entity: 'bill', entityId: b.billId, op: 'insert', payload: {} });
+        unit.outbox({ entity: 'bill_issue', entityId: b.billId, op: 'insert', payload: {} });
+      });
+      return b;
+    };
+    // A: August's bill paid, then the payment reversed (冲正): the bill is owed again.
+    const a = addCustomer(s.backend, { name: '甲', phone: '13800000001', bookNo: 'B01' });
+    bill(a.id, '2026-08', 12000, '2026-09-30');
+    const paidA = await pay(clerk, a.id, 12000);
+    const { requestId } = await clerk.call('collection.requestReversal', { receiptNo: paidA.receiptNo, reason: '收错户' });
+    await head.call('collection.decideReversal', { requestId, approve: true });
+    // B: paid in advance, then October's bill drawn from the prepaid balance (预收转实收).
+    const b = addCustomer(s.backend, { name: '乙', phone: '13800000002', bookNo: 'B01' });
+    await pay(clerk, b.id, 20000);
+    const billB = bill(b.id, '2026-10', 15000, '2026-11-30');
+    expect(s.backend.write(ACTOR, (unit) => drawPrepaid(unit, [{ billId: billB.billId, customerId: b.id }]))).toBe(15000);
+    // C: October's bill part paid.
+    const c = addCustomer(s.backend, { name: '丙', phone: '13800000003', bookNo: 'B01' });
+    bill(c.id, '2026-10', 9000, '2026-11-30');
+    await pay(clerk, c.id, 4000);
+
+    const batch = await exportBatch(s.backend, ACTOR, { outDir: join(s.dir, 'out') });
+    expect((await importBatch(t.hq, batch.file, 'cli')).outcome).toBe('applied');
+
+    // The station's own figures: unpaid principal of each open bill, by the bill's period.
+    const open = (await Promise.all([a, b, c].map((x) => clerk.call('collection.balance', { customerId: x.id })))).flatMap((x) => x.bills);
+    const owed = (upTo: string) => open.filter((x) => x.period <= upTo).reduce((sum, x) => sum + x.principalFen, 0);
+    expect(owed('2026-11')).toBe(12000 + 5000);
+    expect(owed('2026-09')).toBe(12000);
+    const dec = (await monthTable(t.hq, '2026-12')).find((x) => x.code === 'GD01')!;
+    expect({ arrears30: dec.arrears30Fen, arrears90: dec.arrears90Fen }).toEqual({ arrears30: owed('2026-11'), arrears90: owed('2026-09') });
+    // Collected: payments by pay day less the reversal; the prepaid draw moves no money.
+    const [paid] = await t.hq.db.query<{ c: number }>(`SELECT sum(collected_fen)::int AS c FROM station_month`);
+    expect(paid!.c).toBe(20000 + 4000);
   }, 120_000);
 
   it('pushes over HTTP; out-of-order arrival is held, then applied; a rotated key refuses the old one', async () => {

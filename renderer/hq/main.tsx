@@ -42,7 +42,8 @@ function App() {
       <header className="hq-header">
         <strong>{t('title')}</strong>
         <nav>
-          {(['month', 'stations', 'upload', 'reference'] as Tab[]).map((k) => (
+          {/* Uploading batches is an administrator's work (the host refuses it to analysts too). */}
+          {(['month', 'stations', 'upload', 'reference'] as Tab[]).filter((k) => k !== 'upload' || me.role === 'admin').map((k) => (
             <button key={k} className={tab === k ? 'primary' : ''} onClick={() => (setTab(k), setStation(null))}>
               {t(k)}
             </button>

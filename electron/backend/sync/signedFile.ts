@@ -429,6 +429,9 @@ export interface VerifiedFile<M extends Manifest = Manifest> {
   /** The payload rows in order, streamed (memory bounded). Each call reads afresh. The bytes are
    * hashed again while they stream; a file changed since it was verified throws before its end. */
   rows(): AsyncGenerator<Record<string, unknown>>;
+  /** The payload's lines as text, unparsed, with the same streaming checks as `rows()` (count,
+   * size, hash); for a reader that parses them elsewhere (head office's COPY into PostgreSQL). */
+  lines(): AsyncGenerator<string>;
   /** All rows at once, for small files (reference packs, acks); refuses past `maxRows`. */
   allRows(maxRows?: number): Promise<Record<string, unknown>[]>;
 }
@@ -556,8 +559,9 @@ export async function readSignedFile(
   }
   if (payloadHash.digest('hex') !== manifest.payloadSha256) throw new SyncFileError('payload_hash', 'the payload does not match its hash (the file was changed)');
   const verified = manifest;
-  const rows = () => streamRows(src, payloadStart, verified);
+  const rows = () => streamRows(src, payloadStart, verified) as AsyncGenerator<Record<string, unknown>>;
   return {
+    lines: () => streamRows(src, payloadStart, verified, true) as AsyncGenerator<string>,
     manifest: verified,
     fileSha256: fileHash.digest('hex'),
     keyId: verified.keyId,
@@ -572,7 +576,7 @@ export async function readSignedFile(
   };
 }
 
-async function* streamRows(src: Source, start: number, manifest: Manifest): AsyncGenerator<Record<string, unknown>> {
+async function* streamRows(src: Source, start: number, manifest: Manifest, asText = false): AsyncGenerator<Record<string, unknown> | string> {
   const raw = src.stream(start, manifest.payloadBytes);
   const hash = createHash('sha256');
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
@@ -605,7 +609,11 @@ async function* streamRows(src: Source, start: number, manifest: Manifest): Asyn
       while ((nl = carry.indexOf('\n', from)) !== -1) {
         const line = carry.slice(from, nl);
         from = nl + 1;
-        yield parse(line);
+        if (asText) {
+          count++;
+          if (count > manifest.rowCount) throw new SyncFileError('row_count', `more rows than the ${manifest.rowCount} the manifest declares`);
+          yield line;
+        } else yield parse(line);
       }
       carry = carry.slice(from);
     }
