@@ -1,7 +1,7 @@
 import type { StaffRow } from '../../../shared/contract';
 import { ROLES, type Role } from '../../../shared/permissions';
 import type { CliCommand, CliContext } from './context';
-import { UsageError } from './context';
+import { UsageError, say } from './context';
 import { dateOf, flag, intOf, list, required, staffByNo, str, table, text, when } from './helpers';
 
 // The administrator's jobs on the command line: staff (工号, roles, passwords, leaving), one's
@@ -10,7 +10,7 @@ import { dateOf, flag, intOf, list, required, staffByNo, str, table, text, when 
 
 function roles(cli: CliContext, values: string[]): Role[] {
   const bad = values.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (values.length === 0 || bad.length) throw new UsageError(`--roles takes one or more of ${ROLES.join(', ')} (comma-separated)${bad.length ? `; not a role: ${bad.join(', ')}` : ''}`);
+  if (values.length === 0 || bad.length) throw new UsageError(say('cli.err.notRole', { roles: ROLES.join(', '), bad: bad.join(', ') || '-' }));
   void cli;
   return values as Role[];
 }
@@ -119,7 +119,7 @@ export const adminCommands: CliCommand[] = [
     channels: ['auth.changePassword'],
     json: '{ done: true }',
     async run(cli, v) {
-      if (!cli.staffNo) throw new UsageError('needs --staff STAFF_NO: whose password to change');
+      if (!cli.staffNo) throw new UsageError(say('cli.err.passwordWhose'));
       await cli.invoke('auth.changePassword', { current: required(v, 'current', 'OLD'), next: required(v, 'new', 'NEW') });
       cli.print({ done: true }, () => `Password of ${cli.staffNo} changed`);
     },

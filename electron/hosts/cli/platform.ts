@@ -9,7 +9,7 @@ import { checkStation } from '../../backend/checkStation';
 import { scheduleRunResume } from '../../backend/billing/run';
 import { INVARIANTS } from '../../backend/invariants';
 import { startWebHost } from '../web';
-import { EXIT_BAD_INPUT, UsageError, type CliCommand } from './context';
+import { EXIT_BAD_INPUT, UsageError, type CliCommand, say } from './context';
 import { versionInfo, versionText } from './version';
 
 const stringOption = { type: 'string' } as const;
@@ -24,7 +24,7 @@ export const platformCommands: CliCommand[] = [
     options: { station: stringOption, name: stringOption, admin: stringOption, password: stringOption, 'admin-name': stringOption },
     async run(cli, v) {
       for (const required of ['station', 'name', 'admin', 'password']) {
-        if (typeof v[required] !== 'string') throw new UsageError(`init needs --${required}`);
+        if (typeof v[required] !== 'string') throw new UsageError(say('cli.err.needs', { what: `--${required}` }));
       }
       const result = await cli.invoke('station.setup', {
         stationCode: String(v.station),
@@ -45,7 +45,7 @@ export const platformCommands: CliCommand[] = [
     options: { port: stringOption, host: stringOption },
     async run(cli, v) {
       const port = v.port === undefined ? 5174 : Number(v.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(v.port)} is not a port number`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(say('cli.err.port', { value: String(v.port) }));
       const backend = cli.backend();
       const host = await startWebHost({ backend, port, host: typeof v.host === 'string' ? v.host : '127.0.0.1' });
       scheduleDailyBackup(backend);
@@ -96,7 +96,7 @@ export const platformCommands: CliCommand[] = [
     usage: '--out FILE',
     options: { out: stringOption },
     async run(cli, v) {
-      if (typeof v.out !== 'string') throw new UsageError('backup needs --out FILE');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out FILE' }));
       const out = resolve(v.out);
       if (!existsSync(dirname(out))) throw new AppError('validation', 'backup.noFolder', { dir: dirname(out) });
       // Checked before it is named FILE: a copy of a damaged database is left as FILE.failed.
@@ -112,7 +112,7 @@ export const platformCommands: CliCommand[] = [
     usage: '--from FILE [--replace-station]',
     options: { from: stringOption, 'replace-station': { type: 'boolean' } },
     async run(cli, v) {
-      if (typeof v.from !== 'string') throw new UsageError('restore needs --from FILE');
+      if (typeof v.from !== 'string') throw new UsageError(say('cli.err.needs', { what: '--from FILE' }));
       const from = resolve(v.from);
       verifyBackupFile(from); // before opening (and maybe migrating) anything
       let backend;

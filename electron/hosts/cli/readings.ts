@@ -7,7 +7,7 @@ import { flagMessage } from '../../../shared/readings';
 import { isPeriod } from '../../../shared/time';
 import { AppError } from '../../backend/errors';
 import { readWorkbookFile } from '../../backend/customers/workbook/refusal';
-import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 
 // Meter reading on the command line: books, periods, handheld files and the period's readings.
 
@@ -15,16 +15,16 @@ const stringOption = { type: 'string' } as const;
 const booleanOption = { type: 'boolean' } as const;
 
 function periodArg(value: unknown, what = '--period'): string {
-  if (typeof value !== 'string') throw new UsageError(`needs ${what} YYYY-MM`);
-  if (!isPeriod(value)) throw new InputError(`${what} ${value}: a period is YYYY-MM, e.g. 2026-10`);
+  if (typeof value !== 'string') throw new UsageError(say('cli.err.needs', { what: `${what} YYYY-MM` }));
+  if (!isPeriod(value)) throw new InputError(say('cli.err.badPeriod', { what, value }));
   return value;
 }
 
 async function bookByNo(cli: CliContext, bookNo: unknown): Promise<BookView> {
-  if (typeof bookNo !== 'string') throw new UsageError('needs --book BOOK_NO');
+  if (typeof bookNo !== 'string') throw new UsageError(say('cli.err.needs', { what: '--book BOOK_NO' }));
   const { rows } = await cli.invoke('books.list', { includeInactive: true });
   const book = rows.find((b) => b.bookNo.toUpperCase() === bookNo.toUpperCase());
-  if (!book) throw new InputError(`--book ${bookNo}: no such book (griddesk books list shows them)`);
+  if (!book) throw new InputError(say('cli.noBook', { book: bookNo }));
   return book;
 }
 
@@ -136,7 +136,7 @@ export const readingsCommands: CliCommand[] = [
     options: { book: stringOption, period: stringOption, out: stringOption },
     async run(cli, v) {
       const period = periodArg(v.period);
-      if (typeof v.out !== 'string') throw new UsageError('needs --out FILE.xlsx');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out FILE.xlsx' }));
       const book = await bookByNo(cli, v.book);
       const file = await cli.invoke('readings.export', { period, bookId: book.id });
       const out = resolve(v.out);

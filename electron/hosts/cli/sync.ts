@@ -4,7 +4,7 @@ import type { Actor } from '../../backend/audit/record';
 import { sql } from '../../backend/db/sql';
 import { bootstrapStation } from '../../backend/sync/bootstrap';
 import { applyAck, applyReference, exportBatch, installHqKey, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment } from '../../backend/sync/station';
-import { InputError, UsageError, type CliCommand, type CliContext } from './context';
+import { InputError, UsageError, type CliCommand, type CliContext, say } from './context';
 
 // Sync with head office (数据上报与下发) from the command line: docs/sync.md.
 
@@ -15,9 +15,9 @@ function actor(cli: CliContext): Actor {
   if (!cli.staffNo) return cli.operator;
   const backend = cli.backend();
   const staff = backend.store.read.get<{ id: string; name: string }>(sql`SELECT id, name FROM staff WHERE staff_no = ${cli.staffNo} AND active = 1`);
-  if (!staff) throw new InputError(`--staff ${cli.staffNo}: no active staff member with that number`);
+  if (!staff) throw new InputError(say('cli.noStaff', { staffNo: cli.staffNo ?? '' }));
   const roles = backend.store.read.column<string>(sql`SELECT role FROM staff_roles WHERE staff_id = ${staff.id}`);
-  if (!roles.includes('station_head') && !roles.includes('admin')) throw new InputError(`--staff ${cli.staffNo}: only the station head or the administrator may sync`);
+  if (!roles.includes('station_head') && !roles.includes('admin')) throw new InputError(say('cli.err.syncWho', { staffNo: cli.staffNo ?? '' }));
   return { staffId: staff.id, label: `${cli.staffNo} ${staff.name}` };
 }
 
@@ -59,7 +59,7 @@ export const syncCommands: CliCommand[] = [
     usage: '--out DIR',
     options: { out: stringOption },
     async run(cli, v) {
-      if (typeof v.out !== 'string') throw new UsageError('needs --out DIR');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out DIR' }));
       const r = await exportBatch(cli.backend(), actor(cli), { outDir: resolve(v.out), progress: progressBar(cli) });
       cli.print(r, () => `${r.again ? 'Wrote again (same bytes)' : 'Wrote'} ${r.file}: ${r.count} rows, seq ${r.fromSeq}–${r.toSeq}, epoch ${r.epoch}, ${r.bytes} bytes, sha256 ${r.sha256}`);
     },
@@ -97,7 +97,7 @@ export const syncCommands: CliCommand[] = [
     usage: '--url URL [--out DIR]',
     options: { url: stringOption, out: stringOption },
     async run(cli, v) {
-      if (typeof v.url !== 'string') throw new UsageError('needs --url URL');
+      if (typeof v.url !== 'string') throw new UsageError(say('cli.err.needs', { what: '--url URL' }));
       const r = await pushBatch(cli.backend(), actor(cli), v.url, { ...(typeof v.out === 'string' ? { outDir: resolve(v.out) } : {}), progress: progressBar(cli) });
       cli.print(r, () => `Sent ${r.export.fileName} (${r.export.count} rows); head office: ${r.ack.status}${r.ack.reason ? ` (${r.ack.reason})` : ''}; acknowledged to seq ${r.ack.ackedSeq}; ${r.ack.pruned} pruned`);
     },
@@ -109,7 +109,7 @@ export const syncCommands: CliCommand[] = [
     usage: '--url URL',
     options: { url: stringOption },
     async run(cli, v) {
-      if (typeof v.url !== 'string') throw new UsageError('needs --url URL');
+      if (typeof v.url !== 'string') throw new UsageError(say('cli.err.needs', { what: '--url URL' }));
       const r = await pullReference(cli.backend(), actor(cli), v.url);
       cli.print(r ?? { none: true }, () => (r ? `Applied reference pack version ${r.version}: ${r.tariffs} tariff version(s) loaded` : 'Head office has no newer reference pack'));
     },
@@ -121,7 +121,7 @@ export const syncCommands: CliCommand[] = [
     usage: '--out FILE',
     options: { out: stringOption },
     async run(cli, v) {
-      if (typeof v.out !== 'string') throw new UsageError('needs --out FILE');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out FILE' }));
       const r = await writeEnrolment(cli.backend(), actor(cli), v.out);
       cli.print(r, () => `Wrote ${r.file}\nkey id ${r.keyId}, epoch ${r.epoch}\nfingerprint ${r.fingerprint}\n(read the fingerprint to head office by phone to confirm)`);
     },
@@ -156,7 +156,7 @@ export const syncCommands: CliCommand[] = [
     positionals: [1, 1],
     options: { 'hq-key': stringOption },
     async run(cli, v, [file]) {
-      if (typeof v['hq-key'] !== 'string') throw new UsageError('needs --hq-key HQKEYFILE');
+      if (typeof v['hq-key'] !== 'string') throw new UsageError(say('cli.err.needs', { what: '--hq-key HQKEYFILE' }));
       const r = await bootstrapStation(cli.backend(), cli.operator, readInput(file!), readInput(v['hq-key']).toString('utf8'));
       cli.print(r, () => `Restored station ${r.stationCode}: ${r.rows} rows (${r.skipped} recorded changes kept for head office only); epoch ${r.epoch}, new key ${r.keyId}\nSend head office the new enrolment file: griddesk sync enrol --out FILE`);
     },
@@ -168,6 +168,6 @@ function readInput(file: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new InputError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new InputError(say('cli.err.cannotRead', { path, reason: (error as Error).message }));
   }
 }
