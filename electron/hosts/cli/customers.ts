@@ -40,7 +40,7 @@ export const customersCommands: CliCommand[] = [
       const preview = await jobResult<ImportPreview>(cli, started.jobId);
       const lines = [
         translate(cli.locale, 'customers.import.summary', { rows: preview.rows, valid: preview.validRows, customers: preview.customers, invalid: preview.invalidRows }),
-        ...preview.issues.map((i) => `  ${cli.locale === 'en' ? 'row' : '第'} ${i.row}${cli.locale === 'en' ? ',' : ' 行，'} ${i.column}: ${i.message}`),
+        ...preview.issues.map((i) => `  ${cli.t('cli.customers.row', { row: i.row, column: i.column, message: i.message })}`),
       ];
       if (!v.commit) {
         cli.print(preview, () => lines.join('\n'));
@@ -73,7 +73,7 @@ export const customersCommands: CliCommand[] = [
       const result = await jobResult<{ base64: string; count: number }>(cli, started.jobId);
       const out = resolve(v.out);
       writeFileSync(out, Buffer.from(result.base64, 'base64'));
-      cli.print({ file: out, customers: result.count }, () => `Exported ${result.count} customers to ${out}`);
+      cli.print({ file: out, customers: result.count }, () => cli.t('cli.customers.exported', { count: result.count, out }));
     },
   },
   {
@@ -88,7 +88,7 @@ export const customersCommands: CliCommand[] = [
       const { base64 } = await cli.invoke('customers.template', {});
       const out = resolve(v.out);
       writeFileSync(out, Buffer.from(base64, 'base64'));
-      cli.print({ file: out }, () => `Template written to ${out}`);
+      cli.print({ file: out }, () => cli.t('cli.customers.template', { out }));
     },
   },
   {
@@ -172,10 +172,10 @@ export const customersCommands: CliCommand[] = [
       const logins = staff.map(({ staffNo, name, role, password }) => ({ staffNo, name, role, password }));
       cli.print({ db: cli.dbPath, station: DEMO_STATION, options, seconds: ms / 1000, logins }, () =>
         [
-          `Demo station ${DEMO_STATION.code} ${DEMO_STATION.name}: ${options.customers} customers, ${options.months} months, seed ${options.seed} — ${(ms / 1000).toFixed(1)} s`,
-          `Database: ${cli.dbPath}`,
+          cli.t('cli.demo.head', { code: DEMO_STATION.code, name: DEMO_STATION.name, customers: options.customers, months: options.months, seed: options.seed, seconds: (ms / 1000).toFixed(1) }),
+          cli.t('cli.demo.db', { db: cli.dbPath }),
           'Log in as:',
-          ...logins.map((l) => `  ${l.staffNo}  ${l.name}  ${translate(cli.locale, `role.${l.role}`)}  password ${l.password}`),
+          ...logins.map((l) => `  ${l.staffNo}  ${l.name}  ${translate(cli.locale, `role.${l.role}`)}  ${cli.t('cli.demo.password', { password: l.password })}`),
         ].join('\n'),
       );
     },

@@ -33,7 +33,7 @@ export const platformCommands: CliCommand[] = [
         adminName: typeof v['admin-name'] === 'string' ? v['admin-name'] : String(v.admin),
         password: String(v.password),
       });
-      cli.print({ ...result, db: cli.dbPath }, () => `Station ${String(v.station).toUpperCase()} ${String(v.name)} set up in ${cli.dbPath}`);
+      cli.print({ ...result, db: cli.dbPath }, () => cli.t('cli.init.done', { code: String(v.station).toUpperCase(), name: String(v.name), db: cli.dbPath }));
     },
   },
   {
@@ -50,7 +50,7 @@ export const platformCommands: CliCommand[] = [
       const host = await startWebHost({ backend, port, host: typeof v.host === 'string' ? v.host : '127.0.0.1' });
       scheduleDailyBackup(backend);
       scheduleRunResume(backend); // a billing run a crash stopped half-way is finished (issue 18)
-      cli.print({ url: host.url, db: cli.dbPath }, () => `GridDesk is running at ${host.url}  (database: ${cli.dbPath}; Ctrl+C stops)`);
+      cli.print({ url: host.url, db: cli.dbPath }, () => cli.t('cli.serve.running', { url: host.url, db: cli.dbPath }));
       await new Promise<void>((done) => {
         const stop = () => {
           void host.close().then(done);
@@ -79,9 +79,9 @@ export const platformCommands: CliCommand[] = [
       };
       cli.print(report, () =>
         [
-          `database ${report.db}: schema version ${report.schemaVersion}`,
-          `integrity_check: ${report.integrity}`,
-          ...INVARIANTS.map((i) => `${problems.some((p) => p.check === i.name) ? 'FAIL' : 'ok  '} ${i.name}`),
+          cli.t('cli.check.head', { db: report.db, version: report.schemaVersion }),
+          cli.t('cli.check.integrity', { result: report.integrity }),
+          ...INVARIANTS.map((i) => `${cli.t(problems.some((p) => p.check === i.name) ? 'cli.check.fail' : 'cli.check.ok')} ${i.name}`),
           ...problems.map((p) => `  ${p.check}: ${p.problem}`),
         ].join('\n'),
       );
@@ -101,7 +101,7 @@ export const platformCommands: CliCommand[] = [
       if (!existsSync(dirname(out))) throw new AppError('validation', 'backup.noFolder', { dir: dirname(out) });
       // Checked before it is named FILE: a copy of a damaged database is left as FILE.failed.
       const size = await backupToFile(cli.backend(), out);
-      cli.print({ file: out, size }, () => `Backed up ${cli.dbPath} to ${out} (${size} bytes, integrity ok)`);
+      cli.print({ file: out, size }, () => cli.t('cli.backup.done', { db: cli.dbPath, out, size }));
     },
   },
   {
@@ -124,13 +124,13 @@ export const platformCommands: CliCommand[] = [
         const saved = restoreOverDamaged(cli.dbPath, join(dirname(cli.dbPath), 'backups'), from, Date.now());
         cli.backend(); // opens (and migrates) the restored file
         cli.print({ restored: from, db: cli.dbPath, previousDataSavedAs: join('failed', saved.file) }, () =>
-          `Restored ${from} into ${cli.dbPath}; the damaged file it replaced is kept as backups/failed/${saved.file}`,
+          cli.t('cli.restore.damaged', { from, db: cli.dbPath, file: saved.file }),
         );
         return;
       }
       const { prerestore } = await restoreFrom(backend, from, { staffId: null, label: 'cli' }, { replaceStation: v['replace-station'] === true });
       cli.print({ restored: from, db: cli.dbPath, previousDataSavedAs: prerestore.file }, () =>
-        `Restored ${from} into ${cli.dbPath}; the data it replaced is saved as ${prerestore.file}`,
+        cli.t('cli.restore.done', { from, db: cli.dbPath, file: prerestore.file }),
       );
     },
   },
