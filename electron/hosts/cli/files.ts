@@ -128,7 +128,7 @@ export const filesCommands: CliCommand[] = [
   {
     name: 'customers create',
     summary: 'Open a customer file (新装), with its first meter if --meter is given; prints the new account number',
-    usage: '--name NAME --township T --village V --area 台区 --class residential|agricultural|commercial|large_industry [--tariff CODE] [--phone P] [--address A] [--opened DATE] [--meter NO --digits N --multiplier M --start READING --installed DATE]',
+    usage: '--name NAME --township T --village V --area AREA --class residential|agricultural|commercial|large_industry [--tariff CODE] [--phone P] [--address A] [--opened DATE] [--meter NO --digits N --multiplier M --start READING --installed DATE]',
     options: { ...fieldOptions, ...meterOptions },
     channels: ['customers.create'],
     json: '{ customer: { id, accountNo, … }, points: [{ id, label, meters }] }',
@@ -141,7 +141,7 @@ export const filesCommands: CliCommand[] = [
   {
     name: 'customers update',
     summary: 'Change fields of a customer file (only those given); refused if someone saved it in between',
-    usage: 'ACCOUNT_NO [--name …] [--phone …] [--tariff CODE] [--class C] [--address A] [--area 台区] …',
+    usage: 'ACCOUNT_NO [--name …] [--phone …] [--tariff CODE] [--class C] [--address A] [--area AREA] …',
     options: fieldOptions,
     positionals: [1, 1],
     channels: ['customers.get', 'customers.update'],

@@ -9,10 +9,17 @@ import { checkStation } from '../../backend/checkStation';
 import { scheduleRunResume } from '../../backend/billing/run';
 import { INVARIANTS } from '../../backend/invariants';
 import { startWebHost } from '../web';
-import { EXIT_BAD_INPUT, UsageError, type CliCommand, say } from './context';
+import { EXIT_BAD_INPUT, UsageError, type CliCommand, type CliContext, say } from './context';
+import { hasMessage } from '../../../shared/i18n';
 import { versionInfo, versionText } from './version';
 
 const stringOption = { type: 'string' } as const;
+
+/** An invariant's name in --lang (the dictionary has each; a new one shows its English name until added). */
+function checkName(cli: CliContext, name: string): string {
+  const key = `cli.inv.${name}`;
+  return hasMessage(key) ? cli.t(key) : name;
+}
 
 export const platformCommands: CliCommand[] = [
   {
@@ -81,7 +88,7 @@ export const platformCommands: CliCommand[] = [
         [
           cli.t('cli.check.head', { db: report.db, version: report.schemaVersion }),
           cli.t('cli.check.integrity', { result: report.integrity }),
-          ...INVARIANTS.map((i) => `${cli.t(problems.some((p) => p.check === i.name) ? 'cli.check.fail' : 'cli.check.ok')} ${i.name}`),
+          ...INVARIANTS.map((i) => `${cli.t(problems.some((p) => p.check === i.name) ? 'cli.check.fail' : 'cli.check.ok')} ${checkName(cli, i.name)}`),
           ...problems.map((p) => `  ${p.check}: ${p.problem}`),
         ].join('\n'),
       );
