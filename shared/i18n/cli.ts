@@ -134,6 +134,10 @@ export const cliStrings = defineStrings(
     'cli.inv.reversals in the ledger': '冲正都已入账',
     'cli.inv.appraisal versions': '考核版本',
     'cli.inv.appraisal signatures': '考核签字',
+    'cli.print.reminders': '已把 {count} 份催费通知单打印到 {file}（{bytes} 字节）',
+    'cli.print.notice': '已把 {account} 的停电通知打印到 {file}（{bytes} 字节）',
+    'cli.remind.done': '已发出 {count} 份催费通知（批次 {batch}）；打印：griddesk print reminders {batch} --out 文件.pdf',
+    'cli.notice.done': '已向 {account} 发出停电通知（通知 {notice}）；打印：griddesk print notice {notice} --out 文件.pdf',
     'cli.pfLine': '功率因数 {factor}（标准 {standard}），调整 {percent}%',
   },
   {
@@ -267,6 +271,10 @@ export const cliStrings = defineStrings(
     'cli.inv.reversals in the ledger': 'reversals in the ledger',
     'cli.inv.appraisal versions': 'appraisal versions',
     'cli.inv.appraisal signatures': 'appraisal signatures',
+    'cli.print.reminders': 'Printed {count} arrears reminder(s) to {file} ({bytes} bytes)',
+    'cli.print.notice': 'Printed the disconnection notice of {account} to {file} ({bytes} bytes)',
+    'cli.remind.done': '{count} reminder(s) issued (batch {batch}); print them: griddesk print reminders {batch} --out FILE.pdf',
+    'cli.notice.done': 'Disconnection notice issued to {account} (notice {notice}); print it: griddesk print notice {notice} --out FILE.pdf',
     'cli.pfLine': 'power factor {factor} (standard {standard}), adjustment {percent}%',
   },
 );

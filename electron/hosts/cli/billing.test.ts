@@ -51,8 +51,8 @@ describe('griddesk tariffs and bills', () => {
     fixture.read('2026-10', b.pointId, { kwh: 100000 });
     backend.close();
 
-    expect((await griddesk('bill', '--period', '2026-13')).stderr).toContain('a period is written YYYY-MM');
-    expect((await griddesk('bill', '--period', '2026-10', '--book', 'B99')).stderr).toContain('--book B99: no book with that number');
+    expect((await griddesk('bill', '--period', '2026-13', '--lang', 'en')).stderr).toContain('--period 2026-13: a period is YYYY-MM');
+    expect((await griddesk('bill', '--period', '2026-10', '--book', 'B99', '--lang', 'en')).stderr).toContain('--book B99: no such reading book');
     const run = await griddesk('bill', '--period', '2026-10', '--book', 'B01');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('2026-10 book B01: billed 2 customer(s), 1300 kWh, ¥666.26');

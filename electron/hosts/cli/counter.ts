@@ -230,7 +230,7 @@ export const counterCommands: CliCommand[] = [
         ...(accounts.length ? { customerIds: await customerIds(cli, accounts) } : {}),
         ...(days ? { payWithinDays: intOf(days, '--days', 1, 60) } : {}),
       });
-      cli.print(result, () => `${result.count} reminder(s) issued (batch ${result.batchId}); print them from the arrears screen`);
+      cli.print(result, () => cli.t('cli.remind.done', { count: result.count, batch: result.batchId }));
     },
   },
   {
@@ -243,7 +243,7 @@ export const counterCommands: CliCommand[] = [
     async run(cli, _v, [accountNo = '']) {
       const [customerId = ''] = await customerIds(cli, [accountNo]);
       const result = await cli.invoke('arrears.issueNotice', { customerId });
-      cli.print(result, () => `Disconnection notice issued to ${accountNo} (notice ${result.noticeId})`);
+      cli.print(result, () => cli.t('cli.notice.done', { account: accountNo, notice: result.noticeId }));
     },
   },
 ];

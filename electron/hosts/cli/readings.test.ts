@@ -60,9 +60,9 @@ describe('griddesk readings commands', () => {
 
     const preview = await griddesk('readings', 'import', file, '--period', '2026-01', '--db', db);
     expect(preview.code).toBe(1);
-    expect(preview.stdout).toContain('3 rows — ok 2, warnings 0, rollovers to confirm 0, errors 1');
-    expect(preview.stdout).toContain('row 3  error    M-002  止码: “abc”不是有效读数（数字，最多 2 位小数）');
-    expect(preview.stdout).toContain('Nothing saved');
+    expect(preview.stdout).toContain('3 行，正常 2，有警示 0，待确认翻转 0，错误 1');
+    expect(preview.stdout).toContain('第 3 行  error    M-002  止码: “abc”不是有效读数（数字，最多 2 位小数）');
+    expect(preview.stdout).toContain('只是预览，未保存');
     const committed = await griddesk('readings', 'import', file, '--period', '2026-01', '--commit', '--db', db, '--json');
     expect(committed.code).toBe(1);
     expect(JSON.parse(committed.stdout).committed).toEqual({ saved: 2, skipped: 0, rolloversConfirmed: 0 });
