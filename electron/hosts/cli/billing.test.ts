@@ -29,7 +29,7 @@ describe('griddesk tariffs and bills', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Tariff #1 RES-X effective 2026-01-01, energy.flat: "0.123456789" has 9 decimal places; a price may have at most 8');
     expect(result.stderr).toContain('Tariff #2 AGR, name: is missing');
-    expect(result.stderr).toContain('nothing was loaded');
+    expect(result.stderr).toContain('未载入任何内容');
     expect(JSON.parse((await griddesk('tariffs', 'list', '--json')).stdout).tariffs).toEqual([]);
   });
 

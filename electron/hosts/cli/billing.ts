@@ -157,7 +157,7 @@ export const billingCommands: CliCommand[] = [
     name: 'bill',
     summary: 'Run the billing of a period (a book, or the whole station); prints counts and total',
     channels: ['billing.run', 'billing.exceptions'],
-    json: '{ period, book, billed, totalFen, totalYuan, kwh, flagged, problems, alreadyBilled, waiting, changed, problemRows: [{ account, name, book, code, reason }], flaggedBills: [{ billNo, account, name, flags[] }] }',
+    json: '{ period, book, billed, totalFen, totalYuan, kwh, flagged, problems, alreadyBilled, waiting, changed, problemRows: [{ account, name, book, code, reason }], flaggedBills: [{ billNo, account, name, flags[] }], runId, bookId, twoThreads, computed, slices, longestSliceMs }',
     usage: '--period YYYY-MM [--book BOOK_NO]',
     options: { period: stringOption, book: stringOption },
     async run(cli, v) {
@@ -219,7 +219,7 @@ export const billingCommands: CliCommand[] = [
     name: 'bills list',
     summary: 'List the bills of a period with their lines (amounts in fen and yuan)',
     channels: ['bills.list'],
-    json: '[{ billNo, account, name, period, status, tariff, book, kwh, kwhCenti, amountFen, amountYuan, dueDate, flags[], lines: [{ lineNo, item, kind, tier, quantity, quantityCenti, unit, unitPrice, amountFen, amountYuan }] }]',
+    json: '[{ billNo, account, name, period, status, tariff, book, kwh, kwhCenti, amountFen, amountYuan, dueDate, tariffEffectiveFrom, flags[], lines: [{ lineNo, item, kind, tier, quantity, quantityCenti, unit, unitPrice, amountFen, amountYuan }] }]',
     usage: '--period YYYY-MM [--book BOOK_NO] [--account ACCOUNT_NO]',
     options: { period: stringOption, book: stringOption, account: stringOption },
     async run(cli, v) {

@@ -53,7 +53,7 @@ describe('griddesk collection commands', () => {
     expect(noClerk.stderr).toContain('--staff');
     const badAmount = await cli('pay', accountNo, '--amount', '10.005', '--channel', 'cash', '--staff', 'C001');
     expect(badAmount).toMatchObject({ status: 1 });
-    expect(badAmount.stderr).toContain('not an amount in yuan');
+    expect(badAmount.stderr).toContain('不是以元为单位的金额');
     const badChannel = await cli('pay', accountNo, '--amount', '10', '--channel', 'cheque', '--staff', 'C001');
     expect(badChannel.status).toBe(2);
 
