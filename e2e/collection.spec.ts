@@ -251,3 +251,28 @@ test('the CLI prints a receipt to PDF; a second print says it is a copy', async 
   expect(station.cli(['receipt', 'GD01-R-00000001', '--out', file, '--paper', 'a5']).status).toBe(0);
   expect((await pdfText(readFileSync(file))).text).toMatch(/副本（第\s*1\s*次补打）/);
 });
+
+test('the CLI prints arrears reminders to PDF: the same A5 page as the arrears screen, with the customer and the amounts', async ({ station }) => {
+  const data = seed(station);
+  const account = data.customers['张三'] ?? '';
+  const issued = station.cli(['arrears', 'remind', account, '--staff', 'H001', '--json']);
+  expect(issued.status, issued.stderr).toBe(0);
+  const { batchId, count } = JSON.parse(issued.stdout) as { batchId: string; count: number };
+  expect(count).toBe(1);
+  const file = join(station.dir, 'reminders.pdf');
+  const printed = station.cli(['print', 'reminders', batchId, '--out', file, '--staff', 'H001']);
+  expect(printed.stderr).toBe('');
+  expect(printed.stdout).toContain('已把 1 份催费通知单打印到');
+  const { text, pages } = await pdfText(readFileSync(file));
+  expect(pages).toHaveLength(1);
+  expect(text).toContain('催费通知单');
+  expect(text).toContain('张三');
+  expect(text).toContain(account);
+  expect(text).toContain('86.40'); // the overdue principal
+  expect(text).toContain('3.63'); // its penalty to today
+  // An unknown batch is refused before any browser starts, in the language asked for.
+  const unknown = station.cli(['print', 'reminders', 'no-such-batch', '--out', file, '--lang', 'en']);
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).not.toMatch(/\p{Script=Han}/u);
+});
+

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionStaff } from '../../shared/contract';
-import { DEFAULT_LOCALE, type Locale } from '../../shared/i18n';
+import { DEFAULT_LOCALE, translate, type Locale, type MessageKey, type MessageParams } from '../../shared/i18n';
 import { PERMISSIONS } from '../../shared/permissions';
 import type { Actor } from '../backend/audit/record';
 import type { Backend } from '../backend/context';
@@ -23,6 +23,10 @@ import { defaultRendererDir, SESSION_COOKIE, startWebHost } from './web';
 
 export class PrintUnavailable extends Error {
   override name = 'PrintUnavailable';
+  /** The message as a dictionary key (said in the caller's language by the CLI), or the page's own text. */
+  constructor(readonly said: string | { key: MessageKey; params?: MessageParams }) {
+    super(typeof said === 'string' ? said : translate('en', said.key, said.params));
+  }
 }
 
 export { CHROMIUM_ARGS };
@@ -30,9 +34,7 @@ export { CHROMIUM_ARGS };
 export function chromiumPath(): string {
   const path = CHROMIUM_PATH;
   if (!existsSync(path)) {
-    throw new PrintUnavailable(
-      `no Chromium at ${path}: install it (Debian: apt-get install chromium fonts-noto-cjk) or set CHROMIUM_PATH to a Chromium or Chrome executable`,
-    );
+    throw new PrintUnavailable({ key: 'cli.err.noChromium', params: { path } });
   }
   return path;
 }
@@ -56,7 +58,7 @@ function operatorSession(operator: Actor): SessionStaff {
 export async function printRoutesToPdf(backend: Backend, jobs: PrintJob[], locale: Locale = DEFAULT_LOCALE): Promise<{ path: string; bytes: number }[]> {
   const rendererDir = defaultRendererDir();
   if (!existsSync(join(rendererDir, 'index.html'))) {
-    throw new PrintUnavailable(`the user interface is not built (${rendererDir}): run npm run build first`);
+    throw new PrintUnavailable({ key: 'cli.err.noUi', params: { dir: rendererDir } });
   }
   const executablePath = chromiumPath();
   const { chromium } = await import('playwright-core'); // Chromium's driver loads only when a PDF is asked for
@@ -93,7 +95,7 @@ export async function printRoutesToPdf(backend: Backend, jobs: PrintJob[], local
       await page.locator('.print-doc, [role="alert"]').first().waitFor({ timeout });
       await page.waitForLoadState('networkidle');
       const alert = page.getByRole('alert');
-      if ((await alert.count()) > 0) throw new PrintUnavailable(`cannot print ${job.route}: ${(await alert.first().innerText()).trim()}`);
+      if ((await alert.count()) > 0) throw new PrintUnavailable({ key: 'cli.err.cannotPrint', params: { route: job.route, detail: (await alert.first().innerText()).trim() } });
       await page.waitForFunction(() => !document.querySelector('[data-print-ready="false"]'), undefined, { timeout });
       const partial = `${job.out}.partial`;
       try {

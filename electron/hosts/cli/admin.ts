@@ -1,7 +1,7 @@
 import type { StaffRow } from '../../../shared/contract';
 import { ROLES, type Role } from '../../../shared/permissions';
 import type { CliCommand, CliContext } from './context';
-import { UsageError } from './context';
+import { UsageError, say } from './context';
 import { dateOf, flag, intOf, list, required, staffByNo, str, table, text, when } from './helpers';
 
 // The administrator's jobs on the command line: staff (工号, roles, passwords, leaving), one's
@@ -10,13 +10,13 @@ import { dateOf, flag, intOf, list, required, staffByNo, str, table, text, when 
 
 function roles(cli: CliContext, values: string[]): Role[] {
   const bad = values.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (values.length === 0 || bad.length) throw new UsageError(`--roles takes one or more of ${ROLES.join(', ')} (comma-separated)${bad.length ? `; not a role: ${bad.join(', ')}` : ''}`);
+  if (values.length === 0 || bad.length) throw new UsageError(say('cli.err.notRole', { roles: ROLES.join(', '), bad: bad.join(', ') || '-' }));
   void cli;
   return values as Role[];
 }
 
 function staffLine(cli: CliContext, s: StaffRow): string {
-  return `${s.staffNo} ${s.name}  ${s.roles.map((r) => cli.t(`role.${r}`)).join('、')}${s.active ? '' : '  (inactive)'}${s.mustChangePassword ? '  (must change password)' : ''}`;
+  return `${s.staffNo} ${s.name}  ${s.roles.map((r) => cli.t(`role.${r}`)).join('、')}${s.active ? '' : cli.t('cli.staff.inactive')}${s.mustChangePassword ? cli.t('cli.staff.mustChange') : ''}`;
 }
 
 export const adminCommands: CliCommand[] = [
@@ -29,8 +29,8 @@ export const adminCommands: CliCommand[] = [
       const { rows } = await cli.invoke('staff.list', {});
       cli.print({ rows }, () =>
         table([
-          ['staff no', 'name', 'roles', 'active', 'password'],
-          ...rows.map((s) => [s.staffNo, s.name, s.roles.join(','), s.active ? 'yes' : 'no', s.mustChangePassword ? 'must change' : s.lockedUntil ? `locked until ${when(s.lockedUntil)}` : '']),
+          cli.t('cli.staff.cols').split('|'),
+          ...rows.map((s) => [s.staffNo, s.name, s.roles.join(','), cli.t(s.active ? 'cli.yes' : 'cli.no'), s.mustChangePassword ? cli.t('cli.staff.mustChangeCell') : s.lockedUntil ? cli.t('cli.staff.lockedUntil', { when: when(s.lockedUntil) }) : '']),
         ]),
       );
     },
@@ -45,7 +45,7 @@ export const adminCommands: CliCommand[] = [
     json: '{ staff: { id, staffNo, name, roles[], active, mustChangePassword, … } }',
     async run(cli, v, [staffNo = '']) {
       const { staff } = await cli.invoke('staff.create', { staffNo, name: required(v, 'name', 'NAME'), roles: roles(cli, list(v, 'roles')), password: required(v, 'password', 'PASSWORD') });
-      cli.print({ staff }, () => `Created ${staffLine(cli, staff)}`);
+      cli.print({ staff }, () => cli.t('cli.staff.created', { line: staffLine(cli, staff) }));
     },
   },
   {
@@ -72,7 +72,7 @@ export const adminCommands: CliCommand[] = [
     json: '{ staff }',
     async run(cli, v, [staffNo = '']) {
       const { staff } = await cli.invoke('staff.resetPassword', { staffId: (await staffByNo(cli, staffNo)).id, password: required(v, 'password', 'PASSWORD') });
-      cli.print({ staff }, () => `Password of ${staff.staffNo} ${staff.name} reset; they must change it at their next login`);
+      cli.print({ staff }, () => cli.t('cli.staff.reset', { staffNo: staff.staffNo, name: staff.name }));
     },
   },
   {
@@ -84,7 +84,7 @@ export const adminCommands: CliCommand[] = [
     json: '{ staff }',
     async run(cli, _v, [staffNo = '']) {
       const { staff } = await cli.invoke('staff.setActive', { staffId: (await staffByNo(cli, staffNo)).id, active: false });
-      cli.print({ staff }, () => `Deactivated ${staffLine(cli, staff)}`);
+      cli.print({ staff }, () => cli.t('cli.staff.deactivated', { line: staffLine(cli, staff) }));
     },
   },
   {
@@ -96,7 +96,7 @@ export const adminCommands: CliCommand[] = [
     json: '{ staff }',
     async run(cli, _v, [staffNo = '']) {
       const { staff } = await cli.invoke('staff.unlock', { staffId: (await staffByNo(cli, staffNo)).id });
-      cli.print({ staff }, () => `Unlocked ${staffLine(cli, staff)}`);
+      cli.print({ staff }, () => cli.t('cli.staff.unlocked', { line: staffLine(cli, staff) }));
     },
   },
   {
@@ -108,7 +108,7 @@ export const adminCommands: CliCommand[] = [
     json: '{ staff }',
     async run(cli, _v, [staffNo = '']) {
       const { staff } = await cli.invoke('staff.setActive', { staffId: (await staffByNo(cli, staffNo)).id, active: true });
-      cli.print({ staff }, () => `Activated ${staffLine(cli, staff)}`);
+      cli.print({ staff }, () => cli.t('cli.staff.activated', { line: staffLine(cli, staff) }));
     },
   },
   {
@@ -119,9 +119,9 @@ export const adminCommands: CliCommand[] = [
     channels: ['auth.changePassword'],
     json: '{ done: true }',
     async run(cli, v) {
-      if (!cli.staffNo) throw new UsageError('needs --staff STAFF_NO: whose password to change');
+      if (!cli.staffNo) throw new UsageError(say('cli.err.passwordWhose'));
       await cli.invoke('auth.changePassword', { current: required(v, 'current', 'OLD'), next: required(v, 'new', 'NEW') });
-      cli.print({ done: true }, () => `Password of ${cli.staffNo} changed`);
+      cli.print({ done: true }, () => cli.t('cli.staff.passwordChanged', { staffNo: cli.staffNo ?? '' }));
     },
   },
   {
@@ -159,7 +159,7 @@ export const adminCommands: CliCommand[] = [
     json: '{ rows: [{ file, kind, size, createdAt }] }',
     async run(cli) {
       const { rows } = await cli.invoke('backup.list', {});
-      cli.print({ rows }, () => (rows.length ? table([['file', 'kind', 'bytes', 'made'], ...rows.map((r) => [r.file, r.kind, String(r.size), when(r.createdAt)])]) : 'No backups yet.'));
+      cli.print({ rows }, () => (rows.length ? table([cli.t('cli.backups.cols').split('|'), ...rows.map((r) => [r.file, r.kind, String(r.size), when(r.createdAt)])]) : cli.t('cli.backups.none')));
     },
   },
   {
@@ -169,7 +169,7 @@ export const adminCommands: CliCommand[] = [
     json: 'the job result: { file, size, … }',
     async run(cli) {
       const result = await cli.job<Record<string, unknown>>(cli.invoke('backup.run', {}));
-      cli.print(result, () => `Backup made: ${String(result.file ?? JSON.stringify(result))}`);
+      cli.print(result, () => cli.t('cli.backups.made', { file: String(result.file ?? JSON.stringify(result)) }));
     },
   },
 ];

@@ -7,7 +7,7 @@ import { isDate, isPeriod } from '../../../shared/time';
 import { parsePoints } from '../../../shared/appraisal';
 import { sql } from '../../backend/db/sql';
 import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
-import { InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 
 // Staff appraisal (绩效考核) from the command line. `--staff NO` is the global "act as": for
 // show, print and acknowledge it is also whose sheet (a member of staff sees their own); the
@@ -22,21 +22,21 @@ function str(values: Values, name: string): string | undefined {
 
 function periodOption(values: Values): string {
   const period = str(values, 'period');
-  if (!period) throw new UsageError('--period YYYY-MM is required');
-  if (!isPeriod(period)) throw new UsageError(`--period ${period}: a month is YYYY-MM`);
+  if (!period) throw new UsageError(say('cli.err.needs', { what: '--period YYYY-MM' }));
+  if (!isPeriod(period)) throw new UsageError(say('cli.err.badPeriod', { what: '--period', value: period }));
   return period;
 }
 
 function required(values: Values, name: string, what: string): string {
   const v = str(values, name);
-  if (!v) throw new UsageError(`--${name} ${what} is required`);
+  if (!v) throw new UsageError(say('cli.err.needs', { what: `--${name} ${what}` }));
   return v;
 }
 
 /** The appraised person: --of for the head's verbs, else the staff member the CLI acts as. */
 function person(cli: CliContext, values: Values): string {
   const of = str(values, 'of') ?? cli.staffNo;
-  if (!of) throw new UsageError('--staff NO (or --of NO) names whose appraisal');
+  if (!of) throw new UsageError(say('cli.err.appraisalWhose'));
   return of;
 }
 
@@ -45,7 +45,7 @@ const pts = (c: number | null) => (c === null ? '—' : formatPoints(c));
 function staffIdOf(cli: CliContext): string | undefined {
   if (cli.staffNo === undefined) return undefined;
   const id = cli.backend().store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${cli.staffNo} AND active = 1`);
-  if (!id) throw new InputError(`--staff ${cli.staffNo}: no active staff member with that number`);
+  if (!id) throw new InputError(say('cli.noStaff', { staffNo: cli.staffNo ?? '' }));
   return id;
 }
 
@@ -71,19 +71,19 @@ export const appraisalCommands: CliCommand[] = [
         );
         return;
       }
-      if (verb !== 'import' || !file) throw new UsageError('appraisal sheets import FILE.json | appraisal sheets list');
+      if (verb !== 'import' || !file) throw new UsageError(say('cli.err.expected', { what: 'appraisal sheets import FILE.json | appraisal sheets list' }));
       const path = resolve(file);
       let body: string;
       try {
         body = readFileSync(path, 'utf8');
       } catch (error) {
-        throw new InputError(`cannot read ${path}: ${(error as Error).message}`);
+        throw new InputError(say('cli.err.cannotRead', { path, reason: (error as Error).message }));
       }
       const check = await cli.invoke('appraisal.sheets.check', { text: body });
       if (!check.ok) {
         if (cli.json) cli.print({ ok: false, problems: check.problems }, () => '');
         for (const p of check.problems) cli.io.stderr(`  ${p}`);
-        throw new InputError(`${path}: ${check.problems.length} problem(s); nothing was loaded`);
+        throw new InputError(say('cli.err.fileProblems', { path, count: check.problems.length }));
       }
       const result = await cli.invoke('appraisal.sheets.import', { text: body, fileName: path });
       cli.print({ ok: true, ...result }, () =>
@@ -173,7 +173,7 @@ export const appraisalCommands: CliCommand[] = [
     options: { period: text, of: text, kpi: text },
     async run(cli, v) {
       const kpi = required(v, 'kpi', 'CODE');
-      if (!(KPI_CODES as readonly string[]).includes(kpi)) throw new UsageError(`--kpi must be one of ${KPI_CODES.join(', ')}`);
+      if (!(KPI_CODES as readonly string[]).includes(kpi)) throw new UsageError(say('cli.err.oneOf', { what: '--kpi', values: KPI_CODES.join(', ') }));
       const d = await cli.invoke('appraisal.drill', { period: periodOption(v), staffNo: person(cli, v), kpi: kpi as KpiCode });
       cli.print(d, () => [d.columns.map((c) => translate(cli.locale, c.key as MessageKey)).join('\t'), ...d.rows.map((r) => r.map((c) => (c === null ? '' : String(c))).join('\t')), `${d.total} row(s)`].join('\n'));
     },
@@ -186,7 +186,7 @@ export const appraisalCommands: CliCommand[] = [
     options: { period: text, of: text, points: text, reason: text, item: text },
     async run(cli, v) {
       const p = parsePoints(required(v, 'points', 'N'));
-      if (p === null) throw new UsageError('--points is a number with at most 2 decimals, e.g. --points=-2 or --points=1.5');
+      if (p === null) throw new UsageError(say('cli.err.points'));
       const staffNo = required(v, 'of', 'NO');
       await cli.invoke('appraisal.adjust', { period: periodOption(v), staffNo, itemId: str(v, 'item') ?? null, pointsCenti: p, reason: required(v, 'reason', 'TEXT') });
       cli.print({ ok: true }, () => `Entered ${formatPoints(p)} points for ${staffNo}.`);
@@ -199,7 +199,7 @@ export const appraisalCommands: CliCommand[] = [
     usage: '--staff NO --period YYYY-MM [--dispute NOTE]',
     options: { period: text, dispute: text },
     async run(cli, v) {
-      if (!cli.staffNo) throw new InputError('--staff NO: only the staff member can acknowledge or dispute their own appraisal');
+      if (!cli.staffNo) throw new InputError(say('cli.err.ackOwn'));
       const dispute = str(v, 'dispute');
       await cli.invoke('appraisal.respond', { period: periodOption(v), kind: dispute === undefined ? 'acknowledge' : 'dispute', note: dispute ?? '' });
       cli.print({ ok: true }, () => (dispute === undefined ? 'Acknowledged.' : 'Dispute recorded.'));
@@ -215,7 +215,7 @@ export const appraisalCommands: CliCommand[] = [
       const period = periodOption(v);
       const staffNo = required(v, 'of', 'NO');
       const versionNo = str(v, 'version') !== undefined ? Number(str(v, 'version')) : (await cli.invoke('appraisal.get', { period, staffNo })).versions[0]!.versionNo;
-      if (!Number.isInteger(versionNo) || versionNo < 1) throw new UsageError('--version is a version number');
+      if (!Number.isInteger(versionNo) || versionNo < 1) throw new UsageError(say('cli.err.wholeNumber', { what: '--version', value: String(v.version ?? '') }));
       const r = await cli.invoke('appraisal.sign', { period, staffNo, versionNo });
       cli.print(r, () =>
         r.signed ? `Signed version ${r.versionNo} of ${staffNo} ${period}.` : [`The data changed since version ${versionNo}; recomputed as version ${r.versionNo}. Check, then sign again:`, ...r.changes.map((c) => `  ${c.code}: ${c.before.value ?? '—'} → ${c.after.value ?? '—'}`)].join('\n'),
@@ -242,7 +242,7 @@ export const appraisalCommands: CliCommand[] = [
     options: { of: text, to: text },
     async run(cli, v) {
       const to = required(v, 'to', 'YYYY-MM');
-      if (!isPeriod(to)) throw new UsageError('--to is YYYY-MM');
+      if (!isPeriod(to)) throw new UsageError(say('cli.err.badPeriod', { what: '--to', value: to }));
       const t = await cli.invoke('appraisal.trend', { staffNo: person(cli, v), to, months: 12 });
       cli.print(t, () => t.totals.map((p) => `${p.period}  ${pts(p.totalCenti).padStart(7)}  ${p.status ?? ''}`).join('\n'));
     },
@@ -255,7 +255,7 @@ export const appraisalCommands: CliCommand[] = [
     options: { of: text, date: text },
     async run(cli, v) {
       const date = required(v, 'date', 'YYYY-MM-DD');
-      if (!isDate(date)) throw new UsageError('--date is YYYY-MM-DD');
+      if (!isDate(date)) throw new UsageError(say('cli.err.badDate', { what: '--date', value: date }));
       await cli.invoke('appraisal.setStartDate', { staffNo: required(v, 'of', 'NO'), date });
       cli.print({ ok: true }, () => 'Start date recorded.');
     },
@@ -280,7 +280,7 @@ export const appraisalCommands: CliCommand[] = [
     options: { period: text, of: text, kpi: text, out: text },
     async run(cli, v) {
       const kpi = required(v, 'kpi', 'CODE');
-      if (!(KPI_CODES as readonly string[]).includes(kpi)) throw new UsageError(`--kpi must be one of ${KPI_CODES.join(', ')}`);
+      if (!(KPI_CODES as readonly string[]).includes(kpi)) throw new UsageError(say('cli.err.oneOf', { what: '--kpi', values: KPI_CODES.join(', ') }));
       const file = await cli.invoke('appraisal.exportDrill', { period: periodOption(v), staffNo: person(cli, v), kpi: kpi as KpiCode });
       const path = writeBase64(required(v, 'out', 'FILE.xlsx'), file.base64);
       cli.print({ file: path }, () => `Saved ${path}`);
@@ -307,9 +307,9 @@ export const appraisalCommands: CliCommand[] = [
         timeoutMs: 60_000,
       };
       const [written] = await printRoutesToPdf(cli.backend(), [job], cli.locale).catch((error: unknown) => {
-        throw error instanceof PrintUnavailable ? new InputError(error.message) : error;
+        throw error instanceof PrintUnavailable ? new InputError(error.said) : error;
       });
-      if (!written) throw new Error('no PDF written');
+      if (!written) throw new InputError(say('cli.err.noPdf'));
       cli.print({ file: written.path, bytes: written.bytes }, () => `Saved ${written.path} (${written.bytes} bytes)`);
     },
   },

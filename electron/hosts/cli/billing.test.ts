@@ -29,7 +29,7 @@ describe('griddesk tariffs and bills', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Tariff #1 RES-X effective 2026-01-01, energy.flat: "0.123456789" has 9 decimal places; a price may have at most 8');
     expect(result.stderr).toContain('Tariff #2 AGR, name: is missing');
-    expect(result.stderr).toContain('nothing was loaded');
+    expect(result.stderr).toContain('未载入任何内容');
     expect(JSON.parse((await griddesk('tariffs', 'list', '--json')).stdout).tariffs).toEqual([]);
   });
 
@@ -51,8 +51,8 @@ describe('griddesk tariffs and bills', () => {
     fixture.read('2026-10', b.pointId, { kwh: 100000 });
     backend.close();
 
-    expect((await griddesk('bill', '--period', '2026-13')).stderr).toContain('a period is written YYYY-MM');
-    expect((await griddesk('bill', '--period', '2026-10', '--book', 'B99')).stderr).toContain('--book B99: no book with that number');
+    expect((await griddesk('bill', '--period', '2026-13', '--lang', 'en')).stderr).toContain('--period 2026-13: a period is YYYY-MM');
+    expect((await griddesk('bill', '--period', '2026-10', '--book', 'B99', '--lang', 'en')).stderr).toContain('--book B99: no such reading book');
     const run = await griddesk('bill', '--period', '2026-10', '--book', 'B01');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('2026-10 book B01: billed 2 customer(s), 1300 kWh, ¥666.26');

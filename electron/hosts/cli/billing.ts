@@ -7,7 +7,7 @@ import { fenToYuan, formatCenti, formatYuan } from '../../../shared/money';
 import { isPeriod } from '../../../shared/time';
 import { sql } from '../../backend/db/sql';
 import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
-import { InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 
 // Tariffs and billing from the command line: load a head-office tariff file, run and issue a
 // month's bills, list and show them, and print notices to PDF.
@@ -15,8 +15,8 @@ import { InputError, UsageError, type CliCommand, type CliContext, type Values }
 const stringOption = { type: 'string' } as const;
 
 function period(v: Values): string {
-  if (typeof v.period !== 'string') throw new UsageError('needs --period YYYY-MM');
-  if (!isPeriod(v.period)) throw new InputError(`--period ${v.period}: a period is written YYYY-MM, e.g. 2026-10`);
+  if (typeof v.period !== 'string') throw new UsageError(say('cli.err.needs', { what: '--period YYYY-MM' }));
+  if (!isPeriod(v.period)) throw new InputError(say('cli.err.badPeriod', { what: '--period', value: v.period }));
   return v.period;
 }
 
@@ -24,7 +24,7 @@ function period(v: Values): string {
 function bookId(cli: CliContext, v: Values): string | undefined {
   if (v.book === undefined) return undefined;
   const id = cli.backend().store.read.value<string>(sql`SELECT id FROM books WHERE book_no = ${String(v.book)}`);
-  if (!id) throw new InputError(`--book ${String(v.book)}: no book with that number`);
+  if (!id) throw new InputError(say('cli.noBook', { book: String(v.book) }));
   return id;
 }
 
@@ -95,14 +95,14 @@ function printingStaff(cli: CliContext, v: Values): string {
   const db = cli.backend().store.read;
   if (typeof v.staff === 'string') {
     const id = db.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${v.staff} AND active = 1`);
-    if (!id) throw new InputError(`--staff ${v.staff}: no active staff member with that number`);
+    if (!id) throw new InputError(say('cli.noStaff', { staffNo: String(v.staff) }));
     return id;
   }
   const id = db.value<string>(sql`
     SELECT s.id FROM staff s JOIN staff_roles r ON r.staff_id = s.id
     WHERE s.active = 1 AND r.role IN ('billing_clerk', 'station_head', 'clerk')
     ORDER BY CASE r.role WHEN 'billing_clerk' THEN 0 WHEN 'station_head' THEN 1 ELSE 2 END, s.staff_no LIMIT 1`);
-  if (!id) throw new InputError('nobody at this station may read bills yet: create a billing clerk, or give --staff NO');
+  if (!id) throw new InputError(say('cli.err.noBillReader'));
   return id;
 }
 
@@ -120,13 +120,13 @@ export const billingCommands: CliCommand[] = [
       try {
         text = readFileSync(path, 'utf8');
       } catch (error) {
-        throw new InputError(`cannot read ${path}: ${(error as Error).message}`);
+        throw new InputError(say('cli.err.cannotRead', { path, reason: (error as Error).message }));
       }
       const check = await cli.invoke('tariffs.check', { text });
       if (!check.ok) {
         if (cli.json) cli.print({ ok: false, problems: check.problems }, () => '');
         for (const problem of check.problems) cli.io.stderr(`  ${problem}`);
-        throw new InputError(`${path}: ${check.problems.length} problem(s); nothing was loaded`);
+        throw new InputError(say('cli.err.fileProblems', { path, count: check.problems.length }));
       }
       const result = await cli.invoke('tariffs.import', { text, fileName: path });
       cli.print({ ok: true, ...result, tariffs: check.tariffs, policies: check.policies }, () =>
@@ -157,7 +157,7 @@ export const billingCommands: CliCommand[] = [
     name: 'bill',
     summary: 'Run the billing of a period (a book, or the whole station); prints counts and total',
     channels: ['billing.run', 'billing.exceptions'],
-    json: '{ period, book, billed, totalFen, totalYuan, kwh, flagged, problems, alreadyBilled, waiting, changed, problemRows: [{ account, name, book, code, reason }], flaggedBills: [{ billNo, account, name, flags[] }] }',
+    json: '{ period, book, billed, totalFen, totalYuan, kwh, flagged, problems, alreadyBilled, waiting, changed, problemRows: [{ account, name, book, code, reason }], flaggedBills: [{ billNo, account, name, flags[] }], runId, bookId, twoThreads, computed, slices, longestSliceMs }',
     usage: '--period YYYY-MM [--book BOOK_NO]',
     options: { period: stringOption, book: stringOption },
     async run(cli, v) {
@@ -210,7 +210,7 @@ export const billingCommands: CliCommand[] = [
     name: 'bills list',
     summary: 'List the bills of a period with their lines (amounts in fen and yuan)',
     channels: ['bills.list'],
-    json: '[{ billNo, account, name, period, status, tariff, book, kwh, kwhCenti, amountFen, amountYuan, dueDate, flags[], lines: [{ lineNo, item, kind, tier, quantity, quantityCenti, unit, unitPrice, amountFen, amountYuan }] }]',
+    json: '[{ billNo, account, name, period, status, tariff, book, kwh, kwhCenti, amountFen, amountYuan, dueDate, tariffEffectiveFrom, flags[], lines: [{ lineNo, item, kind, tier, quantity, quantityCenti, unit, unitPrice, amountFen, amountYuan }] }]',
     usage: '--period YYYY-MM [--book BOOK_NO] [--account ACCOUNT_NO]',
     options: { period: stringOption, book: stringOption, account: stringOption },
     async run(cli, v) {
@@ -253,16 +253,16 @@ export const billingCommands: CliCommand[] = [
     options: { out: stringOption, book: stringOption, period: stringOption, paper: stringOption },
     positionals: [0, 1],
     async run(cli, v, [billNo]) {
-      if (typeof v.out !== 'string') throw new UsageError('needs --out FILE.pdf');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out FILE.pdf' }));
       const paper = v.paper === undefined ? 'A5' : String(v.paper);
-      if (paper !== 'A5' && paper !== 'A4') throw new UsageError('--paper is A5 or A4');
+      if (paper !== 'A5' && paper !== 'A4') throw new UsageError(say('cli.err.oneOf', { what: '--paper', values: 'A5, A4' }));
       let query: URLSearchParams;
       let input: { billNos: string[] } | { period: string; bookId?: string };
       if (billNo !== undefined) {
         query = new URLSearchParams({ bills: billNo, paper });
         input = { billNos: [billNo] };
       } else {
-        if (v.book === undefined) throw new UsageError('give a BILL_NO, or --book and --period');
+        if (v.book === undefined) throw new UsageError(say('cli.err.eitherOf', { a: 'BILL_NO', b: '--book BOOK_NO --period YYYY-MM' }));
         const p = period(v);
         const book = bookId(cli, v) ?? '';
         query = new URLSearchParams({ period: p, book, paper });
@@ -270,13 +270,13 @@ export const billingCommands: CliCommand[] = [
       }
       // Ask the back end first: a clear message for a bill that is not issued, and the count.
       const { notices } = (await cli.invoke('bills.notices', input)) as OutputOf<'bills.notices'>;
-      if (notices.length === 0) throw new InputError('no issued bills to print (issue the bills first)');
+      if (notices.length === 0) throw new InputError(say('cli.err.noIssuedBills'));
       const out = resolve(v.out);
       const started = performance.now();
       try {
         await printRoutesToPdf(cli.backend(), [{ route: `/print/bill-notices?${query.toString()}`, as: { staffId: printingStaff(cli, v) }, out }], cli.locale);
       } catch (error) {
-        if (error instanceof PrintUnavailable) throw new InputError(error.message);
+        if (error instanceof PrintUnavailable) throw new InputError(error.said);
         throw error;
       }
       const ms = Math.round(performance.now() - started);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Correction } from '../../../shared/contract';
 import { fenToYuan, formatCenti, formatYuan } from '../../../shared/money';
 import { problemText } from './billing';
-import { InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 import { bookByNo, periodOf, required, str, table, text } from './helpers';
 
 // The billing clerk's month beyond run-and-issue (billing.ts): where a period stands, the
@@ -29,7 +29,7 @@ async function customerIdOf(cli: CliContext, accountNo: string): Promise<string>
 async function correctionOf(cli: CliContext, name: string): Promise<Correction> {
   const { rows } = await cli.invoke('corrections.list', {});
   const hit = rows.find((c) => c.id === name) ?? rows.find((c) => c.billNo.toUpperCase() === name.toUpperCase() && c.status === 'pending');
-  if (!hit) throw new InputError(`${name}: no pending correction with that id or bill number (griddesk corrections list)`);
+  if (!hit) throw new InputError(say('cli.err.noCorrection', { name }));
   return hit;
 }
 
@@ -90,7 +90,7 @@ export const billsCommands: CliCommand[] = [
       const period = periodOf(v.period);
       const kvarh = str(v, 'kvarh');
       const demand = str(v, 'demand');
-      if (kvarh === undefined && demand === undefined) throw new UsageError('give --kvarh N, --demand KW or both');
+      if (kvarh === undefined && demand === undefined) throw new UsageError(say('cli.err.eitherOf', { a: '--kvarh N', b: '--demand KW (or both)' }));
       await cli.invoke('billing.enterExtras', { period, customerId: await customerIdOf(cli, accountNo), ...(kvarh ? { kvarh } : {}), ...(demand ? { maxDemandKw: demand } : {}) });
       cli.print({ done: true }, () => `${accountNo} ${period}: ${kvarh ? `${kvarh} kvarh ` : ''}${demand ? `${demand} kW max demand ` : ''}saved; griddesk bill --period ${period} bills with them`);
     },
@@ -207,7 +207,7 @@ export const billsCommands: CliCommand[] = [
     json: '{ rows: [correction] }',
     async run(cli, v) {
       const status = str(v, 'status');
-      if (status !== undefined && !['pending', 'approved', 'rejected'].includes(status)) throw new UsageError('--status is pending, approved or rejected');
+      if (status !== undefined && !['pending', 'approved', 'rejected'].includes(status)) throw new UsageError(say('cli.err.oneOf', { what: '--status', values: 'pending, approved, rejected' }));
       const { rows } = await cli.invoke('corrections.list', status ? { status: status as Correction['status'] } : {});
       cli.print({ rows }, () => (rows.length ? rows.map(correctionLine).join('\n') : 'No corrections.'));
     },

@@ -2,7 +2,7 @@ import type { BookPointView, BookView, EntryOutcome } from '../../../shared/cont
 import { formatCenti } from '../../../shared/money';
 import { flagMessage, READING_KINDS } from '../../../shared/readings';
 import { shanghaiDate } from '../../../shared/time';
-import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext } from './context';
+import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, say } from './context';
 import { bookByNo, dateOf, flag, intOf, periodOf, staffByNo, str, table, text } from './helpers';
 
 // Reading books and points (抄表本与计量点) and the period on the command line: make a book, give
@@ -61,7 +61,7 @@ export const booksCommands: CliCommand[] = [
     async run(cli, v) {
       const name = str(v, 'name');
       const day = str(v, 'day');
-      if (!name || !day) throw new UsageError('needs --name NAME and --day 1-31');
+      if (!name || !day) throw new UsageError(say('cli.err.needs', { what: '--name NAME --day 1-31' }));
       const reader = str(v, 'reader');
       const bookNo = str(v, 'book-no');
       const { book } = await cli.invoke('books.create', {
@@ -86,7 +86,7 @@ export const booksCommands: CliCommand[] = [
       const name = str(v, 'name');
       const day = str(v, 'day');
       const reader = str(v, 'reader');
-      if (v.inactive && v.active) throw new UsageError('--inactive or --active, not both');
+      if (v.inactive && v.active) throw new UsageError(say('cli.err.notBoth', { a: '--inactive', b: '--active' }));
       const { book } = await cli.invoke('books.update', {
         bookId: target.id,
         ...(name ? { name } : {}),
@@ -121,14 +121,14 @@ export const booksCommands: CliCommand[] = [
       const book = await bookByNo(cli, bookNo, false);
       let pointIds: string[];
       if (v.unassigned === true) {
-        if (names.length) throw new UsageError('--unassigned or a list of accounts, not both');
+        if (names.length) throw new UsageError(say('cli.err.notBoth', { a: '--unassigned', b: 'ACCOUNT…' }));
         pointIds = (await cli.invoke('books.unassigned', { limit: 5000 })).rows.map((p) => p.pointId);
         if (pointIds.length === 0) {
           cli.print({ book, moved: 0 }, () => 'Every installed meter is in a book already.');
           return;
         }
       } else {
-        if (!names.length) throw new UsageError('name the accounts or meters to add, or give --unassigned');
+        if (!names.length) throw new UsageError(say('cli.err.eitherOf', { a: 'ACCOUNT|METER…', b: '--unassigned' }));
         pointIds = await pointsOf(cli, names);
       }
       const moved = await cli.invoke('books.movePoints', { pointIds, toBookId: book.id });
@@ -149,7 +149,7 @@ export const booksCommands: CliCommand[] = [
       for (const name of names) {
         const key = name.toUpperCase();
         const hits = points.filter((p) => p.accountNo.toUpperCase() === key || (p.meterNo ?? '').toUpperCase() === key);
-        if (!hits.length) throw new InputError(`${name}: not in book ${book.bookNo} (griddesk books show ${book.bookNo})`);
+        if (!hits.length) throw new InputError(say('cli.err.notInBook', { name, book: book.bookNo }));
         first.push(...hits.map((p) => p.pointId));
       }
       const order = [...new Set([...first, ...points.map((p) => p.pointId)])];
@@ -218,7 +218,7 @@ export const booksCommands: CliCommand[] = [
     async run(cli, v, [name = '']) {
       const period = periodOf(v.period);
       const kind = str(v, 'kind') ?? 'actual';
-      if (!(READING_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind is one of ${READING_KINDS.join(', ')}`);
+      if (!(READING_KINDS as readonly string[]).includes(kind)) throw new UsageError(say('cli.err.oneOf', { what: '--kind', values: READING_KINDS.join(', ') }));
       const { rows } = await cli.invoke('readings.list', { period });
       const key = name.toUpperCase();
       const hits = rows.filter((r) => r.accountNo.toUpperCase() === key || r.meterNo.toUpperCase() === key);

@@ -33,7 +33,7 @@ describe('griddesk CLI', () => {
     const out = join(db, '..', 'copy.db');
     const backup = await griddesk('backup', '--db', db, '--out', out);
     expect(backup.code).toBe(0);
-    expect(backup.stdout).toContain('integrity ok');
+    expect(backup.stdout).toContain('完整性检查通过');
 
     const restore = await griddesk('restore', '--db', db, '--from', out, '--json');
     expect(restore.code).toBe(0);

@@ -53,7 +53,7 @@ describe('griddesk collection commands', () => {
     expect(noClerk.stderr).toContain('--staff');
     const badAmount = await cli('pay', accountNo, '--amount', '10.005', '--channel', 'cash', '--staff', 'C001');
     expect(badAmount).toMatchObject({ status: 1 });
-    expect(badAmount.stderr).toContain('not an amount in yuan');
+    expect(badAmount.stderr).toContain('不是以元为单位的金额');
     const badChannel = await cli('pay', accountNo, '--amount', '10', '--channel', 'cheque', '--staff', 'C001');
     expect(badChannel.status).toBe(2);
 
@@ -74,7 +74,7 @@ describe('griddesk collection commands', () => {
 
     const arrears = await cli('arrears', '--json', '--book', 'B01');
     expect(JSON.parse(arrears.stdout)).toMatchObject([{ accountNo, periods: ['2025-09'], principalFen: 20000, eligible: false }]);
-    expect((await cli('arrears', '--book', 'B99')).stderr).toContain('no such reading book');
+    expect((await cli('arrears', '--book', 'B99')).stderr).toContain('--book B99：没有这个抄表本');
 
     const short = await cli('close-day', '--staff', 'C001', '--counted', '0');
     expect(short.status).toBe(0); // the QR payment and its reversal net to nothing: no cash expected

@@ -6,7 +6,7 @@ import { fenToYuan, yuanToFen } from '../../../shared/money';
 import { isDate, shanghaiDate } from '../../../shared/time';
 import { sql } from '../../backend/db/sql';
 import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
-import { InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 
 // Counter fee collection from the command line: pay, balance, reverse, close-day, arrears,
 // receipt. Clerk actions (pay, close-day) need --staff STAFF_NO: the clerk whose drawer it is.
@@ -19,7 +19,7 @@ function yuanOption(values: Values, name: string, required: false): number | und
 function yuanOption(values: Values, name: string, required: boolean): number | undefined {
   const value = values[name];
   if (value === undefined) {
-    if (required) throw new UsageError(`--${name} YUAN is required`);
+    if (required) throw new UsageError(say('cli.err.needs', { what: `--${name} YUAN` }));
     return undefined;
   }
   try {
@@ -27,7 +27,7 @@ function yuanOption(values: Values, name: string, required: boolean): number | u
     if (fen < 0) throw new Error('negative');
     return fen;
   } catch {
-    throw new InputError(`--${name} ${String(value)}: not an amount in yuan (for example 210.25)`);
+    throw new InputError(say('cli.err.amount', { what: `--${name}`, value: String(value) }));
   }
 }
 
@@ -44,7 +44,7 @@ function approverOf(values: Values): { staffNo: string; password: string } | und
   const staffNo = stringOption(values, 'approver');
   const password = stringOption(values, 'approver-password');
   if (staffNo === undefined && password === undefined) return undefined;
-  if (!staffNo || password === undefined) throw new UsageError('--approver STAFF_NO and --approver-password P go together');
+  if (!staffNo || password === undefined) throw new UsageError(say('cli.err.together', { a: '--approver STAFF_NO', b: '--approver-password P' }));
   return { staffNo, password };
 }
 
@@ -59,19 +59,19 @@ export const collectionCommands: CliCommand[] = [
     name: 'pay',
     summary: 'Take a payment (as the clerk named by --staff); prints the receipt number and the new balance',
     channels: ['collection.balance', 'collection.pay'],
-    json: '{ receiptNo, amountFen, channel, accountNo, customerName, changeFen, lines: [{ period, penaltyFen, principalFen }], toPrepaidFen, balanceAfterFen, payDate, businessDate, duplicate }',
+    json: '{ receiptNo, amountFen, channel, accountNo, customerName, changeFen, lines: [{ period, penaltyFen, principalFen }], toPrepaidFen, balanceAfterFen, payDate, businessDate, duplicate, … }',
     usage: 'ACCOUNT_NO --amount YUAN --channel cash|card|qr|transfer [--tendered YUAN [--confirm-large-tender]] [--reference REF] [--key K] [--date YYYY-MM-DD --approver HEAD_NO --approver-password P] --staff STAFF_NO',
     positionals: [1, 1],
     options: { amount: text, channel: text, tendered: text, 'confirm-large-tender': flag, reference: text, key: text, date: text, approver: text, 'approver-password': text },
     async run(cli, v, [accountNo = '']) {
       const channel = stringOption(v, 'channel');
-      if (!channel || !(COUNTER_CHANNELS as readonly string[]).includes(channel)) throw new UsageError(`--channel must be one of ${COUNTER_CHANNELS.join(', ')}`);
+      if (!channel || !(COUNTER_CHANNELS as readonly string[]).includes(channel)) throw new UsageError(say('cli.err.oneOf', { what: '--channel', values: COUNTER_CHANNELS.join(', ') }));
       const amountFen = yuanOption(v, 'amount', true);
       const tenderedFen = yuanOption(v, 'tendered', false);
       const reference = stringOption(v, 'reference');
       // 补录: an earlier pay date (penalties to that day), with the station head's approval.
       const payDate = stringOption(v, 'date');
-      if (payDate !== undefined && !isDate(payDate)) throw new UsageError(`--date ${payDate}: a date is YYYY-MM-DD`);
+      if (payDate !== undefined && !isDate(payDate)) throw new UsageError(say('cli.err.badDate', { what: '--date', value: payDate }));
       const approver = approverOf(v);
       const posted = await cli.invoke('collection.pay', {
         ...(payDate ? { payDate } : {}),
@@ -99,13 +99,13 @@ export const collectionCommands: CliCommand[] = [
     name: 'balance',
     summary: 'What a customer owes today (or on a later day with --as-of): unpaid bills by period, penalties, prepaid balance, total due',
     channels: ['collection.balance'],
-    json: '{ customer, payDate, businessDate, bills: [{ billNo, period, dueDate, principalFen, penaltyFen, totalFen, daysLate, … }], principalFen, penaltyFen, arrearsFen, prepaidFen, totalDueFen, ledgerBalanceFen, recentPayments }',
+    json: '{ customer, payDate, businessDate, bills: [{ billNo, period, dueDate, principalFen, penaltyFen, totalFen, daysLate, … }], principalFen, penaltyFen, arrearsFen, prepaidFen, totalDueFen, ledgerBalanceFen, recentPayments, prepaidOffsetFen, largeTenderOverFen }',
     usage: 'ACCOUNT_NO [--as-of YYYY-MM-DD] [--json]',
     positionals: [1, 1],
     options: { 'as-of': text },
     async run(cli, v, [accountNo = '']) {
       const asOf = stringOption(v, 'as-of');
-      if (asOf !== undefined && !isDate(asOf)) throw new UsageError(`--as-of ${asOf}: a date is YYYY-MM-DD`);
+      if (asOf !== undefined && !isDate(asOf)) throw new UsageError(say('cli.err.badDate', { what: '--as-of', value: asOf }));
       const b = await cli.invoke('collection.balance', { accountNo, ...(asOf ? { asOf } : {}) });
       cli.print(b, () =>
         [
@@ -127,7 +127,7 @@ export const collectionCommands: CliCommand[] = [
     options: { reason: text, approver: text, 'approver-password': text },
     async run(cli, v, [receiptNo = '']) {
       const reason = stringOption(v, 'reason');
-      if (!reason) throw new UsageError('--reason TEXT is required');
+      if (!reason) throw new UsageError(say('cli.err.needs', { what: '--reason TEXT' }));
       const approver = approverOf(v);
       const result = await cli.invoke('collection.requestReversal', { receiptNo, reason, ...(approver ? { approver } : {}) });
       cli.print({ receiptNo, ...result }, () =>
@@ -144,7 +144,7 @@ export const collectionCommands: CliCommand[] = [
     options: { counted: text, float: text, date: text, reason: text, approver: text, 'approver-password': text },
     async run(cli, v) {
       const date = stringOption(v, 'date') ?? shanghaiDate(Date.now());
-      if (!isDate(date)) throw new UsageError(`--date ${date}: a date is YYYY-MM-DD`);
+      if (!isDate(date)) throw new UsageError(say('cli.err.badDate', { what: '--date', value: date }));
       const approver = approverOf(v);
       const reason = stringOption(v, 'reason');
       const closing = await cli.invoke('collection.closeDay', {
@@ -177,10 +177,10 @@ export const collectionCommands: CliCommand[] = [
       let bookId: string | undefined;
       if (bookNo) {
         bookId = cli.backend().store.read.value<string>(sql`SELECT id FROM books WHERE book_no = ${bookNo}`);
-        if (!bookId) throw new InputError(`--book ${bookNo}: no such reading book`);
+        if (!bookId) throw new InputError(say('cli.noBook', { book: bookNo }));
       }
       const minDays = stringOption(v, 'min-days');
-      if (minDays !== undefined && !/^\d+$/.test(minDays)) throw new UsageError(`--min-days ${minDays}: a whole number of days`);
+      if (minDays !== undefined && !/^\d+$/.test(minDays)) throw new UsageError(say('cli.err.wholeNumber', { what: '--min-days', value: minDays }));
       const village = stringOption(v, 'village');
       const area = stringOption(v, 'area');
       const minAmountFen = yuanOption(v, 'min-amount', false);
@@ -211,12 +211,12 @@ export const collectionCommands: CliCommand[] = [
     options: { out: text, paper: text },
     async run(cli, v, [receiptNo = '']) {
       const out = stringOption(v, 'out');
-      if (!out) throw new UsageError('--out FILE.pdf is required');
+      if (!out) throw new UsageError(say('cli.err.needs', { what: '--out FILE.pdf' }));
       const paper = stringOption(v, 'paper') ?? 'roll80';
-      if (paper !== 'roll80' && paper !== 'a5') throw new UsageError('--paper is roll80 or a5');
+      if (paper !== 'roll80' && paper !== 'a5') throw new UsageError(say('cli.err.oneOf', { what: '--paper', values: 'roll80, a5' }));
       await cli.invoke('collection.receipt', { receiptNo }); // a clear message for an unknown receipt, before any browser starts
       const staffId = cli.staffNo === undefined ? undefined : cli.backend().store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${cli.staffNo} AND active = 1`);
-      if (cli.staffNo !== undefined && !staffId) throw new InputError(`--staff ${cli.staffNo}: no active staff member with that number`);
+      if (cli.staffNo !== undefined && !staffId) throw new InputError(say('cli.noStaff', { staffNo: cli.staffNo ?? '' }));
       const job = {
         route: `/print/receipt/${encodeURIComponent(receiptNo.toUpperCase())}?paper=${paper === 'a5' ? 'A5' : 'Roll80'}`,
         as: staffId ? { staffId } : { operator: cli.operator },
@@ -224,9 +224,9 @@ export const collectionCommands: CliCommand[] = [
         timeoutMs: 30_000,
       };
       const [file] = await printRoutesToPdf(cli.backend(), [job], cli.locale).catch((error: unknown) => {
-        throw error instanceof PrintUnavailable ? new InputError(error.message) : error;
+        throw error instanceof PrintUnavailable ? new InputError(error.said) : error;
       });
-      if (!file) throw new Error('no PDF written');
+      if (!file) throw new InputError(say('cli.err.noPdf'));
       cli.print({ receiptNo, file: file.path, bytes: file.bytes }, () => `Receipt ${receiptNo} saved to ${file.path} (${file.bytes} bytes)`);
     },
   },

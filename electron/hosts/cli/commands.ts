@@ -10,6 +10,7 @@ import { customersCommands } from './customers';
 import { filesCommands } from './files';
 import { hqCommands } from './hq';
 import { platformCommands } from './platform';
+import { printCommands } from './print';
 import { readingsCommands } from './readings';
 import { reviewCommands } from './review';
 import { syncCommands } from './sync';
@@ -20,3 +21,4 @@ export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands
 COMMANDS.push(...adminCommands, ...filesCommands, ...booksCommands, ...reviewCommands, ...billsCommands, ...counterCommands);
 // Head office (`griddesk hq …`), on a line of its own so other desks' additions merge cleanly.
 COMMANDS.push(...hqCommands);
+COMMANDS.push(...printCommands);

@@ -20,14 +20,39 @@ export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
 export const EXIT_USAGE = 2;
 
+/**
+ * What a CLI error says: a dictionary key with its parameters (said in --lang when printed), or
+ * a text already in the caller's language (from cli.t or the back end).
+ */
+export type Said = string | { key: MessageKey; params?: MessageParams };
+
+/** A dictionary message for an error, said later in the caller's language. */
+export const say = (key: MessageKey, params?: MessageParams): Said => (params ? { key, params } : { key });
+
+function saidText(said: Said, locale: Locale): string {
+  return typeof said === 'string' ? said : translate(locale, said.key, said.params);
+}
+
 /** A usage mistake (unknown command or option, missing argument): exit 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(readonly said: Said) {
+    super(saidText(said, 'en'));
+  }
+  messageIn(locale: Locale): string {
+    return saidText(this.said, locale);
+  }
 }
 
 /** Bad input found by the command itself (not the back end): exit 1 with this message. */
 export class InputError extends Error {
   override name = 'InputError';
+  constructor(readonly said: Said) {
+    super(saidText(said, 'en'));
+  }
+  messageIn(locale: Locale): string {
+    return saidText(this.said, locale);
+  }
 }
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -114,7 +139,7 @@ export class CliContext {
     let token: string | null = null;
     if (this.staffNo) {
       const id = backend.store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${this.staffNo} AND active = 1`);
-      if (!id) throw new InputError(`--staff ${this.staffNo}: no active staff member with that number`);
+      if (!id) throw new InputError(say('cli.noStaff', { staffNo: this.staffNo }));
       token = backend.sessions.start(id).token;
     }
     try {
@@ -148,7 +173,7 @@ export class CliContext {
         this.lastFailure = failure;
         throw failure;
       }
-      throw new InputError(state.error?.message ?? 'the job failed');
+      throw new InputError(state.error?.message ?? say('cli.err.jobFailed'));
     }
     return state.result as T;
   }

@@ -2,7 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClosingSummary } from '../../../shared/contract/collection';
 import { fenToYuan as y } from '../../../shared/money';
-import { InputError, UsageError, type CliCommand, type CliContext } from './context';
+import { InputError, UsageError, type CliCommand, type CliContext, say } from './context';
 import { bookByNo, dateOf, flag, intOf, required, staffByNo, str, table, text, when } from './helpers';
 
 // The counter beyond pay/balance/reverse/close-day (collection.ts): penalty waivers (违约金减免),
@@ -23,7 +23,7 @@ function closingLine(c: ClosingSummary): string {
 async function reversalOf(cli: CliContext, name: string): Promise<string> {
   const { rows } = await cli.invoke('collection.reversals', { status: 'pending', limit: 500 });
   const hit = rows.find((r) => r.requestId === name || r.receiptNo.toUpperCase() === name.toUpperCase());
-  if (!hit) throw new InputError(`${name}: no pending reversal with that receipt number or request id (griddesk reversals list)`);
+  if (!hit) throw new InputError(say('cli.err.noReversal', { name }));
   return hit.requestId;
 }
 
@@ -47,7 +47,7 @@ export const counterCommands: CliCommand[] = [
     async run(cli, v, [billNo = '']) {
       const approverNo = str(v, 'approver');
       const password = str(v, 'approver-password');
-      if ((approverNo === undefined) !== (password === undefined)) throw new UsageError('--approver STAFF_NO and --approver-password P go together');
+      if ((approverNo === undefined) !== (password === undefined)) throw new UsageError(say('cli.err.together', { a: '--approver STAFF_NO', b: '--approver-password P' }));
       const billId = (await cli.invoke('bills.get', { billNo })).id;
       const result = await cli.invoke('collection.waivePenalty', {
         billId,
@@ -223,14 +223,14 @@ export const counterCommands: CliCommand[] = [
     json: '{ batchId, count }',
     async run(cli, v, accounts) {
       const book = str(v, 'book');
-      if (!book && accounts.length === 0) throw new UsageError('give --book BOOK_NO or account numbers');
+      if (!book && accounts.length === 0) throw new UsageError(say('cli.err.eitherOf', { a: '--book BOOK_NO', b: 'ACCOUNT…' }));
       const days = str(v, 'days');
       const result = await cli.invoke('arrears.remind', {
         ...(book ? { bookId: (await bookByNo(cli, book)).id } : {}),
         ...(accounts.length ? { customerIds: await customerIds(cli, accounts) } : {}),
         ...(days ? { payWithinDays: intOf(days, '--days', 1, 60) } : {}),
       });
-      cli.print(result, () => `${result.count} reminder(s) issued (batch ${result.batchId}); print them from the arrears screen`);
+      cli.print(result, () => cli.t('cli.remind.done', { count: result.count, batch: result.batchId }));
     },
   },
   {
@@ -243,7 +243,7 @@ export const counterCommands: CliCommand[] = [
     async run(cli, _v, [accountNo = '']) {
       const [customerId = ''] = await customerIds(cli, [accountNo]);
       const result = await cli.invoke('arrears.issueNotice', { customerId });
-      cli.print(result, () => `Disconnection notice issued to ${accountNo} (notice ${result.noticeId})`);
+      cli.print(result, () => cli.t('cli.notice.done', { account: accountNo, notice: result.noticeId }));
     },
   },
 ];

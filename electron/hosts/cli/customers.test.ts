@@ -29,7 +29,7 @@ describe('griddesk customers', () => {
     const preview = await cli('customers', 'import', file);
     expect(preview.code).toBe(1);
     expect(preview.stdout).toContain('共 3 行：2 行可以导入（2 户），1 行有错误');
-    expect(preview.stdout).toContain('第 3 行， 联系电话: “12345”不是有效的电话');
+    expect(preview.stdout).toContain('第 3 行，联系电话：“12345”不是有效的电话');
     const committed = await cli('customers', 'import', file, '--commit');
     expect(committed.code).toBe(0);
     expect(committed.stdout).toContain('已导入 2 户（2 块表）');

@@ -8,7 +8,7 @@ import { sql } from '../../backend/db/sql';
 import { buildDemoStation, demoOptions, DEMO_STATION } from '../../backend/demo/build';
 import { AppError } from '../../backend/errors';
 import { readWorkbookFile } from '../../backend/customers/workbook/refusal';
-import { appVersion, EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext } from './context';
+import { appVersion, EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, say } from './context';
 
 const stringOption = { type: 'string' } as const;
 
@@ -20,7 +20,7 @@ function jobResult<T>(cli: CliContext, jobId: string): Promise<T> {
 function intOption(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(say('cli.err.wholeNumber', { what: `--${name}`, value: String(value) }));
   return n;
 }
 
@@ -40,7 +40,7 @@ export const customersCommands: CliCommand[] = [
       const preview = await jobResult<ImportPreview>(cli, started.jobId);
       const lines = [
         translate(cli.locale, 'customers.import.summary', { rows: preview.rows, valid: preview.validRows, customers: preview.customers, invalid: preview.invalidRows }),
-        ...preview.issues.map((i) => `  ${cli.locale === 'en' ? 'row' : '第'} ${i.row}${cli.locale === 'en' ? ',' : ' 行，'} ${i.column}: ${i.message}`),
+        ...preview.issues.map((i) => `  ${cli.t('cli.customers.row', { row: i.row, column: i.column, message: i.message })}`),
       ];
       if (!v.commit) {
         cli.print(preview, () => lines.join('\n'));
@@ -60,7 +60,7 @@ export const customersCommands: CliCommand[] = [
     usage: '--out FILE.xlsx [--township T] [--village V] [--area A] [--class C] [--status S]',
     options: { out: stringOption, township: stringOption, village: stringOption, area: stringOption, class: stringOption, status: stringOption },
     async run(cli, v) {
-      if (typeof v.out !== 'string') throw new UsageError('export needs --out FILE.xlsx');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out FILE.xlsx' }));
       const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
       const filter = {
         ...(str(v.township) ? { township: str(v.township) } : {}),
@@ -73,7 +73,7 @@ export const customersCommands: CliCommand[] = [
       const result = await jobResult<{ base64: string; count: number }>(cli, started.jobId);
       const out = resolve(v.out);
       writeFileSync(out, Buffer.from(result.base64, 'base64'));
-      cli.print({ file: out, customers: result.count }, () => `Exported ${result.count} customers to ${out}`);
+      cli.print({ file: out, customers: result.count }, () => cli.t('cli.customers.exported', { count: result.count, out }));
     },
   },
   {
@@ -84,11 +84,11 @@ export const customersCommands: CliCommand[] = [
     usage: '--out FILE.xlsx',
     options: { out: stringOption },
     async run(cli, v) {
-      if (typeof v.out !== 'string') throw new UsageError('template needs --out FILE.xlsx');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out FILE.xlsx' }));
       const { base64 } = await cli.invoke('customers.template', {});
       const out = resolve(v.out);
       writeFileSync(out, Buffer.from(base64, 'base64'));
-      cli.print({ file: out }, () => `Template written to ${out}`);
+      cli.print({ file: out }, () => cli.t('cli.customers.template', { out }));
     },
   },
   {
@@ -152,8 +152,8 @@ export const customersCommands: CliCommand[] = [
         seed: intOption(v.seed, 'seed', 1),
         ...(typeof v['as-of'] === 'string' ? { asOf: v['as-of'] } : {}),
       });
-      if (options.customers < 10) throw new UsageError('--customers must be at least 10');
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.asOf)) throw new UsageError('--as-of must be YYYY-MM-DD');
+      if (options.customers < 10) throw new UsageError(say('cli.err.atLeast', { what: '--customers', min: 10 }));
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.asOf)) throw new UsageError(say('cli.err.badDate', { what: '--as-of', value: options.asOf }));
       if (existsSync(cli.dbPath)) {
         const existing = new Backend({ db: cli.dbPath, appVersion: appVersion() });
         const setUp = existing.store.read.value(sql`SELECT 1 FROM station`);
@@ -172,10 +172,10 @@ export const customersCommands: CliCommand[] = [
       const logins = staff.map(({ staffNo, name, role, password }) => ({ staffNo, name, role, password }));
       cli.print({ db: cli.dbPath, station: DEMO_STATION, options, seconds: ms / 1000, logins }, () =>
         [
-          `Demo station ${DEMO_STATION.code} ${DEMO_STATION.name}: ${options.customers} customers, ${options.months} months, seed ${options.seed} — ${(ms / 1000).toFixed(1)} s`,
-          `Database: ${cli.dbPath}`,
+          cli.t('cli.demo.head', { code: DEMO_STATION.code, name: DEMO_STATION.name, customers: options.customers, months: options.months, seed: options.seed, seconds: (ms / 1000).toFixed(1) }),
+          cli.t('cli.demo.db', { db: cli.dbPath }),
           'Log in as:',
-          ...logins.map((l) => `  ${l.staffNo}  ${l.name}  ${translate(cli.locale, `role.${l.role}`)}  password ${l.password}`),
+          ...logins.map((l) => `  ${l.staffNo}  ${l.name}  ${translate(cli.locale, `role.${l.role}`)}  ${cli.t('cli.demo.password', { password: l.password })}`),
         ].join('\n'),
       );
     },

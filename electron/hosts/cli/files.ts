@@ -2,7 +2,7 @@ import type { CustomerView, InputOf, OutputOf } from '../../../shared/contract';
 import { CUSTOMER_CLASSES } from '../../../shared/customers/classes';
 import { formatCenti, parseCenti } from '../../../shared/money';
 import { shanghaiDate } from '../../../shared/time';
-import { InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 import { bookByNo, dateOf, flag, intOf, required, str, table, text } from './helpers';
 
 // Customer files (客户档案) changed one at a time on the command line — 新装, changes, 暂停/恢复/
@@ -34,12 +34,12 @@ function centi(value: string, what: string): number {
   try {
     return parseCenti(value, what);
   } catch {
-    throw new UsageError(`${what} ${value}: a reading like 12345.67`);
+    throw new UsageError(say('cli.err.reading', { what, value }));
   }
 }
 
 function customerClass(value: string): CustomerView['customerClass'] {
-  if (!(CUSTOMER_CLASSES as readonly string[]).includes(value)) throw new UsageError(`--class is one of ${CUSTOMER_CLASSES.join(', ')}`);
+  if (!(CUSTOMER_CLASSES as readonly string[]).includes(value)) throw new UsageError(say('cli.err.oneOf', { what: '--class', values: CUSTOMER_CLASSES.join(', ') }));
   return value as CustomerView['customerClass'];
 }
 
@@ -53,7 +53,7 @@ function fields(v: Values, base?: CustomerView) {
   const village = get('village', base?.village);
   const area = get('area', base?.transformerArea);
   const cls = get('class', base?.customerClass);
-  if (!name || !township || !village || !area || !cls) throw new UsageError('needs --name, --township, --village, --area (台区) and --class');
+  if (!name || !township || !village || !area || !cls) throw new UsageError(say('cli.err.needs', { what: '--name --township --village --area --class' }));
   return {
     name,
     phone: get('phone', base?.phone) ?? '',
@@ -103,7 +103,7 @@ async function meterByNo(cli: CliContext, meterNo: string): Promise<{ meterId: s
     const detail = await customer(cli, hit.accountNo);
     for (const p of detail.points) for (const m of p.meters) if (m.meterNo.toUpperCase() === meterNo.toUpperCase() && m.removedDate === null) return { meterId: m.id, accountNo: hit.accountNo };
   }
-  throw new InputError(`${meterNo}: no installed meter with that number`);
+  throw new InputError(say('cli.err.noMeter', { meter: meterNo }));
 }
 
 function statusCommand(name: 'suspend' | 'resume' | 'close', summary: string): CliCommand {
@@ -128,7 +128,7 @@ export const filesCommands: CliCommand[] = [
   {
     name: 'customers create',
     summary: 'Open a customer file (新装), with its first meter if --meter is given; prints the new account number',
-    usage: '--name NAME --township T --village V --area 台区 --class residential|agricultural|commercial|large_industry [--tariff CODE] [--phone P] [--address A] [--opened DATE] [--meter NO --digits N --multiplier M --start READING --installed DATE]',
+    usage: '--name NAME --township T --village V --area AREA --class residential|agricultural|commercial|large_industry [--tariff CODE] [--phone P] [--address A] [--opened DATE] [--meter NO --digits N --multiplier M --start READING --installed DATE]',
     options: { ...fieldOptions, ...meterOptions },
     channels: ['customers.create'],
     json: '{ customer: { id, accountNo, … }, points: [{ id, label, meters }] }',
@@ -141,7 +141,7 @@ export const filesCommands: CliCommand[] = [
   {
     name: 'customers update',
     summary: 'Change fields of a customer file (only those given); refused if someone saved it in between',
-    usage: 'ACCOUNT_NO [--name …] [--phone …] [--tariff CODE] [--class C] [--address A] [--area 台区] …',
+    usage: 'ACCOUNT_NO [--name …] [--phone …] [--tariff CODE] [--class C] [--address A] [--area AREA] …',
     options: fieldOptions,
     positionals: [1, 1],
     channels: ['customers.get', 'customers.update'],

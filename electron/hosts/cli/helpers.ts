@@ -1,6 +1,6 @@
 import type { BookView } from '../../../shared/contract';
 import { isDate, isPeriod } from '../../../shared/time';
-import { InputError, UsageError, type CliContext, type Values } from './context';
+import { InputError, UsageError, type CliContext, type Values, say } from './context';
 
 // Small pieces the command files share: option readers that fail with a usage message, lookups
 // by the numbers people type (工号, 抄表本号, 户号) and a plain-text table.
@@ -16,24 +16,24 @@ export function str(v: Values, name: string): string | undefined {
 
 export function required(v: Values, name: string, what = 'VALUE'): string {
   const value = str(v, name);
-  if (value === undefined || value === '') throw new UsageError(`needs --${name} ${what}`);
+  if (value === undefined || value === '') throw new UsageError(say('cli.err.needs', { what: `--${name} ${what}` }));
   return value;
 }
 
 export function periodOf(value: unknown, what = '--period'): string {
-  if (typeof value !== 'string') throw new UsageError(`needs ${what} YYYY-MM`);
-  if (!isPeriod(value)) throw new InputError(`${what} ${value}: a period is YYYY-MM, e.g. 2026-10`);
+  if (typeof value !== 'string') throw new UsageError(say('cli.err.needs', { what: `${what} YYYY-MM` }));
+  if (!isPeriod(value)) throw new InputError(say('cli.err.badPeriod', { what, value }));
   return value;
 }
 
 export function dateOf(value: string, what: string): string {
-  if (!isDate(value)) throw new UsageError(`${what} ${value}: a date is YYYY-MM-DD`);
+  if (!isDate(value)) throw new UsageError(say('cli.err.badDate', { what, value }));
   return value;
 }
 
 export function intOf(value: string, what: string, min: number, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`${what} ${value}: a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(say('cli.err.badInt', { what, value, min, max }));
   return n;
 }
 

@@ -8,7 +8,7 @@ import { listReference, loadReferenceFile, publishPack } from '../../hq/referenc
 import { startHqHost } from '../../hq/server';
 import { enrolStation, findStation, issueBootstrap, listStations, revokeKey, rotateStationKey } from '../../hq/stations';
 import { addUser } from '../../hq/users';
-import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 
 // `griddesk hq …`: head office (总部), the same program in another mode. Its store is PostgreSQL
 // (--pg URL or GRIDDESK_PG), else PGlite in <home>/pgdata; its home folder (--home, else
@@ -46,7 +46,7 @@ export const hqCommands: CliCommand[] = [
     async run(cli, v) {
       await withHq(cli, v, async (hq) => {
         if (typeof v.admin === 'string') {
-          if (typeof v.password !== 'string') throw new UsageError('--admin needs --password');
+          if (typeof v.password !== 'string') throw new UsageError(say('cli.err.together', { a: '--admin', b: '--password' }));
           await addUser(hq, v.admin, typeof v.name === 'string' ? v.name : v.admin, 'admin', v.password, actor());
         }
         cli.print({ home: hq.home, store: hq.db.kind, where: hq.db.where, hqId: hq.hqId, publicKey: hq.publicKeyBase64, fingerprint: hq.fingerprint }, () =>
@@ -63,7 +63,7 @@ export const hqCommands: CliCommand[] = [
     options: { ...HQ_OPTIONS, port: str, host: str, admin: str, password: str },
     async run(cli, v) {
       const port = v.port === undefined ? 5180 : Number(v.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(v.port)} is not a port number`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(say('cli.err.port', { value: String(v.port) }));
       const hq = await HqContext.open({ home: hqHome(v), pg: typeof v.pg === 'string' ? v.pg : undefined });
       try {
         if (typeof v.admin === 'string' && typeof v.password === 'string') {
@@ -132,16 +132,16 @@ export const hqCommands: CliCommand[] = [
               : 'no stations enrolled',
           );
         } else if (verb === 'add' || verb === 'rotate') {
-          if (typeof v.enrol !== 'string') throw new UsageError(`stations ${verb} needs --enrol FILE`);
+          if (typeof v.enrol !== 'string') throw new UsageError(say('cli.err.needs', { what: '--enrol FILE' }));
           const info = verb === 'add' ? await enrolStation(hq, v.enrol, actor()) : await rotateStationKey(hq, v.enrol, actor());
           cli.print(info, () => `${verb === 'add' ? 'enrolled' : 'new key accepted for'} ${info.stationCode} ${info.stationName} (${info.stationId}), epoch ${info.epoch}\nkey ${info.keyId}, fingerprint ${info.fingerprint} — compare it with the station by phone`);
         } else if (verb === 'revoke') {
-          if (!args[1]) throw new UsageError('stations revoke needs the station code');
-          if (typeof v.reason !== 'string') throw new UsageError('stations revoke needs --reason');
+          if (!args[1]) throw new UsageError(say('cli.err.needs', { what: 'STATION_CODE' }));
+          if (typeof v.reason !== 'string') throw new UsageError(say('cli.err.needs', { what: '--reason TEXT' }));
           const n = await revokeKey(hq, args[1], typeof v.key === 'string' ? v.key : undefined, v.reason, actor());
           cli.print({ revoked: n }, () => `${n} key(s) revoked for ${args[1]}`);
         } else {
-          throw new UsageError(`unknown stations verb "${verb}"`);
+          throw new UsageError(say('cli.err.unknownVerb', { what: 'hq stations', verb: String(verb) }));
         }
       });
     },
@@ -153,7 +153,7 @@ export const hqCommands: CliCommand[] = [
     usage: '--station CODE --out FILE [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, station: str, out: str },
     async run(cli, v) {
-      if (typeof v.station !== 'string' || typeof v.out !== 'string') throw new UsageError('bootstrap needs --station and --out');
+      if (typeof v.station !== 'string' || typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--station CODE --out FILE' }));
       await withHq(cli, v, async (hq) => {
         const r = await issueBootstrap(hq, v.station as string, resolve(v.out as string), actor());
         cli.print(r, () => `bootstrap for ${String(v.station)}: ${r.rows} rows through seq ${r.throughSeq}, epoch ${r.epoch} → ${r.file}`);
@@ -167,11 +167,11 @@ export const hqCommands: CliCommand[] = [
     usage: '--station CODE --batch SHA256 --out FILE [--home DIR] [--pg URL]',
     options: { ...HQ_OPTIONS, station: str, batch: str, out: str },
     async run(cli, v) {
-      if (typeof v.station !== 'string' || typeof v.batch !== 'string' || typeof v.out !== 'string') throw new UsageError('ack needs --station, --batch and --out');
+      if (typeof v.station !== 'string' || typeof v.batch !== 'string' || typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--station CODE --batch N --out FILE' }));
       await withHq(cli, v, async (hq) => {
         const station = await findStation(hq, v.station as string);
         const ack = await storedAck(hq, station.station_id, v.batch as string);
-        if (!ack) throw new InputError(`no batch ${String(v.batch)} from ${String(v.station)}`);
+        if (!ack) throw new InputError(say('cli.err.noBatch', { batch: String(v.batch), station: String(v.station) }));
         writeAckFile(v.out as string, ack);
         cli.print({ out: v.out }, () => `ack written to ${String(v.out)}`);
       });
@@ -187,7 +187,7 @@ export const hqCommands: CliCommand[] = [
     async run(cli, v, args) {
       await withHq(cli, v, async (hq) => {
         if (args[0] === 'load') {
-          if (typeof v.type !== 'string' || !args[1]) throw new UsageError('pack load needs --type and a file');
+          if (typeof v.type !== 'string' || !args[1]) throw new UsageError(say('cli.err.needs', { what: '--type TYPE FILE' }));
           const id = await loadReferenceFile(hq, v.type, args[1], actor());
           cli.print({ id }, () => `loaded ${v.type as string} ${args[1]} as item ${id}`);
         } else if (args[0] === 'publish') {
@@ -198,7 +198,7 @@ export const hqCommands: CliCommand[] = [
           const r = await listReference(hq);
           cli.print(r, () => [...r.items.map((i) => `item ${i.id} ${i.type} ${i.name}`), ...r.packs.map((p) => `pack v${p.version} ${p.items} items ${p.stations ? p.stations.join(',') : 'all'}; applied by ${p.appliedBy.join(', ') || '—'}`)].join('\n') || 'nothing loaded');
         } else {
-          throw new UsageError(`unknown pack verb "${args[0]}"`);
+          throw new UsageError(say('cli.err.unknownVerb', { what: 'hq pack', verb: String(args[0]) }));
         }
       });
     },
@@ -229,8 +229,8 @@ export const hqCommands: CliCommand[] = [
     options: { ...HQ_OPTIONS, role: str, password: str, name: str },
     positionals: [2, 2],
     async run(cli, v, args) {
-      if (args[0] !== 'add') throw new UsageError('hq user add LOGIN …');
-      if (typeof v.role !== 'string' || typeof v.password !== 'string') throw new UsageError('user add needs --role and --password');
+      if (args[0] !== 'add') throw new UsageError(say('cli.err.expected', { what: 'hq user add LOGIN --role ROLE --password P' }));
+      if (typeof v.role !== 'string' || typeof v.password !== 'string') throw new UsageError(say('cli.err.needs', { what: '--role ROLE --password P' }));
       await withHq(cli, v, async (hq) => {
         await addUser(hq, args[1]!, typeof v.name === 'string' ? v.name : args[1]!, v.role as 'admin', v.password as string, actor());
         cli.print({ login: args[1], role: v.role }, () => `login ${args[1]} (${String(v.role)}) added`);

@@ -9,10 +9,17 @@ import { checkStation } from '../../backend/checkStation';
 import { scheduleRunResume } from '../../backend/billing/run';
 import { INVARIANTS } from '../../backend/invariants';
 import { startWebHost } from '../web';
-import { EXIT_BAD_INPUT, UsageError, type CliCommand } from './context';
+import { EXIT_BAD_INPUT, UsageError, type CliCommand, type CliContext, say } from './context';
+import { hasMessage } from '../../../shared/i18n';
 import { versionInfo, versionText } from './version';
 
 const stringOption = { type: 'string' } as const;
+
+/** An invariant's name in --lang (the dictionary has each; a new one shows its English name until added). */
+function checkName(cli: CliContext, name: string): string {
+  const key = `cli.inv.${name}`;
+  return hasMessage(key) ? cli.t(key) : name;
+}
 
 export const platformCommands: CliCommand[] = [
   {
@@ -24,7 +31,7 @@ export const platformCommands: CliCommand[] = [
     options: { station: stringOption, name: stringOption, admin: stringOption, password: stringOption, 'admin-name': stringOption },
     async run(cli, v) {
       for (const required of ['station', 'name', 'admin', 'password']) {
-        if (typeof v[required] !== 'string') throw new UsageError(`init needs --${required}`);
+        if (typeof v[required] !== 'string') throw new UsageError(say('cli.err.needs', { what: `--${required}` }));
       }
       const result = await cli.invoke('station.setup', {
         stationCode: String(v.station),
@@ -33,7 +40,7 @@ export const platformCommands: CliCommand[] = [
         adminName: typeof v['admin-name'] === 'string' ? v['admin-name'] : String(v.admin),
         password: String(v.password),
       });
-      cli.print({ ...result, db: cli.dbPath }, () => `Station ${String(v.station).toUpperCase()} ${String(v.name)} set up in ${cli.dbPath}`);
+      cli.print({ ...result, db: cli.dbPath }, () => cli.t('cli.init.done', { code: String(v.station).toUpperCase(), name: String(v.name), db: cli.dbPath }));
     },
   },
   {
@@ -45,12 +52,12 @@ export const platformCommands: CliCommand[] = [
     options: { port: stringOption, host: stringOption },
     async run(cli, v) {
       const port = v.port === undefined ? 5174 : Number(v.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(v.port)} is not a port number`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(say('cli.err.port', { value: String(v.port) }));
       const backend = cli.backend();
       const host = await startWebHost({ backend, port, host: typeof v.host === 'string' ? v.host : '127.0.0.1' });
       scheduleDailyBackup(backend);
       scheduleRunResume(backend); // a billing run a crash stopped half-way is finished (issue 18)
-      cli.print({ url: host.url, db: cli.dbPath }, () => `GridDesk is running at ${host.url}  (database: ${cli.dbPath}; Ctrl+C stops)`);
+      cli.print({ url: host.url, db: cli.dbPath }, () => cli.t('cli.serve.running', { url: host.url, db: cli.dbPath }));
       await new Promise<void>((done) => {
         const stop = () => {
           void host.close().then(done);
@@ -79,9 +86,9 @@ export const platformCommands: CliCommand[] = [
       };
       cli.print(report, () =>
         [
-          `database ${report.db}: schema version ${report.schemaVersion}`,
-          `integrity_check: ${report.integrity}`,
-          ...INVARIANTS.map((i) => `${problems.some((p) => p.check === i.name) ? 'FAIL' : 'ok  '} ${i.name}`),
+          cli.t('cli.check.head', { db: report.db, version: report.schemaVersion }),
+          cli.t('cli.check.integrity', { result: report.integrity }),
+          ...INVARIANTS.map((i) => `${cli.t(problems.some((p) => p.check === i.name) ? 'cli.check.fail' : 'cli.check.ok')} ${checkName(cli, i.name)}`),
           ...problems.map((p) => `  ${p.check}: ${p.problem}`),
         ].join('\n'),
       );
@@ -96,12 +103,12 @@ export const platformCommands: CliCommand[] = [
     usage: '--out FILE',
     options: { out: stringOption },
     async run(cli, v) {
-      if (typeof v.out !== 'string') throw new UsageError('backup needs --out FILE');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out FILE' }));
       const out = resolve(v.out);
       if (!existsSync(dirname(out))) throw new AppError('validation', 'backup.noFolder', { dir: dirname(out) });
       // Checked before it is named FILE: a copy of a damaged database is left as FILE.failed.
       const size = await backupToFile(cli.backend(), out);
-      cli.print({ file: out, size }, () => `Backed up ${cli.dbPath} to ${out} (${size} bytes, integrity ok)`);
+      cli.print({ file: out, size }, () => cli.t('cli.backup.done', { db: cli.dbPath, out, size }));
     },
   },
   {
@@ -112,7 +119,7 @@ export const platformCommands: CliCommand[] = [
     usage: '--from FILE [--replace-station]',
     options: { from: stringOption, 'replace-station': { type: 'boolean' } },
     async run(cli, v) {
-      if (typeof v.from !== 'string') throw new UsageError('restore needs --from FILE');
+      if (typeof v.from !== 'string') throw new UsageError(say('cli.err.needs', { what: '--from FILE' }));
       const from = resolve(v.from);
       verifyBackupFile(from); // before opening (and maybe migrating) anything
       let backend;
@@ -124,13 +131,13 @@ export const platformCommands: CliCommand[] = [
         const saved = restoreOverDamaged(cli.dbPath, join(dirname(cli.dbPath), 'backups'), from, Date.now());
         cli.backend(); // opens (and migrates) the restored file
         cli.print({ restored: from, db: cli.dbPath, previousDataSavedAs: join('failed', saved.file) }, () =>
-          `Restored ${from} into ${cli.dbPath}; the damaged file it replaced is kept as backups/failed/${saved.file}`,
+          cli.t('cli.restore.damaged', { from, db: cli.dbPath, file: saved.file }),
         );
         return;
       }
       const { prerestore } = await restoreFrom(backend, from, { staffId: null, label: 'cli' }, { replaceStation: v['replace-station'] === true });
       cli.print({ restored: from, db: cli.dbPath, previousDataSavedAs: prerestore.file }, () =>
-        `Restored ${from} into ${cli.dbPath}; the data it replaced is saved as ${prerestore.file}`,
+        cli.t('cli.restore.done', { from, db: cli.dbPath, file: prerestore.file }),
       );
     },
   },

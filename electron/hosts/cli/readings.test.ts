@@ -37,10 +37,10 @@ describe('griddesk readings commands', () => {
     const { dir, db } = await station();
     const books = await griddesk('books', 'list', '--db', db, '--json');
     expect(JSON.parse(books.stdout).rows).toMatchObject([{ bookNo: 'B001', name: '东村一本', points: 3 }]);
-    expect((await griddesk('books', 'list', '--db', db)).stdout).toMatch(/B001\s+东村一本\s+—\s+20\s+3\s+yes/);
+    expect((await griddesk('books', 'list', '--db', db)).stdout).toMatch(/B001\s+东村一本\s+—\s+20\s+3\s+是/);
 
     const open = await griddesk('period', 'open', '2026-01', '--db', db);
-    expect(open).toMatchObject({ code: 0, stdout: 'Period 2026-01 opened: 3 meters due in 1 books' });
+    expect(open).toMatchObject({ code: 0, stdout: '2026-01 期已开启：1 本共 3 块表待抄' });
 
     const file = join(dir, 'B001.xlsx');
     const exported = await griddesk('readings', 'export', '--book', 'b001', '--period', '2026-01', '--out', file, '--db', db);
@@ -60,9 +60,9 @@ describe('griddesk readings commands', () => {
 
     const preview = await griddesk('readings', 'import', file, '--period', '2026-01', '--db', db);
     expect(preview.code).toBe(1);
-    expect(preview.stdout).toContain('3 rows — ok 2, warnings 0, rollovers to confirm 0, errors 1');
-    expect(preview.stdout).toContain('row 3  error    M-002  止码: “abc”不是有效读数（数字，最多 2 位小数）');
-    expect(preview.stdout).toContain('Nothing saved');
+    expect(preview.stdout).toContain('3 行，正常 2，有警示 0，待确认翻转 0，错误 1');
+    expect(preview.stdout).toContain('第 3 行  error    M-002  止码: “abc”不是有效读数（数字，最多 2 位小数）');
+    expect(preview.stdout).toContain('只是预览，未保存');
     const committed = await griddesk('readings', 'import', file, '--period', '2026-01', '--commit', '--db', db, '--json');
     expect(committed.code).toBe(1);
     expect(JSON.parse(committed.stdout).committed).toEqual({ saved: 2, skipped: 0, rolloversConfirmed: 0 });
@@ -82,8 +82,8 @@ describe('griddesk readings commands', () => {
     const { db } = await station();
     expect((await griddesk('readings', 'export', '--period', '2026-01', '--db', db)).code).toBe(2);
     const badPeriod = await griddesk('readings', 'list', '--period', '2026-13', '--db', db);
-    expect(badPeriod).toMatchObject({ code: 1, stderr: expect.stringContaining('a period is YYYY-MM') });
+    expect(badPeriod).toMatchObject({ code: 1, stderr: expect.stringContaining('期别的写法是 YYYY-MM') });
     const noBook = await griddesk('readings', 'list', '--period', '2026-01', '--book', 'B999', '--db', db);
-    expect(noBook).toMatchObject({ code: 1, stderr: expect.stringContaining('--book B999: no such book') });
+    expect(noBook).toMatchObject({ code: 1, stderr: expect.stringContaining('--book B999：没有这个抄表本') });
   });
 });

@@ -7,7 +7,7 @@ import { flagMessage } from '../../../shared/readings';
 import { isPeriod } from '../../../shared/time';
 import { AppError } from '../../backend/errors';
 import { readWorkbookFile } from '../../backend/customers/workbook/refusal';
-import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 
 // Meter reading on the command line: books, periods, handheld files and the period's readings.
 
@@ -15,16 +15,16 @@ const stringOption = { type: 'string' } as const;
 const booleanOption = { type: 'boolean' } as const;
 
 function periodArg(value: unknown, what = '--period'): string {
-  if (typeof value !== 'string') throw new UsageError(`needs ${what} YYYY-MM`);
-  if (!isPeriod(value)) throw new InputError(`${what} ${value}: a period is YYYY-MM, e.g. 2026-10`);
+  if (typeof value !== 'string') throw new UsageError(say('cli.err.needs', { what: `${what} YYYY-MM` }));
+  if (!isPeriod(value)) throw new InputError(say('cli.err.badPeriod', { what, value }));
   return value;
 }
 
 async function bookByNo(cli: CliContext, bookNo: unknown): Promise<BookView> {
-  if (typeof bookNo !== 'string') throw new UsageError('needs --book BOOK_NO');
+  if (typeof bookNo !== 'string') throw new UsageError(say('cli.err.needs', { what: '--book BOOK_NO' }));
   const { rows } = await cli.invoke('books.list', { includeInactive: true });
   const book = rows.find((b) => b.bookNo.toUpperCase() === bookNo.toUpperCase());
-  if (!book) throw new InputError(`--book ${bookNo}: no such book (griddesk books list shows them)`);
+  if (!book) throw new InputError(say('cli.noBook', { book: bookNo }));
   return book;
 }
 
@@ -42,7 +42,7 @@ function table(rows: string[][]): string {
 
 function previewReport(cli: CliContext, preview: ReadingImportPreview): string {
   const t = (key: Parameters<typeof translate>[1]) => translate(cli.locale, key);
-  const head = `${preview.fileName} (${preview.sheet}), ${preview.period}: ${preview.rows} rows — ok ${preview.ok}, warnings ${preview.flagged}, rollovers to confirm ${preview.confirm}, errors ${preview.errors}`;
+  const head = cli.t('cli.readings.previewHead', { file: preview.fileName, sheet: preview.sheet, period: preview.period, rows: preview.rows, ok: preview.ok, flagged: preview.flagged, confirm: preview.confirm, errors: preview.errors });
   const lines = preview.lines.map((line) => {
     const what =
       line.status === 'error'
@@ -50,7 +50,7 @@ function previewReport(cli: CliContext, preview: ReadingImportPreview): string {
         : line.status === 'confirm'
           ? `${t('reading.flagShort.rollover')} (${qty(line.consumption)} kWh): --confirm-rollovers`
           : line.flags.map((f) => flagMessage(cli.locale, f)).join('; ');
-    return `  row ${line.row}  ${line.status.padEnd(7)}  ${line.meterNo || line.accountNo}  ${what}`;
+    return `  ${cli.t('cli.readings.row', { row: line.row })}  ${line.status.padEnd(7)}  ${line.meterNo || line.accountNo}  ${what}`;
   });
   return [head, ...lines].join('\n');
 }
@@ -67,10 +67,10 @@ export const readingsCommands: CliCommand[] = [
       const { rows } = await cli.invoke('books.list', { includeInactive: v.all === true });
       cli.print({ rows }, () =>
         rows.length === 0
-          ? 'No reading books yet.'
+          ? cli.t('cli.books.none')
           : table([
-              ['book', 'name', 'reader', 'day', 'meters', 'active'],
-              ...rows.map((b) => [b.bookNo, b.name, b.readerNo ? `${b.readerNo} ${b.readerName ?? ''}` : '—', String(b.readingDay), String(b.points), b.active ? 'yes' : 'no']),
+              cli.t('cli.books.cols').split('|'),
+              ...rows.map((b) => [b.bookNo, b.name, b.readerNo ? `${b.readerNo} ${b.readerName ?? ''}` : '—', String(b.readingDay), String(b.points), cli.t(b.active ? 'cli.yes' : 'cli.no')]),
             ]),
       );
     },
@@ -84,7 +84,7 @@ export const readingsCommands: CliCommand[] = [
     positionals: [1, 1],
     async run(cli, _v, [period]) {
       const result = await job<{ period: string; books: number; due: number }>(cli, cli.invoke('periods.open', { period: periodArg(period, 'period') }));
-      cli.print(result, () => `Period ${result.period} opened: ${result.due} meters due in ${result.books} books`);
+      cli.print(result, () => cli.t('cli.period.opened', { period: result.period, due: result.due, books: result.books }));
     },
   },
   {
@@ -96,7 +96,7 @@ export const readingsCommands: CliCommand[] = [
     positionals: [1, 1],
     async run(cli, _v, [period]) {
       const result = await cli.invoke('periods.close', { period: periodArg(period, 'period') });
-      cli.print(result, () => `Period ${result.period.period} closed (${result.period.due} meters)`);
+      cli.print(result, () => cli.t('cli.period.closed', { period: result.period.period, due: result.period.due }));
     },
   },
   {
@@ -120,8 +120,8 @@ export const readingsCommands: CliCommand[] = [
         [
           previewReport(cli, preview),
           committed
-            ? `Saved ${committed.saved} readings (${committed.rolloversConfirmed} confirmed rollovers); left out ${committed.skipped + preview.errors}.`
-            : 'Nothing saved (preview only): add --commit to save the valid rows.',
+            ? cli.t('cli.readings.saved', { saved: committed.saved, rollovers: committed.rolloversConfirmed, left: committed.skipped + preview.errors })
+            : cli.t('cli.readings.previewOnly'),
         ].join('\n'),
       );
       return preview.errors > 0 ? EXIT_BAD_INPUT : 0;
@@ -136,14 +136,14 @@ export const readingsCommands: CliCommand[] = [
     options: { book: stringOption, period: stringOption, out: stringOption },
     async run(cli, v) {
       const period = periodArg(v.period);
-      if (typeof v.out !== 'string') throw new UsageError('needs --out FILE.xlsx');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out FILE.xlsx' }));
       const book = await bookByNo(cli, v.book);
       const file = await cli.invoke('readings.export', { period, bookId: book.id });
       const out = resolve(v.out);
       // Temp file then rename: a half-written workbook never takes the name.
       writeFileSync(`${out}.partial`, Buffer.from(file.base64, 'base64'));
       renameSync(`${out}.partial`, out);
-      cli.print({ file: out, rows: file.rows }, () => `Wrote ${file.rows} meters of book ${book.bookNo} (${period}) to ${out}`);
+      cli.print({ file: out, rows: file.rows }, () => cli.t('cli.readings.exported', { rows: file.rows, book: book.bookNo, period, out }));
     },
   },
   {
@@ -174,7 +174,7 @@ export const readingsCommands: CliCommand[] = [
       }));
       cli.print({ period, rows: out }, () =>
         table([
-          ['book', 'seq', 'account', 'meter', 'previous', 'current', 'kWh', 'status', 'flags'],
+          cli.t('cli.readings.cols').split('|'),
           ...out.map((r) => [r.book, String(r.seq), r.account, r.meter, r.previous, r.current ?? '', r.consumption ?? '', translate(cli.locale, `reading.status.${r.status}`), r.flags.join(',')]),
         ]),
       );

@@ -2,7 +2,7 @@ import type { OutputOf } from '../../../shared/contract';
 import { formatCenti } from '../../../shared/money';
 import { flagMessage } from '../../../shared/readings';
 import { shanghaiDate } from '../../../shared/time';
-import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values } from './context';
+import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 import { bookByNo, dateOf, flag, periodOf, str, text } from './helpers';
 
 // The reading review queue (复核) on the command line, for the billing clerk or station head: a
@@ -43,7 +43,7 @@ async function decide(cli: CliContext, v: Values, name: string, decision: 'accep
   const note = str(v, 'note') ?? '';
   const value = str(v, 'value');
   const reason = str(v, 'reason') ?? note;
-  if (correction && value === undefined) throw new UsageError('needs --value N: the corrected register reading');
+  if (correction && value === undefined) throw new UsageError(say('cli.err.needs', { what: '--value N' }));
   const result = await cli.invoke('readings.review', {
     readingId: row.reading.id,
     decision,

@@ -3,7 +3,8 @@ import type { MessageKey } from '../../../shared/i18n';
 import { storageError } from '../../backend/db/storageErrors';
 import { AppError } from '../../backend/errors';
 import { COMMANDS } from './commands';
-import { CliContext, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError, type CliCommand, type CliIo, type Values } from './context';
+import { translate, type Locale } from '../../../shared/i18n';
+import { CliContext, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError, say, type CliCommand, type CliIo, type Values } from './context';
 
 // One `griddesk` invocation: global options taken from anywhere on the line, the command found
 // (one or two words), its own options parsed strictly, and every failure said in --lang with
@@ -47,7 +48,7 @@ export function splitGlobals(argv: readonly string[]): { globals: Globals; rest:
       }
       const name = match[1] as (typeof GLOBAL_VALUE_OPTIONS)[number];
       const value = match[2] ?? argv[++i];
-      if (value === undefined || (match[2] === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || (match[2] === undefined && value.startsWith('--'))) throw new UsageError(say('cli.err.needsValue', { option: `--${name}` }));
       globals[name] = value;
     }
   }
@@ -93,7 +94,17 @@ export function commandHelp(command: CliCommand): string {
   ].join('\n');
 }
 
-const usageLine = (command: CliCommand) => `Usage: griddesk ${command.name} ${command.usage ?? ''}`.trimEnd();
+const usageLine = (command: CliCommand, locale: Locale = 'en') => translate(locale, 'cli.usage', { usage: `griddesk ${command.name} ${command.usage ?? ''}`.trimEnd() });
+
+/** Node's parseArgs refusals, said in --lang: which option and what is wrong with it. */
+function parseFailure(error: Error & { code?: string }, locale: Locale): string {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1] ?? '';
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return translate(locale, 'cli.err.unknownOption', { option });
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return translate(locale, /does not take/.test(error.message) ? 'cli.err.noValue' : 'cli.err.needsValue', { option });
+  }
+  return error.message;
+}
 
 /** Next steps after a refusal, by the refusal's dictionary key. */
 const HINTS: Partial<Record<MessageKey, (error: AppError) => [MessageKey, Record<string, string | number>?]>> = {
@@ -111,10 +122,14 @@ const HINTS: Partial<Record<MessageKey, (error: AppError) => [MessageKey, Record
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let globals: Globals;
   let rest: string[];
+  // The language is known before anything can fail: the line's --lang, read first.
+  const langAt = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const lang = langAt < 0 ? undefined : argv[langAt]!.includes('=') ? argv[langAt]!.slice('--lang='.length) : argv[langAt + 1];
+  const locale: Locale = lang === 'en' ? 'en' : 'zh-CN';
   try {
     ({ globals, rest } = splitGlobals(argv));
   } catch (error) {
-    io.stderr(`griddesk: ${(error as Error).message}`);
+    io.stderr(`griddesk: ${error instanceof UsageError ? error.messageIn(locale) : (error as Error).message}`);
     return EXIT_USAGE;
   }
   if (globals.lang !== undefined && globals.lang !== 'zh-CN' && globals.lang !== 'en') {
@@ -135,8 +150,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const near = COMMANDS.filter((c) => c.name.split(' ')[0] === rest[0]).map((c) => `  griddesk ${c.name} ${c.usage ?? ''}`.trimEnd());
     io.stderr(
       near.length
-        ? `griddesk: unknown command "${rest.slice(0, 2).join(' ')}"; "${rest[0]}" has:\n${near.join('\n')}`
-        : `griddesk: unknown command "${rest[0]}"\n\n${helpText()}`,
+        ? `griddesk: ${translate(locale, 'cli.err.unknownSub', { command: rest.slice(0, 2).join(' '), word: rest[0] ?? '' })}\n${near.join('\n')}`
+        : `griddesk: ${translate(locale, 'cli.err.unknownCommand', { command: rest[0] ?? '' })}`,
     );
     return EXIT_USAGE;
   }
@@ -148,7 +163,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     parsed = parseArgs({ args: rest.slice(command.name.split(' ').length), options: command.options ?? {}, allowPositionals: true, strict: true });
   } catch (error) {
-    io.stderr(`griddesk ${command.name}: ${(error as Error).message}\n${usageLine(command)}`);
+    io.stderr(`griddesk ${command.name}: ${parseFailure(error as Error, locale)}\n${usageLine(command, locale)}`);
     return EXIT_USAGE;
   }
   const { positionals } = parsed;
@@ -156,7 +171,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const values: Values = { ...(globals.staff !== undefined ? { staff: globals.staff } : {}), ...(globals.json ? { json: true } : {}), ...parsed.values };
   const [min, max] = command.positionals ?? [0, 0];
   if (positionals.length < min || positionals.length > max) {
-    io.stderr(`griddesk ${command.name}: expected ${min === max ? min : `${min}–${max}`} argument(s)\n${usageLine(command)}`);
+    io.stderr(`griddesk ${command.name}: ${translate(locale, 'cli.err.argCount', { count: min === max ? min : `${min}–${max}` })}\n${usageLine(command, locale)}`);
     return EXIT_USAGE;
   }
   const cli = new CliContext(io, {
@@ -174,11 +189,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // A disk fault (full, read-only, failing) is the office's to fix, not a bug: its message, no stack.
     const error = storageError(thrown, cli.dbPath) ?? thrown;
     if (error instanceof UsageError) {
-      io.stderr(`griddesk ${command.name}: ${error.message}\n${usageLine(command)}`);
+      io.stderr(`griddesk ${command.name}: ${error.messageIn(cli.locale)}\n${usageLine(command, cli.locale)}`);
       return EXIT_USAGE;
     }
     if (error instanceof AppError || error instanceof InputError) {
-      const message = error instanceof AppError ? error.messageIn(cli.locale) : error.message;
+      const message = error.messageIn(cli.locale);
       const failure = error instanceof AppError && error.key !== 'error.validation' ? error : cli.lastFailure;
       const hintOf = failure ? HINTS[failure.key] : undefined;
       const hint = failure && hintOf ? cli.t(...(hintOf(failure) as [MessageKey, Record<string, string | number>?])) : undefined;
@@ -192,7 +207,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (hint) io.stderr(cli.t('cli.next', { hint }));
       return EXIT_BAD_INPUT;
     }
-    io.stderr(`griddesk ${command.name}: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    io.stderr(`griddesk ${command.name}: ${cli.t('cli.err.unexpected', { detail: (error as Error)?.stack ?? String(error) })}`);
     return EXIT_BAD_INPUT;
   } finally {
     try {

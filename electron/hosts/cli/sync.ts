@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from
 import { basename, dirname, join, resolve } from 'node:path';
 import { bootstrapStation } from '../../backend/sync/bootstrap';
 import type { ExportResult, PushResult } from '../../backend/sync/station';
-import { InputError, UsageError, type CliCommand, type CliContext } from './context';
+import { InputError, UsageError, type CliCommand, type CliContext, say } from './context';
 
 // Sync with head office (数据上报与下发) from the command line: docs/sync.md.
 
@@ -89,7 +89,7 @@ export const syncCommands: CliCommand[] = [
     usage: '--out DIR',
     options: { out: stringOption },
     async run(cli, v) {
-      if (typeof v.out !== 'string') throw new UsageError('needs --out DIR');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out DIR' }));
       const done = await runJob<ExportResult>(cli, await cli.invoke('sync.export', {}));
       const r = { ...done, file: copyInto(v.out, done.file) };
       cli.print(r, () => `${r.again ? 'Wrote again (same bytes)' : 'Wrote'} ${r.file}: ${r.count} rows, seq ${r.fromSeq}–${r.toSeq}, epoch ${r.epoch}, ${r.bytes} bytes, sha256 ${r.sha256}`);
@@ -128,7 +128,7 @@ export const syncCommands: CliCommand[] = [
     usage: '--url URL [--out DIR]',
     options: { url: stringOption, out: stringOption },
     async run(cli, v) {
-      if (typeof v.url !== 'string') throw new UsageError('needs --url URL');
+      if (typeof v.url !== 'string') throw new UsageError(say('cli.err.needs', { what: '--url URL' }));
       const done = await runJob<PushResult>(cli, await cli.invoke('sync.push', { url: v.url }));
       const r = typeof v.out === 'string' ? { ...done, export: { ...done.export, file: copyInto(v.out, done.export.file) } } : done;
       cli.print(r, () => `Sent ${r.export.fileName} (${r.export.count} rows); head office: ${r.ack.status}${r.ack.reason ? ` (${r.ack.reason})` : ''}; acknowledged to seq ${r.ack.ackedSeq}; ${r.ack.pruned} pruned`);
@@ -141,7 +141,7 @@ export const syncCommands: CliCommand[] = [
     usage: '--url URL',
     options: { url: stringOption },
     async run(cli, v) {
-      if (typeof v.url !== 'string') throw new UsageError('needs --url URL');
+      if (typeof v.url !== 'string') throw new UsageError(say('cli.err.needs', { what: '--url URL' }));
       const r = await cli.invoke('sync.pull', { url: v.url });
       cli.print(r ?? { none: true }, () => (r ? `Applied reference pack version ${r.version}: ${r.tariffs} tariff version(s) loaded` : 'Head office has no newer reference pack'));
     },
@@ -153,7 +153,7 @@ export const syncCommands: CliCommand[] = [
     usage: '--out FILE',
     options: { out: stringOption },
     async run(cli, v) {
-      if (typeof v.out !== 'string') throw new UsageError('needs --out FILE');
+      if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out FILE' }));
       const e = await cli.invoke('sync.enrol', {});
       const r = { file: writeOut(v.out, Buffer.from(e.dataBase64, 'base64')), keyId: e.keyId, fingerprint: e.fingerprint, epoch: e.epoch, fromSeq: e.fromSeq };
       cli.print(r, () => `Wrote ${r.file}\nkey id ${r.keyId}, epoch ${r.epoch}\nfingerprint ${r.fingerprint}\n(read the fingerprint to head office by phone to confirm)`);
@@ -189,8 +189,8 @@ export const syncCommands: CliCommand[] = [
     positionals: [1, 1],
     options: { 'hq-key': stringOption, admin: stringOption, password: stringOption, 'admin-name': stringOption },
     async run(cli, v, [file]) {
-      if (typeof v['hq-key'] !== 'string') throw new UsageError('needs --hq-key HQKEYFILE');
-      if (typeof v.admin !== 'string' || typeof v.password !== 'string') throw new UsageError('needs --admin STAFF_NO --password PASSWORD (the administrator who sets the restored staff new passwords)');
+      if (typeof v['hq-key'] !== 'string') throw new UsageError(say('cli.err.needs', { what: '--hq-key HQKEYFILE' }));
+      if (typeof v.admin !== 'string' || typeof v.password !== 'string') throw new UsageError(say('cli.err.needs', { what: '--admin STAFF_NO --password PASSWORD' }));
       const r = await bootstrapStation(cli.backend(), cli.operator, readInput(file!), readInput(v['hq-key']).toString('utf8'), {
         staffNo: v.admin,
         password: v.password,
@@ -214,6 +214,6 @@ function readInput(file: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new InputError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new InputError(say('cli.err.cannotRead', { path, reason: (error as Error).message }));
   }
 }

@@ -46,7 +46,7 @@ describe('griddesk verbs beyond the month', () => {
     expect((await json('staff', 'roles', 'CL01', '--roles', 'clerk,meter_reader')).staff.roles).toEqual(['clerk', 'meter_reader']);
     const boss = await griddesk('staff', 'roles', 'CL01', '--roles', 'boss');
     expect(boss.code).toBe(2);
-    expect(boss.stderr).toContain('not a role: boss');
+    expect(boss.stderr).toContain('boss 不是角色');
     expect((await json('staff', 'reset-password', 'MR01', '--password', 'reset1234')).staff.mustChangePassword).toBe(true);
     await json('password', '--staff', 'MR01', '--current', 'reset1234', '--new', 'third1234');
     expect((await json('staff', 'deactivate', 'MR01')).staff.active).toBe(false);
