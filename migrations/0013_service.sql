@@ -30,6 +30,7 @@ CREATE TABLE work_orders (
   contact_name  TEXT NOT NULL DEFAULT '',
   contact_phone TEXT NOT NULL DEFAULT '',
   content       TEXT NOT NULL CHECK (length(trim(content)) > 0),
+  about_staff_id TEXT REFERENCES staff (id),    -- a complaint naming a member of staff (被投诉人)
   received_at   INTEGER NOT NULL,
   created_at    INTEGER NOT NULL,
   created_by    TEXT REFERENCES staff (id)
@@ -63,6 +64,7 @@ CREATE TABLE work_order_state (
   state        TEXT NOT NULL CHECK (state IN ('new', 'assigned', 'suspended', 'closed')),
   assignee_id  TEXT REFERENCES staff (id),
   next_due_at  INTEGER,
+  alert_at     INTEGER,                         -- next_due_at less the alert window: the head is alerted from here (临期预警)
   final_due_at INTEGER,
   closed_at    INTEGER,
   on_time      INTEGER,                         -- closed: 1 every limit met in time, 0 not
@@ -70,7 +72,7 @@ CREATE TABLE work_order_state (
   reopened     INTEGER NOT NULL DEFAULT 0,
   updated_at   INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX work_order_state_due ON work_order_state (next_due_at) WHERE next_due_at IS NOT NULL;
+CREATE INDEX work_order_state_alert ON work_order_state (alert_at) WHERE alert_at IS NOT NULL;
 CREATE INDEX work_order_state_assignee ON work_order_state (assignee_id, state);
 
 -- Return visits (回访): one per closed order (and per close after a re-open), or one per customer

@@ -11,6 +11,7 @@ import { readingsStrings } from './readings';
 import { safetyStrings } from './safety';
 import { shellStrings } from './shell';
 import { syncStrings } from './sync';
+import { serviceStrings } from './service';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -28,6 +29,7 @@ const zh = {
   ...frontStrings.zh,
   ...safetyStrings.zh,
   ...syncStrings.zh,
+  ...serviceStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -41,10 +43,11 @@ const en: Record<keyof typeof zh, string> = {
   ...frontStrings.en,
   ...safetyStrings.en,
   ...syncStrings.en,
+  ...serviceStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, serviceStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

@@ -60,7 +60,7 @@ export function stepMeets(milestone: Milestone, step: StepKind, final: boolean):
   if (final) return false;
   if (milestone === 'arrival') return step === 'arrive';
   if (milestone === 'restore') return step === 'restore';
-  if (milestone === 'contact') return step === 'contact' || step === 'close';
+  if (milestone === 'contact') return step === 'contact';
   return false;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shanghaiMidnight } from '../time';
-import { checkDispatchRow, classify, DEFAULT_SEGMENT_POLICY, DEFAULT_SERVICE_POLICY, dueTime, EMPTY_CALENDAR, isWorkingDay, limitStatus, makeCalendar, needsHeadApprovalToDisconnect, orderLimits, parseReceivedAt, surveySample, type CustomerFacts, type LimitRule } from './index';
+import { checkDispatchRow, classify, DEFAULT_SEGMENT_POLICY, DEFAULT_SERVICE_POLICY, dueTime, EMPTY_CALENDAR, isWorkingDay, limitStatus, makeCalendar, needsHeadApprovalToDisconnect, orderLimits, parseReceivedAt, surveySample, type CustomerFacts, type LimitRule, type WorkingCalendar } from './index';
 
 const at = (text: string) => parseReceivedAt(text) as number;
 // 2026 National Day: Oct 1–7 off (Thu–Wed), Sat Oct 10 a make-up working day (调休上班).
@@ -16,7 +16,7 @@ describe('working-day calendar (工作日历)', () => {
     ['2026-10-01', october, false, 'National Day, a Thursday holiday'],
     ['2026-10-10', october, true, 'a make-up Saturday'],
     ['2026-10-08', october, true, 'the Thursday after the holiday'],
-  ] as const)('%s is a working day: %s (%s)', (date, cal, expected) => {
+  ] as [string, WorkingCalendar, boolean, string][])('%s is a working day: %s (%s)', (date, cal, expected, _why) => {
     expect(isWorkingDay(date, cal)).toBe(expected);
   });
 });
