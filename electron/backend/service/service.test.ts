@@ -47,11 +47,11 @@ describe('work orders (工单)', () => {
     expect(detail.steps.map((s) => s.kind)).toEqual(['create', 'assign', 'contact', 'close']);
 
     // An unsatisfied answer without comments is refused; with comments it re-opens the order.
-    expect((await counter.fail('service.visits.record', { visitId: closed.visitId, reached: true, satisfaction: 2 })).message).toContain('客户意见');
-    const visit = await counter.call('service.visits.record', { visitId: closed.visitId, reached: true, satisfaction: 2, comments: '道歉不诚恳' });
+    expect((await counter.fail('service.visits.record', { visitId: closed.visitId!, reached: true, satisfaction: 2 })).message).toContain('客户意见');
+    const visit = await counter.call('service.visits.record', { visitId: closed.visitId!, reached: true, satisfaction: 2, comments: '道歉不诚恳' });
     expect(visit).toEqual({ outcome: 'reopen', orderNo });
     expect((await counter.call('service.orders.get', { orderNo })).state).toBe('assigned');
-    expect((await counter.fail('service.visits.record', { visitId: closed.visitId, reached: true, satisfaction: 5 })).code).toBe('conflict');
+    expect((await counter.fail('service.visits.record', { visitId: closed.visitId!, reached: true, satisfaction: 5 })).code).toBe('conflict');
 
     const kpis = computeKpis(rs.station.backend.store.read, '2026-11', [rs.staffId('M001'), rs.staffId('M002')], '2026-11-26');
     expect(kpis.get(rs.staffId('M001'))?.get('service.complaints')).toMatchObject({ value: 1 });
@@ -69,7 +69,7 @@ describe('work orders (工单)', () => {
     const { orderNo } = await counter.call('service.orders.create', { kind: 'consultation', source: 'phone', content: '问电价', contactName: '路人', contactPhone: '13800000000' });
     const closed = await rs.head.call('service.orders.step', { orderNo, kind: 'close', note: '已答复' });
     await rs.head.call('service.orders.step', { orderNo, kind: 'reopen', note: '客户来电补充问题' });
-    const refused = await counter.fail('service.visits.record', { visitId: closed.visitId, reached: true, satisfaction: 5 });
+    const refused = await counter.fail('service.visits.record', { visitId: closed.visitId!, reached: true, satisfaction: 5 });
     expect(refused.message).toBe(`工单 ${orderNo} 未办结，不能回访`);
   });
 
