@@ -11,7 +11,7 @@ let bundled = process.env.GRIDDESK_CLI_SOURCE !== '1' && isFresh(paths);
 if (!bundled && process.env.GRIDDESK_CLI_SOURCE !== '1') {
   try {
     const { buildCli } = await import('../scripts/build-cli.mjs');
-    await buildCli();
+    await buildCli(undefined, { quiet: true });
     bundled = true;
   } catch (error) {
     if (process.env.GRIDDESK_CLI_DEBUG) process.stderr.write(`griddesk: bundle not built (${error?.message ?? error}); running from the sources\n`);

@@ -88,14 +88,18 @@ export function cliBundleOptions(root = ROOT, outfile = bundlePaths(root).bundle
   };
 }
 
-/** Builds the bundle and its manifest (bundle first, manifest last: the manifest commits it). */
-export async function buildCli(root = ROOT) {
+/**
+ * Builds the bundle and its manifest (bundle first, manifest last: the manifest commits it).
+ * `quiet` (the command's own rebuild) keeps esbuild silent: a folder the caller may not write
+ * (another user's install) is not an error of theirs, and the command runs from the sources.
+ */
+export async function buildCli(root = ROOT, { quiet = false } = {}) {
   const { build } = await import('esbuild');
   const paths = bundlePaths(root);
   mkdirSync(paths.dir, { recursive: true });
   const before = statTree(root, ['electron', 'shared']);
   const temp = `${paths.bundle}.${process.pid}.tmp`;
-  const result = await build(cliBundleOptions(root, temp));
+  const result = await build({ ...cliBundleOptions(root, temp), ...(quiet ? { logLevel: 'silent' } : {}) });
   const inputs = [];
   for (const file of [...Object.keys(result.metafile.inputs), ...ALSO_WATCHED]) {
     const clean = file.split('\\').join('/');

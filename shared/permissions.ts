@@ -42,6 +42,11 @@ export const PERMISSIONS = [
   // sync with head office (数据上报与下发)
   'sync.read', // the 数据上报 screen: what waits, last export and ack, reference version
   'sync.run', // export and push batches, apply acks and reference packs
+  // customer service (客户服务)
+  'service.read', // work orders, due and overdue lists, visits, segment lists, reports
+  'service.log', // log orders (counter, phone), record return visits, set manual tags
+  'service.answer', // add steps to the orders assigned to oneself (contact, arrive, suspend, close…)
+  'service.manage', // the head: assign, re-open, take 95598 dispatches, calendar, segments, approve disconnections
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -54,6 +59,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tariffs.read', 'billing.read', // billing: reads bills
     'collection.read', 'collection.pay', 'arrears.read', 'arrears.notify', // collection: the counter
     'appraisal.read', // appraisal: their own sheets
+    'service.read', 'service.log', 'service.answer', // customer service: logs orders and visits at the counter
   ],
   // 抄表员 meter reader
   meter_reader: [
@@ -62,6 +68,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'readings.read', 'readings.enter',
     'tariffs.read', 'billing.read', // billing: reads bills
     'appraisal.read', // appraisal: their own sheets
+    'service.read', 'service.answer', // customer service: answers the orders assigned to them
   ],
   // 核算员 billing clerk
   billing_clerk: [
@@ -71,6 +78,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'tariffs.read', 'billing.read', 'billing.run', // billing: runs, reviews, issues
     'collection.read', 'arrears.read', // collection: sees payments and arrears
     'appraisal.read', // appraisal: their own sheets
+    'service.read', 'service.answer', // customer service: answers the orders assigned to them
   ],
   // 所长 station head: sees everything that happens at the station, approves
   station_head: [
@@ -82,6 +90,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'collection.read', 'collection.approve', 'arrears.read', 'arrears.notify', // collection: approves reversals, waivers, differences
     'appraisal.read', 'appraisal.manage', // appraisal: computes, adjusts, signs
     'sync.read', 'sync.run', // sync: exports and applies
+    'service.read', 'service.log', 'service.answer', 'service.manage', // customer service: assigns, is alerted, re-opens
   ],
   // 系统管理员 administrator: the station's IT person, not a money role
   admin: [

@@ -11,10 +11,11 @@ import { shellHandlers } from './shell/handlers';
 import { staffHandlers } from './staff/handlers';
 import { stationHandlers } from './station/handlers';
 import { syncHandlers } from './sync/handlers';
+import { serviceHandlers } from './service/handlers';
 import { systemHandlers } from './system/handlers';
 
 // The handler table: one group per desk, keyed exactly like the contract (a test checks it).
-const GROUPS: HandlerGroup[] = [systemHandlers, stationHandlers, staffHandlers, auditHandlers, jobHandlers, backupHandlers, shellHandlers, customersHandlers, readingsHandlers, billingHandlers, collectionHandlers, appraisalHandlers, syncHandlers];
+const GROUPS: HandlerGroup[] = [systemHandlers, stationHandlers, staffHandlers, auditHandlers, jobHandlers, backupHandlers, shellHandlers, customersHandlers, readingsHandlers, billingHandlers, collectionHandlers, appraisalHandlers, syncHandlers, serviceHandlers];
 
 export function createHandlers(overrides: HandlerGroup = {}): HandlerTable {
   const table: HandlerGroup = {};
@@ -33,6 +34,6 @@ export function createHandlers(overrides: HandlerGroup = {}): HandlerTable {
 }
 
 // Compile-time completeness: every channel of the contract has a handler in some group.
-type Missing = Exclude<keyof HandlerTable, keyof (typeof systemHandlers & typeof stationHandlers & typeof staffHandlers & typeof auditHandlers & typeof jobHandlers & typeof backupHandlers & typeof shellHandlers & typeof customersHandlers & typeof readingsHandlers & typeof billingHandlers & typeof collectionHandlers & typeof appraisalHandlers & typeof syncHandlers)>;
+type Missing = Exclude<keyof HandlerTable, keyof (typeof systemHandlers & typeof stationHandlers & typeof staffHandlers & typeof auditHandlers & typeof jobHandlers & typeof backupHandlers & typeof shellHandlers & typeof customersHandlers & typeof readingsHandlers & typeof billingHandlers & typeof collectionHandlers & typeof appraisalHandlers & typeof syncHandlers & typeof serviceHandlers)>;
 const _complete: [Missing] extends [never] ? true : { missing: Missing } = true;
 void _complete;

@@ -7,6 +7,7 @@ import { ErrorBanner } from '../ui/widgets';
 import { useI18n } from './i18n';
 import { useSession } from './session';
 import { AREAS } from './areas';
+import { ServiceHomeCard } from '../service/HomeCard';
 
 // The home page (首页): the caller's cards from `home.summary` (which cards, and their figures,
 // are decided in the back end by role: electron/backend/home/cards.ts), then the menu as tiles.
@@ -31,6 +32,7 @@ export function HomePage() {
           ))}
         </div>
       ) : null}
+      <ServiceHomeCard />
       {items.length === 0 ? <p className="muted">{t('home.nothingYet')}</p> : null}
       <h2>{t('home.menu')}</h2>
       <nav className="tiles" aria-label={t('nav.home')}>

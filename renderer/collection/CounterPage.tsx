@@ -1,3 +1,4 @@
+import { CustomerTags } from '../service/CustomerTags';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { changeToGive, tenderNeedsConfirmation } from '../../shared/collection';
@@ -174,6 +175,7 @@ export function CounterPage() {
               <h2>
                 <span className="mono">{data.customer.accountNo}</span> {data.customer.name}
               </h2>
+              <CustomerTags accountNo={data.customer.accountNo} />
               <span className="muted">
                 {t(`customers.class.${data.customer.customerClass}`)} · {data.customer.address} {data.customer.phone ? `· ${data.customer.phone}` : ''}
               </span>

@@ -28,6 +28,8 @@ import { hqBench } from './hq';
 BENCHES.push(hqBench);
 BENCHES.push(nowaitBench);
 BENCHES.push(cliBench);
+import { serviceBench } from './service';
+BENCHES.push(serviceBench);
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

@@ -1,7 +1,7 @@
 // The KPIs (考核指标) an appraisal sheet may score, each computed per member of staff and month
 // from the station's own rows (electron/backend/appraisal/kpis.ts) and drillable to them.
-// A KPI whose rows do not exist yet at the station (work orders, return visits, new-connection
-// applications: the customer-service desk) is "not measured" (value null), never 0.
+// A rate with nothing to measure (no visits, no new connections closed) is "not measured"
+// (value null), never 0. The service figures come from the customer-service desk (issue 22).
 
 export const KPI_CODES = [
   'reading.actualRate', // 实抄率: meters actually read ÷ meters due in the reader's books (%)
@@ -14,9 +14,9 @@ export const KPI_CODES = [
   'collection.reversals', // 冲正申请: reversals requested (count)
   'collection.payments', // 收费笔数: payments taken (workload, count)
   'billing.corrections', // 账单更正: bill corrections requested (count)
-  'service.complaints', // 有效投诉 (95598 work orders): not measured until customer service exists
-  'service.satisfaction', // 回访满意率: not measured until customer service exists
-  'service.newConnectionTimeliness', // 业扩时限达标率: not measured until customer service exists
+  'service.complaints', // 有效投诉: complaints closed as valid and attributed to the person (count)
+  'service.satisfaction', // 回访满意率: return visits on the person's orders, satisfied ÷ reached (%)
+  'service.newConnectionTimeliness', // 业扩时限达标率: the person's new connections closed within every limit ÷ closed (%)
 ] as const;
 export type KpiCode = (typeof KPI_CODES)[number];
 
@@ -38,8 +38,8 @@ export const KPI_UNITS: Record<KpiCode, KpiUnit> = {
   'service.newConnectionTimeliness': 'percent',
 };
 
-/** KPIs with no rows at the station yet: always "not measured". */
-export const UNMEASURED_KPIS: readonly KpiCode[] = ['service.complaints', 'service.satisfaction', 'service.newConnectionTimeliness'];
+/** KPIs with no rows at the station yet: always "not measured" (none since the customer-service desk). */
+export const UNMEASURED_KPIS: readonly KpiCode[] = [];
 
 /**
  * One KPI's figure for a person and month. A rate keeps its numerator and denominator (shown as

@@ -7,10 +7,11 @@ import { collectionChannels } from './collection';
 import { platformChannels } from './platform';
 import { readingsChannels } from './readings';
 import { syncChannels } from './sync';
+import { serviceChannels } from './service';
 
 // The one table of channels (DESIGN.md "One contract, two transports"): name → input schema,
 // output schema, required permission. Each desk adds its group here.
-export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels, collectionChannels, appraisalChannels, syncChannels);
+export const contract = mergeChannels(platformChannels, customersChannels, readingsChannels, billingChannels, collectionChannels, appraisalChannels, syncChannels, serviceChannels);
 
 export type Contract = typeof contract;
 export type ChannelName = keyof Contract & string;
@@ -38,3 +39,4 @@ export * from './appraisal';
 export * from './sync';
 export * from './home';
 export * from './jobs';
+export * from './service';

@@ -13,6 +13,7 @@ import { readingsStrings } from './readings';
 import { safetyStrings } from './safety';
 import { shellStrings } from './shell';
 import { syncStrings } from './sync';
+import { serviceStrings } from './service';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -32,6 +33,7 @@ const zh = {
   ...syncStrings.zh,
   ...datesStrings.zh,
   ...homeStrings.zh,
+  ...serviceStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -47,10 +49,11 @@ const en: Record<keyof typeof zh, string> = {
   ...syncStrings.en,
   ...datesStrings.en,
   ...homeStrings.en,
+  ...serviceStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings, homeStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings, homeStrings, serviceStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

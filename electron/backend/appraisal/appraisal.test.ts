@@ -86,9 +86,11 @@ describe('the month\'s appraisal (月度绩效考核)', () => {
     expect(items.R2?.scoreCenti).toBe(0);
     expect(items.R3?.data).toMatchObject({ value: 100, numerator: 1, denominator: 1 }); // the book, read by the 8th
     expect(items.R4?.data?.value).toBeNull(); // no bills this month: not measured, not 0
-    expect(items.S1?.scoreCenti).toBeNull();
-    // 30 + 0 + 20 of 70 measured points → 71.43 of 100
-    expect(sheet.versions[0]!.totalCenti).toBe(7143);
+    // No valid complaint this month (customer service measures it): the full 10 points.
+    expect(items.S1?.data).toMatchObject({ code: 'service.complaints', value: 0 });
+    expect(items.S1?.scoreCenti).toBe(1000);
+    // 30 + 0 + 20 + 10 of 80 measured points → 75.00 of 100
+    expect(sheet.versions[0]!.totalCenti).toBe(7500);
 
     // The rows behind the error rate: the corrected reading, its figures and who corrected it.
     const drill = await rs.reader.call('appraisal.drill', { period: '2026-11', staffNo: 'M001', kpi: 'reading.errorRate' });
@@ -111,7 +113,7 @@ describe('the month\'s appraisal (月度绩效考核)', () => {
     await rs.reader.call('appraisal.respond', { period: '2026-11', kind: 'acknowledge', note: '' });
     const before = await rs.head.call('appraisal.get', { period: '2026-11', staffNo: 'M001' });
     expect(before.status).toBe('acknowledged');
-    expect(before.versions[0]!.totalCenti).toBe(6943);
+    expect(before.versions[0]!.totalCenti).toBe(7300);
 
     const signed = await rs.head.call('appraisal.sign', { period: '2026-11', staffNo: 'M001', versionNo: 1 });
     expect(signed).toEqual({ signed: true, versionNo: 1, changes: [] });
@@ -123,7 +125,7 @@ describe('the month\'s appraisal (月度绩效考核)', () => {
     expect((await rs.head.fail('appraisal.adjust', { period: '2026-11', staffNo: 'M001', itemId: null, pointsCenti: 100, reason: '补加' })).code).toBe('conflict');
     expect((await rs.reader.fail('appraisal.respond', { period: '2026-11', kind: 'dispute', note: '不对' })).code).toBe('conflict');
     const out = JSON.parse(rs.station.backend.store.read.value<string>(sql`SELECT payload FROM outbox WHERE entity = 'appraisal'`) ?? '{}') as { staffNo: string; totalCenti: number; entries: { reason: string }[] };
-    expect(out).toMatchObject({ staffNo: 'M001', totalCenti: 6943, entries: [{ reason: '11月抄错一户，客户投诉' }] });
+    expect(out).toMatchObject({ staffNo: 'M001', totalCenti: 7300, entries: [{ reason: '11月抄错一户，客户投诉' }] });
     expect(() => rs.station.backend.store.write((tx) => tx.run(sql`UPDATE appraisal_signatures SET total_centi = 10000`))).toThrow(/fact/);
 
     // A later change is a new version with its reason; both are kept and shown.

@@ -9,6 +9,7 @@ import { addDays, addMonths, daysInPeriod, shanghaiMidnight } from '../../../sha
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { policyInForce } from '../readings/policy';
+import { serviceDrillRows, serviceKpis, serviceKpisOf } from '../service/kpis';
 
 export interface MonthRange {
   period: string;
@@ -95,6 +96,9 @@ export function computeKpis(db: ReadableDB, period: string, staffIds: readonly s
     SELECT requested_by AS who, count(*) AS n FROM bill_corrections
     WHERE requested_at >= ${m.startMs} AND requested_at < ${m.endMs} AND requested_by IS NOT NULL GROUP BY requested_by`));
 
+  // 有效投诉, 回访满意率, 业扩时限达标率: from the customer-service desk's orders and visits.
+  const service = serviceKpis(db, m.startMs, m.endMs);
+
   for (const id of staffIds) {
     const a = actual.get(id);
     put(id, rate('reading.actualRate', a?.actual ?? 0, a?.due ?? 0));
@@ -112,6 +116,7 @@ export function computeKpis(db: ReadableDB, period: string, staffIds: readonly s
     // Workload: by the clerk-and-day index, one person at a time (a scan of a year's payments otherwise).
     put(id, count('collection.payments', db.value<number>(sql`SELECT count(*) FROM payments WHERE clerk_id = ${id} AND business_date BETWEEN ${m.first} AND ${m.last}`) ?? 0));
     put(id, count('billing.corrections', corrections.get(id) ?? 0));
+    for (const v of serviceKpisOf(service, id)) put(id, v);
     for (const code of UNMEASURED_KPIS) put(id, notMeasured(code));
   }
   return out;
@@ -255,6 +260,12 @@ export function drillKpi(db: ReadableDB, period: string, staffId: string, kpi: K
         LEFT JOIN bill_correction_decisions d ON d.correction_id = k.id
         WHERE k.requested_by = ${staffId} AND k.requested_at >= ${m.startMs} AND k.requested_at < ${m.endMs} ORDER BY k.requested_at`);
       return done([col('appraisal.drill.at', 'time'), col('appraisal.drill.bill'), col('appraisal.drill.account'), col('appraisal.drill.period'), col('appraisal.drill.reason'), col('appraisal.drill.status')], rows);
+    }
+    case 'service.complaints':
+    case 'service.satisfaction':
+    case 'service.newConnectionTimeliness': {
+      const rows = serviceDrillRows(db, kpi, staffId, m.startMs, m.endMs);
+      return done([col('appraisal.drill.at', 'time'), col('service.drill.order'), col('service.drill.detail'), col('appraisal.drill.account'), col('service.drill.figure'), col('appraisal.drill.reason')], rows);
     }
     default:
       return done([col('appraisal.drill.none')], []);

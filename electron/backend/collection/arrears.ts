@@ -13,6 +13,7 @@ import { yieldToLoop } from '../jobs/runner';
 import { loadAccounts } from './account';
 import { disconnectionPolicyOn, penaltyPolicyOn } from './policy';
 import { customerAddress } from './receipts';
+import { requireDisconnectionApproval } from '../service/segments';
 
 // Arrears (欠费): customers with bills past their due date still unpaid, with penalties to
 // today; reminders (催费通知单) issued by book or for chosen accounts; and the accounts a
@@ -322,6 +323,7 @@ export function issueNotice(unit: Unit, customerId: string): string {
     const block = row?.blocks[0] ?? 'no_arrears';
     throw refuse(`arrears.notEligible.${block}`, { accountNo, days: policy.overdueDaysMoreThan }, 'conflict');
   }
+  requireDisconnectionApproval(unit, customerId, row.accountNo); // 独居老人、低保、医疗设备: the head approves first (customer service)
   const id = uuidv7(unit.at);
   const earliest = earliestDisconnectionDate(row.customerClass, today, policy);
   unit.run(sql`

@@ -4,6 +4,9 @@
  * files, push over HTTP, enrol and trust keys. docs/sync.md.
  */
 import { loadScoreSheet } from '../appraisal/sheets';
+import type { DispatchRow } from '../../../shared/service';
+import { loadCalendarDays } from '../service/calendar';
+import { takeDispatches } from '../service/dispatch';
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -514,6 +517,20 @@ export async function applyReference(backend: Backend, actor: Actor, source: str
         tariffs += result.imported;
       } else if (type === 'scoreSheet') {
         scoreSheets += loadScoreSheet(unit, r.data ?? null, `reference pack v${version}`).loaded;
+      } else if (type === 'calendar') {
+        // The working-day calendar (工作日历) goes to the customer-service desk's table (docs/service.md "Calendar").
+        held[type] = (held[type] ?? 0) + loadCalendarDays(unit, r.data ?? null, `reference pack v${version}`);
+      } else if (type === 'workOrder') {
+        // A 95598 dispatch (派单) becomes an order; a row for another station, naming an unknown
+        // customer or taken before is refused on its own: kept in sync_reference_held as sent
+        // (counted as workOrderRefused) with the reason in the audit log, the rest of the pack applies.
+        const taken = takeDispatches(unit, [{ row: n + 1, data: (r.data ?? {}) as DispatchRow }], `reference pack v${version}`);
+        if (taken.refused.length) {
+          unit.run(sql`INSERT INTO sync_reference_held (version, n, type, data) VALUES (${version}, ${n}, ${type}, ${JSON.stringify(r.data ?? null)})`);
+          held.workOrderRefused = (held.workOrderRefused ?? 0) + 1;
+        } else {
+          held[type] = (held[type] ?? 0) + 1;
+        }
       } else if ((HELD_TYPES as readonly string[]).includes(type)) {
         unit.run(sql`INSERT INTO sync_reference_held (version, n, type, data) VALUES (${version}, ${n}, ${type}, ${JSON.stringify(r.data ?? null)})`);
         held[type] = (held[type] ?? 0) + 1;

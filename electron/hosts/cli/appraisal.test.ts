@@ -67,7 +67,8 @@ describe('griddesk appraisal commands', () => {
     const shown = JSON.parse((await cli('appraisal', 'show', '--staff', 'M001', '--period', period, '--json')).stdout) as { status: string; versions: { entries: { reason: string }[]; items: { itemId: string; scoreCenti: number | null }[] }[] };
     expect(shown.status).toBe('acknowledged');
     expect(shown.versions[0]?.entries.map((e) => e.reason)).toEqual(['抄错一户']);
-    expect(shown.versions[0]?.items.every((i) => i.scoreCenti === null)).toBe(true); // no readings: not measured
+    // No readings: not measured; no valid complaint (customer service): the complaints item keeps its points.
+    expect(shown.versions[0]?.items.filter((i) => i.scoreCenti !== null).map((i) => i.itemId)).toEqual(['S1']);
 
     expect((await cli('appraisal', 'sign', '--of', 'M001', '--period', period, '--staff', 'H001')).stdout).toContain('Signed version 1');
     const again = await cli('appraisal', 'sign', '--of', 'M001', '--period', period, '--version', '1');

@@ -1,4 +1,5 @@
 import { appraisalCommands } from './appraisal';
+import { serviceCommands } from './service';
 import { adminCommands } from './admin';
 import { billingCommands } from './billing';
 import { billsCommands } from './bills';
@@ -17,7 +18,7 @@ import { syncCommands } from './sync';
 
 // Every command of the `griddesk` CLI; each desk adds its list here. Each command declares the
 // channels it calls (`channels`); channels.test.ts checks every user-facing channel has a verb.
-export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands, ...billingCommands, ...collectionCommands, ...appraisalCommands, ...syncCommands];
+export const COMMANDS: CliCommand[] = [...platformCommands, ...customersCommands, ...readingsCommands, ...billingCommands, ...collectionCommands, ...appraisalCommands, ...syncCommands, ...serviceCommands];
 COMMANDS.push(...adminCommands, ...filesCommands, ...booksCommands, ...reviewCommands, ...billsCommands, ...counterCommands);
 // Head office (`griddesk hq …`), on a line of its own so other desks' additions merge cleanly.
 COMMANDS.push(...hqCommands);

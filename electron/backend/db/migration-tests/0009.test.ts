@@ -41,7 +41,11 @@ describe('migration 0009_sync', () => {
       for await (const l of batchLines(store.db, 2, 8, counts)) lines.push(l);
       const reading = JSON.parse(lines[0]!) as { seq: number; table: string; row: Record<string, unknown> };
       expect(reading).toMatchObject({ seq: 3, table: 'readings', row: { id: 'r1', value: 12000, point_id: 'p1' } });
-      expect(JSON.parse(lines[2]!)).toEqual({ seq: 7, entity: 'customer', id: 'c1', op: 'insert', row: { id: 'c1', name: '张三丰' } });
+      // What changed, and (for a restore on a replaced PC) the record as stored in the export's snapshot.
+      const customer = JSON.parse(lines[2]!) as { children: { customers: { id: string; name: string }[] } };
+      expect(customer).toMatchObject({ seq: 7, entity: 'customer', id: 'c1', op: 'insert', row: { id: 'c1', name: '张三丰' } });
+      expect(customer.children.customers).toHaveLength(1);
+      expect(customer.children.customers[0]).toMatchObject({ id: 'c1', name: '张三', account_no: 'GD010000001' });
       expect(counts).toEqual({ reading: 1, payment: 1, customer: 1, x: 1 });
       // The new state and tables.
       expect(store.read.get(sql`SELECT acked_seq, epoch, reference_version FROM sync_state`)).toEqual({ acked_seq: 2, epoch: 1, reference_version: null });

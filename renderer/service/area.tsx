@@ -1,0 +1,16 @@
+import type { AreaDef } from '../app/area';
+import { Guard } from '../app/Guard';
+import { OrderPage } from './OrderPage';
+import { OrdersPage } from './OrdersPage';
+
+// Customer service (客户服务). Segments, visits lists and the report are on the CLI for now
+// (docs/service.md "Not done yet").
+export const serviceArea: AreaDef = {
+  id: 'service',
+  nav: [{ to: '/service/orders', label: 'nav.serviceOrders', permission: 'service.read' }],
+  routes: [
+    { path: 'service/orders', element: <Guard permission="service.read"><OrdersPage /></Guard> },
+    { path: 'service/orders/:orderNo', element: <Guard permission="service.read"><OrderPage /></Guard> },
+  ],
+  printRoutes: [],
+};

@@ -1,0 +1,5 @@
+export * from './kinds';
+export * from './calendar';
+export * from './limits';
+export * from './segments';
+export * from './dispatch';
