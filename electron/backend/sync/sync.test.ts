@@ -14,7 +14,7 @@ import { bootstrapStation } from './bootstrap';
 import { changeMark } from '../readings/mark';
 import { keysDir, setKeyProtector } from './keys';
 import { generateKeyPair, publicKeyToBase64, readSignedFile, signedFileBytes, trustedKeyMap, type StationKeyPair } from './signedFile';
-import { applyAck, applyReference, exportBatch, installHqKey, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment, type ExportResult } from './station';
+import { applyAck, applyReference, exportBatch, installHqKey, outgoingDir, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment, type ExportResult } from './station';
 
 let station: TestStation;
 afterEach(() => station?.close());
@@ -158,10 +158,14 @@ describe('export', () => {
     const out = join(station.dir, 'crash');
     mkdirSync(out);
     const db = station.backend.store.file;
+    // The command's export job writes into the station's outgoing folder, then copies the
+    // finished file into --out: the kill lands while the job is still writing there.
+    const outgoing = outgoingDir(station.backend);
+    const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
     const child = spawn(process.execPath, ['bin/griddesk.mjs', 'sync', 'export', '--out', out, '--db', db], { stdio: 'ignore' });
     const killed = await new Promise<boolean>((resolve) => {
       const timer = setInterval(() => {
-        if (readdirSync(out).some((f) => f.endsWith('.tmp'))) {
+        if (listing(outgoing).some((f) => f.endsWith('.tmp'))) {
           clearInterval(timer);
           child.kill('SIGKILL');
           resolve(true);
@@ -174,7 +178,8 @@ describe('export', () => {
     });
     await new Promise((r) => child.exitCode !== null || child.signalCode !== null ? r(null) : child.on('exit', r));
     expect(killed).toBe(true);
-    expect(readdirSync(out).filter((f) => f.endsWith('.gdsync'))).toEqual([]);
+    expect(listing(outgoing).filter((f) => f.endsWith('.gdsync'))).toEqual([]);
+    expect(readdirSync(out)).toEqual([]);
     expect(outboxCount()).toBe(before);
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM sync_batches`)).toBe(0);
     // The next export clears the leftovers and writes the whole batch.
