@@ -37,5 +37,4 @@ describe('a factory without its reactive (kvarh) reading', () => {
     expect(detail).toBe('reactive consumption (kvarh) for the power-factor assessment (standard 0.90) is missing');
     expect(HAN.test(detail)).toBe(false);
   });
-
 });
