@@ -7,7 +7,9 @@ import { BILL_FLAG_CODES, type BillFlagCode } from '../billing/flags';
 import { BILLING_QUANTITIES, BILLING_REASONS, periodWord, quantity, type BillingReason } from '../billing/errors';
 import { TOU_PERIODS } from '../billing/tariff';
 import { ERROR_CODES } from '../errors';
+import { COLLECTION_FIELDS, COLLECTION_REASONS, field, type CollectionReason } from '../collection/types';
 import { flagLabel, flagMessage } from '../readings/describe';
+import { input, READING_INPUT_REASONS, READING_INPUTS, type ReadingInputReason } from '../readings/register';
 import { READING_FLAG_CODES, type FlagParams, type ReadingFlagCode } from '../readings/flags';
 import { coded, readStoredMessage, renderMessage, renderStoredMessage, storeMessage, type CodedMessage } from './coded';
 import { allMessages, hasMessage, translate, type Locale, type MessageKey } from './index';
@@ -62,6 +64,34 @@ const READING_SAMPLES: Record<ReadingFlagCode, FlagParams> = {
   multiplier_changed: { previous: 1, current: 100 },
 };
 
+const COLLECTION_SAMPLES: Record<CollectionReason, CodedMessage['params']> = {
+  badChannel: { channel: 'cheque' },
+  badEntry: undefined,
+  tenderedShort: { tendered: '200.00', amount: '210.25' },
+  badPriorYearRule: { value: 'by_month' },
+  accruedPair: { bill: 'GD01-B-00000001' },
+  badDate: { what: field('payDate'), value: '2026-3-18' },
+  badPeriod: { what: field('period'), value: '2026-13' },
+  badAmount: { what: field('paymentAmount'), value: -100 },
+  badCount: { what: field('graceDays'), value: 1.5 },
+};
+
+const READING_INPUT_SAMPLES: Record<ReadingInputReason, CodedMessage['params']> = {
+  notHundredths: { what: input('registerCurrent', { register: periodWord('valley') }), value: 1.5 },
+  notPositive: { what: input('oldMultiplier'), value: 0 },
+  badDigits: { what: input('oldDigits'), max: 12, value: 13 },
+  tooLarge: { advance: 99999999, multiplier: 1000000 },
+  rolloverNeedsDigits: undefined,
+  consumptionTooLarge: undefined,
+  badDate: { what: input('currentDate'), value: '2026-02-30' },
+  badBookDay: { value: 32 },
+  badPeriod: { value: '2026-13' },
+  badHistoryPeriod: { value: '2026-13' },
+  historyConsumption: { period: '2026-08' },
+  historyDays: { period: '2026-08' },
+  noSpan: undefined,
+};
+
 const BILL_FLAG_SAMPLES: Record<BillFlagCode, Record<string, string | number>> = {
   zero: {},
   high: { factor: '3', bills: 6, average: '59.89' },
@@ -97,6 +127,24 @@ describe('messages of the shared rules, in both languages', () => {
     expect(problems).toEqual([]);
   });
 
+  it('renders every collection rule reason and every field it can name', () => {
+    expect(COLLECTION_REASONS.filter((r) => !(r in COLLECTION_SAMPLES))).toEqual([]);
+    const problems = [
+      ...COLLECTION_REASONS.flatMap((r) => check((l) => renderMessage(l, coded(`collection.reason.${r}`, COLLECTION_SAMPLES[r])), ['GD01-B-00000001', 'cheque', 'by_month'])),
+      ...COLLECTION_FIELDS.flatMap((f) => check((l) => renderMessage(l, field(f)))),
+    ];
+    expect(problems).toEqual([]);
+  });
+
+  it('renders every reason a reading input is refused and every input it can name', () => {
+    expect(READING_INPUT_REASONS.filter((r) => !(r in READING_INPUT_SAMPLES))).toEqual([]);
+    const problems = [
+      ...READING_INPUT_REASONS.flatMap((r) => check((l) => renderMessage(l, coded(`reading.inputReason.${r}`, READING_INPUT_SAMPLES[r])))),
+      ...READING_INPUTS.flatMap((name) => check((l) => renderMessage(l, input(name, { register: periodWord('peak') })))),
+    ];
+    expect(problems).toEqual([]);
+  });
+
   it('renders every reading flag and its short word', () => {
     expect(READING_FLAG_CODES.filter((c) => !(c in READING_SAMPLES))).toEqual([]);
     const problems = READING_FLAG_CODES.flatMap((code) => [
@@ -125,8 +173,12 @@ describe('messages of the shared rules, in both languages', () => {
       ...TOU_PERIODS.map((p) => `billing.touWord.${p}`),
       ...READING_FLAG_CODES.map((c) => `reading.flag.${c}`),
       ...BILL_FLAG_CODES.map((c) => `billing.flag.${c}`),
+      ...COLLECTION_REASONS.map((r) => `collection.reason.${r}`),
+      ...COLLECTION_FIELDS.map((f) => `collection.field.${f}`),
+      ...READING_INPUT_REASONS.map((r) => `reading.inputReason.${r}`),
+      ...READING_INPUTS.map((i) => `reading.input.${i}`),
     ]);
-    const prefixes = ['billing.reason.', 'billing.quantity.', 'billing.touWord.', 'reading.flag.', 'billing.flag.'];
+    const prefixes = ['billing.reason.', 'billing.quantity.', 'billing.touWord.', 'reading.flag.', 'billing.flag.', 'collection.reason.', 'collection.field.', 'reading.inputReason.', 'reading.input.'];
     const unlisted = allMessages()
       .map((m) => m.key as string)
       .filter((k) => prefixes.some((p) => k.startsWith(p)) && !listed.has(k));
