@@ -53,4 +53,13 @@ test('a factory with no kvarh reading: the billing run gives the reason fully in
   const englishReason = english.getByRole('row').filter({ hasText: accountNo }).getByRole('cell').nth(4);
   await expect(englishReason).toHaveText('Cannot compute: reactive consumption (kvarh) for the power-factor assessment (standard 0.90) is missing');
   expect(untranslated('en', await englishReason.innerText())).toEqual([]);
+
+  // The command line asks the same channel: the reason in its --lang (Chinese by default).
+  const reasonIn = (lang: string[]) => {
+    const out = station.cli(['billing', 'exceptions', '--period', PERIOD, '--json', ...lang]);
+    expect(out.status, out.stderr).toBe(0);
+    return (JSON.parse(out.stdout) as { problems: { detail: string }[] }).problems[0]?.detail;
+  };
+  expect(reasonIn([])).toBe('缺少功率因数考核（标准 0.90）所需的无功电量（kvarh）');
+  expect(reasonIn(['--lang', 'en'])).toBe('reactive consumption (kvarh) for the power-factor assessment (standard 0.90) is missing');
 });
