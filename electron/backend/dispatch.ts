@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { channelDef, isChannelName, type ChannelName } from '../../shared/contract';
 import type { ApiResult, InputIssue } from '../../shared/errors';
 import { hasMessage, translate, type Locale } from '../../shared/i18n';
+import { RuleError } from '../../shared/i18n/coded';
 import { hasPermission } from '../../shared/permissions';
 import { zodLocale } from '../../shared/validation';
 import { SYSTEM_ACTOR, type Actor } from './audit/record';
@@ -102,6 +103,9 @@ export async function dispatch(
     return { ok: true, value: output.data };
   } catch (error) {
     if (error instanceof AppError) return fail(error);
+    // A shared rule refused what reached it (a malformed date, cash short): nothing was written
+    // (the transaction rolled back), and the clerk reads the rule's reason in their language.
+    if (error instanceof RuleError) return fail(new AppError('validation', error.coded.key, error.coded.params ?? {}));
     console.error(`dispatch: ${name} failed`, error);
     return fail(new AppError('internal', 'error.internal'));
   }

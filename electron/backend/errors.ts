@@ -1,5 +1,9 @@
 import type { ApiError, ErrorCode, InputIssue } from '../../shared/errors';
-import { translate, type Locale, type MessageKey, type MessageParams } from '../../shared/i18n';
+import { type Locale, type MessageKey } from '../../shared/i18n';
+import { renderMessage, type CodedParam } from '../../shared/i18n/coded';
+
+/** A message's parameters; one may be a coded message itself (a rule's reason), rendered in the caller's language. */
+export type ErrorParams = Readonly<Record<string, CodedParam>>;
 
 /**
  * A failure the clerk should read: a stable code for programs, and a dictionary key with its
@@ -11,26 +15,28 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly key: MessageKey,
-    readonly params: MessageParams = {},
+    readonly params: ErrorParams = {},
     readonly issues?: InputIssue[],
   ) {
-    super(translate('en', key, params));
+    super(renderMessage('en', { key, params }));
   }
 
   toApi(locale: Locale): ApiError {
-    const error: ApiError = { code: this.code, message: translate(locale, this.key, this.params) };
+    const error: ApiError = { code: this.code, message: this.messageIn(locale) };
     if (this.issues?.length) error.issues = this.issues;
-    if (Object.keys(this.params).length) error.params = this.params;
+    if (Object.keys(this.params).length) {
+      error.params = Object.fromEntries(Object.entries(this.params).map(([k, v]) => [k, typeof v === 'object' ? renderMessage(locale, v) : v]));
+    }
     return error;
   }
 
   messageIn(locale: Locale): string {
-    return translate(locale, this.key, this.params);
+    return renderMessage(locale, { key: this.key, params: this.params });
   }
 }
 
 /** A business rule refused the input; `key` names the rule's message. */
-export function refuse(key: MessageKey, params: MessageParams = {}, code: ErrorCode = 'validation'): AppError {
+export function refuse(key: MessageKey, params: ErrorParams = {}, code: ErrorCode = 'validation'): AppError {
   return new AppError(code, key, params);
 }
 

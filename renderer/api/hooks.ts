@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChannelName, InputOf, OutputOf } from '../../shared/contract';
 import type { ApiError } from '../../shared/errors';
+import { useLocaleIfAny } from '../app/i18n';
 import { ApiFailure, call } from './client';
 
 // Small data hooks around the typed client, so screens never hand-roll fetches in effects.
@@ -16,7 +17,10 @@ function toApiError(error: unknown): ApiError {
   return error instanceof ApiFailure ? error.error : { code: 'internal', message: String((error as Error)?.message ?? error) };
 }
 
-/** Calls a channel and re-calls it when `input` changes (compared as JSON). */
+/**
+ * Calls a channel and re-calls it when `input` changes (compared as JSON), or the UI language:
+ * texts the back end words for the caller (a rule's reason) then come in the new language.
+ */
 export function useQuery<N extends ChannelName>(name: N, input: InputOf<N>, options: { enabled?: boolean } = {}): Query<OutputOf<N>> {
   const [data, setData] = useState<OutputOf<N>>();
   const [error, setError] = useState<ApiError>();
@@ -24,6 +28,7 @@ export function useQuery<N extends ChannelName>(name: N, input: InputOf<N>, opti
   const [generation, setGeneration] = useState(0);
   const key = JSON.stringify(input);
   const enabled = options.enabled !== false;
+  const locale = useLocaleIfAny();
   useEffect(() => {
     if (!enabled) return;
     let live = true;
@@ -44,7 +49,7 @@ export function useQuery<N extends ChannelName>(name: N, input: InputOf<N>, opti
     return () => {
       live = false;
     };
-  }, [name, key, generation, enabled]);
+  }, [name, key, generation, enabled, locale]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { data, error, loading, reload };
 }

@@ -48,3 +48,11 @@ export function useI18n(): I18n {
   if (!value) throw new Error('useI18n outside I18nProvider');
   return value;
 }
+
+/**
+ * The UI language where a provider is above, without requiring one: data hooks re-ask the back
+ * end when it changes, since what the back end words (a rule's reason, a refusal) is in it.
+ */
+export function useLocaleIfAny(): Locale | undefined {
+  return useContext(I18nContext)?.locale;
+}

@@ -8,7 +8,8 @@
 
 import { formatCenti, formatScaled, lineAmount, parsePrice as parsePriceText, PRICE_PLACES, sumFen, type Centi, type Fen } from '../money';
 import { addDays, addMonths, isPeriod, type DateString, type Period } from '../time';
-import { BillingError } from './errors';
+import { BillingError, periodWord, quantity } from './errors';
+import type { CodedMessage } from '../i18n/coded';
 import {
   formatBasisPoints,
   formatPowerFactor,
@@ -129,10 +130,10 @@ function formatPrice(price: bigint): string {
   return text;
 }
 
-function checkQuantity(value: Centi | undefined, what: string): Centi {
-  if (value === undefined) throw new BillingError(`${what} is missing`);
+function checkQuantity(value: Centi | undefined, what: CodedMessage): Centi {
+  if (value === undefined) throw new BillingError('missing', { what });
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new BillingError(`${what} must be a whole number of hundredths, not negative (got ${value})`);
+    throw new BillingError('notHundredths', { what, value });
   }
   return value;
 }
@@ -160,7 +161,7 @@ function parsePrices(prices: EnergyPrices): Partial<Record<TouPeriod, bigint>> {
 
 function priceOf(prices: Partial<Record<TouPeriod, bigint>>, period: TouPeriod): bigint {
   const price = prices[period];
-  if (price === undefined) throw new BillingError(`the tariff has no ${period} price`);
+  if (price === undefined) throw new BillingError('noPeriodPrice', { period: periodWord(period) });
   return price;
 }
 
@@ -172,19 +173,19 @@ function priceOf(prices: Partial<Record<TouPeriod, bigint>>, period: TouPeriod):
 function timeOfUseKwh(tariff: TariffVersion, total: Centi, registers: BillInput['registers']): Partial<Record<TouPeriod, Centi>> | null {
   if (!isTimeOfUse(tariff)) return null;
   if (!registers) {
-    throw new BillingError(`tariff ${tariff.code} is time-of-use: the reading must give the consumption of each period (peak, valley...)`);
+    throw new BillingError('touNeedsRegisters', { tariff: tariff.code });
   }
   const priced = tariffPeriods(tariff);
   const read: Partial<Record<TouPeriod, Centi>> = {};
   for (const p of TOU_PERIODS) {
     const value = registers[p];
-    if (value !== undefined) read[p] = checkQuantity(value, `${p} consumption`);
+    if (value !== undefined) read[p] = checkQuantity(value, quantity('registerConsumption', { period: periodWord(p) }));
   }
   if (!priced.includes('criticalPeak') && read.criticalPeak) read.peak = (read.peak ?? 0) + read.criticalPeak;
   if (!priced.includes('deepValley') && read.deepValley) read.valley = (read.valley ?? 0) + read.deepValley;
   const balancing: TouPeriod = priced.includes('flat') ? 'flat' : 'valley';
   if (!priced.includes('flat') && read.flat) {
-    throw new BillingError(`tariff ${tariff.code} has no flat price but the reading has flat consumption`);
+    throw new BillingError('noFlatPrice', { tariff: tariff.code });
   }
   const out: Partial<Record<TouPeriod, Centi>> = {};
   let others = 0;
@@ -195,9 +196,7 @@ function timeOfUseKwh(tariff: TariffVersion, total: Centi, registers: BillInput[
     others += kwh;
   }
   if (others > total) {
-    throw new BillingError(
-      `the time-of-use registers other than ${balancing} add up to ${formatCenti(others)} kWh, more than the total consumption ${formatCenti(total)} kWh`,
-    );
+    throw new BillingError('touExceedsTotal', { balancing: periodWord(balancing), others: formatCenti(others), total: formatCenti(total) });
   }
   out[balancing] = total - others;
   // Keep the notice order.
@@ -253,7 +252,7 @@ function energyLines(
       return periods.map((p) => pricedLine('energy', p, null, p, touKwh[p] ?? 0, 'kWh', priceOf(base, p)));
     }
     const incrementTexts = tariff.tiers?.increments;
-    if (!incrementTexts) throw new BillingError(`tariff ${tariff.code} has tiers without increments`);
+    if (!incrementTexts) throw new BillingError('tiersWithoutIncrements', { tariff: tariff.code });
     const increments = incrementTexts.map(parsePrice);
     const incrementOf = (n: TierNumber): bigint => increments[n - 1] ?? 0n;
     if (!touKwh) {
@@ -270,7 +269,7 @@ function energyLines(
   }
 
   const perTier = tariff.tiers?.prices;
-  if (!perTier || !tierKwh) throw new BillingError(`tariff ${tariff.code} gives no energy prices`);
+  if (!perTier || !tierKwh) throw new BillingError('noEnergyPrices', { tariff: tariff.code });
   const tierPrices = perTier.map(parsePrices);
   const pricesOfTier = (n: TierNumber) => tierPrices[n - 1] ?? {};
   if (!touKwh) {
@@ -297,20 +296,20 @@ function lastDayOf(period: Period): DateString {
 /** Computes one bill: lines each rounded once to the fen, and their sum. */
 export function computeBill(input: BillInput): Bill {
   const { tariff, period } = input;
-  if (!isPeriod(period)) throw new BillingError(`"${period}" is not a billing period (YYYY-MM)`);
+  if (!isPeriod(period)) throw new BillingError('badPeriod', { period });
   if (tariff.effectiveFrom > lastDayOf(period)) {
-    throw new BillingError(`tariff ${tariff.code} takes effect on ${tariff.effectiveFrom}, after the period ${period}`);
+    throw new BillingError('notYetInForce', { tariff: tariff.code, from: tariff.effectiveFrom, period });
   }
-  const consumption = checkQuantity(input.consumption, 'consumption');
+  const consumption = checkQuantity(input.consumption, quantity('consumption'));
   const lines: BillLine[] = [];
 
   // 基本电费 (two-part tariffs), a whole month: part-month rules are for the caller.
   if (tariff.capacityCharge !== undefined) {
-    const kva = checkQuantity(input.capacityKva, `contracted capacity (kVA) for the capacity charge of tariff ${tariff.code}`);
+    const kva = checkQuantity(input.capacityKva, quantity('capacity', { tariff: tariff.code }));
     lines.push(pricedLine('capacity', 'capacity', null, null, kva, 'kVA', parsePrice(tariff.capacityCharge)));
   }
   if (tariff.demandCharge !== undefined) {
-    const kw = checkQuantity(input.maxDemandKw, `maximum demand (kW) for the demand charge of tariff ${tariff.code}`);
+    const kw = checkQuantity(input.maxDemandKw, quantity('maxDemand', { tariff: tariff.code }));
     lines.push(pricedLine('demand', 'demand', null, null, kw, 'kW', parsePrice(tariff.demandCharge)));
   }
 
@@ -321,7 +320,7 @@ export function computeBill(input: BillInput): Bill {
     const kwh =
       applied.basis === 'annual'
         ? splitTiersCumulative(
-            checkQuantity(input.cumulativeBefore, `usage earlier in the tier year (tariff ${tariff.code} has annual tiers)`),
+            checkQuantity(input.cumulativeBefore, quantity('cumulative', { tariff: tariff.code })),
             consumption,
             applied.bounds,
           )
@@ -334,12 +333,12 @@ export function computeBill(input: BillInput): Bill {
   let powerFactor: PowerFactorDetail | null = null;
   const standard = input.powerFactorStandard ?? tariff.powerFactorStandard;
   if (standard !== undefined) {
-    const kvarh = checkQuantity(input.kvarh, `reactive consumption (kvarh) for the power-factor assessment (standard ${standard})`);
+    const kvarh = checkQuantity(input.kvarh, quantity('kvarh', { standard }));
     const pf = monthlyPowerFactor(consumption, kvarh);
     if (pf !== null) {
       const table = input.powerFactorTables?.[standard] ?? NATIONAL_POWER_FACTOR_TABLES[standard];
       if (table.standard !== standardHundredths(standard)) {
-        throw new BillingError(`the power-factor table given for standard ${standard} is built for ${formatPowerFactor(table.standard)}`);
+        throw new BillingError('pfTableMismatch', { standard, built: formatPowerFactor(table.standard) });
       }
       const adjustment = powerFactorAdjustment(sumFen(lines.map((l) => l.amountFen)), pf, table);
       powerFactor = {

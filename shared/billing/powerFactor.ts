@@ -10,7 +10,8 @@
 
 import { z } from 'zod';
 import { divRoundHalfUp, formatScaled, type Centi, type Fen } from '../money';
-import { BillingError } from './errors';
+import type { CodedMessage } from '../i18n/coded';
+import { BillingError, quantity } from './errors';
 
 export const POWER_FACTOR_STANDARDS = ['0.90', '0.85', '0.80'] as const;
 /** 考核标准: 0.90 (160 kVA+ high-voltage industry), 0.85 (other 100 kVA+), 0.80 (agricultural). */
@@ -94,9 +95,9 @@ export function formatBasisPoints(bp: BasisPoints): string {
   return formatScaled(BigInt(bp), 2, 2);
 }
 
-function assertReading(value: Centi, what: string): bigint {
+function assertReading(value: Centi, what: CodedMessage): bigint {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new BillingError(`${what} must be a whole number of hundredths, not negative (got ${value})`);
+    throw new BillingError('notHundredths', { what, value });
   }
   return BigInt(value);
 }
@@ -111,8 +112,8 @@ function assertReading(value: Centi, what: string): bigint {
  * with whole readings, but near-halves where a float misrounds can.
  */
 export function monthlyPowerFactor(kwh: Centi, kvarh: Centi): PowerFactorHundredths | null {
-  const p = assertReading(kwh, 'active consumption (kWh)');
-  const q = assertReading(kvarh, 'reactive consumption (kvarh)');
+  const p = assertReading(kwh, quantity('activeKwh'));
+  const q = assertReading(kvarh, quantity('reactiveKvarh'));
   const s = p * p + q * q;
   if (s === 0n) return null;
   const lhs = 40000n * p * p;
@@ -130,7 +131,7 @@ export function monthlyPowerFactor(kwh: Centi, kvarh: Centi): PowerFactorHundred
  * standard, negative credit above it, 0 at the standard.
  */
 export function powerFactorAdjustmentBp(pf: PowerFactorHundredths, table: PowerFactorTable): BasisPoints {
-  if (!Number.isInteger(pf) || pf < 0 || pf > 100) throw new BillingError(`power factor must be 0.00–1.00, got ${pf / 100}`);
+  if (!Number.isInteger(pf) || pf < 0 || pf > 100) throw new BillingError('badPowerFactor', { value: pf / 100 });
   if (pf > table.standard) {
     const credits = table.credits;
     if (credits.length === 0) return 0;
@@ -161,7 +162,7 @@ export function powerFactorAdjustment(
   powerFactor: PowerFactorHundredths,
   table: PowerFactorTable,
 ): PowerFactorAdjustment {
-  if (!Number.isSafeInteger(baseFen)) throw new BillingError(`charges must be whole fen, got ${baseFen}`);
+  if (!Number.isSafeInteger(baseFen)) throw new BillingError('chargesNotWholeFen', { value: baseFen });
   const adjustmentBp = powerFactorAdjustmentBp(powerFactor, table);
   const amountFen = Number(divRoundHalfUp(BigInt(baseFen) * BigInt(adjustmentBp), 10000n));
   return { powerFactor, adjustmentBp, baseFen, amountFen };

@@ -8,27 +8,28 @@
 
 import { divRoundHalfUp, type Centi } from '../money';
 import { isDate, isPeriod, periodMonth, periodOf, periodYear, type DateString, type Period } from '../time';
-import { BillingError } from './errors';
+import type { CodedMessage } from '../i18n/coded';
+import { BillingError, quantity } from './errors';
 import type { TierBounds, TierScheme } from './tariff';
 
 /** kWh (hundredths) in tier 1, 2 and 3. */
 export type TierKwh = [tier1: Centi, tier2: Centi, tier3: Centi];
 
-function assertQuantity(value: Centi, what: string): void {
+function assertQuantity(value: Centi, what: CodedMessage): void {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new BillingError(`${what} must be a whole number of hundredths of a kWh, not negative (got ${value})`);
+    throw new BillingError('notHundredthsKwh', { what, value });
   }
 }
 
 function assertBounds([t1, t2]: TierBounds): void {
   if (!Number.isSafeInteger(t1) || !Number.isSafeInteger(t2) || t1 < 0 || t1 > t2) {
-    throw new BillingError(`tier bounds must be whole kWh with tier 1 ≤ tier 2, got [${t1}, ${t2}]`);
+    throw new BillingError('badTierBounds', { t1, t2 });
   }
 }
 
 /** Splits a month's (or any) quantity over the tiers: `splitTiers(30000, [260, 600])` → [26000, 4000, 0]. */
 export function splitTiers(q: Centi, bounds: TierBounds): TierKwh {
-  assertQuantity(q, 'consumption');
+  assertQuantity(q, quantity('consumption'));
   assertBounds(bounds);
   const t1 = bounds[0] * 100;
   const t2 = bounds[1] * 100;
@@ -40,8 +41,8 @@ export function splitTiers(q: Centi, bounds: TierBounds): TierKwh {
  * `before` this bill. E.g. before 2,100 kWh, q 100 kWh, bounds [2160, 4200] → 60 / 40 / 0 kWh.
  */
 export function splitTiersCumulative(before: Centi, q: Centi, bounds: TierBounds): TierKwh {
-  assertQuantity(before, 'usage earlier in the tier year');
-  assertQuantity(q, 'consumption');
+  assertQuantity(before, quantity('priorUsage'));
+  assertQuantity(q, quantity('consumption'));
   const after = splitTiers(before + q, bounds);
   const earlier = splitTiers(before, bounds);
   return [after[0] - earlier[0], after[1] - earlier[1], after[2] - earlier[2]];
@@ -57,8 +58,8 @@ function periodFromIndex(index: number): Period {
 
 /** First period of the tier year containing `period` (tier years start in `startMonth`, 1 = January). */
 export function tierYearStart(period: Period, startMonth = 1): Period {
-  if (!isPeriod(period)) throw new BillingError(`"${period}" is not a period (YYYY-MM)`);
-  if (!Number.isInteger(startMonth) || startMonth < 1 || startMonth > 12) throw new BillingError(`tier year start month must be 1–12, got ${startMonth}`);
+  if (!isPeriod(period)) throw new BillingError('badPeriod', { period });
+  if (!Number.isInteger(startMonth) || startMonth < 1 || startMonth > 12) throw new BillingError('badTierYearStart', { month: startMonth });
   const index = monthIndex(period);
   const offset = (periodMonth(period) - startMonth + 12) % 12;
   return periodFromIndex(index - offset);
@@ -73,9 +74,9 @@ export function tierYearStart(period: Period, startMonth = 1): Period {
 export function tierYearMonths(period: Period, startMonth = 1, customerStart?: DateString): number {
   const yearStart = tierYearStart(period, startMonth);
   if (customerStart === undefined) return 12;
-  if (!isDate(customerStart)) throw new BillingError(`customer start "${customerStart}" is not a date (YYYY-MM-DD)`);
+  if (!isDate(customerStart)) throw new BillingError('badCustomerStart', { date: customerStart });
   const started = periodOf(customerStart);
-  if (started > period) throw new BillingError(`the customer started on ${customerStart}, after the billed period ${period}`);
+  if (started > period) throw new BillingError('startedAfterPeriod', { date: customerStart, period });
   if (started <= yearStart) return 12;
   return 12 - (monthIndex(started) - monthIndex(yearStart));
 }
@@ -86,7 +87,7 @@ export function tierYearMonths(period: Period, startMonth = 1, customerStart?: D
  */
 export function proRateBounds(bounds: TierBounds, months: number): TierBounds {
   assertBounds(bounds);
-  if (!Number.isInteger(months) || months < 1 || months > 12) throw new BillingError(`months must be 1–12, got ${months}`);
+  if (!Number.isInteger(months) || months < 1 || months > 12) throw new BillingError('badMonths', { months });
   const part = (t: number) => Number(divRoundHalfUp(BigInt(t) * BigInt(months), 12n));
   return [part(bounds[0]), part(bounds[1])];
 }
@@ -112,21 +113,21 @@ export interface TierContext {
 
 /** The bounds that apply to one bill: the month's season, the household, the tier year. */
 export function tierBoundsFor(scheme: TierScheme, { period, multiPerson = false, customerStart }: TierContext): AppliedTierBounds {
-  if (!isPeriod(period)) throw new BillingError(`"${period}" is not a period (YYYY-MM)`);
+  if (!isPeriod(period)) throw new BillingError('badPeriod', { period });
   const household = multiPerson ? 'multi' : 'standard';
   const pick = (entry: TierScheme['bounds'][number]): TierBounds => {
     const bounds = multiPerson ? entry.multi : entry.standard;
-    if (!bounds) throw new BillingError('the customer is marked as a multi-person household but the tariff has no multi-person bounds');
+    if (!bounds) throw new BillingError('noMultiPersonBounds');
     return bounds;
   };
   if (scheme.basis === 'monthly') {
     const month = periodMonth(period);
     const entry = scheme.bounds.find((b) => b.months?.includes(month));
-    if (!entry) throw new BillingError(`the tariff has no tier bounds for month ${month}`);
+    if (!entry) throw new BillingError('noBoundsForMonth', { month });
     return { basis: 'monthly', bounds: pick(entry), household, tierYearStart: null, months: null };
   }
   const entry = scheme.bounds[0];
-  if (!entry) throw new BillingError('the tariff has no tier bounds');
+  if (!entry) throw new BillingError('noBounds');
   const startMonth = scheme.yearStartMonth ?? 1;
   const months = tierYearMonths(period, startMonth, customerStart);
   const annual = pick(entry);

@@ -9,6 +9,7 @@
 import type { Fen } from '../money';
 import { dayNumber, type DateString, type Period } from '../time';
 import { requireDate, requireFen } from './guards';
+import { field } from './types';
 import { DEFAULT_PENALTY_POLICY, penaltyForBill, type PenaltyBill, type PenaltyPolicy, type PenaltyResult } from './penalty';
 
 /** An open bill at the counter: the penalty facts plus the number printed on it. */
@@ -92,8 +93,8 @@ function textOrder(a: string, b: string): number {
 
 /** What each open bill asks for if paid on `payDate`, oldest first. */
 export function billsDue(openBills: readonly OpenBill[], payDate: DateString, policy: PenaltyPolicy = DEFAULT_PENALTY_POLICY): BillDue[] {
-  requireDate(payDate, 'payDate');
-  for (const bill of openBills) requireDate(bill.dueDate, 'dueDate');
+  requireDate(payDate, field('payDate'));
+  for (const bill of openBills) requireDate(bill.dueDate, field('dueDate'));
   return [...openBills].sort(compareOldestFirst).map((bill) => {
     const penalty = penaltyForBill(bill, payDate, policy);
     return {
@@ -119,7 +120,7 @@ export function allocatePayment(
   payDate: DateString,
   policy: PenaltyPolicy = DEFAULT_PENALTY_POLICY,
 ): PaymentAllocation {
-  requireFen(amountFen, 'payment amount');
+  requireFen(amountFen, field('paymentAmount'));
   let left = amountFen;
   const allocations: BillAllocation[] = [];
   const remaining: BillAfterPayment[] = [];
@@ -168,7 +169,7 @@ export function allocatePayment(
  * still owes bill − drawn.
  */
 export function drawPrepaid(prepaidFen: Fen, newBillFen: Fen): Fen {
-  requireFen(prepaidFen, 'prepaid balance');
-  requireFen(newBillFen, 'bill amount');
+  requireFen(prepaidFen, field('prepaidBalance'));
+  requireFen(newBillFen, field('billAmount'));
   return Math.min(prepaidFen, newBillFen);
 }

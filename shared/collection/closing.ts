@@ -9,7 +9,7 @@
 import { sumFen, type Fen } from '../money';
 import { PAYMENT_CHANNELS, isPaymentChannel, type PaymentChannel } from './counter';
 import { requireFen } from './guards';
-import { CollectionError } from './types';
+import { CollectionError, field } from './types';
 
 /** One posted payment or reversal of the day. Amounts are positive; `kind` gives the sign. */
 export interface ClosingEntry {
@@ -52,8 +52,8 @@ export interface DayClosing {
 
 /** Totals for the daily closing report from the day's payments and reversals. */
 export function closeDayTotals(entries: readonly ClosingEntry[], openingFloatFen: Fen, countedCashFen: Fen): DayClosing {
-  requireFen(openingFloatFen, 'opening float');
-  requireFen(countedCashFen, 'counted cash');
+  requireFen(openingFloatFen, field('openingFloat'));
+  requireFen(countedCashFen, field('countedCash'));
   const byChannel: ChannelTotals[] = PAYMENT_CHANNELS.map((channel) => ({
     channel,
     paymentCount: 0,
@@ -63,10 +63,10 @@ export function closeDayTotals(entries: readonly ClosingEntry[], openingFloatFen
     netFen: 0,
   }));
   for (const entry of entries) {
-    if (!isPaymentChannel(entry.channel)) throw new CollectionError('bad_channel', `unknown payment channel "${entry.channel}"`);
-    requireFen(entry.amountFen, `${entry.kind} amount`);
+    if (!isPaymentChannel(entry.channel)) throw new CollectionError('bad_channel', 'badChannel', { channel: entry.channel });
+    requireFen(entry.amountFen, field(entry.kind === 'reversal' ? 'reversalAmount' : 'paymentAmount'));
     const row = byChannel[PAYMENT_CHANNELS.indexOf(entry.channel)];
-    if (!row) throw new CollectionError('bad_channel', `unknown payment channel "${entry.channel}"`);
+    if (!row) throw new CollectionError('bad_channel', 'badChannel', { channel: entry.channel });
     if (entry.kind === 'payment') {
       row.paymentCount += 1;
       row.paymentsFen += entry.amountFen;
@@ -74,7 +74,7 @@ export function closeDayTotals(entries: readonly ClosingEntry[], openingFloatFen
       row.reversalCount += 1;
       row.reversalsFen += entry.amountFen;
     } else {
-      throw new CollectionError('bad_entry', `entry kind must be payment or reversal`);
+      throw new CollectionError('bad_entry', 'badEntry');
     }
     row.netFen = row.paymentsFen - row.reversalsFen;
   }

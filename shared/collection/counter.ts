@@ -1,11 +1,11 @@
 // The counter screen (柜台收费): what the customer owes today, and the change for cash.
 
-import { sumFen, type Fen } from '../money';
+import { formatYuan, sumFen, type Fen } from '../money';
 import type { DateString } from '../time';
 import { billsDue, type BillDue, type OpenBill } from './allocation';
 import { requireFen } from './guards';
 import { DEFAULT_PENALTY_POLICY, type PenaltyPolicy } from './penalty';
-import { CollectionError } from './types';
+import { CollectionError, field } from './types';
 
 /**
  * How a payment was made: cash (现金), bank card (银行卡), QR-code payment (扫码: WeChat /
@@ -24,10 +24,10 @@ export function isPaymentChannel(value: string): value is PaymentChannel {
  * cash handed over must cover it.
  */
 export function changeToGive(tenderedFen: Fen, dueFen: Fen): Fen {
-  requireFen(tenderedFen, 'cash tendered');
-  requireFen(dueFen, 'amount posted');
+  requireFen(tenderedFen, field('cashTendered'));
+  requireFen(dueFen, field('amountPosted'));
   if (tenderedFen < dueFen) {
-    throw new CollectionError('tendered_short', `cash tendered (${tenderedFen} fen) is less than the amount posted (${dueFen} fen)`);
+    throw new CollectionError('tendered_short', 'tenderedShort', { tendered: formatYuan(tenderedFen), amount: formatYuan(dueFen) });
   }
   return tenderedFen - dueFen;
 }
@@ -61,7 +61,7 @@ export function totalDue(
   policy: PenaltyPolicy = DEFAULT_PENALTY_POLICY,
   prepaidFen: Fen = 0,
 ): CounterBalance {
-  requireFen(prepaidFen, 'prepaid balance');
+  requireFen(prepaidFen, field('prepaidBalance'));
   const bills = billsDue(openBills, payDate, policy);
   const principalFen = sumFen(bills.map((b) => b.principalFen));
   const penaltyFen = sumFen(bills.map((b) => b.penaltyFen));

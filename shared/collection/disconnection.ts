@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Fen } from '../money';
 import { addDays, daysBetween, type DateString } from '../time';
 import { requireCount, requireDate, requireFen } from './guards';
-import { isResidential, type CustomerClass } from './types';
+import { field, isResidential, type CustomerClass } from './types';
 
 const count = z.number().int().min(0);
 
@@ -28,9 +28,9 @@ export const DEFAULT_DISCONNECTION_POLICY: Readonly<DisconnectionPolicy> = Objec
 });
 
 function validateDisconnectionPolicy(policy: DisconnectionPolicy): void {
-  requireCount(policy.overdueDaysMoreThan, 'overdueDaysMoreThan');
-  requireCount(policy.residentialNoticeDays, 'residentialNoticeDays');
-  requireCount(policy.otherNoticeDays, 'otherNoticeDays');
+  requireCount(policy.overdueDaysMoreThan, field('overdueDaysMoreThan'));
+  requireCount(policy.residentialNoticeDays, field('residentialNoticeDays'));
+  requireCount(policy.otherNoticeDays, field('otherNoticeDays'));
 }
 
 /** A customer's arrears as the disconnection check needs them. */
@@ -71,7 +71,7 @@ export function earliestDisconnectionDate(
   noticeDate: DateString,
   policy: DisconnectionPolicy = DEFAULT_DISCONNECTION_POLICY,
 ): DateString {
-  requireDate(noticeDate, 'noticeDate');
+  requireDate(noticeDate, field('noticeDate'));
   return addDays(noticeDate, noticeDays(customerClass, policy));
 }
 
@@ -86,14 +86,14 @@ export function disconnectionEligibility(
   policy: DisconnectionPolicy = DEFAULT_DISCONNECTION_POLICY,
 ): DisconnectionCheck {
   validateDisconnectionPolicy(policy);
-  requireDate(today, 'today');
-  requireDate(arrears.oldestDueDate, 'oldestDueDate');
-  requireFen(arrears.arrearsFen, 'arrearsFen');
+  requireDate(today, field('today'));
+  requireDate(arrears.oldestDueDate, field('oldestDueDate'));
+  requireFen(arrears.arrearsFen, field('arrearsFen'));
   const daysOverdue = Math.max(0, daysBetween(arrears.oldestDueDate, today));
   const blocks: DisconnectionBlock[] = [];
   if (arrears.arrearsFen === 0) blocks.push('no_arrears');
   if (daysOverdue <= policy.overdueDaysMoreThan) blocks.push('not_overdue_long_enough');
-  const reminder = arrears.reminderDate ? requireDate(arrears.reminderDate, 'reminderDate') : null;
+  const reminder = arrears.reminderDate ? requireDate(arrears.reminderDate, field('reminderDate')) : null;
   if (reminder === null || daysBetween(arrears.oldestDueDate, reminder) <= 0 || daysBetween(reminder, today) < 0) {
     blocks.push('not_reminded');
   }

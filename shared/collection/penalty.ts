@@ -32,7 +32,7 @@ import { z } from 'zod';
 import { divRoundHalfUp, type Fen } from '../money';
 import { addDays, dayNumber, daysBetween, periodYear, type DateString, type Period } from '../time';
 import { requireCount, requireDate, requireFen, requirePeriod } from './guards';
-import { CollectionError, isResidential, type CustomerClass } from './types';
+import { CollectionError, field, isResidential, type CustomerClass } from './types';
 
 /** Rates are in basis points a day (万分之, 1/10,000): 1‰ = 10. Never a float. */
 export const BASIS_POINTS = 10_000;
@@ -126,26 +126,26 @@ export interface PenaltyResult {
 }
 
 export function validatePenaltyPolicy(policy: PenaltyPolicy): PenaltyPolicy {
-  requireCount(policy.residentialDailyBp, 'residentialDailyBp');
-  requireCount(policy.currentYearDailyBp, 'currentYearDailyBp');
-  requireCount(policy.priorYearDailyBp, 'priorYearDailyBp');
-  requireCount(policy.minimumFen, 'minimumFen');
-  requireCount(policy.graceDays, 'graceDays');
+  requireCount(policy.residentialDailyBp, field('residentialDailyBp'));
+  requireCount(policy.currentYearDailyBp, field('currentYearDailyBp'));
+  requireCount(policy.priorYearDailyBp, field('priorYearDailyBp'));
+  requireCount(policy.minimumFen, field('minimumFen'));
+  requireCount(policy.graceDays, field('graceDays'));
   if (!PRIOR_YEAR_RULES.includes(policy.priorYearRule)) {
-    throw new CollectionError('bad_policy', `priorYearRule must be one of ${PRIOR_YEAR_RULES.join(', ')}`);
+    throw new CollectionError('bad_policy', 'badPriorYearRule', { value: String(policy.priorYearRule) });
   }
   return policy;
 }
 
 /** The first day on which the bill accrues a penalty. */
 export function penaltyStartDate(bill: Pick<PenaltyBill, 'dueDate' | 'penaltyFrom'>, policy: PenaltyPolicy = DEFAULT_PENALTY_POLICY): DateString {
-  if (bill.penaltyFrom !== undefined) return requireDate(bill.penaltyFrom, 'penaltyFrom');
-  return addDays(requireDate(bill.dueDate, 'dueDate'), policy.graceDays + 1);
+  if (bill.penaltyFrom !== undefined) return requireDate(bill.penaltyFrom, field('penaltyFrom'));
+  return addDays(requireDate(bill.dueDate, field('dueDate')), policy.graceDays + 1);
 }
 
 /** Days late on `payDate` (0 on or before the due date / last day of grace). */
 export function daysLate(bill: Pick<PenaltyBill, 'dueDate' | 'penaltyFrom'>, payDate: DateString, policy: PenaltyPolicy = DEFAULT_PENALTY_POLICY): number {
-  requireDate(payDate, 'payDate');
+  requireDate(payDate, field('payDate'));
   return Math.max(0, daysBetween(penaltyStartDate(bill, policy), payDate) + 1);
 }
 
@@ -182,23 +182,23 @@ function accrualSpans(bill: PenaltyBill, from: DateString, payDate: DateString, 
  */
 export function penaltyForBill(bill: PenaltyBill, payDate: DateString, policy: PenaltyPolicy = DEFAULT_PENALTY_POLICY): PenaltyResult {
   validatePenaltyPolicy(policy);
-  requirePeriod(bill.period, 'period');
-  requireDate(bill.dueDate, 'dueDate');
-  requireDate(payDate, 'payDate');
-  const principal = requireFen(bill.principalFen, 'principalFen');
+  requirePeriod(bill.period, field('period'));
+  requireDate(bill.dueDate, field('dueDate'));
+  requireDate(payDate, field('payDate'));
+  const principal = requireFen(bill.principalFen, field('principalFen'));
   if ((bill.penaltyAccruedTo === undefined) !== (bill.penaltyAccruedFen === undefined)) {
-    throw new CollectionError('bad_bill', `bill ${bill.billId}: penaltyAccruedTo and penaltyAccruedFen go together`);
+    throw new CollectionError('bad_bill', 'accruedPair', { bill: bill.billId });
   }
-  const carried = requireFen(bill.penaltyAccruedFen ?? 0, 'penaltyAccruedFen');
-  const paid = requireFen(bill.penaltyPaidFen ?? 0, 'penaltyPaidFen');
-  const waivedBefore = requireFen(bill.penaltyWaivedFen ?? 0, 'penaltyWaivedFen');
+  const carried = requireFen(bill.penaltyAccruedFen ?? 0, field('penaltyAccruedFen'));
+  const paid = requireFen(bill.penaltyPaidFen ?? 0, field('penaltyPaidFen'));
+  const waivedBefore = requireFen(bill.penaltyWaivedFen ?? 0, field('penaltyWaivedFen'));
 
   const startDate = penaltyStartDate(bill, policy);
   const late = daysLate(bill, payDate, policy);
 
   // New accrual runs from the later of the start date and the day after the last accrual.
   const from =
-    bill.penaltyAccruedTo === undefined ? startDate : later(startDate, addDays(requireDate(bill.penaltyAccruedTo, 'penaltyAccruedTo'), 1));
+    bill.penaltyAccruedTo === undefined ? startDate : later(startDate, addDays(requireDate(bill.penaltyAccruedTo, field('penaltyAccruedTo')), 1));
   const spans = principal > 0 ? accrualSpans(bill, from, payDate, policy) : [];
   const bpDays = spans.reduce((sum, s) => sum + BigInt(s.days) * BigInt(s.dailyBp), 0n);
   const newAccruedFen = Number(divRoundHalfUp(BigInt(principal) * bpDays, BigInt(BASIS_POINTS)));

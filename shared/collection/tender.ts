@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Fen } from '../money';
 import { requireFen } from './guards';
+import { field } from './types';
 
 export const counterPolicySchema = z.object({
   /** Tendered − amount above this (fen) needs a confirmation; default 2,000 yuan. */
@@ -17,7 +18,7 @@ export const DEFAULT_COUNTER_POLICY: Readonly<CounterPolicy> = Object.freeze({ l
 
 /** True when the cash handed over exceeds the amount by more than the policy's margin. */
 export function tenderNeedsConfirmation(tenderedFen: Fen, amountFen: Fen, policy: CounterPolicy = DEFAULT_COUNTER_POLICY): boolean {
-  requireFen(tenderedFen, 'cash tendered');
-  requireFen(amountFen, 'amount posted');
+  requireFen(tenderedFen, field('cashTendered'));
+  requireFen(amountFen, field('amountPosted'));
   return tenderedFen - amountFen > policy.largeTenderOverFen;
 }

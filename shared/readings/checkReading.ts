@@ -1,6 +1,7 @@
 // checkReading: every applicable plausibility check on one reading (抄表复核), in one pure call.
 // The reading screen, the handheld import and the billing run all call this, so a reading is
 // judged the same way wherever it enters.
+import type { CodedMessage } from '../i18n/coded';
 import type { Centi } from '../money';
 import type { DateString } from '../time';
 import { daysBetween, isDate, isPeriod } from '../time';
@@ -16,6 +17,7 @@ import {
   assertMultiplier,
   assessAdvance,
   consumptionWithReplacement,
+  input as inputName,
   ReadingInputError,
   registerRange,
   spanConsumption,
@@ -114,45 +116,45 @@ interface Span {
 }
 type TouSpan = Span & { name: TouRegister };
 
-function assertDate(value: string, what: string): void {
-  if (!isDate(value)) throw new ReadingInputError(`${what} must be a date YYYY-MM-DD, got ${value}`);
+function assertDate(value: string, what: CodedMessage): void {
+  if (!isDate(value)) throw new ReadingInputError('badDate', { what, value });
 }
 
 function validate(input: ReadingInput): void {
-  assertCentiValue(input.previous.reading, 'previous reading');
-  assertCentiValue(input.current.reading, 'current reading');
-  assertDate(input.previous.date, 'previous reading date');
-  assertDate(input.current.date, 'current reading date');
+  assertCentiValue(input.previous.reading, inputName('previousReading'));
+  assertCentiValue(input.current.reading, inputName('currentReading'));
+  assertDate(input.previous.date, inputName('previousDate'));
+  assertDate(input.current.date, inputName('currentDate'));
   assertMultiplier(input.multiplier);
   assertDigits(input.digits);
-  if (input.previous.multiplier != null) assertMultiplier(input.previous.multiplier, 'previous multiplier');
+  if (input.previous.multiplier != null) assertMultiplier(input.previous.multiplier, inputName('previousMultiplier'));
   if (input.bookDay != null && (!Number.isInteger(input.bookDay) || input.bookDay < 1 || input.bookDay > 31)) {
-    throw new ReadingInputError(`book reading day must be 1 to 31, got ${input.bookDay}`);
+    throw new ReadingInputError('badBookDay', { value: input.bookDay });
   }
-  if (input.period != null && !isPeriod(input.period)) throw new ReadingInputError(`period must be YYYY-MM, got ${input.period}`);
+  if (input.period != null && !isPeriod(input.period)) throw new ReadingInputError('badPeriod', { value: input.period });
   const r = input.replacement;
   if (r) {
-    assertCentiValue(r.oldFinal, 'old meter final reading');
-    assertCentiValue(r.newStart, 'new meter start reading');
-    assertMultiplier(r.oldMultiplier, 'old meter multiplier');
-    assertDigits(r.oldDigits, 'old meter digits');
+    assertCentiValue(r.oldFinal, inputName('oldFinal'));
+    assertCentiValue(r.newStart, inputName('newStart'));
+    assertMultiplier(r.oldMultiplier, inputName('oldMultiplier'));
+    assertDigits(r.oldDigits, inputName('oldDigits'));
   }
   if (input.tou) {
     for (const name of TOU_REGISTERS) {
       const reg = input.tou[name];
       if (!reg) continue;
-      assertCentiValue(reg.previous, `${name} previous reading`);
-      assertCentiValue(reg.current, `${name} current reading`);
+      assertCentiValue(reg.previous, inputName('registerPrevious', { register: { key: `billing.touWord.${name}` } }));
+      assertCentiValue(reg.current, inputName('registerCurrent', { register: { key: `billing.touWord.${name}` } }));
     }
   }
   const periods = [...(input.history ?? []), ...(input.sameMonthLastYear ? [input.sameMonthLastYear] : [])];
   for (const h of periods) {
-    if (!isPeriod(h.period)) throw new ReadingInputError(`history period must be YYYY-MM, got ${h.period}`);
+    if (!isPeriod(h.period)) throw new ReadingInputError('badHistoryPeriod', { value: h.period });
     if (!Number.isSafeInteger(h.consumption) || h.consumption < 0) {
-      throw new ReadingInputError(`history ${h.period}: consumption must be whole hundredths ≥ 0`);
+      throw new ReadingInputError('historyConsumption', { period: h.period });
     }
     if (!Number.isInteger(h.days) || h.days <= 0) {
-      throw new ReadingInputError(`history ${h.period}: days must be a positive whole number`);
+      throw new ReadingInputError('historyDays', { period: h.period });
     }
   }
 }
@@ -265,7 +267,7 @@ export function checkReading(input: ReadingInput, policy: ReadingPolicy = DEFAUL
   if (errors.length > 0) return { consumption: null, flags: inCodeOrder(flags), errors: inCodeOrder(errors) };
 
   const [first, second] = meterSpans.map((s) => toMeterSpan(s, wrapped(s)));
-  if (!first) throw new ReadingInputError('no meter span');
+  if (!first) throw new ReadingInputError('noSpan');
   const consumption = second ? consumptionWithReplacement(first, second) : spanConsumption(first);
 
   if (wraps.length > 0 && !input.confirmedRollover) {

@@ -1,6 +1,7 @@
 // Register arithmetic (表码计算): advances, rollovers (满码翻转), multipliers (倍率) and meter
 // replacement (换表). All values are integer hundredths (Centi) so nothing is ever rounded.
 import type { Centi } from '../money';
+import { RuleError, type CodedMessage, type CodedParam } from '../i18n/coded';
 import { basisPoints } from './policy';
 import type { ReadingPolicy } from './policy';
 
@@ -8,28 +9,53 @@ import type { ReadingPolicy } from './policy';
  * Malformed input (not an integer, a bad date, a zero multiplier): a bug or a schema gap in the
  * caller, not something the reader typed. Readings that are merely implausible come back as flags.
  */
-export class ReadingInputError extends Error {
+export class ReadingInputError extends RuleError {
   override name = 'ReadingInputError';
+  constructor(
+    readonly reason: ReadingInputReason,
+    params?: Readonly<Record<string, CodedParam>>,
+  ) {
+    super(`reading.inputReason.${reason}`, params);
+  }
+}
+
+/** Every reason a reading's input is refused as malformed: `reading.inputReason.<code>` in the dictionary. */
+export const READING_INPUT_REASONS = [
+  'notHundredths', 'notPositive', 'badDigits', 'tooLarge', 'rolloverNeedsDigits', 'consumptionTooLarge',
+  'badDate', 'badBookDay', 'badPeriod', 'badHistoryPeriod', 'historyConsumption', 'historyDays', 'noSpan',
+] as const;
+export type ReadingInputReason = (typeof READING_INPUT_REASONS)[number];
+
+/** The inputs a reason can name (`reading.input.<code>`). */
+export const READING_INPUTS = [
+  'previousReading', 'currentReading', 'previousDate', 'currentDate', 'multiplier', 'previousMultiplier', 'oldMultiplier',
+  'digits', 'oldDigits', 'oldFinal', 'newStart', 'registerPrevious', 'registerCurrent',
+] as const;
+export type ReadingInputName = (typeof READING_INPUTS)[number];
+
+/** An input as a reason's parameter; a time-of-use register's names its register (峰, 谷…). */
+export function input(name: ReadingInputName, params?: Readonly<Record<string, CodedParam>>): CodedMessage {
+  return params ? { key: `reading.input.${name}`, params } : { key: `reading.input.${name}` };
 }
 
 /** Largest register with a sane margin: 10^12 × 100 × a large multiplier stays a safe integer. */
 export const MAX_DIGITS = 12;
 
-export function assertCentiValue(value: number, what: string): Centi {
-  if (!Number.isSafeInteger(value)) throw new ReadingInputError(`${what} must be whole hundredths, got ${value}`);
+export function assertCentiValue(value: number, what: CodedMessage): Centi {
+  if (!Number.isSafeInteger(value)) throw new ReadingInputError('notHundredths', { what, value });
   return value;
 }
 
-export function assertMultiplier(value: number, what = 'multiplier'): number {
+export function assertMultiplier(value: number, what: CodedMessage = input('multiplier')): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new ReadingInputError(`${what} must be a positive whole number, got ${value}`);
+    throw new ReadingInputError('notPositive', { what, value });
   }
   return value;
 }
 
-export function assertDigits(value: number, what = 'digits'): number {
+export function assertDigits(value: number, what: CodedMessage = input('digits')): number {
   if (!Number.isInteger(value) || value < 1 || value > MAX_DIGITS) {
-    throw new ReadingInputError(`${what} must be 1 to ${MAX_DIGITS}, got ${value}`);
+    throw new ReadingInputError('badDigits', { what, max: MAX_DIGITS, value });
   }
   return value;
 }
@@ -69,15 +95,15 @@ export interface MeterSpan {
 
 function times(advance: Centi, multiplier: number): Centi {
   const kwh = advance * assertMultiplier(multiplier);
-  if (!Number.isSafeInteger(kwh)) throw new ReadingInputError(`consumption ${advance} × ${multiplier} is too large`);
+  if (!Number.isSafeInteger(kwh)) throw new ReadingInputError('tooLarge', { advance, multiplier });
   return kwh;
 }
 
 /** Consumption of one span: (止码 − 起码) × 倍率. Negative when the register fell (no rollover). */
 export function spanConsumption(span: MeterSpan): Centi {
-  assertCentiValue(span.previous, 'previous reading');
-  assertCentiValue(span.current, 'current reading');
-  if (span.rollover && span.digits === undefined) throw new ReadingInputError('a rollover needs the register digits');
+  assertCentiValue(span.previous, input('previousReading'));
+  assertCentiValue(span.current, input('currentReading'));
+  if (span.rollover && span.digits === undefined) throw new ReadingInputError('rolloverNeedsDigits');
   return times(registerAdvance(span.previous, span.current, span.digits ?? 1, span.rollover ?? false), span.multiplier);
 }
 
@@ -87,7 +113,7 @@ export function spanConsumption(span: MeterSpan): Centi {
  */
 export function consumptionWithReplacement(oldMeter: MeterSpan, newMeter: MeterSpan): Centi {
   const total = spanConsumption(oldMeter) + spanConsumption(newMeter);
-  if (!Number.isSafeInteger(total)) throw new ReadingInputError('consumption is too large');
+  if (!Number.isSafeInteger(total)) throw new ReadingInputError('consumptionTooLarge');
   return total;
 }
 

@@ -1,4 +1,5 @@
 import type { BillDetails } from '../../../shared/contract';
+import { readStoredMessage, storeMessage, type CodedMessage } from '../../../shared/i18n/coded';
 import {
   BillingError,
   billFlags,
@@ -86,7 +87,14 @@ export type ProblemCode = 'no_tariff' | 'tariff_unknown' | 'tariff_not_in_force'
 export interface PreparedProblem {
   customer: CustomerInput;
   code: ProblemCode;
+  /** cannot_compute: the rule's reason as a stored coded message (shared/i18n/coded.ts), rendered in the reader's language when shown; otherwise the tariff code. */
   detail: string;
+}
+
+/** Why a customer cannot be billed, as one message in the caller's language: the rule's reason, or `billing.problem.<code>`. */
+export function problemReason(problem: { code: ProblemCode; detail: string }): CodedMessage {
+  const reason = problem.code === 'cannot_compute' ? readStoredMessage(problem.detail) : null;
+  return reason ?? { key: `billing.problem.${problem.code}`, params: { detail: problem.detail } };
 }
 
 export interface BillingInputs {
@@ -401,7 +409,7 @@ export class BillingContext {
       try {
         bill = computeBill({ tariff, ...input });
       } catch (error) {
-        if (error instanceof BillingError) return { customer, code: 'cannot_compute', detail: error.message };
+        if (error instanceof BillingError) return { customer, code: 'cannot_compute', detail: storeMessage(error.coded) };
         throw error;
       }
       computed = { bill, details: billDetails(bill, tariff, input), json: {} };

@@ -5,7 +5,7 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { notFound, refuse } from '../errors';
 import { billNumber, recordBills, reserveBillNumbers, stationCode, writeBills } from './bills';
-import { BillingContext, gatherInputs, isProblem, type PreparedBill } from './calculate';
+import { BillingContext, gatherInputs, isProblem, problemReason, type PreparedBill } from './calculate';
 import { billState, dueDateFor } from './issue';
 import { postBillCharge, postBillCredit, recordIssues, runCreditedHooks, runIssuedHooks } from './ledger';
 
@@ -42,7 +42,7 @@ export function recompute(db: ReadableDB, billId: string): { bill: OriginalBill;
   const ready = inputs.ready[0];
   if (!ready) throw refuse('billing.correctionReadingsNotReady', { billNo: bill.bill_no, period: bill.period }, 'conflict');
   const result = BillingContext.read(db, scope).prepare(ready.customer, ready.readings, ready.book);
-  if (isProblem(result)) throw refuse('billing.correctionCannotCompute', { billNo: bill.bill_no, detail: result.detail || result.code });
+  if (isProblem(result)) throw refuse('billing.correctionCannotCompute', { billNo: bill.bill_no, detail: problemReason(result) });
   // The corrected bill stays where the original was printed.
   return { bill, prepared: { ...result, bookId: bill.book_id, bookSeq: bill.book_seq } };
 }

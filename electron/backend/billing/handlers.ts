@@ -49,9 +49,9 @@ export const billingHandlers = {
     requireBook(call.backend.store.read, input.bookId);
     return { jobId: startBillingRun(call.backend, call.actor, { period: input.period, bookId: input.bookId }).id };
   },
-  'billing.exceptions': (input, { backend }) => {
+  'billing.exceptions': (input, { backend, locale }) => {
     requireBook(backend.store.read, input.bookId);
-    return billingExceptions(backend.store.read, input.period, input.bookId);
+    return billingExceptions(backend.store.read, input.period, input.bookId, locale);
   },
   'billing.issue': (input, call) => {
     requireBook(call.backend.store.read, input.bookId);

@@ -9,6 +9,8 @@ import type {
   BillRow,
   BillStatus,
 } from '../../../shared/contract';
+import type { Locale } from '../../../shared/i18n';
+import { renderStoredMessage } from '../../../shared/i18n/coded';
 import { sql, type SqlFragment } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { notFound } from '../errors';
@@ -327,7 +329,8 @@ export function billingStatus(db: ReadableDB, period: string, bookId?: string) {
   };
 }
 
-export function billingExceptions(db: ReadableDB, period: string, bookId?: string) {
+/** Bills held by their flags and customers who could not be billed; a problem's reason in the reader's language. */
+export function billingExceptions(db: ReadableDB, period: string, bookId: string | undefined, locale: Locale) {
   const bills = db
     .all<BillDbRow>(sql`${BILL_SELECT}
       WHERE b.period = ${period} ${bookId ? sql`AND b.book_id = ${bookId}` : sql``}
@@ -348,7 +351,7 @@ export function billingExceptions(db: ReadableDB, period: string, bookId?: strin
         tariffCode: p.tariff_code,
         bookNo: p.book_no,
         code: p.code,
-        detail: p.detail,
+        detail: p.code === 'cannot_compute' ? renderStoredMessage(locale, p.detail) : p.detail,
       }),
     ),
   };

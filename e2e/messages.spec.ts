@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { StationFixture } from '../electron/backend/billing/testing/fixture';
+import { untranslated } from '../shared/i18n/untranslated';
+import { expect, login, openMenu, test, type Station } from './fixtures';
+import { addStaff, PERIOD, staffId, withStation } from './readings-seed';
+
+// Issue 16 item 5: what the shared rules say reaches the billing clerk in the app's language. A
+// factory (大工业) whose reactive energy (无功电量, kvarh) was never entered cannot be billed: the
+// billing run lists it with the reason fully in Chinese, and fully in English once the clerk
+// switches the language, on the common station PC's 1366×768 screen.
+
+const SAMPLE_TARIFFS = join(import.meta.dirname, '..', 'docs', 'tariffs', 'sample-catalogue.json');
+const PASSWORD = 'billing123';
+
+async function seedFactory(station: Station): Promise<{ accountNo: string }> {
+  const imported = station.cli(['tariffs', 'import', SAMPLE_TARIFFS]);
+  if (imported.status !== 0) throw new Error(`tariffs import failed: ${imported.stderr}`);
+  return withStation(station.db, async (backend) => {
+    await addStaff(backend, [{ staffNo: 'B001', name: '钱核算', roles: ['billing_clerk'], password: PASSWORD }]);
+    const f = new StationFixture(backend, staffId(backend, 'A001'));
+    const book = f.book('B09', '工业专线本');
+    const factory = f.customer({ name: '青山水泥厂', customerClass: 'large_industry', tariffCode: 'LI-10KV', bookId: book, seq: 1, capacityKva: 400, tou: true, multiplier: 100 });
+    f.openPeriod(PERIOD);
+    // 50,000 kWh read on the TOU registers; the kvarh for the power factor (力调) is missing.
+    f.read(PERIOD, factory.pointId, { kwh: 5_000_000, tou: { peak: 1_500_000, valley: 2_000_000 } });
+    return { accountNo: factory.accountNo };
+  });
+}
+
+test('a factory with no kvarh reading: the billing run gives the reason fully in Chinese, then fully in English', async ({ page, station }) => {
+  test.slow(); // a CLI run and a billing job on a busy machine
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const { accountNo } = await seedFactory(station);
+
+  await login(page, station, 'B001', PASSWORD);
+  await openMenu(page, '电费核算');
+  await page.getByLabel('抄表本', { exact: true }).selectOption({ label: 'B09 工业专线本' });
+  await page.getByRole('button', { name: '开始核算' }).click();
+  await expect(page.getByRole('progressbar', { name: '正在核算…' })).toHaveAttribute('aria-valuenow', '100');
+
+  const problems = page.getByRole('table', { name: '无法核算的客户' });
+  const row = problems.getByRole('row').filter({ hasText: '青山水泥厂' });
+  const reason = row.getByRole('cell').nth(4);
+  await expect(reason).toHaveText('无法计算：缺少功率因数考核（标准 0.90）所需的无功电量（kvarh）');
+  await expect(reason).toBeInViewport();
+  // Not only the reason: nothing on the problem row is in English (the account and tariff code aside).
+  expect(untranslated('zh-CN', (await row.innerText()).replace(/\s+/g, ' '), [accountNo, 'B09', 'LI-10KV'])).toEqual([]);
+
+  // The clerk switches the app to English: the same list, the reason in English.
+  await page.getByLabel('语言').selectOption('en');
+  await page.getByLabel('Book', { exact: true }).selectOption({ label: 'B09 工业专线本' });
+  const english = page.getByRole('table', { name: 'Customers that could not be billed' });
+  const englishReason = english.getByRole('row').filter({ hasText: accountNo }).getByRole('cell').nth(4);
+  await expect(englishReason).toHaveText('Cannot compute: reactive consumption (kvarh) for the power-factor assessment (standard 0.90) is missing');
+  expect(untranslated('en', await englishReason.innerText())).toEqual([]);
+
+  // The command line asks the same channel: the reason in its --lang (Chinese by default).
+  const reasonIn = (lang: string[]) => {
+    const out = station.cli(['billing', 'exceptions', '--period', PERIOD, '--json', ...lang]);
+    expect(out.status, out.stderr).toBe(0);
+    return (JSON.parse(out.stdout) as { problems: { detail: string }[] }).problems[0]?.detail;
+  };
+  expect(reasonIn([])).toBe('缺少功率因数考核（标准 0.90）所需的无功电量（kvarh）');
+  expect(reasonIn(['--lang', 'en'])).toBe('reactive consumption (kvarh) for the power-factor assessment (standard 0.90) is missing');
+});

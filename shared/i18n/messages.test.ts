@@ -1,0 +1,231 @@
+// Every message the shared rules can produce, rendered in both languages with sample parameters:
+// English must hold no Chinese, Chinese no English sentence (units such as kWh/kvarh, formats such
+// as YYYY-MM, codes and numbers are allowed). The codes come from the rules' own lists, so a new
+// code without a translation (or without a sample here) fails this test.
+import { describe, expect, it } from 'vitest';
+import { BILL_FLAG_CODES, type BillFlagCode } from '../billing/flags';
+import { BILLING_QUANTITIES, BILLING_REASONS, periodWord, quantity, type BillingReason } from '../billing/errors';
+import { TOU_PERIODS } from '../billing/tariff';
+import { ERROR_CODES } from '../errors';
+import { COLLECTION_FIELDS, COLLECTION_REASONS, field, type CollectionReason } from '../collection/types';
+import { flagLabel, flagMessage } from '../readings/describe';
+import { input, READING_INPUT_REASONS, READING_INPUTS, type ReadingInputReason } from '../readings/register';
+import { READING_FLAG_CODES, type FlagParams, type ReadingFlagCode } from '../readings/flags';
+import { coded, readStoredMessage, renderMessage, renderStoredMessage, storeMessage, type CodedMessage } from './coded';
+import { allMessages, hasMessage, translate, type Locale, type MessageKey } from './index';
+import { untranslated } from './untranslated';
+
+function check(render: (locale: Locale) => string, allowed: readonly string[] = []): string[] {
+  return (['zh-CN', 'en'] as const).flatMap((locale) => untranslated(locale, render(locale), allowed));
+}
+
+// --- samples: one per code; typed so that a new code without a sample fails the type check ----
+
+const TARIFF = 'LI-10KV';
+const BILLING_SAMPLES: Record<BillingReason, CodedMessage['params']> = {
+  missing: { what: quantity('kvarh', { standard: '0.90' }) },
+  notHundredths: { what: quantity('registerConsumption', { period: periodWord('peak') }), value: -5 },
+  notHundredthsKwh: { what: quantity('priorUsage'), value: 1.5 },
+  noPeriodPrice: { period: periodWord('valley') },
+  touNeedsRegisters: { tariff: TARIFF },
+  noFlatPrice: { tariff: TARIFF },
+  touExceedsTotal: { balancing: periodWord('flat'), others: '350', total: '300' },
+  tiersWithoutIncrements: { tariff: TARIFF },
+  noEnergyPrices: { tariff: TARIFF },
+  badPeriod: { period: '2026-7' },
+  notYetInForce: { tariff: TARIFF, from: '2026-07-15', period: '2026-06' },
+  pfTableMismatch: { standard: '0.90', built: '0.85' },
+  badTierBounds: { t1: 600, t2: 260 },
+  badTierYearStart: { month: 13 },
+  badCustomerStart: { date: '2026-02-30' },
+  startedAfterPeriod: { date: '2026-07-10', period: '2026-06' },
+  badMonths: { months: 0 },
+  noMultiPersonBounds: undefined,
+  noBoundsForMonth: { month: 7 },
+  noBounds: undefined,
+  badPowerFactor: { value: 1.2 },
+  chargesNotWholeFen: { value: 1.5 },
+};
+
+const QUANTITY_SAMPLES = { tariff: TARIFF, standard: '0.90', period: periodWord('peak') };
+
+const READING_SAMPLES: Record<ReadingFlagCode, FlagParams> = {
+  reading_out_of_range: { field: 'peak.current', reading: 12345678, digits: 5, limit: 10000000 },
+  date_not_after_previous: { currentDate: '2026-09-01', previousDate: '2026-09-02' },
+  negative: { span: 'old_meter', current: 100, previous: 900000, wrappedAdvance: 9100000, maxAdvance: 500000 },
+  rollover: { span: 'valley', previous: 9999000, current: 500, digits: 5, advance: 1500 },
+  zero: { days: 30 },
+  zero_run_site_visit: { count: 3 },
+  high: { consumption: 90000, days: 30, dailyUse: 3000, thresholdPercent: 200, recentPeriods: 3, recentDailyAverage: 1000, recentRatioPercent: 300, lastYearPeriod: '2025-09', lastYearDailyAverage: 900, lastYearRatioPercent: 333 },
+  low: { consumption: 100, days: 30, dailyUse: 3, thresholdPercent: 20, recentPeriods: 3, recentDailyAverage: 0, zeroHistoryDailyFloor: 50, lastYearPeriod: '2025-09', lastYearDailyAverage: 0 },
+  tou_sum_mismatch: { registersSum: 29000, total: 30000, difference: 1000, tolerance: 100 },
+  prolonged_estimate: { count: 2 },
+  outside_window: { scheduledDate: '2026-09-05', offsetDays: 9, daysBefore: 3, daysAfter: 5 },
+  multiplier_changed: { previous: 1, current: 100 },
+};
+
+const COLLECTION_SAMPLES: Record<CollectionReason, CodedMessage['params']> = {
+  badChannel: { channel: 'cheque' },
+  badEntry: undefined,
+  tenderedShort: { tendered: '200.00', amount: '210.25' },
+  badPriorYearRule: { value: 'by_month' },
+  accruedPair: { bill: 'GD01-B-00000001' },
+  badDate: { what: field('payDate'), value: '2026-3-18' },
+  badPeriod: { what: field('period'), value: '2026-13' },
+  badAmount: { what: field('paymentAmount'), value: -100 },
+  badCount: { what: field('graceDays'), value: 1.5 },
+};
+
+const READING_INPUT_SAMPLES: Record<ReadingInputReason, CodedMessage['params']> = {
+  notHundredths: { what: input('registerCurrent', { register: periodWord('valley') }), value: 1.5 },
+  notPositive: { what: input('oldMultiplier'), value: 0 },
+  badDigits: { what: input('oldDigits'), max: 12, value: 13 },
+  tooLarge: { advance: 99999999, multiplier: 1000000 },
+  rolloverNeedsDigits: undefined,
+  consumptionTooLarge: undefined,
+  badDate: { what: input('currentDate'), value: '2026-02-30' },
+  badBookDay: { value: 32 },
+  badPeriod: { value: '2026-13' },
+  badHistoryPeriod: { value: '2026-13' },
+  historyConsumption: { period: '2026-08' },
+  historyDays: { period: '2026-08' },
+  noSpan: undefined,
+};
+
+const BILL_FLAG_SAMPLES: Record<BillFlagCode, Record<string, string | number>> = {
+  zero: {},
+  high: { factor: '3', bills: 6, average: '59.89' },
+  negative_line: { lines: 1, amount: '-12.50' },
+  estimated: {},
+};
+
+/** Parameters for the dictionary-wide pass: numbers everywhere, so only the templates are judged. */
+function numericParams(template: string): Record<string, number> {
+  return Object.fromEntries([...template.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, 7]));
+}
+
+describe('messages of the shared rules, in both languages', () => {
+  it('renders every billing reason fully in the language asked for', () => {
+    expect(BILLING_REASONS.filter((r) => !(r in BILLING_SAMPLES))).toEqual([]);
+    const problems = BILLING_REASONS.flatMap((r) => check((l) => renderMessage(l, coded(`billing.reason.${r}`, BILLING_SAMPLES[r])), [TARIFF]));
+    expect(problems).toEqual([]);
+  });
+
+  it('renders every quantity and period word a reason can name', () => {
+    const problems = [
+      ...BILLING_QUANTITIES.flatMap((q) => check((l) => renderMessage(l, quantity(q, QUANTITY_SAMPLES)), [TARIFF])),
+      ...TOU_PERIODS.flatMap((p) => check((l) => renderMessage(l, periodWord(p)))),
+    ];
+    expect(problems).toEqual([]);
+  });
+
+  it('renders every reason a customer cannot be billed, around a rule reason', () => {
+    const reason = coded('billing.reason.missing', BILLING_SAMPLES.missing);
+    const problems = (['no_tariff', 'tariff_unknown', 'tariff_not_in_force', 'cannot_compute'] as const).flatMap((code) =>
+      check((l) => translate(l, `billing.problem.${code}`, { detail: code === 'cannot_compute' ? renderMessage(l, reason) : TARIFF }), [TARIFF]),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('renders every collection rule reason and every field it can name', () => {
+    expect(COLLECTION_REASONS.filter((r) => !(r in COLLECTION_SAMPLES))).toEqual([]);
+    const problems = [
+      ...COLLECTION_REASONS.flatMap((r) => check((l) => renderMessage(l, coded(`collection.reason.${r}`, COLLECTION_SAMPLES[r])), ['GD01-B-00000001', 'cheque', 'by_month'])),
+      ...COLLECTION_FIELDS.flatMap((f) => check((l) => renderMessage(l, field(f)))),
+    ];
+    expect(problems).toEqual([]);
+  });
+
+  it('renders every reason a reading input is refused and every input it can name', () => {
+    expect(READING_INPUT_REASONS.filter((r) => !(r in READING_INPUT_SAMPLES))).toEqual([]);
+    const problems = [
+      ...READING_INPUT_REASONS.flatMap((r) => check((l) => renderMessage(l, coded(`reading.inputReason.${r}`, READING_INPUT_SAMPLES[r])))),
+      ...READING_INPUTS.flatMap((name) => check((l) => renderMessage(l, input(name, { register: periodWord('peak') })))),
+    ];
+    expect(problems).toEqual([]);
+  });
+
+  it('renders every reading flag and its short word', () => {
+    expect(READING_FLAG_CODES.filter((c) => !(c in READING_SAMPLES))).toEqual([]);
+    const problems = READING_FLAG_CODES.flatMap((code) => [
+      ...check((l) => flagMessage(l, { code, params: READING_SAMPLES[code] })),
+      ...check((l) => flagLabel(l, code)),
+    ]);
+    expect(problems).toEqual([]);
+  });
+
+  it('renders every bill flag', () => {
+    const problems = BILL_FLAG_CODES.flatMap((code) => check((l) => translate(l, `billing.flag.${code}`, BILL_FLAG_SAMPLES[code])));
+    expect(problems).toEqual([]);
+  });
+
+  it('renders every error code a channel answers with', () => {
+    const problems = ERROR_CODES.flatMap((code) =>
+      check((l) => translate(l, `error.${code}`, { channel: 'billing.run', details: translate(l, 'billing.periodFormat'), remaining: 3, until: '10:30', what: translate(l, 'billing.problem.no_tariff'), permission: 'billing.run' }), ['billing.run']),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps every key under the rules’ prefixes in their lists (no orphan nor unlisted message)', () => {
+    const listed = new Set<string>([
+      ...BILLING_REASONS.map((r) => `billing.reason.${r}`),
+      ...BILLING_QUANTITIES.map((q) => `billing.quantity.${q}`),
+      ...TOU_PERIODS.map((p) => `billing.touWord.${p}`),
+      ...READING_FLAG_CODES.map((c) => `reading.flag.${c}`),
+      ...BILL_FLAG_CODES.map((c) => `billing.flag.${c}`),
+      ...COLLECTION_REASONS.map((r) => `collection.reason.${r}`),
+      ...COLLECTION_FIELDS.map((f) => `collection.field.${f}`),
+      ...READING_INPUT_REASONS.map((r) => `reading.inputReason.${r}`),
+      ...READING_INPUTS.map((i) => `reading.input.${i}`),
+    ]);
+    const prefixes = ['billing.reason.', 'billing.quantity.', 'billing.touWord.', 'reading.flag.', 'billing.flag.', 'collection.reason.', 'collection.field.', 'reading.inputReason.', 'reading.input.'];
+    const unlisted = allMessages()
+      .map((m) => m.key as string)
+      .filter((k) => prefixes.some((p) => k.startsWith(p)) && !listed.has(k));
+    expect(unlisted).toEqual([]);
+  });
+});
+
+describe('the whole dictionary', () => {
+  // Chinese beside English on purpose: the column names a customer file must have are Chinese.
+  const CHINESE_IN_ENGLISH_ON_PURPOSE = new Set<string>(['customers.err.file.noHeader', 'service.segment.low_income']);
+
+  it('has no Chinese in any English text', () => {
+    const problems = allMessages()
+      .filter((m) => !CHINESE_IN_ENGLISH_ON_PURPOSE.has(m.key))
+      .flatMap((m) => untranslated('en', translate('en', m.key, numericParams(m.en))).map((p) => `${m.key}: ${p}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('has no English sentence in any Chinese text (command lines and their options are allowed)', () => {
+    // An English sentence shows itself by its small words; a command line (griddesk books add 本号
+    // --unassigned) holds commands and options, never these.
+    const SMALL_WORDS = /\b(the|is|are|was|a|an|of|to|for|and|must|not|be|has|have|with|cannot|got|given|should|than|this|that|please|missing|only)\b/i;
+    const problems = allMessages()
+      .map((m) => ({ key: m.key, text: translate('zh-CN', m.key, numericParams(m.zh)).replace(/--[\w-]+/g, ' ') }))
+      .filter(({ text }) => SMALL_WORDS.test(text))
+      .map(({ key, text }) => `${key}: ${text}`);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('coded messages', () => {
+  it('store as JSON and render in either language; older free text stays as written', () => {
+    const message = coded('billing.reason.missing', { what: quantity('kvarh', { standard: '0.90' }) });
+    const stored = storeMessage(message);
+    expect(readStoredMessage(stored)).toEqual(message);
+    expect(renderStoredMessage('zh-CN', stored)).toBe('缺少功率因数考核（标准 0.90）所需的无功电量（kvarh）');
+    expect(renderStoredMessage('en', stored)).toBe('reactive consumption (kvarh) for the power-factor assessment (standard 0.90) is missing');
+    expect(renderStoredMessage('zh-CN', 'reactive consumption is missing')).toBe('reactive consumption is missing');
+    expect(readStoredMessage('{"key":"no.such.key"}')).toBeNull();
+    expect(readStoredMessage('{not json')).toBeNull();
+  });
+
+  it('the checker itself refuses English in Chinese and Chinese in English', () => {
+    expect(untranslated('zh-CN', '无法计算：reactive consumption (kvarh) is missing')).not.toEqual([]);
+    expect(untranslated('en', 'Cannot compute: 缺少无功电量')).not.toEqual([]);
+    expect(untranslated('zh-CN', '缺少功率因数考核（标准 0.90）所需的无功电量（kvarh），账期 YYYY-MM')).toEqual([]);
+    expect(untranslated('en', 'reactive consumption (kvarh) is missing')).toEqual([]);
+    expect(hasMessage('billing.reason.missing' satisfies MessageKey)).toBe(true);
+  });
+});
