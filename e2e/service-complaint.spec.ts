@@ -8,7 +8,13 @@ import { addMeters, addStaff, households, staffId, withStation } from './reading
 // result, 投诉属实); the clerk's return visit finds the customer unsatisfied, so it re-opens; the
 // head computes the month's appraisal drafts and the reader's sheet shows the valid complaint.
 // Staff and customers are seeded, the score sheet is loaded with the CLI as the administrator
-// would; everything checked is done through the UI.
+// would; everything checked is done through the UI. The survey test runs the same visit form
+// in English.
+//
+// Why the first attempt at this test did not pass: the reader's sheet only exists when the
+// appraisal counts the reader in the month. Staff created today are left out by the mid-month
+// rule (docs/appraisal.md) unless their start date is set, and computing needs a score sheet in
+// force; the seed sets both, as the appraisal e2e does.
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -137,4 +143,47 @@ test('a walk-in complaint is logged at the counter, assigned to the reader, answ
   const drill = page.getByRole('table', { name: /有效投诉 的明细/ });
   await expect(drill).toContainText('GD01-WO-000001');
   await expect(drill).toContainText(RESULT);
+});
+
+test('in English: the head starts the month\'s satisfaction survey; one customer is not reached, one is satisfied; a reached customer without a score is refused in English', async ({ page, station }) => {
+  const accounts = await seed(station.db);
+  await login(page, station, 'H001', PASSWORD);
+  await expect(page.getByRole('heading', { name: /欢迎/ })).toBeVisible();
+  await page.evaluate(() => localStorage.setItem('griddesk.locale', 'en'));
+  await page.goto(`${station.url}#/service/visits`);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Return visits and satisfaction' })).toBeVisible();
+  const survey = page.getByRole('form', { name: 'Satisfaction survey' });
+  await survey.getByLabel('Customers to sample').fill('2');
+  await survey.getByRole('button', { name: 'Start this month\'s survey' }).click();
+  await expect(page.getByRole('status')).toContainText('customers to call');
+  const waiting = page.getByRole('table', { name: 'To call' });
+  await expect(waiting.locator('tbody tr')).toHaveCount(2);
+
+  // The first: reached, but no score chosen: refused, nothing recorded; then not reached.
+  const first = waiting.locator('tbody tr').filter({ hasText: accounts[0]! });
+  await first.getByRole('button', { name: 'Call' }).click();
+  const form = page.getByRole('form', { name: /^Return visit: / });
+  await form.getByRole('button', { name: 'Save the visit' }).click();
+  await expect(form.getByRole('alert')).toHaveText('The customer was reached: choose a satisfaction score of 1–5');
+  await form.getByLabel('Not reached').check();
+  await expect(form.getByLabel('Satisfaction (1–5)')).toHaveCount(0);
+  await form.getByRole('button', { name: 'Save the visit' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Visit saved' })).toBeVisible();
+  await expect(waiting.locator('tbody tr')).toHaveCount(1);
+
+  // The second: reached, 5 of 5.
+  await waiting.locator('tbody tr').filter({ hasText: accounts[1]! }).getByRole('button', { name: 'Call' }).click();
+  await form.getByLabel('Satisfaction (1–5)').selectOption('5');
+  await expect(form.getByLabel('If unsatisfied')).toHaveCount(0);
+  await form.getByLabel('Customer comments').fill('Quick and polite');
+  await form.getByLabel('Customer comments').press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Visit saved' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'To call' }).getByRole('cell', { name: 'No visits waiting' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'All visits' }).click();
+  const all = page.getByRole('table', { name: 'All visits' });
+  await expect(all.locator('tbody tr').filter({ hasText: accounts[0]! })).toContainText('Not reached');
+  await expect(all.locator('tbody tr').filter({ hasText: accounts[1]! })).toContainText('Score 5');
+  await expect(all.locator('tbody tr').filter({ hasText: accounts[1]! })).toContainText('Quick and polite');
 });
