@@ -63,13 +63,15 @@ export const serviceBench: Bench = {
       const t0 = performance.now();
       backend.store.write((tx) => {
         tx.run(sql`
-          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ORDERS})
+          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ORDERS}),
+          -- SQLite refuses an outer column in LIMIT/OFFSET: the customers are numbered and joined instead.
+          c(k, id) AS (SELECT row_number() OVER (ORDER BY account_no) - 1, id FROM customers)
           INSERT INTO work_orders (id, station_id, order_no, kind, source, customer_id, content, received_at, created_at)
           SELECT 'bench-wo-' || i, (SELECT id FROM station), 'BENCH-WO-' || printf('%06d', i),
                  CASE i % 4 WHEN 0 THEN 'repair' WHEN 1 THEN 'complaint' WHEN 2 THEN 'meter_query' ELSE 'consultation' END,
                  CASE i % 3 WHEN 0 THEN 'counter' WHEN 1 THEN 'phone' ELSE 'dispatch95598' END,
-                 (SELECT id FROM customers LIMIT 1 OFFSET (i * 7) % (SELECT count(*) FROM customers)), '基准工单', ${NOW} - (i % 90) * 86400000, ${NOW}
-          FROM n`);
+                 c.id, '基准工单', ${NOW} - (i % 90) * 86400000, ${NOW}
+          FROM n JOIN c ON c.k = (n.i * 7) % (SELECT count(*) FROM customers)`);
         tx.run(sql`
           INSERT INTO work_order_state (order_id, state, assignee_id, next_due_at, alert_at, final_due_at, closed_at, on_time, updated_at)
           SELECT o.id, CASE WHEN rowid % 10 = 0 THEN 'assigned' ELSE 'closed' END, (SELECT id FROM staff LIMIT 1),
