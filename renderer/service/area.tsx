@@ -4,7 +4,7 @@ import { OrderPage } from './OrderPage';
 import { OrdersPage } from './OrdersPage';
 import { VisitsPage } from './VisitsPage';
 
-// Customer service (客户服务). Segments, visits lists and the report are on the CLI for now
+// Customer service (客户服务): orders and return visits on screen. Segments and the report are on the CLI for now
 // (docs/service.md "Not done yet").
 export const serviceArea: AreaDef = {
   id: 'service',
