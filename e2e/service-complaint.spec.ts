@@ -11,10 +11,11 @@ import { addMeters, addStaff, households, staffId, withStation } from './reading
 // would; everything checked is done through the UI. The survey test runs the same visit form
 // in English.
 //
-// Why the first attempt at this test did not pass: the reader's sheet only exists when the
-// appraisal counts the reader in the month. Staff created today are left out by the mid-month
-// rule (docs/appraisal.md) unless their start date is set, and computing needs a score sheet in
-// force; the seed sets both, as the appraisal e2e does.
+// The first attempt at this test left no note of why it did not pass. What it needs that is easy
+// to miss: the reader's sheet only exists when the appraisal counts the reader in the month
+// (staff created today are left out by the mid-month rule of docs/appraisal.md unless their start
+// date is set), and computing needs a score sheet in force; the seed sets both, as the appraisal
+// e2e does. The counter had no way to log an order for the customer found there until 受理工单.
 
 test.describe.configure({ timeout: 240_000 });
 
