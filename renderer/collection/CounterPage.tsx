@@ -1,4 +1,5 @@
 import { CustomerTags } from '../service/CustomerTags';
+import { CounterOrderLink } from '../service/CounterOrderLink';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { changeToGive, tenderNeedsConfirmation } from '../../shared/collection';
@@ -176,6 +177,7 @@ export function CounterPage() {
                 <span className="mono">{data.customer.accountNo}</span> {data.customer.name}
               </h2>
               <CustomerTags accountNo={data.customer.accountNo} />
+              <CounterOrderLink accountNo={data.customer.accountNo} />
               <span className="muted">
                 {t(`customers.class.${data.customer.customerClass}`)} · {data.customer.address} {data.customer.phone ? `· ${data.customer.phone}` : ''}
               </span>

@@ -6,6 +6,7 @@ import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
 import { StatusCell, when } from './common';
+import { VisitForm, VisitRecorded } from './VisitForm';
 import './service.css';
 
 // One order: its limits, its steps, a step to record (assign for the head; contact, arrive,
@@ -21,16 +22,13 @@ export function OrderPage() {
   const order = useQuery('service.orders.get', { orderNo });
   const staff = useQuery('service.staff', {}, { enabled: can('service.manage') });
   const step = useAction('service.orders.step');
-  const visit = useAction('service.visits.record');
   const [kind, setKind] = useState<Step>(can('service.manage') ? 'assign' : 'contact');
   const [note, setNote] = useState('');
   const [assignee, setAssignee] = useState('');
   const [valid, setValid] = useState(false);
   const [done, setDone] = useState<string | null>(null);
-  const [reached, setReached] = useState(true);
-  const [score, setScore] = useState('5');
-  const [comments, setComments] = useState('');
-  const [outcome, setOutcome] = useState<'reopen' | 'escalate'>('reopen');
+  const [attributed, setAttributed] = useState('');
+  const [visited, setVisited] = useState<{ outcome: 'none' | 'reopen' | 'escalate'; orderNo: string | null } | null>(null);
   const o = order.data;
   const pendingVisit = o?.visits.find((v) => !v.done);
   const allowed = STEPS.filter((s) => (s === 'assign' || s === 'reopen' ? can('service.manage') : true));
@@ -49,6 +47,11 @@ export function OrderPage() {
             {o.accountNo ? `${o.accountNo} ${o.customerName ?? ''}` : o.contactName} {o.contactPhone} · {t('service.orders.receivedAt')} {when(o.receivedAt)}
           </p>
           <p>{o.content}</p>
+          {o.aboutStaff ? (
+            <p>
+              {t('service.orders.aboutStaffLabel')}: {o.aboutStaff}
+            </p>
+          ) : null}
           <h2>{t('service.orders.limits')}</h2>
           <table className="table" aria-label={t('service.orders.limits')}>
             <tbody>
@@ -74,6 +77,7 @@ export function OrderPage() {
                   <td>{s.by}</td>
                   <td>{s.assignee ?? ''}</td>
                   <td>{s.note}</td>
+                  <td>{s.validComplaint === null ? '' : s.validComplaint ? t('service.orders.validTo', { staff: s.attributedTo ?? '' }) : t('service.orders.notValid')}</td>
                 </tr>
               ))}
             </tbody>
@@ -84,10 +88,12 @@ export function OrderPage() {
               aria-label={t('service.orders.addStep')}
               onSubmit={async (e) => {
                 e.preventDefault();
-                const r = await step.run({ orderNo, kind, note, ...(kind === 'assign' ? { assigneeStaffNo: assignee } : {}), ...(kind === 'close' && o.kind === 'complaint' ? { validComplaint: valid } : {}) });
+                const r = await step.run({ orderNo, kind, note, ...(kind === 'assign' ? { assigneeStaffNo: assignee } : {}), ...(kind === 'close' && o.kind === 'complaint' ? { validComplaint: valid, ...(valid && attributed.trim() ? { attributedStaffNo: attributed.trim() } : {}) } : {}) });
                 if (r) {
                   setDone(t(`service.step.${kind}` as MessageKey));
+                  setVisited(null);
                   setNote('');
+                  setAttributed('');
                   order.reload();
                 }
               }}
@@ -115,6 +121,9 @@ export function OrderPage() {
                   <input type="checkbox" checked={valid} onChange={(e) => setValid(e.target.checked)} /> {t('service.orders.valid')}
                 </label>
               ) : null}
+              {kind === 'close' && o.kind === 'complaint' && valid ? (
+                <Field label={t('service.orders.attributed')} hint={o.aboutStaff ? `${t('service.orders.attributedHint')} (${o.aboutStaff})` : undefined} value={attributed} onChange={(e) => setAttributed(e.target.value)} />
+              ) : null}
               <button type="submit" disabled={step.pending}>
                 {t('service.orders.addStep')}
               </button>
@@ -122,41 +131,38 @@ export function OrderPage() {
           ) : null}
           <ErrorBanner error={step.error} />
           {done ? <Notice>{t('service.orders.stepDone', { step: done })}</Notice> : null}
+          <h2>{t('service.orders.visits')}</h2>
+          <table className="table" aria-label={t('service.orders.visits')}>
+            <tbody>
+              {o.visits.map((v) => (
+                <tr key={v.visitId}>
+                  <td>{when(v.createdAt)}</td>
+                  <td>{!v.done ? t('service.visits.pending') : v.reached ? t('service.visits.scoreOf', { score: v.satisfaction ?? '' }) : t('service.visits.notReached')}</td>
+                  <td>{v.outcome && v.outcome !== 'none' ? t(`service.visits.outcome.${v.outcome}` as MessageKey) : ''}</td>
+                  <td>{v.comments}</td>
+                </tr>
+              ))}
+              {o.visits.length === 0 ? (
+                <tr>
+                  <td colSpan={4} className="muted">
+                    {t('service.orders.visitsNone')}
+                  </td>
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+          {visited ? <VisitRecorded result={visited} /> : null}
           {pendingVisit && can('service.log') ? (
-            <form
-              className="service-order-form"
-              aria-label={t('service.visits.title')}
-              onSubmit={async (e) => {
-                e.preventDefault();
-                const r = await visit.run({ visitId: pendingVisit.visitId, reached, ...(reached ? { satisfaction: Number(score) } : {}), comments, outcome });
-                if (r) {
-                  setDone(r.outcome === 'none' ? t('service.visits.recorded') : t(r.outcome === 'reopen' ? 'service.visits.recordedReopen' : 'service.visits.recordedEscalate', { orderNo: r.orderNo ?? '' }));
-                  order.reload();
-                }
+            <VisitForm
+              key={pendingVisit.visitId}
+              visit={{ visitId: pendingVisit.visitId, kind: 'order', subject: orderNo }}
+              onRecorded={(r) => {
+                setVisited(r);
+                setDone(null);
+                order.reload();
               }}
-            >
-              <h2>{t('service.visits.title')}</h2>
-              <label>
-                <input type="checkbox" checked={reached} onChange={(e) => setReached(e.target.checked)} /> {t('service.visits.reached')}
-              </label>
-              <SelectField label={t('service.visits.satisfaction')} value={score} onChange={(e) => setScore(e.target.value)} disabled={!reached}>
-                {['5', '4', '3', '2', '1'].map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </SelectField>
-              <Field label={t('service.visits.comments')} value={comments} onChange={(e) => setComments(e.target.value)} />
-              <SelectField label={t('service.visits.outcome')} value={outcome} onChange={(e) => setOutcome(e.target.value as 'reopen' | 'escalate')}>
-                <option value="reopen">{t('service.visits.outcome.reopen')}</option>
-                <option value="escalate">{t('service.visits.outcome.escalate')}</option>
-              </SelectField>
-              <button type="submit" disabled={visit.pending}>
-                {t('service.visits.record')}
-              </button>
-            </form>
+            />
           ) : null}
-          <ErrorBanner error={visit.error} />
         </>
       ) : null}
     </Page>

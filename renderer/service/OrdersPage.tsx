@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ORDER_KINDS, type OrderKind } from '../../shared/service';
 import type { MessageKey } from '../../shared/i18n';
 import { useAction, useQuery } from '../api/hooks';
@@ -17,12 +17,15 @@ export function OrdersPage() {
   const { t } = useI18n();
   const { can } = useSession();
   const navigate = useNavigate();
+  // Opened from the counter (受理工单 beside the customer found there): the account is filled in.
+  const [params] = useSearchParams();
+  const fromCounter = params.get('account') ?? '';
   const [filter, setFilter] = useState<Filter>('due');
   const due = useQuery('service.orders.due', { mine: false }, { enabled: filter === 'due' });
   const list = useQuery('service.orders.list', filter === 'open' ? { state: 'open' } : filter === 'mine' ? { mine: true, state: 'open' } : {}, { enabled: filter !== 'due' });
   const rows = (filter === 'due' ? due.data?.rows : list.data?.rows) ?? [];
   const create = useAction('service.orders.create');
-  const [form, setForm] = useState({ kind: 'complaint' as OrderKind, source: 'counter' as 'counter' | 'phone', accountNo: '', contactName: '', contactPhone: '', content: '', aboutStaffNo: '' });
+  const [form, setForm] = useState({ kind: 'complaint' as OrderKind, source: 'counter' as 'counter' | 'phone', accountNo: fromCounter, contactName: '', contactPhone: '', content: '', aboutStaffNo: '' });
   const [created, setCreated] = useState<string | null>(null);
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   return (
@@ -57,7 +60,7 @@ export function OrdersPage() {
           <Field label={t('service.orders.contactName')} value={form.contactName} onChange={set('contactName')} />
           <Field label={t('service.orders.contactPhone')} value={form.contactPhone} onChange={set('contactPhone')} />
           {form.kind === 'complaint' ? <Field label={t('service.orders.aboutStaff')} value={form.aboutStaffNo} onChange={set('aboutStaffNo')} /> : null}
-          <Field label={t('service.orders.content')} value={form.content} onChange={set('content')} />
+          <Field label={t('service.orders.content')} value={form.content} onChange={set('content')} autoFocus={fromCounter !== ''} />
           <button type="submit" disabled={create.pending}>
             {t('service.orders.create')}
           </button>
