@@ -13,6 +13,7 @@ import { discardStoppedOpens } from '../readings/periods';
 import { AppError } from '../errors';
 import { billNumber, recordBills, reserveBillNumbers, stageBill, writeStaged, type StagedBill, type WrittenBill } from './bills';
 import { BillingContext, gatherInputs, isProblem, type BillingScope, type PreparedProblem } from './calculate';
+import { discardStoppedDemoBuild } from '../demo/stopped';
 
 // The billing run (核算): a job that bills every customer of the period (or of one book) whose
 // readings are all reviewed and who has no bill in force yet. Bills are computed and staged (their
@@ -194,6 +195,7 @@ export function resumeStoppedRuns(backend: Backend): JobState[] {
 export function scheduleRunResume(backend: Backend): void {
   try {
     discardStoppedOpens(backend); // a period open a crash stopped: its staged due rows go (issue 18)
+    if (backend.paths.db !== ':memory:' && discardStoppedDemoBuild(backend.paths.db)) console.warn('demo: a stopped demo build was discarded');
     resumeStoppedRuns(backend);
     if (openRuns(backend.store.read).some((r) => !writing.has(writingKey(backend, r.run_id)))) {
       setTimeout(() => {
