@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { JobState } from '../../shared/contract';
+import { jobResult, type JobState } from '../../shared/contract';
 import { runJob } from '../api/client';
 import type { ApiError } from '../../shared/errors';
 import { useQuery } from '../api/hooks';
@@ -24,8 +24,7 @@ export function BackupPage() {
     setNotice(undefined);
     try {
       const final = await runJob(() => call('backup.run'), setJob);
-      const file = (final.result as { file?: string } | undefined)?.file;
-      if (final.status === 'succeeded' && file) setNotice(t('backup.done', { file }));
+      if (final.status === 'succeeded') setNotice(t('backup.done', { file: jobResult('backup', final).file }));
       list.reload();
     } finally {
       setRunning(false);

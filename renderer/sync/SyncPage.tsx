@@ -1,5 +1,5 @@
 import { useRef, useState, type ChangeEvent } from 'react';
-import type { JobState } from '../../shared/contract';
+import { jobResult, type JobState } from '../../shared/contract';
 import { hasMessage } from '../../shared/i18n';
 import { call, runJob } from '../api/client';
 import { useAction, useQuery } from '../api/hooks';
@@ -40,8 +40,11 @@ export function SyncPage() {
     try {
       const final = await runJob(() => (push ? call('sync.push', { url }) : call('sync.export', {})), setJob);
       if (final.status === 'succeeded') {
-        const r = final.result as { fileName?: string; count?: number; fromSeq?: number; toSeq?: number; ack?: { status: string }; export?: { fileName: string } };
-        setNotice(push ? t('sync.pushed', { status: t(`sync.status.${r.ack?.status ?? 'applied'}` as 'sync.status.applied') }) : t('sync.exported', { file: r.fileName ?? '', count: r.count ?? 0, from: r.fromSeq ?? 0, to: r.toSeq ?? 0 }));
+        if (push) setNotice(t('sync.pushed', { status: t(`sync.status.${jobResult('sync.push', final).ack.status}` as 'sync.status.applied') }));
+        else {
+          const r = jobResult('sync.export', final);
+          setNotice(t('sync.exported', { file: r.fileName, count: r.count, from: r.fromSeq, to: r.toSeq }));
+        }
       }
       status.reload();
     } finally {

@@ -17,7 +17,7 @@ import { SHEET_COLUMNS, sheetRowOf } from '../../shared/customers/sheet';
 import { addMonths } from '../../shared/time';
 import { Backend } from '../../electron/backend/context';
 import { sql } from '../../electron/backend/db/sql';
-import { runBilling, startBillingRun, type BillingRunResult, type RunOptions } from '../../electron/backend/billing/run';
+import { runBilling, SLICE_PACE, startBillingRun, type BillingRunResult, type RunOptions } from '../../electron/backend/billing/run';
 import { newCustomerInput, newMeterInput } from '../../electron/backend/customers/fixtures';
 import { commitImport, previewImport } from '../../electron/backend/customers/spreadsheet';
 import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
@@ -28,6 +28,8 @@ import { flushedCopy, ratio, stats, type Bench, type BenchContext } from './harn
 const ACTOR = { staffId: null, label: 'bench' };
 const IDLE_MS = 3000;
 const IMPORT_ROWS = 50_000;
+/** How the billing run's slices were paced before issue 18's second round (the comparison in the same run). */
+const PREVIOUS_PACE = { targetMs: 80, gapMs: 10, checkpoint: false };
 const PAYER = join(import.meta.dirname, '..', '..', 'electron', 'backend', 'billing', 'testing', 'payer.ts');
 
 interface Payment {
@@ -192,14 +194,23 @@ export const nowaitBench: Bench = {
     try {
       if (only.includes('billing')) {
         const before = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (one transaction)', billingJob({ sliced: false }));
+        // The slices as paced before this round (80 ms, 10 ms apart, no checkpoint between), beside today's pacing.
+        const previous = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (sliced, previous pace)', billingJob({ pace: PREVIOUS_PACE }));
         const sliced = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (sliced)', billingJob({}));
         const threaded = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (sliced, job thread)', billingJob({}, true), { jobThread: true });
-        for (const other of [sliced, threaded]) {
+        for (const other of [previous, sliced, threaded]) {
           if (before.result.billed !== other.result.billed || before.result.totalFen !== other.result.totalFen) {
             throw new Error(`nowait: sliced run billed ${other.result.billed} (${other.result.totalFen} fen), one transaction ${before.result.billed} (${before.result.totalFen} fen)`);
           }
         }
-        out.billingRun = { billed: sliced.result.billed, totalFen: sliced.result.totalFen, ...compare(sliced.figures, before.figures), slicedOnJobThread: threaded.figures };
+        out.billingRun = {
+          billed: sliced.result.billed,
+          totalFen: sliced.result.totalFen,
+          pace: SLICE_PACE,
+          ...compare(sliced.figures, before.figures),
+          slicedPreviousPace: { pace: PREVIOUS_PACE, ...previous.figures },
+          slicedOnJobThread: threaded.figures,
+        };
       }
       if (only.includes('import')) {
         ctx.log(`nowait: writing a ${IMPORT_ROWS}-row customer workbook…`);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { importPreviewSchema } from './customers';
-import type { JobState } from './platform';
+import { backupFileSchema, type JobState } from './platform';
 import { readingImportCommitResultSchema, readingImportPreviewSchema } from './readings';
+import { ackResultSchema } from './sync';
 
 // What each job hands back when it succeeds (issue 18 item 4): the job runner checks a job's
 // result against its kind's schema before reporting it succeeded, and the renderer and the CLI
@@ -9,6 +10,20 @@ import { readingImportCommitResultSchema, readingImportPreviewSchema } from './r
 // may report more (how it was done: slices, threads) than its readers need.
 
 const int = z.number().int();
+
+/** A batch written for head office (sync/station.ts `ExportResult`). */
+const syncExportSchema = z.looseObject({
+  file: z.string(),
+  fileName: z.string(),
+  sha256: z.string(),
+  bytes: int,
+  epoch: int,
+  fromSeq: int,
+  toSeq: int,
+  count: int,
+  counts: z.record(z.string(), int),
+  again: z.boolean(),
+});
 
 export const jobResultSchemas = {
   'billing.run': z.looseObject({
@@ -34,6 +49,9 @@ export const jobResultSchemas = {
   'readings.importPreview': readingImportPreviewSchema,
   'readings.importCommit': readingImportCommitResultSchema,
   'readings.openPeriod': z.looseObject({ period: z.string(), books: int, due: int }),
+  'sync.export': syncExportSchema,
+  'sync.push': z.looseObject({ export: syncExportSchema, ack: ackResultSchema }),
+  backup: backupFileSchema.loose(),
 } as const;
 
 export type JobKind = keyof typeof jobResultSchemas;

@@ -143,15 +143,66 @@ function matches(row: ArrearsCase, filter: ArrearsFilter): boolean {
   );
 }
 
-/** The whole station's arrears, yielding to the event loop between blocks so the counter is never kept waiting. */
-async function stationArrears(db: ReadableDB, today: DateString): Promise<ArrearsCase[]> {
-  const rows = candidates(db, {});
-  const out: ArrearsCase[] = [];
-  for (let i = 0; i < rows.length; i += 500) {
-    await yieldToLoop();
-    out.push(...casesOf(db, today, {}, rows.slice(i, i + 500)));
+/**
+ * How the first station-wide list is read (issue 18): in slices, each a bounded piece of work on
+ * the back end's thread, with a turn of the event loop between them, so a payment at the counter
+ * never waits for the whole list (one query over every ledger entry held the thread for about
+ * 2 s on the 100,000-customer station). Tests and the bench set `onSlice`.
+ */
+export const arrearsSlicing = {
+  /** Ledger entries summed per slice to start with; then sized so a slice takes about `targetMs`. */
+  ledgerRows: 50_000,
+  /** Customers in arrears worked out per slice (their bills, payments and penalties). */
+  customers: 500,
+  /** 0 keeps `ledgerRows` fixed (tests). */
+  targetMs: 80,
+  /** Called after each slice with its time (before the turn of the loop); throwing stops the list. */
+  onSlice: undefined as ((ms: number) => void | Promise<void>) | undefined,
+};
+
+async function afterSlice(started: number): Promise<void> {
+  await arrearsSlicing.onSlice?.(performance.now() - started);
+  await yieldToLoop();
+}
+
+/**
+ * The whole station's arrears, most overdue first, built in slices: first who owes anything (the
+ * ledger summed by rowid range up to `mark.ledgerRowid`, which reads the table in order, as the
+ * one query did), then their cases in blocks. Each case is worked out from the customer's rows as
+ * they stand when its block runs, so a payment between slices is seen; at the end, customers with
+ * ledger entries or file edits after the mark are worked out again (a bill issued to someone who
+ * owed nothing at the start). If anything else was recorded meanwhile (a reminder batch, bills
+ * issued in bulk), the caller's kept mark makes the next request build the list again.
+ */
+async function stationArrears(db: ReadableDB, today: DateString, mark: { ledgerRowid: number; outboxSeq: number }): Promise<ArrearsCase[]> {
+  const balances = new Map<string, number>();
+  let rows = arrearsSlicing.ledgerRows;
+  for (let from = 0; from < mark.ledgerRowid; ) {
+    const started = performance.now();
+    const to = Math.min(mark.ledgerRowid, from + rows);
+    // `+customer_id`: sum the range in rowid order and sort, never walk the customer index.
+    for (const r of db.all<{ customer_id: string; balance: number }>(sql`
+        SELECT customer_id, sum(amount_fen) AS balance FROM ledger_entries WHERE rowid > ${from} AND rowid <= ${to} GROUP BY +customer_id`)) {
+      balances.set(r.customer_id, (balances.get(r.customer_id) ?? 0) + r.balance);
+    }
+    from = to;
+    const ms = performance.now() - started;
+    if (arrearsSlicing.targetMs > 0) rows = Math.max(5_000, Math.min(1_000_000, Math.round((rows * arrearsSlicing.targetMs) / Math.max(ms, 1))));
+    await afterSlice(started);
   }
-  return out.sort(mostOverdueFirst);
+  const owing = [...balances].filter(([, balance]) => balance > 0).map(([id]) => id);
+  const byId = new Map<string, ArrearsCase>();
+  for (let i = 0; i < owing.length; i += arrearsSlicing.customers) {
+    const started = performance.now();
+    for (const c of casesOf(db, today, {}, candidates(db, {}, owing.slice(i, i + arrearsSlicing.customers)))) byId.set(c.customerId, c);
+    await afterSlice(started);
+  }
+  const changed = customersChanged(db, mark);
+  if (changed && changed.length > 0) {
+    for (const id of changed) byId.delete(id);
+    for (const c of casesOf(db, today, {}, candidates(db, {}, changed))) byId.set(c.customerId, c);
+  }
+  return [...byId.values()].sort(mostOverdueFirst);
 }
 
 // The station's list is computed once and kept. Filters then apply in memory, so trying one
@@ -172,12 +223,12 @@ interface KeptArrears {
 }
 const kept = new WeakMap<ReadableDB, KeptArrears>();
 
-async function stationArrearsById(db: ReadableDB, today: DateString): Promise<Map<string, ArrearsCase>> {
-  return new Map((await stationArrears(db, today)).map((c) => [c.customerId, c]));
+async function stationArrearsById(db: ReadableDB, today: DateString, mark: { ledgerRowid: number; outboxSeq: number }): Promise<Map<string, ArrearsCase>> {
+  return new Map((await stationArrears(db, today, mark)).map((c) => [c.customerId, c]));
 }
 
 /** The customers whose arrears must be worked out again since `since` was made, or null when what was written needs the whole list again. */
-function customersChanged(db: ReadableDB, since: KeptArrears): string[] | null {
+function customersChanged(db: ReadableDB, since: { ledgerRowid: number; outboxSeq: number }): string[] | null {
   // No DISTINCT: with it SQLite walks the whole customer index (0.3 s) instead of the new rows.
   // Rows since the list was made may have been pruned by an ack (sync): then what changed is unknown.
   const changes = changesSince(db, since.outboxSeq);
@@ -206,7 +257,7 @@ export async function arrearsList(db: ReadableDB, today: DateString, filter: Arr
             if (changed.length > 0) for (const c of casesOf(db, today, {}, candidates(db, {}, changed))) next.set(c.customerId, c);
             return next;
           })
-        : stationArrearsById(db, today);
+        : stationArrearsById(db, today, { ledgerRowid, outboxSeq });
     entry = { today, ledgerRowid, outboxSeq, cases };
     kept.set(db, entry);
     const made = entry;

@@ -3,6 +3,7 @@ import type { Actor, Unit } from '../audit/record';
 import type { Backend } from '../context';
 import type { Random } from '../demo/random';
 import { uuidv7 } from '../db/ids';
+import { Pace } from '../jobs/pace';
 import { sql } from '../db/sql';
 import { formatReceiptNo } from './payments';
 
@@ -46,6 +47,7 @@ interface PlannedPayment {
 
 const CHANNELS = ['cash', 'cash', 'cash', 'cash', 'qr', 'qr', 'qr', 'card', 'transfer'] as const;
 const CHUNK = 20_000;
+const FIRST_CHUNK = 1000;
 
 export async function buildPaymentsDemo(
   backend: Backend,
@@ -101,14 +103,20 @@ export async function buildPaymentsDemo(
   planned.sort((a, b) => a.at - b.at);
 
   const receiptStart = db.value<number>(sql`SELECT value FROM counters WHERE name = 'receipt'`) ?? 0;
-  for (let from = 0; from < planned.length; from += CHUNK) {
-    const batch = planned.slice(from, from + CHUNK);
-    backend.write(actor, (unit) => {
-      batch.forEach((p, i) => writePayment(unit, station, receiptStart + from + i + 1, p, clerks[random.int(0, clerks.length - 1)]?.staffId ?? '', random));
-      unit.run(sql`INSERT INTO counters (name, value) VALUES ('receipt', ${receiptStart + from + batch.length})
-                   ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
-    });
-    await progress(Math.min(planned.length, from + CHUNK), planned.length);
+  // Slices sized by pace (jobs/pace.ts): the random draws go in the same order whatever the sizes.
+  const pace = new Pace(FIRST_CHUNK, 80, 100, CHUNK);
+  for (let from = 0; from < planned.length; ) {
+    const batch = planned.slice(from, from + pace.size);
+    const first = from;
+    pace.run(batch.length, () =>
+      backend.write(actor, (unit) => {
+        batch.forEach((p, i) => writePayment(unit, station, receiptStart + first + i + 1, p, clerks[random.int(0, clerks.length - 1)]?.staffId ?? '', random));
+        unit.run(sql`INSERT INTO counters (name, value) VALUES ('receipt', ${receiptStart + first + batch.length})
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
+      }),
+    );
+    from += batch.length;
+    await progress(from, planned.length);
   }
   return { payments: planned.length, unpaidBills, prepaidCustomers };
 }

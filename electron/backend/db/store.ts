@@ -69,6 +69,8 @@ export class Store {
   private readonly writer: WritableDB;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private closed = false;
+  /** Told each outermost write transaction's time as it commits (the demo builder's and benches' longest-transaction figure). */
+  onTransaction: ((ms: number) => void) | undefined;
 
   constructor(db: BetterSqlite3.Database, file: string, options: StoreOptions = {}) {
     this.db = db;
@@ -122,7 +124,11 @@ export class Store {
     this.assertSameFile();
     if (this.readonly) throw new AppError('validation', 'storage.readonly', { file: this.file });
     try {
-      return this.db.transaction(() => work(this.writer)).immediate();
+      if (!this.onTransaction) return this.db.transaction(() => work(this.writer)).immediate();
+      const started = performance.now();
+      const result = this.db.transaction(() => work(this.writer)).immediate();
+      this.onTransaction(performance.now() - started);
+      return result;
     } catch (error) {
       throw storageError(error, this.file) ?? error;
     }

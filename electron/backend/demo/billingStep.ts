@@ -11,6 +11,7 @@ import { importReferenceFile } from '../billing/tariffs';
 import { fieldsOf, updateCustomer } from '../customers/customers';
 import { customerRow } from '../customers/rows';
 import { sql } from '../db/sql';
+import { Pace } from '../jobs/pace';
 import type { DemoStep } from './steps';
 
 /**
@@ -35,14 +36,23 @@ export const billingStep: DemoStep = {
              EXISTS (SELECT 1 FROM metering_points p JOIN meters m ON m.point_id = p.id AND m.removed_date IS NULL
                      WHERE p.customer_id = c.id AND m.tou = 1) AS tou
       FROM customers c WHERE c.status <> 'closed' AND c.customer_class IN ('residential', 'commercial')`);
-    backend.write(actor, (unit) => {
-      for (const c of choices) {
-        const code =
-          c.customer_class === 'residential' ? (c.tou ? 'RES-TOU' : random.chance(0.1) ? 'RES-ANNUAL' : null) : c.tou ? null : 'COM-FLAT';
-        if (!code) continue;
-        updateCustomer(unit, c.id, { ...fieldsOf(customerRow(unit, c.id)), tariffCode: code });
-      }
-    });
+    // Slices sized by pace (jobs/pace.ts); the random draws go in the same order whatever the sizes.
+    const pace = new Pace(500, 80, 100, 20_000);
+    for (let from = 0; from < choices.length; ) {
+      const slice = choices.slice(from, from + pace.size);
+      pace.run(slice.length, () =>
+        backend.write(actor, (unit) => {
+          for (const c of slice) {
+            const code =
+              c.customer_class === 'residential' ? (c.tou ? 'RES-TOU' : random.chance(0.1) ? 'RES-ANNUAL' : null) : c.tou ? null : 'COM-FLAT';
+            if (!code) continue;
+            updateCustomer(unit, c.id, { ...fieldsOf(customerRow(unit, c.id)), tariffCode: code });
+          }
+        }),
+      );
+      from += slice.length;
+      await ctx.progress(0, 1);
+    }
 
     const periods = db.column<string>(sql`SELECT period FROM reading_periods ORDER BY period`);
     for (const [i, period] of periods.entries()) {

@@ -11,6 +11,7 @@ import type { JobProgress } from '../jobs/runner';
 import { setupStation } from '../station/setup';
 import { Random } from './random';
 import { DEMO_ADMIN, DEMO_PASSWORD } from './staffStep';
+import { DEMO_BUILDING_SUFFIX } from './stopped';
 import { DEMO_STEPS, type DemoOptions, type DemoStaff } from './steps';
 
 export const DEMO_STATION = { code: 'QS01', name: '青山供电所（演示）' };
@@ -34,9 +35,11 @@ export async function buildDemoStation(
   progress: JobProgress,
   /** Called just before the built file replaces `target` (close what holds it open; throw to give up). */
   beforeSwap: () => void = () => {},
+  /** Told each write transaction's time and the step it belongs to (tests and the bench). */
+  onTransaction?: (ms: number, step: string) => void,
 ): Promise<{ staff: DemoStaff[]; ms: number }> {
   const started = performance.now();
-  const building = `${target}.demo-building`;
+  const building = `${target}${DEMO_BUILDING_SUFFIX}`;
   removeDatabase(building);
   const backend = new Backend({ db: building, backupsDir: `${building}-backups` });
   try {
@@ -46,6 +49,7 @@ export async function buildDemoStation(
     const totalWeight = DEMO_STEPS.reduce((s, step) => s + step.weight, 0);
     let before = 0;
     for (const step of DEMO_STEPS) {
+      if (onTransaction) backend.store.onTransaction = (ms) => onTransaction(ms, step.name);
       const share = step.weight / totalWeight;
       const base = before;
       await step.run({

@@ -19,6 +19,7 @@ import { createBook, movePoints } from './books';
 import { commitEntry, planEntry, type DueContext, type EntryInput, type HistoryRow, type MeterRow } from './entry';
 import { closePeriod, dueStatuses, openPeriod } from './periods';
 import { reviewReading } from './review';
+import { Pace } from '../jobs/pace';
 
 /** The random source the demo framework hands each step (seeded: the same station every time). */
 export interface DemoRandom {
@@ -39,6 +40,7 @@ export type ReplaceMeter = (r: { pointId: string; date: DateString; oldFinal: st
 
 const BOOK_SIZE = 800;
 const CHUNK = 4000;
+const FIRST_CHUNK = 300;
 
 /** Monthly use by season (household heating in winter, cooling in summer). */
 const HOUSE_SEASON = [1.3, 1.2, 1.0, 0.9, 0.9, 1.1, 1.5, 1.5, 1.1, 0.9, 1.0, 1.2];
@@ -210,9 +212,12 @@ export async function buildReadingDemo(
     await openPeriod(backend, actor, period);
     const season = periodMonth(period) - 1;
     const flagged: { state: PointState; readingId: string; codes: string[]; normal: string; date: string; correctable: boolean }[] = [];
-    for (let i = 0; i < states.length; i += CHUNK) {
-      backend.write(actor, (unit) => {
-        for (const s of states.slice(i, i + CHUNK)) {
+    // Slices sized by pace (jobs/pace.ts); the random draws go in the same order whatever the sizes.
+    const pace = new Pace(FIRST_CHUNK, 80, 50, CHUNK);
+    for (let i = 0; i < states.length; ) {
+      const slice = states.slice(i, i + pace.size);
+      pace.run(slice.length, () => backend.write(actor, (unit) => {
+        for (const s of slice) {
           const book = bookOf.get(s.pointId);
           if (!book) continue;
           const date = addDays(scheduledReadingDate(period, book.readingDay), random.int(-1, 2));
@@ -242,8 +247,9 @@ export async function buildReadingDemo(
           const correctable = saved.kind === 'actual' && !s.meters.some((m) => m.removed_date === null && m.tou);
           if (saved.needsReview) flagged.push({ state: s, readingId: saved.id, codes: saved.flags.map((f) => f.code), normal: entry.normal, date, correctable });
         }
-      });
-      done += Math.min(CHUNK, states.length - i);
+      }));
+      i += slice.length;
+      done += slice.length;
       await progress(done, total);
     }
     // Review (复核): spikes mostly accepted, some corrected; zero runs sent for a site visit.

@@ -168,8 +168,8 @@ export const adminCommands: CliCommand[] = [
     channels: ['backup.run'],
     json: 'the job result: { file, size, … }',
     async run(cli) {
-      const result = await cli.job<Record<string, unknown>>(cli.invoke('backup.run', {}));
-      cli.print(result, () => cli.t('cli.backups.made', { file: String(result.file ?? JSON.stringify(result)) }));
+      const result = await cli.job('backup', cli.invoke('backup.run', {}));
+      cli.print(result, () => cli.t('cli.backups.made', { file: result.file }));
     },
   },
 ];

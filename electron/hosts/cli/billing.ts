@@ -28,9 +28,9 @@ function bookId(cli: CliContext, v: Values): string | undefined {
   return id;
 }
 
-async function finished(cli: CliContext, jobId: string): Promise<JobState> {
-  // cli.job throws the job's refusal in --lang; the state carries the result.
-  await cli.job({ jobId });
+async function finished(cli: CliContext, kind: 'billing.run' | 'billing.issue', jobId: string): Promise<JobState> {
+  // cli.job throws the job's refusal in --lang and checks the result against its kind's schema.
+  await cli.job(kind, { jobId });
   return (await cli.backend().jobs.finished(jobId));
 }
 
@@ -164,7 +164,7 @@ export const billingCommands: CliCommand[] = [
       const p = period(v);
       const book = bookId(cli, v);
       const { jobId } = await cli.invoke('billing.run', { period: p, ...(book ? { bookId: book } : {}) });
-      const result = jobResult('billing.run', await finished(cli, jobId));
+      const result = jobResult('billing.run', await finished(cli, 'billing.run', jobId));
       // Which customers could not be billed and why, and which drafts wait for review: the
       // clerk's next step names them (the same list as the desk's exceptions screen).
       const exceptions = result.problems > 0 || result.flagged > 0 ? await cli.invoke('billing.exceptions', { period: p, ...(book ? { bookId: book } : {}) }) : { bills: [], problems: [] };
@@ -200,7 +200,7 @@ export const billingCommands: CliCommand[] = [
       const p = period(v);
       const book = bookId(cli, v);
       const { jobId } = await cli.invoke('billing.issue', { period: p, ...(book ? { bookId: book } : {}) });
-      const result = jobResult('billing.issue', await finished(cli, jobId));
+      const result = jobResult('billing.issue', await finished(cli, 'billing.issue', jobId));
       cli.print({ period: p, ...result, totalYuan: yuan(result.totalFen) }, () =>
         `${p}: issued ${result.issued} bill(s), ${formatYuan(result.totalFen)}, due ${result.dueDate}; ${result.held} flagged bill(s) held for review`,
       );

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
-import type { ChannelName, InputOf, OutputOf } from '../../../shared/contract';
+import { jobResult, type ChannelName, type InputOf, type JobKind, type JobResultOf, type OutputOf } from '../../../shared/contract';
 import { DEFAULT_LOCALE, translate, type Locale, type MessageKey, type MessageParams } from '../../../shared/i18n';
 import { Backend } from '../../backend/context';
 import { dispatch } from '../../backend/dispatch';
@@ -161,9 +161,10 @@ export class CliContext {
 
   /**
    * Waits for a job a channel started; a failed job throws its refusal, said in --lang (the
-   * runner's own message is in the station's default language).
+   * runner's own message is in the station's default language). The result is read through its
+   * kind's schema (`jobResult`), so a job of another kind or a result out of shape is an error.
    */
-  async job<T>(started: Promise<{ jobId: string }> | { jobId: string }): Promise<T> {
+  async job<K extends JobKind>(kind: K, started: Promise<{ jobId: string }> | { jobId: string }): Promise<JobResultOf<K>> {
     const { jobId } = await started;
     const jobs = this.backend().jobs;
     const state = await jobs.finished(jobId);
@@ -175,7 +176,7 @@ export class CliContext {
       }
       throw new InputError(state.error?.message ?? say('cli.err.jobFailed'));
     }
-    return state.result as T;
+    return jobResult(kind, state);
   }
 
   /** Says something in the caller's language. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { ImportPreview } from '../../../shared/contract';
+import type { ImportPreview, JobKind, JobResultOf } from '../../../shared/contract';
 import { formatCenti } from '../../../shared/money';
 import { translate } from '../../../shared/i18n';
 import { Backend } from '../../backend/context';
@@ -13,8 +13,8 @@ import { appVersion, EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, ty
 const stringOption = { type: 'string' } as const;
 
 /** Waits for a job started through a channel; a failed job becomes the CLI's error. */
-function jobResult<T>(cli: CliContext, jobId: string): Promise<T> {
-  return cli.job<T>({ jobId });
+function jobResult<K extends JobKind>(cli: CliContext, kind: K, jobId: string): Promise<JobResultOf<K>> {
+  return cli.job(kind, { jobId });
 }
 
 function intOption(value: unknown, name: string, fallback: number): number {
@@ -37,7 +37,7 @@ export const customersCommands: CliCommand[] = [
       const path = resolve(file);
       const bytes = readWorkbookFile(path, file);
       const started = await cli.invoke('customers.importPreview', { fileName: basename(path), base64: bytes.toString('base64') });
-      const preview = await jobResult<ImportPreview>(cli, started.jobId);
+      const preview = await jobResult(cli, 'customers.importPreview', started.jobId);
       const lines = [
         translate(cli.locale, 'customers.import.summary', { rows: preview.rows, valid: preview.validRows, customers: preview.customers, invalid: preview.invalidRows }),
         ...preview.issues.map((i) => `  ${cli.t('cli.customers.row', { row: i.row, column: i.column, message: i.message })}`),
@@ -48,8 +48,8 @@ export const customersCommands: CliCommand[] = [
       }
       if (preview.customers === 0) throw new InputError(translate(cli.locale, 'customers.import.nothingValid'));
       const committed = await cli.invoke('customers.importCommit', { importId: preview.importId });
-      const result = await jobResult<{ customers: number; meters: number; batch: string }>(cli, committed.jobId);
-      cli.print({ preview, committed: result }, () => [...lines, translate(cli.locale, 'customers.import.done', result)].join('\n'));
+      const result = await jobResult(cli, 'customers.importCommit', committed.jobId);
+      cli.print({ preview, committed: result }, () => [...lines, translate(cli.locale, 'customers.import.done', { customers: result.customers, meters: result.meters, batch: result.batch })].join('\n'));
     },
   },
   {
@@ -70,7 +70,7 @@ export const customersCommands: CliCommand[] = [
         ...(str(v.status) ? { status: str(v.status) as never } : {}),
       };
       const started = await cli.invoke('customers.export', filter);
-      const result = await jobResult<{ base64: string; count: number }>(cli, started.jobId);
+      const result = await jobResult(cli, 'customers.export', started.jobId);
       const out = resolve(v.out);
       writeFileSync(out, Buffer.from(result.base64, 'base64'));
       cli.print({ file: out, customers: result.count }, () => cli.t('cli.customers.exported', { count: result.count, out }));

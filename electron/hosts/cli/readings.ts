@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { BookView, ReadingImportCommitResult, ReadingImportPreview } from '../../../shared/contract';
+import type { BookView, JobKind, JobResultOf, ReadingImportCommitResult, ReadingImportPreview } from '../../../shared/contract';
 import { translate } from '../../../shared/i18n';
 import { formatCenti } from '../../../shared/money';
 import { flagMessage } from '../../../shared/readings';
@@ -29,8 +29,8 @@ async function bookByNo(cli: CliContext, bookNo: unknown): Promise<BookView> {
 }
 
 /** Runs a job-starting channel and waits for its result (a refusal comes out in --lang). */
-function job<T>(cli: CliContext, start: Promise<{ jobId: string }>): Promise<T> {
-  return cli.job<T>(start);
+function job<K extends JobKind>(cli: CliContext, kind: K, start: Promise<{ jobId: string }>): Promise<JobResultOf<K>> {
+  return cli.job(kind, start);
 }
 
 const qty = (value: number | null) => (value === null ? '' : formatCenti(value));
@@ -83,7 +83,7 @@ export const readingsCommands: CliCommand[] = [
     usage: 'YYYY-MM',
     positionals: [1, 1],
     async run(cli, _v, [period]) {
-      const result = await job<{ period: string; books: number; due: number }>(cli, cli.invoke('periods.open', { period: periodArg(period, 'period') }));
+      const result = await job(cli, 'readings.openPeriod', cli.invoke('periods.open', { period: periodArg(period, 'period') }));
       cli.print(result, () => cli.t('cli.period.opened', { period: result.period, due: result.due, books: result.books }));
     },
   },
@@ -111,10 +111,10 @@ export const readingsCommands: CliCommand[] = [
       const period = periodArg(v.period);
       const path = resolve(String(file));
       const bytes = readWorkbookFile(path, String(file));
-      const preview = await job<ReadingImportPreview>(cli, cli.invoke('readings.importPreview', { period, fileName: basename(path), base64: bytes.toString('base64') }));
+      const preview = await job(cli, 'readings.importPreview', cli.invoke('readings.importPreview', { period, fileName: basename(path), base64: bytes.toString('base64') }));
       let committed: ReadingImportCommitResult | undefined;
       if (v.commit === true) {
-        committed = await job<ReadingImportCommitResult>(cli, cli.invoke('readings.importCommit', { previewId: preview.previewId, confirmRollovers: v['confirm-rollovers'] === true }));
+        committed = await job(cli, 'readings.importCommit', cli.invoke('readings.importCommit', { previewId: preview.previewId, confirmRollovers: v['confirm-rollovers'] === true }));
       }
       cli.print({ preview, ...(committed ? { committed } : {}) }, () =>
         [

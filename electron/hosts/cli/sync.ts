@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { bootstrapStation } from '../../backend/sync/bootstrap';
-import type { ExportResult, PushResult } from '../../backend/sync/station';
+import type { JobResultOf } from '../../../shared/contract';
 import { InputError, UsageError, type CliCommand, type CliContext, say } from './context';
 
 // Sync with head office (数据上报与下发) from the command line: docs/sync.md.
@@ -21,7 +21,7 @@ function progressBar(cli: CliContext) {
 }
 
 /** Waits for a sync job, drawing its progress bar on a terminal. */
-async function runJob<T>(cli: CliContext, started: { jobId: string }): Promise<T> {
+async function runJob<K extends 'sync.export' | 'sync.push'>(cli: CliContext, kind: K, started: { jobId: string }): Promise<JobResultOf<K>> {
   const bar = progressBar(cli);
   const jobs = cli.backend().jobs;
   const timer = setInterval(() => {
@@ -29,7 +29,7 @@ async function runJob<T>(cli: CliContext, started: { jobId: string }): Promise<T
     if (s?.total) bar(s.done ?? 0, s.total);
   }, 200);
   try {
-    return await cli.job<T>(started);
+    return await cli.job(kind, started);
   } finally {
     clearInterval(timer);
   }
@@ -90,7 +90,7 @@ export const syncCommands: CliCommand[] = [
     options: { out: stringOption },
     async run(cli, v) {
       if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out DIR' }));
-      const done = await runJob<ExportResult>(cli, await cli.invoke('sync.export', {}));
+      const done = await runJob(cli, 'sync.export', await cli.invoke('sync.export', {}));
       const r = { ...done, file: copyInto(v.out, done.file) };
       cli.print(r, () => `${r.again ? 'Wrote again (same bytes)' : 'Wrote'} ${r.file}: ${r.count} rows, seq ${r.fromSeq}–${r.toSeq}, epoch ${r.epoch}, ${r.bytes} bytes, sha256 ${r.sha256}`);
     },
@@ -129,7 +129,7 @@ export const syncCommands: CliCommand[] = [
     options: { url: stringOption, out: stringOption },
     async run(cli, v) {
       if (typeof v.url !== 'string') throw new UsageError(say('cli.err.needs', { what: '--url URL' }));
-      const done = await runJob<PushResult>(cli, await cli.invoke('sync.push', { url: v.url }));
+      const done = await runJob(cli, 'sync.push', await cli.invoke('sync.push', { url: v.url }));
       const r = typeof v.out === 'string' ? { ...done, export: { ...done.export, file: copyInto(v.out, done.export.file) } } : done;
       cli.print(r, () => `Sent ${r.export.fileName} (${r.export.count} rows); head office: ${r.ack.status}${r.ack.reason ? ` (${r.ack.reason})` : ''}; acknowledged to seq ${r.ack.ackedSeq}; ${r.ack.pruned} pruned`);
     },
