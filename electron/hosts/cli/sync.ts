@@ -3,6 +3,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { bootstrapStation } from '../../backend/sync/bootstrap';
 import type { ExportResult, PushResult } from '../../backend/sync/station';
 import { InputError, UsageError, type CliCommand, type CliContext, say } from './context';
+import { label } from './helpers';
+
+const status = (cli: CliContext, code: string) => label(cli, 'sync.status', code);
+const why = (cli: CliContext, reason: string) => (reason ? cli.t('cli.sync.reason', { reason }) : '');
+const counts = (entries: [string, number][]) => entries.map(([k, n]) => `${k} ${n}`).join(', ');
 
 // Sync with head office (数据上报与下发) from the command line: docs/sync.md.
 
@@ -72,12 +77,12 @@ export const syncCommands: CliCommand[] = [
       const s = await cli.invoke('sync.status', {});
       cli.print(s, () =>
         [
-          `epoch ${s.epoch}  station key ${s.keyId ?? '(not made yet)'}  head office key ${s.hqKeyId ?? '(not installed)'}`,
-          `acknowledged to seq ${s.ackedSeq}; ${s.waitingTotal} waiting`,
+          cli.t('cli.sync.statusHead', { epoch: s.epoch, key: s.keyId ?? cli.t('cli.sync.keyNotMade'), hqKey: s.hqKeyId ?? cli.t('cli.sync.keyNotInstalled') }),
+          cli.t('cli.sync.acked', { seq: s.ackedSeq, waiting: s.waitingTotal }),
           ...s.waiting.map((w) => `  ${w.entity.padEnd(24)} ${w.count}`),
-          `last export: ${s.lastExport ? `${s.lastExport.fileName} (${s.lastExport.count} rows)` : 'none'}`,
-          `reference data version: ${s.referenceVersion ?? 'none'}`,
-          ...s.answers.slice(0, 5).map((a) => `  answer ${a.status} ${a.fromSeq ?? ''}–${a.toSeq ?? ''} ${a.reason}`),
+          cli.t('cli.sync.lastExport', { what: s.lastExport ? cli.t('cli.sync.exportFile', { file: s.lastExport.fileName, count: s.lastExport.count }) : cli.t('cli.none') }),
+          cli.t('cli.sync.refVersion', { version: s.referenceVersion ?? cli.t('cli.none') }),
+          ...s.answers.slice(0, 5).map((a) => cli.t('cli.sync.answer', { status: status(cli, a.status), from: a.fromSeq ?? '', to: a.toSeq ?? '', reason: a.reason })),
         ].join('\n'),
       );
     },
@@ -92,7 +97,7 @@ export const syncCommands: CliCommand[] = [
       if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out DIR' }));
       const done = await runJob<ExportResult>(cli, await cli.invoke('sync.export', {}));
       const r = { ...done, file: copyInto(v.out, done.file) };
-      cli.print(r, () => `${r.again ? 'Wrote again (same bytes)' : 'Wrote'} ${r.file}: ${r.count} rows, seq ${r.fromSeq}–${r.toSeq}, epoch ${r.epoch}, ${r.bytes} bytes, sha256 ${r.sha256}`);
+      cli.print(r, () => cli.t(r.again ? 'cli.sync.exportedAgain' : 'cli.sync.exported', { file: r.file, count: r.count, from: r.fromSeq, to: r.toSeq, epoch: r.epoch, bytes: r.bytes, sha: r.sha256 }));
     },
   },
   {
@@ -103,7 +108,7 @@ export const syncCommands: CliCommand[] = [
     positionals: [1, 1],
     async run(cli, _v, [file]) {
       const r = await cli.invoke('sync.ack', fileInput(file!));
-      cli.print(r, () => `Head office: ${r.status}${r.reason ? ` (${r.reason})` : ''}; acknowledged to seq ${r.ackedSeq}; ${r.pruned} outbox rows pruned`);
+      cli.print(r, () => cli.t('cli.sync.ackDone', { status: status(cli, r.status), reason: why(cli, r.reason), seq: r.ackedSeq, pruned: r.pruned }));
     },
   },
   {
@@ -116,8 +121,8 @@ export const syncCommands: CliCommand[] = [
       const r = await cli.invoke('sync.apply', fileInput(file!));
       cli.print(r, () =>
         r.already
-          ? `Reference pack version ${r.version} was already applied; nothing changed`
-          : `Applied reference pack version ${r.version}: ${r.tariffs} tariff version(s) loaded${Object.keys(r.held).length ? `; kept for their desks: ${Object.entries(r.held).map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}`,
+          ? cli.t('cli.sync.applyAlready', { version: r.version })
+          : cli.t('cli.sync.applied', { version: r.version, tariffs: r.tariffs }) + (Object.keys(r.held).length ? cli.t('cli.sync.held', { held: counts(Object.entries(r.held)) }) : ''),
       );
     },
   },
@@ -131,7 +136,7 @@ export const syncCommands: CliCommand[] = [
       if (typeof v.url !== 'string') throw new UsageError(say('cli.err.needs', { what: '--url URL' }));
       const done = await runJob<PushResult>(cli, await cli.invoke('sync.push', { url: v.url }));
       const r = typeof v.out === 'string' ? { ...done, export: { ...done.export, file: copyInto(v.out, done.export.file) } } : done;
-      cli.print(r, () => `Sent ${r.export.fileName} (${r.export.count} rows); head office: ${r.ack.status}${r.ack.reason ? ` (${r.ack.reason})` : ''}; acknowledged to seq ${r.ack.ackedSeq}; ${r.ack.pruned} pruned`);
+      cli.print(r, () => cli.t('cli.sync.pushed', { file: r.export.fileName, count: r.export.count, status: status(cli, r.ack.status), reason: why(cli, r.ack.reason), seq: r.ack.ackedSeq, pruned: r.ack.pruned }));
     },
   },
   {
@@ -143,7 +148,7 @@ export const syncCommands: CliCommand[] = [
     async run(cli, v) {
       if (typeof v.url !== 'string') throw new UsageError(say('cli.err.needs', { what: '--url URL' }));
       const r = await cli.invoke('sync.pull', { url: v.url });
-      cli.print(r ?? { none: true }, () => (r ? `Applied reference pack version ${r.version}: ${r.tariffs} tariff version(s) loaded` : 'Head office has no newer reference pack'));
+      cli.print(r ?? { none: true }, () => (r ? cli.t('cli.sync.applied', { version: r.version, tariffs: r.tariffs }) : cli.t('cli.sync.noNewer')));
     },
   },
   {
@@ -156,7 +161,7 @@ export const syncCommands: CliCommand[] = [
       if (typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--out FILE' }));
       const e = await cli.invoke('sync.enrol', {});
       const r = { file: writeOut(v.out, Buffer.from(e.dataBase64, 'base64')), keyId: e.keyId, fingerprint: e.fingerprint, epoch: e.epoch, fromSeq: e.fromSeq };
-      cli.print(r, () => `Wrote ${r.file}\nkey id ${r.keyId}, epoch ${r.epoch}\nfingerprint ${r.fingerprint}\n(read the fingerprint to head office by phone to confirm)`);
+      cli.print(r, () => cli.t('cli.sync.enrolled', { file: r.file, key: r.keyId, epoch: r.epoch, fingerprint: r.fingerprint }));
     },
   },
   {
@@ -169,7 +174,7 @@ export const syncCommands: CliCommand[] = [
     async run(cli, v, [file]) {
       const text = readInput(file!).toString('utf8');
       const r = await cli.invoke('sync.trust', { keyText: text, ...(typeof v['hq-id'] === 'string' ? { hqId: v['hq-id'] } : {}) });
-      cli.print(r, () => `${r.already ? 'Already installed' : 'Installed'} head office key ${r.keyId}\nfingerprint ${r.fingerprint}`);
+      cli.print(r, () => cli.t(r.already ? 'cli.sync.trustedAlready' : 'cli.sync.trusted', { key: r.keyId, fingerprint: r.fingerprint }));
     },
   },
   {
@@ -178,7 +183,7 @@ export const syncCommands: CliCommand[] = [
     summary: 'Make a new station key and start a new epoch (then send head office a new enrolment file)',
     async run(cli) {
       const r = await cli.invoke('sync.rotateKey', {});
-      cli.print(r, () => `New key ${r.keyId}, epoch ${r.epoch}\nfingerprint ${r.fingerprint}\nSend head office the new enrolment file: griddesk sync enrol --out FILE`);
+      cli.print(r, () => `${cli.t('cli.sync.rotated', { key: r.keyId, epoch: r.epoch, fingerprint: r.fingerprint })}\n${cli.t('cli.sync.sendEnrol')}`);
     },
   },
   {
@@ -199,10 +204,10 @@ export const syncCommands: CliCommand[] = [
       const left = Object.entries(r.notRestored);
       cli.print(r, () =>
         [
-          `Restored station ${r.stationCode}: ${r.rows} rows; epoch ${r.epoch}, new key ${r.keyId}`,
-          ...(left.length ? [`Not restored (head office keeps them): ${left.map(([k, n]) => `${k} ${n}`).join(', ')}`] : []),
-          `Administrator ${r.admin.staffNo} ${r.admin.created ? 'created' : 'given the new password'}; ${r.staffToReset} restored staff need a new password: griddesk staff reset-password`,
-          'Send head office the new enrolment file: griddesk sync enrol --out FILE',
+          cli.t('cli.sync.restored', { code: r.stationCode, rows: r.rows, epoch: r.epoch, key: r.keyId }),
+          ...(left.length ? [cli.t('cli.sync.notRestored', { what: counts(left) })] : []),
+          cli.t(r.admin.created ? 'cli.sync.adminCreated' : 'cli.sync.adminReset', { staffNo: r.admin.staffNo, count: r.staffToReset }),
+          cli.t('cli.sync.sendEnrol'),
         ].join('\n'),
       );
     },
