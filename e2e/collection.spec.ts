@@ -239,7 +239,7 @@ test('the CLI prints a receipt to PDF; a second print says it is a copy', async 
   const data = seed(station);
   const paid = station.cli(['pay', data.customers['王五'] ?? '', '--amount', '150', '--channel', 'transfer', '--reference', 'TR-20261126-01', '--staff', 'C001']);
   expect(paid.status).toBe(0);
-  expect(paid.stdout).toContain('receipt GD01-R-00000001');
+  expect(paid.stdout).toContain('收据 GD01-R-00000001');
   const file = join(station.dir, 'receipt.pdf');
   const first = station.cli(['receipt', 'GD01-R-00000001', '--out', file, '--staff', 'C001']);
   expect(first.stderr).toBe('');
