@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ClosingSummary } from '../../../shared/contract/collection';
 import { fenToYuan as y } from '../../../shared/money';
 import { InputError, UsageError, type CliCommand, type CliContext, say } from './context';
+import { printRoute } from './print';
 import { bookByNo, cols, dateOf, flag, intOf, label, required, staffByNo, str, table, text, when } from './helpers';
 
 // The counter beyond pay/balance/reverse/close-day (collection.ts): penalty waivers (违约金减免),
@@ -131,6 +132,46 @@ export const counterCommands: CliCommand[] = [
       const day = await cli.invoke('collection.day', { ...(clerk ? { staffId: (await staffByNo(cli, clerk)).id } : {}), ...(date ? { businessDate: dateOf(date, '--date') } : {}) });
       cli.print(day, () =>
         cli.t('cli.day.line', { date: day.businessDate, staffNo: day.clerk.staffNo, name: day.clerk.name, payments: day.paymentCount, paymentsFen: y(day.paymentsFen), reversals: day.reversalCount, reversalsFen: y(day.reversalsFen), net: y(day.netFen), closed: day.closing ? cli.t('cli.day.closed', { status: label(cli, 'closing.status', day.closing.status) }) : '' }),
+      );
+    },
+  },
+  {
+    name: 'day station',
+    summary: 'The station head\'s day (全所日报): every clerk\'s payments, reversals, net and closing, the station\'s totals; --out prints the A4 report to PDF',
+    usage: '[--date YYYY-MM-DD] [--out FILE.pdf]',
+    options: { date: text, out: text },
+    channels: ['collection.stationDay'],
+    json: '{ station, today, businessDate, clerks: [{ clerk, paymentCount, paymentsFen, reversalCount, reversalsFen, netFen, cashTakingsFen, byChannel, firstReceiptNo, lastReceiptNo, closing, reversals }], paymentCount, paymentsFen, reversalCount, reversalsFen, netFen, cashTakingsFen, byChannel, closedCount, unclosedCount, differenceFen, awaitingSignOff, pdf }',
+    async run(cli, v) {
+      const date = str(v, 'date');
+      const day = await cli.invoke('collection.stationDay', date ? { businessDate: dateOf(date, '--date') } : {});
+      const out = str(v, 'out');
+      // The same A4 page as the day screen's print view, through the system Chromium.
+      const pdf = out ? await printRoute(cli, `/print/station-day?date=${encodeURIComponent(day.businessDate)}`, out) : null;
+      cli.print({ ...day, pdf }, () =>
+        [
+          cli.t('cli.stationDay.head', { code: day.station.code, name: day.station.name, date: day.businessDate, today: day.today }),
+          day.clerks.length
+            ? table([
+                cols(cli, 'cli.stationDay.cols'),
+                ...day.clerks.map((c) => [
+                  c.clerk.staffNo,
+                  c.clerk.name,
+                  String(c.paymentCount),
+                  y(c.paymentsFen),
+                  String(c.reversalCount),
+                  y(c.reversalsFen),
+                  y(c.netFen),
+                  y(c.cashTakingsFen),
+                  c.firstReceiptNo ? `${c.firstReceiptNo} – ${c.lastReceiptNo ?? ''}` : '—',
+                  c.closing ? label(cli, 'closing.status', c.closing.status) : cli.t('cli.stationDay.notClosed'),
+                ]),
+              ])
+            : cli.t('cli.stationDay.none'),
+          cli.t('cli.stationDay.total', { payments: day.paymentCount, paymentsFen: y(day.paymentsFen), reversals: day.reversalCount, reversalsFen: y(day.reversalsFen), net: y(day.netFen), cash: y(day.cashTakingsFen) }),
+          cli.t('cli.stationDay.closings', { closed: day.closedCount, unclosed: day.unclosedCount, difference: y(day.differenceFen), awaiting: day.awaitingSignOff }),
+          ...(pdf ? [cli.t('cli.stationDay.printed', { file: pdf.file, bytes: pdf.bytes })] : []),
+        ].join('\n'),
       );
     },
   },

@@ -155,6 +155,7 @@ both(['arrears', 'remind', 'QS010000013', '--staff', 'C001']);
 both(['waive', 'QS01-B-00000001', '--reason', 'hardship', '--staff', 'H001'], 1);
 both(['arrears', 'notice', 'QS010000013', '--staff', 'H001']);
 both(['day', '--staff', 'C001']);
+both(['day', 'station', '--staff', 'H001']);
 each((l) => ['close-day', '--staff', l === 'en' ? 'C001' : 'C002', '--counted', '0', '--reason', 'counted again']);
 both(['closings', 'list']);
 // appraisal
