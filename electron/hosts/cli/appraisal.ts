@@ -60,6 +60,7 @@ function writeBase64(out: string, base64: string): string {
 export const appraisalCommands: CliCommand[] = [
   {
     name: 'appraisal sheets',
+    json: 'list: [score sheet versions without their definition]; import: { ok, loaded, unchanged, sheets[] }, refused: { ok: false, problems[] }',
     channels: ['appraisal.sheets.list', 'appraisal.sheets.check', 'appraisal.sheets.import'],
     summary: 'Score sheets (考核方案): "appraisal sheets import FILE.json" loads a head-office file (all or nothing); "appraisal sheets list" lists them',
     usage: 'import FILE.json | list',
@@ -109,6 +110,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal compute',
+    json: 'the appraisal.compute result: { period, sheet, drafted, recomputed, unchanged, signed, notAppraised[] } (shared/contract/appraisal.ts)',
     channels: ['appraisal.compute'],
     summary: 'Compute the month\'s appraisal drafts for the whole station (the head)',
     usage: '--period YYYY-MM [--sheet CODE]',
@@ -126,6 +128,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal summary',
+    json: 'the appraisal.summary view: the month\'s rows (rank, staff, totals, status, pay) and totals',
     channels: ['appraisal.summary'],
     summary: 'The station\'s month (考核汇总表): ranking, totals, status and pay',
     usage: '--period YYYY-MM [--json]',
@@ -142,6 +145,8 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal list',
+    optionHelp: { of: 'whose appraisal (工号), for the station head; without it, the --staff member\'s own' },
+    json: 'the appraisal.list view: { staff, rows: [month by month] }',
     channels: ['appraisal.list'],
     summary: 'A person\'s appraisals month by month (as --staff: one\'s own)',
     usage: '--staff NO [--json]',
@@ -154,6 +159,8 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal show',
+    optionHelp: { of: 'whose appraisal (工号), for the station head; without it, the --staff member\'s own' },
+    json: 'the appraisal.get view: the sheet with every version, items, entries, responses and signature',
     channels: ['appraisal.get'],
     summary: 'One person\'s appraisal sheet for a month: items, figures, points entered, answers, signature, every version',
     usage: '--staff NO --period YYYY-MM [--json]',
@@ -183,6 +190,8 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal drill',
+    optionHelp: { of: 'whose appraisal (工号), for the station head; without it, the --staff member\'s own' },
+    json: 'the appraisal.drill view: { columns, rows, total }',
     channels: ['appraisal.drill'],
     summary: 'The rows behind one KPI of a person\'s month (readings corrected, meters not read, bills unpaid, closings …)',
     usage: `--staff NO --period YYYY-MM --kpi ${KPI_CODES.slice(0, 3).join('|')}|… [--json]`,
@@ -196,6 +205,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal adjust',
+    json: '{ ok: true }',
     channels: ['appraisal.adjust'],
     summary: 'The head\'s bonus or deduction points (加减分) with a reason, or points on a manual item (--item ID)',
     usage: '--of NO --period YYYY-MM --points=-2 --reason TEXT [--item ID]',
@@ -210,6 +220,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal acknowledge',
+    json: '{ ok: true }',
     channels: ['appraisal.respond'],
     summary: 'The staff member named by --staff acknowledges their sheet, or disputes it with --dispute NOTE',
     usage: '--staff NO --period YYYY-MM [--dispute NOTE]',
@@ -223,6 +234,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal sign',
+    json: 'the appraisal.sign result: signed, or the recomputed version with its changes',
     channels: ['appraisal.get', 'appraisal.sign'],
     summary: 'The head signs a person\'s current version; if the data changed, it is recomputed and the changes shown instead',
     usage: '--of NO --period YYYY-MM [--version N]',
@@ -241,6 +253,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal revise',
+    json: 'the appraisal.revise result: the new version number',
     channels: ['appraisal.revise'],
     summary: 'Change a signed appraisal: a new version with the reason (the signed one is kept)',
     usage: '--of NO --period YYYY-MM --reason TEXT',
@@ -252,6 +265,8 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal trend',
+    optionHelp: { of: 'whose appraisal (工号), for the station head; without it, the --staff member\'s own' },
+    json: 'the appraisal.trend view: totals and KPIs over 12 months',
     channels: ['appraisal.trend'],
     summary: 'A person\'s total and KPIs over the 12 months to --to',
     usage: '--staff NO --to YYYY-MM [--json]',
@@ -265,6 +280,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal start-date',
+    json: '{ ok: true }',
     channels: ['appraisal.setStartDate'],
     summary: 'The day a member of staff started at the station (the mid-month rule: after the 16th, appraised from the next month)',
     usage: '--of NO --date YYYY-MM-DD',
@@ -278,6 +294,7 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal export',
+    json: '{ file }',
     channels: ['appraisal.export'],
     summary: 'The month as a workbook: summary with ranking and pay, items, points entered, KPI figures',
     usage: '--period YYYY-MM --out FILE.xlsx',
@@ -290,6 +307,8 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal export-rows',
+    optionHelp: { of: 'whose appraisal (工号), for the station head; without it, the --staff member\'s own' },
+    json: '{ file }',
     channels: ['appraisal.exportDrill'],
     summary: 'The rows behind one KPI as a workbook',
     usage: '--staff NO --period YYYY-MM --kpi CODE --out FILE.xlsx',
@@ -304,6 +323,8 @@ export const appraisalCommands: CliCommand[] = [
   },
   {
     name: 'appraisal print',
+    optionHelp: { of: 'whose appraisal (工号), for the station head; without it, the --staff member\'s own' },
+    json: '{ file, bytes }',
     channels: ['appraisal.get', 'appraisal.summary'],
     summary: 'Print to PDF: one person\'s A4 sheet (--staff), or the month\'s summary and every sheet',
     usage: '--period YYYY-MM [--staff NO] --out FILE.pdf',

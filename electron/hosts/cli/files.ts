@@ -30,6 +30,31 @@ const fieldOptions = {
 };
 const meterOptions = { meter: text, digits: text, multiplier: text, start: text, installed: text, label: text };
 
+/** What each customer-file and meter option means (--help). */
+const fieldHelp: Record<string, string> = {
+  name: 'the customer\'s name (户名)',
+  phone: 'phone number',
+  phone2: 'a second phone number',
+  'id-card': 'ID card number (身份证号), kept masked in lists',
+  township: 'township (乡镇)',
+  village: 'village (村)',
+  address: 'the rest of the address (组、门牌)',
+  area: 'transformer area (台区)',
+  class: 'residential, agricultural, commercial or large_industry',
+  tariff: 'tariff code (电价代码), e.g. RES-GD',
+  household: 'people in the household (1–99), for the multi-person tier rule',
+  'multi-person': 'a multi-person household (多人口户)',
+  capacity: 'contracted capacity in kVA (large customers)',
+  opened: 'the day the account opened (YYYY-MM-DD, default today)',
+  notes: 'free notes',
+  meter: 'meter number (表号)',
+  digits: 'register digits (4–9, default 6)',
+  multiplier: 'multiplier (倍率, default 1)',
+  start: 'start reading (起码), e.g. 123.45',
+  installed: 'install date (YYYY-MM-DD, default today)',
+  label: 'the metering point\'s label, e.g. 照明 or 动力',
+};
+
 function centi(value: string, what: string): number {
   try {
     return parseCenti(value, what);
@@ -131,6 +156,7 @@ function statusCommand(name: 'suspend' | 'resume' | 'close', summary: string): C
 export const filesCommands: CliCommand[] = [
   {
     name: 'customers create',
+    optionHelp: fieldHelp,
     summary: 'Open a customer file (新装), with its first meter if --meter is given; prints the new account number',
     usage: '--name NAME --township T --village V --area AREA --class residential|agricultural|commercial|large_industry [--tariff CODE] [--phone P] [--address A] [--opened DATE] [--meter NO --digits N --multiplier M --start READING --installed DATE]',
     options: { ...fieldOptions, ...meterOptions },
@@ -144,6 +170,7 @@ export const filesCommands: CliCommand[] = [
   },
   {
     name: 'customers update',
+    optionHelp: fieldHelp,
     summary: 'Change fields of a customer file (only those given); refused if someone saved it in between',
     usage: 'ACCOUNT_NO [--name …] [--phone …] [--tariff CODE] [--class C] [--address A] [--area AREA] …',
     options: fieldOptions,
@@ -234,6 +261,7 @@ export const filesCommands: CliCommand[] = [
   },
   {
     name: 'meters replace',
+    optionHelp: fieldHelp,
     summary: 'Replace a meter (换表): the old one\'s final reading and the new one\'s start reading on one date',
     usage: 'OLD_METER_NO --final READING --meter NEW_METER_NO [--start READING] [--installed DATE] [--digits N] [--multiplier M] [--reason TEXT]',
     options: { ...meterOptions, final: text, reason: text },

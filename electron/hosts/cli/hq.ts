@@ -40,6 +40,7 @@ const actor = () => `hqcli:${process.env.USER ?? 'unknown'}`;
 export const hqCommands: CliCommand[] = [
   {
     name: 'hq init',
+    json: '{ home, store, where, hqId, publicKey, fingerprint }',
     channels: [],
     summary: 'Head office: create the store and signing key, and the first administrator',
     usage: '--admin LOGIN --password P [--name NAME] [--home DIR] [--pg URL]',
@@ -58,6 +59,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq serve',
+    json: '{ url, home, store } (then runs until Ctrl+C)',
     channels: [],
     summary: 'Head office: serve the dashboard and the station push endpoint (POST /sync/batch)',
     usage: '[--port N] [--host H] [--admin LOGIN --password P] [--home DIR] [--pg URL]',
@@ -85,6 +87,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq import',
+    json: 'one row per file: { file, outcome, code, reason, station, fromSeq, toSeq, rows, ackedSeq, ack, released } (a refused file: { file, outcome: "refused", code, reason })',
     channels: [],
     summary: 'Head office: import station batch files exactly once (writes each ack beside it or into --acks DIR)',
     usage: 'FILE… [--acks DIR] [--home DIR] [--pg URL]',
@@ -120,6 +123,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq stations',
+    json: 'list: [stations with keys]; add/rotate: the station and its key; revoke: { revoked }',
     channels: [],
     summary: 'Head office: list | add --enrol FILE | rotate --enrol FILE | revoke CODE [--key ID] --reason R',
     usage: '[list | add --enrol FILE | rotate --enrol FILE | revoke CODE [--key KEYID] --reason TEXT] [--home DIR] [--pg URL]',
@@ -152,6 +156,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq bootstrap',
+    json: 'the bootstrap: { file, rows, throughSeq, epoch, … }',
     channels: [],
     summary: 'Head office: a bootstrap file for a replaced station PC (retires its key, starts a new epoch)',
     usage: '--station CODE --out FILE [--home DIR] [--pg URL]',
@@ -166,6 +171,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq ack',
+    json: '{ out }',
     channels: [],
     summary: 'Head office: write again the ack answered for a batch (by its SHA-256)',
     usage: '--station CODE --batch SHA256 --out FILE [--home DIR] [--pg URL]',
@@ -183,6 +189,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq pack',
+    json: 'load: { id }; publish: { version, items, file, … }; list: { items, packs }',
     channels: [],
     summary: 'Head office reference data: load --type T FILE | publish [--stations A,B] | list',
     usage: '[load --type tariff|scoreSheet|policy|staff|notice|calendar|workOrder FILE.json | publish [--stations CODE,CODE] | list] [--home DIR] [--pg URL]',
@@ -209,6 +216,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq month',
+    json: '{ period, rows: [one per station] }',
     channels: [],
     summary: 'Head office: every station side by side for a month (billed, collected, arrears, reading rates, appraisal)',
     usage: '[--period YYYY-MM] [--home DIR] [--pg URL]',
@@ -233,6 +241,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq user',
+    json: '{ login, role }',
     channels: [],
     summary: 'Head office: add a login (role admin or analyst)',
     usage: 'add LOGIN --role admin|analyst --password P [--name NAME] [--home DIR] [--pg URL]',

@@ -121,6 +121,7 @@ export const reviewCommands: CliCommand[] = [
   },
   {
     name: 'review correct',
+    optionHelp: { note: 'the reviewer\'s note (kept with the decision)', reason: 'why the value changed (defaults to the note)', 'confirm-rollover': 'the meter really went round (满码翻转)' },
     summary: 'Correct a flagged reading with the right register value (a new actual reading supersedes it)',
     usage: 'ACCOUNT_OR_METER_NO --period YYYY-MM --value N --reason TEXT [--date YYYY-MM-DD] [--confirm-rollover]',
     options: correctionOptions,
@@ -131,6 +132,7 @@ export const reviewCommands: CliCommand[] = [
   },
   {
     name: 'review estimate',
+    optionHelp: { note: 'the reviewer\'s note (kept with the decision)', reason: 'why the value changed (defaults to the note)', 'confirm-rollover': 'the meter really went round (满码翻转)' },
     summary: 'Replace a flagged reading by an estimate (估抄) with its reason',
     usage: 'ACCOUNT_OR_METER_NO --period YYYY-MM --value N --reason TEXT [--date YYYY-MM-DD]',
     options: correctionOptions,

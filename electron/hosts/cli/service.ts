@@ -60,6 +60,7 @@ async function orderStep(cli: CliContext, v: Values, orderNo: string | undefined
 export const serviceCommands: CliCommand[] = [
   {
     name: 'service orders',
+    optionHelp: { kind: 'create: the kind of order (ORDER_KINDS, e.g. repair, complaint, consultation); step: contact|arrive|restore|note|suspend|resume|reopen|escalate', content: 'create: what the customer asks or reports', account: 'create: the customer\'s account number (户号), if known', source: 'create: counter (default) or phone', about: 'create: the staff member a complaint is about (工号)', contact: 'create: the caller\'s name', phone: 'create: the caller\'s phone', open: 'list: only orders not yet closed', mine: 'list/due: only orders assigned to --staff', to: 'assign/step: the staff member (工号) to hand the order to', note: 'step/close: what was done (close: the result told to the customer)', valid: 'close: the complaint was founded (counts against --attribute)', attribute: 'close: the staff member (工号) a founded complaint is held against' },
     channels: ['service.orders.create', 'service.orders.list', 'service.orders.get', 'service.orders.step', 'service.orders.due', 'service.alerts', 'service.dispatch.import', 'service.staff'],
     summary: 'Work orders (工单): create, list, show, due (due soon and overdue), alerts, assign, step, close, dispatch FILE.xlsx (95598), staff',
     usage: 'create --kind KIND --content TEXT [--account NO] [--source counter|phone] [--about NO] | list [--open] [--mine] | show NO | due | alerts | assign NO --to STAFF | step NO --kind contact|arrive|restore|note|suspend|resume|reopen|escalate [--note TEXT] | close NO --note RESULT [--valid] [--attribute STAFF] | dispatch FILE.xlsx | staff',
@@ -145,6 +146,7 @@ export const serviceCommands: CliCommand[] = [
   },
   {
     name: 'service visits',
+    optionHelp: { all: 'list: done visits too', reached: 'record: the customer answered', 'not-reached': 'record: nobody answered (the visit stays waiting)', score: 'record: satisfaction 1 (very unhappy) to 5 (very satisfied)', comments: 'record: what the customer said', escalate: 'record: an unhappy customer goes to the station head instead of re-opening the order', period: 'survey: the month YYYY-MM', size: 'survey: how many customers to call' },
     channels: ['service.visits.list', 'service.visits.record', 'service.surveys.start'],
     summary: 'Return visits (回访): list (waiting), record VISIT --reached|--not-reached [--score 1-5] [--comments TEXT] [--escalate], survey --period YYYY-MM --size N',
     usage: 'list [--all] | record VISIT_ID (--reached --score N [--comments TEXT] [--escalate] | --not-reached) | survey --period YYYY-MM --size N',
@@ -175,6 +177,7 @@ export const serviceCommands: CliCommand[] = [
   },
   {
     name: 'service calendar',
+    optionHelp: { year: 'list: the year YYYY' },
     channels: ['service.calendar.list', 'service.calendar.load'],
     summary: 'The working-day calendar (工作日历): list --year YYYY, load FILE.json (head office\'s days, docs/service.md)',
     usage: 'list --year YYYY | load FILE.json',
@@ -197,6 +200,7 @@ export const serviceCommands: CliCommand[] = [
   },
   {
     name: 'service segments',
+    optionHelp: { period: 'compute/list: the month YYYY-MM', purpose: 'list: remind (arrears reminders), visit (home visits) or protect (disconnection needs the head)', tag: 'tag: elderly_alone, low_income or medical_equipment', reason: 'tag/approve: why (kept in the audit log)', clear: 'tag: remove the tag instead of setting it' },
     channels: ['service.segments.compute', 'service.segments.list', 'service.tags.get', 'service.tags.set', 'service.disconnection.approve'],
     summary: 'Customer segments (客户画像): compute --period, list --period --purpose remind|visit|protect, tags ACCOUNT, tag ACCOUNT --tag T --reason R [--clear], approve ACCOUNT --reason R (disconnection)',
     usage: 'compute --period YYYY-MM | list --period YYYY-MM --purpose remind|visit|protect | tags ACCOUNT | tag ACCOUNT --tag elderly_alone|low_income|medical_equipment --reason TEXT [--clear] | approve ACCOUNT --reason TEXT',
@@ -244,6 +248,7 @@ export const serviceCommands: CliCommand[] = [
   },
   {
     name: 'service reminders',
+    optionHelp: { period: 'the month YYYY-MM', format: 'xlsx (to print, default) or sms (CSV for head office\'s SMS gateway)', out: 'the file to write' },
     channels: ['service.reminders.export'],
     summary: 'The month\'s reminder list (催缴提醒名单) from the segments: --format xlsx (to print) or sms (head office\'s SMS gateway, CSV)',
     usage: 'export --period YYYY-MM --format xlsx|sms --out FILE',
@@ -261,6 +266,7 @@ export const serviceCommands: CliCommand[] = [
   },
   {
     name: 'service report',
+    optionHelp: { from: 'first month YYYY-MM', to: 'last month YYYY-MM', out: 'write the workbook (xlsx) instead of printing' },
     channels: ['service.report', 'service.report.export'],
     summary: 'Orders by kind, source, compliance and staff, and the satisfaction trend, over months; --out writes the workbook',
     usage: '--from YYYY-MM --to YYYY-MM [--out FILE.xlsx]',

@@ -71,6 +71,7 @@ const fileInput = (file: string) => ({ fileName: basename(file), dataBase64: rea
 export const syncCommands: CliCommand[] = [
   {
     name: 'sync status',
+    json: '{ epoch, keyId, fingerprint, hqKeyId, hqId, ackedSeq, ackedAt, referenceVersion, referenceAppliedAt, waiting: [{ entity, count }], waitingTotal, outboxRows, lastExport, answers: [{ status, reason, fromSeq, toSeq, ackedSeq, at, outcome }], heldReference }',
     channels: ['sync.status'],
     summary: 'What waits to go to head office (by kind), the last export and acknowledgement, the reference data in force',
     async run(cli) {
@@ -89,6 +90,8 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync export',
+    optionHelp: { out: 'the folder to copy the batch file into (it is also kept in sync/outgoing beside the database)' },
+    json: '{ file, fileName, sha256, bytes, epoch, fromSeq, toSeq, count, counts, again }',
     channels: ['sync.export'],
     summary: 'Write one signed batch of everything since the last acknowledgement (the same range again gives the same file)',
     usage: '--out DIR',
@@ -102,6 +105,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync ack',
+    json: '{ status, reason, ackedSeq, pruned, fromSeq, toSeq }',
     channels: ['sync.ack'],
     summary: "Apply head office's acknowledgement: checks signature, station and range, then prunes the outbox",
     usage: 'FILE',
@@ -113,6 +117,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync apply',
+    json: '{ version, already, tariffs, scoreSheets, held }',
     channels: ['sync.apply'],
     summary: 'Apply a signed reference pack from head office (tariffs, score sheets, policies, staff, notices) in one transaction',
     usage: 'FILE',
@@ -128,6 +133,8 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync push',
+    optionHelp: { url: 'head office\'s address, e.g. https://hq.example/ (the batch goes to /sync/batch)', out: 'also copy the batch file into this folder' },
+    json: '{ export: { file, fileName, sha256, count, … }, ack: { status, reason, ackedSeq, pruned, … } }',
     channels: ['sync.push'],
     summary: "Export and send the batch to head office's endpoint, then apply the acknowledgement it answers",
     usage: '--url URL [--out DIR]',
@@ -141,6 +148,8 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync pull',
+    optionHelp: { url: 'head office\'s address, e.g. https://hq.example/' },
+    json: '{ version, already, tariffs, scoreSheets, held } | { none: true } when head office has nothing newer',
     channels: ['sync.pull'],
     summary: "Fetch and apply head office's newest reference pack, if newer than the one in force",
     usage: '--url URL',
@@ -153,6 +162,8 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync enrol',
+    optionHelp: { out: 'the enrolment file to write (take it to head office)' },
+    json: '{ file, keyId, fingerprint, epoch, fromSeq }',
     channels: ['sync.enrol'],
     summary: "Write the station's enrolment file (public key, fingerprint, station id and code) for head office",
     usage: '--out FILE',
@@ -166,6 +177,8 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync trust',
+    optionHelp: { 'hq-id': 'head office\'s id, when the key file does not carry it' },
+    json: '{ keyId, fingerprint, already }',
     channels: ['sync.trust'],
     summary: "Install head office's public key (once, at enrolment): PEM, base64, or JSON with publicKey and hqId",
     usage: 'HQKEYFILE [--hq-id ID]',
@@ -179,6 +192,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync rotate-key',
+    json: '{ keyId, epoch, fingerprint }',
     channels: ['sync.rotateKey'],
     summary: 'Make a new station key and start a new epoch (then send head office a new enrolment file)',
     async run(cli) {
@@ -188,6 +202,8 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync bootstrap',
+    optionHelp: { 'hq-key': 'head office\'s public key file (PEM, base64 or JSON)', admin: 'the new administrator\'s staff number (工号)', password: 'their password (at least 8 characters)', 'admin-name': 'their name' },
+    json: '{ stationCode, rows, epoch, keyId, notRestored, admin: { staffNo, created }, staffToReset, … }',
     channels: [],
     summary: "Restore a replaced station PC from head office's bootstrap file (empty database): customer files, staff, books and facts; new key and epoch",
     usage: 'FILE --hq-key HQKEYFILE --admin STAFF_NO --password PASSWORD [--admin-name NAME]',
