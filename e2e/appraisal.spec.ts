@@ -48,7 +48,7 @@ async function seed(db: string) {
 
 test('the head deducts 2 points with a reason; the reader sees it and the corrected reading behind the error rate and acknowledges; the head signs and prints both signatures; a signed sheet changes only by a new version', async ({ page, station }) => {
   await seed(station.db);
-  const loaded = station.cli(['appraisal', 'sheets', 'import', 'docs/appraisal/kpi-100.json']);
+  const loaded = station.cli(['appraisal', 'sheets', 'import', 'docs/appraisal/kpi-100.json', '--lang', 'en']);
   expect(loaded.stderr).toBe('');
   expect(loaded.stdout).toContain('loaded    KPI100');
 

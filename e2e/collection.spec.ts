@@ -239,7 +239,7 @@ test('the CLI prints a receipt to PDF; a second print says it is a copy', async 
   const data = seed(station);
   const paid = station.cli(['pay', data.customers['王五'] ?? '', '--amount', '150', '--channel', 'transfer', '--reference', 'TR-20261126-01', '--staff', 'C001']);
   expect(paid.status).toBe(0);
-  expect(paid.stdout).toContain('receipt GD01-R-00000001');
+  expect(paid.stdout).toContain('收据 GD01-R-00000001');
   const file = join(station.dir, 'receipt.pdf');
   const first = station.cli(['receipt', 'GD01-R-00000001', '--out', file, '--staff', 'C001']);
   expect(first.stderr).toBe('');
@@ -250,6 +250,20 @@ test('the CLI prints a receipt to PDF; a second print says it is a copy', async 
   expect(original).not.toContain('副本');
   expect(station.cli(['receipt', 'GD01-R-00000001', '--out', file, '--paper', 'a5']).status).toBe(0);
   expect((await pdfText(readFileSync(file))).text).toMatch(/副本（第\s*1\s*次补打）/);
+});
+
+test('the CLI prints the station head\'s day (全所日报) to A4 PDF, the same page as the day screen\'s print view', async ({ station }) => {
+  const data = seed(station);
+  expect(station.cli(['pay', data.customers['王五'] ?? '', '--amount', '150', '--channel', 'cash', '--staff', 'C001']).status).toBe(0);
+  const file = join(station.dir, 'station-day.pdf');
+  const clerk = station.cli(['day', 'station', '--out', file, '--staff', 'C001']);
+  expect(clerk.status).toBe(1); // the station head's report
+  const printed = station.cli(['day', 'station', '--out', file, '--staff', 'H001']);
+  expect(printed.stderr).toBe('');
+  expect(printed.stdout).toContain('已把全所日报（A4）打印到');
+  const { text } = await pdfText(readFileSync(file));
+  expect(text).toContain('150.00');
+  expect(text).toContain('C001');
 });
 
 test('the CLI prints arrears reminders to PDF: the same A5 page as the arrears screen, with the customer and the amounts', async ({ station }) => {

@@ -2,7 +2,7 @@ import type { StaffRow } from '../../../shared/contract';
 import { ROLES, type Role } from '../../../shared/permissions';
 import type { CliCommand, CliContext } from './context';
 import { UsageError, say } from './context';
-import { dateOf, flag, intOf, list, required, staffByNo, str, table, text, when } from './helpers';
+import { dateOf, flag, intOf, label, list, required, staffByNo, str, table, text, when } from './helpers';
 
 // The administrator's jobs on the command line: staff (工号, roles, passwords, leaving), one's
 // own password, the audit log and the backup folder. Each goes through the same channel as the
@@ -15,8 +15,10 @@ function roles(cli: CliContext, values: string[]): Role[] {
   return values as Role[];
 }
 
+const roleNames = (cli: CliContext, list: readonly string[]) => list.map((r) => label(cli, 'role', r)).join(cli.locale === 'en' ? ', ' : '、');
+
 function staffLine(cli: CliContext, s: StaffRow): string {
-  return `${s.staffNo} ${s.name}  ${s.roles.map((r) => cli.t(`role.${r}`)).join('、')}${s.active ? '' : cli.t('cli.staff.inactive')}${s.mustChangePassword ? cli.t('cli.staff.mustChange') : ''}`;
+  return `${s.staffNo} ${s.name}  ${roleNames(cli, s.roles)}${s.active ? '' : cli.t('cli.staff.inactive')}${s.mustChangePassword ? cli.t('cli.staff.mustChange') : ''}`;
 }
 
 export const adminCommands: CliCommand[] = [
@@ -30,7 +32,7 @@ export const adminCommands: CliCommand[] = [
       cli.print({ rows }, () =>
         table([
           cli.t('cli.staff.cols').split('|'),
-          ...rows.map((s) => [s.staffNo, s.name, s.roles.join(','), cli.t(s.active ? 'cli.yes' : 'cli.no'), s.mustChangePassword ? cli.t('cli.staff.mustChangeCell') : s.lockedUntil ? cli.t('cli.staff.lockedUntil', { when: when(s.lockedUntil) }) : '']),
+          ...rows.map((s) => [s.staffNo, s.name, roleNames(cli, s.roles), cli.t(s.active ? 'cli.yes' : 'cli.no'), s.mustChangePassword ? cli.t('cli.staff.mustChangeCell') : s.lockedUntil ? cli.t('cli.staff.lockedUntil', { when: when(s.lockedUntil) }) : '']),
         ]),
       );
     },

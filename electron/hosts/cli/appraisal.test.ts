@@ -44,14 +44,15 @@ describe('griddesk appraisal commands', () => {
     const refused = await cli('appraisal', 'sheets', 'import', badFile);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('area reading, item R4, scoring.steps[1].min: the step from 50 overlaps step 0');
-    expect((await cli('appraisal', 'sheets', 'list')).stdout).toBe('No score sheet loaded.');
+    expect((await cli('appraisal', 'sheets', 'list', '--lang', 'en')).stdout).toBe('No score sheet loaded.');
+    expect((await cli('appraisal', 'sheets', 'list')).stdout).toBe('还没有载入考核方案。');
 
     expect((await cli('appraisal', 'sheets', 'import', join(sheets, 'kpi-100.json'))).status).toBe(0);
     expect((await cli('appraisal', 'sheets', 'import', join(sheets, 'area-310.json'))).status).toBe(0);
-    expect((await cli('appraisal', 'sheets', 'list')).stdout).toMatch(/AREA310\s+from 2025-01\s+310 points\s+8 areas/);
+    expect((await cli('appraisal', 'sheets', 'list', '--lang', 'en')).stdout).toMatch(/AREA310\s+from 2025-01\s+310 points\s+8 areas/);
 
     const computed = await cli('appraisal', 'compute', '--period', period, '--sheet', 'KPI100');
-    expect(computed.stdout).toContain('2 new drafts');
+    expect(computed.stdout).toContain('新草稿 2');
     expect((await cli('appraisal', 'adjust', '--of', 'M001', '--period', period, '--points=-2', '--reason', '抄错一户')).status).toBe(0);
     const over = await cli('appraisal', 'adjust', '--of', 'M001', '--period', period, '--points=-9', '--reason', '太多');
     expect(over.status).toBe(1);
@@ -70,11 +71,11 @@ describe('griddesk appraisal commands', () => {
     // No readings: not measured; no valid complaint (customer service): the complaints item keeps its points.
     expect(shown.versions[0]?.items.filter((i) => i.scoreCenti !== null).map((i) => i.itemId)).toEqual(['S1']);
 
-    expect((await cli('appraisal', 'sign', '--of', 'M001', '--period', period, '--staff', 'H001')).stdout).toContain('Signed version 1');
+    expect((await cli('appraisal', 'sign', '--of', 'M001', '--period', period, '--staff', 'H001')).stdout).toContain('已签署 M001 ' + period + ' 第 1 版');
     const again = await cli('appraisal', 'sign', '--of', 'M001', '--period', period, '--version', '1');
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('不能重复签字');
-    expect((await cli('appraisal', 'list', '--staff', 'M001')).stdout).toContain('signed');
+    expect((await cli('appraisal', 'list', '--staff', 'M001', '--lang', 'en')).stdout).toContain('Signed');
 
     const out = join(dir, 'month.xlsx');
     expect((await cli('appraisal', 'export', '--period', period, '--out', out)).status).toBe(0);

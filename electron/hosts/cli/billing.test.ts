@@ -34,10 +34,10 @@ describe('griddesk tariffs and bills', () => {
   });
 
   it('loads the sample catalogue, then bills, issues, lists and shows a period', async () => {
-    const load = await griddesk('tariffs', 'import', SAMPLE_TARIFFS);
+    const load = await griddesk('tariffs', 'import', SAMPLE_TARIFFS, '--lang', 'en');
     expect(load.code).toBe(0);
     expect(load.stdout).toContain('Loaded 7 tariff version(s) and 1 policy version(s); 0 already loaded.');
-    expect((await griddesk('tariffs', 'import', SAMPLE_TARIFFS)).stdout).toContain('Loaded 0 tariff version(s) and 0 policy version(s); 7 already loaded.');
+    expect((await griddesk('tariffs', 'import', SAMPLE_TARIFFS, '--lang', 'en')).stdout).toContain('Loaded 0 tariff version(s) and 0 policy version(s); 7 already loaded.');
     const list = JSON.parse((await griddesk('tariffs', 'list', '--json')).stdout) as { tariffs: { code: string; inForce: boolean }[] };
     expect(list.tariffs.find((t) => t.code === 'RES-GD')?.inForce).toBe(true);
 
@@ -53,12 +53,12 @@ describe('griddesk tariffs and bills', () => {
 
     expect((await griddesk('bill', '--period', '2026-13', '--lang', 'en')).stderr).toContain('--period 2026-13: a period is YYYY-MM');
     expect((await griddesk('bill', '--period', '2026-10', '--book', 'B99', '--lang', 'en')).stderr).toContain('--book B99: no such reading book');
-    const run = await griddesk('bill', '--period', '2026-10', '--book', 'B01');
+    const run = await griddesk('bill', '--period', '2026-10', '--book', 'B01', '--lang', 'en');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('2026-10 book B01: billed 2 customer(s), 1300 kWh, ¥666.26');
     const again = JSON.parse((await griddesk('bill', '--period', '2026-10', '--json')).stdout) as { billed: number; alreadyBilled: number };
     expect(again).toMatchObject({ billed: 0, alreadyBilled: 2 });
-    expect((await griddesk('bills', 'issue', '--period', '2026-10')).stdout).toMatch(/issued 2 bill\(s\), ¥666\.26, due \d{4}-\d{2}-\d{2}; 0 flagged/);
+    expect((await griddesk('bills', 'issue', '--period', '2026-10', '--lang', 'en')).stdout).toMatch(/issued 2 bill\(s\), ¥666\.26, due \d{4}-\d{2}-\d{2}; 0 flagged/);
 
     const bills = JSON.parse((await griddesk('bills', 'list', '--period', '2026-10', '--json')).stdout) as ReturnType<typeof JSON.parse>[];
     expect(bills.map((x: { account: string; kwh: string; amountFen: number; amountYuan: string; status: string }) => [x.account, x.kwh, x.amountFen, x.amountYuan, x.status])).toEqual([

@@ -131,9 +131,9 @@ export const billingCommands: CliCommand[] = [
       const result = await cli.invoke('tariffs.import', { text, fileName: path });
       cli.print({ ok: true, ...result, tariffs: check.tariffs, policies: check.policies }, () =>
         [
-          ...check.tariffs.map((t) => `  ${t.status === 'new' ? 'loaded   ' : 'unchanged'} ${t.code} effective ${t.effectiveFrom}  ${t.name}`),
-          ...check.policies.map((p) => `  ${p.status === 'new' ? 'loaded   ' : 'unchanged'} billing policy effective ${p.effectiveFrom}`),
-          `Loaded ${result.imported} tariff version(s) and ${result.policies} policy version(s); ${result.unchanged} already loaded.`,
+          ...check.tariffs.map((t) => cli.t('cli.tariffs.row', { status: cli.t(t.status === 'new' ? 'cli.loadedNew' : 'cli.loadedSame'), code: t.code, from: t.effectiveFrom, name: t.name })),
+          ...check.policies.map((p) => cli.t('cli.tariffs.policy', { status: cli.t(p.status === 'new' ? 'cli.loadedNew' : 'cli.loadedSame'), from: p.effectiveFrom })),
+          cli.t('cli.tariffs.loaded', { imported: result.imported, policies: result.policies, unchanged: result.unchanged }),
         ].join('\n'),
       );
     },
@@ -147,8 +147,8 @@ export const billingCommands: CliCommand[] = [
       const { rows, policies } = await cli.invoke('tariffs.list', {});
       cli.print({ tariffs: rows, policies }, () =>
         table([
-          ['code', 'effective', 'in force', 'class', 'customers', 'name'],
-          ...rows.map((r) => [r.code, r.effectiveFrom, r.inForce ? 'yes' : '', r.customerClass, String(r.customers), r.name]),
+          cli.t('cli.tariffs.cols').split('|'),
+          ...rows.map((r) => [r.code, r.effectiveFrom, r.inForce ? cli.t('cli.yes') : '', hasMessage(`billing.class.${r.customerClass}`) ? cli.t(`billing.class.${r.customerClass}` as 'billing.class.residential') : r.customerClass, String(r.customers), r.name]),
         ]),
       );
     },
@@ -178,8 +178,8 @@ export const billingCommands: CliCommand[] = [
       const flagged = exceptions.bills.filter((b) => b.status === 'draft' && b.flags.length > 0 && !b.reviewed).map((b) => ({ billNo: b.billNo, account: b.accountNo, name: b.customerName, flags: b.flags.map((f) => f.code) }));
       cli.print({ ...result, period: p, book: v.book ?? null, totalYuan: yuan(result.totalFen), problemRows: problems, flaggedBills: flagged }, () =>
         [
-          `${p}${v.book ? ` book ${String(v.book)}` : ''}: billed ${result.billed} customer(s), ${formatCenti(result.kwh)} kWh, ${formatYuan(result.totalFen)}`,
-          `  ${result.flagged} with exceptions to review, ${result.problems} could not be billed, ${result.alreadyBilled} billed before, ${result.waiting} waiting for readings or review`,
+          cli.t('cli.bill.head', { period: p, book: v.book ? cli.t('cli.bill.book', { book: String(v.book) }) : '', billed: result.billed, kwh: formatCenti(result.kwh), total: formatYuan(result.totalFen) }),
+          cli.t('cli.bill.counts', { flagged: result.flagged, problems: result.problems, already: result.alreadyBilled, waiting: result.waiting }),
           ...problems.map((x) => cli.t('cli.bill.problem', { account: x.account, name: x.name, book: x.book ?? '—', code: x.code, detail: x.reason })),
           ...(problems.length ? [cli.t('cli.next', { hint: cli.t('cli.hint.billProblems', { period: p }) })] : []),
           ...flagged.map((b) => cli.t('cli.bill.flagged', { billNo: b.billNo, account: b.account, name: b.name, flags: b.flags.join(',') })),
@@ -202,7 +202,7 @@ export const billingCommands: CliCommand[] = [
       const { jobId } = await cli.invoke('billing.issue', { period: p, ...(book ? { bookId: book } : {}) });
       const result = jobResult('billing.issue', await finished(cli, 'billing.issue', jobId));
       cli.print({ period: p, ...result, totalYuan: yuan(result.totalFen) }, () =>
-        `${p}: issued ${result.issued} bill(s), ${formatYuan(result.totalFen)}, due ${result.dueDate}; ${result.held} flagged bill(s) held for review`,
+        cli.t('cli.bill.issued', { period: p, issued: result.issued, total: formatYuan(result.totalFen), due: result.dueDate ?? '—', held: result.held }),
       );
     },
   },
@@ -226,8 +226,8 @@ export const billingCommands: CliCommand[] = [
       const bills = rows.filter((r) => typeof v.account !== 'string' || r.accountNo === v.account);
       cli.print(bills.map((b) => billJson(cli, b)), () =>
         table([
-          ['bill', 'account', 'name', 'status', 'kWh', 'amount', 'due'],
-          ...bills.map((b) => [b.billNo, b.accountNo, b.customerName, b.status, formatCenti(b.kwh), formatYuan(b.totalFen), b.dueDate ?? '']),
+          cli.t('cli.bills.cols').split('|'),
+          ...bills.map((b) => [b.billNo, b.accountNo, b.customerName, cli.t(`billing.status.${b.status}`), formatCenti(b.kwh), formatYuan(b.totalFen), b.dueDate ?? '']),
         ]),
       );
     },
@@ -280,7 +280,7 @@ export const billingCommands: CliCommand[] = [
         throw error;
       }
       const ms = Math.round(performance.now() - started);
-      cli.print({ out, notices: notices.length, paper, ms }, () => `Printed ${notices.length} notice(s) on ${paper} to ${out} (${ms} ms)`);
+      cli.print({ out, notices: notices.length, paper, ms }, () => cli.t('cli.bills.printed', { count: notices.length, paper, out, ms }));
     },
   },
 ];
@@ -318,6 +318,6 @@ function showBill(cli: CliContext, bill: OutputOf<'bills.get'>): string {
   if (bill.dueDate) out.push(`  ${t('notice.dueDate')} ${bill.dueDate}`);
   if (bill.replaces) out.push(`  ${t('billing.bill.replaces', { billNo: bill.replaces.billNo })}`);
   if (bill.replacedBy) out.push(`  ${t('billing.bill.replacedBy', { billNo: bill.replacedBy.billNo })}`);
-  for (const f of bill.flags) out.push(`  ! ${f.code}`);
+  for (const f of bill.flags) out.push(`  ! ${hasMessage(`billing.flag.${f.code}`) ? t(`billing.flag.${f.code}` as 'billing.flag.zero', f.params) : f.code}`);
   return out.join('\n');
 }

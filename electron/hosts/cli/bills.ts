@@ -4,7 +4,7 @@ import type { Correction } from '../../../shared/contract';
 import { fenToYuan, formatCenti, formatYuan } from '../../../shared/money';
 import { problemText } from './billing';
 import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
-import { bookByNo, periodOf, required, str, table, text } from './helpers';
+import { bookByNo, cols, label, periodOf, required, str, table, text } from './helpers';
 
 // The billing clerk's month beyond run-and-issue (billing.ts): where a period stands, the
 // exceptions list, reactive energy and demand of large customers (无功电量、最大需量), reviewing or
@@ -33,8 +33,19 @@ async function correctionOf(cli: CliContext, name: string): Promise<Correction> 
   return hit;
 }
 
-function correctionLine(c: Correction): string {
-  return `${c.billNo} ${c.accountNo} ${c.customerName} ${c.period}: ${formatYuan(c.originalTotalFen)} → ${formatYuan(c.expectedTotalFen)}  ${c.status}${c.newBillNo ? ` (new bill ${c.newBillNo})` : ''}  “${c.reason}”  id ${c.id}`;
+function correctionLine(cli: CliContext, c: Correction): string {
+  return cli.t('cli.corr.line', {
+    billNo: c.billNo,
+    account: c.accountNo,
+    name: c.customerName,
+    period: c.period,
+    from: formatYuan(c.originalTotalFen),
+    to: formatYuan(c.expectedTotalFen),
+    status: label(cli, 'cli.corr.status', c.status),
+    newBill: c.newBillNo ? cli.t('cli.corr.newBill', { billNo: c.newBillNo }) : '',
+    reason: c.reason,
+    id: c.id,
+  });
 }
 
 const scopeOptions = { period: text, book: text };
@@ -52,8 +63,8 @@ export const billsCommands: CliCommand[] = [
       const t = s.totals;
       cli.print(s, () =>
         [
-          `${s.period}: ${t.ready} ready, ${t.waiting} waiting for readings or review, ${t.unbilled} not billed yet, ${t.draft} draft (${formatYuan(t.draftFen)}), ${t.issued} issued (${formatYuan(t.issuedFen)}), ${t.flaggedUnreviewed} flagged to review, ${t.problems} could not be billed`,
-          table([['book', 'draft', 'issued', 'flagged', 'problems'], ...s.books.map((b) => [b.bookNo, String(b.draft), String(b.issued), String(b.flaggedUnreviewed), String(b.problems)])]),
+          cli.t('cli.billing.status', { period: s.period, ready: t.ready, waiting: t.waiting, unbilled: t.unbilled, draft: t.draft, draftFen: formatYuan(t.draftFen), issued: t.issued, issuedFen: formatYuan(t.issuedFen), flagged: t.flaggedUnreviewed, problems: t.problems }),
+          table([cols(cli, 'cli.billing.statusCols'), ...s.books.map((b) => [b.bookNo, String(b.draft), String(b.issued), String(b.flaggedUnreviewed), String(b.problems)])]),
         ].join('\n'),
       );
     },
@@ -71,8 +82,8 @@ export const billsCommands: CliCommand[] = [
       const problems = result.problems.map((p) => ({ ...p, reason: problemText(cli, p.code, p.detail) }));
       cli.print({ bills: result.bills, problems }, () =>
         [
-          `${result.bills.length} flagged bill(s), ${problems.length} customer(s) not billed`,
-          ...result.bills.map((b) => `  ${b.billNo} ${b.accountNo} ${b.customerName} ${formatYuan(b.totalFen)} ${b.status}${b.reviewed ? ' reviewed' : ''}: ${b.flags.map((f) => f.code).join(', ')}`),
+          cli.t('cli.billing.exceptions', { bills: result.bills.length, problems: problems.length }),
+          ...result.bills.map((b) => `  ${b.billNo} ${b.accountNo} ${b.customerName} ${formatYuan(b.totalFen)} ${label(cli, 'billing.status', b.status)}${b.reviewed ? cli.t('cli.billing.reviewed') : ''}: ${b.flags.map((f) => f.code).join(', ')}`),
           ...problems.map((p) => `  ${p.accountNo} ${p.customerName} (${p.bookNo ?? '—'}): ${p.reason}`),
         ].join('\n'),
       );
@@ -92,7 +103,7 @@ export const billsCommands: CliCommand[] = [
       const demand = str(v, 'demand');
       if (kvarh === undefined && demand === undefined) throw new UsageError(say('cli.err.eitherOf', { a: '--kvarh N', b: '--demand KW (or both)' }));
       await cli.invoke('billing.enterExtras', { period, customerId: await customerIdOf(cli, accountNo), ...(kvarh ? { kvarh } : {}), ...(demand ? { maxDemandKw: demand } : {}) });
-      cli.print({ done: true }, () => `${accountNo} ${period}: ${kvarh ? `${kvarh} kvarh ` : ''}${demand ? `${demand} kW max demand ` : ''}saved; griddesk bill --period ${period} bills with them`);
+      cli.print({ done: true }, () => cli.t('cli.billing.extrasSaved', { account: accountNo, period, what: (kvarh ? cli.t('cli.billing.kvarh', { kvarh }) : '') + (demand ? cli.t('cli.billing.demand', { demand }) : '') }));
     },
   },
   {
@@ -104,13 +115,13 @@ export const billsCommands: CliCommand[] = [
     json: '{ period, byBook: [{ key, label, bills, kwh, amountFen }], byClass, byTariff, totals }',
     async run(cli, v) {
       const s = await cli.invoke('billing.summary', { period: periodOf(v.period) });
-      const rows = (title: string, list: typeof s.byBook) => [[title, 'bills', 'kWh', 'amount'], ...list.map((r) => [r.label, String(r.bills), formatCenti(r.kwh), formatYuan(r.amountFen)])];
+      const rows = (title: string, list: typeof s.byBook) => [[title, ...cols(cli, 'cli.billing.summaryCols')], ...list.map((r) => [r.label, String(r.bills), formatCenti(r.kwh), formatYuan(r.amountFen)])];
       cli.print(s, () =>
         [
-          `${s.period}: ${s.totals.bills} bills, ${formatCenti(s.totals.kwh)} kWh, ${formatYuan(s.totals.amountFen)}`,
-          table(rows('book', s.byBook)),
-          table(rows('class', s.byClass)),
-          table(rows('tariff', s.byTariff)),
+          cli.t('cli.billing.summary', { period: s.period, bills: s.totals.bills, kwh: formatCenti(s.totals.kwh), total: formatYuan(s.totals.amountFen) }),
+          table(rows(cli.t('cli.billing.byBook'), s.byBook)),
+          table(rows(cli.t('cli.billing.byClass'), s.byClass)),
+          table(rows(cli.t('cli.billing.byTariff'), s.byTariff)),
         ].join('\n\n'),
       );
     },
@@ -127,7 +138,7 @@ export const billsCommands: CliCommand[] = [
       const file = await cli.invoke('billing.export', await scope(cli, v));
       writeFileSync(`${out}.partial`, Buffer.from(file.base64, 'base64'));
       renameSync(`${out}.partial`, out);
-      cli.print({ file: out }, () => `Wrote ${out}`);
+      cli.print({ file: out }, () => cli.t('cli.wrote', { file: out }));
     },
   },
   {
@@ -141,8 +152,8 @@ export const billsCommands: CliCommand[] = [
       const a = await cli.invoke('billing.customerAccount', { customerId: await customerIdOf(cli, accountNo) });
       cli.print(a, () =>
         [
-          `${accountNo}: ledger balance ${formatYuan(a.balanceFen)}`,
-          table([['entry', 'bill', 'period', 'amount', 'memo'], ...a.ledger.map((l) => [l.entryType, l.billNo ?? '', l.period ?? '', formatYuan(l.amountFen), l.memo])]),
+          cli.t('cli.billing.balance', { account: accountNo, balance: formatYuan(a.balanceFen) }),
+          table([cols(cli, 'cli.billing.ledgerCols'), ...a.ledger.map((l) => [label(cli, 'billing.ledger', l.entryType), l.billNo ?? '', l.period ?? '', formatYuan(l.amountFen), l.memo])]),
         ].join('\n'),
       );
     },
@@ -157,7 +168,7 @@ export const billsCommands: CliCommand[] = [
     json: '{ bill }',
     async run(cli, v, [billNo = '']) {
       const { bill } = await cli.invoke('bills.review', { billId: await billIdOf(cli, billNo), note: str(v, 'note') ?? '' });
-      cli.print({ bill }, () => `${bill.billNo} reviewed; griddesk bills issue --period ${bill.period} issues it`);
+      cli.print({ bill }, () => cli.t('cli.bills.reviewedLine', { billNo: bill.billNo, period: bill.period }));
     },
   },
   {
@@ -170,7 +181,7 @@ export const billsCommands: CliCommand[] = [
     json: '{ bill }',
     async run(cli, v, [billNo = '']) {
       const { bill } = await cli.invoke('bills.void', { billId: await billIdOf(cli, billNo), reason: required(v, 'reason', 'TEXT') });
-      cli.print({ bill }, () => `${bill.billNo} voided`);
+      cli.print({ bill }, () => cli.t('cli.bills.voided', { billNo: bill.billNo }));
     },
   },
   {
@@ -182,7 +193,7 @@ export const billsCommands: CliCommand[] = [
     json: '{ billNo, originalTotalFen, originalLines, newTotalFen, newLines, newKwh, differenceFen, tariffCode, tariffEffectiveFrom }',
     async run(cli, _v, [billNo = '']) {
       const p = await cli.invoke('corrections.preview', { billId: await billIdOf(cli, billNo) });
-      cli.print(p, () => `${p.billNo}: ${formatYuan(p.originalTotalFen)} → ${formatYuan(p.newTotalFen)} (${formatCenti(p.newKwh)} kWh), difference ${fenToYuan(p.differenceFen)} yuan`);
+      cli.print(p, () => cli.t('cli.corr.preview', { billNo: p.billNo, from: formatYuan(p.originalTotalFen), to: formatYuan(p.newTotalFen), kwh: formatCenti(p.newKwh), diff: fenToYuan(p.differenceFen) }));
     },
   },
   {
@@ -195,7 +206,7 @@ export const billsCommands: CliCommand[] = [
     json: '{ correction: { id, billNo, status, originalTotalFen, expectedTotalFen, … } }',
     async run(cli, v, [billNo = '']) {
       const { correction } = await cli.invoke('corrections.request', { billId: await billIdOf(cli, billNo), reason: required(v, 'reason', 'TEXT') });
-      cli.print({ correction }, () => `Requested: ${correctionLine(correction)}\nThe station head decides: griddesk corrections approve ${correction.billNo} --staff HEAD_NO`);
+      cli.print({ correction }, () => cli.t('cli.corr.requested', { line: correctionLine(cli, correction), billNo: correction.billNo }));
     },
   },
   {
@@ -209,7 +220,7 @@ export const billsCommands: CliCommand[] = [
       const status = str(v, 'status');
       if (status !== undefined && !['pending', 'approved', 'rejected'].includes(status)) throw new UsageError(say('cli.err.oneOf', { what: '--status', values: 'pending, approved, rejected' }));
       const { rows } = await cli.invoke('corrections.list', status ? { status: status as Correction['status'] } : {});
-      cli.print({ rows }, () => (rows.length ? rows.map(correctionLine).join('\n') : 'No corrections.'));
+      cli.print({ rows }, () => (rows.length ? rows.map((c) => correctionLine(cli, c)).join('\n') : cli.t('cli.corr.none')));
     },
   },
   {
@@ -222,7 +233,7 @@ export const billsCommands: CliCommand[] = [
     json: '{ correction }',
     async run(cli, v, [name = '']) {
       const { correction } = await cli.invoke('corrections.approve', { correctionId: (await correctionOf(cli, name)).id, note: str(v, 'note') ?? '' });
-      cli.print({ correction }, () => `Approved: ${correctionLine(correction)}`);
+      cli.print({ correction }, () => cli.t('cli.corr.approved', { line: correctionLine(cli, correction) }));
     },
   },
   {
@@ -235,7 +246,7 @@ export const billsCommands: CliCommand[] = [
     json: '{ correction }',
     async run(cli, v, [name = '']) {
       const { correction } = await cli.invoke('corrections.reject', { correctionId: (await correctionOf(cli, name)).id, note: required(v, 'note', 'TEXT') });
-      cli.print({ correction }, () => `Rejected: ${correctionLine(correction)}`);
+      cli.print({ correction }, () => cli.t('cli.corr.rejected', { line: correctionLine(cli, correction) }));
     },
   },
 ];

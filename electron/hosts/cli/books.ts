@@ -3,14 +3,14 @@ import { formatCenti } from '../../../shared/money';
 import { flagMessage, READING_KINDS } from '../../../shared/readings';
 import { shanghaiDate } from '../../../shared/time';
 import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, say } from './context';
-import { bookByNo, dateOf, flag, intOf, periodOf, staffByNo, str, table, text } from './helpers';
+import { bookByNo, cols, dateOf, flag, intOf, label, periodOf, staffByNo, str, table, text } from './helpers';
 
 // Reading books and points (抄表本与计量点) and the period on the command line: make a book, give
 // it a reader and a reading day, put meters into it and order them, see where a period stands,
 // and type in one reading as the entry grid does. Same channels as the books and entry screens.
 
-function bookLine(b: BookView): string {
-  return `${b.bookNo} ${b.name}  reader ${b.readerNo ? `${b.readerNo} ${b.readerName ?? ''}` : '—'}  day ${b.readingDay}  ${b.points} meter(s)${b.active ? '' : '  (inactive)'}`;
+function bookLine(cli: CliContext, b: BookView): string {
+  return cli.t('cli.books.line', { bookNo: b.bookNo, name: b.name, reader: b.readerNo ? `${b.readerNo} ${b.readerName ?? ''}`.trim() : '—', day: b.readingDay, points: b.points, inactive: b.active ? '' : cli.t('cli.staff.inactive') });
 }
 
 /**
@@ -44,10 +44,11 @@ function outcomeText(cli: CliContext, outcome: EntryOutcome): string {
   if (outcome.outcome === 'saved') {
     const r = outcome.reading;
     const flags = r.flags.map((f) => `  ! ${flagMessage(cli.locale, f)}`);
-    return [`Saved ${r.meterNo} ${r.period}: ${formatCenti(r.value ?? 0)} (${r.kind}), ${r.consumption === null ? '' : `${formatCenti(r.consumption)} kWh`}${r.needsReview ? ' — awaits review' : ''}`, ...flags].join('\n');
+    const kwh = r.consumption === null ? '' : cli.t('cli.entry.kwh', { kwh: formatCenti(r.consumption) });
+    return [cli.t('cli.entry.saved', { meter: r.meterNo, period: r.period, value: formatCenti(r.value ?? 0), kind: label(cli, 'reading.kind', r.kind), kwh, review: r.needsReview ? cli.t('cli.entry.awaits') : '' }), ...flags].join('\n');
   }
-  if (outcome.outcome === 'confirm') return `Rollover (满码翻转) of ${formatCenti(outcome.consumption)} kWh: run again with --confirm-rollover if the meter really went round`;
-  return ['Refused:', ...outcome.errors.map((e) => `  ${flagMessage(cli.locale, e)}`)].join('\n');
+  if (outcome.outcome === 'confirm') return cli.t('cli.entry.rollover', { kwh: formatCenti(outcome.consumption) });
+  return [cli.t('cli.refused'), ...outcome.errors.map((e) => `  ${flagMessage(cli.locale, e)}`)].join('\n');
 }
 
 export const booksCommands: CliCommand[] = [
@@ -70,7 +71,7 @@ export const booksCommands: CliCommand[] = [
         readerId: reader ? (await staffByNo(cli, reader)).id : null,
         ...(bookNo ? { bookNo } : {}),
       });
-      cli.print({ book }, () => `Created book ${bookLine(book)}\nPut meters in it: griddesk books add ${book.bookNo} --unassigned (or account numbers)`);
+      cli.print({ book }, () => cli.t('cli.books.created', { line: bookLine(cli, book), bookNo: book.bookNo }));
     },
   },
   {
@@ -94,7 +95,7 @@ export const booksCommands: CliCommand[] = [
         ...(reader ? { readerId: reader === 'none' ? null : (await staffByNo(cli, reader)).id } : {}),
         ...(v.inactive ? { active: false } : v.active ? { active: true } : {}),
       });
-      cli.print({ book }, () => bookLine(book));
+      cli.print({ book }, () => bookLine(cli, book));
     },
   },
   {
@@ -106,7 +107,7 @@ export const booksCommands: CliCommand[] = [
     json: '{ book, points: [{ pointId, seq, customerId, accountNo, customerName, address, pointLabel, meterNo }] }',
     async run(cli, _v, [bookNo = '']) {
       const result = await cli.invoke('books.get', { bookId: (await bookByNo(cli, bookNo, false)).id });
-      cli.print(result, () => [bookLine(result.book), table([['seq', 'account', 'name', 'meter', 'point', 'address'], ...result.points.map(pointRow)])].join('\n'));
+      cli.print(result, () => [bookLine(cli, result.book), table([cols(cli, 'cli.books.pointCols'), ...result.points.map(pointRow)])].join('\n'));
     },
   },
   {
@@ -124,7 +125,7 @@ export const booksCommands: CliCommand[] = [
         if (names.length) throw new UsageError(say('cli.err.notBoth', { a: '--unassigned', b: 'ACCOUNT…' }));
         pointIds = (await cli.invoke('books.unassigned', { limit: 5000 })).rows.map((p) => p.pointId);
         if (pointIds.length === 0) {
-          cli.print({ book, moved: 0 }, () => 'Every installed meter is in a book already.');
+          cli.print({ book, moved: 0 }, () => cli.t('cli.books.allInBook'));
           return;
         }
       } else {
@@ -132,7 +133,7 @@ export const booksCommands: CliCommand[] = [
         pointIds = await pointsOf(cli, names);
       }
       const moved = await cli.invoke('books.movePoints', { pointIds, toBookId: book.id });
-      cli.print({ book: moved.book, moved: pointIds.length }, () => `${pointIds.length} meter(s) put into ${bookLine(moved.book)}`);
+      cli.print({ book: moved.book, moved: pointIds.length }, () => cli.t('cli.books.moved', { count: pointIds.length, line: bookLine(cli, moved.book) }));
     },
   },
   {
@@ -154,7 +155,7 @@ export const booksCommands: CliCommand[] = [
       }
       const order = [...new Set([...first, ...points.map((p) => p.pointId)])];
       const result = await cli.invoke('books.reorder', { bookId: book.id, pointIds: order });
-      cli.print(result, () => `Book ${result.book.bookNo} reordered (${order.length} meters)`);
+      cli.print(result, () => cli.t('cli.books.reordered', { bookNo: result.book.bookNo, count: order.length }));
     },
   },
   {
@@ -169,8 +170,8 @@ export const booksCommands: CliCommand[] = [
       const result = await cli.invoke('books.unassigned', { limit: limit ? intOf(limit, '--limit', 1, 5000) : 500 });
       cli.print(result, () =>
         result.total === 0
-          ? 'Every installed meter is in a book.'
-          : [`${result.total} meter(s) in no book:`, table([['seq', 'account', 'name', 'meter', 'point', 'address'], ...result.rows.map(pointRow)])].join('\n'),
+          ? cli.t('cli.books.allAssigned')
+          : [cli.t('cli.books.unassigned', { count: result.total }), table([cols(cli, 'cli.books.pointCols'), ...result.rows.map(pointRow)])].join('\n'),
       );
     },
   },
@@ -182,7 +183,7 @@ export const booksCommands: CliCommand[] = [
     async run(cli) {
       const { rows } = await cli.invoke('periods.list', {});
       cli.print({ rows }, () =>
-        rows.length ? table([['period', 'status', 'due', 'entered', 'to review'], ...rows.map((r) => [r.period, r.status, String(r.due), String(r.entered), String(r.awaitingReview)])]) : 'No period opened yet: griddesk period open YYYY-MM',
+        rows.length ? table([cols(cli, 'cli.period.cols'), ...rows.map((r) => [r.period, label(cli, 'cli.period.status', r.status), String(r.due), String(r.entered), String(r.awaitingReview)])]) : cli.t('cli.period.none'),
       );
     },
   },
@@ -197,12 +198,12 @@ export const booksCommands: CliCommand[] = [
       const o = await cli.invoke('readings.overview', { period: periodOf(period, 'period') });
       cli.print(o, () =>
         [
-          `${o.period.period} ${o.period.status}: ${o.period.entered}/${o.period.due} entered, ${o.period.awaitingReview} awaiting review`,
+          cli.t('cli.period.overview', { period: o.period.period, status: label(cli, 'cli.period.status', o.period.status), entered: o.period.entered, due: o.period.due, review: o.period.awaitingReview }),
           table([
-            ['book', 'reader', 'date', 'due', 'entered', 'estimated', 'no access', 'to review', ''],
-            ...o.books.map((b) => [b.bookNo, b.readerName ?? '—', b.scheduledDate, String(b.due), String(b.entered), String(b.estimated), String(b.noAccess), String(b.awaitingReview), b.complete ? 'complete' : b.late ? 'late' : '']),
+            cols(cli, 'cli.period.bookCols'),
+            ...o.books.map((b) => [b.bookNo, b.readerName ?? '—', b.scheduledDate, String(b.due), String(b.entered), String(b.estimated), String(b.noAccess), String(b.awaitingReview), b.complete ? cli.t('cli.period.complete') : b.late ? cli.t('cli.period.late') : '']),
           ]),
-          ...(o.notRead.total ? [`${o.notRead.total} not read yet, e.g.:`, ...o.notRead.rows.slice(0, 20).map((r) => `  ${r.bookNo}#${r.seq} ${r.accountNo} ${r.customerName} ${r.meterNo} ${r.reason}`)] : []),
+          ...(o.notRead.total ? [cli.t('cli.period.notRead', { count: o.notRead.total }), ...o.notRead.rows.slice(0, 20).map((r) => `  ${r.bookNo}#${r.seq} ${r.accountNo} ${r.customerName} ${r.meterNo} ${label(cli, 'reading.status', r.reason)}`)] : []),
         ].join('\n'),
       );
     },

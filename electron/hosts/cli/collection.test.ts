@@ -57,9 +57,9 @@ describe('griddesk collection commands', () => {
     const badChannel = await cli('pay', accountNo, '--amount', '10', '--channel', 'cheque', '--staff', 'C001');
     expect(badChannel.status).toBe(2);
 
-    const paid = await cli('pay', accountNo, '--amount', '50.00', '--channel', 'qr', '--key', 'cli-key-1', '--staff', 'C001');
+    const paid = await cli('pay', accountNo, '--amount', '50.00', '--channel', 'qr', '--key', 'cli-key-1', '--staff', 'C001', '--lang', 'en');
     expect(paid.status).toBe(0);
-    expect(paid.stdout).toMatch(/receipt GD01-R-00000001: 50\.00 yuan qr from GD010000001 张三/);
+    expect(paid.stdout).toMatch(/receipt GD01-R-00000001: 50\.00 yuan QR code \(WeChat\/Alipay\) from GD010000001 张三/);
     expect(paid.stdout).toMatch(/new balance \d+\.\d\d yuan/);
     const again = await cli('pay', accountNo, '--amount', '50.00', '--channel', 'qr', '--key', 'cli-key-1', '--staff', 'C001', '--json');
     expect(JSON.parse(again.stdout)).toMatchObject({ receiptNo: 'GD01-R-00000001', duplicate: true });
@@ -68,7 +68,7 @@ describe('griddesk collection commands', () => {
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain('工号或密码不正确');
     const reversed = await cli('reverse', 'GD01-R-00000001', '--reason', '收错', '--approver', 'H001', '--approver-password', 'head12345', '--staff', 'C001');
-    expect(reversed).toMatchObject({ status: 0, stdout: 'Receipt GD01-R-00000001 reversed.' });
+    expect(reversed).toMatchObject({ status: 0, stdout: '收据 GD01-R-00000001 已冲正。' });
     const after = JSON.parse((await cli('balance', accountNo, '--json')).stdout) as { totalDueFen: number };
     expect(after.totalDueFen).toBe(due.totalDueFen);
 
@@ -76,7 +76,7 @@ describe('griddesk collection commands', () => {
     expect(JSON.parse(arrears.stdout)).toMatchObject([{ accountNo, periods: ['2025-09'], principalFen: 20000, eligible: false }]);
     expect((await cli('arrears', '--book', 'B99')).stderr).toContain('--book B99：没有这个抄表本');
 
-    const short = await cli('close-day', '--staff', 'C001', '--counted', '0');
+    const short = await cli('close-day', '--staff', 'C001', '--counted', '0', '--lang', 'en');
     expect(short.status).toBe(0); // the QR payment and its reversal net to nothing: no cash expected
     expect(short.stdout).toMatch(/1 payments, 1 reversals, net 0\.00 yuan/);
     const twice = await cli('close-day', '--staff', 'C001', '--counted', '0');

@@ -7,6 +7,7 @@ import { isDate, shanghaiDate } from '../../../shared/time';
 import { sql } from '../../backend/db/sql';
 import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
 import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
+import { cols, label, table } from './helpers';
 
 // Counter fee collection from the command line: pay, balance, reverse, close-day, arrears,
 // receipt. Clerk actions (pay, close-day) need --staff STAFF_NO: the clerk whose drawer it is.
@@ -50,9 +51,10 @@ function approverOf(values: Values): { staffNo: string; password: string } | und
 
 const y = fenToYuan;
 
-function arrearsLine(r: ArrearsRow): string {
-  return [r.accountNo.padEnd(14), r.name.padEnd(8), y(r.principalFen).padStart(10), y(r.penaltyFen).padStart(8), String(r.daysOverdue).padStart(5), ` ${r.periods.join(',')}`, r.eligible ? '  停电通知可发' : ''].join(' ');
+function arrearsLine(cli: CliContext, r: ArrearsRow): string {
+  return [r.accountNo.padEnd(14), r.name.padEnd(8), y(r.principalFen).padStart(10), y(r.penaltyFen).padStart(8), String(r.daysOverdue).padStart(5), ` ${r.periods.join(',')}`, r.eligible ? cli.t('cli.arrears.eligible') : ''].join(' ');
 }
+const channelName = (cli: CliContext, channel: string) => label(cli, 'collection.channel', channel);
 
 export const collectionCommands: CliCommand[] = [
   {
@@ -86,11 +88,12 @@ export const collectionCommands: CliCommand[] = [
       });
       cli.print(posted, () =>
         [
-          `${posted.duplicate ? 'Already posted with this key: ' : ''}receipt ${posted.receiptNo}: ${y(posted.amountFen)} yuan ${posted.channel} from ${posted.accountNo} ${posted.customerName}` +
-            (posted.changeFen ? `, change ${y(posted.changeFen)}` : ''),
-          ...posted.lines.map((l) => `  ${l.period}  penalty ${y(l.penaltyFen)}  principal ${y(l.principalFen)}`),
-          ...(posted.toPrepaidFen ? [`  to prepaid ${y(posted.toPrepaidFen)}`] : []),
-          `new balance ${y(posted.balanceAfterFen)} yuan${posted.balanceAfterFen < 0 ? ' (prepaid)' : ''}; business day ${posted.businessDate}`,
+          (posted.duplicate ? cli.t('cli.pay.duplicate') : '') +
+            cli.t('cli.pay.posted', { receiptNo: posted.receiptNo, amount: y(posted.amountFen), channel: channelName(cli, posted.channel), account: posted.accountNo, name: posted.customerName }) +
+            (posted.changeFen ? cli.t('cli.pay.change', { change: y(posted.changeFen) }) : ''),
+          ...posted.lines.map((l) => cli.t('cli.pay.line', { period: l.period, penalty: y(l.penaltyFen), principal: y(l.principalFen) })),
+          ...(posted.toPrepaidFen ? [cli.t('cli.pay.toPrepaid', { amount: y(posted.toPrepaidFen) })] : []),
+          cli.t('cli.pay.balance', { balance: y(posted.balanceAfterFen), prepaid: posted.balanceAfterFen < 0 ? cli.t('cli.pay.prepaid') : '', day: posted.businessDate }),
         ].join('\n'),
       );
     },
@@ -109,10 +112,9 @@ export const collectionCommands: CliCommand[] = [
       const b = await cli.invoke('collection.balance', { accountNo, ...(asOf ? { asOf } : {}) });
       cli.print(b, () =>
         [
-          `${b.customer.accountNo} ${b.customer.name} (${b.customer.customerClass}) ${b.customer.address}`,
-          `period   bill no            due date     principal   penalty  days late`,
-          ...b.bills.map((bill) => `${bill.period}  ${bill.billNo.padEnd(18)} ${bill.dueDate}  ${y(bill.principalFen).padStart(10)} ${y(bill.penaltyFen).padStart(9)}  ${bill.daysLate}`),
-          `arrears ${y(b.arrearsFen)}; prepaid ${y(b.prepaidFen)}; total due ${y(b.totalDueFen)} yuan (as of ${b.payDate})`,
+          `${b.customer.accountNo} ${b.customer.name} (${label(cli, 'billing.class', b.customer.customerClass)}) ${b.customer.address}`,
+          table([cols(cli, 'cli.balance.cols'), ...b.bills.map((bill) => [bill.period, bill.billNo, bill.dueDate, y(bill.principalFen), y(bill.penaltyFen), String(bill.daysLate)])]),
+          cli.t('cli.balance.total', { arrears: y(b.arrearsFen), prepaid: y(b.prepaidFen), total: y(b.totalDueFen), date: b.payDate }),
         ].join('\n'),
       );
     },
@@ -131,7 +133,7 @@ export const collectionCommands: CliCommand[] = [
       const approver = approverOf(v);
       const result = await cli.invoke('collection.requestReversal', { receiptNo, reason, ...(approver ? { approver } : {}) });
       cli.print({ receiptNo, ...result }, () =>
-        result.status === 'approved' ? `Receipt ${receiptNo} reversed.` : `Reversal of ${receiptNo} requested; it waits for the station head's approval.`,
+        cli.t(result.status === 'approved' ? 'cli.reverse.done' : 'cli.reverse.pending', { receiptNo }),
       );
     },
   },
@@ -156,11 +158,11 @@ export const collectionCommands: CliCommand[] = [
       });
       cli.print(closing, () =>
         [
-          `Closed ${closing.businessDate} for ${closing.clerk.staffNo} ${closing.clerk.name}: ${closing.paymentCount} payments, ${closing.reversalCount} reversals, net ${y(closing.netFen)} yuan`,
-          closing.firstReceiptNo ? `receipts ${closing.firstReceiptNo} – ${closing.lastReceiptNo}` : 'no receipts',
-          ...closing.byChannel.filter((c) => c.paymentCount || c.reversalCount).map((c) => `  ${c.channel.padEnd(9)} ${String(c.paymentCount).padStart(4)}  ${y(c.netFen).padStart(12)}`),
-          `cash expected ${y(closing.expectedCashFen)}, counted ${y(closing.countedCashFen)}, difference ${y(closing.differenceFen)}` +
-            (closing.status === 'awaiting_sign_off' ? ' — awaits the station head\'s sign-off' : closing.status === 'signed_off' ? ' — signed off' : ''),
+          cli.t('cli.close.head', { date: closing.businessDate, staffNo: closing.clerk.staffNo, name: closing.clerk.name, payments: closing.paymentCount, reversals: closing.reversalCount, net: y(closing.netFen) }),
+          closing.firstReceiptNo ? cli.t('cli.close.receipts', { first: closing.firstReceiptNo, last: closing.lastReceiptNo ?? '' }) : cli.t('cli.close.noReceipts'),
+          ...closing.byChannel.filter((c) => c.paymentCount || c.reversalCount).map((c) => `  ${channelName(cli, c.channel)}  ${String(c.paymentCount).padStart(4)}  ${y(c.netFen).padStart(12)}`),
+          cli.t('cli.close.cash', { expected: y(closing.expectedCashFen), counted: y(closing.countedCashFen), difference: y(closing.differenceFen) }) +
+            (closing.status === 'awaiting_sign_off' ? cli.t('cli.close.awaits') : closing.status === 'signed_off' ? cli.t('cli.close.signed') : ''),
         ].join('\n'),
       );
     },
@@ -198,7 +200,7 @@ export const collectionCommands: CliCommand[] = [
         rows.push(...page.rows);
         if (rows.length >= page.total) break;
       }
-      cli.print(rows, () => [`${rows.length} customers in arrears`, ...rows.map(arrearsLine)].join('\n'));
+      cli.print(rows, () => [cli.t('cli.arrears.count', { count: rows.length }), ...rows.map((r) => arrearsLine(cli, r))].join('\n'));
     },
   },
   {
@@ -227,7 +229,7 @@ export const collectionCommands: CliCommand[] = [
         throw error instanceof PrintUnavailable ? new InputError(error.said) : error;
       });
       if (!file) throw new InputError(say('cli.err.noPdf'));
-      cli.print({ receiptNo, file: file.path, bytes: file.bytes }, () => `Receipt ${receiptNo} saved to ${file.path} (${file.bytes} bytes)`);
+      cli.print({ receiptNo, file: file.path, bytes: file.bytes }, () => cli.t('cli.receipt.saved', { receiptNo, file: file.path, bytes: file.bytes }));
     },
   },
 ];

@@ -65,6 +65,8 @@ export interface CliCommand {
   /** Arguments after the command, as shown in help: 'FILE.xlsx [--commit]'. */
   usage?: string;
   options?: Options;
+  /** What each option means, shown by --help beside it (option name without the dashes). */
+  optionHelp?: Record<string, string>;
   /** Number of positional arguments: [min, max]. */
   positionals?: [number, number];
   /**

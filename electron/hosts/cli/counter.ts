@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { ClosingSummary } from '../../../shared/contract/collection';
 import { fenToYuan as y } from '../../../shared/money';
 import { InputError, UsageError, type CliCommand, type CliContext, say } from './context';
-import { bookByNo, dateOf, flag, intOf, required, staffByNo, str, table, text, when } from './helpers';
+import { printRoute } from './print';
+import { bookByNo, cols, dateOf, flag, intOf, label, required, staffByNo, str, table, text, when } from './helpers';
 
 // The counter beyond pay/balance/reverse/close-day (collection.ts): penalty waivers (违约金减免),
 // the reversal queue the station head decides (冲正审批), payments, a clerk's day, closings and
@@ -16,8 +17,8 @@ function writeFile(out: string, base64: string): string {
   return path;
 }
 
-function closingLine(c: ClosingSummary): string {
-  return `${c.businessDate} ${c.clerk.staffNo} ${c.clerk.name}: ${c.paymentCount} payments, net ${y(c.netFen)}, cash difference ${y(c.differenceFen)}  ${c.status}  id ${c.closingId}`;
+function closingLine(cli: CliContext, c: ClosingSummary): string {
+  return cli.t('cli.closing.line', { date: c.businessDate, staffNo: c.clerk.staffNo, name: c.clerk.name, payments: c.paymentCount, net: y(c.netFen), difference: y(c.differenceFen), status: label(cli, 'closing.status', c.status), id: c.closingId });
 }
 
 async function reversalOf(cli: CliContext, name: string): Promise<string> {
@@ -55,7 +56,7 @@ export const counterCommands: CliCommand[] = [
         whole: v.whole === true,
         ...(approverNo && password !== undefined ? { approver: { staffNo: approverNo, password } } : {}),
       });
-      cli.print(result, () => `${billNo}: penalty of ${y(result.waivedFen)} yuan waived${result.whole ? ' (and any further penalty on this bill)' : ''}`);
+      cli.print(result, () => cli.t('cli.waive.done', { billNo, amount: y(result.waivedFen), whole: result.whole ? cli.t('cli.waive.whole') : '' }));
     },
   },
   {
@@ -68,7 +69,7 @@ export const counterCommands: CliCommand[] = [
     async run(cli, v) {
       const { rows } = await cli.invoke('collection.reversals', { status: v.all === true ? 'all' : 'pending', limit: 500 });
       cli.print({ rows }, () =>
-        rows.length ? table([['receipt', 'account', 'name', 'amount', 'reason', 'asked by', 'status'], ...rows.map((r) => [r.receiptNo, r.accountNo, r.customerName, y(r.amountFen), r.reason, r.requestedBy, r.status])]) : 'No reversal waits for a decision.',
+        rows.length ? table([cols(cli, 'cli.reversals.cols'), ...rows.map((r) => [r.receiptNo, r.accountNo, r.customerName, y(r.amountFen), r.reason, r.requestedBy, label(cli, 'cli.corr.status', r.status)])]) : cli.t('cli.reversals.none'),
       );
     },
   },
@@ -83,7 +84,7 @@ export const counterCommands: CliCommand[] = [
     async run(cli, v, [name = '']) {
       const note = str(v, 'note');
       const result = await cli.invoke('collection.decideReversal', { requestId: await reversalOf(cli, name), approve: true, ...(note ? { note } : {}) });
-      cli.print(result, () => `${name}: reversal ${result.status}`);
+      cli.print(result, () => cli.t('cli.reversals.decided', { name, status: label(cli, 'cli.corr.status', result.status) }));
     },
   },
   {
@@ -96,7 +97,7 @@ export const counterCommands: CliCommand[] = [
     json: '{ status: "rejected" }',
     async run(cli, v, [name = '']) {
       const result = await cli.invoke('collection.decideReversal', { requestId: await reversalOf(cli, name), approve: false, note: required(v, 'note', 'TEXT') });
-      cli.print(result, () => `${name}: reversal ${result.status}`);
+      cli.print(result, () => cli.t('cli.reversals.decided', { name, status: label(cli, 'cli.corr.status', result.status) }));
     },
   },
   {
@@ -115,7 +116,7 @@ export const counterCommands: CliCommand[] = [
         ...(receiptNo ? { receiptNo } : {}),
         limit: limit ? intOf(limit, '--limit', 1, 500) : 50,
       });
-      cli.print({ rows }, () => table([['receipt', 'date', 'account', 'name', 'amount', 'channel', 'clerk', 'status'], ...rows.map((r) => [r.receiptNo, r.payDate, r.accountNo, r.customerName, y(r.amountFen), r.channel, r.clerk.staffNo, r.status])]));
+      cli.print({ rows }, () => table([cols(cli, 'cli.payments.cols'), ...rows.map((r) => [r.receiptNo, r.payDate, r.accountNo, r.customerName, y(r.amountFen), label(cli, 'collection.channel', r.channel), r.clerk.staffNo, label(cli, 'collection.status', r.status)])]));
     },
   },
   {
@@ -130,7 +131,47 @@ export const counterCommands: CliCommand[] = [
       const date = str(v, 'date');
       const day = await cli.invoke('collection.day', { ...(clerk ? { staffId: (await staffByNo(cli, clerk)).id } : {}), ...(date ? { businessDate: dateOf(date, '--date') } : {}) });
       cli.print(day, () =>
-        `${day.businessDate} ${day.clerk.staffNo} ${day.clerk.name}: ${day.paymentCount} payments ${y(day.paymentsFen)}, ${day.reversalCount} reversals ${y(day.reversalsFen)}, net ${y(day.netFen)}${day.closing ? ` — closed (${day.closing.status})` : ''}`,
+        cli.t('cli.day.line', { date: day.businessDate, staffNo: day.clerk.staffNo, name: day.clerk.name, payments: day.paymentCount, paymentsFen: y(day.paymentsFen), reversals: day.reversalCount, reversalsFen: y(day.reversalsFen), net: y(day.netFen), closed: day.closing ? cli.t('cli.day.closed', { status: label(cli, 'closing.status', day.closing.status) }) : '' }),
+      );
+    },
+  },
+  {
+    name: 'day station',
+    summary: 'The station head\'s day (全所日报): every clerk\'s payments, reversals, net and closing, the station\'s totals; --out prints the A4 report to PDF',
+    usage: '[--date YYYY-MM-DD] [--out FILE.pdf]',
+    options: { date: text, out: text },
+    channels: ['collection.stationDay'],
+    json: '{ station, today, businessDate, clerks: [{ clerk, paymentCount, paymentsFen, reversalCount, reversalsFen, netFen, cashTakingsFen, byChannel, firstReceiptNo, lastReceiptNo, closing, reversals }], paymentCount, paymentsFen, reversalCount, reversalsFen, netFen, cashTakingsFen, byChannel, closedCount, unclosedCount, differenceFen, awaitingSignOff, pdf }',
+    async run(cli, v) {
+      const date = str(v, 'date');
+      const day = await cli.invoke('collection.stationDay', date ? { businessDate: dateOf(date, '--date') } : {});
+      const out = str(v, 'out');
+      // The same A4 page as the day screen's print view, through the system Chromium.
+      const pdf = out ? await printRoute(cli, `/print/station-day?date=${encodeURIComponent(day.businessDate)}`, out) : null;
+      cli.print({ ...day, pdf }, () =>
+        [
+          cli.t('cli.stationDay.head', { code: day.station.code, name: day.station.name, date: day.businessDate, today: day.today }),
+          day.clerks.length
+            ? table([
+                cols(cli, 'cli.stationDay.cols'),
+                ...day.clerks.map((c) => [
+                  c.clerk.staffNo,
+                  c.clerk.name,
+                  String(c.paymentCount),
+                  y(c.paymentsFen),
+                  String(c.reversalCount),
+                  y(c.reversalsFen),
+                  y(c.netFen),
+                  y(c.cashTakingsFen),
+                  c.firstReceiptNo ? `${c.firstReceiptNo} – ${c.lastReceiptNo ?? ''}` : '—',
+                  c.closing ? label(cli, 'closing.status', c.closing.status) : cli.t('cli.stationDay.notClosed'),
+                ]),
+              ])
+            : cli.t('cli.stationDay.none'),
+          cli.t('cli.stationDay.total', { payments: day.paymentCount, paymentsFen: y(day.paymentsFen), reversals: day.reversalCount, reversalsFen: y(day.reversalsFen), net: y(day.netFen), cash: y(day.cashTakingsFen) }),
+          cli.t('cli.stationDay.closings', { closed: day.closedCount, unclosed: day.unclosedCount, difference: y(day.differenceFen), awaiting: day.awaitingSignOff }),
+          ...(pdf ? [cli.t('cli.stationDay.printed', { file: pdf.file, bytes: pdf.bytes })] : []),
+        ].join('\n'),
       );
     },
   },
@@ -149,7 +190,7 @@ export const counterCommands: CliCommand[] = [
         ...(clerk ? { staffId: (await staffByNo(cli, clerk)).id } : {}),
         ...(v.awaiting === true ? { awaitingSignOff: true } : {}),
       });
-      cli.print({ rows }, () => (rows.length ? rows.map(closingLine).join('\n') : 'No closings.'));
+      cli.print({ rows }, () => (rows.length ? rows.map((c) => closingLine(cli, c)).join('\n') : cli.t('cli.closings.none')));
     },
   },
   {
@@ -161,7 +202,7 @@ export const counterCommands: CliCommand[] = [
     json: 'the closing with station, payments[] and reversals[]',
     async run(cli, _v, [closingId = '']) {
       const report = await cli.invoke('collection.closing', { closingId });
-      cli.print(report, () => [closingLine(report), ...report.payments.map((p) => `  ${p.receiptNo} ${p.accountNo} ${p.customerName} ${y(p.amountFen)} ${p.channel} ${p.status} ${when(p.postedAt)}`)].join('\n'));
+      cli.print(report, () => [closingLine(cli, report), ...report.payments.map((p) => `  ${p.receiptNo} ${p.accountNo} ${p.customerName} ${y(p.amountFen)} ${label(cli, 'collection.channel', p.channel)} ${label(cli, 'collection.status', p.status)} ${when(p.postedAt)}`)].join('\n'));
     },
   },
   {
@@ -175,7 +216,7 @@ export const counterCommands: CliCommand[] = [
     async run(cli, v, [closingId = '']) {
       const note = str(v, 'note');
       const closing = await cli.invoke('collection.signOffClosing', { closingId, ...(note ? { note } : {}) });
-      cli.print(closing, () => `Signed off: ${closingLine(closing)}`);
+      cli.print(closing, () => cli.t('cli.closings.signed', { line: closingLine(cli, closing) }));
     },
   },
   {
@@ -190,7 +231,7 @@ export const counterCommands: CliCommand[] = [
       const out = required(v, 'out', 'FILE.xlsx');
       const file = await cli.invoke('collection.exportClosing', { closingId });
       const path = writeFile(out, file.base64);
-      cli.print({ file: path }, () => `Wrote ${path}`);
+      cli.print({ file: path }, () => cli.t('cli.wrote', { file: path }));
     },
   },
   {
@@ -210,7 +251,7 @@ export const counterCommands: CliCommand[] = [
         ...(v.eligible === true ? { eligibleOnly: true } : {}),
       });
       const path = writeFile(out, file.base64);
-      cli.print({ file: path }, () => `Wrote ${path}`);
+      cli.print({ file: path }, () => cli.t('cli.wrote', { file: path }));
     },
   },
   {

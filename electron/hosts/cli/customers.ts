@@ -174,7 +174,7 @@ export const customersCommands: CliCommand[] = [
         [
           cli.t('cli.demo.head', { code: DEMO_STATION.code, name: DEMO_STATION.name, customers: options.customers, months: options.months, seed: options.seed, seconds: (ms / 1000).toFixed(1) }),
           cli.t('cli.demo.db', { db: cli.dbPath }),
-          'Log in as:',
+          cli.t('cli.demo.logins'),
           ...logins.map((l) => `  ${l.staffNo}  ${l.name}  ${translate(cli.locale, `role.${l.role}`)}  ${cli.t('cli.demo.password', { password: l.password })}`),
         ].join('\n'),
       );

@@ -21,7 +21,6 @@ export const CLI_EXCLUSIONS: Partial<Record<ChannelName, string>> = {
   'demo.watch': 'progress of the UI\'s demo build; `griddesk demo` reports its own progress',
   'arrears.filters': 'the values of the arrears screen\'s drop-downs; `arrears` takes the values typed',
   'backup.health': 'the banner\'s probe of the live file and failed copies; `griddesk check` checks the live file and `griddesk backups list` lists the copies',
-  'collection.stationDay': 'the station head\'s day screen and its A4 print view (/print/station-day); no CLI day-report verb yet',
   'home.summary': 'the home page\'s cards; each figure has its own verb (day, reversals, closings, bills status, sync status)',
   'print.pdf': 'browser mode\'s 保存为PDF on a print page; the CLI writes PDFs with `bills notice --out` and `receipt --out`',
 };

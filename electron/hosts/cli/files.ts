@@ -3,7 +3,7 @@ import { CUSTOMER_CLASSES } from '../../../shared/customers/classes';
 import { formatCenti, parseCenti } from '../../../shared/money';
 import { shanghaiDate } from '../../../shared/time';
 import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
-import { bookByNo, dateOf, flag, intOf, required, str, table, text } from './helpers';
+import { bookByNo, cols, dateOf, flag, intOf, label, required, str, table, text } from './helpers';
 
 // Customer files (客户档案) changed one at a time on the command line — 新装, changes, 暂停/恢复/
 // 销户, 装表/换表/拆表 — and the customer list and history. The workbook import (customers.ts)
@@ -29,6 +29,31 @@ const fieldOptions = {
   notes: text,
 };
 const meterOptions = { meter: text, digits: text, multiplier: text, start: text, installed: text, label: text };
+
+/** What each customer-file and meter option means (--help). */
+const fieldHelp: Record<string, string> = {
+  name: 'the customer\'s name (户名)',
+  phone: 'phone number',
+  phone2: 'a second phone number',
+  'id-card': 'ID card number (身份证号), kept masked in lists',
+  township: 'township (乡镇)',
+  village: 'village (村)',
+  address: 'the rest of the address (组、门牌)',
+  area: 'transformer area (台区)',
+  class: 'residential, agricultural, commercial or large_industry',
+  tariff: 'tariff code (电价代码), e.g. RES-GD',
+  household: 'people in the household (1–99), for the multi-person tier rule',
+  'multi-person': 'a multi-person household (多人口户)',
+  capacity: 'contracted capacity in kVA (large customers)',
+  opened: 'the day the account opened (YYYY-MM-DD, default today)',
+  notes: 'free notes',
+  meter: 'meter number (表号)',
+  digits: 'register digits (4–9, default 6)',
+  multiplier: 'multiplier (倍率, default 1)',
+  start: 'start reading (起码), e.g. 123.45',
+  installed: 'install date (YYYY-MM-DD, default today)',
+  label: 'the metering point\'s label, e.g. 照明 or 动力',
+};
 
 function centi(value: string, what: string): number {
   try {
@@ -83,12 +108,16 @@ function meter(v: Values, what = '--meter'): InputOf<'meters.install'>['meter'] 
   };
 }
 
-function detailText(d: Detail): string {
+function detailText(cli: CliContext, d: Detail): string {
   const c = d.customer;
   return [
-    `${c.accountNo} ${c.name}  ${c.customerClass}  ${c.status} ${c.statusDate}  tariff ${c.tariffCode ?? '—'}`,
-    `  ${c.address}  台区 ${c.transformerArea}  ${c.phone}`,
-    ...d.points.flatMap((p) => p.meters.filter((m) => m.removedDate === null).map((m) => `  meter ${m.meterNo} ×${m.multiplier} ${m.digits} digits, from ${formatCenti(m.startReading)} on ${m.installDate}${p.label ? ` (${p.label})` : ''}`)),
+    cli.t('cli.files.head', { account: c.accountNo, name: c.name, cls: label(cli, 'customers.class', c.customerClass), status: label(cli, 'customers.status', c.status), date: c.statusDate, tariff: c.tariffCode ?? '—' }),
+    cli.t('cli.files.place', { address: c.address, area: c.transformerArea, phone: c.phone }),
+    ...d.points.flatMap((p) =>
+      p.meters
+        .filter((m) => m.removedDate === null)
+        .map((m) => cli.t('cli.files.meter', { meter: m.meterNo, multiplier: m.multiplier, digits: m.digits, start: formatCenti(m.startReading), date: m.installDate, label: p.label ? ` (${p.label})` : '' })),
+    ),
   ].join('\n');
 }
 
@@ -119,7 +148,7 @@ function statusCommand(name: 'suspend' | 'resume' | 'close', summary: string): C
     async run(cli, v, [accountNo = '']) {
       const { customer: c } = await customer(cli, accountNo);
       const detail = await cli.invoke(channel, { customerId: c.id, date: dateOf(str(v, 'date') ?? shanghaiDate(Date.now()), '--date'), reason: str(v, 'reason') ?? '' });
-      cli.print(detail, () => detailText(detail));
+      cli.print(detail, () => detailText(cli, detail));
     },
   };
 }
@@ -127,6 +156,7 @@ function statusCommand(name: 'suspend' | 'resume' | 'close', summary: string): C
 export const filesCommands: CliCommand[] = [
   {
     name: 'customers create',
+    optionHelp: fieldHelp,
     summary: 'Open a customer file (新装), with its first meter if --meter is given; prints the new account number',
     usage: '--name NAME --township T --village V --area AREA --class residential|agricultural|commercial|large_industry [--tariff CODE] [--phone P] [--address A] [--opened DATE] [--meter NO --digits N --multiplier M --start READING --installed DATE]',
     options: { ...fieldOptions, ...meterOptions },
@@ -135,11 +165,12 @@ export const filesCommands: CliCommand[] = [
     async run(cli, v) {
       const points = str(v, 'meter') ? [{ label: str(v, 'label') ?? '', meter: meter(v) }] : [];
       const detail = await cli.invoke('customers.create', { ...fields(v), points });
-      cli.print(detail, () => `Opened ${detailText(detail)}`);
+      cli.print(detail, () => cli.t('cli.files.opened', { detail: detailText(cli, detail) }));
     },
   },
   {
     name: 'customers update',
+    optionHelp: fieldHelp,
     summary: 'Change fields of a customer file (only those given); refused if someone saved it in between',
     usage: 'ACCOUNT_NO [--name …] [--phone …] [--tariff CODE] [--class C] [--address A] [--area AREA] …',
     options: fieldOptions,
@@ -149,7 +180,7 @@ export const filesCommands: CliCommand[] = [
     async run(cli, v, [accountNo = '']) {
       const { customer: c } = await customer(cli, accountNo);
       const detail = await cli.invoke('customers.update', { ...fields(v, c), customerId: c.id, expectedUpdatedAt: c.updatedAt });
-      cli.print(detail, () => `Saved ${detailText(detail)}`);
+      cli.print(detail, () => cli.t('cli.files.saved', { detail: detailText(cli, detail) }));
     },
   },
   statusCommand('suspend', 'Suspend supply to a customer (暂停), with the date and reason'),
@@ -177,7 +208,7 @@ export const filesCommands: CliCommand[] = [
       };
       const result = await cli.invoke('customers.list', { ...filter, offset: offset ? intOf(offset, '--offset', 0, 10_000_000) : 0, limit: limit ? intOf(limit, '--limit', 1, 500) : 100 });
       cli.print(result, () =>
-        [`${result.total} customer(s)`, table([['account', 'name', 'class', 'status', 'address'], ...result.rows.map((r) => [r.accountNo, r.name, r.customerClass, r.status, r.address])])].join('\n'),
+        [cli.t('cli.files.count', { count: result.total }), table([cols(cli, 'cli.files.cols'), ...result.rows.map((r) => [r.accountNo, r.name, label(cli, 'customers.class', r.customerClass), label(cli, 'customers.status', r.status), r.address])])].join('\n'),
       );
     },
   },
@@ -208,8 +239,8 @@ export const filesCommands: CliCommand[] = [
       const { rows } = await cli.invoke('readings.history', { customerId: c.id, limit: limit ? intOf(limit, '--limit', 1, 500) : 60 });
       cli.print({ rows }, () =>
         table([
-          ['period', 'meter', 'date', 'reading', 'kWh', 'kind', 'status'],
-          ...rows.map((r) => [r.period, r.meterNo, r.readingDate, r.value === null ? '—' : formatCenti(r.value), r.consumption === null ? '' : formatCenti(r.consumption), r.kind, r.superseded ? 'corrected' : r.status]),
+          cols(cli, 'cli.readings.historyCols'),
+          ...rows.map((r) => [r.period, r.meterNo, r.readingDate, r.value === null ? '—' : formatCenti(r.value), r.consumption === null ? '' : formatCenti(r.consumption), label(cli, 'reading.kind', r.kind), r.superseded ? cli.t('cli.readings.corrected') : label(cli, 'reading.status', r.status)]),
         ]),
       );
     },
@@ -225,11 +256,12 @@ export const filesCommands: CliCommand[] = [
     async run(cli, v, [accountNo = '']) {
       const { customer: c } = await customer(cli, accountNo);
       const detail = await cli.invoke('meters.install', { customerId: c.id, label: str(v, 'label') ?? '', meter: meter(v) });
-      cli.print(detail, () => detailText(detail));
+      cli.print(detail, () => detailText(cli, detail));
     },
   },
   {
     name: 'meters replace',
+    optionHelp: fieldHelp,
     summary: 'Replace a meter (换表): the old one\'s final reading and the new one\'s start reading on one date',
     usage: 'OLD_METER_NO --final READING --meter NEW_METER_NO [--start READING] [--installed DATE] [--digits N] [--multiplier M] [--reason TEXT]',
     options: { ...meterOptions, final: text, reason: text },
@@ -239,7 +271,7 @@ export const filesCommands: CliCommand[] = [
     async run(cli, v, [meterNo = '']) {
       const { meterId } = await meterByNo(cli, meterNo);
       const detail = await cli.invoke('meters.replace', { meterId, finalReading: centi(required(v, 'final', 'READING'), '--final'), reason: str(v, 'reason') ?? '', meter: meter(v) });
-      cli.print(detail, () => detailText(detail));
+      cli.print(detail, () => detailText(cli, detail));
     },
   },
   {
@@ -258,7 +290,7 @@ export const filesCommands: CliCommand[] = [
         finalReading: centi(required(v, 'final', 'READING'), '--final'),
         reason: str(v, 'reason') ?? '',
       });
-      cli.print(detail, () => detailText(detail));
+      cli.print(detail, () => detailText(cli, detail));
     },
   },
 ];

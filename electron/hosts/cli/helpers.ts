@@ -1,3 +1,4 @@
+import { hasMessage, type MessageKey } from '../../../shared/i18n';
 import type { BookView } from '../../../shared/contract';
 import { isDate, isPeriod } from '../../../shared/time';
 import { InputError, UsageError, type CliContext, type Values, say } from './context';
@@ -70,3 +71,14 @@ export function table(rows: string[][]): string {
 }
 
 export const when = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString().slice(0, 16).replace('T', ' '));
+
+/** A code's label from the dictionary (`prefix.code`) in --lang, or the code itself when it has none. */
+export function label(cli: CliContext, prefix: string, code: string): string {
+  const key = `${prefix}.${code}`;
+  return hasMessage(key) ? cli.t(key) : code;
+}
+
+/** Columns named by a dictionary key holding `a|b|c`, in --lang. */
+export function cols(cli: CliContext, key: MessageKey): string[] {
+  return cli.t(key).split('|');
+}

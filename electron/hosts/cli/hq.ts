@@ -9,6 +9,7 @@ import { startHqHost } from '../../hq/server';
 import { enrolStation, findStation, issueBootstrap, listStations, revokeKey, rotateStationKey } from '../../hq/stations';
 import { addUser } from '../../hq/users';
 import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
+import { cols, label, table } from './helpers';
 
 // `griddesk hq …`: head office (总部), the same program in another mode. Its store is PostgreSQL
 // (--pg URL or GRIDDESK_PG), else PGlite in <home>/pgdata; its home folder (--home, else
@@ -39,6 +40,7 @@ const actor = () => `hqcli:${process.env.USER ?? 'unknown'}`;
 export const hqCommands: CliCommand[] = [
   {
     name: 'hq init',
+    json: '{ home, store, where, hqId, publicKey, fingerprint }',
     channels: [],
     summary: 'Head office: create the store and signing key, and the first administrator',
     usage: '--admin LOGIN --password P [--name NAME] [--home DIR] [--pg URL]',
@@ -50,13 +52,14 @@ export const hqCommands: CliCommand[] = [
           await addUser(hq, v.admin, typeof v.name === 'string' ? v.name : v.admin, 'admin', v.password, actor());
         }
         cli.print({ home: hq.home, store: hq.db.kind, where: hq.db.where, hqId: hq.hqId, publicKey: hq.publicKeyBase64, fingerprint: hq.fingerprint }, () =>
-          [`head office ready in ${hq.home} (${hq.db.kind}: ${hq.db.where})`, `head-office key ${hq.key.keyId}, fingerprint ${hq.fingerprint}`, `public key (stations install it at enrolment): ${hq.publicKeyBase64}`].join('\n'),
+          [cli.t('cli.hq.ready', { home: hq.home, store: hq.db.kind, where: hq.db.where }), cli.t('cli.hq.key', { key: hq.key.keyId, fingerprint: hq.fingerprint }), cli.t('cli.hq.publicKey', { key: hq.publicKeyBase64 })].join('\n'),
         );
       });
     },
   },
   {
     name: 'hq serve',
+    json: '{ url, home, store } (then runs until Ctrl+C)',
     channels: [],
     summary: 'Head office: serve the dashboard and the station push endpoint (POST /sync/batch)',
     usage: '[--port N] [--host H] [--admin LOGIN --password P] [--home DIR] [--pg URL]',
@@ -71,7 +74,7 @@ export const hqCommands: CliCommand[] = [
           if (!users.length) await addUser(hq, v.admin, v.admin, 'admin', v.password, actor());
         }
         const host = await startHqHost({ hq, port, host: typeof v.host === 'string' ? v.host : '127.0.0.1' });
-        cli.print({ url: host.url, home: hq.home, store: hq.db.kind }, () => `GridDesk head office is running at ${host.url}  (${hq.db.kind}: ${hq.db.where}; Ctrl+C stops)`);
+        cli.print({ url: host.url, home: hq.home, store: hq.db.kind }, () => cli.t('cli.hq.running', { url: host.url, store: hq.db.kind, where: hq.db.where }));
         await new Promise<void>((done) => {
           const stop = () => void host.close().then(done);
           process.once('SIGINT', stop);
@@ -84,6 +87,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq import',
+    json: 'one row per file: { file, outcome, code, reason, station, fromSeq, toSeq, rows, ackedSeq, ack, released } (a refused file: { file, outcome: "refused", code, reason })',
     channels: [],
     summary: 'Head office: import station batch files exactly once (writes each ack beside it or into --acks DIR)',
     usage: 'FILE… [--acks DIR] [--home DIR] [--pg URL]',
@@ -100,13 +104,16 @@ export const hqCommands: CliCommand[] = [
             writeAckFile(ackPath, r.ack);
             if (r.outcome === 'rejected') failed++;
             results.push({ file, outcome: r.outcome, code: r.code, reason: r.reason, station: r.stationCode, fromSeq: r.fromSeq, toSeq: r.toSeq, rows: r.rows, ackedSeq: r.ackedSeq, ack: ackPath, released: r.released });
-            cli.say(`${file}: ${r.outcome}${r.reason ? ` (${r.reason})` : ''} — ${r.stationCode} seq ${r.fromSeq}–${r.toSeq}, ${r.rows} rows; acked to ${r.ackedSeq}; ack ${ackPath}${r.released.length ? `; then applied ${r.released.map((x) => `${x.fromSeq}–${x.toSeq}`).join(', ')}` : ''}`);
+            cli.say(
+              cli.t('cli.hq.imported', { file, outcome: label(cli, 'cli.hq.outcome', r.outcome), reason: r.reason ? cli.t('cli.sync.reason', { reason: r.reason }) : '', station: r.stationCode, from: r.fromSeq, to: r.toSeq, rows: r.rows, acked: r.ackedSeq, ack: ackPath }) +
+                (r.released.length ? cli.t('cli.hq.released', { ranges: r.released.map((x) => `${x.fromSeq}–${x.toSeq}`).join(', ') }) : ''),
+            );
           } catch (e) {
             if (!(e instanceof HqError)) throw e;
             failed++;
             const message = e.messageIn(cli.locale === 'en' ? 'en' : 'zh-CN');
             results.push({ file, outcome: 'refused', code: e.code, reason: message });
-            cli.io.stderr(`${file}: refused [${e.code}] ${message}`);
+            cli.io.stderr(cli.t('cli.hq.refused', { file, code: e.code, message }));
           }
         }
       });
@@ -116,6 +123,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq stations',
+    json: 'list: [stations with keys]; add/rotate: the station and its key; revoke: { revoked }',
     channels: [],
     summary: 'Head office: list | add --enrol FILE | rotate --enrol FILE | revoke CODE [--key ID] --reason R',
     usage: '[list | add --enrol FILE | rotate --enrol FILE | revoke CODE [--key KEYID] --reason TEXT] [--home DIR] [--pg URL]',
@@ -128,18 +136,18 @@ export const hqCommands: CliCommand[] = [
           const rows = await listStations(hq);
           cli.print(rows, () =>
             rows.length
-              ? rows.map((r) => `${r.code.padEnd(8)} ${r.name}  epoch ${r.epoch}  acked ${r.ackedSeq}  last ${r.lastBatchAt ?? '—'}  held ${r.held}  rejected ${r.rejected}${r.flagged ? `  FLAG ${r.flagged}` : ''}  keys ${r.keys.map((k) => `${k.keyId}:${k.status}`).join(',')}`).join('\n')
-              : 'no stations enrolled',
+              ? rows.map((r) => cli.t('cli.hq.station', { code: r.code.padEnd(8), name: r.name, epoch: r.epoch, acked: r.ackedSeq, last: r.lastBatchAt ?? '—', held: r.held, rejected: r.rejected, flag: r.flagged ? cli.t('cli.hq.flag', { count: r.flagged }) : '', keys: r.keys.map((k) => `${k.keyId}:${k.status}`).join(',') })).join('\n')
+              : cli.t('cli.hq.noStations'),
           );
         } else if (verb === 'add' || verb === 'rotate') {
           if (typeof v.enrol !== 'string') throw new UsageError(say('cli.err.needs', { what: '--enrol FILE' }));
           const info = verb === 'add' ? await enrolStation(hq, v.enrol, actor()) : await rotateStationKey(hq, v.enrol, actor());
-          cli.print(info, () => `${verb === 'add' ? 'enrolled' : 'new key accepted for'} ${info.stationCode} ${info.stationName} (${info.stationId}), epoch ${info.epoch}\nkey ${info.keyId}, fingerprint ${info.fingerprint} — compare it with the station by phone`);
+          cli.print(info, () => cli.t(verb === 'add' ? 'cli.hq.enrolled' : 'cli.hq.rotated', { code: info.stationCode, name: info.stationName, id: info.stationId, epoch: info.epoch, key: info.keyId, fingerprint: info.fingerprint }));
         } else if (verb === 'revoke') {
           if (!args[1]) throw new UsageError(say('cli.err.needs', { what: 'STATION_CODE' }));
           if (typeof v.reason !== 'string') throw new UsageError(say('cli.err.needs', { what: '--reason TEXT' }));
           const n = await revokeKey(hq, args[1], typeof v.key === 'string' ? v.key : undefined, v.reason, actor());
-          cli.print({ revoked: n }, () => `${n} key(s) revoked for ${args[1]}`);
+          cli.print({ revoked: n }, () => cli.t('cli.hq.revoked', { count: n, station: args[1]! }));
         } else {
           throw new UsageError(say('cli.err.unknownVerb', { what: 'hq stations', verb: String(verb) }));
         }
@@ -148,6 +156,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq bootstrap',
+    json: 'the bootstrap: { file, rows, throughSeq, epoch, … }',
     channels: [],
     summary: 'Head office: a bootstrap file for a replaced station PC (retires its key, starts a new epoch)',
     usage: '--station CODE --out FILE [--home DIR] [--pg URL]',
@@ -156,12 +165,13 @@ export const hqCommands: CliCommand[] = [
       if (typeof v.station !== 'string' || typeof v.out !== 'string') throw new UsageError(say('cli.err.needs', { what: '--station CODE --out FILE' }));
       await withHq(cli, v, async (hq) => {
         const r = await issueBootstrap(hq, v.station as string, resolve(v.out as string), actor());
-        cli.print(r, () => `bootstrap for ${String(v.station)}: ${r.rows} rows through seq ${r.throughSeq}, epoch ${r.epoch} → ${r.file}`);
+        cli.print(r, () => cli.t('cli.hq.bootstrap', { station: String(v.station), rows: r.rows, seq: r.throughSeq, epoch: r.epoch, file: r.file }));
       });
     },
   },
   {
     name: 'hq ack',
+    json: '{ out }',
     channels: [],
     summary: 'Head office: write again the ack answered for a batch (by its SHA-256)',
     usage: '--station CODE --batch SHA256 --out FILE [--home DIR] [--pg URL]',
@@ -173,12 +183,13 @@ export const hqCommands: CliCommand[] = [
         const ack = await storedAck(hq, station.station_id, v.batch as string);
         if (!ack) throw new InputError(say('cli.err.noBatch', { batch: String(v.batch), station: String(v.station) }));
         writeAckFile(v.out as string, ack);
-        cli.print({ out: v.out }, () => `ack written to ${String(v.out)}`);
+        cli.print({ out: v.out }, () => cli.t('cli.hq.ackWritten', { file: String(v.out) }));
       });
     },
   },
   {
     name: 'hq pack',
+    json: 'load: { id }; publish: { version, items, file, … }; list: { items, packs }',
     channels: [],
     summary: 'Head office reference data: load --type T FILE | publish [--stations A,B] | list',
     usage: '[load --type tariff|scoreSheet|policy|staff|notice|calendar|workOrder FILE.json | publish [--stations CODE,CODE] | list] [--home DIR] [--pg URL]',
@@ -189,14 +200,14 @@ export const hqCommands: CliCommand[] = [
         if (args[0] === 'load') {
           if (typeof v.type !== 'string' || !args[1]) throw new UsageError(say('cli.err.needs', { what: '--type TYPE FILE' }));
           const id = await loadReferenceFile(hq, v.type, args[1], actor());
-          cli.print({ id }, () => `loaded ${v.type as string} ${args[1]} as item ${id}`);
+          cli.print({ id }, () => cli.t('cli.hq.loaded', { type: v.type as string, file: args[1]!, id }));
         } else if (args[0] === 'publish') {
           const codes = typeof v.stations === 'string' ? v.stations.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
           const r = await publishPack(hq, actor(), codes);
-          cli.print(r, () => `published reference pack v${r.version} (${r.items} items${codes ? ` for ${codes.join(', ')}` : ', all stations'}) → ${r.file}`);
+          cli.print(r, () => cli.t('cli.hq.published', { version: r.version, items: r.items, stations: codes ? cli.t('cli.hq.forStations', { codes: codes.join(', ') }) : cli.t('cli.hq.allStations'), file: r.file }));
         } else if (args[0] === 'list') {
           const r = await listReference(hq);
-          cli.print(r, () => [...r.items.map((i) => `item ${i.id} ${i.type} ${i.name}`), ...r.packs.map((p) => `pack v${p.version} ${p.items} items ${p.stations ? p.stations.join(',') : 'all'}; applied by ${p.appliedBy.join(', ') || '—'}`)].join('\n') || 'nothing loaded');
+          cli.print(r, () => [...r.items.map((i) => cli.t('cli.hq.item', { id: i.id, type: i.type, name: i.name })), ...r.packs.map((p) => cli.t('cli.hq.pack', { version: p.version, items: p.items, stations: p.stations ? p.stations.join(',') : cli.t('cli.hq.allStations'), appliedBy: p.appliedBy.join(', ') || '—' }))].join('\n') || cli.t('cli.hq.nothing'));
         } else {
           throw new UsageError(say('cli.err.unknownVerb', { what: 'hq pack', verb: String(args[0]) }));
         }
@@ -205,6 +216,7 @@ export const hqCommands: CliCommand[] = [
   },
   {
     name: 'hq month',
+    json: '{ period, rows: [one per station] }',
     channels: [],
     summary: 'Head office: every station side by side for a month (billed, collected, arrears, reading rates, appraisal)',
     usage: '[--period YYYY-MM] [--home DIR] [--pg URL]',
@@ -216,13 +228,20 @@ export const hqCommands: CliCommand[] = [
         const pct = (x: number | null) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
         const yuan = (f: number) => (f / 100).toFixed(2);
         cli.print({ period, rows }, () =>
-          [`${period}: station  customers  kWh  billed  collected  rate  arrears>30d  >90d  actual-read  error  appraisal`, ...rows.map((r) => `${r.code} ${r.name}  ${r.customers}  ${(r.kwhCenti / 100).toFixed(0)}  ${yuan(r.billedFen)}  ${yuan(r.collectedFen)}  ${pct(r.collectionRate)}  ${yuan(r.arrears30Fen)}  ${yuan(r.arrears90Fen)}  ${pct(r.actualReadRate)}  ${pct(r.errorRate)}  ${r.appraisalAvg == null ? 'not received' : r.appraisalAvg.toFixed(1)}`)].join('\n'),
+          [
+            `${period}:`,
+            table([
+              cols(cli, 'cli.hq.monthCols'),
+              ...rows.map((r) => [`${r.code} ${r.name}`, String(r.customers), (r.kwhCenti / 100).toFixed(0), yuan(r.billedFen), yuan(r.collectedFen), pct(r.collectionRate), yuan(r.arrears30Fen), yuan(r.arrears90Fen), pct(r.actualReadRate), pct(r.errorRate), r.appraisalAvg == null ? cli.t('cli.hq.notReceived') : r.appraisalAvg.toFixed(1)]),
+            ]),
+          ].join('\n'),
         );
       });
     },
   },
   {
     name: 'hq user',
+    json: '{ login, role }',
     channels: [],
     summary: 'Head office: add a login (role admin or analyst)',
     usage: 'add LOGIN --role admin|analyst --password P [--name NAME] [--home DIR] [--pg URL]',
@@ -233,7 +252,7 @@ export const hqCommands: CliCommand[] = [
       if (typeof v.role !== 'string' || typeof v.password !== 'string') throw new UsageError(say('cli.err.needs', { what: '--role ROLE --password P' }));
       await withHq(cli, v, async (hq) => {
         await addUser(hq, args[1]!, typeof v.name === 'string' ? v.name : args[1]!, v.role as 'admin', v.password as string, actor());
-        cli.print({ login: args[1], role: v.role }, () => `login ${args[1]} (${String(v.role)}) added`);
+        cli.print({ login: args[1], role: v.role }, () => cli.t('cli.hq.userAdded', { login: args[1]!, role: String(v.role) }));
       });
     },
   },

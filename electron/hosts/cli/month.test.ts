@@ -47,7 +47,7 @@ describe('a station\'s month with the griddesk command alone', () => {
   it('sets up the station, tariffs, 50 customers, staff and a book', async () => {
     // Global options stand anywhere: before the command here.
     await ok('--db', db, 'init', '--station', 'GD01', '--name', '青山供电所', '--admin', 'A001', '--password', 'admin1234');
-    expect(await ok('--db', db, 'tariffs', 'import', SAMPLE_TARIFFS)).toContain('Loaded 7 tariff version(s)');
+    expect(await ok('--db', db, 'tariffs', 'import', SAMPLE_TARIFFS)).toContain('载入电价版本 7 个');
 
     const rows = Array.from({ length: N }, (_, k) => {
       const i = k + 1;
@@ -130,7 +130,7 @@ describe('a station\'s month with the griddesk command alone', () => {
     const queue = await json('review', 'list', '--period', PERIOD, '--db', db, '--staff', 'BC01');
     expect(queue.rows).toHaveLength(1);
     expect(queue.rows[0]).toMatchObject({ accountNo: account(7), reading: { consumption: 0, flags: [expect.objectContaining({ code: 'zero' })] } });
-    expect(await ok('review', 'accept', account(7), '--period', PERIOD, '--note', '空房，无人居住', '--db', db, '--staff', 'BC01')).toContain('accepted');
+    expect(await ok('review', 'accept', account(7), '--period', PERIOD, '--note', '空房，无人居住', '--db', db, '--staff', 'BC01')).toContain('已接受');
     expect((await json('review', 'list', '--period', PERIOD, '--db', db)).rows).toEqual([]);
 
     const closed = await json('period', 'close', PERIOD, '--db', db, '--staff', 'HD01');

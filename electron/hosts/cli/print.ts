@@ -9,7 +9,7 @@ import { required, text } from './helpers';
 // UI (renderer/collection/ReminderPrint.tsx, NoticePrint.tsx), rendered by the system Chromium
 // through printRoutesToPdf, as the CLI's staff member (--staff) or the local operator.
 
-async function printRoute(cli: CliContext, route: string, out: string): Promise<{ file: string; bytes: number }> {
+export async function printRoute(cli: CliContext, route: string, out: string): Promise<{ file: string; bytes: number }> {
   const staffId = cli.staffNo === undefined ? undefined : cli.backend().store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${cli.staffNo} AND active = 1`);
   if (cli.staffNo !== undefined && !staffId) throw new InputError(say('cli.noStaff', { staffNo: cli.staffNo }));
   const job = { route, as: staffId ? { staffId } : { operator: cli.operator }, out: resolve(out), timeoutMs: 60_000 };

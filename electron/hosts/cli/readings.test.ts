@@ -61,7 +61,7 @@ describe('griddesk readings commands', () => {
     const preview = await griddesk('readings', 'import', file, '--period', '2026-01', '--db', db);
     expect(preview.code).toBe(1);
     expect(preview.stdout).toContain('3 行，正常 2，有警示 0，待确认翻转 0，错误 1');
-    expect(preview.stdout).toContain('第 3 行  error    M-002  止码: “abc”不是有效读数（数字，最多 2 位小数）');
+    expect(preview.stdout).toContain('第 3 行  错误  M-002  止码: “abc”不是有效读数（数字，最多 2 位小数）');
     expect(preview.stdout).toContain('只是预览，未保存');
     const committed = await griddesk('readings', 'import', file, '--period', '2026-01', '--commit', '--db', db, '--json');
     expect(committed.code).toBe(1);

@@ -50,7 +50,7 @@ function previewReport(cli: CliContext, preview: ReadingImportPreview): string {
         : line.status === 'confirm'
           ? `${t('reading.flagShort.rollover')} (${qty(line.consumption)} kWh): --confirm-rollovers`
           : line.flags.map((f) => flagMessage(cli.locale, f)).join('; ');
-    return `  ${cli.t('cli.readings.row', { row: line.row })}  ${line.status.padEnd(7)}  ${line.meterNo || line.accountNo}  ${what}`;
+    return `  ${cli.t('cli.readings.row', { row: line.row })}  ${t(`import.status.${line.status}` as 'import.status.ok')}  ${line.meterNo || line.accountNo}  ${what}`;
   });
   return [head, ...lines].join('\n');
 }

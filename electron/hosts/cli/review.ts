@@ -3,7 +3,7 @@ import { formatCenti } from '../../../shared/money';
 import { flagMessage } from '../../../shared/readings';
 import { shanghaiDate } from '../../../shared/time';
 import { EXIT_BAD_INPUT, InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
-import { bookByNo, dateOf, flag, periodOf, str, text } from './helpers';
+import { bookByNo, dateOf, flag, label, periodOf, str, text } from './helpers';
 
 // The reading review queue (复核) on the command line, for the billing clerk or station head: a
 // flagged reading is accepted as read, corrected (a new actual reading), replaced by an estimate
@@ -32,9 +32,20 @@ function rowLine(cli: CliContext, r: QueueRow): string {
   const reading = r.reading;
   const history = r.history.map((h) => `${h.period} ${h.consumption === null ? '—' : formatCenti(h.consumption)}`).join(', ');
   return [
-    `${r.bookNo} ${r.accountNo} ${r.customerName}  meter ${reading.meterNo}: ${formatCenti(reading.previousValue ?? 0)} → ${reading.value === null ? '—' : formatCenti(reading.value)} = ${reading.consumption === null ? '—' : formatCenti(reading.consumption)} kWh (${reading.kind}, ${reading.readingDate})  [${reading.status}]`,
+    cli.t('cli.review.row', {
+      book: r.bookNo,
+      account: r.accountNo,
+      name: r.customerName,
+      meter: reading.meterNo,
+      previous: formatCenti(reading.previousValue ?? 0),
+      value: reading.value === null ? '—' : formatCenti(reading.value),
+      kwh: reading.consumption === null ? '—' : formatCenti(reading.consumption),
+      kind: label(cli, 'reading.kind', reading.kind),
+      date: reading.readingDate,
+      status: label(cli, 'reading.status', reading.status),
+    }),
     ...reading.flags.map((f) => `    ! ${flagMessage(cli.locale, f)}`),
-    ...(history ? [`    before: ${history}`] : []),
+    ...(history ? [cli.t('cli.review.before', { history })] : []),
   ].join('\n');
 }
 
@@ -61,10 +72,15 @@ async function decide(cli: CliContext, v: Values, name: string, decision: 'accep
       : {}),
   });
   cli.print(result, () => {
-    if (result.outcome === 'confirm') return `Rollover (满码翻转) of ${formatCenti(result.consumption)} kWh: run again with --confirm-rollover if the meter really went round`;
-    if (result.outcome === 'refused') return ['Refused:', ...result.errors.map((e) => `  ${flagMessage(cli.locale, e)}`)].join('\n');
-    const what = decision === 'accept' ? 'accepted' : decision === 'site_visit' ? 'sent for a site visit (kept out of billing)' : `corrected to ${formatCenti(result.reading?.value ?? 0)} (${correction?.kind})`;
-    return `${row.accountNo} ${row.customerName} meter ${row.reading.meterNo}: ${what}`;
+    if (result.outcome === 'confirm') return cli.t('cli.entry.rollover', { kwh: formatCenti(result.consumption) });
+    if (result.outcome === 'refused') return [cli.t('cli.refused'), ...result.errors.map((e) => `  ${flagMessage(cli.locale, e)}`)].join('\n');
+    const what =
+      decision === 'accept'
+        ? cli.t('cli.review.accepted')
+        : decision === 'site_visit'
+          ? cli.t('cli.review.siteVisit')
+          : cli.t('cli.review.corrected', { value: formatCenti(result.reading?.value ?? 0), kind: label(cli, 'reading.kind', correction?.kind ?? 'actual') });
+    return cli.t('cli.review.done', { account: row.accountNo, name: row.customerName, meter: row.reading.meterNo, what });
   });
   return result.outcome === 'saved' ? 0 : EXIT_BAD_INPUT;
 }
@@ -84,11 +100,11 @@ export const reviewCommands: CliCommand[] = [
       const rows = await queue(cli, period, str(v, 'book'), v.all !== true);
       cli.print({ period, rows }, () =>
         rows.length === 0
-          ? `Nothing waits for review in ${period}.`
+          ? cli.t('cli.review.nothing', { period })
           : [
-              `${rows.length} reading(s) to review in ${period}:`,
+              cli.t('cli.review.count', { count: rows.length, period }),
               ...rows.map((r) => rowLine(cli, r)),
-              'Decide each: griddesk review accept|correct|estimate|reject ACCOUNT_NO --period ' + period,
+              cli.t('cli.review.decide', { period }),
             ].join('\n'),
       );
     },
@@ -105,6 +121,7 @@ export const reviewCommands: CliCommand[] = [
   },
   {
     name: 'review correct',
+    optionHelp: { note: 'the reviewer\'s note (kept with the decision)', reason: 'why the value changed (defaults to the note)', 'confirm-rollover': 'the meter really went round (满码翻转)' },
     summary: 'Correct a flagged reading with the right register value (a new actual reading supersedes it)',
     usage: 'ACCOUNT_OR_METER_NO --period YYYY-MM --value N --reason TEXT [--date YYYY-MM-DD] [--confirm-rollover]',
     options: correctionOptions,
@@ -115,6 +132,7 @@ export const reviewCommands: CliCommand[] = [
   },
   {
     name: 'review estimate',
+    optionHelp: { note: 'the reviewer\'s note (kept with the decision)', reason: 'why the value changed (defaults to the note)', 'confirm-rollover': 'the meter really went round (满码翻转)' },
     summary: 'Replace a flagged reading by an estimate (估抄) with its reason',
     usage: 'ACCOUNT_OR_METER_NO --period YYYY-MM --value N --reason TEXT [--date YYYY-MM-DD]',
     options: correctionOptions,

@@ -78,7 +78,9 @@ export function helpText(): string {
 function optionList(command: CliCommand): string[] {
   const entries = Object.entries(command.options ?? {});
   if (entries.length === 0) return [];
-  return ['Options:', ...entries.map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}${o.multiple ? ' (may repeat)' : ''}`)];
+  const heads = entries.map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}${o.multiple ? ' (may repeat)' : ''}`);
+  const width = Math.max(...heads.map((h) => h.length));
+  return ['Options:', ...entries.map(([name], i) => (command.optionHelp?.[name] ? `${heads[i]!.padEnd(width)}  ${command.optionHelp[name]}` : heads[i]!))];
 }
 
 export function commandHelp(command: CliCommand): string {

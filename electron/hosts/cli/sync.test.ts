@@ -31,7 +31,7 @@ describe('griddesk sync', () => {
 
     writeFileSync(join(dir, 'hq.pem'), publicKeyToPem(hq.publicKey));
     expect((await griddesk('sync', 'trust', join(dir, 'hq.pem'), '--hq-id', 'HQ1')).code).toBe(0);
-    expect((await griddesk('sync', 'trust', join(dir, 'hq.pem'))).stdout).toContain('Already installed');
+    expect((await griddesk('sync', 'trust', join(dir, 'hq.pem'), '--lang', 'en')).stdout).toContain('was already installed');
     const other = join(dir, 'other.pem');
     writeFileSync(other, publicKeyToPem(generateKeyPair().publicKey));
     expect((await griddesk('sync', 'trust', other)).code).toBe(1);
