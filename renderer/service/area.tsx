@@ -2,15 +2,22 @@ import type { AreaDef } from '../app/area';
 import { Guard } from '../app/Guard';
 import { OrderPage } from './OrderPage';
 import { OrdersPage } from './OrdersPage';
+import { ReportPage } from './ReportPage';
+import { SegmentsPage } from './SegmentsPage';
 
-// Customer service (客户服务). Segments, visits lists and the report are on the CLI for now
-// (docs/service.md "Not done yet").
+// Customer service (客户服务): work orders, customer segments with their service lists, the report.
 export const serviceArea: AreaDef = {
   id: 'service',
-  nav: [{ to: '/service/orders', label: 'nav.serviceOrders', permission: 'service.read' }],
+  nav: [
+    { to: '/service/orders', label: 'nav.serviceOrders', permission: 'service.read' },
+    { to: '/service/segments', label: 'nav.serviceSegments', permission: 'service.read' },
+    { to: '/service/report', label: 'nav.serviceReport', permission: 'service.read' },
+  ],
   routes: [
     { path: 'service/orders', element: <Guard permission="service.read"><OrdersPage /></Guard> },
     { path: 'service/orders/:orderNo', element: <Guard permission="service.read"><OrderPage /></Guard> },
+    { path: 'service/segments', element: <Guard permission="service.read"><SegmentsPage /></Guard> },
+    { path: 'service/report', element: <Guard permission="service.read"><ReportPage /></Guard> },
   ],
   printRoutes: [],
 };

@@ -24,4 +24,5 @@ export const CLI_EXCLUSIONS: Partial<Record<ChannelName, string>> = {
   'collection.stationDay': 'the station head\'s day screen and its A4 print view (/print/station-day); no CLI day-report verb yet',
   'home.summary': 'the home page\'s cards; each figure has its own verb (day, reversals, closings, bills status, sync status)',
   'print.pdf': 'browser mode\'s 保存为PDF on a print page; the CLI writes PDFs with `bills notice --out` and `receipt --out`',
+  'service.segments.summary': 'the segments screen\'s head; `service segments compute` prints the counts and `service segments list` the lists',
 };
