@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { addDays, addMonths } from '../shared/time';
 import { addCustomer, issueBill } from '../electron/backend/collection/fixture';
 import { postPayment } from '../electron/backend/collection/payments';
+import { addStep, createOrder } from '../electron/backend/service/orders';
+import { recordVisit } from '../electron/backend/service/visits';
 import { expect, login, openMenu, test } from './fixtures';
 import { addStaff, PERIOD, staffId, TODAY, withStation } from './readings-seed';
 
@@ -134,4 +136,71 @@ test('an arrears-risk customer appears on the month\'s reminder list after the h
   await expect(balance.getByRole('heading', { name: `${c.once} 陈二` })).toBeVisible();
   await expect(balance.getByLabel('客户标签')).toHaveText('无标签');
   await context.close();
+});
+
+test('the head reads the month\'s service report: orders by kind, source and staff with compliance, the satisfaction trend with charts, and exports it', async ({ page, station }) => {
+  await withStation(station.db, async (backend) => {
+    await addStaff(backend, [
+      { staffNo: 'H001', name: '李所长', roles: ['station_head'], password: PASSWORD },
+      { staffNo: 'C001', name: '周营业', roles: ['clerk'], password: PASSWORD },
+      { staffNo: 'M001', name: '王抄表', roles: ['meter_reader'], password: PASSWORD },
+    ]);
+    const customer = addCustomer(backend, { name: '刘大爷', phone: '13900001111' });
+    const clerk = { staffId: staffId(backend, 'C001'), label: 'C001 周营业' };
+    const head = { staffId: staffId(backend, 'H001'), label: 'H001 李所长' };
+    const reader = { staffId: staffId(backend, 'M001'), label: 'M001 王抄表' };
+    // A repair called in 30 minutes ago: assigned, the reader arrives and restores power in time;
+    // the return visit finds the customer satisfied.
+    const repair = backend.write(clerk, (unit) => createOrder(unit, { kind: 'repair', source: 'phone', accountNo: customer.accountNo, content: '家里整屋停电', receivedAt: Date.now() - 30 * 60_000 }));
+    backend.write(head, (unit) => addStep(unit, repair.orderNo, { kind: 'assign', assigneeStaffNo: 'M001' }, { staffId: head.staffId, manager: true }));
+    backend.write(reader, (unit) => addStep(unit, repair.orderNo, { kind: 'arrive', note: '已到现场' }, { staffId: reader.staffId, manager: false }));
+    backend.write(reader, (unit) => addStep(unit, repair.orderNo, { kind: 'restore', note: '更换熔断器' }, { staffId: reader.staffId, manager: false }));
+    const closed = backend.write(reader, (unit) => addStep(unit, repair.orderNo, { kind: 'close', note: '更换熔断器，已恢复供电' }, { staffId: reader.staffId, manager: false }));
+    backend.write(clerk, (unit) => recordVisit(unit, { visitId: closed.visitId!, reached: true, satisfaction: 5, comments: '来得很快' }));
+    // A consultation at the counter answered by the reader; the return call does not reach anyone.
+    const ask = backend.write(clerk, (unit) => createOrder(unit, { kind: 'consultation', source: 'counter', accountNo: customer.accountNo, content: '阶梯电价怎么算' }));
+    backend.write(head, (unit) => addStep(unit, ask.orderNo, { kind: 'assign', assigneeStaffNo: 'M001' }, { staffId: head.staffId, manager: true }));
+    const answered = backend.write(reader, (unit) => addStep(unit, ask.orderNo, { kind: 'close', note: '已当面解释阶梯电价' }, { staffId: reader.staffId, manager: false }));
+    backend.write(clerk, (unit) => recordVisit(unit, { visitId: answered.visitId!, reached: false }));
+    // A complaint at the counter, not assigned yet.
+    backend.write(clerk, (unit) => createOrder(unit, { kind: 'complaint', source: 'counter', accountNo: customer.accountNo, content: '营业厅排队太久' }));
+  });
+
+  await login(page, station, 'H001', PASSWORD);
+  await openMenu(page, '服务报表');
+  await expect(page.getByRole('heading', { name: '服务报表', level: 1 })).toBeVisible();
+  const byKind = page.getByRole('table', { name: '按类型' });
+  const repairRow = byKind.getByRole('row', { name: /故障报修/ });
+  await expect(repairRow.getByRole('cell')).toHaveText(['故障报修', '1', '1', '1', '100.0%', '0']);
+  await expect(byKind.getByRole('row', { name: /咨询/ }).getByRole('cell')).toHaveText(['咨询', '1', '1', '1', '100.0%', '0']);
+  await expect(byKind.getByRole('row', { name: /^投诉/ }).getByRole('cell')).toHaveText(['投诉', '1', '0', '0', '—', '0']);
+  await expect(byKind.getByRole('row', { name: /合计/ })).toContainText('3');
+  const bySource = page.getByRole('table', { name: '按来源' });
+  await expect(bySource.getByRole('row', { name: /柜台/ })).toContainText('2');
+  await expect(bySource.getByRole('row', { name: /电话/ })).toContainText('1');
+  await expect(page.getByRole('table', { name: '按人员' }).getByRole('row', { name: /M001/ }).getByRole('cell')).toHaveText(['M001', '王抄表', '2', '2', '100.0%', '0']);
+  await expect(page.getByRole('table', { name: '满意度趋势' }).getByRole('row', { name: new RegExp(PERIOD) }).getByRole('cell')).toHaveText([PERIOD, '1', '1', '100.0%', '1']);
+  // Both charts are drawn (SVG).
+  await expect(page.getByRole('img', { name: '各类工单数与时限达标率' }).locator('svg')).toBeVisible();
+  await expect(page.getByRole('img', { name: '满意率趋势' }).locator('svg')).toBeVisible();
+
+  // An earlier range without orders shows zeros, not last month's figures.
+  const to = page.getByLabel('截止月份');
+  await to.fill(addMonths(PERIOD, -1));
+  await to.press('Enter');
+  await expect(repairRow.getByRole('cell')).toHaveText(['故障报修', '0', '0', '0', '—', '0']);
+  await to.fill(PERIOD);
+  await to.press('Enter');
+  await expect(repairRow.getByRole('cell').nth(1)).toHaveText('1');
+
+  // The workbook: the same figures, one sheet each, for the range shown (the last six months, ending with this one).
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '导出报表（xlsx）' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(`客户服务报表-${addMonths(PERIOD, -5)}-${PERIOD}.xlsx`);
+  const XLSX = await import('xlsx');
+  const book = XLSX.read(readFileSync((await file.path())!));
+  expect(book.SheetNames).toEqual(['按类型', '按来源', '按人员', '满意度趋势']);
+  const kinds = XLSX.utils.sheet_to_json<unknown[]>(book.Sheets['按类型']!, { header: 1 });
+  expect(kinds).toContainEqual(['故障报修', 1, 1, 1, 100, 0]);
 });
