@@ -91,6 +91,16 @@ test('an arrears-risk customer appears on the month\'s reminder list after the h
   expect(lines[1]).toContain(`13900001111,${c.risk},`);
   expect(lines[1]).toContain('刘大爷');
 
+  // The list on A4 for the clerks who ring round: the same customer, a column for their notes.
+  await page.getByRole('link', { name: '打印提醒名单' }).click();
+  const printed = page.getByRole('table', { name: `${PERIOD} 催缴提醒名单` });
+  await expect(printed.getByRole('row')).toHaveCount(2);
+  await expect(printed.getByRole('row').nth(1)).toContainText(`1${c.risk}刘大爷`);
+  await expect(printed.getByRole('row').nth(1)).toContainText('¥252.45');
+  await expect(page.getByText('共 1 户，当前欠费合计 ¥252.45')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('heading', { name: '客户画像与服务清单' })).toBeVisible();
+
   // The head opens his tags from the list and tags him as elderly living alone, with the reason.
   await row.click();
   const tags = page.getByRole('region', { name: '客户标签' });

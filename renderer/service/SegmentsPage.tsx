@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { MANUAL_TAGS, type ManualTag, type SegmentCode } from '../../shared/service';
 import { periodOf, shanghaiDate } from '../../shared/time';
 import type { MessageKey } from '../../shared/i18n';
@@ -124,6 +125,9 @@ export function SegmentsPage() {
         </SelectField>
         {purpose === 'remind' ? (
           <>
+            <Link className="button" to={`/print/service-reminders/${period}`}>
+              {t('service.segments.printable')}
+            </Link>
             <button type="button" onClick={() => void exportReminders('xlsx')} disabled={exporter.pending || !list.data?.rows.length}>
               {t('service.segments.exportXlsx')}
             </button>

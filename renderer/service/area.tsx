@@ -2,6 +2,7 @@ import type { AreaDef } from '../app/area';
 import { Guard } from '../app/Guard';
 import { OrderPage } from './OrderPage';
 import { OrdersPage } from './OrdersPage';
+import { RemindersPrint } from './RemindersPrint';
 import { ReportPage } from './ReportPage';
 import { SegmentsPage } from './SegmentsPage';
 
@@ -19,5 +20,5 @@ export const serviceArea: AreaDef = {
     { path: 'service/segments', element: <Guard permission="service.read"><SegmentsPage /></Guard> },
     { path: 'service/report', element: <Guard permission="service.read"><ReportPage /></Guard> },
   ],
-  printRoutes: [],
+  printRoutes: [{ path: 'service-reminders/:period', element: <RemindersPrint /> }],
 };

@@ -255,6 +255,9 @@ export const serviceStrings = defineStrings(
     'service.report.chartKind': '各类工单数与时限达标率',
     'service.report.share': '占比（%）',
     'service.report.empty': '这段时间没有工单',
+    'service.reminders.seq': '序号',
+    'service.reminders.note': '提醒记录（电话/上门、日期、签名）',
+    'service.reminders.printBasis': '按 {at} 计算的客户画像，共 {n} 户，当前欠费合计 {total}',
   },
   {
     'nav.service': 'Customer service',
@@ -508,5 +511,8 @@ export const serviceStrings = defineStrings(
     'service.report.chartKind': 'Orders by kind and time-limit compliance',
     'service.report.share': 'Share (%)',
     'service.report.empty': 'No orders in these months',
+    'service.reminders.seq': 'No.',
+    'service.reminders.note': 'Reminded (call or visit, date, signature)',
+    'service.reminders.printBasis': 'From the segments computed {at}: {n} customers owing {total} in all',
   },
 );
