@@ -4,6 +4,7 @@ import { addCustomer, issueBill } from '../electron/backend/collection/fixture';
 import { postPayment } from '../electron/backend/collection/payments';
 import { addStep, createOrder } from '../electron/backend/service/orders';
 import { recordVisit } from '../electron/backend/service/visits';
+import type { Page } from '@playwright/test';
 import { expect, login, openMenu, test } from './fixtures';
 import { addStaff, PERIOD, staffId, TODAY, withStation } from './readings-seed';
 
@@ -22,6 +23,17 @@ interface Seeded {
   risk: string;
   once: string;
   onTime: string;
+}
+
+/** On the older 1024×768 monitors the screen never scrolls sideways (neither the window nor the content pane). */
+async function expectNoSidewaysScroll(page: Page) {
+  const widths = await page.evaluate(() => {
+    const root = document.scrollingElement ?? document.documentElement;
+    const content = document.querySelector('.content');
+    return { page: [root.scrollWidth, root.clientWidth], content: content ? [content.scrollWidth, content.clientWidth] : [0, 0] };
+  });
+  expect(widths.page[0], 'the window scrolls sideways').toBeLessThanOrEqual(widths.page[1]!);
+  expect(widths.content[0], 'the content pane scrolls sideways').toBeLessThanOrEqual(widths.content[1]!);
 }
 
 async function seed(db: string): Promise<Seeded> {
@@ -54,6 +66,7 @@ async function seed(db: string): Promise<Seeded> {
 
 test('an arrears-risk customer appears on the month\'s reminder list after the head computes segments, and the counter shows their tags', async ({ browser, page, station }) => {
   const c = await seed(station.db);
+  await page.setViewportSize({ width: 1024, height: 768 });
 
   // The head opens 客户画像: this month is not computed yet.
   await login(page, station, 'H001', PASSWORD);
@@ -65,6 +78,8 @@ test('an arrears-risk customer appears on the month\'s reminder list after the h
   await expect(page.getByText(new RegExp(`${PERIOD} 画像：.* 由 H001 李所长 计算（规则版本 default-1）`))).toBeVisible();
 
   const counts = page.getByRole('table', { name: '各类客户' });
+  await expect(page.getByRole('table', { name: '催缴提醒' }).getByRole('row')).toHaveCount(2);
+  await expectNoSidewaysScroll(page);
   await expect(counts.getByRole('row', { name: /欠费风险/ })).toContainText('1');
   await expect(counts.getByRole('row', { name: /欠费风险/ })).toContainText('催缴提醒');
 
@@ -176,6 +191,7 @@ test('the head reads the month\'s service report: orders by kind, source and sta
     backend.write(clerk, (unit) => createOrder(unit, { kind: 'complaint', source: 'counter', accountNo: customer.accountNo, content: '营业厅排队太久' }));
   });
 
+  await page.setViewportSize({ width: 1024, height: 768 });
   await login(page, station, 'H001', PASSWORD);
   await openMenu(page, '服务报表');
   await expect(page.getByRole('heading', { name: '服务报表', level: 1 })).toBeVisible();
@@ -193,6 +209,7 @@ test('the head reads the month\'s service report: orders by kind, source and sta
   // Both charts are drawn (SVG).
   await expect(page.getByRole('img', { name: '各类工单数与时限达标率' }).locator('svg')).toBeVisible();
   await expect(page.getByRole('img', { name: '满意率趋势' }).locator('svg')).toBeVisible();
+  await expectNoSidewaysScroll(page);
 
   // An earlier range without orders shows zeros, not last month's figures.
   const to = page.getByLabel('截止月份');

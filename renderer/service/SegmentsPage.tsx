@@ -99,7 +99,7 @@ export function SegmentsPage() {
       />
 
       <h2>{t('service.segments.list')}</h2>
-      <div className="page-actions" role="group" aria-label={t('service.segments.list')}>
+      <div className="page-actions service-purposes" role="group" aria-label={t('service.segments.list')}>
         {PURPOSES.map((p) => (
           <button
             key={p}
