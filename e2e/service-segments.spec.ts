@@ -68,9 +68,11 @@ test('an arrears-risk customer appears on the month\'s reminder list after the h
   const c = await seed(station.db);
   await page.setViewportSize({ width: 1024, height: 768 });
 
-  // The head opens 客户画像: this month is not computed yet.
+  // The head's home page says this month's segments are not computed yet, and leads to them.
   await login(page, station, 'H001', PASSWORD);
-  await openMenu(page, '客户画像');
+  const card = page.getByRole('region', { name: '客户服务' });
+  await expect(card).toContainText(`${PERIOD} 客户画像尚未计算`);
+  await card.getByRole('link', { name: '去计算' }).click();
   await expect(page.getByRole('heading', { name: '客户画像与服务清单' })).toBeVisible();
   await expect(page.getByText('本月画像尚未计算').first()).toBeVisible();
   await page.getByRole('button', { name: '计算本月画像' }).click();

@@ -258,6 +258,8 @@ export const serviceStrings = defineStrings(
     'service.reminders.seq': '序号',
     'service.reminders.note': '提醒记录（电话/上门、日期、签名）',
     'service.reminders.printBasis': '按 {at} 计算的客户画像，共 {n} 户，当前欠费合计 {total}',
+    'service.home.segmentsDue': '{period} 客户画像尚未计算（催缴提醒和走访名单由它生成）。',
+    'service.home.segmentsOpen': '去计算',
   },
   {
     'nav.service': 'Customer service',
@@ -514,5 +516,7 @@ export const serviceStrings = defineStrings(
     'service.reminders.seq': 'No.',
     'service.reminders.note': 'Reminded (call or visit, date, signature)',
     'service.reminders.printBasis': 'From the segments computed {at}: {n} customers owing {total} in all',
+    'service.home.segmentsDue': 'The segments of {period} are not computed yet (the reminder and visit lists come from them).',
+    'service.home.segmentsOpen': 'Compute them',
   },
 );
