@@ -4,6 +4,7 @@ import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { StatusCell, when } from './common';
 import type { MessageKey } from '../../shared/i18n';
+import { periodOf, shanghaiDate } from '../../shared/time';
 import './service.css';
 
 // The customer-service card of the home page: the head sees the station's overdue and due-soon
@@ -16,6 +17,10 @@ export function ServiceHomeCard() {
   const { can } = useSession();
   const allowed = can('service.read');
   const alerts = useQuery('service.alerts', {}, { enabled: allowed });
+  // The head is reminded to compute the month's segments (客户画像) until it is done: the reminder
+  // list and the visit list come from them.
+  const month = periodOf(shanghaiDate(Date.now()));
+  const segments = useQuery('service.segments.summary', { period: month }, { enabled: allowed && can('service.manage') });
   const { reload } = alerts;
   useEffect(() => {
     if (!allowed) return;
@@ -62,6 +67,11 @@ export function ServiceHomeCard() {
             ))}
           </tbody>
         </table>
+      ) : null}
+      {segments.data && !segments.data.run ? (
+        <p>
+          {t('service.home.segmentsDue', { period: month })} <Link to="/service/segments">{t('service.home.segmentsOpen')}</Link>
+        </p>
       ) : null}
       <Link to="/service/orders">{t('service.home.openList')}</Link>
     </section>

@@ -138,6 +138,17 @@ export const serviceChannels = {
   'service.calendar.load': channel({ input: z.object({ text: z.string().max(1_000_000), fileName: z.string().default('calendar.json') }), output: z.object({ loaded: z.number() }), access: 'service.manage' }),
   /** Computes the month's segments (客户画像). */
   'service.segments.compute': channel({ input: z.object({ period }), output: z.object({ period: z.string(), counts: z.record(z.string(), z.number()), added: z.number(), removed: z.number() }), access: 'service.manage' }),
+  /** The segments screen's head: the month's newest run, customers per segment and its service, the months computed lately. */
+  'service.segments.summary': channel({
+    input: z.object({ period }),
+    output: z.object({
+      period: z.string(),
+      run: z.object({ computedAt: z.number(), by: z.string().nullable(), policyVersion: z.string() }).nullable(),
+      segments: z.array(z.object({ code: segmentCode, manual: z.boolean(), customers: z.number().nullable(), remind: z.boolean(), visit: z.boolean(), protect: z.boolean() })),
+      runs: z.array(z.object({ period: z.string(), computedAt: z.number(), by: z.string().nullable() })),
+    }),
+    access: 'service.read',
+  }),
   /** A service list of the month: who to remind, who to visit, who is protected from disconnection. */
   'service.segments.list': channel({
     input: z.object({ period, purpose: z.enum(['remind', 'visit', 'protect']), code: segmentCode.optional() }),

@@ -7,7 +7,7 @@ import { listCalendar, loadCalendarDays } from './calendar';
 import { readDispatchWorkbook, takeDispatches } from './dispatch';
 import { addStep, alerts, createOrder, customerByAccount, dueList, getOrder, listOrders } from './orders';
 import { exportReminders, exportReport, report } from './reports';
-import { approveDisconnection, computeSegments, customerTags, serviceList, setTag } from './segments';
+import { approveDisconnection, computeSegments, customerTags, segmentSummary, serviceList, setTag } from './segments';
 import { listVisits, recordVisit, startSurvey } from './visits';
 
 /** The head (and the CLI operator) acts on every order; others on the ones assigned to them. */
@@ -52,6 +52,7 @@ export const serviceHandlers = {
     const r = call.backend.write(call.actor, (unit) => computeSegments(unit, input.period));
     return { period: r.period, counts: r.counts, added: r.added, removed: r.removed };
   },
+  'service.segments.summary': (input, call) => segmentSummary(call.backend.store.read, input.period),
   'service.segments.list': (input, call) => serviceList(call.backend.store.read, input.period, input.purpose, input.code),
   'service.tags.get': (input, call) => customerTags(call.backend.store.read, input.accountNo),
   'service.tags.set': (input, call) => call.backend.write(call.actor, (unit) => setTag(unit, input.accountNo, input.code, input.op, input.reason)),

@@ -209,3 +209,50 @@ export function requireDisconnectionApproval(db: ReadableDB, customerId: string,
       AND a.approved_at > coalesce((SELECT max(n.issued_at) FROM disconnection_notices n WHERE n.customer_id = ${customerId}), 0) LIMIT 1`);
   if (!approved) throw new AppError('conflict', 'service.err.protectedCustomer', { accountNo });
 }
+
+export interface SegmentSummaryRow {
+  code: SegmentCode;
+  manual: boolean;
+  /** Customers in the segment: the month's newest run for a computed one (null when not computed), the tags in force for a manual one. */
+  customers: number | null;
+  remind: boolean;
+  visit: boolean;
+  protect: boolean;
+}
+
+/**
+ * The segments screen's head (画像概览): the month's newest run (when, by whom, under which policy),
+ * how many customers each segment holds and what service follows, and the months computed lately.
+ */
+export function segmentSummary(db: ReadableDB, period: string) {
+  const run = db.get<{ id: string; policy_version: string; computed_at: number; counts: string; staff_no: string | null; name: string | null }>(sql`
+    SELECT r.id, r.policy_version, r.computed_at, r.counts, s.staff_no, s.name
+    FROM segment_runs r LEFT JOIN staff s ON s.id = r.computed_by
+    WHERE r.period = ${period} ORDER BY r.computed_at DESC, r.rowid DESC LIMIT 1`);
+  const counts = run ? (JSON.parse(run.counts) as Record<string, number>) : {};
+  // Manual tags in force today: the newest row per customer and tag is a 'set'.
+  const manual = new Map(
+    db
+      .all<{ code: string; n: number }>(sql`
+        SELECT t.code, count(*) AS n FROM customer_tags t
+        WHERE t.op = 'set' AND t.rowid = (SELECT x.rowid FROM customer_tags x WHERE x.customer_id = t.customer_id AND x.code = t.code ORDER BY x.at DESC, x.rowid DESC LIMIT 1)
+        GROUP BY t.code`)
+      .map((r) => [r.code, r.n]),
+  );
+  const segments: SegmentSummaryRow[] = (Object.keys(SEGMENT_SERVICE) as SegmentCode[]).map((code) => {
+    const isManual = isManualTag(code);
+    const service = SEGMENT_SERVICE[code];
+    return { code, manual: isManual, customers: isManual ? (manual.get(code) ?? 0) : run ? (counts[code] ?? 0) : null, remind: service.remind, visit: service.visit, protect: service.protectFromDisconnection };
+  });
+  const runs = db.all<{ period: string; computedAt: number; staffNo: string | null; name: string | null }>(sql`
+    SELECT r.period, r.computed_at AS computedAt, s.staff_no AS staffNo, s.name
+    FROM segment_runs r LEFT JOIN staff s ON s.id = r.computed_by
+    WHERE r.rowid = (SELECT x.rowid FROM segment_runs x WHERE x.period = r.period ORDER BY x.computed_at DESC, x.rowid DESC LIMIT 1)
+    ORDER BY r.period DESC LIMIT 12`);
+  return {
+    period,
+    run: run ? { computedAt: run.computed_at, by: run.staff_no ? `${run.staff_no} ${run.name ?? ''}`.trim() : null, policyVersion: run.policy_version } : null,
+    segments,
+    runs: runs.map((r) => ({ period: r.period, computedAt: r.computedAt, by: r.staffNo ? `${r.staffNo} ${r.name ?? ''}`.trim() : null })),
+  };
+}

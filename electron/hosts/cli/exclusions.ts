@@ -23,4 +23,5 @@ export const CLI_EXCLUSIONS: Partial<Record<ChannelName, string>> = {
   'backup.health': 'the banner\'s probe of the live file and failed copies; `griddesk check` checks the live file and `griddesk backups list` lists the copies',
   'home.summary': 'the home page\'s cards; each figure has its own verb (day, reversals, closings, bills status, sync status)',
   'print.pdf': 'browser mode\'s 保存为PDF on a print page; the CLI writes PDFs with `bills notice --out` and `receipt --out`',
+  'service.segments.summary': 'the segments screen\'s head; `service segments compute` prints the counts and `service segments list` the lists',
 };
