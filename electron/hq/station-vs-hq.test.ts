@@ -169,7 +169,7 @@ describe.each(backends())('a real station against head office on %s', (backend) 
 
       // Key rotation: the station's new key is accepted; a batch signed by the old key is refused.
       const oldBatch = b.file;
-      rotateStationKey(s.backend, ACTOR);
+      await rotateStationKey(s.backend, ACTOR);
       await acceptRotation(t.hq, (await writeEnrolment(s.backend, ACTOR, join(s.dir, 'enrol3.gdsync'))).file, 'test');
       const res = await fetch(`${host.url}sync/batch`, { method: 'POST', body: readFileSync(oldBatch), headers: { 'Content-Type': 'application/octet-stream' } });
       expect(res.status).toBe(422);

@@ -246,7 +246,7 @@ export function outgoingDir(backend: Backend): string {
  */
 export async function exportBatch(backend: Backend, actor: Actor, options: { outDir?: string; progress?: ExportProgress } = {}): Promise<ExportResult> {
   const station = backend.requireStation();
-  const key = stationKey(backend, actor);
+  const key = await stationKey(backend, actor);
   const outDir = resolve(options.outDir ?? outgoingDir(backend));
   mkdirSync(outDir, { recursive: true });
   const reader = openReader(backend);
@@ -435,7 +435,7 @@ export function installHqKey(backend: Backend, actor: Actor, keyText: string, hq
 
 export async function writeEnrolment(backend: Backend, actor: Actor, out: string): Promise<{ file: string; keyId: string; fingerprint: string; epoch: number; fromSeq: number }> {
   const station = backend.requireStation();
-  const key = stationKey(backend, actor);
+  const key = await stationKey(backend, actor);
   const s = state(backend);
   const fp = fingerprint(key.publicKey);
   await writeSignedFile(
@@ -461,8 +461,8 @@ export async function writeEnrolment(backend: Backend, actor: Actor, out: string
   return { file: resolve(out), keyId: key.keyId, fingerprint: fp, epoch: key.epoch, fromSeq: s.acked_seq + 1 };
 }
 
-export function rotateStationKey(backend: Backend, actor: Actor): { keyId: string; epoch: number; fingerprint: string } {
-  const key = rotateKey(backend, actor);
+export async function rotateStationKey(backend: Backend, actor: Actor): Promise<{ keyId: string; epoch: number; fingerprint: string }> {
+  const key = await rotateKey(backend, actor);
   return { keyId: key.keyId, epoch: key.epoch, fingerprint: fingerprint(key.publicKey) };
 }
 

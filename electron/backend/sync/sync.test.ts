@@ -14,7 +14,7 @@ import { bootstrapStation } from './bootstrap';
 import { changeMark } from '../readings/mark';
 import { keysDir, setKeyProtector } from './keys';
 import { generateKeyPair, publicKeyToBase64, readSignedFile, signedFileBytes, trustedKeyMap, type StationKeyPair } from './signedFile';
-import { applyAck, applyReference, exportBatch, installHqKey, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment, type ExportResult } from './station';
+import { applyAck, applyReference, exportBatch, installHqKey, outgoingDir, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment, type ExportResult } from './station';
 
 let station: TestStation;
 afterEach(() => station?.close());
@@ -158,10 +158,14 @@ describe('export', () => {
     const out = join(station.dir, 'crash');
     mkdirSync(out);
     const db = station.backend.store.file;
+    // The CLI's export runs through dispatch: the batch is written in sync/outgoing beside the
+    // database (then copied into --out), so that is where it is caught half-written.
+    const outgoing = outgoingDir(station.backend);
+    mkdirSync(outgoing, { recursive: true });
     const child = spawn(process.execPath, ['bin/griddesk.mjs', 'sync', 'export', '--out', out, '--db', db], { stdio: 'ignore' });
     const killed = await new Promise<boolean>((resolve) => {
       const timer = setInterval(() => {
-        if (readdirSync(out).some((f) => f.endsWith('.tmp'))) {
+        if (readdirSync(outgoing).some((f) => f.endsWith('.tmp'))) {
           clearInterval(timer);
           child.kill('SIGKILL');
           resolve(true);
@@ -175,12 +179,14 @@ describe('export', () => {
     await new Promise((r) => child.exitCode !== null || child.signalCode !== null ? r(null) : child.on('exit', r));
     expect(killed).toBe(true);
     expect(readdirSync(out).filter((f) => f.endsWith('.gdsync'))).toEqual([]);
+    expect(readdirSync(outgoing).filter((f) => f.endsWith('.gdsync'))).toEqual([]);
+    expect(readdirSync(outgoing).some((f) => f.endsWith('.tmp'))).toBe(true);
     expect(outboxCount()).toBe(before);
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM sync_batches`)).toBe(0);
     // The next export clears the leftovers and writes the whole batch.
-    const r = await exportBatch(station.backend, ACTOR, { outDir: out });
+    const r = await exportBatch(station.backend, ACTOR);
     expect(r.count).toBe(before);
-    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(outgoing).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
 });
 
@@ -333,7 +339,7 @@ describe('keys, enrolment, bootstrap', () => {
     const v = await readSignedFile(enrol, new Map(), { kind: 'enrolment', allowSelfSigned: true });
     expect(v.manifest).toMatchObject({ stationCode: 'GD01', epoch: 1, fingerprint: e.fingerprint, fromSeq: 1 });
     expect(readFileSync(enrol).toString('latin1')).not.toContain('PRIVATE KEY');
-    const rotated = rotateStationKey(station.backend, ACTOR);
+    const rotated = await rotateStationKey(station.backend, ACTOR);
     expect(rotated.epoch).toBe(2);
     expect(rotated.keyId).not.toBe(e.keyId);
     const batch = await exportBatch(station.backend, ACTOR, { outDir: join(station.dir, 'out') });
