@@ -249,9 +249,9 @@ describe('reference packs', () => {
     // A sheet that does not add up refuses the whole pack, naming the sheet.
     await expect(applyReference(station.backend, ACTOR, await pack(2, [{ type: 'tariff', data: tariffFile }, { type: 'scoreSheet', data: { ...sheet, fullScore: 90 } }]))).rejects.toMatchObject({ key: 'appraisal.err.sheetFile' });
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM tariff_versions`)).toBe(0);
-    const v2 = await pack(2, [{ type: 'tariff', data: tariffFile }, { type: 'scoreSheet', data: sheet }, { type: 'notice', data: { text: '停电通知' } }]);
+    const v2 = await pack(2, [{ type: 'tariff', data: tariffFile }, { type: 'scoreSheet', data: sheet }, { type: 'notice', data: { id: 'N1', title: '停电通知' } }]);
     const r = await applyReference(station.backend, ACTOR, v2);
-    expect(r).toMatchObject({ version: 2, already: false, scoreSheets: 1, held: { notice: 1 } });
+    expect(r).toMatchObject({ version: 2, already: false, scoreSheets: 1, loaded: { notice: 1 } });
     expect(station.backend.store.read.column<string>(sql`SELECT code FROM appraisal_sheets`)).toEqual(['KPI100']);
     expect(r.tariffs).toBeGreaterThan(0);
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM tariff_versions`)).toBe(r.tariffs);
@@ -272,7 +272,7 @@ describe('push over HTTP', () => {
     const c = customerWithBill();
     await pay(clerk, c.id);
     const received: string[] = [];
-    const pack = (await signedFileBytes({ kind: 'reference', manifest: { version: 5, hqId: 'HQ-TEST' }, payloadLines: [{ type: 'notice', data: { text: '停电通知' } }] }, hq.privateKey, hq.keyId)).bytes;
+    const pack = (await signedFileBytes({ kind: 'reference', manifest: { version: 5, hqId: 'HQ-TEST' }, payloadLines: [{ type: 'notice', data: { id: 'N1', title: '停电通知' } }] }, hq.privateKey, hq.keyId)).bytes;
     const server = createServer((req, res) => {
       if (req.method === 'GET' && req.url?.startsWith('/sync/reference?after=')) {
         const after = Number(req.url.split('=')[1]);
@@ -310,7 +310,7 @@ describe('push over HTTP', () => {
       expect(r2.export.fromSeq).toBe(r.export.toSeq + 1);
       expect(received).toHaveLength(2);
       // Reference data over the same line: the newer pack, then nothing newer.
-      expect(await pullReference(station.backend, ACTOR, url)).toMatchObject({ version: 5, held: { notice: 1 } });
+      expect(await pullReference(station.backend, ACTOR, url)).toMatchObject({ version: 5, loaded: { notice: 1 } });
       expect(await pullReference(station.backend, ACTOR, url)).toBeNull();
     } finally {
       await new Promise((r) => server.close(r));

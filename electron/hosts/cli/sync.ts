@@ -76,7 +76,8 @@ export const syncCommands: CliCommand[] = [
           `acknowledged to seq ${s.ackedSeq}; ${s.waitingTotal} waiting`,
           ...s.waiting.map((w) => `  ${w.entity.padEnd(24)} ${w.count}`),
           `last export: ${s.lastExport ? `${s.lastExport.fileName} (${s.lastExport.count} rows)` : 'none'}`,
-          `reference data version: ${s.referenceVersion ?? 'none'}`,
+          `reference data version: ${s.referenceVersion ?? 'none'}; key kept as ${s.keyProtection ?? '-'}`,
+          ...s.notices.filter((n) => n.readAt === null).map((n) => `  notice ${n.id}: ${n.title}${n.body ? ` — ${n.body}` : ''}`),
           ...s.answers.slice(0, 5).map((a) => `  answer ${a.status} ${a.fromSeq ?? ''}–${a.toSeq ?? ''} ${a.reason}`),
         ].join('\n'),
       );
@@ -117,8 +118,19 @@ export const syncCommands: CliCommand[] = [
       cli.print(r, () =>
         r.already
           ? `Reference pack version ${r.version} was already applied; nothing changed`
-          : `Applied reference pack version ${r.version}: ${r.tariffs} tariff version(s) loaded${Object.keys(r.held).length ? `; kept for their desks: ${Object.entries(r.held).map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}`,
+          : `Applied reference pack version ${r.version}: ${r.tariffs} tariff version(s) loaded${Object.keys(r.loaded).length ? `; ${Object.entries(r.loaded).map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}${Object.keys(r.held).length ? `; kept for their desks: ${Object.entries(r.held).map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}`,
       );
+    },
+  },
+  {
+    name: 'sync notice-read',
+    channels: ['sync.noticeRead'],
+    summary: "Mark a head-office notice read, so it leaves every home page (its id is in `sync status`)",
+    usage: 'ID',
+    positionals: [1, 1],
+    async run(cli, _v, [id]) {
+      const r = await cli.invoke('sync.noticeRead', { id: id! });
+      cli.print(r, () => (r.already ? `Notice ${r.id} was already read` : `Notice ${r.id} marked read`));
     },
   },
   {
