@@ -257,13 +257,15 @@ describe.each(backends())('a real station against head office on %s', (backend) 
     const other = await s.staffClient('C002', ['clerk'], '刘敏');
     expect((await other.fail('sync.noticeRead', { id: 'HQ-2026-12-02' })).code).toBe('forbidden');
 
-    // A bad row (a password riding along with a staff change) refuses the whole pack, naming the row; nothing changes.
+    // Head office refuses a password riding along with a staff change when it is loaded (packs are cumulative: it would poison every later pack).
+    await expect(loadReferenceItem(t.hq, 'staff', 'R010.json', { staffNo: 'R010', name: '赵五', roles: ['clerk'], password: 'hunter22' }, 'test')).rejects.toThrow(/passwords never travel/);
+    // A row only the station can judge (deactivating its last administrator) refuses the whole pack, naming the row; nothing changes.
     const before = { notices: read.value(sql`SELECT count(*) FROM sync_notices`), staff: read.value(sql`SELECT count(*) FROM staff`), version: read.value(sql`SELECT reference_version FROM sync_state`) };
     await loadReferenceItem(t.hq, 'notice', 'n3.json', { id: 'HQ-2026-12-03', title: '新通知' }, 'test');
-    await loadReferenceItem(t.hq, 'staff', 'R010.json', { staffNo: 'R010', name: '赵五', roles: ['clerk'], password: 'hunter22' }, 'test');
+    await loadReferenceItem(t.hq, 'staff', 'A001-left.json', { staffNo: 'A001', name: '管理员', roles: ['admin'], active: false }, 'test');
     const v3 = await publishPack(t.hq, 'test');
     const refused = (await admin.fail('sync.apply', { dataBase64: readFileSync(v3.file).toString('base64') }));
-    expect(refused.message).toMatch(/^参考数据包第 \d+ 行（staff）带有密码类字段 password/);
+    expect(refused.message).toMatch(/^参考数据包第 \d+ 行（staff）无法应用，整个数据包未做任何改动：.*管理员/);
     expect({ notices: read.value(sql`SELECT count(*) FROM sync_notices`), staff: read.value(sql`SELECT count(*) FROM staff`), version: read.value(sql`SELECT reference_version FROM sync_state`) }).toEqual(before);
   }, 120_000);
 

@@ -260,6 +260,12 @@ describe('reference packs', () => {
     await expect(applyReference(station.backend, ACTOR, await pack(1, []))).rejects.toMatchObject({ key: 'sync.refOlder' });
     await expect(applyReference(station.backend, ACTOR, await pack(3, [], generateKeyPair()))).rejects.toMatchObject({ key: 'sync.file.unknown_key' });
     await expect(applyReference(station.backend, ACTOR, await pack(3, [], hq, 'HQ-OTHER'))).rejects.toMatchObject({ key: 'sync.refOtherHq' });
+    // A password riding along with a staff change refuses the whole pack, naming the row; the notice before it is not kept.
+    const withPassword = await pack(3, [{ type: 'notice', data: { id: 'N9', title: '新通知' } }, { type: 'staff', data: { staffNo: 'R010', name: '赵五', roles: ['clerk'], password: 'hunter22' } }]);
+    await expect(applyReference(station.backend, ACTOR, withPassword)).rejects.toMatchObject({ key: 'sync.refRow.password', params: { row: 2, type: 'staff', field: 'password' } });
+    expect(station.backend.store.read.value(sql`SELECT count(*) FROM sync_notices`)).toBe(1);
+    expect(station.backend.store.read.value(sql`SELECT count(*) FROM staff WHERE staff_no = 'R010'`)).toBe(0);
+    expect(syncStatus(station.backend).referenceVersion).toBe(2);
     // A bad row leaves nothing of the pack behind.
     await expect(applyReference(station.backend, ACTOR, await pack(4, [{ type: 'tariff', data: tariffFile }, { type: 'mystery', data: {} }]))).rejects.toMatchObject({ key: 'sync.refUnknownType' });
     expect(syncStatus(station.backend).referenceVersion).toBe(2);
