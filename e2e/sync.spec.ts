@@ -68,3 +68,42 @@ test('a counter clerk does not see 数据上报', async ({ page, station }) => {
   await expect(page.getByRole('navigation', { name: '主菜单' })).toBeVisible();
   await expect(page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '数据上报' })).toHaveCount(0);
 });
+
+test('a notice and a new staff member from head office: the head applies the pack, the notice is on the home page until marked read', async ({ page, station }) => {
+  const seeded = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'collection-seed.ts'), station.db], { encoding: 'utf8' });
+  expect(seeded.status, seeded.stderr).toBe(0);
+  const hq = generateKeyPair();
+  const hqKeyFile = join(station.dir, 'hq.pem');
+  writeFileSync(hqKeyFile, publicKeyToPem(hq.publicKey));
+  expect(station.cli(['sync', 'trust', hqKeyFile, '--hq-id', 'HQ-E2E']).status).toBe(0);
+  const pack = await signedFileBytes(
+    {
+      kind: 'reference',
+      manifest: { version: 1, hqId: 'HQ-E2E' },
+      payloadLines: [
+        { type: 'notice', data: { id: 'HQ-N1', title: '12 月 8 日线路检修停电', body: '请提前通知各村。' } },
+        { type: 'staff', data: { staffNo: 'R009', name: '李抄表', roles: ['meter_reader'] } },
+      ],
+    },
+    hq.privateKey,
+    hq.keyId,
+  );
+  writeFileSync(join(station.dir, 'pack.gdsync'), pack.bytes);
+
+  await login(page, station, 'H001', 'head12345');
+  await openMenu(page, '数据上报');
+  await page.getByLabel('应用参考数据包').setInputFiles(join(station.dir, 'pack.gdsync'));
+  await expect(page.getByRole('status')).toContainText('参考数据版本 1 已应用');
+  await expect(page.getByRole('status')).toContainText('新员工 1');
+  await expect(page.getByTestId('hq-notices')).toContainText('12 月 8 日线路检修停电');
+
+  await openMenu(page, '首页');
+  await expect(page.getByText('12 月 8 日线路检修停电')).toBeVisible();
+
+  await openMenu(page, '数据上报');
+  await page.getByTestId('hq-notices').getByRole('button', { name: '已读' }).click();
+  await expect(page.getByTestId('hq-notices')).toContainText('李所长');
+  await expect(page.getByText('没有未读的总部通知')).toBeVisible();
+  await openMenu(page, '首页');
+  await expect(page.getByText('12 月 8 日线路检修停电')).toHaveCount(0);
+});

@@ -15,6 +15,7 @@ import { dispatch } from './backend/dispatch';
 import { AppError } from './backend/errors';
 import type { HandlerGroup } from './backend/handler';
 import { createHandlers } from './backend/handlers';
+import { setKeyProtector } from './backend/sync/keys';
 import { shellText } from './shell-text';
 
 /** The channels main serves itself (window, dialogs, printing): the back end asks main for them. */
@@ -23,11 +24,15 @@ export type MainChannel = (typeof MAIN_CHANNELS)[number];
 
 /** Messages from main to the back-end process. */
 export type ToBackend =
-  | { type: 'open'; options: BackendOptions }
+  /** `sealKeys`: main can seal with safeStorage, so the station's sync key is sealed through it (docs/sync.md "Keys"). */
+  | { type: 'open'; options: BackendOptions; sealKeys?: boolean }
   /** A window's call; `token` is the window's session, which main keeps (never the page). */
   | { type: 'call'; id: number; name: string; input: unknown; token: string | null; locale: Locale }
   /** Main's answer to a `main` request. */
   | { type: 'main-answer'; id: number; result: ApiResult<unknown> }
+  /** Main's answer to a `key` request: the sealed or opened bytes, or why it could not. */
+  | { type: 'key-answer'; id: number; ok: true; bytes: Uint8Array }
+  | { type: 'key-answer'; id: number; ok: false; message: string }
   /** The window is shown: the daily backup may be scheduled now, so it never slows the start. */
   | { type: 'window-shown' }
   /** Quit: close the database (PRAGMA optimize, WAL folded back) and exit. */
@@ -42,6 +47,11 @@ export type FromBackend =
   | { type: 'answer'; id: number; result: ApiResult<unknown>; token?: string | null }
   /** A channel main serves (printing, save dialogs), already checked for session and permission here. */
   | { type: 'main'; id: number; name: MainChannel; input: unknown; locale: Locale }
+  /**
+   * Seal or open the station's sync private key with safeStorage, which only main can call. Not a
+   * channel: no page can ask for it; only this process sends it, when it makes or loads the key.
+   */
+  | { type: 'key'; id: number; op: 'seal' | 'open'; bytes: Uint8Array }
   | { type: 'closed' };
 
 /** What Electron gives a utility process as `process.parentPort` (and the tests' stand-in). */
@@ -91,6 +101,15 @@ export function serveParent(port: ParentPortLike, options: ServeOptions = {}): {
       waitingOnMain.set(id, (result) => (result.ok ? resolve(result.value as never) : reject(new RelayedError(result))));
       send({ type: 'main', id, name, input, locale: call.locale });
     });
+  let nextKeyId = 1;
+  const waitingOnKey = new Map<number, { resolve: (bytes: Buffer) => void; reject: (error: Error) => void }>();
+  const askKey = (op: 'seal' | 'open') => (bytes: Buffer) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const id = nextKeyId++;
+      waitingOnKey.set(id, { resolve, reject });
+      send({ type: 'key', id, op, bytes: new Uint8Array(bytes) });
+    });
+
   const overrides = Object.fromEntries(MAIN_CHANNELS.map((name) => [name, askMain(name)])) as HandlerGroup;
   const handlers = createHandlers(overrides);
 
@@ -98,6 +117,8 @@ export function serveParent(port: ParentPortLike, options: ServeOptions = {}): {
     const message = data as ToBackend;
     switch (message.type) {
       case 'open':
+        // The CLI and browser mode never send sealKeys: their key stays an owner-only file.
+        setKeyProtector(message.sealKeys ? { name: 'safeStorage', seal: askKey('seal'), open: askKey('open') } : null);
         try {
           backend = new Backend(message.options);
           send({ type: 'ready', schemaVersion: backend.schemaVersion });
@@ -128,6 +149,13 @@ export function serveParent(port: ParentPortLike, options: ServeOptions = {}): {
         const settle = waitingOnMain.get(message.id);
         waitingOnMain.delete(message.id);
         settle?.(message.result);
+        return;
+      }
+      case 'key-answer': {
+        const waiting = waitingOnKey.get(message.id);
+        waitingOnKey.delete(message.id);
+        if (message.ok) waiting?.resolve(Buffer.from(message.bytes));
+        else waiting?.reject(new Error(message.message));
         return;
       }
       case 'window-shown':

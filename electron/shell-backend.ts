@@ -10,6 +10,7 @@ import type { FromBackend, MainChannel, ToBackend } from './backend-process';
 import type { BackendOptions } from './backend/context';
 import { AppError } from './backend/errors';
 import type { Call, HandlerGroup } from './backend/handler';
+import type { KeyVault } from './shell-keys';
 import { shellText } from './shell-text';
 
 /** What main needs of a child process: Electron's UtilityProcess, or an in-process stand-in in tests. */
@@ -39,6 +40,8 @@ export interface BackendProcessOptions {
   backend: BackendOptions;
   /** The channels main serves (shellChannels(window)). */
   mainHandlers: HandlerGroup;
+  /** safeStorage, when it is usable: the back end seals the station's sync key through it. */
+  keyVault?: KeyVault | null;
   /** How to start the child (default: Electron's utilityProcess.fork). */
   spawn?: (entry: string) => BackendChild;
   /** Restarts allowed within `restartWindowMs` before giving up (default 3 in 60 s). */
@@ -100,6 +103,9 @@ export class BackendProcess extends EventEmitter {
           case 'main':
             void this.serveMain(child, message.id, message.name, message.input, message.locale);
             return;
+          case 'key':
+            this.serveKey(child, message.id, message.op, message.bytes);
+            return;
           case 'closed':
             return;
         }
@@ -113,7 +119,7 @@ export class BackendProcess extends EventEmitter {
         else this.answerPending('backendNotOpen');
       });
     });
-    child.postMessage({ type: 'open', options: this.options.backend });
+    child.postMessage({ type: 'open', options: this.options.backend, ...(this.options.keyVault ? { sealKeys: true } : {}) });
     return this.opened;
   }
 
@@ -166,6 +172,20 @@ export class BackendProcess extends EventEmitter {
       result = { ok: false, error: (error instanceof AppError ? error : new AppError('internal', 'error.internal')).toApi(locale) };
     }
     if (this.child === child) child.postMessage({ type: 'main-answer', id, result });
+  }
+
+  /** Seals or opens the sync key's bytes; the bytes are never logged (a failure logs only its reason). */
+  private serveKey(child: BackendChild, id: number, op: 'seal' | 'open', bytes: Uint8Array): void {
+    const vault = this.options.keyVault;
+    let answer: ToBackend;
+    try {
+      if (!vault) throw new Error('safeStorage is not available');
+      const input = Buffer.from(bytes);
+      answer = { type: 'key-answer', id, ok: true, bytes: new Uint8Array(op === 'seal' ? vault.seal(input) : vault.open(input)) };
+    } catch (error) {
+      answer = { type: 'key-answer', id, ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+    if (this.child === child) child.postMessage(answer);
   }
 
   private crashed(code: number): void {

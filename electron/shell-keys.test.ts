@@ -1,8 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { setKeyProtector } from './backend/sync/keys';
-import { protectSyncKeys } from './shell-keys';
-
-afterEach(() => setKeyProtector(null));
+import { describe, expect, it } from 'vitest';
+import { keyVault } from './shell-keys';
 
 const reversing = (available: boolean, backend?: string) => ({
   isEncryptionAvailable: () => available,
@@ -11,14 +8,21 @@ const reversing = (available: boolean, backend?: string) => ({
   ...(backend ? { getSelectedStorageBackend: () => backend } : {}),
 });
 
-describe('protectSyncKeys', () => {
+describe('keyVault', () => {
   it.each([
-    ['no safeStorage', undefined, 'linux', 'file-0600'],
-    ['encryption unavailable', reversing(false), 'win32', 'file-0600'],
-    ['Linux basic_text (no real secret store)', reversing(true, 'basic_text'), 'linux', 'file-0600'],
-    ['Linux gnome-libsecret', reversing(true, 'gnome_libsecret'), 'linux', 'safeStorage'],
-    ['Windows DPAPI', reversing(true), 'win32', 'safeStorage'],
-  ] as const)('%s → %s', (_name, storage, platform, expected) => {
-    expect(protectSyncKeys(storage, platform as NodeJS.Platform)).toBe(expected);
+    ['no safeStorage', undefined, 'linux', false],
+    ['encryption unavailable', reversing(false), 'win32', false],
+    ['Linux basic_text (no real secret store)', reversing(true, 'basic_text'), 'linux', false],
+    ['Linux gnome-libsecret', reversing(true, 'gnome_libsecret'), 'linux', true],
+    ['Windows DPAPI', reversing(true), 'win32', true],
+  ] as const)('%s → vault: %s', (_name, storage, platform, expected) => {
+    expect(keyVault(storage, platform as NodeJS.Platform) !== null).toBe(expected);
+  });
+
+  it('seals and opens bytes through safeStorage', () => {
+    const vault = keyVault(reversing(true), 'win32')!;
+    const sealed = vault.seal(Buffer.from('-----BEGIN PRIVATE KEY-----'));
+    expect(sealed.toString()).not.toContain('BEGIN');
+    expect(vault.open(sealed).toString()).toBe('-----BEGIN PRIVATE KEY-----');
   });
 });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { Backend } from './backend/context';
 import { GRIDDESK_APPLICATION_ID } from './backend/db/open';
 import { startShell, type ShellProcess } from './shell-start';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, resetFakeElectron, session, utilityProcess } from './testing/fake-electron';
+import { readSignedFile } from './backend/sync/signedFile';
+import { runGriddesk } from './hosts/cli/testing';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, resetFakeElectron, safeStorage, session, utilityProcess } from './testing/fake-electron';
 
 vi.mock('electron', () => import('./testing/fake-electron'));
 
@@ -288,4 +290,115 @@ describe('the back end in its own process', () => {
     expect(await call('shell.saveFile', { suggestedName: '客户.xlsx', base64: 'AAAA' })).toEqual({ ok: true, value: { saved: false } });
     expect(dialog.saveCalls).toHaveLength(1);
   });
+});
+
+describe('the sync key sealed with safeStorage through the relay', () => {
+  const setupInput = { stationCode: 'QS01', stationName: '青山供电所', adminNo: 'A001', adminName: '管理员', password: 'admin12345' };
+  const keysDir = () => join(userData, 'keys');
+  /** Every file under the user-data folder (database, WAL, keys, backups, outgoing files). */
+  const allFiles = (root: string): string[] =>
+    readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allFiles(join(root, e.name)) : [join(root, e.name)]));
+  const protection = () => {
+    const db = new Database(join(userData, 'griddesk.db'), { readonly: true });
+    try {
+      return db.prepare('SELECT protection FROM sync_keys ORDER BY epoch').pluck().all();
+    } finally {
+      db.close();
+    }
+  };
+  const quit = async () => {
+    app.emit('will-quit', { preventDefault() {} });
+    await backendChild().exited;
+  };
+
+  it('the back end seals the key through main, signs with it, never writes it in the clear; the CLI refuses it with a clear message', async () => {
+    safeStorage.available = true;
+    startShell(proc);
+    await becomeReady();
+    const window = mainWindow()!;
+    const call = (name: string, input: unknown) => ipcMain.invoke('griddesk:invoke', window.webContents, window.webContents.mainFrame, name, input) as Promise<any>;
+    expect(backendChild().sent[0]).toMatchObject({ type: 'open', sealKeys: true });
+    expect((await call('station.setup', setupInput)).ok).toBe(true);
+    // Made at set-up, sealed by main's safeStorage (the back-end process cannot call it).
+    expect(safeStorage.sealed).toBe(1);
+    const [keyFile, ...more] = readdirSync(keysDir());
+    expect(more).toEqual([]);
+    const body = readFileSync(join(keysDir(), keyFile!), 'latin1');
+    expect(body.startsWith('GDKEY-SEALED-SAFESTORAGE\n')).toBe(true);
+    expect(body).not.toContain('PRIVATE KEY');
+    expect(protection()).toEqual(['safeStorage']);
+    const openedAtSetup = safeStorage.opened; // set-up loads the key it made, as a check
+
+    // Loaded again (unsealed through main) and used: the enrolment verifies with the station's public key.
+    expect((await call('auth.login', { staffNo: 'A001', password: 'admin12345' })).ok).toBe(true);
+    const enrol = await call('sync.enrol', {});
+    expect(enrol.ok, JSON.stringify(enrol)).toBe(true);
+    expect(safeStorage.opened).toBe(openedAtSetup + 1);
+    const v = await readSignedFile(Buffer.from(enrol.value.dataBase64, 'base64'), new Map(), { kind: 'enrolment', allowSelfSigned: true });
+    expect(v.keyId).toBe(keyFile!.slice('station-'.length, -'.key'.length));
+    // A rotation seals the new key the same way.
+    const rotated = await call('sync.rotateKey', {});
+    expect(rotated.value).toMatchObject({ epoch: 2 });
+    expect(safeStorage.sealed).toBe(2);
+    await quit();
+    expect(protection()).toEqual(['safeStorage', 'safeStorage']);
+    // Nothing under the user-data folder holds the key in the clear: not the key files, the database, the WAL or the outgoing files.
+    for (const file of allFiles(userData)) expect(readFileSync(file).toString('latin1'), file).not.toContain('PRIVATE KEY');
+
+    // The CLI cannot reach safeStorage: it refuses the sealed key, saying why, and changes nothing.
+    const cli = await runGriddesk(['sync', 'enrol', '--out', join(dir, 'enrol.gdsync'), '--db', join(userData, 'griddesk.db')]);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain('本站私钥由桌面程序加密保存，只能在桌面程序中使用');
+    expect(existsSync(join(dir, 'enrol.gdsync'))).toBe(false);
+    expect(protection()).toEqual(['safeStorage', 'safeStorage']);
+  }, 30_000);
+
+  it('a key sealed under another account cannot be opened: a clear refusal, not a crash', async () => {
+    safeStorage.available = true;
+    startShell(proc);
+    await becomeReady();
+    const window = mainWindow()!;
+    const call = (name: string, input: unknown) => ipcMain.invoke('griddesk:invoke', window.webContents, window.webContents.mainFrame, name, input) as Promise<any>;
+    await call('station.setup', setupInput);
+    await quit();
+    // The same files opened by another Windows account (DPAPI) or another keychain.
+    resetFakeElectron();
+    app.appPath = appDir;
+    app.paths.userData = userData;
+    safeStorage.available = true;
+    safeStorage.user = 0x33;
+    startShell(proc);
+    await becomeReady();
+    const again = mainWindow()!;
+    const call2 = (name: string, input: unknown) => ipcMain.invoke('griddesk:invoke', again.webContents, again.webContents.mainFrame, name, input) as Promise<any>;
+    await call2('auth.login', { staffNo: 'A001', password: 'admin12345' });
+    const enrol = await call2('sync.enrol', {});
+    expect(enrol.ok).toBe(false);
+    expect(enrol.error.message).toContain('本站私钥无法在这台电脑、这个 Windows 账户下解密');
+  }, 30_000);
+
+  it('without a usable secret store (Linux basic_text) the desktop keeps the owner-only file the CLI can use', async () => {
+    safeStorage.available = true;
+    safeStorage.backend = 'basic_text';
+    const linux = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { value: 'linux' });
+    try {
+      startShell(proc);
+      await becomeReady();
+    } finally {
+      Object.defineProperty(process, 'platform', linux);
+    }
+    expect(backendChild().sent[0].sealKeys).toBeUndefined();
+    expect((await invoke('system.info')).ok).toBe(true);
+    const window = mainWindow()!;
+    await ipcMain.invoke('griddesk:invoke', window.webContents, window.webContents.mainFrame, 'station.setup', setupInput);
+    expect(safeStorage.sealed).toBe(0);
+    const [keyFile] = readdirSync(keysDir());
+    expect(readFileSync(join(keysDir(), keyFile!), 'latin1')).toContain('PRIVATE KEY');
+    if (process.platform !== 'win32') expect(statSync(join(keysDir(), keyFile!)).mode & 0o777).toBe(0o600);
+    await quit();
+    expect(protection()).toEqual(['file-0600']);
+    const cli = await runGriddesk(['sync', 'enrol', '--out', join(dir, 'enrol.gdsync'), '--db', join(userData, 'griddesk.db')]);
+    expect(cli.code, cli.stderr).toBe(0);
+  }, 30_000);
 });

@@ -2,13 +2,14 @@
 // (refusing, with a readable message, one that is damaged or from a newer GridDesk), then the
 // window, the menu and the IPC transport. The back end is the same one the web host and the CLI
 // run; only the window, dialogs and printing are Electron's.
-import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, safeStorage, session, type BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
 import { AppError } from './backend/errors';
 import type { HandlerGroup } from './backend/handler';
 import { BackendProcess, type BackendChild } from './shell-backend';
 import { shellChannels } from './shell-channels';
 import { serveInvoke } from './shell-ipc';
+import { keyVault } from './shell-keys';
 import { menuTemplate } from './shell-menu';
 import { shellPaths } from './shell-paths';
 import { APP_START_URL, registerAppScheme, serveRenderer } from './shell-protocol';
@@ -94,6 +95,8 @@ export function startShell(proc: ShellProcess): void {
       },
       // Printing and save dialogs need the window: the back end asks main for them through the relay.
       mainHandlers,
+      // The station's sync key is sealed with safeStorage where it is usable; the back end asks main.
+      keyVault: keyVault(safeStorage),
       ...(proc.spawnBackend ? { spawn: proc.spawnBackend } : {}),
     });
     backend = started;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { checkReferenceFile } from '../../shared/billing';
+import { checkNoticeRow, checkPolicyRow, checkStaffRow } from '../../shared/sync/reference';
 import type { HqPack, HqReferenceItem } from '../../shared/hq/types';
 import { writeSignedFile } from '../backend/sync/signedFile';
 import type { HqContext } from './context';
@@ -21,6 +22,13 @@ export async function loadReferenceItem(hq: HqContext, type: string, name: strin
     // The same check the station's `tariffs import` runs: what head office sends, stations can load.
     const check = checkReferenceFile(data);
     if (!check.ok) throw new HqError('reference_item', check.problems.slice(0, 5).join('; '));
+  }
+  // Policy, staff and notice rows get the station's own checks now: packs are cumulative, so a bad
+  // item loaded here would make every later pack refused at every station.
+  const stationCheck = type === 'policy' ? checkPolicyRow(data) : type === 'staff' ? checkStaffRow(data) : type === 'notice' ? checkNoticeRow(data) : null;
+  if (stationCheck && !stationCheck.ok) {
+    const { rule, field, detail } = stationCheck.problem;
+    throw new HqError('reference_item', `${type}: ${rule === 'password' ? 'passwords never travel' : rule} field ${field}${detail ? `: ${detail}` : ''}`);
   }
   return hq.db.tx(async (q) => {
     const rows = await q.query<{ id: number }>('INSERT INTO reference_items (type, name, data, loaded_by) VALUES ($1, $2, $3, $4) RETURNING id', [type, name, JSON.stringify(data), actor]);

@@ -16,7 +16,7 @@ import { makeTestStation, type TestClient, type TestStation } from '../backend/t
 import { monthTable } from './dashboard';
 import { HqError } from './errors';
 import { importBatch } from './importer';
-import { loadReferenceFile, publishPack } from './reference';
+import { loadReferenceFile, loadReferenceItem, publishPack } from './reference';
 import { startHqHost } from './server';
 import { enrolStation, issueBootstrap, rotateStationKey as acceptRotation } from './stations';
 import { backends, openTestHq, requireRealServerInCi, writeBytes, type TestHq } from './testing';
@@ -169,7 +169,7 @@ describe.each(backends())('a real station against head office on %s', (backend) 
 
       // Key rotation: the station's new key is accepted; a batch signed by the old key is refused.
       const oldBatch = b.file;
-      rotateStationKey(s.backend, ACTOR);
+      await rotateStationKey(s.backend, ACTOR);
       await acceptRotation(t.hq, (await writeEnrolment(s.backend, ACTOR, join(s.dir, 'enrol3.gdsync'))).file, 'test');
       const res = await fetch(`${host.url}sync/batch`, { method: 'POST', body: readFileSync(oldBatch), headers: { 'Content-Type': 'application/octet-stream' } });
       expect(res.status).toBe(422);
@@ -205,6 +205,77 @@ describe.each(backends())('a real station against head office on %s', (backend) 
     } finally {
       await host.close();
     }
+  }, 120_000);
+
+  it('policies, staff changes and notices from head office\'s packs are applied at the station; cumulative packs pass over what is in force; a bad row refuses the whole pack', async () => {
+    const { t, s, clerk } = await setUp(backend);
+    const admin = s.client();
+    await admin.call('auth.login', { staffNo: 'A001', password: 'admin1234' });
+    const readingPolicy = { kind: 'reading', effectiveFrom: '2027-01-01', definition: { highPercent: 180, lowPercent: 40 } };
+    const penalty = { kind: 'penalty', effectiveFrom: '2027-01-01', definition: JSON.parse(s.backend.store.read.value<string>(sql`SELECT definition FROM collection_policies WHERE kind = 'penalty' ORDER BY effective_from DESC LIMIT 1`)!) };
+    penalty.definition.graceDays = (penalty.definition.graceDays ?? 0) + 2;
+    await loadReferenceItem(t.hq, 'policy', 'reading-2027.json', readingPolicy, 'test');
+    await loadReferenceItem(t.hq, 'policy', 'penalty-2027.json', penalty, 'test');
+    await loadReferenceItem(t.hq, 'staff', 'R009.json', { staffNo: 'R009', name: '李抄表', roles: ['meter_reader'] }, 'test');
+    await loadReferenceItem(t.hq, 'staff', 'C001.json', { staffNo: 'C001', name: '王芳', roles: ['clerk', 'meter_reader'] }, 'test');
+    await loadReferenceItem(t.hq, 'notice', 'n1.json', { id: 'HQ-2026-12-01', title: '12 月 8 日线路检修停电', body: '请提前通知各村。' }, 'test');
+    const v1 = await publishPack(t.hq, 'test');
+    const applied = await applyReference(s.backend, ACTOR, readFileSync(v1.file));
+    expect(applied.loaded).toEqual({ policy: 2, staffCreated: 1, staffUpdated: 1, notice: 1 });
+    const read = s.backend.store.read;
+    // The policy versions are in the desks' own stores (the readings checks and the counter read them from there).
+    expect(JSON.parse(read.value<string>(sql`SELECT definition FROM reading_policies WHERE effective_from = '2027-01-01'`)!)).toEqual(readingPolicy.definition);
+    expect(JSON.parse(read.value<string>(sql`SELECT definition FROM collection_policies WHERE kind = 'penalty' AND effective_from = '2027-01-01'`)!)).toEqual(penalty.definition);
+    // The new reader exists with no usable password until the administrator gives one.
+    expect(read.get(sql`SELECT name, active, must_change_password AS m FROM staff WHERE staff_no = 'R009'`)).toEqual({ name: '李抄表', active: 1, m: 1 });
+    expect((await s.client().fail('auth.login', { staffNo: 'R009', password: 'anything1' })).code).toBe('bad_credentials');
+    const r009 = read.value<string>(sql`SELECT id FROM staff WHERE staff_no = 'R009'`)!;
+    await admin.call('staff.resetPassword', { staffId: r009, password: 'first1234' });
+    expect((await s.client().raw('auth.login', { staffNo: 'R009', password: 'first1234' })).ok).toBe(true);
+    expect(read.all(sql`SELECT role FROM staff_roles r JOIN staff s ON s.id = r.staff_id WHERE s.staff_no = 'C001' ORDER BY role`)).toEqual([{ role: 'clerk' }, { role: 'meter_reader' }]);
+    // Staff changes go back up to head office like any staff change; no password travels.
+    const outboxStaff = read.all<{ payload: string }>(sql`SELECT payload FROM outbox WHERE entity = 'staff' AND seq > (SELECT min(seq) FROM outbox WHERE entity = 'staff')`);
+    expect(outboxStaff.length).toBeGreaterThanOrEqual(2);
+    for (const row of outboxStaff) expect(row.payload).not.toMatch(/password|hash|salt/i);
+    // The notice is on every home page (the clerk's too) and on 数据上报 until the head marks it read.
+    const cardOf = async (c: TestClient) => (await c.call('home.summary', {})).cards.find((card) => card.id === 'notices');
+    expect((await cardOf(clerk))?.items.map((i) => i.text)).toEqual(['12 月 8 日线路检修停电']);
+    expect((await admin.call('sync.status', {})).notices.map((x) => x.id)).toEqual(['HQ-2026-12-01']);
+
+    // v2 is cumulative: v1's rows again (passed over), then a deactivation and a second notice.
+    await loadReferenceItem(t.hq, 'staff', 'C001-left.json', { staffNo: 'C001', name: '王芳', roles: ['clerk', 'meter_reader'], active: false }, 'test');
+    await loadReferenceItem(t.hq, 'notice', 'n2.json', { id: 'HQ-2026-12-02', title: '年终对账', until: '2099-12-31' }, 'test');
+    const v2 = await publishPack(t.hq, 'test');
+    const again = await applyReference(s.backend, ACTOR, readFileSync(v2.file));
+    expect(again.loaded).toEqual({ staffDeactivated: 1, notice: 1 });
+    expect(read.value(sql`SELECT active FROM staff WHERE staff_no = 'C001'`)).toBe(0);
+    expect((await clerk.call('auth.me', {})).staff).toBeNull(); // deactivated: the session ended
+    expect((await applyReference(s.backend, ACTOR, readFileSync(v2.file))).already).toBe(true);
+    expect(await admin.call('sync.noticeRead', { id: 'HQ-2026-12-01' })).toEqual({ id: 'HQ-2026-12-01', already: false });
+    expect(await admin.call('sync.noticeRead', { id: 'HQ-2026-12-01' })).toEqual({ id: 'HQ-2026-12-01', already: true });
+    expect((await cardOf(admin))?.items.map((i) => i.text)).toEqual(['年终对账']);
+    const other = await s.staffClient('C002', ['clerk'], '刘敏');
+    expect((await other.fail('sync.noticeRead', { id: 'HQ-2026-12-02' })).code).toBe('forbidden');
+
+    // Head office refuses a password riding along with a staff change when it is loaded (packs are cumulative: it would poison every later pack).
+    await expect(loadReferenceItem(t.hq, 'staff', 'R010.json', { staffNo: 'R010', name: '赵五', roles: ['clerk'], password: 'hunter22' }, 'test')).rejects.toThrow(/passwords never travel/);
+    // A row only the station can judge (deactivating its last administrator) refuses the whole pack, naming the row; nothing changes.
+    const before = { notices: read.value(sql`SELECT count(*) FROM sync_notices`), staff: read.value(sql`SELECT count(*) FROM staff`), version: read.value(sql`SELECT reference_version FROM sync_state`) };
+    await loadReferenceItem(t.hq, 'notice', 'n3.json', { id: 'HQ-2026-12-03', title: '新通知' }, 'test');
+    await loadReferenceItem(t.hq, 'staff', 'A001-left.json', { staffNo: 'A001', name: '管理员', roles: ['admin'], active: false }, 'test');
+    const v3 = await publishPack(t.hq, 'test');
+    const refused = (await admin.fail('sync.apply', { dataBase64: readFileSync(v3.file).toString('base64') }));
+    expect(refused.message).toMatch(/^参考数据包第 \d+ 行（staff）无法应用，整个数据包未做任何改动：.*管理员/);
+    expect({ notices: read.value(sql`SELECT count(*) FROM sync_notices`), staff: read.value(sql`SELECT count(*) FROM staff`), version: read.value(sql`SELECT reference_version FROM sync_state`) }).toEqual(before);
+  }, 120_000);
+
+  it('a policy version once loaded never changes: a pack carrying other words under the same day is refused', async () => {
+    const { t, s } = await setUp(backend);
+    await loadReferenceItem(t.hq, 'policy', 'reading.json', { kind: 'reading', effectiveFrom: '2027-01-01', definition: { highPercent: 180 } }, 'test');
+    await applyReference(s.backend, ACTOR, readFileSync((await publishPack(t.hq, 'test')).file));
+    await loadReferenceItem(t.hq, 'policy', 'reading-fix.json', { kind: 'reading', effectiveFrom: '2027-01-01', definition: { highPercent: 200 } }, 'test');
+    await expect(applyReference(s.backend, ACTOR, readFileSync((await publishPack(t.hq, 'test')).file))).rejects.toMatchObject({ key: 'sync.refRow.changed', params: { row: 2, type: 'policy' } });
+    expect(JSON.parse(s.backend.store.read.value<string>(sql`SELECT definition FROM reading_policies`)!)).toEqual({ highPercent: 180 });
   }, 120_000);
 
   it('bootstrap from head office: a replaced PC gets its customers, staff, books and balances back; the old key is refused', async () => {

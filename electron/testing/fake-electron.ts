@@ -281,11 +281,50 @@ export const dialog = {
   },
 };
 
-/** No OS secret store in tests: the sync key stays an owner-only file. */
+function xor(bytes: Buffer, by: number): Buffer {
+  for (let i = 0; i < bytes.length; i++) bytes[i] = bytes[i]! ^ by;
+  return bytes;
+}
+
+/**
+ * The OS secret store. By default there is none (the sync key stays an owner-only file); a test
+ * sets `available` to have one. Sealing XORs with a per-"user" byte behind a marker, so sealed
+ * bytes never contain the plain text, and another `user` cannot open them (as DPAPI under
+ * another Windows account). It records how often it was asked.
+ */
 export const safeStorage = {
-  isEncryptionAvailable: () => false,
-  encryptString: (plain: string) => Buffer.from(plain),
-  decryptString: (sealed: Buffer) => sealed.toString(),
+  available: false,
+  backend: 'gnome_libsecret',
+  user: 0x5a,
+  sealed: 0,
+  opened: 0,
+  isEncryptionAvailable() {
+    return this.available;
+  },
+  getSelectedStorageBackend() {
+    return this.backend;
+  },
+  encryptString(plain: string): Buffer {
+    if (!this.available) throw new Error('Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.');
+    this.sealed++;
+    return Buffer.concat([Buffer.from('v10'), xor(Buffer.from(plain, 'utf8'), this.user)]);
+  },
+  decryptString(sealed: Buffer): string {
+    if (!this.available) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.');
+    const body = xor(Buffer.from(sealed.subarray(3)), this.user);
+    if (sealed.subarray(0, 3).toString() !== 'v10' || !body.toString('utf8').startsWith('-----BEGIN')) {
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    }
+    this.opened++;
+    return body.toString('utf8');
+  },
+  reset() {
+    this.available = false;
+    this.backend = 'gnome_libsecret';
+    this.user = 0x5a;
+    this.sealed = 0;
+    this.opened = 0;
+  },
 };
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -365,6 +404,7 @@ export function resetFakeElectron(): void {
   dialog.errorBoxes.length = 0;
   dialog.messageBoxes.length = 0;
   utilityProcess.forked.length = 0;
+  safeStorage.reset();
 }
 
 resetFakeElectron();

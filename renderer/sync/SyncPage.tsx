@@ -22,6 +22,7 @@ export function SyncPage() {
   const status = useQuery('sync.status', {});
   const ack = useAction('sync.ack');
   const apply = useAction('sync.apply');
+  const noticeRead = useAction('sync.noticeRead');
   const [job, setJob] = useState<JobState>();
   const [running, setRunning] = useState(false);
   const [notice, setNotice] = useState<string>();
@@ -68,7 +69,10 @@ export function SyncPage() {
     if (!file) return;
     setNotice(undefined);
     const r = await apply.run({ fileName: file.name, dataBase64: await fileBase64(file) });
-    if (r) setNotice(r.already ? t('sync.refAlready', { version: r.version }) : t('sync.refApplied', { version: r.version, tariffs: r.tariffs }));
+    if (r) {
+      const loaded = Object.entries(r.loaded).map(([k, n]) => `${hasMessage(`sync.loadedKind.${k}`) ? t(`sync.loadedKind.${k}` as 'sync.loadedKind.policy') : k} ${n}`);
+      setNotice(r.already ? t('sync.refAlready', { version: r.version }) : `${t('sync.refApplied', { version: r.version, tariffs: r.tariffs })}${loaded.length ? `；${t('sync.loaded')}：${loaded.join('，')}` : ''}`);
+    }
     status.reload();
   }
 
@@ -93,9 +97,33 @@ export function SyncPage() {
       <input ref={refInput} type="file" accept=".gdsync" hidden aria-label={t('sync.refFile')} onChange={(e) => void onApply(e)} />
       <JobBar job={job} label={t('sync.exporting')} />
       <Notice>{notice}</Notice>
-      <ErrorBanner error={status.error ?? ack.error ?? apply.error} />
+      <ErrorBanner error={status.error ?? ack.error ?? apply.error ?? noticeRead.error} />
       {s ? (
         <>
+          <h2>{t('sync.notices')}</h2>
+          {s.notices.some((n) => n.readAt === null) ? null : <p className="muted">{t('sync.noticesNone')}</p>}
+          <ul className="notices" data-testid="hq-notices">
+            {s.notices.map((n) => (
+              <li key={n.id} className={n.readAt === null ? 'unread' : 'muted'}>
+                <strong>{n.title}</strong>
+                {n.body ? <span> — {n.body}</span> : null}
+                {n.until ? <span className="muted"> · {t('sync.noticeUntil', { until: n.until })}</span> : null}
+                {n.readAt === null ? (
+                  <button
+                    type="button"
+                    disabled={noticeRead.pending}
+                    onClick={async () => {
+                      if (await noticeRead.run({ id: n.id })) status.reload();
+                    }}
+                  >
+                    {t('sync.noticeRead')}
+                  </button>
+                ) : (
+                  <span className="muted"> · {t('sync.noticeReadBy', { who: n.readBy ?? '', at: formatTime(n.readAt) })}</span>
+                )}
+              </li>
+            ))}
+          </ul>
           <h2>{t('sync.waitingTotal', { count: s.waitingTotal })}</h2>
           <DataTable
             label={t('sync.waiting')}
@@ -122,6 +150,8 @@ export function SyncPage() {
             <dd data-testid="outbox-rows">{s.outboxRows}</dd>
             <dt>{t('sync.keyId')}</dt>
             <dd className="mono">{s.keyId ? `${s.keyId} · ${t('sync.epoch')} ${s.epoch}` : t('sync.never')}</dd>
+            <dt>{t('sync.keyProtection')}</dt>
+            <dd data-testid="key-protection">{s.keyProtection ? t(s.keyProtection === 'safeStorage' ? 'sync.keyProtection.safeStorage' : 'sync.keyProtection.file') : t('sync.never')}</dd>
             <dt>{t('sync.hqKey')}</dt>
             <dd className="mono">{s.hqKeyId ?? t('sync.notTrusted')}</dd>
           </dl>

@@ -24,6 +24,12 @@ export const syncStatusSchema = z.object({
     z.object({ status: z.string(), reason: z.string(), fromSeq: z.number().nullable(), toSeq: z.number().nullable(), ackedSeq: z.number().nullable(), at: z.number(), outcome: z.string() }),
   ),
   heldReference: z.array(z.object({ type: z.string(), count: z.number() })),
+  /** How the station key is kept: 'safeStorage' (sealed by the desktop app) or 'file-0600' (owner-only file). */
+  keyProtection: z.string().nullable(),
+  /** Head office's notices: unread ones first, then the last read ones (readAt set). */
+  notices: z.array(
+    z.object({ id: z.string(), title: z.string(), body: z.string(), until: z.string().nullable(), receivedAt: z.number(), version: z.number(), readAt: z.number().nullable(), readBy: z.string().nullable() }),
+  ),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
@@ -31,7 +37,15 @@ export type SyncStatus = z.infer<typeof syncStatusSchema>;
 const fileInput = z.object({ fileName: z.string().max(260).optional(), dataBase64: z.string().min(1).max(90_000_000) });
 
 export const ackResultSchema = z.object({ status: z.string(), reason: z.string(), ackedSeq: z.number(), pruned: z.number(), fromSeq: z.number(), toSeq: z.number() });
-export const applyResultSchema = z.object({ version: z.number(), already: z.boolean(), tariffs: z.number(), scoreSheets: z.number(), held: z.record(z.string(), z.number()) });
+export const applyResultSchema = z.object({
+  version: z.number(),
+  already: z.boolean(),
+  tariffs: z.number(),
+  scoreSheets: z.number(),
+  held: z.record(z.string(), z.number()),
+  /** Applied by the sync desk: policy, staffCreated, staffUpdated, staffDeactivated, notice. */
+  loaded: z.record(z.string(), z.number()),
+});
 
 export const syncChannels = {
   'sync.status': channel({ input: z.object({}), output: syncStatusSchema, access: 'sync.read' }),
@@ -56,5 +70,7 @@ export const syncChannels = {
     access: 'sync.run',
   }),
   /** A new station key and a new epoch (密钥轮换). */
+  /** The station head marks a head-office notice read (it leaves every home page). */
+  'sync.noticeRead': channel({ input: z.object({ id: z.string().min(1).max(100) }), output: z.object({ id: z.string(), already: z.boolean() }), access: 'sync.run' }),
   'sync.rotateKey': channel({ input: z.object({}), output: z.object({ keyId: z.string(), epoch: z.number(), fingerprint: z.string() }), access: 'sync.run' }),
 };

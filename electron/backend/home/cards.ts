@@ -11,6 +11,7 @@ import type { ReadableDB } from '../db/store';
 import type { Call } from '../handler';
 import { periodOverview } from '../readings/overview';
 import { listPeriods } from '../readings/periods';
+import { listNotices } from '../sync/reference';
 import { syncStatus } from '../sync/station';
 
 // The home page's cards (首页). Each card says which roles see it (checked here, in the back end:
@@ -185,6 +186,24 @@ export const HOME_CARDS: HomeCardDef[] = [
           { label: 'home.sync.reference', kind: 'text', value: s.referenceVersion === null ? null : String(s.referenceVersion) },
         ],
         items: [],
+      };
+    },
+  },
+  {
+    // Head office's notices (总部通知), on everyone's home page until the station head marks them
+    // read on 数据上报 (docs/sync.md "Reference data down"). No card when there is none.
+    id: 'notices',
+    order: 5,
+    shows: () => true,
+    load: ({ db, today, roles }) => {
+      const notices = listNotices(db, today);
+      if (!notices.length) return null;
+      return {
+        id: 'notices',
+        title: 'sync.notices',
+        link: can(roles, 'sync.read') ? '/sync' : '/',
+        figures: [],
+        items: notices.map((n) => ({ text: n.title, done: 0, total: 0, ...(n.until ? { note: 'sync.noticeUntil', noteParams: { until: n.until } } : {}) })),
       };
     },
   },

@@ -40,6 +40,6 @@ export async function setupStation(backend: Backend, input: StationSetup): Promi
   });
   // The station's sync key pair is made now (docs/sync.md "Keys"); a station set up before sync
   // existed gets its key on first use.
-  stationKey(backend, { staffId: null, label: 'system' });
+  await stationKey(backend, { staffId: null, label: 'system' });
   return { stationId, adminId: admin.id };
 }

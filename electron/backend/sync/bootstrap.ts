@@ -220,7 +220,7 @@ export async function bootstrapStation(backend: Backend, actor: Actor, file: Buf
     db.pragma('foreign_keys = ON');
   }
   installHqKey(backend, actor, keyText, typeof m.hqId === 'string' ? m.hqId : undefined);
-  const key = stationKey(backend, actor);
+  const key = await stationKey(backend, actor);
   const station = backend.store.read.get<{ id: string; code: string }>(sql`SELECT id, code FROM station`)!;
   return {
     stationId: station.id,

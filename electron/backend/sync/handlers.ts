@@ -1,6 +1,7 @@
 import type { HandlerGroup } from '../handler';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { markNoticeRead } from './reference';
 import { applyAck, applyReference, exportBatch, installHqKey, outgoingDir, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment } from './station';
 
 // The 数据上报 screen's channels (docs/sync.md). Export and push run as jobs with a progress bar;
@@ -25,4 +26,5 @@ export const syncHandlers = {
   },
   'sync.trust': (input, call) => installHqKey(call.backend, call.actor, input.keyText, input.hqId),
   'sync.rotateKey': (_input, call) => rotateStationKey(call.backend, call.actor),
+  'sync.noticeRead': (input, call) => markNoticeRead(call.backend, call.actor, input.id),
 } satisfies HandlerGroup;

@@ -17,6 +17,8 @@ import { AppError } from '../errors';
 import { importReferenceFile } from '../billing/tariffs';
 import { REFERENCED_FACTS, RESTORE_ROWS, type ChildSpec } from './entities';
 import { stationKey, rotateKey } from './keys';
+import { RowRefusal, applyNoticeRow, applyPolicyRow, applyStaffRow, listNotices, type NoticeView } from './reference';
+import { shanghaiDate } from '../../../shared/time';
 import {
   SyncFileError,
   fingerprint,
@@ -246,7 +248,7 @@ export function outgoingDir(backend: Backend): string {
  */
 export async function exportBatch(backend: Backend, actor: Actor, options: { outDir?: string; progress?: ExportProgress } = {}): Promise<ExportResult> {
   const station = backend.requireStation();
-  const key = stationKey(backend, actor);
+  const key = await stationKey(backend, actor);
   const outDir = resolve(options.outDir ?? outgoingDir(backend));
   mkdirSync(outDir, { recursive: true });
   const reader = openReader(backend);
@@ -435,7 +437,7 @@ export function installHqKey(backend: Backend, actor: Actor, keyText: string, hq
 
 export async function writeEnrolment(backend: Backend, actor: Actor, out: string): Promise<{ file: string; keyId: string; fingerprint: string; epoch: number; fromSeq: number }> {
   const station = backend.requireStation();
-  const key = stationKey(backend, actor);
+  const key = await stationKey(backend, actor);
   const s = state(backend);
   const fp = fingerprint(key.publicKey);
   await writeSignedFile(
@@ -461,8 +463,8 @@ export async function writeEnrolment(backend: Backend, actor: Actor, out: string
   return { file: resolve(out), keyId: key.keyId, fingerprint: fp, epoch: key.epoch, fromSeq: s.acked_seq + 1 };
 }
 
-export function rotateStationKey(backend: Backend, actor: Actor): { keyId: string; epoch: number; fingerprint: string } {
-  const key = rotateKey(backend, actor);
+export async function rotateStationKey(backend: Backend, actor: Actor): Promise<{ keyId: string; epoch: number; fingerprint: string }> {
+  const key = await rotateKey(backend, actor);
   return { keyId: key.keyId, epoch: key.epoch, fingerprint: fingerprint(key.publicKey) };
 }
 
@@ -476,9 +478,13 @@ export interface ApplyResult {
   /** Appraisal score sheets (考核方案) loaded through the appraisal desk's loader. */
   scoreSheets: number;
   held: Record<string, number>;
+  /**
+   * What the sync desk applied itself, by what happened: `policy` (new policy versions),
+   * `staffCreated`, `staffUpdated`, `staffDeactivated`, `notice` (new notices). A row that was
+   * already in force (head office's packs are cumulative) counts nowhere.
+   */
+  loaded: Record<string, number>;
 }
-
-const HELD_TYPES = ['policy', 'staff', 'notice', 'calendar', 'workOrder'] as const;
 
 /**
  * Applies a reference pack (参考数据包) in one transaction: tariffs through the tariff import
@@ -498,12 +504,16 @@ export async function applyReference(backend: Backend, actor: Actor, source: str
   if (s.hq_id && m.hqId !== s.hq_id) throw new AppError('validation', 'sync.refOtherHq', { hqId: String(m.hqId) });
   const same = backend.store.read.get<{ file_sha256: string }>(sql`SELECT file_sha256 FROM sync_reference_packs WHERE version = ${version}`);
   if (same) {
-    if (same.file_sha256 === verified.fileSha256) return { version, already: true, tariffs: 0, scoreSheets: 0, held: {} };
+    if (same.file_sha256 === verified.fileSha256) return { version, already: true, tariffs: 0, scoreSheets: 0, held: {}, loaded: {} };
     throw new AppError('validation', 'sync.refVersionReused', { version });
   }
   if (s.reference_version !== null && version < s.reference_version) throw new AppError('validation', 'sync.refOlder', { version, current: s.reference_version });
   const rows = await verified.allRows(200_000);
   const held: Record<string, number> = {};
+  const loaded: Record<string, number> = {};
+  const count = (what: string | null) => {
+    if (what) loaded[what] = (loaded[what] ?? 0) + 1;
+  };
   let tariffs = 0;
   let scoreSheets = 0;
   backend.write(actor, (unit) => {
@@ -512,7 +522,16 @@ export async function applyReference(backend: Backend, actor: Actor, source: str
       VALUES (${version}, ${String(m.hqId ?? '')}, ${verified.fileSha256}, '{}', ${unit.at}, ${actor.staffId})`);
     rows.forEach((r, n) => {
       const type = String(r.type);
-      if (type === 'tariff') {
+      if (type === 'policy' || type === 'staff' || type === 'notice') {
+        // Applied by the sync desk itself (reference.ts); a bad row refuses the whole pack, naming the row.
+        try {
+          if (type === 'policy') count(applyPolicyRow(unit, r.data, n + 1));
+          else if (type === 'staff') count(applyStaffRow(backend, unit, r.data, n + 1));
+          else count(applyNoticeRow(unit, r.data, n + 1, version));
+        } catch (error) {
+          throw error instanceof AppError && !error.key.startsWith('sync.refRow.') ? new RowRefusal(n + 1, type, error) : error;
+        }
+      } else if (type === 'tariff') {
         const result = importReferenceFile(unit, JSON.stringify(r.data), `reference pack v${version}`);
         tariffs += result.imported;
       } else if (type === 'scoreSheet') {
@@ -531,17 +550,14 @@ export async function applyReference(backend: Backend, actor: Actor, source: str
         } else {
           held[type] = (held[type] ?? 0) + 1;
         }
-      } else if ((HELD_TYPES as readonly string[]).includes(type)) {
-        unit.run(sql`INSERT INTO sync_reference_held (version, n, type, data) VALUES (${version}, ${n}, ${type}, ${JSON.stringify(r.data ?? null)})`);
-        held[type] = (held[type] ?? 0) + 1;
       } else {
         throw new AppError('validation', 'sync.refUnknownType', { type, row: n + 1 });
       }
     });
     unit.run(sql`UPDATE sync_state SET reference_version = ${version}, hq_id = coalesce(hq_id, ${String(m.hqId ?? '') || null}) WHERE singleton = 1`);
-    unit.audit({ action: 'sync.reference', entity: 'sync_reference_pack', entityId: String(version), summary: { version, tariffs, scoreSheets, held } });
+    unit.audit({ action: 'sync.reference', entity: 'sync_reference_pack', entityId: String(version), summary: { version, tariffs, scoreSheets, held, loaded } });
   });
-  return { version, already: false, tariffs, scoreSheets, held };
+  return { version, already: false, tariffs, scoreSheets, held, loaded };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -618,12 +634,17 @@ export interface SyncStatus {
   lastExport: { fileName: string; fromSeq: number; toSeq: number; count: number; bytes: number; at: number; sha256: string } | null;
   answers: { status: string; reason: string; fromSeq: number | null; toSeq: number | null; ackedSeq: number | null; at: number; outcome: string }[];
   heldReference: { type: string; count: number }[];
+  keyProtection: string | null;
+  notices: NoticeView[];
 }
 
 export function syncStatus(backend: Backend): SyncStatus {
   const db = backend.store.read;
   const s = state(backend);
-  const key = db.get<{ key_id: string; public_key: string }>(sql`SELECT key_id, public_key FROM sync_keys WHERE epoch = ${s.epoch} AND retired_at IS NULL`);
+  const key = db.get<{ key_id: string; public_key: string; protection: string }>(sql`SELECT key_id, public_key, protection FROM sync_keys WHERE epoch = ${s.epoch} AND retired_at IS NULL`);
+  const today = shanghaiDate(backend.now());
+  const unread = listNotices(db, today);
+  const read = listNotices(db, today, true).filter((n) => n.readAt !== null).slice(0, 10);
   const waiting = db.all<{ entity: string; count: number }>(sql`SELECT entity, count(*) AS count FROM outbox WHERE seq > ${s.acked_seq} GROUP BY entity ORDER BY count DESC, entity`);
   const last = db.get<{ file_name: string; from_seq: number; to_seq: number; row_count: number; bytes: number; made_at: number; sha256: string }>(sql`
     SELECT file_name, from_seq, to_seq, row_count, bytes, made_at, sha256 FROM sync_batches ORDER BY rowid DESC LIMIT 1`);
@@ -645,5 +666,7 @@ export function syncStatus(backend: Backend): SyncStatus {
     lastExport: last ? { fileName: last.file_name, fromSeq: last.from_seq, toSeq: last.to_seq, count: last.row_count, bytes: last.bytes, at: last.made_at, sha256: last.sha256 } : null,
     answers: answers.map((a) => ({ status: a.status, reason: a.reason, fromSeq: a.from_seq, toSeq: a.to_seq, ackedSeq: a.acked_seq, at: a.received_at, outcome: a.outcome })),
     heldReference: db.all<{ type: string; count: number }>(sql`SELECT type, count(*) AS count FROM sync_reference_held GROUP BY type ORDER BY type`),
+    keyProtection: key?.protection ?? null,
+    notices: [...unread, ...read],
   };
 }

@@ -183,9 +183,9 @@ describe('export', () => {
     expect(outboxCount()).toBe(before);
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM sync_batches`)).toBe(0);
     // The next export clears the leftovers and writes the whole batch.
-    const r = await exportBatch(station.backend, ACTOR, { outDir: out });
+    const r = await exportBatch(station.backend, ACTOR);
     expect(r.count).toBe(before);
-    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(outgoing).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
 });
 
@@ -248,9 +248,9 @@ describe('reference packs', () => {
     // A sheet that does not add up refuses the whole pack, naming the sheet.
     await expect(applyReference(station.backend, ACTOR, await pack(2, [{ type: 'tariff', data: tariffFile }, { type: 'scoreSheet', data: { ...sheet, fullScore: 90 } }]))).rejects.toMatchObject({ key: 'appraisal.err.sheetFile' });
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM tariff_versions`)).toBe(0);
-    const v2 = await pack(2, [{ type: 'tariff', data: tariffFile }, { type: 'scoreSheet', data: sheet }, { type: 'notice', data: { text: '停电通知' } }]);
+    const v2 = await pack(2, [{ type: 'tariff', data: tariffFile }, { type: 'scoreSheet', data: sheet }, { type: 'notice', data: { id: 'N1', title: '停电通知' } }]);
     const r = await applyReference(station.backend, ACTOR, v2);
-    expect(r).toMatchObject({ version: 2, already: false, scoreSheets: 1, held: { notice: 1 } });
+    expect(r).toMatchObject({ version: 2, already: false, scoreSheets: 1, loaded: { notice: 1 } });
     expect(station.backend.store.read.column<string>(sql`SELECT code FROM appraisal_sheets`)).toEqual(['KPI100']);
     expect(r.tariffs).toBeGreaterThan(0);
     expect(station.backend.store.read.value(sql`SELECT count(*) FROM tariff_versions`)).toBe(r.tariffs);
@@ -259,6 +259,12 @@ describe('reference packs', () => {
     await expect(applyReference(station.backend, ACTOR, await pack(1, []))).rejects.toMatchObject({ key: 'sync.refOlder' });
     await expect(applyReference(station.backend, ACTOR, await pack(3, [], generateKeyPair()))).rejects.toMatchObject({ key: 'sync.file.unknown_key' });
     await expect(applyReference(station.backend, ACTOR, await pack(3, [], hq, 'HQ-OTHER'))).rejects.toMatchObject({ key: 'sync.refOtherHq' });
+    // A password riding along with a staff change refuses the whole pack, naming the row; the notice before it is not kept.
+    const withPassword = await pack(3, [{ type: 'notice', data: { id: 'N9', title: '新通知' } }, { type: 'staff', data: { staffNo: 'R010', name: '赵五', roles: ['clerk'], password: 'hunter22' } }]);
+    await expect(applyReference(station.backend, ACTOR, withPassword)).rejects.toMatchObject({ key: 'sync.refRow.password', params: { row: 2, type: 'staff', field: 'password' } });
+    expect(station.backend.store.read.value(sql`SELECT count(*) FROM sync_notices`)).toBe(1);
+    expect(station.backend.store.read.value(sql`SELECT count(*) FROM staff WHERE staff_no = 'R010'`)).toBe(0);
+    expect(syncStatus(station.backend).referenceVersion).toBe(2);
     // A bad row leaves nothing of the pack behind.
     await expect(applyReference(station.backend, ACTOR, await pack(4, [{ type: 'tariff', data: tariffFile }, { type: 'mystery', data: {} }]))).rejects.toMatchObject({ key: 'sync.refUnknownType' });
     expect(syncStatus(station.backend).referenceVersion).toBe(2);
@@ -271,7 +277,7 @@ describe('push over HTTP', () => {
     const c = customerWithBill();
     await pay(clerk, c.id);
     const received: string[] = [];
-    const pack = (await signedFileBytes({ kind: 'reference', manifest: { version: 5, hqId: 'HQ-TEST' }, payloadLines: [{ type: 'notice', data: { text: '停电通知' } }] }, hq.privateKey, hq.keyId)).bytes;
+    const pack = (await signedFileBytes({ kind: 'reference', manifest: { version: 5, hqId: 'HQ-TEST' }, payloadLines: [{ type: 'notice', data: { id: 'N1', title: '停电通知' } }] }, hq.privateKey, hq.keyId)).bytes;
     const server = createServer((req, res) => {
       if (req.method === 'GET' && req.url?.startsWith('/sync/reference?after=')) {
         const after = Number(req.url.split('=')[1]);
@@ -309,7 +315,7 @@ describe('push over HTTP', () => {
       expect(r2.export.fromSeq).toBe(r.export.toSeq + 1);
       expect(received).toHaveLength(2);
       // Reference data over the same line: the newer pack, then nothing newer.
-      expect(await pullReference(station.backend, ACTOR, url)).toMatchObject({ version: 5, held: { notice: 1 } });
+      expect(await pullReference(station.backend, ACTOR, url)).toMatchObject({ version: 5, loaded: { notice: 1 } });
       expect(await pullReference(station.backend, ACTOR, url)).toBeNull();
     } finally {
       await new Promise((r) => server.close(r));
@@ -338,7 +344,7 @@ describe('keys, enrolment, bootstrap', () => {
     const v = await readSignedFile(enrol, new Map(), { kind: 'enrolment', allowSelfSigned: true });
     expect(v.manifest).toMatchObject({ stationCode: 'GD01', epoch: 1, fingerprint: e.fingerprint, fromSeq: 1 });
     expect(readFileSync(enrol).toString('latin1')).not.toContain('PRIVATE KEY');
-    const rotated = rotateStationKey(station.backend, ACTOR);
+    const rotated = await rotateStationKey(station.backend, ACTOR);
     expect(rotated.epoch).toBe(2);
     expect(rotated.keyId).not.toBe(e.keyId);
     const batch = await exportBatch(station.backend, ACTOR, { outDir: join(station.dir, 'out') });

@@ -83,6 +83,8 @@ export const syncCommands: CliCommand[] = [
           ...s.waiting.map((w) => `  ${w.entity.padEnd(24)} ${w.count}`),
           cli.t('cli.sync.lastExport', { what: s.lastExport ? cli.t('cli.sync.exportFile', { file: s.lastExport.fileName, count: s.lastExport.count }) : cli.t('cli.none') }),
           cli.t('cli.sync.refVersion', { version: s.referenceVersion ?? cli.t('cli.none') }),
+          cli.t('cli.sync.keyKept', { how: s.keyProtection ?? '-' }),
+          ...s.notices.filter((n) => n.readAt === null).map((n) => cli.t('cli.sync.notice', { id: n.id, title: n.title, body: n.body ? ` — ${n.body}` : '' })),
           ...s.answers.slice(0, 5).map((a) => cli.t('cli.sync.answer', { status: status(cli, a.status), from: a.fromSeq ?? '', to: a.toSeq ?? '', reason: a.reason })),
         ].join('\n'),
       );
@@ -127,8 +129,19 @@ export const syncCommands: CliCommand[] = [
       cli.print(r, () =>
         r.already
           ? cli.t('cli.sync.applyAlready', { version: r.version })
-          : cli.t('cli.sync.applied', { version: r.version, tariffs: r.tariffs }) + (Object.keys(r.held).length ? cli.t('cli.sync.held', { held: counts(Object.entries(r.held)) }) : ''),
+          : cli.t('cli.sync.applied', { version: r.version, tariffs: r.tariffs }) + (Object.keys(r.loaded).length ? cli.t('cli.sync.loaded', { loaded: counts(Object.entries(r.loaded)) }) : '') + (Object.keys(r.held).length ? cli.t('cli.sync.held', { held: counts(Object.entries(r.held)) }) : ''),
       );
+    },
+  },
+  {
+    name: 'sync notice-read',
+    channels: ['sync.noticeRead'],
+    summary: "Mark a head-office notice read, so it leaves every home page (its id is in `sync status`)",
+    usage: 'ID',
+    positionals: [1, 1],
+    async run(cli, _v, [id]) {
+      const r = await cli.invoke('sync.noticeRead', { id: id! });
+      cli.print(r, () => cli.t(r.already ? 'cli.sync.noticeAlready' : 'cli.sync.noticeRead', { id: r.id }));
     },
   },
   {
