@@ -254,6 +254,9 @@ async function applyRows(q: Sql, stationId: string, epoch: number, verified: Ver
  * decides, exactly as it did alone: the same rows, the same refusals. GRIDDESK_HQ_IMPORT=staged
  * forces the staged path (tests compare the two; the bench measures both).
  */
+/** How many batches took each path since start (tests check the direct one is the ordinary case). */
+export const importPaths = { direct: 0, staged: 0 };
+
 async function applyBatchRows(q: Sql, stationId: string, epoch: number, verified: VerifiedFile, after: number, toSeq: number): Promise<void> {
   const fromSeq = Math.max(Number(verified.manifest.fromSeq), after + 1);
   if (process.env.GRIDDESK_HQ_IMPORT !== 'staged') {
@@ -261,6 +264,7 @@ async function applyBatchRows(q: Sql, stationId: string, epoch: number, verified
     try {
       await applyDirectAndProject(q, stationId, epoch, verified, after, fromSeq, toSeq);
       await q.exec('RELEASE SAVEPOINT hq_direct');
+      importPaths.direct++;
       return;
     } catch (e) {
       // A file that changed or broke while it streamed is refused as it is, not retried.
@@ -271,6 +275,7 @@ async function applyBatchRows(q: Sql, stationId: string, epoch: number, verified
   }
   await applyRows(q, stationId, epoch, verified, after);
   await project(q, stationId, epoch, fromSeq, toSeq);
+  importPaths.staged++;
 }
 
 async function applyDirectAndProject(q: Sql, stationId: string, epoch: number, verified: VerifiedFile, after: number, fromSeq: number, toSeq: number): Promise<void> {
