@@ -4,6 +4,7 @@ import { peekManifest, readSignedFile, signedFileBytes, SyncFileError, type Veri
 import type { HqContext } from './context';
 import type { Sql } from './db';
 import { HqError } from './errors';
+import { applyDirect, DirectPathOff } from './importCopy';
 
 // Import of a station's batch file (上报批次入库), the same steps for `griddesk hq import`, the push
 // endpoint and the upload screen:
@@ -62,6 +63,7 @@ async function logRefusal(hq: HqContext, stationId: string, code: string, reason
 export async function importBatch(hq: HqContext, file: string, source: ImportSource, options: { expectStation?: string } = {}): Promise<ImportResult> {
   let claimed = '';
   let sha = '';
+  const traceStart = performance.now();
   try {
     const size = statSync(file).size;
     if (size > hq.maxBatchBytes) throw new HqError('too_large', `${size} bytes > ${hq.maxBatchBytes}`);
@@ -106,7 +108,9 @@ export async function importBatch(hq: HqContext, file: string, source: ImportSou
       copyFileSync(file, tmp);
       renameSync(tmp, kept);
     }
+    const traceAt = performance.now();
     const result = await applyVerified(hq, verified, station.station_id, kept);
+    if (process.env.GRIDDESK_HQ_IMPORT_TRACE) console.error(`hq import: checks ${Math.round(traceAt - traceStart)} ms, transaction ${Math.round(performance.now() - traceAt)} ms`);
     if (result.outcome === 'applied') result.released = await releaseHeld(hq, station.station_id);
     return result;
   } catch (e) {
@@ -187,8 +191,7 @@ async function applyVerified(hq: HqContext, verified: VerifiedFile, stationId: s
     // The projections group and sort a whole batch (records merged per id, the roll-up per
     // month): with the default 4 MB they spill to temporary files on a 100,000-customer month.
     if (hq.db.kind === 'pg' && !process.env.HQ_NO_WORK_MEM) await q.query(`SET LOCAL work_mem = '64MB'`);
-    await applyRows(q, stationId, epoch, verified, cursor);
-    await project(q, stationId, epoch, Math.max(fromSeq, cursor + 1), toSeq);
+    await applyBatchRows(q, stationId, epoch, verified, cursor, toSeq);
     const ack = await makeAck(hq, { stationId, epoch, fromSeq, toSeq, batchSha256: sha, status: 'applied', reason: null, ackedSeq: toSeq });
     await record('applied', '', ack);
     await q.query(
@@ -243,6 +246,85 @@ async function applyRows(q: Sql, stationId: string, epoch: number, verified: Ver
   }
 }
 
+/**
+ * The batch's rows past `after` into the journal, the typed copies and the roll-up, in the
+ * import's transaction. The direct path (importCopy.ts: one COPY straight into the journal, types
+ * done in Node) is tried first under a savepoint; if it gives up (an unusual row, a key already
+ * taken, anything the server refuses) the savepoint is rolled back and the staged path below
+ * decides, exactly as it did alone: the same rows, the same refusals. GRIDDESK_HQ_IMPORT=staged
+ * forces the staged path (tests compare the two; the bench measures both).
+ */
+/** How many batches took each path since start (tests check the direct one is the ordinary case). */
+export const importPaths = { direct: 0, staged: 0 };
+
+async function applyBatchRows(q: Sql, stationId: string, epoch: number, verified: VerifiedFile, after: number, toSeq: number): Promise<void> {
+  const fromSeq = Math.max(Number(verified.manifest.fromSeq), after + 1);
+  if (process.env.GRIDDESK_HQ_IMPORT !== 'staged') {
+    await q.exec('SAVEPOINT hq_direct');
+    try {
+      await applyDirectAndProject(q, stationId, epoch, verified, after, fromSeq, toSeq);
+      await q.exec('RELEASE SAVEPOINT hq_direct');
+      importPaths.direct++;
+      return;
+    } catch (e) {
+      // A file that changed or broke while it streamed is refused as it is, not retried.
+      if (e instanceof SyncFileError || e instanceof HqError) throw e;
+      await q.exec('ROLLBACK TO SAVEPOINT hq_direct');
+      if (process.env.GRIDDESK_HQ_IMPORT_TRACE) console.error(`hq import: staged path (${(e as Error).message})`);
+    }
+  }
+  await applyRows(q, stationId, epoch, verified, after);
+  await project(q, stationId, epoch, fromSeq, toSeq);
+  importPaths.staged++;
+}
+
+async function applyDirectAndProject(q: Sql, stationId: string, epoch: number, verified: VerifiedFile, after: number, fromSeq: number, toSeq: number): Promise<void> {
+  const d = await applyDirect(q, stationId, epoch, verified, after);
+  const t0 = performance.now();
+  if (d.recordsStaged) await q.query(mergeRecords('SELECT entity, entity_id, seq, row FROM hq_import_records'), [stationId, epoch]);
+  if (d.customers) {
+    await q.query(
+      `UPDATE stations SET customers = (SELECT count(*) FROM hq_records WHERE station_id = $1 AND entity IN ('customer', 'customers') AND coalesce(row->>'status', 'active') <> 'closed')
+        WHERE station_id = $1`,
+      [stationId],
+    );
+  }
+  if (d.months.size) {
+    const months = [...d.months].map(([period, m]) => ({ period, ...m }));
+    if (months.some((m) => Object.values(m).some((v) => typeof v === 'number' && !Number.isSafeInteger(v)))) throw new DirectPathOff('sum out of range');
+    await q.query(
+      `INSERT INTO station_month AS m (${MONTH_COLUMNS})
+       SELECT $1, x.period, x.bills, x.kwh, x.billed, x.collected, x.settled, x.readings, x.actual, x.corrected, x.flagged, 0, 0
+         FROM jsonb_to_recordset($2::jsonb) AS x(period text, bills bigint, kwh bigint, billed bigint, collected bigint, settled bigint, readings bigint, actual bigint, corrected bigint, flagged bigint)
+       ${ADD_TO_MONTH}`,
+      [stationId, JSON.stringify(months)],
+    );
+  }
+  if (d.reversals.length) {
+    // 冲正: the reversed payment's amount leaves the reversal day's month, and what it settled
+    // leaves its bills' periods (read from hq_payments, which this batch may have just filled).
+    await q.query(
+      `INSERT INTO station_month AS m (${MONTH_COLUMNS})
+       SELECT $1, period, 0, 0, 0, sum(collected), sum(settled), 0, 0, 0, 0, 0, 0
+         FROM (SELECT substr(${f('business_date', 'businessDate')}, 1, 7) AS period,
+                      -coalesce((SELECT p.amount_fen FROM hq_payments p WHERE p.station_id = r.station_id AND p.id = ${f('payment_id', 'paymentId')}), 0) AS collected, 0::bigint AS settled
+                 FROM station_rows r WHERE r.station_id = $1 AND r.epoch = $2 AND r.seq = ANY($3::bigint[])
+               UNION ALL
+               SELECT l->>'period', 0, -(l->>'principal_fen')::bigint
+                 FROM station_rows v
+                 JOIN hq_payments p ON p.station_id = v.station_id AND p.id = ${f('payment_id', 'paymentId').replaceAll('row->>', 'v.row->>')}
+                CROSS JOIN LATERAL jsonb_array_elements(p.settled) l
+                WHERE v.station_id = $1 AND v.epoch = $2 AND v.seq = ANY($3::bigint[])) x
+        WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
+        GROUP BY period
+       ${ADD_TO_MONTH}`,
+      [stationId, epoch, `{${d.reversals.join(',')}}`],
+    );
+  }
+  if (d.appraisals) await projectAppraisals(q, [stationId, epoch, fromSeq, toSeq]);
+  if (process.env.GRIDDESK_HQ_IMPORT_TRACE) console.error(`hq import: merge + roll-up ${Math.round(performance.now() - t0)} ms`);
+}
+
 /** The first seq (≤ `upTo`) whose row differs from the journal's, or null if all match. */
 async function firstDifference(q: Sql, stationId: string, epoch: number, verified: VerifiedFile, upTo: number): Promise<number | null> {
   let chunk: string[] = [];
@@ -279,6 +361,57 @@ const READING = `('reading', 'readings')`;
 /** A field that travels as a table column (snake_case) or in a payload (camelCase). */
 const f = (snake: string, camel: string) => `coalesce(row->>'${snake}', row->>'${camel}')`;
 
+/** The merge of mutable records into hq_records ($1 station, $2 epoch) from `source` (entity,
+ * entity_id, seq, row): the journal's range (staged path) or the direct path's staging table. */
+function mergeRecords(source: string): string {
+  return `INSERT INTO hq_records AS h (station_id, entity, id, seq, epoch, row)
+     SELECT $1, entity, entity_id, last_seq, $2,
+            -- Most records change once in a batch: take the row as is; merge only the others.
+            CASE WHEN cardinality(rows) = 1 THEN rows[1]
+                 ELSE (SELECT coalesce(jsonb_object_agg(kv.key, kv.value ORDER BY u.o), '{}'::jsonb)
+                         FROM unnest(rows) WITH ORDINALITY u(r, o) CROSS JOIN LATERAL jsonb_each(u.r) kv) END
+       FROM (SELECT entity, entity_id, max(seq) AS last_seq, array_agg(row ORDER BY seq) AS rows
+               FROM (${source}) s
+              GROUP BY entity, entity_id) g
+     ON CONFLICT (station_id, entity, id) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch, row = h.row || excluded.row
+      WHERE (h.epoch, h.seq) < (excluded.epoch, excluded.seq)`;
+}
+
+/** Adds a batch's sums to the month's roll-up (station_month). */
+const ADD_TO_MONTH = `ON CONFLICT (station_id, period) DO UPDATE SET
+     bills = m.bills + excluded.bills, billed_kwh_centi = m.billed_kwh_centi + excluded.billed_kwh_centi, billed_fen = m.billed_fen + excluded.billed_fen,
+     collected_fen = m.collected_fen + excluded.collected_fen, settled_fen = m.settled_fen + excluded.settled_fen, readings = m.readings + excluded.readings,
+     actual_reads = m.actual_reads + excluded.actual_reads, corrected_reads = m.corrected_reads + excluded.corrected_reads,
+     flagged_reads = m.flagged_reads + excluded.flagged_reads, appraisal_sum = m.appraisal_sum + excluded.appraisal_sum,
+     appraisal_count = m.appraisal_count + excluded.appraisal_count`;
+const MONTH_COLUMNS = `station_id, period, bills, billed_kwh_centi, billed_fen, collected_fen, settled_fen, readings, actual_reads, corrected_reads, flagged_reads, appraisal_sum, appraisal_count`;
+
+/** Signed appraisals of the batch's range ($1 station, $2 epoch, $3–$4 seqs) and their months' averages. */
+async function projectAppraisals(q: Sql, p: unknown[]): Promise<void> {
+  // Appraisal scores (绩效考核): the appraisal desk's signed sheets (entity 'appraisal', one signed
+  // version of one person's month, total in hundredths of a point). A revision signed later
+  // replaces the earlier one for that person and month; the month's average is recounted from
+  // the latest signed totals of the months this batch touched.
+  const SIGNED = `station_id = $1 AND epoch = $2 AND seq BETWEEN $3 AND $4 AND entity = 'appraisal' AND op = 'insert' AND row->>'period' ~ '^[0-9]{4}-[0-9]{2}$' AND row->>'staffId' IS NOT NULL AND row ? 'totalCenti'`;
+  await q.query(
+    `INSERT INTO hq_appraisals AS a (station_id, period, staff_id, version_id, total_centi, epoch, seq)
+     SELECT DISTINCT ON (row->>'period', row->>'staffId') $1, row->>'period', row->>'staffId', entity_id, (row->>'totalCenti')::bigint, $2, seq
+       FROM station_rows WHERE ${SIGNED}
+      ORDER BY row->>'period', row->>'staffId', seq DESC
+     ON CONFLICT (station_id, period, staff_id) DO UPDATE SET version_id = excluded.version_id, total_centi = excluded.total_centi, epoch = excluded.epoch, seq = excluded.seq
+      WHERE (a.epoch, a.seq) < (excluded.epoch, excluded.seq)`,
+    p,
+  );
+  await q.query(
+    `INSERT INTO station_month AS m (station_id, period, appraisal_sum, appraisal_count)
+     SELECT $1, period, sum(total_centi) / 100.0, count(*) FROM hq_appraisals
+      WHERE station_id = $1 AND period IN (SELECT row->>'period' FROM station_rows WHERE ${SIGNED})
+      GROUP BY period
+     ON CONFLICT (station_id, period) DO UPDATE SET appraisal_sum = excluded.appraisal_sum, appraisal_count = excluded.appraisal_count`,
+    p,
+  );
+}
+
 /** Typed copies and the monthly roll-up, from this batch's rows only (same transaction). */
 async function project(q: Sql, stationId: string, epoch: number, fromSeq: number, toSeq: number): Promise<void> {
   const range = `station_id = $1 AND epoch = $2 AND seq BETWEEN $3 AND $4`;
@@ -303,35 +436,15 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
     p,
   );
   // Mutable records: an update may carry only what changed, so fields merge in seq order.
-  await q.query(
-    `INSERT INTO hq_records AS h (station_id, entity, id, seq, epoch, row)
-     SELECT $1, entity, entity_id, last_seq, $2,
-            -- Most records change once in a batch: take the row as is; merge only the others.
-            CASE WHEN cardinality(rows) = 1 THEN rows[1]
-                 ELSE (SELECT coalesce(jsonb_object_agg(kv.key, kv.value ORDER BY u.o), '{}'::jsonb)
-                         FROM unnest(rows) WITH ORDINALITY u(r, o) CROSS JOIN LATERAL jsonb_each(u.r) kv) END
-       FROM (SELECT entity, entity_id, max(seq) AS last_seq, array_agg(row ORDER BY seq) AS rows
-               FROM station_rows WHERE ${range} AND entity IN ${MUTABLE}
-              GROUP BY entity, entity_id) g
-     ON CONFLICT (station_id, entity, id) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch, row = h.row || excluded.row
-      WHERE (h.epoch, h.seq) < (excluded.epoch, excluded.seq)`,
-    p,
-  );
+  await q.query(mergeRecords(`SELECT entity, entity_id, seq, row FROM station_rows WHERE ${range} AND entity IN ${MUTABLE}`), p);
   await q.query(
     `UPDATE stations SET customers = (SELECT count(*) FROM hq_records WHERE station_id = $1 AND entity IN ('customer', 'customers') AND coalesce(row->>'status', 'active') <> 'closed')
       WHERE station_id = $1 AND EXISTS (SELECT 1 FROM station_rows WHERE ${range} AND entity IN ('customer', 'customers'))`,
     p,
   );
-  const add = `ON CONFLICT (station_id, period) DO UPDATE SET
-       bills = m.bills + excluded.bills, billed_kwh_centi = m.billed_kwh_centi + excluded.billed_kwh_centi, billed_fen = m.billed_fen + excluded.billed_fen,
-       collected_fen = m.collected_fen + excluded.collected_fen, settled_fen = m.settled_fen + excluded.settled_fen, readings = m.readings + excluded.readings,
-       actual_reads = m.actual_reads + excluded.actual_reads, corrected_reads = m.corrected_reads + excluded.corrected_reads,
-       flagged_reads = m.flagged_reads + excluded.flagged_reads, appraisal_sum = m.appraisal_sum + excluded.appraisal_sum,
-       appraisal_count = m.appraisal_count + excluded.appraisal_count`;
-  const columns = `station_id, period, bills, billed_kwh_centi, billed_fen, collected_fen, settled_fen, readings, actual_reads, corrected_reads, flagged_reads, appraisal_sum, appraisal_count`;
   // One pass over the batch's rows: each fact adds to its month.
   await q.query(
-    `INSERT INTO station_month AS m (${columns})
+    `INSERT INTO station_month AS m (${MONTH_COLUMNS})
      SELECT $1, period, sum(bills), sum(kwh), sum(billed), sum(collected), 0, sum(readings), sum(actual), sum(corrected), sum(flagged), sum(score), sum(scored)
        FROM (
          SELECT CASE WHEN entity IN ${PAYMENT} THEN substr(${f('pay_date', 'payDate')}, 1, 7)
@@ -357,37 +470,16 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
        ) x
       WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
       GROUP BY period
-     ${add}`,
+     ${ADD_TO_MONTH}`,
     p,
   );
-  // Appraisal scores (绩效考核): the appraisal desk's signed sheets (entity 'appraisal', one signed
-  // version of one person's month, total in hundredths of a point). A revision signed later
-  // replaces the earlier one for that person and month; the month's average is recounted from
-  // the latest signed totals of the months this batch touched.
-  const SIGNED = `${range} AND entity = 'appraisal' AND op = 'insert' AND row->>'period' ~ '^[0-9]{4}-[0-9]{2}$' AND row->>'staffId' IS NOT NULL AND row ? 'totalCenti'`;
-  await q.query(
-    `INSERT INTO hq_appraisals AS a (station_id, period, staff_id, version_id, total_centi, epoch, seq)
-     SELECT DISTINCT ON (row->>'period', row->>'staffId') $1, row->>'period', row->>'staffId', entity_id, (row->>'totalCenti')::bigint, $2, seq
-       FROM station_rows WHERE ${SIGNED}
-      ORDER BY row->>'period', row->>'staffId', seq DESC
-     ON CONFLICT (station_id, period, staff_id) DO UPDATE SET version_id = excluded.version_id, total_centi = excluded.total_centi, epoch = excluded.epoch, seq = excluded.seq
-      WHERE (a.epoch, a.seq) < (excluded.epoch, excluded.seq)`,
-    p,
-  );
-  await q.query(
-    `INSERT INTO station_month AS m (station_id, period, appraisal_sum, appraisal_count)
-     SELECT $1, period, sum(total_centi) / 100.0, count(*) FROM hq_appraisals
-      WHERE station_id = $1 AND period IN (SELECT row->>'period' FROM station_rows WHERE ${SIGNED})
-      GROUP BY period
-     ON CONFLICT (station_id, period) DO UPDATE SET appraisal_sum = excluded.appraisal_sum, appraisal_count = excluded.appraisal_count`,
-    p,
-  );
+  await projectAppraisals(q, p);
   // Principal settled onto each period's bills (销账), as the station's account counts it
   // (docs/collection.md "The account"): the payments' settlement lines, prepaid draws onto new
   // bills (预收转实收: a 'settlement' of kind 'prepaid', no payment), less what a reversed payment
   // had settled (冲正: its bills are open again).
   await q.query(
-    `INSERT INTO station_month AS m (${columns})
+    `INSERT INTO station_month AS m (${MONTH_COLUMNS})
      SELECT $1, period, 0, 0, 0, 0, sum(principal), 0, 0, 0, 0, 0, 0
        FROM (SELECT l->>'period' AS period, (l->>'principal_fen')::bigint AS principal
                FROM station_rows r
@@ -406,15 +498,15 @@ async function project(q: Sql, stationId: string, epoch: number, fromSeq: number
               WHERE v.station_id = $1 AND v.epoch = $2 AND v.seq BETWEEN $3 AND $4 AND v.entity = 'payment_reversal' AND v.op = 'insert') x
       WHERE period ~ '^[0-9]{4}-[0-9]{2}$'
       GROUP BY period
-     ${add}`,
+     ${ADD_TO_MONTH}`,
     p,
   );
   await q.query(
-    `INSERT INTO station_month AS m (${columns})
+    `INSERT INTO station_month AS m (${MONTH_COLUMNS})
      SELECT $1, row->>'period', 0, 0, 0, 0, sum((row->>'principal_fen')::bigint), 0, 0, 0, 0, 0, 0
        FROM station_rows WHERE ${range} AND entity = 'settlement_lines' AND op = 'insert' AND row->>'period' ~ '^[0-9]{4}-[0-9]{2}$'
       GROUP BY row->>'period'
-     ${add}`,
+     ${ADD_TO_MONTH}`,
     p,
   );
 }

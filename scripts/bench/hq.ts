@@ -14,7 +14,8 @@ import { ratio, stats, type Bench, type BenchContext } from './harness';
 //   a bill, its issue with its ledger entry, a payment with its settlement and ledger entries or a
 //   customer-file change, a meter change — the station's batch row shapes, generated with the
 //   codec; 500,000 rows at 100,000 customers, 600,000 at --customers 120000) beside a bare COPY of the same rows into the same tables (the journal and the
-//   typed tables), in the same run: throughput ratio;
+//   typed tables), in the same run: throughput ratio; the same file through the staged path alone
+//   (GRIDDESK_HQ_IMPORT=staged, the import before the direct path) as the before figure;
 // - the import's peak RSS at 10k, 100k and the month's rows, each in a child process (flat);
 // - 200 stations × 12 months of generated batches imported, then the cross-station monthly table
 //   answered (p50/p95 over 20 asks).
@@ -105,9 +106,10 @@ interface ChildImport {
 }
 
 /** One batch imported by scripts/bench/hq-import-child.ts in a process of its own. */
-function importInChild(home: string, pg: string, file: string): ChildImport {
+function importInChild(home: string, pg: string, file: string, path: 'direct' | 'staged' = 'direct'): ChildImport {
   const root = join(import.meta.dirname, '..', '..');
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/hq-import-child.ts'), JSON.stringify({ home, pg, file })], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const env = { ...process.env, GRIDDESK_HQ_IMPORT: path === 'staged' ? 'staged' : '' };
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/hq-import-child.ts'), JSON.stringify({ home, pg, file })], { encoding: 'utf8', maxBuffer: 1 << 20, env });
   const r = JSON.parse(out) as ChildImport;
   if (r.outcome !== 'applied') throw new Error(`import of ${file}: ${r.outcome}`);
   return r;
@@ -135,6 +137,16 @@ export const hqBench: Bench = {
       // Imported by a process of its own, as `griddesk hq import` would be: this one holds the
       // generated rows for the baseline, and their garbage collection is not the import's cost.
       const imp = importInChild(join(work, 'home-import'), url, month.file);
+      // The staged path alone (GRIDDESK_HQ_IMPORT=staged: COPY into a jsonb staging table, INSERT …
+      // SELECT, projections in SQL — the import before the direct path), the same file into a
+      // fresh database of its own, for the before/after beside the same run's bare COPY.
+      const stagedUrl = freshDb(server.url, 'hq_bench_staged');
+      const stagedHome = join(work, 'home-staged');
+      const hqStaged = await HqContext.open({ home: stagedHome, pg: stagedUrl });
+      await enrolStation(hqStaged, await st.enrolment(), 'bench');
+      await hqStaged.close();
+      const staged = importInChild(stagedHome, stagedUrl, month.file, 'staged');
+      execFileSync('psql', [server.url, '-qc', 'DROP DATABASE hq_bench_staged WITH (FORCE)'], { stdio: 'ignore' });
       const baselineStation = 'bench-copy';
       await hq.db.exec(`INSERT INTO stations (station_id, code, name) VALUES ('${baselineStation}', 'GDC1', 'copy')`);
       const { addStationPartitions } = await import('../../electron/hq/partitions');
@@ -148,10 +160,11 @@ export const hqBench: Bench = {
         bareCopyRowsPerSec: Math.round(month.rows.length / (copyMs / 1000)),
         ratio: ratio(copyMs, imp.ms),
         target: '≥ 0.5 of bare COPY throughput',
+        stagedPath: { importMs: Math.round(staged.ms), importRowsPerSec: Math.round(month.rows.length / (staged.ms / 1000)), ratio: ratio(copyMs, staged.ms), peakRssMb: staged.peakRssMb },
         peakRssMb: imp.peakRssMb,
         process: 'child (hq-import-child.ts)',
       };
-      ctx.log(`hq: import ${Math.round(imp.ms)} ms, bare COPY ${Math.round(copyMs)} ms`);
+      ctx.log(`hq: import ${Math.round(imp.ms)} ms (staged path alone ${Math.round(staged.ms)} ms), bare COPY ${Math.round(copyMs)} ms`);
       await hq.close();
 
       // ---- peak memory as the batch grows: each size into a fresh store, imported by a child
