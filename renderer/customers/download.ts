@@ -6,8 +6,14 @@ export async function saveFile(fileName: string, base64: string): Promise<string
     const saved = await call('shell.saveFile', { suggestedName: fileName, base64 });
     return saved.saved ? saved.file : undefined;
   }
+  downloadBytes(fileName, base64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  return fileName;
+}
+
+/** The browser's download of bytes the back end answered (base64), under the given name. */
+export function downloadBytes(fileName: string, base64: string, type: string): void {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
@@ -15,7 +21,6 @@ export async function saveFile(fileName: string, base64: string): Promise<string
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return fileName;
 }
 
 /** Reads a picked file as base64 (to send in a JSON call). */
