@@ -124,7 +124,7 @@ test('the billing clerk runs a book, reviews a flagged bill, issues all and prin
 
   // The same notices from the command line, rendered headless from the same print route.
   const out = join(station.dir, 'B01-2026-10.pdf');
-  expect(cli(station, ['bills', 'notice', '--book', 'B01', '--period', '2026-10', '--paper', 'A4', '--out', out])).toContain('Printed 3 notice(s) on A4');
+  expect(cli(station, ['bills', 'notice', '--book', 'B01', '--period', '2026-10', '--paper', 'A4', '--out', out])).toContain('已把 3 张电费通知单（A4）打印到');
   const fromCli = await pdfText(readFileSync(out));
   expect(fromCli.pages).toHaveLength(3);
   expect(fromCli.pages[0]).toContain('¥181.66');

@@ -61,7 +61,7 @@ test('each person opens on their own cards: the clerk her takings today, the hea
   await expect(card(clerk.page, /本周抄表/)).toHaveCount(0);
   // The card opens the screen it speaks of.
   await card(clerk.page, '今日收费').getByRole('link', { name: '今日收费' }).click();
-  await expect(clerk.page.getByRole('heading', { name: '日结' })).toBeVisible();
+  await expect(clerk.page.getByRole('heading', { name: '日结', exact: true })).toBeVisible();
   await clerk.close();
 
   const head = await as(browser, station, 'H001', 'head12345');
