@@ -699,7 +699,7 @@ export const cliStrings = defineStrings(
     'cli.entry.saved': 'Saved {meter} {period}: {value} ({kind}){kwh}{review}',
     'cli.entry.kwh': ', {kwh} kWh',
     'cli.entry.awaits': ' — awaits review',
-    'cli.entry.rollover': 'Rollover (满码翻转) of {kwh} kWh: run again with --confirm-rollover if the meter really went round',
+    'cli.entry.rollover': 'Meter rollover of {kwh} kWh: run again with --confirm-rollover if the meter really went round',
     'cli.refused': 'Refused:',
     'cli.pay.posted': 'receipt {receiptNo}: {amount} yuan {channel} from {account} {name}',
     'cli.pay.duplicate': 'Already posted with this key: ',

@@ -71,7 +71,7 @@ const fileInput = (file: string) => ({ fileName: basename(file), dataBase64: rea
 export const syncCommands: CliCommand[] = [
   {
     name: 'sync status',
-    json: '{ epoch, keyId, fingerprint, hqKeyId, hqId, ackedSeq, ackedAt, referenceVersion, referenceAppliedAt, waiting: [{ entity, count }], waitingTotal, outboxRows, lastExport, answers: [{ status, reason, fromSeq, toSeq, ackedSeq, at, outcome }], heldReference }',
+    json: '{ epoch, keyId, fingerprint, hqKeyId, hqId, ackedSeq, ackedAt, referenceVersion, referenceAppliedAt, waiting: [{ entity, count }], waitingTotal, outboxRows, lastExport, answers: [{ status, reason, fromSeq, toSeq, ackedSeq, at, outcome }], heldReference, keyProtection, notices: [{ id, title, body, until, receivedAt, version, readAt, readBy }] }',
     channels: ['sync.status'],
     summary: 'What waits to go to head office (by kind), the last export and acknowledgement, the reference data in force',
     async run(cli) {
@@ -135,6 +135,7 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync notice-read',
+    json: '{ id, already }',
     channels: ['sync.noticeRead'],
     summary: "Mark a head-office notice read, so it leaves every home page (its id is in `sync status`)",
     usage: 'ID',
