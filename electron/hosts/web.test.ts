@@ -208,7 +208,7 @@ describe('the web host before the body', () => {
     expect(upload.status).toBe(200);
     // The host still answers.
     expect((await post(url, 'customers.search', JSON.stringify({ query: '张' }), { Cookie: cookie })).status).toBe(200);
-  }, 60_000);
+  }, 120_000);
 
   it('checks Origin and Host on the event stream too', async () => {
     const url = await start();
