@@ -4,7 +4,7 @@ import { useI18n } from '../app/i18n';
 import { PrintDocument } from '../print/PrintFrame';
 import { formatTime, formatYuan } from '../ui/format';
 import { ErrorBanner } from '../ui/widgets';
-import { ChannelTotalsTable } from './common';
+import { ChannelTotalsTable, ReversalsTable } from './common';
 
 // The daily closing report (日结报表) on A4: totals by channel as filed, receipts first to last,
 // every payment and reversal of the day, the cash count and the sign-off.
@@ -56,32 +56,7 @@ export function ClosingPrint() {
         {r.reversals.length > 0 ? (
           <>
             <h2>{t('closing.sheetReversals')}</h2>
-            <table aria-label={t('closing.sheetReversals')}>
-              <thead>
-                <tr>
-                  <th>{t('collection.receiptNo')}</th>
-                  <th>{t('collection.accountNo')}</th>
-                  <th>{t('collection.customerName')}</th>
-                  <th>{t('collection.channel')}</th>
-                  <th className="num">{t('collection.amount')}</th>
-                  <th>{t('collection.reason')}</th>
-                  <th>{t('collection.approvedBy')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.reversals.map((v) => (
-                  <tr key={v.reversalId}>
-                    <td>{v.receiptNo}</td>
-                    <td>{v.accountNo}</td>
-                    <td>{v.customerName}</td>
-                    <td>{t(`collection.channel.${v.channel}`)}</td>
-                    <td className="num">{formatYuan(v.amountFen)}</td>
-                    <td>{v.reason}</td>
-                    <td>{v.approvedBy}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ReversalsTable rows={r.reversals} label={t('closing.sheetReversals')} />
           </>
         ) : null}
         <h2>{t('closing.sheetPayments')}</h2>

@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import type { StationDayView } from '../../shared/contract/collection';
 import { useI18n } from '../app/i18n';
 import { formatYuan } from '../ui/format';
-import { ChannelTotalsTable } from './common';
+import { ChannelTotalsTable, ReversalsTable } from './common';
 import { ClosingStatus } from './DayPage';
 
 // The station's day across clerks (全所收费日报): what the station head opens 收费日结 on, and
@@ -77,36 +77,7 @@ export function StationDayBody({ day, onClerk }: { day: StationDayView; onClerk?
       {reversals.length > 0 ? (
         <>
           <h2>{t('stationDay.reversals')}</h2>
-          <table className="table" aria-label={t('stationDay.reversals')}>
-            <thead>
-              <tr>
-                <th>{t('stationDay.clerk')}</th>
-                <th>{t('collection.receiptNo')}</th>
-                <th>{t('collection.accountNo')}</th>
-                <th>{t('collection.customerName')}</th>
-                <th>{t('collection.channel')}</th>
-                <th className="num">{t('collection.amount')}</th>
-                <th>{t('collection.reason')}</th>
-                <th>{t('collection.approvedBy')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {reversals.map((r) => (
-                <tr key={r.reversalId}>
-                  <td>
-                    {r.clerk.staffNo} {r.clerk.name}
-                  </td>
-                  <td className="mono">{r.receiptNo}</td>
-                  <td className="mono">{r.accountNo}</td>
-                  <td>{r.customerName}</td>
-                  <td>{t(`collection.channel.${r.channel}`)}</td>
-                  <td className="num">{formatYuan(r.amountFen)}</td>
-                  <td>{r.reason}</td>
-                  <td>{r.approvedBy}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ReversalsTable rows={reversals} label={t('stationDay.reversals')} className="table" />
         </>
       ) : null}
     </div>

@@ -1,5 +1,7 @@
 import { useId } from 'react';
 import type { Approver, DayView } from '../../shared/contract/collection';
+import type { z } from 'zod';
+import type { dayReversalSchema } from '../../shared/contract/collection';
 import { yuanToFen, type Fen } from '../../shared/money';
 import { call, isDesktop } from '../api/client';
 import { useI18n } from '../app/i18n';
@@ -119,5 +121,47 @@ export function ChannelTotalsList({ totals }: { totals: DayTotals }) {
         { id: 'net', header: t('closing.net'), kind: 'money', value: (c) => c.netFen, total: totals.netFen },
       ]}
     />
+  );
+}
+
+type DayReversal = z.infer<typeof dayReversalSchema>;
+
+/** A day's reversals on paper (the closing sheet, the station's day): with the clerk's column when the day spans clerks. */
+export function ReversalsTable({ rows, label, className }: { rows: (DayReversal & { clerk?: { staffNo: string; name: string } })[]; label: string; className?: string }) {
+  const { t } = useI18n();
+  const withClerk = rows.some((r) => r.clerk);
+  return (
+    <table className={className} aria-label={label}>
+      <thead>
+        <tr>
+          {withClerk ? <th>{t('stationDay.clerk')}</th> : null}
+          <th>{t('collection.receiptNo')}</th>
+          <th>{t('collection.accountNo')}</th>
+          <th>{t('collection.customerName')}</th>
+          <th>{t('collection.channel')}</th>
+          <th className="num">{t('collection.amount')}</th>
+          <th>{t('collection.reason')}</th>
+          <th>{t('collection.approvedBy')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.reversalId}>
+            {withClerk ? (
+              <td>
+                {r.clerk?.staffNo} {r.clerk?.name}
+              </td>
+            ) : null}
+            <td className="mono">{r.receiptNo}</td>
+            <td className="mono">{r.accountNo}</td>
+            <td>{r.customerName}</td>
+            <td>{t(`collection.channel.${r.channel}`)}</td>
+            <td className="num">{formatYuan(r.amountFen)}</td>
+            <td>{r.reason}</td>
+            <td>{r.approvedBy}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
