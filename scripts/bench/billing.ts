@@ -14,7 +14,8 @@ import { runBilling, type RunOptions } from '../../electron/backend/billing/run'
 import { importReferenceFile } from '../../electron/backend/billing/tariffs';
 import { StationFixture } from '../../electron/backend/billing/testing/fixture';
 import { printRoutesToPdf } from '../../electron/hosts/printToPdf';
-import { flushedCopy, once, ratio, stats, type Bench, type BenchContext } from './harness';
+import { flushedCopy, once, ratio, stats, upgradedCache, type Bench, type BenchContext } from './harness';
+import { migrateCopy } from './customers';
 
 // Billing figures (issue "Tariffs and billing"):
 // - a billing run for the whole station (100,000 customers with 12 months already billed and
@@ -78,7 +79,7 @@ function usage(i: number, monthIndex: number, kind: Kind): { kwh: number; tou?: 
 
 export async function buildStation(ctx: BenchContext): Promise<string> {
   const file = join(ctx.workDir, `billing-${ctx.customers}-v${loadMigrations().length}.db`);
-  if (existsSync(file)) return file;
+  if (await upgradedCache(file, migrateCopy(ctx))) return file;
   ctx.log(`billing: building a ${ctx.customers}-customer station with ${MONTHS.length} months billed (cached in .bench/ for later runs)…`);
   const building = `${file}.building`;
   for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });

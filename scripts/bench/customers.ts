@@ -12,7 +12,15 @@ import { buildDemoStation, demoOptions } from '../../electron/backend/demo/build
 import { demoCustomer } from '../../electron/backend/demo/customersStep';
 import { Random } from '../../electron/backend/demo/random';
 import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
-import { flushedCopy, measure, once, ratio, type Bench, type BenchContext } from './harness';
+import { flushedCopy, measure, once, ratio, upgradedCache, type Bench, type BenchContext } from './harness';
+
+/** Opens a copy of an older cached station so that the station's migrations bring it up to date. */
+export function migrateCopy(ctx: BenchContext) {
+  return (path: string) => {
+    ctx.log(`bench: upgrading a cached station of an older schema (${path})…`);
+    new Backend({ db: path }).close();
+  };
+}
 
 // Customer-file figures (issue "Customer files"), on a demo station of ctx.customers customers:
 // - building the demo station (every desk's demo step), how long;
@@ -44,7 +52,7 @@ export function demoStationFile(ctx: BenchContext): string {
 /** A writable copy of the cached demo station, built (and timed) if missing. */
 export async function demoStationCopy(ctx: BenchContext, name: string): Promise<string> {
   const cached = demoStationFile(ctx);
-  if (!existsSync(cached)) await buildDemo(ctx);
+  if (!(await upgradedCache(cached, migrateCopy(ctx)))) await buildDemo(ctx);
   return flushedCopy(cached, join(ctx.workDir, `${name}.db`));
 }
 

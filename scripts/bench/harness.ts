@@ -1,8 +1,8 @@
 // Benchmark harness: `npm run bench` runs each desk's figures and prints one JSON document.
 // Benchmarks are not tests: they measure, with a baseline measured in the same run (the
 // machines are shared and noisy, so ratios and medians matter, not lone absolute times).
-import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 export interface Stats {
   n: number;
@@ -74,8 +74,9 @@ export interface Bench {
   run(ctx: BenchContext): Promise<Record<string, unknown>>;
 }
 
+/** `.bench/` in the project, or GRIDDESK_BENCH_DIR (several worktrees may share one cache). */
 export function benchDir(root: string): string {
-  const dir = join(root, '.bench');
+  const dir = process.env.GRIDDESK_BENCH_DIR || join(root, '.bench');
   mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -96,4 +97,29 @@ export function flushedCopy(source: string, target: string): string {
     closeSync(fd);
   }
   return target;
+}
+
+/**
+ * A cached station at the current schema: `file` names it with `-v<N>` (the migration count). When
+ * it is missing but a cache of an older schema is there, that copy is upgraded by the station's
+ * own migrations (what every real station goes through) instead of building the station again,
+ * which takes most of an hour at 100,000 customers. Returns whether `file` now exists.
+ */
+export async function upgradedCache(file: string, openToMigrate: (path: string) => void | Promise<void>): Promise<boolean> {
+  if (existsSync(file)) return true;
+  const name = basename(file);
+  const match = /^(.*-v)(\d+)(.*)$/.exec(name);
+  if (!match) return false;
+  const [, head, , tail] = match;
+  const older = readdirSync(dirname(file))
+    .map((f) => ({ f, m: f.startsWith(head!) && f.endsWith(tail!) ? Number(f.slice(head!.length, f.length - tail!.length)) : NaN }))
+    .filter((x) => Number.isInteger(x.m) && x.m < Number(match[2]))
+    .sort((a, b) => b.m - a.m)[0];
+  if (!older) return false;
+  const upgrading = `${file}.upgrading`;
+  flushedCopy(join(dirname(file), older.f), upgrading);
+  await openToMigrate(upgrading);
+  for (const suffix of ['-wal', '-shm']) rmSync(upgrading + suffix, { force: true });
+  renameSync(upgrading, file);
+  return true;
 }
