@@ -18,6 +18,10 @@ afterEach(() => {
 
 const LATEST = loadMigrations().length;
 
+// These tests are about opening itself: new files run every migration, not the suite's migrated
+// template (vitest.config.ts, db/testTemplate.ts), except the test of the template below.
+process.env.GRIDDESK_TEST_TEMPLATE = '0';
+
 describe('opening a station database', () => {
   it('creates a new database with WAL, synchronous=FULL, foreign keys and every migration', () => {
     const file = join(tempDir(), 'griddesk.db');
@@ -77,5 +81,43 @@ describe('opening a station database', () => {
     mkdirSync(renamed);
     copyFileSync(join(defaultMigrationsDir(), shipped[0] ?? ''), join(renamed, '0001_something_else.sql'));
     expect(() => openStore({ file, migrationsDir: renamed })).toThrow(/(upgrades this program does not know|newer GridDesk)/);
+  });
+
+  it('the test suite\'s template: a new file starts as the same schema the migrations make, and only under vitest', () => {
+    const dir = tempDir();
+    const schemaOf = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return {
+          schema: db.prepare(`SELECT type, name, sql FROM sqlite_schema ORDER BY name`).all(),
+          migrations: db.prepare(`SELECT version, name FROM schema_migrations ORDER BY version`).all(),
+          version: db.pragma('user_version', { simple: true }),
+          applicationId: db.pragma('application_id', { simple: true }),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const plain = openStore({ file: join(dir, 'plain.db') });
+    expect(plain.fromVersion).toBe(0);
+    plain.store.close();
+    process.env.GRIDDESK_TEST_TEMPLATE = '1';
+    try {
+      const copied = openStore({ file: join(dir, 'copied.db') });
+      expect([copied.fromVersion, copied.toVersion]).toEqual([LATEST, LATEST]);
+      copied.store.close();
+      const vitest = process.env.VITEST;
+      delete process.env.VITEST;
+      try {
+        const outside = openStore({ file: join(dir, 'outside.db') });
+        expect(outside.fromVersion).toBe(0); // a station never copies a template
+        outside.store.close();
+      } finally {
+        process.env.VITEST = vitest;
+      }
+    } finally {
+      process.env.GRIDDESK_TEST_TEMPLATE = '0';
+    }
+    expect(schemaOf(join(dir, 'copied.db'))).toEqual(schemaOf(join(dir, 'plain.db')));
   });
 });

@@ -3,6 +3,7 @@ import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, read
 import { dirname, join } from 'node:path';
 import { AppError } from '../errors';
 import { defaultProgram, registerHolder } from './holders';
+import { copyTestTemplate } from './testTemplate';
 import { loadMigrations, type Migration } from './migrations';
 import { openReadonly } from './readonly';
 import { storageError } from './storageErrors';
@@ -87,6 +88,7 @@ export function openStore(options: OpenStoreOptions): OpenedStore {
   try {
     if (!readonly && !existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true });
     assertSqliteFile(file);
+    if (!readonly) copyTestTemplate(file, loadMigrations(options.migrationsDir), options.migrationsDir, (path) => migrateNewFile(path, options));
     // The file the connection opens is certain only when the path names the same file before
     // the open and after the first read: a restore that renamed a new file into place in
     // between would otherwise leave this process writing into the old, deleted one.
@@ -97,6 +99,18 @@ export function openStore(options: OpenStoreOptions): OpenedStore {
     }
   } catch (error) {
     throw storageError(error, file) ?? error;
+  }
+}
+
+/** A new station file, migrated the normal way and closed (the test template: `testTemplate.ts`). */
+function migrateNewFile(path: string, options: OpenStoreOptions): void {
+  const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, path, loadMigrations(options.migrationsDir), options.now ?? Date.now, options);
+  } finally {
+    db.close();
   }
 }
 

@@ -17,7 +17,18 @@ interface ScryptParams {
 }
 
 // N=2^15: ~50–100 ms on an office PC — slow for guessing, unnoticeable at login.
-const CURRENT: ScryptParams = { N: 32768, r: 8, p: 1, keylen: 32 };
+export const PRODUCTION_SCRYPT: ScryptParams = { N: 32768, r: 8, p: 1, keylen: 32 };
+
+// The test suite makes staff in hundreds of tests; at N=2^15 each hash took 0.1–1.3 s of the 2
+// cores. Tests that are not about passwords hash with N=2^10 (vitest's config sets the variable;
+// only a process vitest started, and the CLI processes those tests spawn, see it). The stored
+// params say which were used, so verification is the same code either way. The password tests
+// unset it and check the production parameters.
+const TEST_SCRYPT: ScryptParams = { N: 1024, r: 8, p: 1, keylen: 32 };
+
+function currentParams(): ScryptParams {
+  return process.env.VITEST && process.env.GRIDDESK_TEST_SCRYPT === 'cheap' ? TEST_SCRYPT : PRODUCTION_SCRYPT;
+}
 
 function run(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -33,8 +44,9 @@ function run(password: string, salt: Buffer, params: ScryptParams): Promise<Buff
 
 export async function hashPassword(password: string): Promise<PasswordHash> {
   const salt = randomBytes(16);
-  const hash = await run(password, salt, CURRENT);
-  return { hash, salt, params: JSON.stringify({ alg: 'scrypt', ...CURRENT }) };
+  const params = currentParams();
+  const hash = await run(password, salt, params);
+  return { hash, salt, params: JSON.stringify({ alg: 'scrypt', ...params }) };
 }
 
 export async function verifyPassword(password: string, stored: PasswordHash): Promise<boolean> {
