@@ -540,10 +540,14 @@ export function EntryGridPage() {
     const m = messages[r.pointId];
     return m && m.type !== 'saving' && m.type !== 'reason';
   });
-  const showTou = rows.some((r) => r.tou);
+  const showTou = useMemo(() => rows.some((r) => r.tou), [rows]);
   // The 分时 column is as wide as the meter with the most registers in the book needs (峰/平/谷 is
   // the common case; 尖峰 and 深谷 widen it), so no register hides behind "…" (issue 16 item 8).
-  const registerWidth = showTou ? 14 + rows.reduce((most, r) => Math.max(most, r.registerNames.reduce((w, name) => w + registerSlot(t(`reading.span.${name}`)), 0)), 0) : 0;
+  // Worked out when the rows change, not on each render a keystroke or a save answer makes.
+  const registerWidth = useMemo(
+    () => (showTou ? 14 + rows.reduce((most, r) => Math.max(most, r.registerNames.reduce((w, name) => w + registerSlot(t(`reading.span.${name}`)), 0)), 0) : 0),
+    [rows, showTou, t],
+  );
   const compact = useNarrowScreen();
   const canEnter = data?.canEnter ?? false;
 
