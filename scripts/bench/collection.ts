@@ -44,7 +44,7 @@ interface Run {
   accounts: string[];
 }
 
-async function openRun(ctx: BenchContext): Promise<Run & { file: string }> {
+export async function openRun(ctx: BenchContext): Promise<Run & { file: string }> {
   const file = await demoStationCopy(ctx, 'collection-run');
   const backend = new Backend({ db: file });
   const staffNo = 'BC001';
@@ -116,7 +116,7 @@ async function closingFigures(run: Run) {
 }
 
 /** The counter screen in Chromium: Enter on the customer → the balance shown, measured in the page. */
-async function counterFigures(run: Run) {
+export async function counterFigures(run: Run) {
   const host = await startWebHost({ backend: run.backend, port: 0, handlers: run.handlers });
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   try {

@@ -40,7 +40,7 @@ const KEYED_ROWS = 300;
 const IMPORT_ROWS = 20_000;
 const SAVES = 2000;
 
-async function openFigures(backend: Backend, actor: Actor, file: string) {
+export async function openFigures(backend: Backend, actor: Actor, file: string) {
   const run = await once(() => openPeriod(backend, actor, PERIOD));
   const bare = new Database(file);
   bare.pragma('journal_mode = WAL');
@@ -134,7 +134,7 @@ async function saveFigures(backend: Backend, file: string, skip: Set<string>) {
   };
 }
 
-async function keyboardFigures(backend: Backend, skip: Set<string>) {
+export async function keyboardFigures(backend: Backend, skip: Set<string>) {
   // An 800-row book of this month's unread meters, assigned to reader M001.
   const rows = unread(backend, BOOK_ROWS, skip);
   rows.forEach((r) => skip.add(r.point_id));
