@@ -53,6 +53,7 @@ export function OrderPage() {
             </p>
           ) : null}
           <h2>{t('service.orders.limits')}</h2>
+          <p className="muted">{t('service.orders.limitsVersion', { version: o.limitsVersion })}</p>
           <table className="table" aria-label={t('service.orders.limits')}>
             <tbody>
               {o.limits.map((l) => (
