@@ -104,26 +104,6 @@ export function resolveSegmentRules(definition: unknown, version: string, effect
   };
 }
 
-/** A stored version (what `service_policies` holds): the day it takes effect and its definition. */
-export interface StoredPolicyVersion {
-  effectiveFrom: string; // YYYY-MM-DD
-  definition: string; // JSON as loaded
-}
-
-/**
- * The version in force on a day: the newest effective day on or before it; none (the built-in
- * baseline) when head office sent nothing in force yet. `versions` in any order.
- */
-export function versionInForce<T extends { effectiveFrom: string }>(versions: readonly T[], day: string): T | null {
-  let best: T | null = null;
-  for (const v of versions) if (v.effectiveFrom <= day && (!best || v.effectiveFrom > best.effectiveFrom)) best = v;
-  return best;
-}
-
-/** The name a version goes by on orders, runs and screens: the effective day, or the baseline's name. */
-export const policyVersionName = (effectiveFrom: string | null, kind: ServicePolicyKind): string =>
-  effectiveFrom ?? (kind === 'serviceLimits' ? DEFAULT_SERVICE_POLICY.version : DEFAULT_SEGMENT_POLICY.version);
-
 /** The month's segments use the version in force on the month's first day: one rule for the whole month. */
 export const segmentPolicyDay = (period: string): string => `${period}-01`;
 
