@@ -15,6 +15,19 @@ import './service.css';
 // calendar (工作日历), taken from the screen as the CLI does, with each refused row shown in the
 // shared table (row, field, what is wrong); and the service policy in force, key by key.
 
+type T = ReturnType<typeof useI18n>['t'];
+
+/** A policy key in the office's words: `limits.complaint.answer.workingDays` → 投诉：答复客户（工作日）. */
+function keyMeaning(t: T, key: string): string {
+  const parts = key.split('.');
+  if (parts[0] === 'limits' && parts.length === 4) {
+    const [, kind, milestone, unit] = parts;
+    return t(`service.policy.unit.${unit}` as MessageKey, { kind: t(`service.kind.${kind}` as MessageKey), milestone: t(`service.milestone.${milestone}` as MessageKey) });
+  }
+  if (parts[0] === 'highConsumption' && parts[1] === 'kwhByClass') return t('service.policy.k.highConsumption.kwhByClass', { class: t(`customers.class.${parts[2]}` as MessageKey) });
+  return t(`service.policy.k.${key}` as MessageKey);
+}
+
 type Taken = { row: number; dispatchNo: string; orderNo: string };
 type Refused = { row: number; dispatchNo: string; field: string; message: string };
 
@@ -147,6 +160,7 @@ export function HeadFilesPage() {
           sorting={false}
           columns={[
             { id: 'of', header: t('service.policy.of'), value: (r) => t(r.of === 'limits' ? 'service.policy.ofLimits' : 'service.policy.ofSegments') },
+            { id: 'meaning', header: t('service.policy.meaning'), value: (r) => keyMeaning(t, r.key) },
             { id: 'key', header: t('service.policy.key'), className: 'mono', value: (r) => r.key },
             { id: 'value', header: t('service.policy.value'), className: 'mono', value: (r) => r.value },
           ]}
