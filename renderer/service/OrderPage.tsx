@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import type { MessageKey } from '../../shared/i18n';
+import { DEFAULT_SERVICE_POLICY } from '../../shared/service';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
@@ -53,6 +54,7 @@ export function OrderPage() {
             </p>
           ) : null}
           <h2>{t('service.orders.limits')}</h2>
+          <p className="muted">{t('service.orders.limitsVersion', { version: o.limitsVersion === DEFAULT_SERVICE_POLICY.version ? t('service.policy.builtIn', { version: o.limitsVersion }) : t('service.policy.fromHq', { version: o.limitsVersion }) })}</p>
           <table className="table" aria-label={t('service.orders.limits')}>
             <tbody>
               {o.limits.map((l) => (

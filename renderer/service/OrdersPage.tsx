@@ -7,6 +7,7 @@ import { useI18n } from '../app/i18n';
 import { useSession } from '../app/session';
 import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
 import { StatusCell, when } from './common';
+import { PolicyLine } from './PolicyLine';
 import './service.css';
 
 // Work orders (工单): log one (counter or phone), the due-soon and overdue list, open and all orders.
@@ -30,6 +31,7 @@ export function OrdersPage() {
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   return (
     <Page title={t('service.orders.title')}>
+      <PolicyLine show="limits" />
       {can('service.log') ? (
         <form
           className="service-order-form"

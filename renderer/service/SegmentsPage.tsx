@@ -12,6 +12,7 @@ import { MonthField } from '../ui/DateField';
 import { ErrorBanner, Field, Notice, Page, SelectField } from '../ui/widgets';
 import { when } from './common';
 import './service.css';
+import { PolicyLine } from './PolicyLine';
 
 // Customer segments (客户画像) for the station head and the counter: compute the month's segments,
 // how many customers each holds, the month's service lists (催缴提醒 / 上门走访 / 停电须批准) with
@@ -76,6 +77,7 @@ export function SegmentsPage() {
           {s.run ? t('service.segments.runInfo', { period: s.period, at: when(s.run.computedAt), by: s.run.by ?? '—', version: s.run.policyVersion }) : t('service.segments.notComputed')}
         </p>
       ) : null}
+      <PolicyLine period={period} show="segments" />
 
       <h2>{t('service.segments.counts')}</h2>
       <DataTable

@@ -6,6 +6,7 @@ import { VisitsPage } from './VisitsPage';
 import { RemindersPrint } from './RemindersPrint';
 import { ReportPage } from './ReportPage';
 import { SegmentsPage } from './SegmentsPage';
+import { HeadFilesPage } from './HeadFilesPage';
 
 // Customer service (客户服务): work orders, return visits, customer segments with their service lists, the report.
 export const serviceArea: AreaDef = {
@@ -15,6 +16,7 @@ export const serviceArea: AreaDef = {
     { to: '/service/visits', label: 'nav.serviceVisits', permission: 'service.read' },
     { to: '/service/segments', label: 'nav.serviceSegments', permission: 'service.read' },
     { to: '/service/report', label: 'nav.serviceReport', permission: 'service.read' },
+    { to: '/service/files', label: 'nav.serviceFiles', permission: 'service.manage' },
   ],
   routes: [
     { path: 'service/orders', element: <Guard permission="service.read"><OrdersPage /></Guard> },
@@ -22,6 +24,7 @@ export const serviceArea: AreaDef = {
     { path: 'service/visits', element: <Guard permission="service.read"><VisitsPage /></Guard> },
     { path: 'service/segments', element: <Guard permission="service.read"><SegmentsPage /></Guard> },
     { path: 'service/report', element: <Guard permission="service.read"><ReportPage /></Guard> },
+    { path: 'service/files', element: <Guard permission="service.manage"><HeadFilesPage /></Guard> },
   ],
   printRoutes: [{ path: 'service-reminders/:period', element: <RemindersPrint /> }],
 };

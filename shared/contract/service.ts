@@ -40,6 +40,8 @@ const orderDetailSchema = serviceOrderRowSchema.extend({
   contactPhone: z.string(),
   aboutStaff: z.string().nullable(),
   limits: z.array(z.object({ milestone: z.string(), due: z.number().nullable(), metAt: z.number().nullable(), status: listStatus })),
+  /** The time-limits version the order was opened under (the receipt day's; `default-2023` is the built-in baseline). */
+  limitsVersion: z.string(),
   suspended: z.array(z.object({ from: z.number(), to: z.number().nullable() })),
   steps: z.array(z.object({ kind: z.enum(STEP_KINDS), at: z.number(), by: z.string().nullable(), assignee: z.string().nullable(), note: z.string(), validComplaint: z.boolean().nullable(), attributedTo: z.string().nullable() })),
   visits: z.array(z.object({ visitId: z.string(), createdAt: z.number(), done: z.boolean(), reached: z.boolean().nullable(), satisfaction: z.number().nullable(), comments: z.string(), outcome: z.string().nullable() })),
@@ -168,6 +170,16 @@ export const serviceChannels = {
   'service.disconnection.approve': channel({ input: z.object({ accountNo: z.string(), reason: z.string().max(500) }), output: z.object({ done: z.literal(true) }), access: 'service.manage' }),
   /** Staff an order may be assigned to. */
   'service.staff': channel({ input: z.object({}), output: z.object({ rows: z.array(z.object({ staffNo: z.string(), name: z.string(), roles: z.array(z.string()) })) }), access: 'service.read' }),
+  /** The service policy in force (时限政策, 画像规则): today's limits and the month's segment rules with their keys, and every version loaded from head office. */
+  'service.policy': channel({
+    input: z.object({ period: period.optional() }),
+    output: z.object({
+      limits: z.object({ version: z.string(), builtIn: z.boolean(), keys: z.array(z.object({ key: z.string(), value: z.number() })) }),
+      segments: z.object({ period: z.string(), version: z.string(), builtIn: z.boolean(), keys: z.array(z.object({ key: z.string(), value: z.string() })) }),
+      versions: z.array(z.object({ kind: z.enum(['serviceLimits', 'segmentRules']), effectiveFrom: z.string(), importedAt: z.number(), by: z.string().nullable() })),
+    }),
+    access: 'service.read',
+  }),
   'service.report': channel({ input: z.object({ from: period, to: period }), output: reportSchema, access: 'service.read' }),
   'service.report.export': channel({ input: z.object({ from: period, to: period }), output: file, access: 'service.read' }),
 };

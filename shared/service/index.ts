@@ -3,3 +3,4 @@ export * from './calendar';
 export * from './limits';
 export * from './segments';
 export * from './dispatch';
+export * from './policy';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shanghaiMidnight } from '../time';
+import { resolveSegmentRules, resolveServiceLimits, segmentPolicyDay, validateServicePolicy } from './policy';
 import { checkDispatchRow, classify, DEFAULT_SEGMENT_POLICY, DEFAULT_SERVICE_POLICY, dueTime, EMPTY_CALENDAR, isWorkingDay, limitStatus, makeCalendar, needsHeadApprovalToDisconnect, orderLimits, parseReceivedAt, surveySample, type CustomerFacts, type LimitRule, type WorkingCalendar } from './index';
 
 const at = (text: string) => parseReceivedAt(text) as number;
@@ -141,5 +142,52 @@ describe('95598 dispatch rows (派单)', () => {
   });
   it('a received time is read in Asia/Shanghai', () => {
     expect(parseReceivedAt('2026-12-07 00:00')).toBe(shanghaiMidnight('2026-12-07'));
+  });
+});
+
+describe('service policy versions (客户服务政策版本)', () => {
+  it.each([
+    ['a shorter complaint answer', { limits: { complaint: { answer: { workingDays: 3 } } } }, 'complaint', [{ milestone: 'contact', workingDays: 1 }, { milestone: 'answer', workingDays: 3 }]],
+    ['a 60-minute repair arrival; restore stays 4 h after arrival', { limits: { repair: { arrival: { minutes: 60 } } } }, 'repair', [{ milestone: 'arrival', minutes: 60 }, { milestone: 'restore', minutes: 240, after: 'arrival' }]],
+    ['new connection: residential 3, non-residential 5', { limits: { new_connection: { complete: { workingDays: 3, nonResidentialWorkingDays: 5 } } } }, 'new_connection', [{ milestone: 'complete', workingDays: 3, nonResidentialWorkingDays: 5 }]],
+    ['nothing named: the defaults', {}, 'meter_check', [{ milestone: 'result', workingDays: 5 }]],
+  ] as const)('%s', (_name, definition, kind, expected) => {
+    const p = resolveServiceLimits(definition, '2027-01-01', '2027-01-01');
+    expect(p.limits[kind]).toEqual(expected);
+    expect(p.version).toBe('2027-01-01');
+  });
+
+  it.each([
+    ['an unknown kind', 'serviceLimits', { limits: { hotline: { answer: { workingDays: 1 } } } }, 'limits.hotline'],
+    ['a milestone the kind does not have', 'serviceLimits', { limits: { complaint: { arrival: { minutes: 30 } } } }, 'limits.complaint.arrival'],
+    ['minutes on a working-day limit', 'serviceLimits', { limits: { complaint: { answer: { minutes: 30 } } } }, 'limits.complaint.answer.minutes'],
+    ['working days on a minute limit', 'serviceLimits', { limits: { repair: { arrival: { workingDays: 1 } } } }, 'limits.repair.arrival'],
+    ['a non-residential limit on a kind with one limit', 'serviceLimits', { limits: { complaint: { answer: { nonResidentialWorkingDays: 3 } } } }, 'limits.complaint.answer.nonResidentialWorkingDays'],
+    ['zero days', 'serviceLimits', { limits: { complaint: { answer: { workingDays: 0 } } } }, 'workingDays'],
+    ['an unknown key', 'serviceLimits', { limit: {} }, 'limit'],
+    ['more late months than the window', 'segmentRules', { arrearsRisk: { lateMonths: 4, windowMonths: 3 } }, 'arrearsRisk.lateMonths'],
+    ['a month 13 in the irrigation season', 'segmentRules', { seasonalIrrigation: { months: [4, 13] } }, 'seasonalIrrigation.months'],
+    ['a power factor above 1', 'segmentRules', { poorPowerFactor: { below: 1.2 } }, 'poorPowerFactor.below'],
+  ] as const)('refuses %s, naming the key', (_name, kind, definition, key) => {
+    let message = '';
+    try {
+      validateServicePolicy(kind, definition);
+    } catch (e) {
+      const issues = (e as { issues: { path: (string | number)[]; message: string }[] }).issues;
+      message = issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    }
+    expect(message).toContain(key);
+  });
+
+  it('segment rules: the named keys over the defaults', () => {
+    const p = resolveSegmentRules({ arrearsRisk: { lateMonths: 1 }, highConsumption: { kwhByClass: { residential: 400 } }, seasonalIrrigation: { months: [7, 5, 6, 5] } }, '2027-01-01', '2027-01-01');
+    expect(p.arrearsRisk).toEqual({ lateMonths: 1, windowMonths: 6 });
+    expect(p.highConsumption).toEqual({ windowMonths: 3, kwhByClass: { residential: 400, commercial: 5000 } });
+    expect(p.seasonalIrrigation).toEqual({ months: [5, 6, 7], minShare: 0.7 });
+    expect(p.poorPowerFactor.below).toBe(0.9);
+  });
+
+  it('a month uses the version in force on its first day', () => {
+    expect(segmentPolicyDay('2026-12')).toBe('2026-12-01');
   });
 });

@@ -3,6 +3,7 @@ import { penaltyPolicySchema, validatePenaltyPolicy } from '../collection/penalt
 import { counterPolicySchema } from '../collection/tender';
 import { ROLES, type Role } from '../permissions';
 import { resolveReadingPolicy } from '../readings/policy';
+import { SERVICE_POLICY_KINDS, validateServicePolicy, type ServicePolicyKind } from '../service/policy';
 
 // The rows of a reference pack (参考数据包) that the sync desk applies itself: policies (政策),
 // staff changes (人员变动) and notices (通知). Pure checks, so a bad row is refused before anything
@@ -23,7 +24,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** The station's policy stores a pack can load, each versioned by the day it takes effect. */
-export const POLICY_KINDS = ['reading', 'penalty', 'disconnection', 'counter'] as const;
+export const POLICY_KINDS = ['reading', 'penalty', 'disconnection', 'counter', ...SERVICE_POLICY_KINDS] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
 
 export interface PolicyRow {
@@ -54,6 +55,7 @@ export function checkPolicyRow(data: unknown): RowCheck<PolicyRow> {
     if (kind === 'reading') resolveReadingPolicy(definition);
     else if (kind === 'penalty') validatePenaltyPolicy(penaltyPolicySchema.parse(definition));
     else if (kind === 'disconnection') disconnectionPolicySchema.parse(definition);
+    else if ((SERVICE_POLICY_KINDS as readonly unknown[]).includes(kind)) validateServicePolicy(kind as ServicePolicyKind, definition);
     else counterPolicySchema.parse(definition);
   } catch (error) {
     return fail('invalid', 'definition', firstIssue(error));

@@ -9,6 +9,8 @@ import { addStep, alerts, createOrder, customerByAccount, dueList, getOrder, lis
 import { exportReminders, exportReport, report } from './reports';
 import { approveDisconnection, computeSegments, customerTags, segmentSummary, serviceList, setTag } from './segments';
 import { listVisits, recordVisit, startSurvey } from './visits';
+import { policyView } from './policy';
+import { periodOf, shanghaiDate } from '../../../shared/time';
 
 /** The head (and the CLI operator) acts on every order; others on the ones assigned to them. */
 const isManager = (call: Call) => call.staff === null || hasPermission(call.staff.roles, 'service.manage');
@@ -65,6 +67,10 @@ export const serviceHandlers = {
         FROM staff s WHERE s.active = 1 ORDER BY s.staff_no`)
       .map((r) => ({ staffNo: r.staff_no, name: r.name, roles: r.roles ? r.roles.split(',') : [] })),
   }),
+  'service.policy': (input, call) => {
+    const now = call.backend.now();
+    return policyView(call.backend.store.read, shanghaiDate(now), input.period ?? periodOf(shanghaiDate(now)));
+  },
   'service.report': (input, call) => report(call.backend.store.read, input.from, input.to, call.backend.now()),
   'service.report.export': (input, call) => exportReport(call.backend.store.read, input.from, input.to, call.backend.now(), call.locale),
 } satisfies HandlerGroup;

@@ -2,7 +2,7 @@
 // by the head; answered by the assignee in steps with their times; suspended and resumed with a
 // reason; closed with a result. Orders and steps are facts; `work_order_state` keeps where each
 // order stands and its next due time for the lists, and goes to head office with every change.
-import { DEFAULT_SERVICE_POLICY, alertMinutesOf, orderLimits, suspensionsOf, worstStatus, type LimitStatus, type OrderKind, type OrderLimitView, type OrderSource, type OrderState, type StepKind } from '../../../shared/service';
+import { alertMinutesOf, orderLimits, suspensionsOf, worstStatus, type LimitStatus, type OrderKind, type OrderLimitView, type OrderSource, type OrderState, type StepKind } from '../../../shared/service';
 import { COMPLAINT_KINDS } from '../../../shared/service';
 import type { Unit } from '../audit/record';
 import { nextNumber } from '../counters';
@@ -11,8 +11,8 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import { loadCalendar } from './calendar';
-
-export const servicePolicy = () => DEFAULT_SERVICE_POLICY;
+import { serviceLimitsOn, serviceLimitsVersion } from './policy';
+import { shanghaiDate } from '../../../shared/time';
 
 export interface NewOrder {
   kind: OrderKind;
@@ -55,18 +55,21 @@ export function createOrder(unit: Unit, o: NewOrder): { id: string; orderNo: str
   const orderNo = `${code}-WO-${String(nextNumber(unit, 'work_order')).padStart(6, '0')}`;
   const id = uuidv7(unit.at);
   const residential = customer ? customer.customer_class === 'residential' : true;
+  // The limits in force on the day the customer called (受理日) are recorded on the order: a version
+  // head office sends later never moves this order's due times.
+  const limitsVersion = serviceLimitsOn(unit, shanghaiDate(receivedAt)).version;
   unit.run(sql`
-    INSERT INTO work_orders (id, station_id, order_no, kind, source, dispatch_no, customer_id, residential, contact_name, contact_phone, content, about_staff_id, received_at, created_at, created_by)
+    INSERT INTO work_orders (id, station_id, order_no, kind, source, dispatch_no, customer_id, residential, contact_name, contact_phone, content, about_staff_id, received_at, created_at, created_by, limits_version)
     VALUES (${id}, ${unit.stationId()}, ${orderNo}, ${o.kind}, ${o.source}, ${o.dispatchNo ?? null}, ${customer?.id ?? null}, ${residential ? 1 : 0},
-            ${o.contactName ?? ''}, ${o.contactPhone ?? ''}, ${content}, ${aboutStaffId}, ${receivedAt}, ${unit.at}, ${unit.actor.staffId})`);
+            ${o.contactName ?? ''}, ${o.contactPhone ?? ''}, ${content}, ${aboutStaffId}, ${receivedAt}, ${unit.at}, ${unit.actor.staffId}, ${limitsVersion})`);
   const stepId = insertStep(unit, id, { kind: 'create', at: unit.at });
   unit.record({
     action: 'service.order.create',
     entity: 'work_order',
     entityId: id,
     op: 'insert',
-    summary: { orderNo, kind: o.kind, source: o.source, dispatchNo: o.dispatchNo ?? null },
-    payload: { id, orderNo, kind: o.kind, source: o.source, dispatchNo: o.dispatchNo ?? null, customerId: customer?.id ?? null, residential, contactName: o.contactName ?? '', contactPhone: o.contactPhone ?? '', content, aboutStaffId, receivedAt, createdAt: unit.at, createdBy: unit.actor.staffId, stepId },
+    summary: { orderNo, kind: o.kind, source: o.source, dispatchNo: o.dispatchNo ?? null, limitsVersion },
+    payload: { id, orderNo, kind: o.kind, source: o.source, dispatchNo: o.dispatchNo ?? null, customerId: customer?.id ?? null, residential, contactName: o.contactName ?? '', contactPhone: o.contactPhone ?? '', content, aboutStaffId, receivedAt, createdAt: unit.at, createdBy: unit.actor.staffId, stepId, limitsVersion },
   });
   refreshState(unit, id);
   return { id, orderNo };
@@ -104,7 +107,11 @@ interface OrderRow {
   about_staff_id: string | null;
   received_at: number;
   created_at: number;
+  limits_version: string | null;
 }
+
+/** The time limits an order was opened under. */
+export const orderPolicy = (db: ReadableDB, order: Pick<OrderRow, 'limits_version'>) => serviceLimitsVersion(db, order.limits_version);
 
 export function orderByNo(db: ReadableDB, orderNo: string): OrderRow {
   const row = db.get<OrderRow>(sql`SELECT * FROM work_orders WHERE order_no = ${orderNo}`);
@@ -143,7 +150,7 @@ export function stateOf(steps: readonly Pick<StepRow, 'kind' | 'assignee_id'>[])
 }
 
 export function limitsOf(db: ReadableDB, order: OrderRow, steps: readonly StepRow[], now: number): OrderLimitView[] {
-  return orderLimits({ kind: order.kind, receivedAt: order.received_at, residential: order.residential === 1, steps, policy: servicePolicy(), calendar: loadCalendar(db), now });
+  return orderLimits({ kind: order.kind, receivedAt: order.received_at, residential: order.residential === 1, steps, policy: orderPolicy(db, order), calendar: loadCalendar(db), now });
 }
 
 /** Recomputes the order's state record and sends it to head office. */
@@ -153,11 +160,12 @@ export function refreshState(unit: Unit, orderId: string): void {
   const steps = stepsOf(unit, orderId);
   const { state, assigneeId } = stateOf(steps);
   const limits = limitsOf(unit, order, steps, unit.at);
-  const rules = servicePolicy().limits[order.kind];
+  const policy = orderPolicy(unit, order);
+  const rules = policy.limits[order.kind];
   const open = limits.map((l, i) => ({ l, rule: rules[i] })).filter((x) => x.l.metAt === null && x.l.due !== null && x.rule);
   const next = open.sort((a, b) => (a.l.due as number) - (b.l.due as number))[0];
   const nextDue = state === 'closed' || state === 'suspended' || !next ? null : (next.l.due as number);
-  const alertAt = nextDue === null || !next?.rule ? null : nextDue - alertMinutesOf(next.rule, servicePolicy()) * 60_000;
+  const alertAt = nextDue === null || !next?.rule ? null : nextDue - alertMinutesOf(next.rule, policy) * 60_000;
   const lastClose = steps.filter((s) => s.kind === 'close').at(-1)?.at ?? null;
   const onTime = state === 'closed' ? (limits.every((l) => l.status === 'metOnTime') ? 1 : 0) : null;
   const escalated = steps.some((s) => s.kind === 'escalate') ? 1 : 0;
@@ -371,6 +379,7 @@ export function getOrder(db: ReadableDB, orderNo: string, now: number) {
     contactPhone: order.contact_phone,
     aboutStaff: label(order.about_staff_id),
     limits: limitsOf(db, order, steps, now),
+    limitsVersion: orderPolicy(db, order).version,
     suspended: suspensionsOf(steps),
     steps: steps.map((s) => ({ kind: s.kind, at: s.at, by: label(s.by_staff), assignee: label(s.assignee_id), note: s.note, validComplaint: s.valid_complaint === null ? null : s.valid_complaint === 1, attributedTo: label(s.attributed_to) })),
     visits: visits.map((v) => ({ visitId: v.id, createdAt: v.created_at, done: v.at !== null, reached: v.reached === null ? null : v.reached === 1, satisfaction: v.satisfaction, comments: v.comments ?? '', outcome: v.outcome })),

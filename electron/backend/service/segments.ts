@@ -4,15 +4,14 @@
 // JS per customer; the run and its rows are facts, and the changes since the last run go to head
 // office in the batch.
 import { addMonths, periodMonth, shanghaiDate } from '../../../shared/time';
-import { classify, DEFAULT_SEGMENT_POLICY, isManualTag, MANUAL_TAGS, needsHeadApprovalToDisconnect, SEGMENT_SERVICE, type SegmentCode } from '../../../shared/service';
+import { classify, isManualTag, MANUAL_TAGS, needsHeadApprovalToDisconnect, SEGMENT_SERVICE, type SegmentCode } from '../../../shared/service';
 import type { Unit } from '../audit/record';
 import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import { customerByAccount } from './orders';
-
-export const segmentPolicy = () => DEFAULT_SEGMENT_POLICY;
+import { segmentRulesFor } from './policy';
 
 export interface SegmentAggregates {
   kwh: { customer_id: string; period: string; kwh: number }[];
@@ -27,7 +26,7 @@ export interface SegmentAggregates {
  * the newest power factor of large-industry customers, and every active customer's class.
  */
 export function segmentAggregates(db: ReadableDB, period: string, today: string): SegmentAggregates {
-  const policy = segmentPolicy();
+  const policy = segmentRulesFor(db, period);
   const from12 = addMonths(period, -11);
   const fromLate = addMonths(period, -(policy.arrearsRisk.windowMonths - 1));
   // The bill in force for each customer and month: not replaced by an issued correction.
@@ -57,7 +56,8 @@ export function segmentAggregates(db: ReadableDB, period: string, today: string)
 /** Computes the month's segments: a new run; the month's segments are its newest run's. */
 export function computeSegments(unit: Unit, period: string): { runId: string; period: string; counts: Record<string, number>; added: number; removed: number } {
   const today = shanghaiDate(unit.at);
-  const policy = segmentPolicy();
+  // The rules in force on the month's first day (head office's newest version by then), recorded on the run.
+  const policy = segmentRulesFor(unit, period);
   const agg = segmentAggregates(unit, period, today);
   const months = Array.from({ length: 12 }, (_, i) => addMonths(period, i - 11));
   const monthIndex = new Map(months.map((p, i) => [p, i]));

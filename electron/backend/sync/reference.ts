@@ -51,10 +51,13 @@ const changed = (row: number, type: string, field: string, detail: string) => ne
  */
 export function applyPolicyRow(unit: Unit, data: unknown, row: number): 'policy' | null {
   const p = checked(checkPolicyRow(data), row, 'policy');
+  const service = p.kind === 'serviceLimits' || p.kind === 'segmentRules'; // customer service (docs/service.md "Policy keys")
   const stored =
     p.kind === 'reading'
       ? unit.value<string>(sql`SELECT definition FROM reading_policies WHERE effective_from = ${p.effectiveFrom}`)
-      : unit.value<string>(sql`SELECT definition FROM collection_policies WHERE kind = ${p.kind} AND effective_from = ${p.effectiveFrom}`);
+      : service
+        ? unit.value<string>(sql`SELECT definition FROM service_policies WHERE kind = ${p.kind} AND effective_from = ${p.effectiveFrom}`)
+        : unit.value<string>(sql`SELECT definition FROM collection_policies WHERE kind = ${p.kind} AND effective_from = ${p.effectiveFrom}`);
   const text = canonicalJson(p.definition);
   if (stored !== undefined) {
     if (canonicalJson(JSON.parse(stored)) === text) return null;
@@ -62,6 +65,8 @@ export function applyPolicyRow(unit: Unit, data: unknown, row: number): 'policy'
   }
   if (p.kind === 'reading') {
     unit.run(sql`INSERT INTO reading_policies (effective_from, definition, imported_at, imported_by) VALUES (${p.effectiveFrom}, ${text}, ${unit.at}, ${unit.actor.staffId})`);
+  } else if (service) {
+    unit.run(sql`INSERT INTO service_policies (kind, effective_from, definition, imported_at, imported_by) VALUES (${p.kind}, ${p.effectiveFrom}, ${text}, ${unit.at}, ${unit.actor.staffId})`);
   } else {
     unit.run(sql`INSERT INTO collection_policies (kind, effective_from, definition, imported_at, imported_by) VALUES (${p.kind}, ${p.effectiveFrom}, ${text}, ${unit.at}, ${unit.actor.staffId})`);
   }

@@ -182,6 +182,7 @@ both(['service', 'orders', 'alerts']);
 both(['service', 'orders', 'staff']);
 both(['service', 'visits', 'list']);
 both(['service', 'calendar', 'list', '--year', '2026']);
+both(['service', 'policy']);
 both(['service', 'segments', 'compute', '--period', '2026-11']);
 both(['service', 'segments', 'list', '--period', '2026-11', '--purpose', 'remind']);
 each(() => ['service', 'segments', 'tags', ctx.account]);

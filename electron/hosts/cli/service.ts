@@ -265,6 +265,28 @@ export const serviceCommands: CliCommand[] = [
     },
   },
   {
+    name: 'service policy',
+    optionHelp: { period: 'the month whose segment rules to show (default: this month)' },
+    channels: ['service.policy'],
+    summary: 'The service policy in force (时限政策, 画像规则): today\'s time limits and the month\'s segment rules, key by key, and the versions loaded from head office',
+    usage: '[--period YYYY-MM]',
+    json: '{limits: {version, builtIn, keys}, segments: {period, version, builtIn, keys}, versions}',
+    options: { period: text },
+    async run(cli, v) {
+      const r = await cli.invoke('service.policy', str(v, 'period') ? { period: period(v) } : {});
+      const name = (version: string, builtIn: boolean) => (builtIn ? cli.t('service.policy.builtIn', { version }) : cli.t('service.policy.fromHq', { version }));
+      cli.print(r, () =>
+        [
+          cli.t('service.policy.limitsInForce', { version: name(r.limits.version, r.limits.builtIn) }),
+          table(r.limits.keys.map((k) => [k.key, String(k.value)])),
+          cli.t('service.policy.rulesInForce', { period: r.segments.period, version: name(r.segments.version, r.segments.builtIn) }),
+          table(r.segments.keys.map((k) => [k.key, k.value])),
+          r.versions.length ? table([cols(cli, 'service.policy.versionCols'), ...r.versions.map((x) => [x.kind, x.effectiveFrom, when(x.importedAt), x.by ?? '-'])]) : cli.t('service.policy.noVersions'),
+        ].join('\n'),
+      );
+    },
+  },
+  {
     name: 'service report',
     optionHelp: { from: 'first month YYYY-MM', to: 'last month YYYY-MM', out: 'write the workbook (xlsx) instead of printing' },
     channels: ['service.report', 'service.report.export'],
