@@ -20,7 +20,7 @@ import { ratio, stats, type Bench, type BenchContext } from './harness';
 // - 200 stations × 12 months of generated batches imported, then the cross-station monthly table
 //   answered (p50/p95 over 20 asks).
 
-function startServer(root: string): { url: string; dir: string } {
+export function startServer(root: string): { url: string; dir: string } {
   const out = execFileSync(join(root, 'scripts/pg/throwaway.sh'), ['start'], { encoding: 'utf8' });
   const url = /GRIDDESK_TEST_PG=(\S+);/.exec(out)?.[1];
   const dir = /GRIDDESK_TEST_PG_DIR=(\S+)/.exec(out)?.[1];
@@ -106,7 +106,7 @@ interface ChildImport {
 }
 
 /** One batch imported by scripts/bench/hq-import-child.ts in a process of its own. */
-function importInChild(home: string, pg: string, file: string, path: 'direct' | 'staged' = 'direct'): ChildImport {
+export function importInChild(home: string, pg: string, file: string, path: 'direct' | 'staged' = 'direct'): ChildImport {
   const root = join(import.meta.dirname, '..', '..');
   const env = { ...process.env, GRIDDESK_HQ_IMPORT: path === 'staged' ? 'staged' : '' };
   const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/hq-import-child.ts'), JSON.stringify({ home, pg, file })], { encoding: 'utf8', maxBuffer: 1 << 20, env });
