@@ -109,7 +109,7 @@ function flatGet(o: string, key: string): unknown {
 }
 
 /** A flat object's text as Fields, or null if it is not flat. */
-function flatFields(o: string): Fields | null {
+export function flatFields(o: string): Fields | null {
   return FLAT.test(o) ? (key) => flatGet(o, key) : null;
 }
 
