@@ -108,7 +108,7 @@ describe.each(backends())('the direct and the staged import paths on %s', (backe
     direct = await openTestHq(backend);
     staged = await openTestHq(backend);
     dir = mkdtempSync(join(tmpdir(), 'hq-paths-'));
-  }, 60_000);
+  }, 180_000); // two PGlite stores: a minute and more on a loaded machine
   afterAll(async () => {
     await direct?.close();
     await staged?.close();

@@ -272,26 +272,31 @@ function plainLine(fields: (string | number | boolean | null)[]): string {
   return s + '\n';
 }
 
+const SPOOL_BYTES = 1 << 20;
+
 /** Lines kept on disk until their COPY (memory holds one block whatever the batch). */
 class Spool {
   private fd: number | null;
-  private buf: string[] = [];
-  private size = 0;
+  // Lines are encoded as they come: a line built from a slice of the payload would otherwise keep
+  // the whole decoded chunk it came from alive until the flush (tens of MB across the spools).
+  private buf = Buffer.allocUnsafe(SPOOL_BYTES);
+  private pos = 0;
   count = 0;
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
   }
   push(l: string): void {
-    this.buf.push(l);
-    this.size += l.length;
+    if (this.pos + l.length * 3 > this.buf.length) {
+      this.flush();
+      if (l.length * 3 > this.buf.length) this.buf = Buffer.allocUnsafe(l.length * 3);
+    }
+    this.pos += this.buf.write(l, this.pos);
     this.count++;
-    if (this.size >= 1 << 20) this.flush();
   }
   private flush(): void {
-    if (!this.buf.length || this.fd == null) return;
-    writeSync(this.fd, this.buf.join(''));
-    this.buf = [];
-    this.size = 0;
+    if (!this.pos || this.fd == null) return;
+    writeSync(this.fd, this.buf, 0, this.pos);
+    this.pos = 0;
   }
   /** Idempotent: a descriptor closed twice could be one the process (PGlite's files) reopened since. */
   close(): void {
@@ -382,7 +387,8 @@ export async function applyDirect(q: Sql, stationId: string, epoch: number, veri
   const month = (period: string | null): MonthSums | null => {
     if (period == null || !PERIOD.test(period)) return null;
     let m = out.months.get(period);
-    if (!m) out.months.set(period, (m = { bills: 0, kwh: 0, billed: 0, collected: 0, settled: 0, readings: 0, actual: 0, corrected: 0, flagged: 0 }));
+    // The key is copied out of the payload's text (a slice would keep its whole chunk alive).
+    if (!m) out.months.set(Buffer.from(period).toString(), (m = { bills: 0, kwh: 0, billed: 0, collected: 0, settled: 0, readings: 0, actual: 0, corrected: 0, flagged: 0 }));
     return m;
   };
   let lastSeq = after;

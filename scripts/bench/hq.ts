@@ -138,7 +138,8 @@ interface ChildImport {
 export function importInChild(home: string, pg: string, file: string, path: 'direct' | 'staged' = 'direct'): ChildImport {
   const root = join(import.meta.dirname, '..', '..');
   const env = { ...process.env, GRIDDESK_HQ_IMPORT: path === 'staged' ? 'staged' : '' };
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/hq-import-child.ts'), JSON.stringify({ home, pg, file })], { encoding: 'utf8', maxBuffer: 1 << 20, env });
+  // stderr passes through: GRIDDESK_HQ_IMPORT_TRACE=1 shows where each import's time went.
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/hq-import-child.ts'), JSON.stringify({ home, pg, file })], { encoding: 'utf8', maxBuffer: 1 << 20, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const r = JSON.parse(out) as ChildImport;
   if (r.outcome !== 'applied') throw new Error(`import of ${file}: ${r.outcome}`);
   return r;
