@@ -456,7 +456,12 @@ export async function applyDirect(q: Sql, stationId: string, epoch: number, veri
     else if (childrenStart >= 0) skeleton = raw.slice(0, childrenStart) + 'null' + raw.slice(childrenEnd);
     const r = flatFields(skeleton) ?? objectFields(parse(skeleton));
     const h = head(r);
-    if (!h) return null;
+    if (!h) {
+      // Applied before: nothing of it goes to the server, so its row and children are checked
+      // here (the staged path refuses a batch with a line that is not JSON, wherever it is).
+      parse(raw);
+      return null;
+    }
     // Without a span the member is absent, null, or not an object (refused for `row`, NULL for `children`).
     if (rowStart < 0 && r('row') != null) throw new DirectPathOff(`line ${lineNo}: row not an object`);
     const rowText = rowStart >= 0 ? raw.slice(rowStart, rowEnd) : '{}';
