@@ -12,9 +12,10 @@ export interface Sql {
   /**
    * `COPY … FROM STDIN` (text format) fed from `lines` (each already escaped for COPY text format,
    * ending in a newline), streamed: memory holds one chunk whatever the size. Returns the rows
-   * copied. An error thrown by `lines` aborts the COPY (CopyFail) and is rethrown as is.
+   * copied. An error thrown by `lines` aborts the COPY (CopyFail) and is rethrown as is. A Buffer
+   * item is a block of whole lines already encoded (UTF-8), sent as it is.
    */
-  copyIn(copySql: string, lines: AsyncIterable<string>): Promise<number>;
+  copyIn(copySql: string, lines: AsyncIterable<string | Buffer>): Promise<number>;
 }
 
 export interface HqDb extends Sql {
@@ -37,7 +38,7 @@ const COPY_CHUNK_BYTES = 256 * 1024;
  * copy-in handler pumps the lines into CopyData messages, waiting for the socket to drain so
  * memory stays bounded. The server answers CommandComplete "COPY n" then ReadyForQuery.
  */
-function copyInPg(client: pg.PoolClient | pg.Client, copySql: string, lines: AsyncIterable<string>): Promise<number> {
+function copyInPg(client: pg.PoolClient | pg.Client, copySql: string, lines: AsyncIterable<string | Buffer>): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     let settled = false;
     let sourceError: unknown = null;
@@ -59,16 +60,25 @@ function copyInPg(client: pg.PoolClient | pg.Client, copySql: string, lines: Asy
         const stream = connection.stream as NodeJS.WritableStream & { writableNeedDrain?: boolean };
         let parts: string[] = [];
         let size = 0;
+        const drain = async () => {
+          if (stream.writableNeedDrain) await new Promise<void>((r) => stream.once('drain', () => r()));
+        };
         const send = async () => {
           if (!size) return;
           connection.sendCopyFromChunk(Buffer.from(parts.join(''), 'utf8'));
           parts = [];
           size = 0;
-          if (stream.writableNeedDrain) await new Promise<void>((r) => stream.once('drain', () => r()));
+          await drain();
         };
         try {
           for await (const line of lines) {
             if (serverFailed) return;
+            if (typeof line !== 'string') {
+              await send();
+              connection.sendCopyFromChunk(line);
+              await drain();
+              continue;
+            }
             parts.push(line);
             size += line.length;
             if (size >= COPY_CHUNK_BYTES) await send();
@@ -87,14 +97,14 @@ function copyInPg(client: pg.PoolClient | pg.Client, copySql: string, lines: Asy
 }
 
 /** PGlite reads COPY input from a blob; sent in slices of lines so memory stays bounded. */
-async function copyInPglite(run: (sql: string, blob: Blob) => Promise<number>, copySql: string, lines: AsyncIterable<string>): Promise<number> {
+async function copyInPglite(run: (sql: string, blob: Blob) => Promise<number>, copySql: string, lines: AsyncIterable<string | Buffer>): Promise<number> {
   const sql = copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'");
-  let parts: string[] = [];
+  let parts: (string | Buffer)[] = [];
   let size = 0;
   let total = 0;
   const send = async () => {
     if (!size) return;
-    total += await run(sql, new Blob(parts));
+    total += await run(sql, new Blob(parts as BlobPart[]));
     parts = [];
     size = 0;
   };
@@ -122,7 +132,7 @@ export async function openPg(url: string): Promise<HqDb> {
     async exec(text: string) {
       await c.query(text);
     },
-    async copyIn(copySql: string, lines: AsyncIterable<string>) {
+    async copyIn(copySql: string, lines: AsyncIterable<string | Buffer>) {
       if (c instanceof pg.Pool) {
         const client = await c.connect();
         try {

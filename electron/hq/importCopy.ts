@@ -32,6 +32,9 @@ const MUTABLE = new Set(['customer', 'staff', 'book', 'meter', 'metering_point',
 const BILL = new Set(['bill', 'bills']);
 const PAYMENT = new Set(['payment', 'payments']);
 const READING = new Set(['reading', 'readings']);
+/** Entities whose inserted rows a typed table or the roll-up reads (the others go to the journal only). */
+const PROJECTED = new Set([...BILL, ...PAYMENT, ...READING, 'bill_issue', 'ledger_entries', 'payment_reversal', 'settlement', 'settlement_lines', 'appraisal']);
+const noChildren = (): null => null;
 const PERIOD = /^[0-9]{4}-[0-9]{2}$/;
 /** A digit run this long may not survive a JavaScript number (2^53 has 16 digits). */
 const LONG_NUMBER = /[0-9]{16,}/;
@@ -45,9 +48,9 @@ function text(v: unknown): string | null {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') {
-    const s = String(v);
-    if (/e/i.test(s)) throw new DirectPathOff(`number ${s}`);
-    return s;
+    // Only a safe integer is sure to print as the station wrote it (and as `->>` prints it).
+    if (!Number.isSafeInteger(v)) throw new DirectPathOff(`number ${v}`);
+    return String(v);
   }
   // jsonb prints objects with its own spacing: leave such a row to the server.
   throw new DirectPathOff('object where text expected');
@@ -71,7 +74,44 @@ function summed(v: unknown): number {
 }
 
 /** `coalesce(row->>'snake', row->>'camel')`. */
-const f = (row: Json, snake: string, camel: string) => text(row[snake]) ?? text(row[camel]);
+const f = (row: Fields, snake: string, camel: string) => text(row(snake)) ?? text(row(camel));
+
+/** A row's members as the projections read them: by key, undefined when absent. */
+type Fields = (key: string) => unknown;
+const fieldsOf = (o: Json): Fields => (key) => (Object.hasOwn(o, key) ? o[key] : undefined);
+const NO_FIELDS: Fields = () => undefined;
+
+// A flat compact object: members `"key":value` with no whitespace, values strings without escapes
+// or control characters, plain integers, true, false or null. The station's rows are mostly such
+// (canonical JSON); its members are read with lastIndexOf (the last of a key given twice wins, as
+// in JSON.parse and jsonb), no object built. Anything else is parsed with JSON.parse.
+const FLAT_VALUE = '(?:"[^"\\\\\\x00-\\x1f]*"|-?(?:0|[1-9][0-9]*)|true|false|null)';
+const FLAT_MEMBER = `"[^"\\\\\\x00-\\x1f]*":${FLAT_VALUE}`;
+const FLAT = new RegExp(`^\\{(?:${FLAT_MEMBER}(?:,${FLAT_MEMBER})*)?\\}$`);
+const needles = new Map<string, string>();
+
+/** Reads `key` of a flat object's text (FLAT): its value as JSON.parse would give it. */
+function flatGet(o: string, key: string): unknown {
+  let needle = needles.get(key);
+  if (needle === undefined) needles.set(key, (needle = `"${key}":`));
+  // Keys and string values hold no quote and FLAT checked the layout, so `"key":` is that key.
+  const k = o.lastIndexOf(needle);
+  if (k < 0) return undefined;
+  const i = k + needle.length;
+  const c = o.charCodeAt(i);
+  if (c === 34) return o.slice(i + 1, o.indexOf('"', i + 1));
+  if (c === 116) return true;
+  if (c === 102) return false;
+  if (c === 110) return null;
+  let j = i + 1;
+  while (j < o.length && o.charCodeAt(j) >= 48 && o.charCodeAt(j) <= 57) j++;
+  return Number(o.slice(i, j));
+}
+
+/** A flat object's text as Fields, or null if it is not flat. */
+export function flatFields(o: string): Fields | null {
+  return FLAT.test(o) ? (key) => flatGet(o, key) : null;
+}
 
 /** jsonb_array_elements(coalesce(v, '[]')) of `x->'key'`: an array; none when the key is absent
  * (SQL NULL); a JSON null or any other value makes the server refuse it, so off. */
@@ -131,6 +171,90 @@ function valueSpans(l: string): { row: string | null; children: string | null } 
   return { row, children };
 }
 
+/** Where `row` and `children` sit in a plain line (start and end, -1 when not an object). */
+export interface Spans {
+  rowStart: number;
+  rowEnd: number;
+  childrenStart: number;
+  childrenEnd: number;
+  /** The row object holds no object or array and no whitespace between its tokens: its members
+   * are read with flatGet (the server checks it is JSON: it goes to a jsonb column). */
+  rowFlat: boolean;
+}
+
+/**
+ * The spans of the top-level `row` and `children` objects of a line JSON.parse has accepted, if
+ * the line is **plain** (直通行): no backslash anywhere (so every `"` opens or closes a string and
+ * a string is skipped with one indexOf), no control character between tokens (nothing COPY's text
+ * format must escape), and every number a plain integer (no fraction or exponent: JSON.parse reads
+ * such a number exactly when it is a safe integer, which the projections check). The station's
+ * export writes plain lines (canonical JSON, integers in fen) in the ordinary case; a line that is
+ * not plain answers false and takes the careful way (valueSpans, COPY escaping). Only the few
+ * characters between strings are looked at one by one.
+ */
+export function plainSpans(l: string, out: Spans): boolean {
+  out.rowStart = out.rowEnd = out.childrenStart = out.childrenEnd = -1;
+  out.rowFlat = true;
+  if (l.indexOf('\\') >= 0) return false;
+  const n = l.length;
+  let depth = 0;
+  let expectKey = false;
+  let key = 0; // the depth-1 member being read: 1 row, 2 children, 0 another
+  let open = 0; // the row (1) or children (2) object being skipped, from `start`
+  let start = -1;
+  for (let i = 0; i < n; ) {
+    const c = l.charCodeAt(i);
+    if (c === 34) {
+      const e = l.indexOf('"', i + 1);
+      if (e < 0) return false;
+      if (depth === 1 && expectKey) {
+        const len = e - i - 1;
+        key = len === 3 && l.startsWith('row', i + 1) ? 1 : len === 8 && l.startsWith('children', i + 1) ? 2 : 0;
+        // A key given twice: the last wins (JSON.parse, jsonb), whatever its value.
+        if (key === 1) (out.rowStart = out.rowEnd = -1), (out.rowFlat = true);
+        else if (key === 2) out.childrenStart = out.childrenEnd = -1;
+        expectKey = false;
+      }
+      i = e + 1;
+    } else if (c === 123 || c === 91) {
+      if (depth === 1 && key && c === 123) {
+        open = key;
+        start = i;
+      } else if (open === 1) out.rowFlat = false;
+      depth++;
+      if (depth === 1) expectKey = true;
+      i++;
+    } else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 1 && open) {
+        if (open === 1) (out.rowStart = start), (out.rowEnd = i + 1);
+        else (out.childrenStart = start), (out.childrenEnd = i + 1);
+        open = 0;
+      }
+      i++;
+    } else if (c === 44) {
+      if (depth === 1) {
+        expectKey = true;
+        key = 0;
+      }
+      i++;
+    } else if ((c >= 48 && c <= 57) || c === 45) {
+      let j = i + 1;
+      for (let d = l.charCodeAt(j); j < n && d >= 48 && d <= 57; d = l.charCodeAt(++j));
+      const d = l.charCodeAt(j);
+      if (d === 46 || d === 101 || d === 69) return false;
+      i = j;
+    } else if (c < 32) return false;
+    else if (c === 116 || c === 110) i += 4;
+    else if (c === 102) i += 5;
+    else {
+      if (c === 32 && open === 1) out.rowFlat = false;
+      i++;
+    }
+  }
+  return true;
+}
+
 /** One field of COPY's text format. */
 function esc(v: string | number | boolean | null): string {
   if (v == null) return '\\N';
@@ -138,27 +262,41 @@ function esc(v: string | number | boolean | null): string {
   return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
 }
 const line = (fields: (string | number | boolean | null)[]) => fields.map(esc).join('\t') + '\n';
+/** The same for values that need no escaping (all from a plain line, or numbers). */
+function plainLine(fields: (string | number | boolean | null)[]): string {
+  let s = '';
+  for (let k = 0; k < fields.length; k++) {
+    const v = fields[k];
+    s += (k ? '\t' : '') + (v == null ? '\\N' : v);
+  }
+  return s + '\n';
+}
+
+const SPOOL_BYTES = 1 << 20;
 
 /** Lines kept on disk until their COPY (memory holds one block whatever the batch). */
 class Spool {
   private fd: number | null;
-  private buf: string[] = [];
-  private size = 0;
+  // Lines are encoded as they come: a line built from a slice of the payload would otherwise keep
+  // the whole decoded chunk it came from alive until the flush (tens of MB across the spools).
+  private buf = Buffer.allocUnsafe(SPOOL_BYTES);
+  private pos = 0;
   count = 0;
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
   }
   push(l: string): void {
-    this.buf.push(l);
-    this.size += l.length;
+    if (this.pos + l.length * 3 > this.buf.length) {
+      this.flush();
+      if (l.length * 3 > this.buf.length) this.buf = Buffer.allocUnsafe(l.length * 3);
+    }
+    this.pos += this.buf.write(l, this.pos);
     this.count++;
-    if (this.size >= 1 << 20) this.flush();
   }
   private flush(): void {
-    if (!this.buf.length || this.fd == null) return;
-    writeSync(this.fd, this.buf.join(''));
-    this.buf = [];
-    this.size = 0;
+    if (!this.pos || this.fd == null) return;
+    writeSync(this.fd, this.buf, 0, this.pos);
+    this.pos = 0;
   }
   /** Idempotent: a descriptor closed twice could be one the process (PGlite's files) reopened since. */
   close(): void {
@@ -170,18 +308,47 @@ class Spool {
       this.fd = null;
     }
   }
-  /** The spooled lines in blocks that end on a line's end (PGlite COPYs each slice by itself). */
-  async *blocks(): AsyncGenerator<string> {
-    let tail = '';
-    for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const s = tail + (chunk as string);
-      const cut = s.lastIndexOf('\n') + 1;
-      tail = s.slice(cut);
-      if (cut) yield s.slice(0, cut);
+  /** The spooled lines as bytes, in blocks that end on a line's end (PGlite COPYs each block by
+   * itself; the server takes them as they are: no decoding and encoding again). */
+  async *blocks(): AsyncGenerator<Buffer> {
+    let tail: Buffer | null = null;
+    for await (const chunk of createReadStream(this.path, { highWaterMark: 1 << 20 })) {
+      const b: Buffer = tail ? Buffer.concat([tail, chunk as Buffer]) : (chunk as Buffer);
+      const cut = b.lastIndexOf(10) + 1;
+      tail = cut < b.length ? b.subarray(cut) : null;
+      if (cut) yield b.subarray(0, cut);
     }
     if (tail) yield tail;
   }
 }
+
+/**
+ * The journal's COPY text written straight into byte blocks (each ends on a line's end), so the
+ * pieces of a line are encoded once: no line string, no joined chunk, no second copy to encode.
+ */
+class BlockWriter {
+  private buf = Buffer.allocUnsafe(BLOCK_BYTES);
+  private pos = 0;
+  readonly full: Buffer[] = [];
+  /** Room for a line of at most `chars` UTF-16 units (3 bytes each at most). */
+  line(chars: number): void {
+    const need = chars * 3;
+    if (this.pos + need <= this.buf.length) return;
+    if (this.pos) this.full.push(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, need));
+    this.pos = 0;
+  }
+  put(s: string): void {
+    this.pos += this.buf.write(s, this.pos);
+  }
+  /** The last, partly filled block. */
+  end(): Buffer | null {
+    const b = this.pos ? this.buf.subarray(0, this.pos) : null;
+    this.pos = 0;
+    return b;
+  }
+}
+const BLOCK_BYTES = 256 * 1024;
 
 export interface MonthSums {
   bills: number;
@@ -220,55 +387,136 @@ export async function applyDirect(q: Sql, stationId: string, epoch: number, veri
   const month = (period: string | null): MonthSums | null => {
     if (period == null || !PERIOD.test(period)) return null;
     let m = out.months.get(period);
-    if (!m) out.months.set(period, (m = { bills: 0, kwh: 0, billed: 0, collected: 0, settled: 0, readings: 0, actual: 0, corrected: 0, flagged: 0 }));
+    // The key is copied out of the payload's text (a slice would keep its whole chunk alive).
+    if (!m) out.months.set(Buffer.from(period).toString(), (m = { bills: 0, kwh: 0, billed: 0, collected: 0, settled: 0, readings: 0, actual: 0, corrected: 0, flagged: 0 }));
     return m;
   };
   let lastSeq = after;
   let lineNo = 0;
+  const spans: Spans = { rowStart: -1, rowEnd: -1, childrenStart: -1, childrenEnd: -1, rowFlat: true };
+  /** The line being read is plain (plainSpans): its values need no COPY escaping. */
+  let plain = false;
+  const prefix = `${esc(stationId)}\t${epoch}\t`;
+  /** A typed table's COPY line: escaped only when the row came from a line that is not plain. */
+  const stationPlain = esc(stationId) === stationId;
+  const typed = (fields: (string | number | boolean | null)[]) => (plain && stationPlain ? plainLine(fields) : line(fields));
 
   /** One payload line → its journal line (or nothing, if applied before); projections spooled. */
   const journal = (raw: string): string | null => {
     lineNo++;
-    if (LONG_NUMBER.test(raw)) throw new DirectPathOff(`line ${lineNo}: long number`);
-    let r: unknown;
+    plain = plainSpans(raw, spans);
+    return plain ? plainJournal(raw) : carefulJournal(raw);
+  };
+
+  /** An object's members as Fields; anything else is not a line (or a row) the direct path takes. */
+  const objectFields = (v: unknown): Fields => {
+    if (!isObject(v)) throw new DirectPathOff(`line ${lineNo}: not an object`);
+    return fieldsOf(v);
+  };
+
+  /** JSON.parse that hands over to the staged path on bad JSON. */
+  const parse = (json: string): unknown => {
     try {
-      r = JSON.parse(raw);
+      return JSON.parse(json);
     } catch {
       throw new DirectPathOff(`line ${lineNo}: not JSON`);
     }
-    if (!isObject(r)) throw new DirectPathOff(`line ${lineNo}: not an object`);
-    const seq = r.seq;
+  };
+
+  /** The line's top-level members other than `row` and `children` (checked: the seq, increasing). */
+  const head = (r: Fields): { seq: number; entity: string; id: string; op: string; table: string | null } | null => {
+    const seq = r('seq');
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) throw new DirectPathOff(`line ${lineNo}: seq`);
     if (seq <= after) return null;
     if (seq <= lastSeq) throw new DirectPathOff(`line ${lineNo}: seq not increasing`);
     lastSeq = seq;
-    const entity = text(r.entity);
-    const id = text(r.id);
-    const op = text(r.op);
+    const entity = text(r('entity'));
+    const id = text(r('id'));
+    const op = text(r('op'));
     if (entity == null || id == null || op == null) throw new DirectPathOff(`line ${lineNo}: entity, id or op missing`);
+    return { seq, entity, id, op, table: text(r('table')) };
+  };
+
+  /**
+   * A plain line (the ordinary case): JSON.parse reads only its skeleton, the line with its `row`
+   * and `children` objects replaced by `null` (a line is JSON exactly when its skeleton is and both
+   * spans are, and the spans go to jsonb columns: the server parses them and refuses bad JSON,
+   * which hands the batch to the staged path). A row is parsed in Node only if a typed table or
+   * the roll-up reads it; children only for a payment's settlement lines and a bill issue's ledger.
+   */
+  const plainJournal = (raw: string): string | null => {
+    const { rowStart, rowEnd, childrenStart, childrenEnd } = spans;
+    const rowFlat = spans.rowFlat;
+    let skeleton = raw;
+    if (rowStart >= 0 && childrenStart >= 0) {
+      skeleton = rowStart < childrenStart
+        ? raw.slice(0, rowStart) + 'null' + raw.slice(rowEnd, childrenStart) + 'null' + raw.slice(childrenEnd)
+        : raw.slice(0, childrenStart) + 'null' + raw.slice(childrenEnd, rowStart) + 'null' + raw.slice(rowEnd);
+    } else if (rowStart >= 0) skeleton = raw.slice(0, rowStart) + 'null' + raw.slice(rowEnd);
+    else if (childrenStart >= 0) skeleton = raw.slice(0, childrenStart) + 'null' + raw.slice(childrenEnd);
+    const r = flatFields(skeleton) ?? objectFields(parse(skeleton));
+    const h = head(r);
+    if (!h) {
+      // Applied before: nothing of it goes to the server, so its row and children are checked
+      // here (the staged path refuses a batch with a line that is not JSON, wherever it is).
+      parse(raw);
+      return null;
+    }
+    // Without a span the member is absent, null, or not an object (refused for `row`, NULL for `children`).
+    if (rowStart < 0 && r('row') != null) throw new DirectPathOff(`line ${lineNo}: row not an object`);
+    const rowText = rowStart >= 0 ? raw.slice(rowStart, rowEnd) : '{}';
+    const childrenText = childrenStart >= 0 ? raw.slice(childrenStart, childrenEnd) : null;
+    out.rows++;
+    if (MUTABLE.has(h.entity)) {
+      spools.records.push(`${h.entity}\t${h.id}\t${h.seq}\t${rowText}\n`);
+      if (h.entity === 'customer' || h.entity === 'customers') out.customers = true;
+    }
+    if (h.op === 'insert' && PROJECTED.has(h.entity)) {
+      const row = rowStart < 0 ? NO_FIELDS : rowFlat ? (key: string) => flatGet(rowText, key) : objectFields(parse(rowText));
+      project(h.entity, h.id, h.seq, row, childrenText == null ? noChildren : () => parse(childrenText) as Json);
+    }
+    // Nothing in a plain line needs escaping; the station id was escaped once (prefix).
+    w.line(raw.length + prefix.length + 64);
+    w.put(`${prefix}${h.seq}\t${h.entity}\t${h.id}\t${h.op}\t`);
+    w.put(rowText);
+    w.put(`\t${h.table ?? '\\N'}\t`);
+    w.put(childrenText ?? '\\N');
+    w.put('\n');
+    return null;
+  };
+
+  /** Any other line: parsed whole; no digit run a JavaScript number could change; spans found by
+   * the scan that knows escapes; every field escaped for COPY. */
+  const carefulJournal = (raw: string): string | null => {
+    if (LONG_NUMBER.test(raw)) throw new DirectPathOff(`line ${lineNo}: long number`);
+    const r = parse(raw);
+    if (!isObject(r)) throw new DirectPathOff(`line ${lineNo}: not an object`);
+    const h = head(fieldsOf(r));
+    if (!h) return null;
     const row: Json = r.row == null ? {} : isObject(r.row) ? r.row : (() => { throw new DirectPathOff(`line ${lineNo}: row not an object`); })();
     const children = isObject(r.children) ? r.children : null;
     // Keys written with escapes ("r\u006fw") are legal JSON but not worth a scanner that decodes them.
-    const spans = r.row != null || children ? valueSpans(raw) : { row: null, children: null };
-    const rowText = r.row == null ? '{}' : (spans.row ?? (() => { throw new DirectPathOff(`line ${lineNo}: row not found`); })());
-    const childrenText = children ? (spans.children ?? (() => { throw new DirectPathOff(`line ${lineNo}: children not found`); })()) : null;
+    const found = r.row != null || children ? valueSpans(raw) : { row: null, children: null };
+    const rowText = r.row == null ? '{}' : found.row;
+    const childrenText = children ? found.children : null;
+    if (rowText == null) throw new DirectPathOff(`line ${lineNo}: row not found`);
+    if (children && childrenText == null) throw new DirectPathOff(`line ${lineNo}: children not found`);
     out.rows++;
-
-    if (MUTABLE.has(entity)) {
-      spools.records.push(line([entity, id, seq, rowText]));
-      if (entity === 'customer' || entity === 'customers') out.customers = true;
+    if (MUTABLE.has(h.entity)) {
+      spools.records.push(line([h.entity, h.id, h.seq, rowText]));
+      if (h.entity === 'customer' || h.entity === 'customers') out.customers = true;
     }
-    if (op === 'insert') project(entity, id, seq, row, children);
-    return line([stationId, epoch, seq, entity, id, op, rowText, text(r.table), childrenText]);
+    if (h.op === 'insert' && PROJECTED.has(h.entity)) project(h.entity, h.id, h.seq, fieldsOf(row), () => children);
+    return line([stationId, epoch, h.seq, h.entity, h.id, h.op, rowText, h.table, childrenText]);
   };
 
   /** The staged path's projections and roll-up (importer.ts `project`), row by row. */
-  const project = (entity: string, id: string, seq: number, row: Json, children: Json | null) => {
+  const project = (entity: string, id: string, seq: number, row: Fields, childrenOf: () => Json | null) => {
     if (BILL.has(entity)) {
-      const kind = text(row.kind) ?? 'regular';
-      const kwh = big(row.kwh) ?? 0;
-      spools.bills.push(line([stationId, id, f(row, 'customer_id', 'customerId'), text(row.period), kind, kwh, big(f(row, 'total_fen', 'totalFen')) ?? 0]));
-      const m = month(text(row.period));
+      const kind = text(row('kind')) ?? 'regular';
+      const kwh = big(row('kwh')) ?? 0;
+      spools.bills.push(typed([stationId, id, f(row, 'customer_id', 'customerId'), text(row('period')), kind, kwh, big(f(row, 'total_fen', 'totalFen')) ?? 0]));
+      const m = month(text(row('period')));
       if (m && kind === 'regular') {
         m.bills++;
         m.kwh += kwh;
@@ -276,7 +524,8 @@ export async function applyDirect(q: Sql, stationId: string, epoch: number, veri
     } else if (PAYMENT.has(entity)) {
       const payDate = f(row, 'pay_date', 'payDate');
       const amount = big(f(row, 'amount_fen', 'amountFen'));
-      spools.payments.push(line([stationId, id, f(row, 'customer_id', 'customerId'), amount, payDate, text(row.channel), f(row, 'clerk_id', 'clerkId'), JSON.stringify(settledLines(children))]));
+      const children = childrenOf();
+      spools.payments.push(typed([stationId, id, f(row, 'customer_id', 'customerId'), amount, payDate, text(row('channel')), f(row, 'clerk_id', 'clerkId'), JSON.stringify(settledLines(children))]));
       const m = month(payDate == null ? null : payDate.slice(0, 7));
       if (m) m.collected += summed(amount);
       for (const s of elements(children?.settlements)) {
@@ -286,11 +535,11 @@ export async function applyDirect(q: Sql, stationId: string, epoch: number, veri
         }
       }
     } else if (READING.has(entity)) {
-      const supersedes = text(row.supersedes);
+      const supersedes = text(row('supersedes'));
       const needsReview = ['1', 'true'].includes(f(row, 'needs_review', 'needsReview') ?? '0');
-      const kind = text(row.kind);
-      spools.readings.push(line([stationId, id, text(row.period), f(row, 'point_id', 'pointId'), kind, needsReview, supersedes, f(row, 'read_by', 'readBy')]));
-      const m = month(text(row.period));
+      const kind = text(row('kind'));
+      spools.readings.push(typed([stationId, id, text(row('period')), f(row, 'point_id', 'pointId'), kind, needsReview, supersedes, f(row, 'read_by', 'readBy')]));
+      const m = month(text(row('period')));
       if (m) {
         if (supersedes == null) {
           m.readings++;
@@ -299,40 +548,47 @@ export async function applyDirect(q: Sql, stationId: string, epoch: number, veri
         } else m.corrected++;
       }
     } else if (entity === 'bill_issue') {
-      const entries = elements(children?.ledger_entries);
+      const entries = elements(childrenOf()?.ledger_entries);
       const m = month(text(member(entries[0], 'period')));
       let billed = 0;
       for (const l of entries) billed += big(member(l, 'amount_fen')) ?? 0;
       if (m) m.billed += billed;
     } else if (entity === 'ledger_entries') {
-      const m = month(text(row.period));
-      const billed = ['bill', 'bill_credit'].includes(text(row.entry_type) ?? '') ? summed(row.amount_fen) : 0;
+      const m = month(text(row('period')));
+      const billed = ['bill', 'bill_credit'].includes(text(row('entry_type')) ?? '') ? summed(row('amount_fen')) : 0;
       if (m) m.billed += billed;
     } else if (entity === 'payment_reversal') {
       out.reversals.push(seq);
     } else if (entity === 'settlement') {
-      if (text(row.kind) === 'prepaid') {
-        for (const l of elements(row.lines)) {
+      if (text(row('kind')) === 'prepaid') {
+        for (const l of elements(row('lines'))) {
           const m = month(text(member(l, 'period')));
           if (m) m.settled += summed(text(member(l, 'principalFen')) ?? text(member(l, 'principal_fen')));
         }
       }
     } else if (entity === 'settlement_lines') {
-      const m = month(text(row.period));
-      if (m) m.settled += summed(row.principal_fen);
+      const m = month(text(row('period')));
+      if (m) m.settled += summed(row('principal_fen'));
     } else if (entity === 'appraisal') {
       out.appraisals = true;
     }
   };
 
   let nodeMs = 0;
-  async function* journalLines(): AsyncGenerator<string> {
+  const w = new BlockWriter();
+  async function* journalLines(): AsyncGenerator<Buffer> {
     for await (const raw of verified.lines()) {
       const t = performance.now();
       const l = journal(raw);
+      if (l) {
+        w.line(l.length);
+        w.put(l);
+      }
       nodeMs += performance.now() - t;
-      if (l) yield l;
+      if (w.full.length) yield* w.full.splice(0);
     }
+    const last = w.end();
+    if (last) yield last;
   }
 
   const trace = process.env.GRIDDESK_HQ_IMPORT_TRACE ? (what: string, t0: number) => console.error(`hq import: ${what} ${Math.round(performance.now() - t0)} ms`) : () => {};

@@ -281,7 +281,9 @@ async function applyBatchRows(q: Sql, stationId: string, epoch: number, verified
 async function applyDirectAndProject(q: Sql, stationId: string, epoch: number, verified: VerifiedFile, after: number, fromSeq: number, toSeq: number): Promise<void> {
   const d = await applyDirect(q, stationId, epoch, verified, after);
   const t0 = performance.now();
+  const step = process.env.GRIDDESK_HQ_IMPORT_TRACE ? (what: string, t: number) => console.error(`hq import:   ${what} ${Math.round(performance.now() - t)} ms`) : () => {};
   if (d.recordsStaged) await q.query(mergeRecords('SELECT entity, entity_id, seq, row FROM hq_import_records'), [stationId, epoch]);
+  step('records merged', t0);
   if (d.customers) {
     await q.query(
       `UPDATE stations SET customers = (SELECT count(*) FROM hq_records WHERE station_id = $1 AND entity IN ('customer', 'customers') AND coalesce(row->>'status', 'active') <> 'closed')
