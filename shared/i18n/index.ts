@@ -14,6 +14,7 @@ import { safetyStrings } from './safety';
 import { shellStrings } from './shell';
 import { syncStrings } from './sync';
 import { serviceStrings } from './service';
+import { filesStrings } from './files';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -34,6 +35,7 @@ const zh = {
   ...datesStrings.zh,
   ...homeStrings.zh,
   ...serviceStrings.zh,
+  ...filesStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -50,10 +52,11 @@ const en: Record<keyof typeof zh, string> = {
   ...datesStrings.en,
   ...homeStrings.en,
   ...serviceStrings.en,
+  ...filesStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings, homeStrings, serviceStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings, homeStrings, serviceStrings, filesStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;
