@@ -15,6 +15,7 @@ import { shellStrings } from './shell';
 import { syncStrings } from './sync';
 import { serviceStrings } from './service';
 import { filesStrings } from './files';
+import { figuresStrings } from './figures';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -36,6 +37,7 @@ const zh = {
   ...homeStrings.zh,
   ...serviceStrings.zh,
   ...filesStrings.zh,
+  ...figuresStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -53,10 +55,11 @@ const en: Record<keyof typeof zh, string> = {
   ...homeStrings.en,
   ...serviceStrings.en,
   ...filesStrings.en,
+  ...figuresStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings, homeStrings, serviceStrings, filesStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings, homeStrings, serviceStrings, filesStrings, figuresStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

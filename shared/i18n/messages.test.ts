@@ -11,6 +11,7 @@ import { COLLECTION_FIELDS, COLLECTION_REASONS, field, type CollectionReason } f
 import { flagLabel, flagMessage } from '../readings/describe';
 import { input, READING_INPUT_REASONS, READING_INPUTS, type ReadingInputReason } from '../readings/register';
 import { READING_FLAG_CODES, type FlagParams, type ReadingFlagCode } from '../readings/flags';
+import { MONEY_REASONS, MONEY_WHATS, type MoneyReason } from '../money';
 import { FILE_MESSAGES, clerkIssues, fileMessage, issueMessage, type FileMessage } from '../referenceFile';
 import { checkTariffFile } from '../billing/tariff';
 import { checkReferenceFile } from '../billing/policy';
@@ -209,6 +210,13 @@ const FILE_SAMPLES: Record<FileMessage, CodedMessage['params']> = {
   'sheet.conflict': { code: 'KPI100', from: '2025-01', field: 'effectiveFrom' },
 };
 
+const MONEY_SAMPLES: Record<MoneyReason, CodedMessage['params']> = {
+  notWholeFen: { what: coded('money.what.total'), value: '1.5' },
+  notDecimal: { what: coded('money.what.amount'), text: '12,5' },
+  tooManyPlaces: { what: coded('money.what.price'), text: '0.123456789', places: 8 },
+  divisionByZero: undefined,
+};
+
 /** Parameters for the dictionary-wide pass: numbers everywhere, so only the templates are judged. */
 function numericParams(template: string): Record<string, number> {
   return Object.fromEntries([...template.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, 7]));
@@ -325,6 +333,16 @@ describe('messages of the shared rules, in both languages', () => {
     expect(all.flatMap((m) => check((l) => renderMessage(l, m), inFile))).toEqual([]);
   });
 
+  it('renders every refusal of the money and period rules, and every figure it can name', () => {
+    expect(MONEY_REASONS.filter((r) => !(r in MONEY_SAMPLES))).toEqual([]);
+    const problems = [
+      ...MONEY_REASONS.flatMap((r) => check((l) => renderMessage(l, coded(`money.${r}`, MONEY_SAMPLES[r])), ['12,5'])),
+      ...MONEY_WHATS.flatMap((w) => check((l) => renderMessage(l, coded('money.notDecimal', { what: coded(`money.what.${w}`), text: 'abc' })), ['abc'])),
+      ...check((l) => renderMessage(l, coded('time.badPeriod', { value: '2026-13' }))),
+    ];
+    expect(problems).toEqual([]);
+  });
+
   it('keeps every key under the rules’ prefixes in their lists (no orphan nor unlisted message)', () => {
     const listed = new Set<string>([
       ...BILLING_REASONS.map((r) => `billing.reason.${r}`),
@@ -339,8 +357,11 @@ describe('messages of the shared rules, in both languages', () => {
       ...FILE_MESSAGES.map((m) => `file.${m}`),
       'list.problems',
       'list.path',
+      ...MONEY_REASONS.map((r) => `money.${r}`),
+      ...MONEY_WHATS.map((w) => `money.what.${w}`),
+      'time.badPeriod',
     ]);
-    const prefixes = ['file.', 'list.', 'billing.reason.', 'billing.quantity.', 'billing.touWord.', 'reading.flag.', 'billing.flag.', 'collection.reason.', 'collection.field.', 'reading.inputReason.', 'reading.input.'];
+    const prefixes = ['file.', 'list.', 'money.', 'time.', 'billing.reason.', 'billing.quantity.', 'billing.touWord.', 'reading.flag.', 'billing.flag.', 'collection.reason.', 'collection.field.', 'reading.inputReason.', 'reading.input.'];
     const unlisted = allMessages()
       .map((m) => m.key as string)
       .filter((k) => prefixes.some((p) => k.startsWith(p)) && !listed.has(k));
