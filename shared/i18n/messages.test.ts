@@ -11,6 +11,7 @@ import { COLLECTION_FIELDS, COLLECTION_REASONS, field, type CollectionReason } f
 import { flagLabel, flagMessage } from '../readings/describe';
 import { input, READING_INPUT_REASONS, READING_INPUTS, type ReadingInputReason } from '../readings/register';
 import { READING_FLAG_CODES, type FlagParams, type ReadingFlagCode } from '../readings/flags';
+import { SYNC_FILE_DETAILS, fileDetail, type SyncFileDetail } from '../sync/fileDetails';
 import { MONEY_REASONS, MONEY_WHATS, type MoneyReason } from '../money';
 import { FILE_MESSAGES, clerkIssues, fileMessage, issueMessage, type FileMessage } from '../referenceFile';
 import { checkTariffFile } from '../billing/tariff';
@@ -217,6 +218,44 @@ const MONEY_SAMPLES: Record<MoneyReason, CodedMessage['params']> = {
   divisionByZero: undefined,
 };
 
+const SYNC_DETAIL_SAMPLES: Record<SyncFileDetail, Record<string, string | number> | undefined> = {
+  badPublicKey: undefined,
+  publicKeyLength: undefined,
+  manifestTooLarge: undefined,
+  manifestNotObject: undefined,
+  noFormat: undefined,
+  formatUnreadable: { format: 'griddesk-sync/9', readable: 'griddesk-sync/1' },
+  noKeyId: undefined,
+  untrustedKey: { keyId: 'hq-7f3a' },
+  notCanonical: undefined,
+  unknownKind: { kind: 'parcel' },
+  notACount: { field: 'rowCount' },
+  noPayloadHash: undefined,
+  wrongKind: { kind: 'batch', wanted: 'reference' },
+  payloadOverCap: undefined,
+  bytesAfterPayload: undefined,
+  tooManyRows: { rows: 2000001, max: 2000000 },
+  rowNotJson: { row: 3 },
+  rowNotObject: { row: 3 },
+  moreRowsThanDeclared: { rows: 10 },
+  inflatesPastSize: undefined,
+  rowTooLong: undefined,
+  rowOverBytes: { row: 3, max: 1048576 },
+  cannotInflate: undefined,
+  noFinalNewline: undefined,
+  notDeclaredSize: undefined,
+  changedWhileRead: undefined,
+  rowCount: { rows: 9, declared: 10 },
+  notSyncFile: undefined,
+  cutShort: undefined,
+  manifestDamaged: undefined,
+  signatureMismatch: undefined,
+  payloadHashMismatch: undefined,
+  ackFields: undefined,
+  noVersion: undefined,
+};
+const SYNC_AS_WRITTEN = ['griddesk-sync/9', 'griddesk-sync/1', 'hq-7f3a', 'parcel', 'rowCount', 'batch', 'reference', 'Ed25519', 'MiB'];
+
 /** Parameters for the dictionary-wide pass: numbers everywhere, so only the templates are judged. */
 function numericParams(template: string): Record<string, number> {
   return Object.fromEntries([...template.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, 7]));
@@ -343,6 +382,15 @@ describe('messages of the shared rules, in both languages', () => {
     expect(problems).toEqual([]);
   });
 
+  it('renders every detail of a refused sync file, alone and inside its refusal', () => {
+    expect(SYNC_FILE_DETAILS.filter((d) => !(d in SYNC_DETAIL_SAMPLES))).toEqual([]);
+    const problems = SYNC_FILE_DETAILS.flatMap((d) => [
+      ...check((l) => renderMessage(l, fileDetail(d, SYNC_DETAIL_SAMPLES[d])), SYNC_AS_WRITTEN),
+      ...check((l) => renderMessage(l, coded('sync.file.manifest', { detail: fileDetail(d, SYNC_DETAIL_SAMPLES[d]) })), SYNC_AS_WRITTEN),
+    ]);
+    expect(problems).toEqual([]);
+  });
+
   it('keeps every key under the rules’ prefixes in their lists (no orphan nor unlisted message)', () => {
     const listed = new Set<string>([
       ...BILLING_REASONS.map((r) => `billing.reason.${r}`),
@@ -360,8 +408,9 @@ describe('messages of the shared rules, in both languages', () => {
       ...MONEY_REASONS.map((r) => `money.${r}`),
       ...MONEY_WHATS.map((w) => `money.what.${w}`),
       'time.badPeriod',
+      ...SYNC_FILE_DETAILS.map((d) => `sync.fileDetail.${d}`),
     ]);
-    const prefixes = ['file.', 'list.', 'money.', 'time.', 'billing.reason.', 'billing.quantity.', 'billing.touWord.', 'reading.flag.', 'billing.flag.', 'collection.reason.', 'collection.field.', 'reading.inputReason.', 'reading.input.'];
+    const prefixes = ['file.', 'list.', 'money.', 'time.', 'sync.fileDetail.', 'billing.reason.', 'billing.quantity.', 'billing.touWord.', 'reading.flag.', 'billing.flag.', 'collection.reason.', 'collection.field.', 'reading.inputReason.', 'reading.input.'];
     const unlisted = allMessages()
       .map((m) => m.key as string)
       .filter((k) => prefixes.some((p) => k.startsWith(p)) && !listed.has(k));
