@@ -1,4 +1,4 @@
-// Figures refused by the shared money and time rules (金额、数量、账期): a figure that is not exact
+// Figures refused by the shared money and time rules, and why a backup file is refused, (金额、数量、账期): a figure that is not exact
 // (shared/money.ts `MONEY_REASONS`) or a period that is not YYYY-MM (shared/time.ts). Reached when
 // a typed or imported figure gets past the screen's own check; the clerk reads it in the app's
 // language instead of an internal error.
@@ -18,6 +18,12 @@ export const figuresStrings = defineStrings(
     'money.what.total': '合计',
     'money.what.value': '数值',
     'time.badPeriod': '“{value}”不是账期：请写成 YYYY-MM，如 2026-12',
+    'backupFile.notFound': '文件不存在',
+    'backupFile.notSqlite': '不是 SQLite 数据库文件',
+    'backupFile.notGridDesk': '不是本程序的数据库',
+    'backupFile.newer': '由更新版本的程序生成（数据版本 {version}，本程序最高 {latest}）',
+    'backupFile.damaged': '完整性检查未通过（{detail}）',
+    'backupFile.unreadable': '文件无法读取',
   },
   {
     'money.notWholeFen': '{what} must be a whole number of fen, not {value}',
@@ -32,5 +38,11 @@ export const figuresStrings = defineStrings(
     'money.what.total': 'The total',
     'money.what.value': 'The value',
     'time.badPeriod': '"{value}" is not a period: write YYYY-MM, e.g. 2026-12',
+    'backupFile.notFound': 'file not found',
+    'backupFile.notSqlite': 'not an SQLite database',
+    'backupFile.notGridDesk': 'not a GridDesk database',
+    'backupFile.newer': 'made by a newer GridDesk (version {version} > {latest})',
+    'backupFile.damaged': 'the integrity check failed ({detail})',
+    'backupFile.unreadable': 'the file cannot be read',
   },
 );

@@ -12,6 +12,7 @@ import { flagLabel, flagMessage } from '../readings/describe';
 import { input, READING_INPUT_REASONS, READING_INPUTS, type ReadingInputReason } from '../readings/register';
 import { READING_FLAG_CODES, type FlagParams, type ReadingFlagCode } from '../readings/flags';
 import { SYNC_FILE_DETAILS, fileDetail, type SyncFileDetail } from '../sync/fileDetails';
+import { BACKUP_FILE_REASONS, backupFileReason, type BackupFileReason } from '../backupFile';
 import { MONEY_REASONS, MONEY_WHATS, type MoneyReason } from '../money';
 import { FILE_MESSAGES, clerkIssues, fileMessage, issueMessage, type FileMessage } from '../referenceFile';
 import { checkTariffFile } from '../billing/tariff';
@@ -256,6 +257,15 @@ const SYNC_DETAIL_SAMPLES: Record<SyncFileDetail, Record<string, string | number
 };
 const SYNC_AS_WRITTEN = ['griddesk-sync/9', 'griddesk-sync/1', 'hq-7f3a', 'parcel', 'rowCount', 'batch', 'reference', 'Ed25519', 'MiB'];
 
+const BACKUP_SAMPLES: Record<BackupFileReason, Record<string, string | number> | undefined> = {
+  notFound: undefined,
+  notSqlite: undefined,
+  notGridDesk: undefined,
+  newer: { version: 18, latest: 15 },
+  damaged: { detail: '*** in database main *** Page 7: btreeInitPage() returns error code 11' },
+  unreadable: undefined,
+};
+
 /** Parameters for the dictionary-wide pass: numbers everywhere, so only the templates are judged. */
 function numericParams(template: string): Record<string, number> {
   return Object.fromEntries([...template.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, 7]));
@@ -391,6 +401,13 @@ describe('messages of the shared rules, in both languages', () => {
     expect(problems).toEqual([]);
   });
 
+  it('renders every reason a backup file is refused, inside its refusal', () => {
+    expect(BACKUP_FILE_REASONS.filter((r) => !(r in BACKUP_SAMPLES))).toEqual([]);
+    const sqliteSaid = [BACKUP_SAMPLES.damaged!.detail as string, 'notes.db'];
+    const problems = BACKUP_FILE_REASONS.flatMap((r) => check((l) => translate(l, 'error.backupFile', { file: 'notes.db', reason: renderMessage(l, backupFileReason(r, BACKUP_SAMPLES[r])) }), sqliteSaid));
+    expect(problems).toEqual([]);
+  });
+
   it('keeps every key under the rules’ prefixes in their lists (no orphan nor unlisted message)', () => {
     const listed = new Set<string>([
       ...BILLING_REASONS.map((r) => `billing.reason.${r}`),
@@ -409,8 +426,9 @@ describe('messages of the shared rules, in both languages', () => {
       ...MONEY_WHATS.map((w) => `money.what.${w}`),
       'time.badPeriod',
       ...SYNC_FILE_DETAILS.map((d) => `sync.fileDetail.${d}`),
+      ...BACKUP_FILE_REASONS.map((r) => `backupFile.${r}`),
     ]);
-    const prefixes = ['file.', 'list.', 'money.', 'time.', 'sync.fileDetail.', 'billing.reason.', 'billing.quantity.', 'billing.touWord.', 'reading.flag.', 'billing.flag.', 'collection.reason.', 'collection.field.', 'reading.inputReason.', 'reading.input.'];
+    const prefixes = ['file.', 'list.', 'money.', 'time.', 'sync.fileDetail.', 'backupFile.', 'billing.reason.', 'billing.quantity.', 'billing.touWord.', 'reading.flag.', 'billing.flag.', 'collection.reason.', 'collection.field.', 'reading.inputReason.', 'reading.input.'];
     const unlisted = allMessages()
       .map((m) => m.key as string)
       .filter((k) => prefixes.some((p) => k.startsWith(p)) && !listed.has(k));
