@@ -22,7 +22,7 @@ export const FILE_MESSAGES = [
   'tariff.notBound', 'tariff.boundsOrder', 'tariff.incrementsOrPrices', 'tariff.samePeriods', 'tariff.multiAllOrNone', 'tariff.annualOneEntry',
   'tariff.yearStartAnnualOnly', 'tariff.monthlyNeedsMonths', 'tariff.monthTwice', 'tariff.monthMissing', 'tariff.monthsMissing', 'tariff.notDate',
   'tariff.energyMissing', 'tariff.energyWithTierPrices', 'tariff.capacityOrDemand', 'tariff.unknownBeside', 'tariff.unknownBesideMany',
-  'tariff.notList', 'tariff.fileShape', 'tariff.noTariffs', 'tariff.duplicate', 'tariff.conflict',
+  'tariff.notList', 'tariff.fileShape', 'tariff.noTariffs', 'tariff.duplicate', 'tariff.conflict', 'tariff.creditShrinks', 'tariff.bandNotBelow',
   'policy.ratioAboveOne', 'policy.ratioNotDecimal', 'policy.duplicate', 'policy.conflict',
   'sheet.badCode', 'sheet.badFrom', 'sheet.idTwice', 'sheet.unknownKpi', 'sheet.floorIsTarget', 'sheet.capOverPoints', 'sheet.minAboveMax',
   'sheet.maxOverPoints', 'sheet.minBelowZero', 'sheet.defaultOutside', 'sheet.stepMaxNotAbove', 'sheet.stepScoreOver', 'sheet.stepsOverlap',

@@ -91,6 +91,8 @@ export const filesStrings = defineStrings(
     'file.tariff.fileShape': '文件须是一个电价 { ... }、电价列表，或 {example}',
     'file.tariff.noTariffs': '文件里没有电价',
     'file.tariff.duplicate': '第 {n} 个电价 {code}（{from} 起执行）：同一版本已作为第 {earlier} 个电价给出',
+    'file.tariff.creditShrinks': '奖励不能小于功率因数更低一档的奖励',
+    'file.tariff.bandNotBelow': '须低于 {above}',
     'file.tariff.conflict': '电价 {code}（{from} 起执行）已载入，且价格不同；已载入的版本不能修改，请总部另发一个 {field} 更晚的新版本',
 
     // the billing policy in the same file (电费政策)
@@ -200,6 +202,8 @@ export const filesStrings = defineStrings(
     'file.tariff.fileShape': 'The file must hold a tariff { ... }, a list of tariffs, or {example}',
     'file.tariff.noTariffs': 'The file holds no tariffs',
     'file.tariff.duplicate': 'Tariff #{n} {code} effective {from}: the same version is already given as tariff #{earlier}',
+    'file.tariff.creditShrinks': 'a credit must not be smaller than the one for a lower power factor',
+    'file.tariff.bandNotBelow': 'must be below {above}',
     'file.tariff.conflict': 'Tariff {code} effective {from} is already loaded with different prices; a loaded version is never changed — head office must send a new version with a later {field}',
 
     'file.policy.ratioAboveOne': '"{text}" must be above 1 (e.g. "3" flags bills over three times the average)',

@@ -188,6 +188,8 @@ const FILE_SAMPLES: Record<FileMessage, CodedMessage['params']> = {
   'tariff.noTariffs': undefined,
   'tariff.duplicate': { n: 3, code: 'RES-GD', from: '2026-01-01', earlier: 1 },
   'tariff.conflict': { code: 'RES-GD', from: '2026-01-01', field: 'effectiveFrom' },
+  'tariff.creditShrinks': undefined,
+  'tariff.bandNotBelow': { above: '0.70' },
   'policy.ratioAboveOne': { text: '0.5' },
   'policy.ratioNotDecimal': { text: '3.125' },
   'policy.duplicate': { from: '2026-01-01' },
