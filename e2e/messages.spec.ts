@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StationFixture } from '../electron/backend/billing/testing/fixture';
 import { untranslated } from '../shared/i18n/untranslated';
@@ -109,5 +109,35 @@ test('a tariff file with bad rows: every problem names the tariff and field, ful
     'Tariff #2 AGR effective 2027-01-01, class: must be one of "residential", "commercial", "large_industry", "agricultural", not "farm"',
     'Tariff #2 AGR effective 2027-01-01, energy.flat: must be written in quotes, e.g. "0.5" (a bare number may lose decimal places)',
   ]);
+  expect(untranslated('en', await english.innerText())).toEqual([]);
+});
+
+// The same for the score sheet (考核方案): a head-office sheet whose points do not add up and whose
+// item names an unknown KPI, read on the 考核方案 screen in Chinese, then in English.
+test('a score sheet with bad items: every problem names the sheet, area, item and field, in Chinese, then in English', async ({ page, station }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const sheet = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'docs', 'appraisal', 'kpi-100.json'), 'utf8')) as { areas: { id: string; items: { id: string; points: number; scoring: { kpi?: string } }[] }[] };
+  const first = sheet.areas[0]!.items[0]!;
+  first.points -= 5;
+  first.scoring.kpi = 'reading.speed';
+  const file = join(station.dir, 'sheet-bad.json');
+  writeFileSync(file, JSON.stringify(sheet, null, 2));
+  const [area, item] = [sheet.areas[0]!.id, first.id];
+
+  await login(page, station, ADMIN.staffNo, ADMIN.password);
+  await openMenu(page, '考核方案');
+  await page.getByLabel('导入考核方案').setInputFiles(file);
+  const alert = page.getByRole('alert').filter({ hasText: '方案文件有 2 处问题' });
+  const problems = alert.getByRole('listitem');
+  await expect(problems).toHaveCount(2);
+  await expect(problems.nth(0)).toContainText(`考核方案 KPI100（2025-01），大项 ${area}，细项 ${item}，字段 scoring.kpi：未知的指标“reading.speed”（可用：`);
+  await expect(problems.nth(1)).toHaveText('考核方案 KPI100（2025-01），字段 fullScore：适用于抄表员的细项合计 95 分，而不是 100 分');
+  const kpis = (await problems.nth(0).innerText()).replace(/^.*（可用：(.*)）$/, '$1');
+  expect(untranslated('zh-CN', (await alert.innerText()).replace(/\s+/g, ' '), [kpis, 'reading.speed', 'scoring.kpi', 'KPI100', 'fullScore', item, area])).toEqual([]);
+
+  await page.getByLabel('语言').selectOption('en');
+  const english = page.getByRole('alert').filter({ hasText: 'The sheet file has 2 problem(s)' });
+  await expect(english.getByRole('listitem').nth(0)).toContainText(`sheet KPI100 2025-01, area ${area}, item ${item}, scoring.kpi: unknown KPI "reading.speed" (known: `);
+  await expect(english.getByRole('listitem').nth(1)).toHaveText('sheet KPI100 2025-01, fullScore: the items for the role Meter reader add up to 95 points, not 100');
   expect(untranslated('en', await english.innerText())).toEqual([]);
 });
