@@ -263,7 +263,7 @@ test('the administrator loads a tariff file on the tariff screen; the clerk sees
   const bad = join(station.dir, 'bad.json');
   writeFileSync(bad, JSON.stringify({ code: 'RES-X', name: '测试', class: 'residential', effectiveFrom: '2026-01-01', energy: { flat: 0.5 } }));
   await page.getByLabel('电价文件（JSON）').setInputFiles(bad);
-  await expect(page.getByRole('alert')).toContainText('energy.flat: must be written in quotes');
+  await expect(page.getByRole('alert')).toContainText('energy.flat：须写在引号里');
   await page.getByLabel('电价文件（JSON）').setInputFiles(SAMPLE_TARIFFS);
   await expect(page.getByRole('status')).toContainText('新版本 8 个，已有相同版本 0 个');
   await page.getByRole('button', { name: '确认导入' }).click();

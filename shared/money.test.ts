@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { divRoundHalfUp, fenToYuan, formatCenti, formatYuan, lineAmount, parseCenti, parsePrice, yuanToFen } from './money';
+import { RuleError } from './i18n/coded';
+import { divRoundHalfUp, fenToYuan, formatCenti, formatYuan, lineAmount, MoneyError, parseCenti, parsePrice, sumFen, yuanToFen } from './money';
 
 describe('money', () => {
   it.each([
@@ -24,8 +25,25 @@ describe('money', () => {
 
   it('refuses a fraction of a fen and non-numbers', () => {
     expect(() => yuanToFen('1.005')).toThrow(/decimal places/);
-    expect(() => yuanToFen('abc')).toThrow(/not a decimal/);
+    expect(() => yuanToFen('abc')).toThrow(/is not a number/);
     expect(() => parsePrice('0.123456789')).toThrow(/8 decimal places/);
+  });
+
+  it('says why in the reader’s language (a RuleError: a figure that escapes a handler answers validation, not internal)', () => {
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (error) {
+        if (error instanceof MoneyError) return [error.messageIn('zh-CN'), error.messageIn('en')];
+        throw error;
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal(() => yuanToFen('1.005'))).toEqual(['金额“1.005”的小数超过 2 位', 'The amount "1.005" has more than 2 decimal places']);
+    expect(refusal(() => yuanToFen('abc'))).toEqual(['金额“abc”不是数字：请写成 12.34 这样的小数', 'The amount "abc" is not a number: write a decimal such as 12.34']);
+    expect(refusal(() => parsePrice('0.123456789'))).toEqual(['单价“0.123456789”的小数超过 8 位', 'The price "0.123456789" has more than 8 decimal places']);
+    expect(refusal(() => sumFen([1.5]))).toEqual(['金额必须是整数分，不能是 1.5', 'The amount must be a whole number of fen, not 1.5']);
+    expect(MoneyError.prototype).toBeInstanceOf(RuleError);
   });
 
   it('rounds half up, away from zero', () => {

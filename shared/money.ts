@@ -6,6 +6,8 @@
 // - Quantities (kWh) carry up to 2 decimals and are held as integer hundredths (`Centi`).
 // - A bill line is price × quantity rounded half up to the fen once.
 
+import { RuleError, type CodedParam } from './i18n/coded';
+
 /** Integer number of fen (0.01 yuan). */
 export type Fen = number;
 /** Integer number of hundredths (0.01 kWh, or 0.01 of a register unit). */
@@ -14,12 +16,32 @@ export type Centi = number;
 export const PRICE_PLACES = 8;
 export const QTY_PLACES = 2;
 
-export class MoneyError extends Error {
+/** Why a figure is refused: `money.<reason>` in the dictionary (shared/i18n/figures.ts). */
+export const MONEY_REASONS = ['notWholeFen', 'notDecimal', 'tooManyPlaces', 'divisionByZero'] as const;
+export type MoneyReason = (typeof MONEY_REASONS)[number];
+/** The figure a reason names (`money.what.<word>`); any other `what` is shown as given. */
+export const MONEY_WHATS = ['amount', 'price', 'quantity', 'factor', 'reading', 'total', 'value'] as const;
+
+/**
+ * A figure that is not exact money or quantity (金额/数量不精确). A RuleError, so a figure a clerk
+ * typed that escapes a handler answers `validation` in the caller's language, never `internal`.
+ */
+export class MoneyError extends RuleError {
   override name = 'MoneyError';
+  constructor(
+    readonly reason: MoneyReason,
+    params?: Readonly<Record<string, CodedParam>>,
+  ) {
+    super(`money.${reason}`, params);
+  }
+}
+
+function whatWord(what: string): CodedParam {
+  return (MONEY_WHATS as readonly string[]).includes(what) ? { key: `money.what.${what as (typeof MONEY_WHATS)[number]}` } : what;
 }
 
 export function assertFen(value: number, what = 'amount'): Fen {
-  if (!Number.isSafeInteger(value)) throw new MoneyError(`${what} must be a whole number of fen, got ${value}`);
+  if (!Number.isSafeInteger(value)) throw new MoneyError('notWholeFen', { what: whatWord(what), value: String(value) });
   return value;
 }
 
@@ -31,9 +53,9 @@ const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?$/;
  */
 export function parseScaled(text: string, places: number, what = 'value'): bigint {
   const m = DECIMAL.exec(text.trim());
-  if (!m) throw new MoneyError(`${what}: "${text}" is not a decimal number`);
+  if (!m) throw new MoneyError('notDecimal', { what: whatWord(what), text });
   const [, sign, whole, frac = ''] = m;
-  if (frac.length > places) throw new MoneyError(`${what}: "${text}" has more than ${places} decimal places`);
+  if (frac.length > places) throw new MoneyError('tooManyPlaces', { what: whatWord(what), text, places });
   const digits = BigInt(whole + frac.padEnd(places, '0'));
   return sign === '-' ? -digits : digits;
 }
@@ -51,7 +73,7 @@ export function formatScaled(value: bigint, places: number, minPlaces = 0): stri
 
 /** Division of BigInts rounded half up (away from zero at exactly half), as the bills require. */
 export function divRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
-  if (denominator === 0n) throw new MoneyError('division by zero');
+  if (denominator === 0n) throw new MoneyError('divisionByZero');
   if (denominator < 0n) return divRoundHalfUp(-numerator, -denominator);
   const negative = numerator < 0n;
   const abs = negative ? -numerator : numerator;

@@ -2,6 +2,8 @@
 // are YYYY-MM"). China has kept UTC+8 all year since 1991, so a fixed offset is exact and avoids
 // depending on the ICU time-zone data of whichever runtime shows the page.
 
+import { RuleError } from './i18n/coded';
+
 /** Calendar date 'YYYY-MM-DD' (a day in Asia/Shanghai). */
 export type DateString = string;
 /** Billing/reading period 'YYYY-MM'. */
@@ -62,7 +64,7 @@ export function periodOf(date: DateString): Period {
 
 export function addMonths(period: Period, months: number): Period {
   const m = PERIOD_RE.exec(period);
-  if (!m) throw new Error(`not a period: ${period}`);
+  if (!m) throw new RuleError('time.badPeriod', { value: period });
   const index = Number(m[1]) * 12 + (Number(m[2]) - 1) + months;
   const year = Math.floor(index / 12);
   const month = (index % 12) + 1;

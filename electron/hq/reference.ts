@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { checkReferenceFile } from '../../shared/billing';
+import { renderMessage } from '../../shared/i18n/coded';
 import { checkNoticeRow, checkPolicyRow, checkStaffRow } from '../../shared/sync/reference';
 import type { HqPack, HqReferenceItem } from '../../shared/hq/types';
 import { writeSignedFile } from '../backend/sync/signedFile';
@@ -21,7 +22,8 @@ export async function loadReferenceItem(hq: HqContext, type: string, name: strin
   if (type === 'tariff') {
     // The same check the station's `tariffs import` runs: what head office sends, stations can load.
     const check = checkReferenceFile(data);
-    if (!check.ok) throw new HqError('reference_item', check.problems.slice(0, 5).join('; '));
+    // The problems are coded (shared/referenceFile.ts); HqError's detail is one text, English as before.
+    if (!check.ok) throw new HqError('reference_item', check.problems.slice(0, 5).map((p) => renderMessage('en', p)).join('; '));
   }
   // Policy, staff and notice rows get the station's own checks now: packs are cumulative, so a bad
   // item loaded here would make every later pack refused at every station.

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { fenToYuan } from '../../shared/money';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
@@ -11,13 +11,27 @@ import { DataTable } from '../ui/DataTable';
 // file, checked whole before anything is written.
 
 export function SheetsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const session = useSession();
   const list = useQuery('appraisal.sheets.list', {});
   const check = useAction('appraisal.sheets.check');
   const load = useAction('appraisal.sheets.import');
   const [problems, setProblems] = useState<string[]>([]);
+  const [refused, setRefused] = useState<string>();
   const [notice, setNotice] = useState<string>();
+
+  // The back end words a refused file's problems in the caller's language: check again when it changes.
+  useEffect(() => {
+    if (refused === undefined) return;
+    let current = true;
+    void check.run({ text: refused }).then((plan) => {
+      if (plan && current) setProblems(plan.problems);
+    });
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a language switch re-checks
+  }, [locale]);
 
   async function onFile(file: File) {
     const text = await file.text();
@@ -26,9 +40,11 @@ export function SheetsPage() {
     if (!plan) return;
     if (!plan.ok) {
       setProblems(plan.problems);
+      setRefused(text);
       return;
     }
     setProblems([]);
+    setRefused(undefined);
     const result = await load.run({ text, fileName: file.name });
     if (result) {
       setNotice(t('appraisal.sheets.loaded', { loaded: result.loaded, unchanged: result.unchanged }));

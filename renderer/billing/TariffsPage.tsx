@@ -1,4 +1,4 @@
-import { useState, type ChangeEvent } from 'react';
+import { useEffect, useState, type ChangeEvent } from 'react';
 import type { OutputOf, TariffVersionRow } from '../../shared/contract';
 import { useAction, useQuery } from '../api/hooks';
 import { useI18n } from '../app/i18n';
@@ -42,7 +42,7 @@ function pricesText(row: TariffVersionRow, t: ReturnType<typeof useI18n>['t']): 
 
 /** 电价目录: what head office sent, versions with effective dates; the administrator loads files. */
 export function TariffsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const session = useSession();
   const text = useBillingText();
   const list = useQuery('tariffs.list', {});
@@ -51,6 +51,19 @@ export function TariffsPage() {
   const [file, setFile] = useState<{ name: string; text: string }>();
   const [checked, setChecked] = useState<OutputOf<'tariffs.check'>>();
   const [notice, setNotice] = useState<string>();
+
+  // The back end words the file's problems in the caller's language: check again when it changes.
+  useEffect(() => {
+    if (!file) return;
+    let current = true;
+    void check.run({ text: file.text }).then((result) => {
+      if (result && current) setChecked(result);
+    });
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a language switch re-checks; choosing a file checks in choose()
+  }, [locale]);
 
   async function choose(event: ChangeEvent<HTMLInputElement>) {
     const chosen = event.target.files?.[0];

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { count, notMeasured, rate, type KpiValue } from './kpis';
 import { appraisedInPeriod, deductionScore, entryOutOfBounds, formatPoints, linearScore, parsePoints, rank, ratioScore, scoreSheet, splitPay, stepScore } from './score';
+import { renderMessage, type CodedMessage } from '../i18n/coded';
 import { checkScoreSheetFile, itemsForRoles, type ScoreSheet } from './sheet';
+
+const en = (problem: CodedMessage) => renderMessage('en', problem);
 
 const docs = join(import.meta.dirname, '..', '..', 'docs', 'appraisal');
 const shipped = (file: string) => JSON.parse(readFileSync(join(docs, file), 'utf8')) as ScoreSheet;
@@ -140,7 +143,7 @@ describe('score sheets (考核方案)', () => {
 
   const base = () => shipped('kpi-100.json');
   it.each<[string, (s: ScoreSheet) => void, string[]]>([
-    ['points not adding up', (s) => (s.areas[0]!.items[0]!.points = 25), ['sheet KPI100 2025-01, fullScore: the items for role meter_reader add up to 95 points, not 100']],
+    ['points not adding up', (s) => (s.areas[0]!.items[0]!.points = 25), ['sheet KPI100 2025-01, fullScore: the items for the role Meter reader add up to 95 points, not 100']],
     ['an unknown KPI', (s) => Object.assign(s.areas[0]!.items[1]!.scoring, { kpi: 'reading.speed' }), [expect.stringMatching(/^sheet KPI100 2025-01, area reading, item R2, scoring\.kpi: unknown KPI "reading\.speed"/) as unknown as string]],
     ['overlapping steps', (s) => Object.assign(s.areas[0]!.items[3]!.scoring, { steps: [{ min: 100, score: 20 }, { min: 95, max: 100.5, score: 10 }, { min: 0, max: 95, score: 0 }] }), ['sheet KPI100 2025-01, area reading, item R4, scoring.steps[0].min: the step from 100 overlaps step 1 (95 to 100.5)']],
     ['a step worth more than the item', (s) => Object.assign(s.areas[0]!.items[3]!.scoring, { steps: [{ min: 0, score: 25 }] }), ['sheet KPI100 2025-01, area reading, item R4, scoring.steps[0].score: 25 is more than the item\'s 20 points']],
@@ -152,12 +155,27 @@ describe('score sheets (考核方案)', () => {
     spoil(sheet);
     const result = checkScoreSheetFile({ sheets: [shipped('area-310.json'), sheet] });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems).toEqual(problems);
+    if (!result.ok) expect(result.problems.map(en)).toEqual(problems);
+  });
+
+  it('names the sheet, area, item and field in Chinese too', () => {
+    const sheet = base();
+    sheet.areas[1]!.items[1]!.scoring = { ...sheet.areas[1]!.items[1]!.scoring, cap: 40 } as ScoreSheet['areas'][number]['items'][number]['scoring'];
+    sheet.areas[0]!.items[0]!.points = 25;
+    const result = checkScoreSheetFile([sheet, { ...base(), code: 'kpi', areas: [{ id: 'x', name: 'x', items: [{ id: 'x1', name: 'x', roles: 'all', points: 1, scoring: { kind: 'guess' } }] }] }]);
+    expect(!result.ok && result.problems.map((p) => renderMessage('zh-CN', p))).toEqual([
+      '考核方案 KPI100（2025-01），大项 counter，细项 C2，字段 scoring.cap：扣分上限 40 超过该细项的 30 分',
+      '考核方案 KPI100（2025-01），字段 fullScore：适用于抄表员的细项合计 95 分，而不是 100 分',
+      '考核方案 kpi，字段 code：代码只能由大写字母、数字、- 和 _ 组成（2–31 个字符）',
+      '考核方案 kpi，大项 x，细项 x1，字段 scoring.kind：应为 "linear", "steps", "deduction", "ratio", "manual" 之一，而不是 "guess"',
+    ]);
   });
 
   it('a file with no sheet, or a sheet twice, is refused', () => {
-    expect(checkScoreSheetFile([])).toEqual({ ok: false, problems: ['the file holds no score sheet'] });
-    expect(checkScoreSheetFile([base(), base()])).toMatchObject({ ok: false, problems: ['sheet KPI100: KPI100@2025-01 is given twice in the file'] });
+    const empty = checkScoreSheetFile([]);
+    expect(!empty.ok && empty.problems.map(en)).toEqual(['the file holds no score sheet']);
+    const twice = checkScoreSheetFile([base(), base()]);
+    expect(!twice.ok && twice.problems.map(en)).toEqual(['sheet KPI100: KPI100@2025-01 is given twice in the file']);
   });
 });
 

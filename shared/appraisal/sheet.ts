@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { codedList, type CodedMessage, type CodedParam } from '../i18n/coded';
+import { clerkIssues, fileMessage, issueMessage, issueOf, problemAt } from '../referenceFile';
 import { isKpiCode, KPI_CODES, type KpiCode } from './kpis';
 
 // Score sheets (考核方案) are head-office policy, versioned like tariffs: a sheet (code +
@@ -71,8 +73,8 @@ export const payRuleSchema = z.discriminatedUnion('method', [
 export type PayRule = z.infer<typeof payRuleSchema>;
 
 export const scoreSheetSchema = z.object({
-  code: z.string().regex(/^[A-Z0-9][A-Z0-9_-]{1,30}$/, 'a code is capital letters, digits, - and _'),
-  effectiveFrom: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'effectiveFrom is the first month it applies to, YYYY-MM'),
+  code: z.string().regex(/^[A-Z0-9][A-Z0-9_-]{1,30}$/, issueOf('sheet.badCode')),
+  effectiveFrom: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, issueOf('sheet.badFrom')),
   name: z.string().min(1),
   nameEn: z.string().optional(),
   fullScore: z.number().int().positive().max(10000),
@@ -83,7 +85,8 @@ export const scoreSheetSchema = z.object({
 });
 export type ScoreSheet = z.infer<typeof scoreSheetSchema>;
 
-export type SheetFileCheck = { ok: true; sheets: ScoreSheet[] } | { ok: false; problems: string[] };
+/** A checked file: the sheets, or every problem as a coded message naming the sheet, area, item and field. */
+export type SheetFileCheck = { ok: true; sheets: ScoreSheet[] } | { ok: false; problems: CodedMessage[] };
 
 function scoringKpi(s: Scoring): string | null {
   return s.kind === 'manual' ? null : s.kpi;
@@ -101,37 +104,39 @@ export function itemsForRoles(sheet: ScoreSheet, roles: readonly string[]): { ar
 }
 
 /** The rules zod cannot say: KPIs known, steps not overlapping, bounds inside the points, points adding up per role. */
-export function sheetProblems(sheet: ScoreSheet): string[] {
-  const problems: string[] = [];
-  const at = (area: string, item: string, field: string) => `sheet ${sheet.code} ${sheet.effectiveFrom}, area ${area}, item ${item}, ${field}`;
+export function sheetProblems(sheet: ScoreSheet): CodedMessage[] {
+  const problems: CodedMessage[] = [];
+  const sheetPlace = fileMessage('where.sheetVersion', { code: sheet.code, from: sheet.effectiveFrom });
   const ids = new Set<string>();
   for (const area of sheet.areas) {
     for (const item of area.items) {
-      const where = (field: string) => at(area.id, item.id, field);
-      if (ids.has(item.id)) problems.push(`${where('id')}: the item id "${item.id}" is used twice`);
+      const where = codedList('path', [sheetPlace, fileMessage('where.area', { id: area.id }), fileMessage('where.item', { id: item.id })]);
+      const add = (field: string, what: CodedMessage) => problems.push(problemAt(where, field, what));
+      if (ids.has(item.id)) add('id', fileMessage('sheet.idTwice', { id: item.id }));
       ids.add(item.id);
       const s = item.scoring;
       const kpi = scoringKpi(s);
-      if (kpi !== null && !isKpiCode(kpi)) problems.push(`${where('scoring.kpi')}: unknown KPI "${kpi}" (known: ${KPI_CODES.join(', ')})`);
-      if (s.kind === 'linear' && s.floor === s.target) problems.push(`${where('scoring.floor')}: floor and target are both ${s.floor}`);
-      if (s.kind === 'deduction' && s.cap > item.points) problems.push(`${where('scoring.cap')}: the cap ${s.cap} is more than the item's ${item.points} points`);
+      if (kpi !== null && !isKpiCode(kpi)) add('scoring.kpi', fileMessage('sheet.unknownKpi', { kpi, known: KPI_CODES.join(', ') }));
+      if (s.kind === 'linear' && s.floor === s.target) add('scoring.floor', fileMessage('sheet.floorIsTarget', { floor: 'floor', target: 'target', value: s.floor }));
+      if (s.kind === 'deduction' && s.cap > item.points) add('scoring.cap', fileMessage('sheet.capOverPoints', { cap: s.cap, points: item.points }));
       if (s.kind === 'manual') {
-        if (s.min > s.max) problems.push(`${where('scoring.min')}: min ${s.min} is above max ${s.max}`);
-        if (s.max > item.points) problems.push(`${where('scoring.max')}: max ${s.max} is more than the item's ${item.points} points`);
-        if (s.min < 0) problems.push(`${where('scoring.min')}: an item's score cannot be below 0`);
-        if (s.default !== undefined && (s.default < s.min || s.default > s.max)) problems.push(`${where('scoring.default')}: ${s.default} is outside ${s.min}..${s.max}`);
+        if (s.min > s.max) add('scoring.min', fileMessage('sheet.minAboveMax', { min: s.min, max: s.max }));
+        if (s.max > item.points) add('scoring.max', fileMessage('sheet.maxOverPoints', { max: s.max, points: item.points }));
+        if (s.min < 0) add('scoring.min', fileMessage('sheet.minBelowZero'));
+        if (s.default !== undefined && (s.default < s.min || s.default > s.max)) add('scoring.default', fileMessage('sheet.defaultOutside', { value: s.default, min: s.min, max: s.max }));
       }
       if (s.kind === 'steps') {
         const sorted = s.steps.map((step, index) => ({ ...step, index })).sort((a, b) => a.min - b.min);
         for (const step of sorted) {
-          if (step.max !== undefined && step.max <= step.min) problems.push(`${where(`scoring.steps[${step.index}].max`)}: max ${step.max} is not above min ${step.min}`);
-          if (step.score > item.points) problems.push(`${where(`scoring.steps[${step.index}].score`)}: ${step.score} is more than the item's ${item.points} points`);
+          if (step.max !== undefined && step.max <= step.min) add(`scoring.steps[${step.index}].max`, fileMessage('sheet.stepMaxNotAbove', { max: step.max, min: step.min }));
+          if (step.score > item.points) add(`scoring.steps[${step.index}].score`, fileMessage('sheet.stepScoreOver', { score: step.score, points: item.points }));
         }
         for (let i = 1; i < sorted.length; i++) {
           const prev = sorted[i - 1]!;
           const cur = sorted[i]!;
           if (prev.max === undefined || prev.max > cur.min) {
-            problems.push(`${where(`scoring.steps[${cur.index}].min`)}: the step from ${cur.min} overlaps step ${prev.index} (${prev.min} to ${prev.max ?? 'no upper end'})`);
+            const max: CodedParam = prev.max ?? fileMessage('sheet.noUpperEnd');
+            add(`scoring.steps[${cur.index}].min`, fileMessage('sheet.stepsOverlap', { from: cur.min, step: prev.index, min: prev.min, max }));
           }
         }
       }
@@ -142,7 +147,7 @@ export function sheetProblems(sheet: ScoreSheet): string[] {
     if (applicable.length === 0) continue; // the sheet does not appraise this role
     const total = applicable.reduce((sum, { item }) => sum + item.points, 0);
     if (total !== sheet.fullScore) {
-      problems.push(`sheet ${sheet.code} ${sheet.effectiveFrom}, fullScore: the items for role ${role} add up to ${total} points, not ${sheet.fullScore}`);
+      problems.push(problemAt(sheetPlace, 'fullScore', fileMessage('sheet.roleTotal', { role: { key: `role.${role}` }, total, full: sheet.fullScore })));
     }
   }
   return problems;
@@ -151,19 +156,22 @@ export function sheetProblems(sheet: ScoreSheet): string[] {
 /** Checks a sheet file: one sheet object, an array of sheets, or { sheets: [...] }. All or nothing. */
 export function checkScoreSheetFile(data: unknown): SheetFileCheck {
   const list: unknown[] = Array.isArray(data) ? data : data && typeof data === 'object' && Array.isArray((data as { sheets?: unknown }).sheets) ? (data as { sheets: unknown[] }).sheets : [data];
-  if (list.length === 0) return { ok: false, problems: ['the file holds no score sheet'] };
-  const problems: string[] = [];
+  if (list.length === 0) return { ok: false, problems: [fileMessage('sheet.noSheet')] };
+  const problems: CodedMessage[] = [];
   const sheets: ScoreSheet[] = [];
   const seen = new Set<string>();
   list.forEach((raw, index) => {
-    const parsed = scoreSheetSchema.safeParse(raw);
-    const label = raw && typeof raw === 'object' && typeof (raw as { code?: unknown }).code === 'string' ? `sheet ${(raw as { code: string }).code}` : `sheet #${index + 1}`;
+    const parsed = scoreSheetSchema.safeParse(raw, { error: clerkIssues });
+    const label = raw && typeof raw === 'object' && typeof (raw as { code?: unknown }).code === 'string' ? fileMessage('where.sheet', { code: (raw as { code: string }).code }) : fileMessage('where.sheetNumber', { n: index + 1 });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${label}, ${describePath(raw, issue.path)}: ${issue.message}`);
+      for (const item of parsed.error.issues) {
+        const { places, field } = describePath(raw, item.path);
+        problems.push(problemAt(places.length ? codedList('path', [label, ...places]) : label, field, issueMessage(item)));
+      }
       return;
     }
     const key = `${parsed.data.code}@${parsed.data.effectiveFrom}`;
-    if (seen.has(key)) problems.push(`${label}: ${key} is given twice in the file`);
+    if (seen.has(key)) problems.push(problemAt(label, '', fileMessage('sheet.twice', { key })));
     seen.add(key);
     problems.push(...sheetProblems(parsed.data));
     sheets.push(parsed.data);
@@ -171,9 +179,9 @@ export function checkScoreSheetFile(data: unknown): SheetFileCheck {
   return problems.length ? { ok: false, problems } : { ok: true, sheets };
 }
 
-/** "area reading, item R1, scoring.floor" from a zod path, naming areas and items by their ids. */
-function describePath(raw: unknown, path: readonly PropertyKey[]): string {
-  const parts: string[] = [];
+/** Area and item (by their ids) and the field ("scoring.floor") of a zod path; no field when the problem is the sheet's own. */
+function describePath(raw: unknown, path: readonly PropertyKey[]): { places: CodedMessage[]; field: string } {
+  const places: CodedMessage[] = [];
   let node: unknown = raw;
   let rest: string[] = [];
   for (let i = 0; i < path.length; i++) {
@@ -181,10 +189,12 @@ function describePath(raw: unknown, path: readonly PropertyKey[]): string {
     const next = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
     const prev = path[i - 1];
     if (prev === 'areas' && typeof key === 'number') {
-      parts.push(`area ${idOf(next) ?? `#${key + 1}`}`);
+      const id = idOf(next);
+      places.push(id === undefined ? fileMessage('where.areaNumber', { n: key + 1 }) : fileMessage('where.area', { id }));
       rest = [];
     } else if (prev === 'items' && typeof key === 'number') {
-      parts.push(`item ${idOf(next) ?? `#${key + 1}`}`);
+      const id = idOf(next);
+      places.push(id === undefined ? fileMessage('where.itemNumber', { n: key + 1 }) : fileMessage('where.item', { id }));
       rest = [];
     } else if (key !== 'areas' && key !== 'items') {
       rest.push(typeof key === 'number' ? `[${key}]` : String(key));
@@ -192,7 +202,7 @@ function describePath(raw: unknown, path: readonly PropertyKey[]): string {
     node = next;
   }
   const field = rest.join('.').replace(/\.\[/g, '[');
-  return [...parts, field || '(the sheet)'].join(', ');
+  return { places, field };
 }
 
 function idOf(node: unknown): string | undefined {

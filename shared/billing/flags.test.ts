@@ -1,3 +1,4 @@
+import { renderMessage } from '../i18n/coded';
 import { describe, expect, it } from 'vitest';
 import { billFlags } from './flags';
 import { DEFAULT_BILLING_POLICY, checkReferenceFile, policyInForce } from './policy';
@@ -53,11 +54,17 @@ describe('reference files with a billing policy', () => {
     const result = checkReferenceFile({ tariffs: [tariff], billingPolicy: { effectiveFrom: '2026-13-01', dueDays: -1, highBillFactor: '0.5' } });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems).toEqual([
+    expect(result.problems.map((p) => renderMessage('en', p))).toEqual([
       'billingPolicy, effectiveFrom: must be a date written YYYY-MM-DD',
-      expect.stringMatching(/^billingPolicy, dueDays: /),
+      'billingPolicy, dueDays: must be at least 0',
       'billingPolicy, highBillFactor: "0.5" must be above 1 (e.g. "3" flags bills over three times the average)',
       'billingPolicy, averageMonths: is missing',
+    ]);
+    expect(result.problems.map((p) => renderMessage('zh-CN', p))).toEqual([
+      '电费政策 billingPolicy，字段 effectiveFrom：须是日期，写作 YYYY-MM-DD',
+      '电费政策 billingPolicy，字段 dueDays：须不小于 0',
+      '电费政策 billingPolicy，字段 highBillFactor：“0.5”须大于 1（如 "3" 表示超过平均电费三倍的账单需复核）',
+      '电费政策 billingPolicy，字段 averageMonths：缺少此项',
     ]);
   });
 

@@ -4,23 +4,25 @@
 // the same reference file as the tariffs.
 
 import { z } from 'zod';
+import type { CodedMessage } from '../i18n/coded';
 import { MoneyError, parseScaled } from '../money';
+import { clerkIssues, fieldPlace, fileMessage, issue, issueMessage, issueOf, problemAt } from '../referenceFile';
 import { isDate, type DateString } from '../time';
 import { checkTariffFile, type TariffVersion } from './tariff';
 
 const ratioProblem = (text: string): string | null => {
   try {
     const value = parseScaled(text, 2, 'factor');
-    return value > 100n ? null : `"${text}" must be above 1 (e.g. "3" flags bills over three times the average)`;
+    return value > 100n ? null : issue('policy.ratioAboveOne', { text });
   } catch (error) {
-    if (error instanceof MoneyError) return `"${text}" is not a decimal number with at most 2 places`;
+    if (error instanceof MoneyError) return issue('policy.ratioNotDecimal', { text });
     throw error;
   }
 };
 
 export const billingPolicySchema = z.strictObject({
   /** First day (Asia/Shanghai) the policy applies. */
-  effectiveFrom: z.string().refine(isDate, { message: 'must be a date written YYYY-MM-DD' }),
+  effectiveFrom: z.string().refine(isDate, issueOf('tariff.notDate')),
   /** 缴费期限: a bill is due this many days after it is issued. */
   dueDays: z.number().int().min(0).max(90),
   /** A bill over this many times the customer's average bill is listed for review. */
@@ -58,7 +60,7 @@ export function highBillFactorHundredths(policy: BillingPolicy): bigint {
 
 export type ReferenceFileCheck =
   | { ok: true; tariffs: TariffVersion[]; policies: BillingPolicy[] }
-  | { ok: false; problems: string[] };
+  | { ok: false; problems: CodedMessage[] };
 
 /**
  * A head-office reference file: what checkTariffFile reads (one tariff, a list, or
@@ -71,22 +73,18 @@ export function checkReferenceFile(data: unknown): ReferenceFileCheck {
     return result.ok ? { ok: true, tariffs: result.tariffs, policies: [] } : result;
   }
   const { billingPolicy, ...rest } = data as Record<string, unknown>;
-  const problems: string[] = [];
+  const problems: CodedMessage[] = [];
   const policies: BillingPolicy[] = [];
   const raw = Array.isArray(billingPolicy) ? billingPolicy : [billingPolicy];
   raw.forEach((entry, i) => {
-    const where = Array.isArray(billingPolicy) ? `billingPolicy, entry ${i + 1}` : 'billingPolicy';
-    const parsed = billingPolicySchema.safeParse(entry);
+    const where = Array.isArray(billingPolicy) ? fileMessage('where.policyEntry', { name: 'billingPolicy', n: i + 1 }) : fileMessage('where.policy', { name: 'billingPolicy' });
+    const parsed = billingPolicySchema.safeParse(entry, { error: clerkIssues });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const field = issue.path.join('.');
-        const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is missing' : issue.message;
-        problems.push(`${where}${field ? `, ${field}` : ''}: ${message}`);
-      }
+      for (const item of parsed.error.issues) problems.push(problemAt(where, fieldPlace(item.path), issueMessage(item)));
       return;
     }
     if (policies.some((p) => p.effectiveFrom === parsed.data.effectiveFrom)) {
-      problems.push(`${where}: a policy effective ${parsed.data.effectiveFrom} is already given`);
+      problems.push(problemAt(where, '', fileMessage('policy.duplicate', { from: parsed.data.effectiveFrom })));
       return;
     }
     policies.push(parsed.data);

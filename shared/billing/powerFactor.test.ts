@@ -1,3 +1,5 @@
+import { renderMessage } from '../i18n/coded';
+import { issueMessage } from '../referenceFile';
 import { describe, expect, it } from 'vitest';
 import { parseCenti } from '../money';
 import {
@@ -127,9 +129,8 @@ describe('head-office power-factor table (policy)', () => {
       penaltyBeyondBpPerStep: 200,
     });
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => i.message)).toEqual([
-      'a credit must not be smaller than the one for a lower power factor',
-      'must be below 0.70',
-    ]);
+    const said = (locale: 'zh-CN' | 'en') => result.error?.issues.map((i) => renderMessage(locale, issueMessage(i)));
+    expect(said('en')).toEqual(['a credit must not be smaller than the one for a lower power factor', 'must be below 0.70']);
+    expect(said('zh-CN')).toEqual(['奖励不能小于功率因数更低一档的奖励', '须低于 0.70']);
   });
 });

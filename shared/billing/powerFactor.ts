@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { divRoundHalfUp, formatScaled, type Centi, type Fen } from '../money';
 import type { CodedMessage } from '../i18n/coded';
+import { issue } from '../referenceFile';
 import { BillingError, quantity } from './errors';
 
 export const POWER_FACTOR_STANDARDS = ['0.90', '0.85', '0.80'] as const;
@@ -187,13 +188,13 @@ export const powerFactorTableSchema = z
     table.credits.forEach((c, i) => {
       const previous = table.credits[i - 1];
       if (previous !== undefined && c < previous) {
-        ctx.addIssue({ code: 'custom', path: ['credits', i], message: 'a credit must not be smaller than the one for a lower power factor' });
+        ctx.addIssue({ code: 'custom', path: ['credits', i], message: issue('tariff.creditShrinks') });
       }
     });
     let above = table.standard;
     table.penaltyBands.forEach((band, i) => {
       if (band.downTo >= above) {
-        ctx.addIssue({ code: 'custom', path: ['penaltyBands', i, 'downTo'], message: `must be below ${formatPowerFactor(above)}` });
+        ctx.addIssue({ code: 'custom', path: ['penaltyBands', i, 'downTo'], message: issue('tariff.bandNotBelow', { above: formatPowerFactor(above) }) });
       }
       above = band.downTo;
     });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { renderMessage, type CodedMessage } from '../i18n/coded';
 import { checkTariffFile, isTimeOfUse, parseTariffFile, tariffInForce, tariffPeriods, TariffFileError, type TariffVersion } from './tariff';
+
+const en = (problem: CodedMessage) => renderMessage('en', problem);
+const zh = (problem: CodedMessage) => renderMessage('zh-CN', problem);
 
 /** Guangdong residential, as in the issue: monthly seasonal bounds, multi-person bounds. */
 function guangdong(): Record<string, any> {
@@ -97,11 +101,29 @@ describe('reading a head-office tariff file', () => {
       }
     })();
     expect(error).toBeInstanceOf(TariffFileError);
-    expect((error as TariffFileError).problems).toEqual([
+    expect((error as TariffFileError).problems.map(en)).toEqual([
       'Tariff RES-GD effective 2026-01-01, energy.flat: "0.598868751" has 9 decimal places; a price may have at most 8',
       'Tariff RES-GD effective 2026-01-01, tiers.bounds: month 12 is not covered; every month 1–12 needs bounds',
     ]);
     expect((error as TariffFileError).message).toMatch(/^The tariff file has 2 problems:\n- Tariff RES-GD/);
+  });
+
+  it('says every problem in Chinese too, naming the tariff and the field (the app’s default language)', () => {
+    const broken = guangdong();
+    broken.energy.flat = '0.598868751';
+    broken.tiers.bounds[1].months = [1, 2, 3, 4, 11];
+    const result = checkTariffFile([broken, { code: 'AGR', energy: { flat: 0.5 } }]);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.problems.map(zh)).toEqual([
+        '第 1 个电价 RES-GD（2026-01-01 起执行），字段 energy.flat：“0.598868751”有 9 位小数，电价最多 8 位小数',
+        '第 1 个电价 RES-GD（2026-01-01 起执行），字段 tiers.bounds：12 月没有阶梯上限；1–12 月每月都须有',
+        '第 2 个电价 AGR，字段 name：缺少此项',
+        '第 2 个电价 AGR，字段 class：缺少此项（可填 "residential", "commercial", "large_industry", "agricultural"）',
+        '第 2 个电价 AGR，字段 effectiveFrom：缺少此项',
+        '第 2 个电价 AGR，字段 energy.flat：须写在引号里，如 "0.5"（不加引号的数字可能丢失小数位）',
+      ]);
+    }
   });
 
   type Breakage = [string, () => unknown, string[]];
@@ -220,7 +242,9 @@ describe('reading a head-office tariff file', () => {
     ['an empty list', () => ({ tariffs: [] }), ['The file holds no tariffs']],
     ['not a tariff at all', () => 'RES-GD', ['The file must hold a tariff { ... }, a list of tariffs, or { "tariffs": [ ... ] }']],
   ])('refuses %s', (_case, file, problems) => {
-    expect(checkTariffFile(file())).toEqual({ ok: false, problems });
+    const result = checkTariffFile(file());
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map(en)).toEqual(problems);
   });
 });
 

@@ -17,7 +17,9 @@
 //                             optionally powerFactorStandard for the 力调 adjustment.
 
 import { z } from 'zod';
+import { renderMessage, type CodedMessage } from '../i18n/coded';
 import { MoneyError, parsePrice } from '../money';
+import { clerkIssues, fieldPlace, fileMessage, issue, issueMessage, issueOf, problemAt } from '../referenceFile';
 import { isDate, type DateString } from '../time';
 import { POWER_FACTOR_STANDARDS } from './powerFactor';
 
@@ -30,7 +32,7 @@ export type TouPeriod = (typeof TOU_PERIODS)[number];
 
 const DECIMAL_PLACES = /^\s*[+-]?\d+\.(\d+)\s*$/;
 
-/** Why a price text is unacceptable, or null. Parsing itself is money.ts's parsePrice. */
+/** Why a price text is unacceptable (a coded message's JSON, see shared/referenceFile.ts), or null. Parsing itself is money.ts's parsePrice. */
 function priceProblem(text: string): string | null {
   let value: bigint;
   try {
@@ -38,11 +40,9 @@ function priceProblem(text: string): string | null {
   } catch (error) {
     if (!(error instanceof MoneyError)) throw error;
     const places = DECIMAL_PLACES.exec(text)?.[1]?.length;
-    return places !== undefined
-      ? `"${text}" has ${places} decimal places; a price may have at most 8`
-      : `"${text}" is not a decimal number`;
+    return places !== undefined ? issue('tariff.pricePlaces', { text, places }) : issue('tariff.priceNotDecimal', { text });
   }
-  if (value < 0n) return `"${text}" is negative; prices cannot be below zero`;
+  if (value < 0n) return issue('tariff.priceNegative', { text });
   return null;
 }
 
@@ -64,26 +64,23 @@ export const energyPricesSchema = z
   .superRefine((energy, ctx) => {
     const periods = TOU_PERIODS.filter((p) => energy[p] !== undefined);
     if (periods.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'gives no price: write { "flat": "0.5" } or time-of-use prices' });
+      ctx.addIssue({ code: 'custom', message: issue('tariff.noPrice', { example: '{ "flat": "0.5" }' }) });
     } else if (!(periods.length === 1 && periods[0] === 'flat') && (energy.peak === undefined || energy.valley === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'a time-of-use tariff needs at least a peak and a valley price (a single-price tariff gives flat only)',
-      });
+      ctx.addIssue({ code: 'custom', message: issue('tariff.touNeedsPeakValley', { peak: 'peak', valley: 'valley', flat: 'flat' }) });
     }
   });
 export type EnergyPrices = z.output<typeof energyPricesSchema>;
 
 const month = z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 12, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a month (1–12)`,
+  error: (item) => issue('tariff.notMonth', { value: JSON.stringify(item.input) ?? String(item.input) }),
 });
 const wholeKwh = z.number().refine((n) => Number.isInteger(n) && n > 0, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a bound: write whole kWh above 0`,
+  error: (item) => issue('tariff.notBound', { value: JSON.stringify(item.input) ?? String(item.input) }),
 });
 
 /** Upper bounds of tier 1 and tier 2 in whole kWh, e.g. [260, 600]. */
 export const tierBoundsSchema = z.tuple([wholeKwh, wholeKwh]).superRefine(([t1, t2], ctx) => {
-  if (t1 >= t2) ctx.addIssue({ code: 'custom', message: `the tier-1 bound (${t1}) must be below the tier-2 bound (${t2})` });
+  if (t1 >= t2) ctx.addIssue({ code: 'custom', message: issue('tariff.boundsOrder', { t1, t2 }) });
 });
 export type TierBounds = readonly [t1: number, t2: number];
 
@@ -111,38 +108,38 @@ export const tierSchemeSchema = z
   })
   .superRefine((tiers, ctx) => {
     if ((tiers.increments === undefined) === (tiers.prices === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'give either increments (added to the energy prices) or prices per tier, not both' });
+      ctx.addIssue({ code: 'custom', message: issue('tariff.incrementsOrPrices', { increments: 'increments', prices: 'prices' }) });
     }
     if (tiers.prices) {
       const periodsOf = (e: EnergyPrices) => TOU_PERIODS.filter((p) => e[p] !== undefined).join(', ');
       const first = periodsOf(tiers.prices[0]);
       tiers.prices.forEach((prices, i) => {
         if (i > 0 && periodsOf(prices) !== first) {
-          ctx.addIssue({ code: 'custom', path: ['prices', i], message: `must price the same periods as tier 1 (${first})` });
+          ctx.addIssue({ code: 'custom', path: ['prices', i], message: issue('tariff.samePeriods', { first }) });
         }
       });
     }
     const withMulti = tiers.bounds.filter((b) => b.multi !== undefined).length;
     if (withMulti !== 0 && withMulti !== tiers.bounds.length) {
-      ctx.addIssue({ code: 'custom', path: ['bounds'], message: 'give multi-person bounds in every entry or in none' });
+      ctx.addIssue({ code: 'custom', path: ['bounds'], message: issue('tariff.multiAllOrNone') });
     }
     if (tiers.basis === 'annual') {
       if (tiers.bounds.length !== 1 || tiers.bounds[0]?.months !== undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['bounds'],
-          message: 'annual tiers take a single bounds entry without months (annual kWh for the whole tier year)',
+          message: issue('tariff.annualOneEntry', { months: 'months' }),
         });
       }
       return;
     }
     if (tiers.yearStartMonth !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['yearStartMonth'], message: 'only applies to annual tiers' });
+      ctx.addIssue({ code: 'custom', path: ['yearStartMonth'], message: issue('tariff.yearStartAnnualOnly') });
     }
     const seen = new Map<number, number>();
     tiers.bounds.forEach((entry, i) => {
       if (entry.months === undefined || entry.months.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['bounds', i, 'months'], message: 'monthly tiers need the months each entry applies to' });
+        ctx.addIssue({ code: 'custom', path: ['bounds', i, 'months'], message: issue('tariff.monthlyNeedsMonths') });
         return;
       }
       for (const m of entry.months) {
@@ -151,7 +148,7 @@ export const tierSchemeSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['bounds', i, 'months'],
-            message: `month ${m} is already covered by entry ${other + 1}; each month must appear exactly once`,
+            message: issue('tariff.monthTwice', { month: m, entry: other + 1 }),
           });
         } else {
           seen.set(m, i);
@@ -163,7 +160,7 @@ export const tierSchemeSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['bounds'],
-        message: `month${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not covered; every month 1–12 needs bounds`,
+        message: issue(missing.length > 1 ? 'tariff.monthsMissing' : 'tariff.monthMissing', { months: missing.join(', ') }),
       });
     }
   });
@@ -177,7 +174,7 @@ export const tariffVersionSchema = z
     name: z.string().trim().min(1),
     class: z.enum(CUSTOMER_CLASSES),
     /** First day (Asia/Shanghai) this version applies. */
-    effectiveFrom: z.string().refine(isDate, { message: 'must be a date written YYYY-MM-DD' }),
+    effectiveFrom: z.string().refine(isDate, issueOf('tariff.notDate')),
     /** The published document the prices come from (文号), for the record. */
     source: z.string().optional(),
     energy: energyPricesSchema.optional(),
@@ -192,16 +189,16 @@ export const tariffVersionSchema = z
   .superRefine((tariff, ctx) => {
     const perTier = tariff.tiers?.prices !== undefined;
     if (tariff.energy === undefined && !perTier) {
-      ctx.addIssue({ code: 'custom', path: ['energy'], message: 'is missing; give energy prices (or tiers.prices for a price per tier)' });
+      ctx.addIssue({ code: 'custom', path: ['energy'], message: issue('tariff.energyMissing', { tierPrices: 'tiers.prices' }) });
     }
     if (tariff.energy !== undefined && perTier) {
-      ctx.addIssue({ code: 'custom', path: ['energy'], message: 'must be left out when tiers.prices gives the price of every tier' });
+      ctx.addIssue({ code: 'custom', path: ['energy'], message: issue('tariff.energyWithTierPrices', { tierPrices: 'tiers.prices' }) });
     }
     if (tariff.capacityCharge !== undefined && tariff.demandCharge !== undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['demandCharge'],
-        message: 'give a capacity charge or a demand charge, not both (make two tariffs if customers may choose)',
+        message: issue('tariff.capacityOrDemand'),
       });
     }
   });
@@ -223,91 +220,35 @@ export function isTimeOfUse(tariff: TariffVersion): boolean {
 // ---------------------------------------------------------------------------------------------
 // Reading a file, with messages an admin can act on.
 
+/** A tariff file refused; `problems` are coded (render them in the reader's language), `message` is English for logs. */
 export class TariffFileError extends Error {
   override name = 'TariffFileError';
-  constructor(readonly problems: string[]) {
-    super(`The tariff file has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`);
+  constructor(readonly problems: CodedMessage[]) {
+    super(`The tariff file has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n- ${problems.map((p) => renderMessage('en', p)).join('\n- ')}`);
   }
 }
 
-export type TariffFileCheck = { ok: true; tariffs: TariffVersion[] } | { ok: false; problems: string[] };
+/** A checked file: the tariffs, or every problem as a coded message naming the tariff and the field. */
+export type TariffFileCheck = { ok: true; tariffs: TariffVersion[] } | { ok: false; problems: CodedMessage[] };
 
-const KIND_NAMES: Record<string, string> = {
-  string: 'text in quotes',
-  number: 'a number',
-  int: 'a whole number',
-  array: 'a list [ ... ]',
-  object: 'a group { ... }',
-  tuple: 'a list [ ... ]',
-};
-
-function isTuple(schema: unknown): boolean {
-  return schema instanceof z.ZodTuple;
-}
-
-/** Messages for zod's built-in checks; our own checks already carry theirs. */
-const clerkMessages: z.core.$ZodErrorMap = (issue) => {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return 'is missing';
-      if (issue.expected === 'string' && typeof issue.input === 'number') {
-        return `must be written in quotes, e.g. "${String(issue.input)}" (a bare number may lose decimal places)`;
-      }
-      return `must be ${KIND_NAMES[issue.expected] ?? issue.expected}, not ${JSON.stringify(issue.input)}`;
-    case 'invalid_value':
-      if (issue.input === undefined) return `is missing (one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`;
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(issue.input)}`;
-    case 'unrecognized_keys':
-      return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`;
-    case 'too_small':
-      if (isTuple(issue.inst)) return `must list exactly ${issue.minimum} values`;
-      if (issue.origin === 'array') return issue.exact ? `must list exactly ${issue.minimum} values` : `needs at least ${issue.minimum} entr${issue.minimum === 1 ? 'y' : 'ies'}`;
-      if (issue.origin === 'string') return 'must not be empty';
-      return issue.inclusive === false ? `must be more than ${issue.minimum}` : `must be at least ${issue.minimum}`;
-    case 'too_big':
-      if (isTuple(issue.inst)) return `must list exactly ${issue.maximum} values`;
-      if (issue.origin === 'array') return `must list ${issue.exact ? 'exactly' : 'at most'} ${issue.maximum} values`;
-      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
-      return `must be at most ${issue.maximum}`;
-    default:
-      return undefined;
-  }
-};
-
-/** ['tiers', 'bounds', 1, 'months'] → 'tiers.bounds, entry 2, months' (entries counted from 1). */
-function fieldName(path: readonly PropertyKey[]): string {
-  const parts: string[] = [];
-  let run: string[] = [];
-  for (const key of path) {
-    if (typeof key === 'number') {
-      if (run.length) parts.push(run.join('.'));
-      run = [];
-      parts.push(`entry ${key + 1}`);
-    } else {
-      run.push(String(key));
-    }
-  }
-  if (run.length) parts.push(run.join('.'));
-  return parts.join(', ');
-}
-
-function tariffLabel(raw: unknown, position: number | null): string {
+function tariffLabel(raw: unknown, position: number | null): CodedMessage {
   const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const code = typeof record.code === 'string' && record.code.trim() ? record.code.trim() : null;
   const from = typeof record.effectiveFrom === 'string' ? record.effectiveFrom : null;
-  const where = position === null ? '' : ` #${position + 1}`;
-  if (!code) return position === null ? 'The tariff (no code)' : `Tariff${where}`;
-  return `Tariff${where} ${code}${from ? ` effective ${from}` : ''}`;
+  if (position === null) {
+    if (!code) return fileMessage('where.theTariff');
+    return from ? fileMessage('where.oneTariffCodeFrom', { code, from }) : fileMessage('where.oneTariffCode', { code });
+  }
+  const n = position + 1;
+  if (!code) return fileMessage('where.tariff', { n });
+  return from ? fileMessage('where.tariffCodeFrom', { n, code, from }) : fileMessage('where.tariffCode', { n, code });
 }
 
-function checkVersion(raw: unknown, position: number | null, problems: string[]): TariffVersion | null {
-  const label = tariffLabel(raw, position);
-  const result = tariffVersionSchema.safeParse(raw, { error: clerkMessages });
+function checkVersion(raw: unknown, position: number | null, problems: CodedMessage[]): TariffVersion | null {
+  const result = tariffVersionSchema.safeParse(raw, { error: clerkIssues });
   if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const field = fieldName(issue.path);
-    problems.push(field ? `${label}, ${field}: ${issue.message}` : `${label}: ${issue.message}`);
-  }
+  const label = tariffLabel(raw, position);
+  for (const item of result.error.issues) problems.push(problemAt(label, fieldPlace(item.path), issueMessage(item)));
   return null;
 }
 
@@ -316,7 +257,7 @@ function checkVersion(raw: unknown, position: number | null, problems: string[])
  * Reports every problem it finds, each naming the tariff and the field.
  */
 export function checkTariffFile(data: unknown): TariffFileCheck {
-  const problems: string[] = [];
+  const problems: CodedMessage[] = [];
   let list: unknown[];
   let numbered = true;
   if (Array.isArray(data)) {
@@ -324,16 +265,16 @@ export function checkTariffFile(data: unknown): TariffFileCheck {
   } else if (typeof data === 'object' && data !== null && 'tariffs' in data) {
     const { tariffs, ...rest } = data as Record<string, unknown>;
     const extra = Object.keys(rest);
-    if (extra.length) problems.push(`The file has unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} beside "tariffs"`);
-    if (!Array.isArray(tariffs)) return { ok: false, problems: [...problems, 'The file\'s "tariffs" must be a list [ ... ]'] };
+    if (extra.length) problems.push(fileMessage(extra.length > 1 ? 'tariff.unknownBesideMany' : 'tariff.unknownBeside', { fields: extra.map((k) => `"${k}"`).join(', '), tariffs: '"tariffs"' }));
+    if (!Array.isArray(tariffs)) return { ok: false, problems: [...problems, fileMessage('tariff.notList', { tariffs: '"tariffs"' })] };
     list = tariffs;
   } else if (typeof data === 'object' && data !== null) {
     list = [data];
     numbered = false;
   } else {
-    return { ok: false, problems: ['The file must hold a tariff { ... }, a list of tariffs, or { "tariffs": [ ... ] }'] };
+    return { ok: false, problems: [fileMessage('tariff.fileShape', { example: '{ "tariffs": [ ... ] }' })] };
   }
-  if (list.length === 0) problems.push('The file holds no tariffs');
+  if (list.length === 0) problems.push(fileMessage('tariff.noTariffs'));
 
   const tariffs: TariffVersion[] = [];
   const firstSeen = new Map<string, number>();
@@ -343,7 +284,7 @@ export function checkTariffFile(data: unknown): TariffFileCheck {
     const identity = `${tariff.code}\u0000${tariff.effectiveFrom}`;
     const earlier = firstSeen.get(identity);
     if (earlier !== undefined) {
-      problems.push(`Tariff #${i + 1} ${tariff.code} effective ${tariff.effectiveFrom}: the same version is already given as tariff #${earlier + 1}`);
+      problems.push(fileMessage('tariff.duplicate', { n: i + 1, code: tariff.code, from: tariff.effectiveFrom, earlier: earlier + 1 }));
     } else {
       firstSeen.set(identity, i);
     }

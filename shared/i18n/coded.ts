@@ -14,7 +14,19 @@ export function coded(key: MessageKey, params?: Readonly<Record<string, CodedPar
   return params ? { key, params } : { key };
 }
 
+/**
+ * A list of messages as one message (a file's problems, the parts of a field's place): its key
+ * `list.<kind>` holds the separator in each language (；/ ; , ，/ , ), its params are the items.
+ */
+export function codedList(kind: 'problems' | 'path', items: readonly CodedParam[]): CodedMessage {
+  return { key: `list.${kind}`, params: Object.fromEntries(items.map((item, i) => [String(i), item])) };
+}
+
 export function renderMessage(locale: Locale, message: CodedMessage): string {
+  if (message.key.startsWith('list.')) {
+    const items = Object.values(message.params ?? {}).map((item) => (typeof item === 'object' ? renderMessage(locale, item) : String(item)));
+    return items.join(translate(locale, message.key));
+  }
   if (!message.params) return translate(locale, message.key);
   const flat: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(message.params)) flat[name] = typeof value === 'object' ? renderMessage(locale, value) : value;

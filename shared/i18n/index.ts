@@ -14,6 +14,9 @@ import { safetyStrings } from './safety';
 import { shellStrings } from './shell';
 import { syncStrings } from './sync';
 import { serviceStrings } from './service';
+import { filesStrings } from './files';
+import { figuresStrings } from './figures';
+import { syncFilesStrings } from './syncFiles';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -34,6 +37,9 @@ const zh = {
   ...datesStrings.zh,
   ...homeStrings.zh,
   ...serviceStrings.zh,
+  ...filesStrings.zh,
+  ...figuresStrings.zh,
+  ...syncFilesStrings.zh,
 };
 const en: Record<keyof typeof zh, string> = {
   ...platformStrings.en,
@@ -50,10 +56,13 @@ const en: Record<keyof typeof zh, string> = {
   ...datesStrings.en,
   ...homeStrings.en,
   ...serviceStrings.en,
+  ...filesStrings.en,
+  ...figuresStrings.en,
+  ...syncFilesStrings.en,
 };
 
 /** Each desk's strings, for the check that no two desks define the same key (the later would win silently). */
-export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings, homeStrings, serviceStrings };
+export const DESK_STRINGS = { platformStrings, shellStrings, customersStrings, readingsStrings, billingStrings, collectionStrings, appraisalStrings, cliStrings, frontStrings, safetyStrings, syncStrings, datesStrings, homeStrings, serviceStrings, filesStrings, figuresStrings, syncFilesStrings };
 
 export type MessageKey = keyof typeof zh;
 export type MessageParams = Record<string, string | number>;

@@ -49,7 +49,10 @@ describe('score sheets (考核方案)', () => {
     const bad = JSON.parse(KPI100) as { areas: { items: { points: number }[] }[] };
     bad.areas[0]!.items[0]!.points = 25;
     const refused = await admin.fail('appraisal.sheets.import', { text: JSON.stringify([JSON.parse(AREA310), bad]) });
-    expect(refused.message).toContain('sheet KPI100 2025-01, fullScore: the items for role meter_reader add up to 95 points, not 100');
+    expect(refused.message).toBe('考核方案文件有 1 处问题，未导入任何内容：考核方案 KPI100（2025-01），字段 fullScore：适用于抄表员的细项合计 95 分，而不是 100 分');
+    const english = rs.station.client('en');
+    await english.call('auth.login', { staffNo: 'A001', password: 'admin1234' });
+    expect((await english.call('appraisal.sheets.check', { text: JSON.stringify(bad) })).problems).toEqual(['sheet KPI100 2025-01, fullScore: the items for the role Meter reader add up to 95 points, not 100']);
     expect(rs.station.backend.store.read.value(sql`SELECT count(*) FROM appraisal_sheets`)).toBe(0);
 
     expect(await admin.call('appraisal.sheets.import', { text: KPI100, fileName: 'kpi-100.json' })).toMatchObject({ loaded: 1, unchanged: 0 });
@@ -58,7 +61,7 @@ describe('score sheets (考核方案)', () => {
     // The same version with other content is a conflict: a loaded version never changes.
     const edited = JSON.parse(KPI100) as { name: string };
     edited.name = '改过的';
-    expect((await admin.fail('appraisal.sheets.import', { text: JSON.stringify(edited) })).message).toMatch(/already loaded with different content/);
+    expect((await admin.fail('appraisal.sheets.import', { text: JSON.stringify(edited) })).message).toMatch(/已载入，且内容不同/);
     const list = await rs.head.call('appraisal.sheets.list', {});
     expect(list.rows.map((r) => [r.code, r.fullScore, r.inForce])).toEqual([['AREA310', 310, true], ['KPI100', 100, true]]);
     expect(rs.station.backend.store.read.value(sql`SELECT count(*) FROM outbox WHERE entity = 'appraisal_sheet'`)).toBe(2);

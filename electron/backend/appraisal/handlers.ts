@@ -1,3 +1,4 @@
+import { renderMessage } from '../../../shared/i18n/coded';
 import { hasPermission } from '../../../shared/permissions';
 import { shanghaiDate } from '../../../shared/time';
 import { AppError, refuse } from '../errors';
@@ -24,9 +25,9 @@ const today = (call: Call) => shanghaiDate(call.backend.now());
 
 export const appraisalHandlers = {
   'appraisal.sheets.list': (_input, call) => ({ rows: listSheets(call.backend.store.read, today(call).slice(0, 7)) }),
-  'appraisal.sheets.check': (input, { backend }) => {
+  'appraisal.sheets.check': (input, { backend, locale }) => {
     const plan = planSheetFile(backend.store.read, input.text);
-    return { ok: plan.ok, problems: plan.problems, sheets: plan.sheets.map(({ sheet, status }) => ({ code: sheet.code, effectiveFrom: sheet.effectiveFrom, name: sheet.name, fullScore: sheet.fullScore, status })) };
+    return { ok: plan.ok, problems: plan.problems.map((p) => renderMessage(locale, p)), sheets: plan.sheets.map(({ sheet, status }) => ({ code: sheet.code, effectiveFrom: sheet.effectiveFrom, name: sheet.name, fullScore: sheet.fullScore, status })) };
   },
   'appraisal.sheets.import': (input, call) => call.backend.write(call.actor, (unit) => loadScoreSheet(unit, input.text, input.fileName)),
 

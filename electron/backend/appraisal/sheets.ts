@@ -4,6 +4,8 @@
 // content is refused. A file is checked whole; one problem loads nothing.
 import { createHash } from 'node:crypto';
 import { checkScoreSheetFile, scoreSheetSchema, type ScoreSheet } from '../../../shared/appraisal';
+import { codedList, type CodedMessage } from '../../../shared/i18n/coded';
+import { fileMessage, notJson } from '../../../shared/referenceFile';
 import type { Unit } from '../audit/record';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
@@ -13,7 +15,8 @@ type Status = 'new' | 'same' | 'conflict';
 
 export interface SheetFilePlan {
   ok: boolean;
-  problems: string[];
+  /** Coded (shared/referenceFile.ts): the handler renders them in the caller's language. */
+  problems: CodedMessage[];
   sheets: { sheet: ScoreSheet; status: Status }[];
 }
 
@@ -35,16 +38,16 @@ export function planSheetFile(db: ReadableDB, file: string | unknown): SheetFile
     try {
       data = JSON.parse(file);
     } catch (error) {
-      return { ok: false, problems: [`the file is not valid JSON: ${(error as Error).message}`], sheets: [] };
+      return { ok: false, problems: [notJson(error, file)], sheets: [] };
     }
   }
   const checked = checkScoreSheetFile(data);
   if (!checked.ok) return { ok: false, problems: checked.problems, sheets: [] };
-  const problems: string[] = [];
+  const problems: CodedMessage[] = [];
   const sheets = checked.sheets.map((sheet) => {
     const existing = db.value<string>(sql`SELECT definition FROM appraisal_sheets WHERE code = ${sheet.code} AND effective_from = ${sheet.effectiveFrom}`);
     const status: Status = existing === undefined ? 'new' : canonical(JSON.parse(existing)) === canonical(sheet) ? 'same' : 'conflict';
-    if (status === 'conflict') problems.push(`sheet ${sheet.code} ${sheet.effectiveFrom} is already loaded with different content; a loaded version never changes — send a new version with a later effectiveFrom`);
+    if (status === 'conflict') problems.push(fileMessage('sheet.conflict', { code: sheet.code, from: sheet.effectiveFrom, field: 'effectiveFrom' }));
     return { sheet, status };
   });
   return { ok: problems.length === 0, problems, sheets };
@@ -57,7 +60,7 @@ export function planSheetFile(db: ReadableDB, file: string | unknown): SheetFile
  */
 export function loadScoreSheet(unit: Unit, json: string | unknown, source?: string): { loaded: number; unchanged: number; sheets: { code: string; effectiveFrom: string; status: Status }[] } {
   const plan = planSheetFile(unit, json);
-  if (!plan.ok) throw refuse('appraisal.err.sheetFile', { count: plan.problems.length, problems: plan.problems.join('; ') });
+  if (!plan.ok) throw refuse('appraisal.err.sheetFile', { count: plan.problems.length, problems: codedList('problems', plan.problems) });
   const text = typeof json === 'string' ? json : JSON.stringify(json);
   const sha256 = createHash('sha256').update(text).digest('hex');
   let loaded = 0;

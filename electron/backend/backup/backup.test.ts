@@ -61,7 +61,18 @@ describe('backups', () => {
     await station.setUp();
     const notes = join(station.dir, 'notes.db');
     writeFileSync(notes, 'not a database at all');
-    expect(refusal(() => verifyBackupFile(notes))).toMatch(/^notes\.db 不是可用的 GridDesk 数据库/);
+    // The reason is in the administrator's language too (it was English under a Chinese summary).
+    expect(refusal(() => verifyBackupFile(notes))).toBe('notes.db 不是可用的 GridDesk 数据库：不是 SQLite 数据库文件');
+    expect(refusal(() => verifyBackupFile(join(station.dir, 'gone.db')))).toBe('gone.db 不是可用的 GridDesk 数据库：文件不存在');
+    const english = (() => {
+      try {
+        verifyBackupFile(notes);
+      } catch (error) {
+        return error instanceof AppError ? error.messageIn('en') : '';
+      }
+      return '';
+    })();
+    expect(english).toBe('notes.db is not a usable GridDesk database: not an SQLite database');
 
     const made = await backupTo(station.backend, 'manual');
     const damaged = join(station.dir, 'damaged.db');
@@ -72,7 +83,7 @@ describe('backups', () => {
     const size = statSync(damaged).size;
     for (let page = 4096; page < size; page += 4096) writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, page + 40);
     closeSync(fd);
-    expect(refusal(() => verifyBackupFile(damaged))).toMatch(/^damaged\.db 不是可用的 GridDesk 数据库/);
+    expect(refusal(() => verifyBackupFile(damaged))).toMatch(/^damaged\.db 不是可用的 GridDesk 数据库：(完整性检查未通过（|文件无法读取)/);
   });
 
   it('restores a backup after saving the current data, and everyone logs in again', async () => {

@@ -1,3 +1,5 @@
+import { backupFileReason } from '../../../shared/backupFile';
+import type { CodedMessage, CodedParam } from '../../../shared/i18n/coded';
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -42,12 +44,12 @@ export function backupName(kind: BackupKind, stationCode: string | undefined, at
 }
 
 /** Why a copy is not a usable backup (integrity_check and the identity checks), or undefined when it is. */
-export function backupProblem(file: string, driver: { migrationsDir?: string; nativeBinding?: string } = {}): string | undefined {
+export function backupProblem(file: string, driver: { migrationsDir?: string; nativeBinding?: string } = {}): CodedParam | undefined {
   try {
     verifyBackupFile(file, driver);
     return undefined;
   } catch (error) {
-    if (error instanceof AppError) return String(error.params.reason ?? error.message);
+    if (error instanceof AppError) return error.params.reason ?? error.message;
     throw error;
   }
 }
@@ -175,26 +177,27 @@ export function startBackupJob(backend: Backend, actor: Actor, kind: 'manual' | 
  * Throws an AppError whose message says which check failed.
  */
 export function verifyBackupFile(file: string, driver: { migrationsDir?: string; nativeBinding?: string } = {}): void {
-  const fail = (reason: string) => new AppError('validation', 'error.backupFile', { file: basename(file), reason });
-  if (!existsSync(file)) throw fail('file not found');
+  const fail = (reason: CodedMessage) => new AppError('validation', 'error.backupFile', { file: basename(file), reason });
+  if (!existsSync(file)) throw fail(backupFileReason('notFound'));
   let opened: ReadonlyDatabase;
   try {
     opened = openReadonly(file, driver);
   } catch (error) {
-    throw fail(`not an SQLite database (${(error as Error).message})`);
+    throw fail(backupFileReason('notSqlite'));
   }
   const { db } = opened;
   try {
     const appId = db.pragma('application_id', { simple: true }) as number;
-    if (appId !== GRIDDESK_APPLICATION_ID) throw fail('not a GridDesk database');
+    if (appId !== GRIDDESK_APPLICATION_ID) throw fail(backupFileReason('notGridDesk'));
     const version = db.pragma('user_version', { simple: true }) as number;
     const latest = loadMigrations(driver.migrationsDir).length;
-    if (version > latest) throw fail(`made by a newer GridDesk (version ${version} > ${latest})`);
+    if (version > latest) throw fail(backupFileReason('newer', { version, latest }));
     const check = db.pragma('integrity_check', { simple: true }) as string;
-    if (check !== 'ok') throw fail(`integrity_check: ${check}`);
+    // SQLite's own words for the damage stay as written (a technician reads them).
+    if (check !== 'ok') throw fail(backupFileReason('damaged', { detail: check }));
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw fail((error as Error).message);
+    throw fail(backupFileReason('unreadable'));
   } finally {
     opened.close();
   }

@@ -54,13 +54,26 @@ describe('tariff catalogue', () => {
     expect(check.tariffs).toEqual([expect.objectContaining({ code: 'AGR', status: 'conflict' })]);
     const refused = await s.admin.fail('tariffs.import', { text: changed });
     expect(refused.code).toBe('validation');
-    expect(refused.message).toContain('AGR effective 2026-01-01 is already loaded with different prices');
+    expect(refused.message).toBe('电价文件有 1 处问题，未导入任何内容：电价 AGR（2026-01-01 起执行）已载入，且价格不同；已载入的版本不能修改，请总部另发一个 effectiveFrom 更晚的新版本');
+    expect(check.problems).toEqual(['电价 AGR（2026-01-01 起执行）已载入，且价格不同；已载入的版本不能修改，请总部另发一个 effectiveFrom 更晚的新版本']);
 
-    const bad = await s.admin.fail('tariffs.import', { text: JSON.stringify({ code: 'X', name: 'x', class: 'residential', effectiveFrom: '2026-02-30', energy: { flat: 0.5 } }) });
-    expect(bad.message).toContain('电价文件有 2 处问题');
-    expect(bad.message).toContain('effectiveFrom: must be a date written YYYY-MM-DD');
-    expect(bad.message).toContain('energy.flat: must be written in quotes, e.g. "0.5"');
-    expect((await s.admin.fail('tariffs.import', { text: '{ "code": ' })).message).toContain('not valid JSON');
+    // Every problem in the caller's language: the Chinese summary holds Chinese problems, English English ones.
+    const badText = JSON.stringify({ code: 'X', name: 'x', class: 'residential', effectiveFrom: '2026-02-30', energy: { flat: 0.5 } });
+    const bad = await s.admin.fail('tariffs.import', { text: badText });
+    expect(bad.message).toBe(
+      '电价文件有 2 处问题，未导入任何内容：电价 X（2026-02-30 起执行），字段 effectiveFrom：须是日期，写作 YYYY-MM-DD；电价 X（2026-02-30 起执行），字段 energy.flat：须写在引号里，如 "0.5"（不加引号的数字可能丢失小数位）',
+    );
+    const admin = s.client('en');
+    await admin.call('auth.login', { staffNo: 'A001', password: 'admin1234' });
+    expect((await admin.fail('tariffs.import', { text: badText })).message).toBe(
+      'The tariff file has 2 problem(s); nothing was loaded: Tariff X effective 2026-02-30, effectiveFrom: must be a date written YYYY-MM-DD; Tariff X effective 2026-02-30, energy.flat: must be written in quotes, e.g. "0.5" (a bare number may lose decimal places)',
+    );
+    expect((await admin.call('tariffs.check', { text: changed })).problems).toEqual([
+      'Tariff AGR effective 2026-01-01 is already loaded with different prices; a loaded version is never changed — head office must send a new version with a later effectiveFrom',
+    ]);
+    // Not JSON: the place in the file, not the JavaScript engine's English.
+    expect((await s.admin.fail('tariffs.import', { text: '{ "code": ' })).message).toBe('电价文件有 1 处问题，未导入任何内容：文件不是有效的 JSON（第 1 行第 11 列附近有错）');
+    expect((await admin.call('tariffs.check', { text: '{\n  "code": "X",\n  name: "x"\n}' })).problems).toEqual(['The file is not valid JSON (error near line 3, column 3)']);
     // A new version with a later date is how prices change.
     const next = JSON.stringify({ code: 'AGR', name: '农业生产用电', class: 'agricultural', effectiveFrom: '2027-01-01', energy: { flat: '0.50' } });
     expect(await s.admin.call('tariffs.import', { text: next })).toEqual({ imported: 1, unchanged: 0, policies: 0 });

@@ -1,5 +1,6 @@
 import { parseCenti } from '../../../shared/money';
 import { translate } from '../../../shared/i18n';
+import { renderMessage } from '../../../shared/i18n/coded';
 import { shanghaiDate } from '../../../shared/time';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
@@ -24,11 +25,11 @@ function requireCustomer(db: ReadableDB, customerId: string): void {
 
 export const billingHandlers = {
   'tariffs.list': (_input, { backend }) => listTariffs(backend.store.read, backend.now()),
-  'tariffs.check': (input, { backend }) => {
+  'tariffs.check': (input, { backend, locale }) => {
     const plan = planReferenceFile(backend.store.read, input.text);
     return {
       ok: plan.ok,
-      problems: plan.problems,
+      problems: plan.problems.map((p) => renderMessage(locale, p)),
       tariffs: plan.tariffs.map(({ version, status }) => ({
         code: version.code,
         effectiveFrom: version.effectiveFrom,

@@ -9,6 +9,8 @@ import {
   type BillingPolicy,
   type TariffVersion,
 } from '../../../shared/billing';
+import { codedList, type CodedMessage } from '../../../shared/i18n/coded';
+import { fileMessage, notJson } from '../../../shared/referenceFile';
 import { shanghaiDate } from '../../../shared/time';
 import type { Unit } from '../audit/record';
 import { sql } from '../db/sql';
@@ -95,7 +97,8 @@ type Status = 'new' | 'same' | 'conflict';
 
 export interface ReferenceFilePlan {
   ok: boolean;
-  problems: string[];
+  /** Coded (shared/referenceFile.ts): the handler renders them in the caller's language. */
+  problems: CodedMessage[];
   tariffs: { version: TariffVersion; status: Status }[];
   policies: { policy: BillingPolicy; status: Status }[];
 }
@@ -106,25 +109,23 @@ export function planReferenceFile(db: ReadableDB, text: string): ReferenceFilePl
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { ok: false, problems: [`The file is not valid JSON: ${(error as Error).message}`], tariffs: [], policies: [] };
+    return { ok: false, problems: [notJson(error, text)], tariffs: [], policies: [] };
   }
   const checked = checkReferenceFile(data);
   if (!checked.ok) return { ok: false, problems: checked.problems, tariffs: [], policies: [] };
-  const problems: string[] = [];
+  const problems: CodedMessage[] = [];
   const tariffs = checked.tariffs.map((version) => {
     const existing = db.value<string>(sql`SELECT definition FROM tariff_versions WHERE code = ${version.code} AND effective_from = ${version.effectiveFrom}`);
     const status: Status = existing === undefined ? 'new' : canonical(JSON.parse(existing)) === canonical(version) ? 'same' : 'conflict';
     if (status === 'conflict') {
-      problems.push(
-        `Tariff ${version.code} effective ${version.effectiveFrom} is already loaded with different prices; a loaded version is never changed — head office must send a new version with a later effectiveFrom`,
-      );
+      problems.push(fileMessage('tariff.conflict', { code: version.code, from: version.effectiveFrom, field: 'effectiveFrom' }));
     }
     return { version, status };
   });
   const policies = checked.policies.map((policy) => {
     const existing = db.value<string>(sql`SELECT definition FROM billing_policy_versions WHERE effective_from = ${policy.effectiveFrom}`);
     const status: Status = existing === undefined ? 'new' : canonical(JSON.parse(existing)) === canonical(policy) ? 'same' : 'conflict';
-    if (status === 'conflict') problems.push(`The billing policy effective ${policy.effectiveFrom} is already loaded with different figures; send a new version`);
+    if (status === 'conflict') problems.push(fileMessage('policy.conflict', { from: policy.effectiveFrom }));
     return { policy, status };
   });
   return { ok: problems.length === 0, problems, tariffs, policies };
@@ -133,7 +134,7 @@ export function planReferenceFile(db: ReadableDB, text: string): ReferenceFilePl
 /** Loads a tariff file: every new version, or nothing when any problem is found. */
 export function importReferenceFile(unit: Unit, text: string, fileName: string | undefined): { imported: number; unchanged: number; policies: number } {
   const plan = planReferenceFile(unit, text);
-  if (!plan.ok) throw refuse('billing.tariffFileProblems', { count: plan.problems.length, problems: plan.problems.join('; ') });
+  if (!plan.ok) throw refuse('billing.tariffFileProblems', { count: plan.problems.length, problems: codedList('problems', plan.problems) });
   const sha256 = createHash('sha256').update(text).digest('hex');
   const staffId = unit.actor.staffId;
   let imported = 0;

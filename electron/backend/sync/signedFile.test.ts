@@ -24,6 +24,7 @@ import {
   writeSignedFile,
 } from './signedFile';
 import { createHash } from 'node:crypto';
+import { coded, renderMessage } from '../../../shared/i18n/coded';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gd-signed-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -138,6 +139,27 @@ describe('writeSignedFile / readSignedFile', () => {
       codes.add(code);
     }
     expect([...codes].sort()).toEqual(expect.arrayContaining(['not_sync_file', 'signature', 'payload_hash']));
+  });
+
+  it('says what is wrong inside a refused file in the reader’s language (coded detail), English for head office', async () => {
+    const { bytes } = await signedFileBytes({ kind: 'batch', manifest: {}, payloadLines: rows(2) }, station.privateKey, station.keyId);
+    const refusal = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        if (e instanceof SyncFileError) return e;
+        throw e;
+      }
+      throw new Error('accepted');
+    };
+    const wrongKind = await refusal(readSignedFile(bytes, trusted, { kind: 'reference' }));
+    expect(wrongKind.code).toBe('kind');
+    expect(renderMessage('zh-CN', coded(`sync.file.${wrongKind.code}`, { detail: wrongKind.detail }))).toBe('文件类型不对：这是 batch 文件，而这里需要 reference 文件');
+    expect(renderMessage('en', coded(`sync.file.${wrongKind.code}`, { detail: wrongKind.detail }))).toBe('Wrong kind of file: this is a batch file, not reference');
+    expect(wrongKind.message).toBe('this is a batch file, not reference');
+    const stranger = await refusal(readSignedFile(bytes, trustedKeyMap([other.publicKey])));
+    expect(stranger.code).toBe('unknown_key');
+    expect(renderMessage('zh-CN', stranger.detail)).toBe(`签名密钥为 ${station.keyId}，本站不信任该密钥`);
   });
 
   it('refuses truncation, trailing bytes, unknown keys, the wrong kind, and foreign files', async () => {

@@ -22,6 +22,8 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip, createGzip, constants as zc } from 'node:zlib';
+import { renderMessage, type CodedMessage } from '../../../shared/i18n/coded';
+import { fileDetail } from '../../../shared/sync/fileDetails';
 
 export const FORMAT = 'griddesk-sync/1';
 export const MAGIC = Buffer.from('GDSYNC1\n', 'latin1');
@@ -57,13 +59,14 @@ export type SyncFileErrorCode =
   | 'row_count' // the payload has another number of rows than the manifest says
   | 'kind'; // not the kind the caller asked for
 
+/** A refused sync file: `code` picks the sentence (`sync.file.<code>`), `detail` says what inside is wrong (coded; `message` is its English, for logs and head office). */
 export class SyncFileError extends Error {
   override name = 'SyncFileError';
   constructor(
     readonly code: SyncFileErrorCode,
-    message: string,
+    readonly detail: CodedMessage,
   ) {
-    super(message);
+    super(renderMessage('en', detail));
   }
 }
 
@@ -87,7 +90,7 @@ export function generateKeyPair(): StationKeyPair {
 export function publicKeyRaw(key: PublicKeyInput): Buffer {
   const k = toPublicKey(key);
   const jwk = k.export({ format: 'jwk' }) as { x?: string; crv?: string };
-  if (jwk.crv !== 'Ed25519' || !jwk.x) throw new SyncFileError('manifest', 'not an Ed25519 public key');
+  if (jwk.crv !== 'Ed25519' || !jwk.x) throw new SyncFileError('manifest', fileDetail('badPublicKey'));
   return Buffer.from(jwk.x, 'base64url');
 }
 
@@ -118,7 +121,7 @@ export function toPublicKey(key: PublicKeyInput): KeyObject {
   }
   if (typeof key === 'string' && key.includes('-----BEGIN')) return createPublicKey(key);
   const raw = typeof key === 'string' ? Buffer.from(key.trim(), 'base64') : key;
-  if (raw.length !== 32) throw new SyncFileError('manifest', 'an Ed25519 public key has 32 bytes');
+  if (raw.length !== 32) throw new SyncFileError('manifest', fileDetail('publicKeyLength'));
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
@@ -305,7 +308,7 @@ export async function signedFileBytes(input: SignedFileInput, privateKey: KeyObj
 
 function signedHead(manifest: Manifest, privateKey: KeyObject): Buffer {
   const manifestBytes = Buffer.from(canonicalJson(manifest), 'utf8');
-  if (manifestBytes.length > MAX_MANIFEST_BYTES) throw new SyncFileError('too_large', 'manifest over 1 MiB');
+  if (manifestBytes.length > MAX_MANIFEST_BYTES) throw new SyncFileError('too_large', fileDetail('manifestTooLarge'));
   const len = Buffer.alloc(4);
   len.writeUInt32BE(manifestBytes.length);
   const signed = Buffer.concat([MAGIC, len, manifestBytes]);
@@ -372,7 +375,7 @@ async function gzipRowsToFile(
       if (line.includes('\n')) throw new TypeError('a payload line may not contain a newline');
       const withNl = line + '\n';
       const len = Buffer.byteLength(withNl, 'utf8');
-      if (len > MAX_LINE_BYTES) throw new SyncFileError('too_large', `payload row ${count + 1} is over ${MAX_LINE_BYTES} bytes`);
+      if (len > MAX_LINE_BYTES) throw new SyncFileError('too_large', fileDetail('rowOverBytes', { row: count + 1, max: MAX_LINE_BYTES }));
       pending.push(withNl);
       pendingBytes += len;
       rawBytes += len;
@@ -494,16 +497,16 @@ export async function readSignedFile(
   const maxRaw = options.maxRawBytes ?? DEFAULT_MAX_RAW_BYTES;
   if (src.size < MAGIC.length) {
     const head = await src.read(0, src.size);
-    if (!MAGIC.subarray(0, head.length).equals(head)) throw new SyncFileError('not_sync_file', 'not a GridDesk sync file');
-    throw new SyncFileError('truncated', 'the file is cut short');
+    if (!MAGIC.subarray(0, head.length).equals(head)) throw new SyncFileError('not_sync_file', fileDetail('notSyncFile'));
+    throw new SyncFileError('truncated', fileDetail('cutShort'));
   }
   const head = await src.read(0, Math.min(src.size, HEADER_BYTES + MAX_MANIFEST_BYTES + SIGNATURE_BYTES));
-  if (!head.subarray(0, MAGIC.length).equals(MAGIC)) throw new SyncFileError('not_sync_file', 'not a GridDesk sync file');
-  if (head.length < HEADER_BYTES) throw new SyncFileError('truncated', 'the file is cut short');
+  if (!head.subarray(0, MAGIC.length).equals(MAGIC)) throw new SyncFileError('not_sync_file', fileDetail('notSyncFile'));
+  if (head.length < HEADER_BYTES) throw new SyncFileError('truncated', fileDetail('cutShort'));
   const manifestLength = head.readUInt32BE(MAGIC.length);
-  if (manifestLength > MAX_MANIFEST_BYTES) throw new SyncFileError('too_large', 'manifest over 1 MiB');
+  if (manifestLength > MAX_MANIFEST_BYTES) throw new SyncFileError('too_large', fileDetail('manifestTooLarge'));
   const payloadStart = HEADER_BYTES + manifestLength + SIGNATURE_BYTES;
-  if (head.length < payloadStart) throw new SyncFileError('truncated', 'the file is cut short');
+  if (head.length < payloadStart) throw new SyncFileError('truncated', fileDetail('cutShort'));
   const signed = head.subarray(0, HEADER_BYTES + manifestLength);
   const signature = head.subarray(HEADER_BYTES + manifestLength, payloadStart);
   let manifest: Manifest;
@@ -512,12 +515,12 @@ export async function readSignedFile(
     manifest = JSON.parse(manifestText) as Manifest;
   } catch {
     // A flipped byte in the manifest usually lands here; the signature would fail as well.
-    throw new SyncFileError('signature', 'the manifest is damaged (signature does not match)');
+    throw new SyncFileError('signature', fileDetail('manifestDamaged'));
   }
-  if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) throw new SyncFileError('manifest', 'the manifest is not an object');
-  if (typeof manifest.format !== 'string' || !manifest.format.startsWith('griddesk-sync/')) throw new SyncFileError('manifest', 'the manifest has no format');
-  if (manifest.format !== FORMAT) throw new SyncFileError('format', `format ${manifest.format} is not readable here (this program reads ${FORMAT})`);
-  if (typeof manifest.keyId !== 'string') throw new SyncFileError('manifest', 'the manifest has no key id');
+  if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) throw new SyncFileError('manifest', fileDetail('manifestNotObject'));
+  if (typeof manifest.format !== 'string' || !manifest.format.startsWith('griddesk-sync/')) throw new SyncFileError('manifest', fileDetail('noFormat'));
+  if (manifest.format !== FORMAT) throw new SyncFileError('format', fileDetail('formatUnreadable', { format: manifest.format, readable: FORMAT }));
+  if (typeof manifest.keyId !== 'string') throw new SyncFileError('manifest', fileDetail('noKeyId'));
   let key: PublicKeyInput | undefined = trustedKeys.get(manifest.keyId);
   if (!key && options.allowSelfSigned && manifest.kind === 'enrolment' && typeof manifest.publicKey === 'string') {
     try {
@@ -527,29 +530,29 @@ export async function readSignedFile(
       /* refused below */
     }
   }
-  if (!key) throw new SyncFileError('unknown_key', `signed by key ${manifest.keyId}, which is not trusted here`);
+  if (!key) throw new SyncFileError('unknown_key', fileDetail('untrustedKey', { keyId: manifest.keyId }));
   let ok = false;
   try {
     ok = verify(null, signed, toPublicKey(key), signature);
   } catch {
     ok = false;
   }
-  if (!ok) throw new SyncFileError('signature', 'the signature does not match (the file was changed or signed by another key)');
+  if (!ok) throw new SyncFileError('signature', fileDetail('signatureMismatch'));
   // Signed, so the manifest is what its signer wrote; still check what this code relies on.
-  if (canonicalJson(manifest) !== manifestText) throw new SyncFileError('manifest', 'the manifest is not canonical');
-  if (!SYNC_KINDS.includes(manifest.kind)) throw new SyncFileError('manifest', `unknown kind ${String(manifest.kind)}`);
+  if (canonicalJson(manifest) !== manifestText) throw new SyncFileError('manifest', fileDetail('notCanonical'));
+  if (!SYNC_KINDS.includes(manifest.kind)) throw new SyncFileError('manifest', fileDetail('unknownKind', { kind: String(manifest.kind) }));
   for (const f of ['payloadBytes', 'payloadRawBytes', 'rowCount'] as const) {
-    if (!Number.isSafeInteger(manifest[f]) || manifest[f] < 0) throw new SyncFileError('manifest', `the manifest's ${f} is not a count`);
+    if (!Number.isSafeInteger(manifest[f]) || manifest[f] < 0) throw new SyncFileError('manifest', fileDetail('notACount', { field: f }));
   }
-  if (typeof manifest.payloadSha256 !== 'string' || !HEX64.test(manifest.payloadSha256)) throw new SyncFileError('manifest', 'the manifest has no payload hash');
+  if (typeof manifest.payloadSha256 !== 'string' || !HEX64.test(manifest.payloadSha256)) throw new SyncFileError('manifest', fileDetail('noPayloadHash'));
   if (options.kind) {
     const kinds = Array.isArray(options.kind) ? options.kind : [options.kind];
-    if (!kinds.includes(manifest.kind)) throw new SyncFileError('kind', `this is a ${manifest.kind} file, not ${kinds.join(' or ')}`);
+    if (!kinds.includes(manifest.kind)) throw new SyncFileError('kind', fileDetail('wrongKind', { kind: manifest.kind, wanted: kinds.join(' / ') }));
   }
-  if (manifest.payloadBytes > maxPayload || manifest.payloadRawBytes > maxRaw) throw new SyncFileError('too_large', 'the payload is over the size cap');
+  if (manifest.payloadBytes > maxPayload || manifest.payloadRawBytes > maxRaw) throw new SyncFileError('too_large', fileDetail('payloadOverCap'));
   const expected = payloadStart + manifest.payloadBytes;
-  if (src.size < expected) throw new SyncFileError('truncated', 'the file is cut short');
-  if (src.size > expected) throw new SyncFileError('too_large', 'there are bytes after the payload');
+  if (src.size < expected) throw new SyncFileError('truncated', fileDetail('cutShort'));
+  if (src.size > expected) throw new SyncFileError('too_large', fileDetail('bytesAfterPayload'));
   // Hash the payload as stored before anything is inflated or parsed.
   const fileHash = createHash('sha256').update(head.subarray(0, payloadStart));
   const payloadHash = createHash('sha256');
@@ -557,7 +560,7 @@ export async function readSignedFile(
     payloadHash.update(chunk as Buffer);
     fileHash.update(chunk as Buffer);
   }
-  if (payloadHash.digest('hex') !== manifest.payloadSha256) throw new SyncFileError('payload_hash', 'the payload does not match its hash (the file was changed)');
+  if (payloadHash.digest('hex') !== manifest.payloadSha256) throw new SyncFileError('payload_hash', fileDetail('payloadHashMismatch'));
   const verified = manifest;
   const rows = () => streamRows(src, payloadStart, verified) as AsyncGenerator<Record<string, unknown>>;
   return {
@@ -568,7 +571,7 @@ export async function readSignedFile(
     bytes: src.size,
     rows,
     async allRows(maxRows = 1_000_000) {
-      if (verified.rowCount > maxRows) throw new SyncFileError('too_large', `${verified.rowCount} rows, more than ${maxRows}`);
+      if (verified.rowCount > maxRows) throw new SyncFileError('too_large', fileDetail('tooManyRows', { rows: verified.rowCount, max: maxRows }));
       const out: Record<string, unknown>[] = [];
       for await (const r of rows()) out.push(r);
       return out;
@@ -591,19 +594,19 @@ async function* streamRows(src: Source, start: number, manifest: Manifest, asTex
     try {
       row = JSON.parse(line);
     } catch {
-      throw new SyncFileError('row', `payload row ${count + 1} is not JSON`);
+      throw new SyncFileError('row', fileDetail('rowNotJson', { row: count + 1 }));
     }
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) throw new SyncFileError('row', `payload row ${count + 1} is not an object`);
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) throw new SyncFileError('row', fileDetail('rowNotObject', { row: count + 1 }));
     count++;
-    if (count > manifest.rowCount) throw new SyncFileError('row_count', `more rows than the ${manifest.rowCount} the manifest declares`);
+    if (count > manifest.rowCount) throw new SyncFileError('row_count', fileDetail('moreRowsThanDeclared', { rows: manifest.rowCount }));
     return row as Record<string, unknown>;
   };
   try {
     for await (const chunk of inflated as AsyncIterable<Buffer>) {
       rawBytes += chunk.length;
-      if (rawBytes > manifest.payloadRawBytes) throw new SyncFileError('payload_size', 'the payload inflates past its declared size');
+      if (rawBytes > manifest.payloadRawBytes) throw new SyncFileError('payload_size', fileDetail('inflatesPastSize'));
       carry += decoder.decode(chunk, { stream: true });
-      if (carry.length > MAX_LINE_BYTES) throw new SyncFileError('payload_size', 'a payload row is too long');
+      if (carry.length > MAX_LINE_BYTES) throw new SyncFileError('payload_size', fileDetail('rowTooLong'));
       let nl: number;
       let from = 0;
       while ((nl = carry.indexOf('\n', from)) !== -1) {
@@ -611,7 +614,7 @@ async function* streamRows(src: Source, start: number, manifest: Manifest, asTex
         from = nl + 1;
         if (asText) {
           count++;
-          if (count > manifest.rowCount) throw new SyncFileError('row_count', `more rows than the ${manifest.rowCount} the manifest declares`);
+          if (count > manifest.rowCount) throw new SyncFileError('row_count', fileDetail('moreRowsThanDeclared', { rows: manifest.rowCount }));
           yield line;
         } else yield parse(line);
       }
@@ -620,15 +623,15 @@ async function* streamRows(src: Source, start: number, manifest: Manifest, asTex
     carry += decoder.decode();
   } catch (e) {
     if (e instanceof SyncFileError) throw e;
-    throw new SyncFileError('payload_size', `the payload cannot be inflated: ${(e as Error).message}`);
+    throw new SyncFileError('payload_size', fileDetail('cannotInflate'));
   } finally {
     raw.destroy();
     gunzip.destroy();
   }
-  if (carry.length) throw new SyncFileError('row', 'the payload does not end with a newline');
-  if (rawBytes !== manifest.payloadRawBytes) throw new SyncFileError('payload_size', 'the payload is not its declared size');
-  if (hash.digest('hex') !== manifest.payloadSha256) throw new SyncFileError('payload_hash', 'the file changed while it was read');
-  if (count !== manifest.rowCount) throw new SyncFileError('row_count', `${count} rows, the manifest declares ${manifest.rowCount}`);
+  if (carry.length) throw new SyncFileError('row', fileDetail('noFinalNewline'));
+  if (rawBytes !== manifest.payloadRawBytes) throw new SyncFileError('payload_size', fileDetail('notDeclaredSize'));
+  if (hash.digest('hex') !== manifest.payloadSha256) throw new SyncFileError('payload_hash', fileDetail('changedWhileRead'));
+  if (count !== manifest.rowCount) throw new SyncFileError('row_count', fileDetail('rowCount', { rows: count, declared: manifest.rowCount }));
 }
 
 /** Reads just the manifest, unverified: only for showing what a file claims to be. */

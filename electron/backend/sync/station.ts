@@ -3,6 +3,8 @@
  * the last acknowledged seq, apply head office's acknowledgements, reference packs and bootstrap
  * files, push over HTTP, enrol and trust keys. docs/sync.md.
  */
+import type { CodedParam } from '../../../shared/i18n/coded';
+import { fileDetail } from '../../../shared/sync/fileDetails';
 import { loadScoreSheet } from '../appraisal/sheets';
 import type { DispatchRow } from '../../../shared/service';
 import { loadCalendarDays } from '../service/calendar';
@@ -77,7 +79,7 @@ function hqKeys(backend: Backend): Map<string, string> {
 
 /** Refusals of a signed file, in the clerk's words (dictionary `sync.file.<code>`). */
 export function fileRefusal(error: unknown): AppError {
-  if (error instanceof SyncFileError) return new AppError('validation', `sync.file.${error.code}`, { detail: error.message });
+  if (error instanceof SyncFileError) return new AppError('validation', `sync.file.${error.code}`, { detail: error.detail });
   if (error instanceof AppError) return error;
   throw error;
 }
@@ -363,7 +365,7 @@ export async function applyAck(backend: Backend, actor: Actor, source: string | 
     throw refusal;
   }
   const m = verified.manifest;
-  const refuseWith = (key: Parameters<typeof refusalError>[0], params: Record<string, string | number> = {}) => {
+  const refuseWith = (key: Parameters<typeof refusalError>[0], params: Record<string, CodedParam> = {}) => {
     const err = refusalError(key, params);
     recordRefusal(backend, actor, fileSha, m, err.messageIn('zh-CN'));
     return err;
@@ -376,7 +378,7 @@ export async function applyAck(backend: Backend, actor: Actor, source: string | 
   const ackedSeq = num(m.ackedSeq);
   const status = String(m.status);
   if (epoch === null || fromSeq === null || toSeq === null || ackedSeq === null || !['applied', 'duplicate', 'held', 'rejected'].includes(status)) {
-    throw refuseWith('sync.file.manifest', { detail: 'ack fields' });
+    throw refuseWith('sync.file.manifest', { detail: fileDetail('ackFields') });
   }
   if (epoch !== s.epoch) throw refuseWith('sync.ackOtherEpoch', { epoch, current: s.epoch });
   const batch = backend.store.read.get<{ sha256: string; from_seq: number; to_seq: number }>(sql`
@@ -400,7 +402,7 @@ export async function applyAck(backend: Backend, actor: Actor, source: string | 
   return { status, reason, ackedSeq: Math.max(s.acked_seq, ackedSeq), pruned, fromSeq, toSeq };
 }
 
-function refusalError(key: 'sync.ackOtherStation' | 'sync.ackOtherEpoch' | 'sync.ackNotExported' | 'sync.ackBeyondBatch' | 'sync.file.manifest', params: Record<string, string | number>): AppError {
+function refusalError(key: 'sync.ackOtherStation' | 'sync.ackOtherEpoch' | 'sync.ackNotExported' | 'sync.ackBeyondBatch' | 'sync.file.manifest', params: Record<string, CodedParam>): AppError {
   return new AppError('validation', key, params);
 }
 
@@ -499,7 +501,7 @@ export async function applyReference(backend: Backend, actor: Actor, source: str
   const verified = await verify(source, hqKeys(backend), 'reference');
   const m = verified.manifest;
   const version = num(m.version);
-  if (version === null || version < 1) throw new AppError('validation', 'sync.file.manifest', { detail: 'version' });
+  if (version === null || version < 1) throw new AppError('validation', 'sync.file.manifest', { detail: fileDetail('noVersion') });
   const s = state(backend);
   if (s.hq_id && m.hqId !== s.hq_id) throw new AppError('validation', 'sync.refOtherHq', { hqId: String(m.hqId) });
   const same = backend.store.read.get<{ file_sha256: string }>(sql`SELECT file_sha256 FROM sync_reference_packs WHERE version = ${version}`);

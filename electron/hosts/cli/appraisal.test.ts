@@ -43,7 +43,9 @@ describe('griddesk appraisal commands', () => {
     (await import('node:fs')).writeFileSync(badFile, JSON.stringify(bad));
     const refused = await cli('appraisal', 'sheets', 'import', badFile);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('area reading, item R4, scoring.steps[1].min: the step from 50 overlaps step 0');
+    // In the app's language: Chinese by default, English under --lang en (issue 16 item 5).
+    expect(refused.stderr).toContain('大项 reading，细项 R4，字段 scoring.steps[1].min：从 50 起的档与第 0 档（0 至 无上限）重叠');
+    expect((await cli('appraisal', 'sheets', 'import', badFile, '--lang', 'en')).stderr).toContain('area reading, item R4, scoring.steps[1].min: the step from 50 overlaps step 0');
     expect((await cli('appraisal', 'sheets', 'list', '--lang', 'en')).stdout).toBe('No score sheet loaded.');
     expect((await cli('appraisal', 'sheets', 'list')).stdout).toBe('还没有载入考核方案。');
 

@@ -27,9 +27,18 @@ describe('griddesk tariffs and bills', () => {
     writeFileSync(bad, JSON.stringify({ tariffs: [{ code: 'RES-X', name: 'x', class: 'residential', effectiveFrom: '2026-01-01', energy: { flat: '0.123456789' } }, { code: 'AGR' }] }));
     const result = await griddesk('tariffs', 'import', bad);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('Tariff #1 RES-X effective 2026-01-01, energy.flat: "0.123456789" has 9 decimal places; a price may have at most 8');
-    expect(result.stderr).toContain('Tariff #2 AGR, name: is missing');
+    // Chinese by default: every problem names the tariff and the field, in Chinese (the JSON field names stay as written in the file).
+    expect(result.stderr).toContain('  第 1 个电价 RES-X（2026-01-01 起执行），字段 energy.flat：“0.123456789”有 9 位小数，电价最多 8 位小数\n');
+    expect(result.stderr).toContain('  第 2 个电价 AGR，字段 name：缺少此项\n');
+    expect(result.stderr).toContain('  第 2 个电价 AGR，字段 class：缺少此项（可填 "residential", "commercial", "large_industry", "agricultural"）\n');
     expect(result.stderr).toContain('未载入任何内容');
+    expect(result.stderr).not.toMatch(/\b(is missing|decimal places|must)\b/);
+    // English when asked for.
+    const english = await griddesk('tariffs', 'import', bad, '--lang', 'en');
+    expect(english.code).toBe(1);
+    expect(english.stderr).toContain('  Tariff #1 RES-X effective 2026-01-01, energy.flat: "0.123456789" has 9 decimal places; a price may have at most 8\n');
+    expect(english.stderr).toContain('  Tariff #2 AGR, name: is missing\n');
+    expect(english.stderr).not.toMatch(/\p{Script=Han}/u);
     expect(JSON.parse((await griddesk('tariffs', 'list', '--json')).stdout).tariffs).toEqual([]);
   });
 
