@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import type { CustomerDetail, MeterView, TimelineEvent } from '../../shared/contract';
 import { parseReading } from '../../shared/customers/rules';
-import { hasMessage, type MessageKey } from '../../shared/i18n';
+import type { MessageKey } from '../../shared/i18n';
+import { historyAction, historyEventText } from '../../shared/customers/history';
 import { formatCenti } from '../../shared/money';
 import { shanghaiDate } from '../../shared/time';
 import { useAction, useQuery } from '../api/hooks';
@@ -16,25 +17,6 @@ import './customers.css';
 import { DateField } from '../ui/DateField';
 
 type MeterDialog = { kind: 'install' } | { kind: 'replace' | 'remove'; meter: MeterView } | { kind: 'suspend' | 'resume' | 'close' } | null;
-
-const FIELD_KEYS: Record<string, MessageKey> = {
-  name: 'customers.field.name',
-  phone: 'customers.field.phone',
-  phone2: 'customers.field.phone2',
-  idCard: 'customers.field.idCard',
-  township: 'customers.field.township',
-  village: 'customers.field.village',
-  addressDetail: 'customers.field.addressDetail',
-  transformerArea: 'customers.field.transformerArea',
-  customerClass: 'customers.field.customerClass',
-  tariffCode: 'customers.field.tariffCode',
-  householdSize: 'customers.field.householdSize',
-  multiPerson: 'customers.field.multiPerson',
-  capacityKva: 'customers.field.capacityKva',
-  openedDate: 'customers.field.openedDate',
-  notes: 'customers.field.notes',
-  status: 'customers.field.status',
-};
 
 function MeterCard({ meter, canWrite, onReplace, onRemove }: { meter: MeterView; canWrite: boolean; onReplace(): void; onRemove(): void }) {
   const { t } = useI18n();
@@ -62,24 +44,6 @@ function MeterCard({ meter, canWrite, onReplace, onRemove }: { meter: MeterView;
   );
 }
 
-function eventText(e: TimelineEvent, t: ReturnType<typeof useI18n>['t']): string {
-  const s = e.summary as Record<string, unknown>;
-  const changes = s.changes as Record<string, [unknown, unknown]> | undefined;
-  if (changes) {
-    const show = (field: string, v: unknown) => (v === null || v === '' ? '—' : field === 'status' && hasMessage(`customers.status.${String(v)}`) ? t(`customers.status.${String(v)}` as MessageKey) : field === 'customerClass' && hasMessage(`customers.class.${String(v)}`) ? t(`customers.class.${String(v)}` as MessageKey) : typeof v === 'boolean' ? t(v ? 'common.yes' : 'common.no') : String(v));
-    return Object.entries(changes)
-      .map(([field, [before, after]]) => t('customers.history.field', { field: FIELD_KEYS[field] ? t(FIELD_KEYS[field]) : field, before: show(field, before), after: show(field, after) }))
-      .concat(s.reason ? [String(s.reason)] : [])
-      .join('；');
-  }
-  if (e.action === 'meter.replace') return `${String(s.oldMeterNo)} ${t('customers.field.finalReading')} ${String(s.finalReading)} → ${String(s.newMeterNo)} ${t('customers.field.startReading')} ${String(s.startReading)}（${String(s.date)}）${s.reason ? ` ${String(s.reason)}` : ''}`;
-  if (e.action === 'meter.install') return `${String(s.meterNo)} ${t('customers.field.startReading')} ${String(s.startReading)}（${String(s.date)}）`;
-  if (e.action === 'meter.remove') return `${String(s.meterNo)} ${t('customers.field.finalReading')} ${String(s.finalReading)}（${String(s.date)}）${s.reason ? ` ${String(s.reason)}` : ''}`;
-  if (e.action === 'customers.import') return t('customers.history.importedFrom', { file: String(s.file ?? '') });
-  if (e.action === 'customer.create') return `${String(s.accountNo ?? '')} ${String(s.name ?? '')} ${String(s.address ?? '')}`;
-  return '';
-}
-
 function Timeline({ events }: { events: TimelineEvent[] }) {
   const { t } = useI18n();
   return (
@@ -90,9 +54,9 @@ function Timeline({ events }: { events: TimelineEvent[] }) {
         {events.map((e) => (
           <li key={e.id}>
             <span className="when">{formatTime(e.at)}</span>
-            <strong>{hasMessage(`audit.action.${e.action}`) ? t(`audit.action.${e.action}` as MessageKey) : e.action}</strong>
+            <strong>{historyAction(e, t)}</strong>
             <span className="muted"> · {e.staffName ?? e.actor}</span>
-            <div className="changes">{eventText(e, t)}</div>
+            <div className="changes">{historyEventText(e, t)}</div>
           </li>
         ))}
       </ol>

@@ -107,6 +107,11 @@ export const customersStrings = defineStrings(
     'customers.history.empty': '暂无变更记录',
     'customers.history.field': '{field}：{before} → {after}',
     'customers.history.importedFrom': '由导入建档（{file}）',
+    'customers.history.meterInstall': '{meterNo} 起码 {start}（{date}）',
+    'customers.history.meterReplace': '{oldMeterNo} 止码 {final} → {newMeterNo} 起码 {start}（{date}）',
+    'customers.history.meterRemove': '{meterNo} 止码 {final}（{date}）',
+    'customers.history.onDate': '日期 {date}',
+    'customers.history.separator': '；',
 
     'customers.import.title': '导入客户',
     'customers.import.step1': '1. 选择文件',
@@ -316,6 +321,11 @@ export const customersStrings = defineStrings(
     'customers.history.empty': 'No changes yet',
     'customers.history.field': '{field}: {before} → {after}',
     'customers.history.importedFrom': 'Filed by import ({file})',
+    'customers.history.meterInstall': '{meterNo} start reading {start} ({date})',
+    'customers.history.meterReplace': '{oldMeterNo} final reading {final} → {newMeterNo} start reading {start} ({date})',
+    'customers.history.meterRemove': '{meterNo} final reading {final} ({date})',
+    'customers.history.onDate': 'on {date}',
+    'customers.history.separator': '; ',
 
     'customers.import.title': 'Import customers',
     'customers.import.step1': '1. Choose a file',

@@ -6,7 +6,7 @@ import { fenToYuan } from '../../../shared/money';
 import { isDate, isPeriod } from '../../../shared/time';
 import { parsePoints } from '../../../shared/appraisal';
 import { sql } from '../../backend/db/sql';
-import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
+import { printJobs } from './print';
 import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 import { cols, label, table } from './helpers';
 
@@ -343,9 +343,7 @@ export const appraisalCommands: CliCommand[] = [
         out: resolve(out),
         timeoutMs: 60_000,
       };
-      const [written] = await printRoutesToPdf(cli.backend(), [job], cli.locale).catch((error: unknown) => {
-        throw error instanceof PrintUnavailable ? new InputError(error.said) : error;
-      });
+      const [written] = await printJobs(cli, [job]);
       if (!written) throw new InputError(say('cli.err.noPdf'));
       cli.print({ file: written.path, bytes: written.bytes }, () => cli.t('cli.savedBytes', { file: written.path, bytes: written.bytes }));
     },

@@ -6,7 +6,7 @@ import { hasMessage, translate } from '../../../shared/i18n';
 import { fenToYuan, formatCenti, formatYuan } from '../../../shared/money';
 import { isPeriod } from '../../../shared/time';
 import { sql } from '../../backend/db/sql';
-import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
+import { printJobs } from './print';
 import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 
 // Tariffs and billing from the command line: load a head-office tariff file, run and issue a
@@ -273,12 +273,7 @@ export const billingCommands: CliCommand[] = [
       if (notices.length === 0) throw new InputError(say('cli.err.noIssuedBills'));
       const out = resolve(v.out);
       const started = performance.now();
-      try {
-        await printRoutesToPdf(cli.backend(), [{ route: `/print/bill-notices?${query.toString()}`, as: { staffId: printingStaff(cli, v) }, out }], cli.locale);
-      } catch (error) {
-        if (error instanceof PrintUnavailable) throw new InputError(error.said);
-        throw error;
-      }
+      await printJobs(cli, [{ route: `/print/bill-notices?${query.toString()}`, as: { staffId: printingStaff(cli, v) }, out }]);
       const ms = Math.round(performance.now() - started);
       cli.print({ out, notices: notices.length, paper, ms }, () => cli.t('cli.bills.printed', { count: notices.length, paper, out, ms }));
     },

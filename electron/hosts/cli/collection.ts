@@ -5,7 +5,7 @@ import { COUNTER_CHANNELS, type CounterChannel } from '../../../shared/contract/
 import { fenToYuan, yuanToFen } from '../../../shared/money';
 import { isDate, shanghaiDate } from '../../../shared/time';
 import { sql } from '../../backend/db/sql';
-import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
+import { printJobs } from './print';
 import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 import { cols, label, table } from './helpers';
 
@@ -225,9 +225,7 @@ export const collectionCommands: CliCommand[] = [
         out: resolve(out),
         timeoutMs: 30_000,
       };
-      const [file] = await printRoutesToPdf(cli.backend(), [job], cli.locale).catch((error: unknown) => {
-        throw error instanceof PrintUnavailable ? new InputError(error.said) : error;
-      });
+      const [file] = await printJobs(cli, [job]);
       if (!file) throw new InputError(say('cli.err.noPdf'));
       cli.print({ receiptNo, file: file.path, bytes: file.bytes }, () => cli.t('cli.receipt.saved', { receiptNo, file: file.path, bytes: file.bytes }));
     },

@@ -1,7 +1,8 @@
 import type { CustomerView, InputOf, OutputOf } from '../../../shared/contract';
 import { CUSTOMER_CLASSES } from '../../../shared/customers/classes';
 import { formatCenti, parseCenti } from '../../../shared/money';
-import { shanghaiDate } from '../../../shared/time';
+import { historyAction, historyEventText } from '../../../shared/customers/history';
+import { shanghaiDate, shanghaiDateTime } from '../../../shared/time';
 import { InputError, UsageError, type CliCommand, type CliContext, type Values, say } from './context';
 import { bookByNo, cols, dateOf, flag, intOf, label, required, str, table, text } from './helpers';
 
@@ -214,15 +215,21 @@ export const filesCommands: CliCommand[] = [
   },
   {
     name: 'customers history',
-    summary: 'A customer file\'s history: every change, meter work and status, oldest first',
+    summary: 'A customer file\'s history: every change (old → new), meter work and status, by whom and when, newest first',
     usage: 'ACCOUNT_NO',
     positionals: [1, 1],
     channels: ['customers.get', 'customers.history'],
-    json: '{ events: [{ at, kind, … }] }',
+    json: '{ events: [{ id, at, actor, staffName, action, entity, entityId, summary }] }',
     async run(cli, _v, [accountNo = '']) {
       const { customer: c } = await customer(cli, accountNo);
       const result = await cli.invoke('customers.history', { customerId: c.id });
-      cli.print(result, () => result.events.map((e) => JSON.stringify(e)).join('\n'));
+      // The customer page's timeline in lines (shared/customers/history.ts words both).
+      const t = cli.t.bind(cli);
+      cli.print(result, () =>
+        result.events.length === 0
+          ? cli.t('customers.history.empty')
+          : result.events.map((e) => cli.t('cli.customers.historyLine', { at: shanghaiDateTime(e.at), action: historyAction(e, t), who: e.staffName ?? e.actor, text: historyEventText(e, t) }).trimEnd()).join('\n'),
+      );
     },
   },
   {

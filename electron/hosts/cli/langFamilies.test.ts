@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasMessage } from '../../../shared/i18n';
 import { SAMPLE_TARIFFS } from '../../backend/billing/testing/station';
 import { COMMANDS } from './commands';
 import { findCommand } from './run';
@@ -12,8 +13,10 @@ import { runGriddesk } from './testing';
 // message"), on a small demo station with a few months of readings, bills, payments, appraisals
 // and service data. English output may hold Han text only where it is the station's own data
 // (names, addresses: anything stored in the database); Chinese output may hold no English
-// sentence once commands, options and codes are taken out. A new line printed in English only
-// fails here, and a new command family without a case here fails the coverage check below.
+// sentence once commands, options and codes are taken out; neither may show a dictionary key
+// (a line whose key is missing prints the key itself). A new line printed in English only fails
+// here, and a new command without a case that succeeds in both languages fails the coverage check
+// below unless VERBS_NOT_RUN says where its lines are tested instead.
 
 /** Families not run here, with the reason (each is run by its own test). */
 const NOT_RUN: Record<string, string> = {
@@ -23,10 +26,84 @@ const NOT_RUN: Record<string, string> = {
   print: 'prints through Chromium (collection e2e); its lines are cli.print.*',
 };
 
+/**
+ * Commands whose success is not run here in both languages, with the reason (the families above
+ * included). Every other command has a case below that succeeds in English and in Chinese.
+ */
+const VERBS_NOT_RUN: Record<string, string> = {
+  'period close': 'needs every meter of the station read and reviewed; month.test.ts closes a period (Chinese), the refusal is run here in both',
+  'readings import': 'needs a filled workbook; readings.test.ts and month.test.ts import one, the blank file\'s row messages are run here in both',
+  'bills notice': 'prints through Chromium (billing e2e); its line is cli.bills.printed',
+  'appraisal print': 'prints through Chromium (appraisal e2e); its line is cli.savedBytes',
+  'bills review': 'needs a flagged draft bill; billing.test.ts reviews one, the refusal for an issued bill is run here in both',
+  'bills void': 'needs a draft bill; billing.test.ts voids one, the refusal for an issued bill is run here in both',
+  'corrections request': 'needs a reading corrected after billing; billing.test.ts requests one, the "nothing changes" refusal is run here in both',
+  'corrections approve': 'needs a pending correction (see corrections request); the refusal is run here in both',
+  'corrections reject': 'needs a pending correction (see corrections request); the refusal is run here in both',
+  'sync ack': 'needs a batch acknowledged by a head office key; sync.test.ts',
+  'sync apply': 'needs a reference pack signed by a head office key; sync.test.ts',
+  'sync notice-read': 'needs a notice from a head office pack; sync.test.ts',
+  'sync push': 'needs a head office listening (hq serve); sync.test.ts',
+  'sync pull': 'needs a head office listening (hq serve); sync.test.ts',
+  'sync trust': 'needs a head office public key file; sync.test.ts',
+  'sync bootstrap': 'needs a bootstrap file signed by a head office; sync.test.ts',
+};
+
 const dir = mkdtempSync(join(tmpdir(), 'griddesk-langf-'));
 const db = join(dir, 'station.db');
+/** A copy of the station taken before the cases: the Chinese run of a command that succeeds only once on a station (period open) runs on it. */
+const twin = join(dir, 'twin.db');
 let dataText = '';
-const ctx = { bill: '', bill2: '', receipt: '', account: 'QS010000001', account2: 'QS010000002', period: '2026-11' };
+const ctx = {
+  bill: '',
+  bill2: '',
+  receipt: '',
+  account: 'QS010000001',
+  account2: 'QS010000002',
+  account3: 'QS010000003',
+  period: '2026-11',
+  /** Receipts for reverse/approve (en, zh) and reverse/reject (en, zh). */
+  receipts: [] as string[],
+  /** Meterless customers filed for `customers close` (en, zh). */
+  closing: [] as string[],
+  /** Bills with a penalty to waive (en, zh). */
+  penalties: [] as string[],
+};
+const byLang = <T,>(l: 'en' | 'zh-CN', pair: readonly T[]): T => pair[l === 'en' ? 0 : 1] as T;
+
+function query<T>(text: string, ...params: unknown[]): T[] {
+  const store = new Database(db, { readonly: true });
+  try {
+    return store.prepare(text).all(...params) as T[];
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Meters outside book B001 (billed by the cases) with room on their register for a reading far
+ * above their usual: the review cases enter one each and decide it (en, zh per verb).
+ */
+let flaggable: { meterNo: string; value: string; usual: string }[] | undefined;
+function flagged(i: number): { meterNo: string; value: string; usual: string } {
+  if (!existsSync(db)) return { meterNo: 'METER', value: 'N', usual: 'N' }; // the test's title, before the station exists
+  flaggable ??= query<{ meter_no: string; digits: number; prev: number }>(`
+    SELECT m.meter_no, m.digits, (SELECT r.value FROM readings r WHERE r.meter_id = m.id ORDER BY r.period DESC, r.entered_at DESC LIMIT 1) AS prev
+    FROM meters m JOIN metering_points p ON p.id = m.point_id JOIN customers c ON c.id = p.customer_id
+    JOIN book_points bp ON bp.point_id = p.id JOIN books b ON b.id = bp.book_id
+    WHERE m.removed_date IS NULL AND m.tou = 0 AND b.book_no <> 'B001' AND c.account_no NOT IN (?, ?, ?, 'QS010000013')
+    ORDER BY m.meter_no`, ctx.account, ctx.account2, ctx.account3)
+    .filter((m) => m.prev !== null && m.prev + 500_000 < 10 ** m.digits * 100)
+    .map((m) => ({ meterNo: m.meter_no, value: String((m.prev + 500_000) / 100), usual: String((m.prev + 1_000) / 100) }));
+  const meter = flaggable[i];
+  if (!meter) throw new Error(`no meter ${i} to flag`);
+  return meter;
+}
+/** The day closings made by the close-day cases (en, zh). */
+const closingOf = (l: 'en' | 'zh-CN') =>
+  !existsSync(db)
+    ? 'CLOSING_ID' // the test's title, before the station exists
+    : query<{ id: string }>(`SELECT d.id FROM day_closings d JOIN staff s ON s.id = d.clerk_id WHERE s.staff_no = ? ORDER BY d.closed_at DESC LIMIT 1`, byLang(l, ['C001', 'C002']))[0]?.id ?? 'CLOSING_ID'; // none yet: the coverage check reads the command name only
 
 const HAN = /\p{Script=Han}+/gu;
 const ENGLISH_SENTENCE = /\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b/;
@@ -56,10 +133,16 @@ function foreignHan(text: string): string[] {
 function withoutCommandWords(text: string): string {
   return text
     .replaceAll(dir, 'DIR')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, 'ID')
     .replace(/griddesk(?: (?:[a-z][\w-]*|--[\w-]+|[A-Z][A-Z_.…]+|\[[^\]]*\]|[A-Z0-9-]+|[a-z|]+))*/g, ' ')
     .replace(/--[\w-]+(?:[ =][A-Z_][A-Z_0-9.|…]*)?/g, ' ')
     .replace(/\b[a-z]+(?:_[a-z]+)+\b/g, ' ')
     .replace(/\b(?:QR code|WeChat|Alipay)\b/g, ' ');
+}
+
+/** Words that are dictionary keys (cli.pay.balance, customers.status.active): a line whose words were not found. */
+function rawKeys(text: string): string[] {
+  return [...text.matchAll(/\b[a-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+\b/g)].map((m) => m[0]).filter((word) => hasMessage(word));
 }
 
 type Args = (lang: 'en' | 'zh-CN') => string[];
@@ -98,8 +181,9 @@ both(['customers', 'list', '--limit', '3']);
 each(() => ['customers', 'history', ctx.account]);
 each((l) => ['customers', 'create', '--name', `New ${l}`, '--township', 'T', '--village', 'V', '--area', 'A1', '--class', 'residential', '--tariff', 'RES-GD', '--meter', `NM-${l}`, '--start', '0']);
 each(() => ['customers', 'update', ctx.account, '--phone', '13900000000']);
-each(() => ['customers', 'suspend', ctx.account2, '--reason', 'away'], 0, 1);
-each(() => ['customers', 'resume', ctx.account2, '--reason', 'back'], 0, 1);
+each((l) => ['customers', 'suspend', byLang(l, [ctx.account2, ctx.account3]), '--reason', 'away']);
+each((l) => ['customers', 'resume', byLang(l, [ctx.account2, ctx.account3]), '--reason', 'back']);
+each((l) => ['customers', 'close', byLang(l, ctx.closing), '--reason', 'moved away']);
 each((l) => ['meters', 'replace', `NM-${l}`, '--final', '0', '--meter', `NM2-${l}`]);
 each((l) => ['meters', 'remove', `NM2-${l}`, '--final', '0']);
 each((l) => ['meters', 'install', ctx.account, '--meter', `NM3-${l}`, '--installed', '2026-12-01']);
@@ -113,7 +197,7 @@ each((l) => ['books', 'add', 'B001', `NM3-${l}`]);
 each(() => ['books', 'reorder', 'B001', ctx.account]);
 both(['period', 'list']);
 each(() => ['period', 'status', ctx.period]);
-both(['period', 'open', '2026-12'], 0, 1);
+each((l) => ['period', 'open', '2026-12', ...(l === 'en' ? [] : ['--db', twin])]); // opens once a station: Chinese on the twin
 both(['period', 'close', '2026-12'], 1);
 each(() => ['readings', 'list', '--period', ctx.period, '--book', 'B001']);
 each((l) => ['readings', 'export', '--book', 'B001', '--period', '2026-12', '--out', out('B001.xlsx')(l)]);
@@ -122,6 +206,13 @@ each(() => ['readings', 'history', ctx.account]);
 each((l) => ['readings', 'enter', `NM3-${l}`, '--period', '2026-12', '--value', '0', '--date', '2026-12-05']);
 both(['review', 'list', '--period', '2026-12']);
 each((l) => ['review', 'accept', `NM3-${l}`, '--period', '2026-12', '--note', 'ok', '--staff', 'B001']);
+// A reading far above the usual waits for review; each decision on one of its own.
+each((l) => ['readings', 'enter', flagged(byLang(l, [0, 1])).meterNo, '--period', '2026-12', '--value', flagged(byLang(l, [0, 1])).value, '--date', '2026-12-05']);
+each((l) => ['readings', 'enter', flagged(byLang(l, [2, 3])).meterNo, '--period', '2026-12', '--value', flagged(byLang(l, [2, 3])).value, '--date', '2026-12-05']);
+each((l) => ['readings', 'enter', flagged(byLang(l, [4, 5])).meterNo, '--period', '2026-12', '--value', flagged(byLang(l, [4, 5])).value, '--date', '2026-12-05']);
+each((l) => ['review', 'reject', flagged(byLang(l, [0, 1])).meterNo, '--period', '2026-12', '--note', 'check on site', '--staff', 'B001']);
+each((l) => ['review', 'estimate', flagged(byLang(l, [2, 3])).meterNo, '--period', '2026-12', '--value', flagged(byLang(l, [2, 3])).usual, '--reason', 'estimated', '--staff', 'B001']);
+each((l) => ['review', 'correct', flagged(byLang(l, [4, 5])).meterNo, '--period', '2026-12', '--value', flagged(byLang(l, [4, 5])).usual, '--reason', 'misread', '--staff', 'B001']);
 // billing
 both(['tariffs', 'import', SAMPLE_TARIFFS]);
 both(['tariffs', 'list']);
@@ -143,21 +234,27 @@ both(['corrections', 'list']);
 each((l) => [`corrections`, l === 'en' ? 'approve' : 'reject', l === 'en' ? ctx.bill : ctx.bill2, '--note', 'checked', '--staff', 'H001'], 1);
 // counter
 each(() => ['balance', ctx.account]);
-each((l) => ['pay', l === 'en' ? ctx.account : ctx.account2, '--amount', '1.00', '--channel', 'cash', '--staff', 'C001']);
+each((l) => ['pay', l === 'en' ? ctx.account : ctx.account2, '--amount', '1.00', '--channel', 'cash', '--staff', byLang(l, ['C001', 'C002'])]); // cash in both drawers: each close-day below is short and needs signing off
 both(['payments', '--limit', '3']);
-each(() => ['reverse', ctx.receipt, '--reason', 'wrong', '--staff', 'C001'], 0, 1);
+each((l) => ['reverse', byLang(l, ctx.receipts), '--reason', 'wrong', '--staff', 'C001']);
 both(['reversals', 'list']);
-each(() => ['reversals', 'approve', ctx.receipt, '--staff', 'H001'], 0, 1);
-each(() => ['reversals', 'reject', ctx.receipt, '--note', 'no', '--staff', 'H001'], 1);
+each((l) => ['reversals', 'approve', byLang(l, ctx.receipts), '--staff', 'H001']);
+each(() => ['reversals', 'reject', ctx.receipts[0]!, '--note', 'no', '--staff', 'H001'], 1); // already approved: refused
+each((l) => ['reverse', byLang(l, ctx.receipts.slice(2)), '--reason', 'wrong', '--staff', 'C001']);
+each((l) => ['reversals', 'reject', byLang(l, ctx.receipts.slice(2)), '--note', 'paid in full', '--staff', 'H001']);
 both(['arrears']);
 each((l) => ['arrears', 'export', '--out', out('arrears.xlsx')(l)]);
 both(['arrears', 'remind', 'QS010000013', '--staff', 'C001']);
 both(['waive', 'QS01-B-00000001', '--reason', 'hardship', '--staff', 'H001'], 1);
+each((l) => ['waive', byLang(l, ctx.penalties), '--reason', 'hardship', '--staff', 'H001']);
 both(['arrears', 'notice', 'QS010000013', '--staff', 'H001']);
 both(['day', '--staff', 'C001']);
 both(['day', 'station', '--staff', 'H001']);
 each((l) => ['close-day', '--staff', l === 'en' ? 'C001' : 'C002', '--counted', '0', '--reason', 'counted again']);
 both(['closings', 'list']);
+each((l) => ['closings', 'show', closingOf(l)]);
+each((l) => ['closings', 'export', closingOf(l), '--out', out('closing.xlsx')(l)]);
+each((l) => ['closings', 'sign-off', closingOf(l), '--note', 'checked', '--staff', 'H001']);
 // appraisal
 both(['appraisal', 'sheets', 'list']);
 both(['appraisal', 'sheets', 'import', 'docs/appraisal/kpi-100.json']);
@@ -168,6 +265,12 @@ both(['appraisal', 'show', '--of', 'M001', '--period', '2026-11']);
 both(['appraisal', 'drill', '--of', 'M001', '--period', '2026-11', '--kpi', 'reading.errorRate']);
 both(['appraisal', 'trend', '--of', 'M001', '--to', '2026-11']);
 both(['appraisal', 'start-date', '--of', 'R101', '--date', '2026-11-20']);
+// A signed sheet revised, adjusted, acknowledged by its holder and signed again (en M002, zh M003).
+each((l) => ['appraisal', 'revise', '--of', byLang(l, ['M002', 'M003']), '--period', '2026-11', '--reason', 'recheck', '--staff', 'H001']);
+each((l) => ['appraisal', 'adjust', '--of', byLang(l, ['M002', 'M003']), '--period', '2026-11', '--points=-1', '--reason', 'late', '--staff', 'H001']);
+each((l) => ['appraisal', 'acknowledge', '--staff', byLang(l, ['M002', 'M003']), '--period', '2026-11']);
+each((l) => ['appraisal', 'sign', '--of', byLang(l, ['M002', 'M003']), '--period', '2026-11', '--staff', 'H001']);
+each((l) => ['appraisal', 'export-rows', '--staff', 'M001', '--period', '2026-11', '--kpi', 'reading.errorRate', '--out', out('rows.xlsx')(l)]);
 each((l) => ['appraisal', 'export', '--period', '2026-11', '--out', out('appraisal.xlsx')(l)]);
 // sync
 both(['sync', 'status']);
@@ -197,8 +300,17 @@ beforeAll(async () => {
   const issued = bills.filter((b) => b.status === 'issued');
   ctx.bill = issued[0]!.billNo;
   ctx.bill2 = issued[1]!.billNo;
-  const payments = JSON.parse((await runGriddesk(['payments', '--limit', '1', '--db', db, '--json'])).stdout) as { rows: { receiptNo: string }[] };
+  const payments = JSON.parse((await runGriddesk(['payments', '--limit', '4', '--db', db, '--json'])).stdout) as { rows: { receiptNo: string }[] };
   ctx.receipt = payments.rows[0]!.receiptNo;
+  ctx.receipts = payments.rows.map((r) => r.receiptNo);
+  for (const l of ['en', 'zh-CN']) {
+    const filed = await runGriddesk(['customers', 'create', '--name', `Leaving ${l}`, '--township', 'T', '--village', 'V', '--area', 'A1', '--class', 'residential', '--db', db, '--json']);
+    ctx.closing.push((JSON.parse(filed.stdout) as { customer: { accountNo: string } }).customer.accountNo);
+  }
+  const owed = JSON.parse((await runGriddesk(['balance', 'QS010000013', '--db', db, '--json'])).stdout) as { bills: { billNo: string; penaltyFen: number }[] };
+  ctx.penalties = owed.bills.filter((b) => b.penaltyFen > 0).map((b) => b.billNo);
+  expect(ctx.receipts.length === 4 && ctx.penalties.length >= 2, 'the demo station has receipts to reverse and penalties to waive').toBe(true);
+  expect((await runGriddesk(['backup', '--out', twin, '--db', db])).code).toBe(0);
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -210,6 +322,15 @@ describe('every command family in the language asked for', () => {
     expect(missing, 'command families with no case in langFamilies.test.ts').toEqual([]);
   });
 
+  it('has a case that succeeds in both languages for every command (or says why not)', () => {
+    const families = new Set(Object.keys(NOT_RUN));
+    const succeeds = new Set(CASES.filter(([, code, zhCode]) => code === 0 && (zhCode ?? 0) === 0).map(([args]) => findCommand(args('en'))?.name));
+    const missing = COMMANDS.map((c) => c.name).filter((name) => !succeeds.has(name) && !VERBS_NOT_RUN[name] && !families.has(name.split(' ')[0]!));
+    expect(missing, 'commands whose success lines no case renders in both languages').toEqual([]);
+    const stale = Object.keys(VERBS_NOT_RUN).filter((name) => succeeds.has(name) || !COMMANDS.some((c) => c.name === name));
+    expect(stale, 'VERBS_NOT_RUN entries that now have a case (or name no command)').toEqual([]);
+  });
+
   for (const [args, code, zhCode, words] of CASES) {
     it(`griddesk ${args('en').join(' ').replaceAll(dir, '…')}`, async () => {
       const en = await runGriddesk(['--db', db, ...args('en'), '--lang', 'en']);
@@ -217,11 +338,13 @@ describe('every command family in the language asked for', () => {
       expect(en.code, enText).toBe(code);
       expect(enText.trim().length).toBeGreaterThan(0);
       expect(foreignHan(enText), `Han text in English output that is not the station's data:\n${enText}`).toEqual([]);
+      expect(rawKeys(enText), `dictionary keys printed instead of their words:\n${enText}`).toEqual([]);
 
       const zh = await runGriddesk(['--db', db, ...args('zh-CN'), '--lang', 'zh-CN']);
       const zhText = `${zh.stdout}\n${zh.stderr}`;
       expect(zh.code, zhText).toBe(zhCode ?? code);
       if (words) expect(/\p{Script=Han}/u.test(zhText), `no Chinese in Chinese output:\n${zhText}`).toBe(true);
+      expect(rawKeys(zhText), `dictionary keys printed instead of their words:\n${zhText}`).toEqual([]);
       const sentence = ENGLISH_SENTENCE.exec(withoutCommandWords(zhText));
       expect(sentence?.[0], `English sentence in Chinese output:\n${zhText}`).toBeUndefined();
     });

@@ -8,7 +8,6 @@ import { backupToFile, restoreFrom, restoreOverDamaged, scheduleDailyBackup, ver
 import { checkStation } from '../../backend/checkStation';
 import { scheduleRunResume } from '../../backend/billing/run';
 import { INVARIANTS } from '../../backend/invariants';
-import { startWebHost } from '../web';
 import { EXIT_BAD_INPUT, UsageError, type CliCommand, type CliContext, say } from './context';
 import { hasMessage } from '../../../shared/i18n';
 import { versionInfo, versionText } from './version';
@@ -54,6 +53,8 @@ export const platformCommands: CliCommand[] = [
       const port = v.port === undefined ? 5174 : Number(v.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(say('cli.err.port', { value: String(v.port) }));
       const backend = cli.backend();
+      // The web host (and the PDF printing it serves) loads for `serve` only: other verbs start without it.
+      const { startWebHost } = await import('../web');
       const host = await startWebHost({ backend, port, host: typeof v.host === 'string' ? v.host : '127.0.0.1' });
       scheduleDailyBackup(backend);
       scheduleRunResume(backend); // a billing run a crash stopped half-way is finished (issue 18)

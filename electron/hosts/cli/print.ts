@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { sql } from '../../backend/db/sql';
-import { PrintUnavailable, printRoutesToPdf } from '../printToPdf';
+import type { PrintJob } from '../printToPdf';
 import { InputError, say, type CliCommand, type CliContext } from './context';
 import { required, text } from './helpers';
 
@@ -9,13 +9,23 @@ import { required, text } from './helpers';
 // UI (renderer/collection/ReminderPrint.tsx, NoticePrint.tsx), rendered by the system Chromium
 // through printRoutesToPdf, as the CLI's staff member (--staff) or the local operator.
 
+/**
+ * Renders print routes to PDF through the system Chromium; a machine without one is told so in
+ * --lang. The printing code loads here, on the first print: the other verbs start without it
+ * (issue 21, start-up).
+ */
+export async function printJobs(cli: CliContext, jobs: PrintJob[]): Promise<{ path: string; bytes: number }[]> {
+  const { PrintUnavailable, printRoutesToPdf } = await import('../printToPdf');
+  return printRoutesToPdf(cli.backend(), jobs, cli.locale).catch((error: unknown) => {
+    throw error instanceof PrintUnavailable ? new InputError(error.said) : error;
+  });
+}
+
 export async function printRoute(cli: CliContext, route: string, out: string): Promise<{ file: string; bytes: number }> {
   const staffId = cli.staffNo === undefined ? undefined : cli.backend().store.read.value<string>(sql`SELECT id FROM staff WHERE staff_no = ${cli.staffNo} AND active = 1`);
   if (cli.staffNo !== undefined && !staffId) throw new InputError(say('cli.noStaff', { staffNo: cli.staffNo }));
   const job = { route, as: staffId ? { staffId } : { operator: cli.operator }, out: resolve(out), timeoutMs: 60_000 };
-  const [written] = await printRoutesToPdf(cli.backend(), [job], cli.locale).catch((error: unknown) => {
-    throw error instanceof PrintUnavailable ? new InputError(error.said) : error;
-  });
+  const [written] = await printJobs(cli, [job]);
   if (!written) throw new InputError(say('cli.err.noPdf'));
   return { file: written.path, bytes: written.bytes };
 }
