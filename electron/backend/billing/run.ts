@@ -6,8 +6,10 @@ import { uuidv7 } from '../db/ids';
 import { ParallelRead } from '../db/parallelRead';
 import { changeCounter, changesSince, type Change } from '../db/changes';
 import { sql } from '../db/sql';
+import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
+import { betweenSlices, JOB_PACE, sliceWrite, type SlicePace } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { discardStoppedOpens } from '../readings/periods';
 import { AppError } from '../errors';
@@ -28,35 +30,11 @@ import { discardStoppedDemoBuild } from '../demo/stopped';
 
 const CHUNK = 2000;
 
-/** What one write slice aims at: well under the 250 ms a write may hold the store (issue 18). */
-export const SLICE_TARGET_MS = 50;
-/**
- * A pause between slices for another process's write to get the lock: SQLite's busy handler there
- * sleeps 1–25 ms between tries (50–100 ms after the first tenth of a second), so a slice taken
- * again at once would find it still asleep and keep it waiting slice after slice. 25 ms (was 10)
- * is as long as the handler's sleeps in its first tenth of a second, so a waiting payment wakes
- * inside a gap, not inside the next slice; with 50 ms slices (was 80) the wait is shorter too.
- */
-export const SLICE_GAP_MS = 25;
 const FIRST_SLICE = 400;
 const MIN_SLICE = 50;
 const MAX_SLICE = 5000;
 /** An open run whose last slice is older than this has stopped (its process died): it is resumed. */
 export const STOPPED_AFTER_MS = 60_000;
-
-/**
- * Between slices the job copies what it wrote from the WAL into the database file itself (a
- * PASSIVE checkpoint: it takes no write lock, so a payment may commit meanwhile). Otherwise the
- * WAL passes SQLite's 1000-page mark during the run and the next commit past it — often the
- * counter's payment — does the checkpoint (copy and fsync) before its call returns.
- */
-export function checkpointBetweenSlices(backend: Backend): void {
-  try {
-    backend.store.db.pragma('wal_checkpoint(PASSIVE)');
-  } catch {
-    // a busy or read-only file: the next commit's own checkpoint does it
-  }
-}
 
 /** Metering points due in scope from which a run reads on two threads: a thread costs more than it saves on a book. */
 export const PARALLEL_FROM = 20_000;
@@ -76,16 +54,12 @@ export interface RunOptions {
   sliceSize?: number;
   /** Tests: runs inside each slice's transaction (a slow disk, to prove others still get their turn). */
   inSlice?: () => void;
-  /** The bench's comparison with earlier settings: slice target, gap, and whether the job checkpoints between slices. */
-  pace?: { targetMs: number; gapMs: number; checkpoint: boolean };
+  /** The bench's comparison with earlier settings (jobs/pace.ts SlicePace). */
+  pace?: SlicePace;
 }
 
-/** How the slices are paced now (see SLICE_TARGET_MS, SLICE_GAP_MS, checkpointBetweenSlices). */
-export const SLICE_PACE = {
-  targetMs: Number(process.env.GRIDDESK_SLICE_TARGET_MS ?? SLICE_TARGET_MS),
-  gapMs: Number(process.env.GRIDDESK_SLICE_GAP_MS ?? SLICE_GAP_MS),
-  checkpoint: (process.env.GRIDDESK_SLICE_CHECKPOINT ?? '1') === '1',
-};
+/** How the slices are paced now: the jobs' common pacing (jobs/pace.ts). */
+export const SLICE_PACE = JOB_PACE;
 
 /** Metering points due in the run's scope: decides whether a second thread is worth starting. */
 function dueInScope(db: ReadableDB, scope: BillingScope): number {
@@ -93,8 +67,8 @@ function dueInScope(db: ReadableDB, scope: BillingScope): number {
   return (
     db.value<number>(
       scope.bookId
-        ? sql`SELECT count(*) FROM reading_due WHERE period = ${scope.period} AND book_id = ${scope.bookId}`
-        : sql`SELECT count(*) FROM reading_due WHERE period = ${scope.period}`,
+        ? sql`SELECT count(*) FROM reading_due WHERE period = ${scope.period} AND book_id = ${scope.bookId} AND ${periodPublished(scope.period)}`
+        : sql`SELECT count(*) FROM reading_due WHERE period = ${scope.period} AND ${periodPublished(scope.period)}`,
     ) ?? 0
   );
 }
@@ -326,7 +300,7 @@ async function computeAndWrite(
     const part = staged.slice(at, at + size);
     const began = performance.now();
     let stale: Change[] | null = [];
-    const wrote = backend.write(actor, (unit) => {
+    const wrote = sliceWrite(backend.store, pace, () => backend.write(actor, (unit) => {
       stale = staleChanges(unit);
       if (stale === null || stale.length > 0) return false;
       if (!open) {
@@ -344,7 +318,7 @@ async function computeAndWrite(
       expected = changeCounter(unit);
       options.inSlice?.();
       return true;
-    });
+    }));
     if (!wrote) {
       dropStale(at, stale);
       continue;
@@ -365,10 +339,7 @@ async function computeAndWrite(
     await options.onSlice?.(part.length, ms);
     if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
     await progress?.tick(todo.length + at, steps);
-    if (at < staged.length) {
-      if (pace.checkpoint) checkpointBetweenSlices(backend);
-      await new Promise((resolve) => setTimeout(resolve, pace.gapMs));
-    }
+    if (at < staged.length) await betweenSlices(backend.store, pace);
   }
 
   const began = performance.now();
