@@ -9,7 +9,7 @@ import { sql } from '../db/sql';
 import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
-import { betweenSlices, JOB_PACE, sliceWrite, type SlicePace } from '../jobs/pace';
+import { checkpointNow as betweenSlicesCheckpoint, JOB_PACE, sliceWrite, type SlicePace } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { discardStoppedOpens } from '../readings/periods';
 import { AppError } from '../errors';
@@ -29,6 +29,8 @@ import { discardStoppedDemoBuild } from '../demo/stopped';
 // bills the customers not written yet, then finishes. A rerun bills only what is not billed yet.
 
 const CHUNK = 2000;
+/** Sliced, bills are computed between slices in pieces of this many ms, a turn of the event loop between. */
+const COMPUTE_PIECE_MS = 15;
 
 const FIRST_SLICE = 400;
 const MIN_SLICE = 50;
@@ -251,22 +253,38 @@ async function computeAndWrite(
   const station = backend.requireStation();
   let staged: StagedBill[] = [];
   const problems: PreparedProblem[] = [];
-  for (let i = 0; i < todo.length; i += CHUNK) {
-    const end = Math.min(i + CHUNK, todo.length);
-    for (let j = i; j < end; j++) {
-      const item = todo[j];
-      if (!item) continue;
-      const result = context.prepare(item.customer, item.readings, item.book);
-      if (isProblem(result)) problems.push(result);
-      else staged.push(stageBill(result, origin, scope.period, station.id, actor.staffId, startedAt));
-    }
-    await progress?.tick(end, steps);
-  }
-  const computedCount = staged.length;
-
+  const sliced = options.sliced ?? true;
+  /** How many of `todo` have been computed (staged or found a problem), and how many a change left out before computing. */
+  let computed = 0;
+  let skipped = 0;
   // Whatever changed while computing or between slices (a reading corrected, a bill voided,
-  // another run finished) waits for the next run rather than being billed on stale figures or twice.
+  // another run finished, the customer record edited) waits for the next run rather than being
+  // billed on stale figures or twice. `stillValid` is the test for bills not written yet, and for
+  // customers not computed yet (computed from the inputs read at the start).
   let billedNow = new Set<string>();
+  let stillValid: ((customerId: string, readingIds: readonly string[]) => boolean) | null = null;
+  const editedSoFar = new Set<string>();
+  let allEdited = false;
+  const computeOne = () => {
+    const item = todo[computed++];
+    if (!item) return;
+    if (stillValid && !stillValid(item.customer.id, item.readings.map((x) => x.id))) {
+      skipped += 1;
+      return;
+    }
+    const result = context.prepare(item.customer, item.readings, item.book);
+    if (isProblem(result)) problems.push(result);
+    else staged.push(stageBill(result, origin, scope.period, station.id, actor.staffId, startedAt));
+  };
+  if (!sliced) {
+    // The one transaction (the baseline): every bill computed first, as before issue 18.
+    for (let i = 0; i < todo.length; i += CHUNK) {
+      const end = Math.min(i + CHUNK, todo.length);
+      while (computed < end) computeOne();
+      await progress?.tick(end, steps);
+    }
+  }
+
   const dropStale = (from: number, changes: readonly Change[] | null) => {
     const mark = changeCounter(db);
     const again = gatherInputs(db, scope);
@@ -274,10 +292,12 @@ async function computeAndWrite(
     const billable = new Set(again.ready.flatMap((r) => r.readings.map((x) => x.id)));
     // Unknown changes (an ack pruned the outbox meanwhile) are read as readings changes only: gatherInputs sees those again.
     const edited = changes ? customersChanged(db, changes) : new Set<string>();
-    staged = [
-      ...staged.slice(0, from),
-      ...staged.slice(from).filter((b) => edited !== null && !edited.has(b.customerId) && !billedNow.has(b.customerId) && b.readingIds.every((id) => billable.has(id))),
-    ];
+    if (edited === null) allEdited = true;
+    else for (const id of edited) editedSoFar.add(id);
+    const billed = billedNow;
+    stillValid = (customerId, readingIds) => !allEdited && !editedSoFar.has(customerId) && !billed.has(customerId) && readingIds.every((id) => billable.has(id));
+    const valid = stillValid;
+    staged = [...staged.slice(0, from), ...staged.slice(from).filter((b) => valid(b.customerId, b.readingIds))];
     expected = mark;
   };
   /** Inside a write: the changes since `expected` that this run must recheck (none: []). */
@@ -291,11 +311,31 @@ async function computeAndWrite(
   let open = resume !== undefined;
   let slices = 0;
   let longest = 0;
-  const sliced = options.sliced ?? true;
   const pace = options.pace ?? SLICE_PACE;
   let size = options.sliceSize ?? FIRST_SLICE;
   let at = 0;
   let flagged = 0;
+  let stagedEver = 0;
+  /**
+   * Sliced, the bills are computed between the slices (issue 18): the gap a waiting payment needs
+   * is spent on work the run had to do anyway, so the run is hardly longer than computing
+   * everything first and writing at once. Computing goes in pieces of a few ms with a turn of the
+   * event loop between them (a payment served by the same thread gets in), until the next slice's
+   * bills are ready and at least the pace's gap has passed.
+   */
+  const computeAhead = async (gapMs: number) => {
+    const gapEnd = performance.now() + gapMs;
+    while (computed < todo.length && staged.length - at < size) {
+      const pieceEnd = performance.now() + COMPUTE_PIECE_MS;
+      const before = staged.length;
+      while (computed < todo.length && staged.length - at < size && performance.now() < pieceEnd) computeOne();
+      stagedEver += staged.length - before;
+      await progress?.tick(computed + at, steps);
+    }
+    const left = gapEnd - performance.now();
+    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+  };
+  if (sliced) await computeAhead(0);
   while (sliced && at < staged.length) {
     const part = staged.slice(at, at + size);
     const began = performance.now();
@@ -321,6 +361,7 @@ async function computeAndWrite(
     }));
     if (!wrote) {
       dropStale(at, stale);
+      if (at >= staged.length) await computeAhead(0);
       continue;
     }
     const ms = performance.now() - began;
@@ -338,9 +379,13 @@ async function computeAndWrite(
     }
     await options.onSlice?.(part.length, ms);
     if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
-    await progress?.tick(todo.length + at, steps);
-    if (at < staged.length) await betweenSlices(backend.store, pace);
+    await progress?.tick(computed + at, steps);
+    if (at < staged.length || computed < todo.length) {
+      if (pace.checkpoint) betweenSlicesCheckpoint(backend.store);
+      await computeAhead(pace.gapMs);
+    }
   }
+  if (!sliced) stagedEver = staged.length;
 
   const began = performance.now();
   const result = backend.write(actor, (unit) => {
@@ -381,7 +426,7 @@ async function computeAndWrite(
       problems: kept.length,
       alreadyBilled: inputs.billed.size,
       waiting: inputs.waiting.length,
-      changed: computedCount - staged.length,
+      changed: skipped + (stagedEver - staged.length),
       twoThreads: alongside?.helped ?? false,
       computed: context.distinct,
     };

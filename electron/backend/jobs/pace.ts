@@ -91,14 +91,17 @@ export function sliceWrite<T>(store: SliceStore, pace: SlicePace, write: () => T
   }
 }
 
+/** A PASSIVE checkpoint (it takes no write lock: another write may commit meanwhile); see SlicePace. */
+export function checkpointNow(store: SliceStore): void {
+  try {
+    store.db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // a busy or read-only file: the next commit's own checkpoint does it
+  }
+}
+
 /** After a slice: the checkpoint (see SlicePace) and the pause that lets a waiting writer in. */
 export async function betweenSlices(store: SliceStore, pace: SlicePace): Promise<void> {
-  if (pace.checkpoint) {
-    try {
-      store.db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // a busy or read-only file: the next commit's own checkpoint does it
-    }
-  }
+  if (pace.checkpoint) checkpointNow(store);
   await new Promise((resolve) => setTimeout(resolve, pace.gapMs));
 }
