@@ -71,16 +71,22 @@ export const billingStep: DemoStep = {
       const issuedAt = shanghaiMidnight(addDays(`${period}-01`, 19)) + 10 * 3600_000;
       if (issuedAt < backend.now()) {
         await runBilling(backend, actor, { period });
-        backend.write(actor, (unit) => {
-          for (const id of unit.column<string>(sql`
-              SELECT b.id FROM bills_in_force b WHERE b.period = ${period}
-                AND EXISTS (SELECT 1 FROM bill_flags g WHERE g.bill_id = b.id)
-                AND NOT EXISTS (SELECT 1 FROM bill_reviews r WHERE r.bill_id = b.id)
-                AND NOT EXISTS (SELECT 1 FROM bill_issues i WHERE i.bill_id = b.id)`)) {
-            reviewBill(unit, id, '演示：已核实');
-          }
-          issueDrafts(unit, { period }, issuedAt);
-        });
+        // Reviewed and issued a book per transaction (issue 18: no write holds the building
+        // process for long), then whatever has no book; the month ends the same as issued at once.
+        const books = db.column<string>(sql`SELECT DISTINCT book_id FROM bills_in_force WHERE period = ${period} AND book_id IS NOT NULL ORDER BY book_id`);
+        for (const bookId of [...books, null]) {
+          backend.write(actor, (unit) => {
+            for (const id of unit.column<string>(sql`
+                SELECT b.id FROM bills_in_force b WHERE b.period = ${period} ${bookId ? sql`AND b.book_id = ${bookId}` : sql``}
+                  AND EXISTS (SELECT 1 FROM bill_flags g WHERE g.bill_id = b.id)
+                  AND NOT EXISTS (SELECT 1 FROM bill_reviews r WHERE r.bill_id = b.id)
+                  AND NOT EXISTS (SELECT 1 FROM bill_issues i WHERE i.bill_id = b.id)`)) {
+              reviewBill(unit, id, '演示：已核实');
+            }
+            issueDrafts(unit, bookId ? { period, bookId } : { period }, issuedAt);
+          });
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
       await ctx.progress(i + 1, periods.length);
     }

@@ -93,7 +93,7 @@ export interface OpenOptions {
 }
 
 /** The first slice's metering points (whole books); the next are sized by pace (jobs/pace.ts JOB_PACE). */
-const FIRST_SLICE_POINTS = 2000;
+const FIRST_SLICE_POINTS = 800;
 /** An open whose last slice is older than this has stopped (its process died): it is discarded. */
 const STOPPED_AFTER_MS = 60_000;
 
