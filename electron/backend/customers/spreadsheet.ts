@@ -13,6 +13,7 @@ import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
 import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
+import { insertRows } from '../db/insertRows';
 import type { ReadableDB } from '../db/store';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
@@ -311,7 +312,7 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
               ON CONFLICT (import_id) DO UPDATE SET stopped_at = NULL, heartbeat_at = excluded.heartbeat_at`);
           }
           const filed = fileCustomers(unit, part.map((g) => g.record), { importBatch: runId, names: batch.names });
-          unit.run(sql`INSERT INTO customer_import_rows (import_id, first_row, customer_id) VALUES ${sql.rows(filed.map((f, i) => [runId, part[i]?.rows[0] ?? 0, f.id]))}`);
+          insertRows(unit, sql`INSERT INTO customer_import_rows (import_id, first_row, customer_id)`, filed.map((f, i) => [runId, part[i]?.rows[0] ?? 0, f.id]));
           const meters = part.reduce((n, g) => n + g.record.points.length, 0);
           unit.run(sql`UPDATE customer_imports_open SET heartbeat_at = ${unit.at}, customers = customers + ${filed.length}, meters = meters + ${meters} WHERE import_id = ${runId}`);
         }));
