@@ -22,14 +22,14 @@ import { newCustomerInput, newMeterInput } from '../../electron/backend/customer
 import { commitImport, previewImport } from '../../electron/backend/customers/spreadsheet';
 import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
 import { closePeriod, openPeriod } from '../../electron/backend/readings/periods';
+import { PREVIOUS_PACE } from '../../electron/backend/jobs/pace';
 import { buildStation, MEASURED } from './billing';
 import { flushedCopy, ratio, stats, type Bench, type BenchContext } from './harness';
 
 const ACTOR = { staffId: null, label: 'bench' };
 const IDLE_MS = 3000;
 const IMPORT_ROWS = 50_000;
-/** How the billing run's slices were paced before issue 18's second round (the comparison in the same run). */
-const PREVIOUS_PACE = { targetMs: 80, gapMs: 10, checkpoint: false };
+
 const PAYER = join(import.meta.dirname, '..', '..', 'electron', 'backend', 'billing', 'testing', 'payer.ts');
 
 interface Payment {

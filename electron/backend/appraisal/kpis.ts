@@ -7,6 +7,7 @@ import type { MessageKey } from '../../../shared/i18n';
 import { scheduledReadingDate } from '../../../shared/readings';
 import { addDays, addMonths, daysInPeriod, shanghaiMidnight } from '../../../shared/time';
 import { sql } from '../db/sql';
+import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import { policyInForce } from '../readings/policy';
 import { serviceDrillRows, serviceKpis, serviceKpisOf } from '../service/kpis';
@@ -39,7 +40,7 @@ export function computeKpis(db: ReadableDB, period: string, staffIds: readonly s
            sum(EXISTS (SELECT 1 FROM readings r WHERE r.period = d.period AND r.point_id = d.point_id AND r.kind = 'actual'
                         AND NOT EXISTS (SELECT 1 FROM readings s WHERE s.supersedes = r.id))) AS actual
     FROM reading_due d JOIN books b ON b.id = d.book_id
-    WHERE d.period = ${period} AND b.reader_id IS NOT NULL
+    WHERE d.period = ${period} AND ${periodPublished(period)} AND b.reader_id IS NOT NULL
     GROUP BY b.reader_id`)) {
     actual.set(r.reader, r);
   }
@@ -147,7 +148,7 @@ export function bookCompletion(db: ReadableDB, period: string, today: string, re
     SELECT d.book_id, b.book_no, b.name, b.reader_id AS reader, b.reading_day, count(*) AS due,
            group_concat((SELECT r.reading_date FROM readings r WHERE r.period = d.period AND r.point_id = d.point_id AND r.supersedes IS NULL)) AS dates
     FROM reading_due d JOIN books b ON b.id = d.book_id
-    WHERE d.period = ${period} ${readerId ? sql`AND b.reader_id = ${readerId}` : sql``}
+    WHERE d.period = ${period} AND ${periodPublished(period)} ${readerId ? sql`AND b.reader_id = ${readerId}` : sql``}
     GROUP BY d.book_id ORDER BY b.book_no`);
   return rows.map((r) => {
     const deadline = addDays(scheduledReadingDate(period, r.reading_day), policy.windowDaysAfter);
@@ -196,10 +197,10 @@ export function drillKpi(db: ReadableDB, period: string, staffId: string, kpi: K
         FROM reading_due d JOIN books b ON b.id = d.book_id
         JOIN metering_points p ON p.id = d.point_id JOIN customers c ON c.id = p.customer_id JOIN meters m ON m.id = d.meter_id
         LEFT JOIN readings r ON r.period = d.period AND r.point_id = d.point_id AND NOT EXISTS (SELECT 1 FROM readings s WHERE s.supersedes = r.id)
-        WHERE d.period = ${period} AND b.reader_id = ${staffId}
+        WHERE d.period = ${period} AND ${periodPublished(period)} AND b.reader_id = ${staffId}
         ORDER BY coalesce(r.kind, 'not_entered') = 'actual', b.book_no, d.seq
         LIMIT ${DRILL_LIMIT + 1}`);
-      const total = db.value<number>(sql`SELECT count(*) FROM reading_due d JOIN books b ON b.id = d.book_id WHERE d.period = ${period} AND b.reader_id = ${staffId}`) ?? 0;
+      const total = db.value<number>(sql`SELECT count(*) FROM reading_due d JOIN books b ON b.id = d.book_id WHERE d.period = ${period} AND ${periodPublished(period)} AND b.reader_id = ${staffId}`) ?? 0;
       return done([col('appraisal.drill.book'), col('appraisal.drill.seq', 'number'), col('appraisal.drill.account'), col('appraisal.drill.customer'), col('appraisal.drill.meter'), col('appraisal.drill.readingKind'), col('appraisal.drill.readingDate', 'date'), col('appraisal.drill.reason')], rows, total);
     }
     case 'reading.errorRate':

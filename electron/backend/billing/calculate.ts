@@ -18,6 +18,7 @@ import {
 import type { Centi } from '../../../shared/money';
 import { addMonths, type Period } from '../../../shared/time';
 import { sql, type SqlFragment } from '../db/sql';
+import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import { billingPolicy, loadTariffVersions } from './tariffs';
 
@@ -176,7 +177,7 @@ export function gatherInputs(db: ReadableDB, scope: BillingScope): BillingInputs
   for (const d of db.iterate<DuePoint>(sql`
       SELECT d.point_id AS pointId, p.customer_id AS customerId, d.book_id AS bookId, d.seq
       FROM reading_due d JOIN metering_points p ON p.id = d.point_id
-      WHERE d.period = ${period} ${inScope(scope, sql`p.customer_id`)}
+      WHERE d.period = ${period} AND ${periodPublished(period)} ${inScope(scope, sql`p.customer_id`)}
       ORDER BY d.book_id, d.seq`)) {
     const list = duePoints.get(d.customerId);
     if (list) list.push(d);

@@ -12,6 +12,7 @@ import type {
 import type { Locale } from '../../../shared/i18n';
 import { renderStoredMessage } from '../../../shared/i18n/coded';
 import { sql, type SqlFragment } from '../db/sql';
+import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import { notFound } from '../errors';
 import { gatherInputs } from './calculate';
@@ -297,6 +298,7 @@ export function billingStatus(db: ReadableDB, period: string, bookId?: string) {
   const books = db.all<{ id: string; book_no: string; name: string; due: number }>(sql`
     SELECT bk.id, bk.book_no, bk.name, count(d.point_id) AS due
     FROM books bk JOIN reading_due d ON d.book_id = bk.id AND d.period = ${period}
+    WHERE ${periodPublished(period)}
     GROUP BY bk.id ORDER BY bk.book_no`);
   const counts = new Map<string, BillingCounts>(books.map((b) => [b.id, { ...ZERO, due: b.due }]));
   const station: BillingCounts = { ...ZERO, due: books.reduce((s, b) => s + b.due, 0) };

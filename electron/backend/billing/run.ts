@@ -6,8 +6,10 @@ import { uuidv7 } from '../db/ids';
 import { ParallelRead } from '../db/parallelRead';
 import { changeCounter, changesSince, type Change } from '../db/changes';
 import { sql } from '../db/sql';
+import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
+import { checkpointNow as betweenSlicesCheckpoint, JOB_PACE, sliceWrite, type SlicePace } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { discardStoppedOpens } from '../readings/periods';
 import { AppError } from '../errors';
@@ -27,36 +29,14 @@ import { discardStoppedDemoBuild } from '../demo/stopped';
 // bills the customers not written yet, then finishes. A rerun bills only what is not billed yet.
 
 const CHUNK = 2000;
+/** Sliced, bills are computed between slices in pieces of this many ms, a turn of the event loop between. */
+const COMPUTE_PIECE_MS = 15;
 
-/** What one write slice aims at: well under the 250 ms a write may hold the store (issue 18). */
-export const SLICE_TARGET_MS = 50;
-/**
- * A pause between slices for another process's write to get the lock: SQLite's busy handler there
- * sleeps 1–25 ms between tries (50–100 ms after the first tenth of a second), so a slice taken
- * again at once would find it still asleep and keep it waiting slice after slice. 25 ms (was 10)
- * is as long as the handler's sleeps in its first tenth of a second, so a waiting payment wakes
- * inside a gap, not inside the next slice; with 50 ms slices (was 80) the wait is shorter too.
- */
-export const SLICE_GAP_MS = 25;
 const FIRST_SLICE = 400;
 const MIN_SLICE = 50;
 const MAX_SLICE = 5000;
 /** An open run whose last slice is older than this has stopped (its process died): it is resumed. */
 export const STOPPED_AFTER_MS = 60_000;
-
-/**
- * Between slices the job copies what it wrote from the WAL into the database file itself (a
- * PASSIVE checkpoint: it takes no write lock, so a payment may commit meanwhile). Otherwise the
- * WAL passes SQLite's 1000-page mark during the run and the next commit past it — often the
- * counter's payment — does the checkpoint (copy and fsync) before its call returns.
- */
-export function checkpointBetweenSlices(backend: Backend): void {
-  try {
-    backend.store.db.pragma('wal_checkpoint(PASSIVE)');
-  } catch {
-    // a busy or read-only file: the next commit's own checkpoint does it
-  }
-}
 
 /** Metering points due in scope from which a run reads on two threads: a thread costs more than it saves on a book. */
 export const PARALLEL_FROM = 20_000;
@@ -76,16 +56,12 @@ export interface RunOptions {
   sliceSize?: number;
   /** Tests: runs inside each slice's transaction (a slow disk, to prove others still get their turn). */
   inSlice?: () => void;
-  /** The bench's comparison with earlier settings: slice target, gap, and whether the job checkpoints between slices. */
-  pace?: { targetMs: number; gapMs: number; checkpoint: boolean };
+  /** The bench's comparison with earlier settings (jobs/pace.ts SlicePace). */
+  pace?: SlicePace;
 }
 
-/** How the slices are paced now (see SLICE_TARGET_MS, SLICE_GAP_MS, checkpointBetweenSlices). */
-export const SLICE_PACE = {
-  targetMs: Number(process.env.GRIDDESK_SLICE_TARGET_MS ?? SLICE_TARGET_MS),
-  gapMs: Number(process.env.GRIDDESK_SLICE_GAP_MS ?? SLICE_GAP_MS),
-  checkpoint: (process.env.GRIDDESK_SLICE_CHECKPOINT ?? '1') === '1',
-};
+/** How the slices are paced now: the jobs' common pacing (jobs/pace.ts). */
+export const SLICE_PACE = JOB_PACE;
 
 /** Metering points due in the run's scope: decides whether a second thread is worth starting. */
 function dueInScope(db: ReadableDB, scope: BillingScope): number {
@@ -93,8 +69,8 @@ function dueInScope(db: ReadableDB, scope: BillingScope): number {
   return (
     db.value<number>(
       scope.bookId
-        ? sql`SELECT count(*) FROM reading_due WHERE period = ${scope.period} AND book_id = ${scope.bookId}`
-        : sql`SELECT count(*) FROM reading_due WHERE period = ${scope.period}`,
+        ? sql`SELECT count(*) FROM reading_due WHERE period = ${scope.period} AND book_id = ${scope.bookId} AND ${periodPublished(scope.period)}`
+        : sql`SELECT count(*) FROM reading_due WHERE period = ${scope.period} AND ${periodPublished(scope.period)}`,
     ) ?? 0
   );
 }
@@ -277,22 +253,38 @@ async function computeAndWrite(
   const station = backend.requireStation();
   let staged: StagedBill[] = [];
   const problems: PreparedProblem[] = [];
-  for (let i = 0; i < todo.length; i += CHUNK) {
-    const end = Math.min(i + CHUNK, todo.length);
-    for (let j = i; j < end; j++) {
-      const item = todo[j];
-      if (!item) continue;
-      const result = context.prepare(item.customer, item.readings, item.book);
-      if (isProblem(result)) problems.push(result);
-      else staged.push(stageBill(result, origin, scope.period, station.id, actor.staffId, startedAt));
-    }
-    await progress?.tick(end, steps);
-  }
-  const computedCount = staged.length;
-
+  const sliced = options.sliced ?? true;
+  /** How many of `todo` have been computed (staged or found a problem), and how many a change left out before computing. */
+  let computed = 0;
+  let skipped = 0;
   // Whatever changed while computing or between slices (a reading corrected, a bill voided,
-  // another run finished) waits for the next run rather than being billed on stale figures or twice.
+  // another run finished, the customer record edited) waits for the next run rather than being
+  // billed on stale figures or twice. `stillValid` is the test for bills not written yet, and for
+  // customers not computed yet (computed from the inputs read at the start).
   let billedNow = new Set<string>();
+  let stillValid: ((customerId: string, readingIds: readonly string[]) => boolean) | null = null;
+  const editedSoFar = new Set<string>();
+  let allEdited = false;
+  const computeOne = () => {
+    const item = todo[computed++];
+    if (!item) return;
+    if (stillValid && !stillValid(item.customer.id, item.readings.map((x) => x.id))) {
+      skipped += 1;
+      return;
+    }
+    const result = context.prepare(item.customer, item.readings, item.book);
+    if (isProblem(result)) problems.push(result);
+    else staged.push(stageBill(result, origin, scope.period, station.id, actor.staffId, startedAt));
+  };
+  if (!sliced) {
+    // The one transaction (the baseline): every bill computed first, as before issue 18.
+    for (let i = 0; i < todo.length; i += CHUNK) {
+      const end = Math.min(i + CHUNK, todo.length);
+      while (computed < end) computeOne();
+      await progress?.tick(end, steps);
+    }
+  }
+
   const dropStale = (from: number, changes: readonly Change[] | null) => {
     const mark = changeCounter(db);
     const again = gatherInputs(db, scope);
@@ -300,10 +292,12 @@ async function computeAndWrite(
     const billable = new Set(again.ready.flatMap((r) => r.readings.map((x) => x.id)));
     // Unknown changes (an ack pruned the outbox meanwhile) are read as readings changes only: gatherInputs sees those again.
     const edited = changes ? customersChanged(db, changes) : new Set<string>();
-    staged = [
-      ...staged.slice(0, from),
-      ...staged.slice(from).filter((b) => edited !== null && !edited.has(b.customerId) && !billedNow.has(b.customerId) && b.readingIds.every((id) => billable.has(id))),
-    ];
+    if (edited === null) allEdited = true;
+    else for (const id of edited) editedSoFar.add(id);
+    const billed = billedNow;
+    stillValid = (customerId, readingIds) => !allEdited && !editedSoFar.has(customerId) && !billed.has(customerId) && readingIds.every((id) => billable.has(id));
+    const valid = stillValid;
+    staged = [...staged.slice(0, from), ...staged.slice(from).filter((b) => valid(b.customerId, b.readingIds))];
     expected = mark;
   };
   /** Inside a write: the changes since `expected` that this run must recheck (none: []). */
@@ -317,16 +311,36 @@ async function computeAndWrite(
   let open = resume !== undefined;
   let slices = 0;
   let longest = 0;
-  const sliced = options.sliced ?? true;
   const pace = options.pace ?? SLICE_PACE;
   let size = options.sliceSize ?? FIRST_SLICE;
   let at = 0;
   let flagged = 0;
+  let stagedEver = 0;
+  /**
+   * Sliced, the bills are computed between the slices (issue 18): the gap a waiting payment needs
+   * is spent on work the run had to do anyway, so the run is hardly longer than computing
+   * everything first and writing at once. Computing goes in pieces of a few ms with a turn of the
+   * event loop between them (a payment served by the same thread gets in), until the next slice's
+   * bills are ready and at least the pace's gap has passed.
+   */
+  const computeAhead = async (gapMs: number) => {
+    const gapEnd = performance.now() + gapMs;
+    while (computed < todo.length && staged.length - at < size) {
+      const pieceEnd = performance.now() + COMPUTE_PIECE_MS;
+      const before = staged.length;
+      while (computed < todo.length && staged.length - at < size && performance.now() < pieceEnd) computeOne();
+      stagedEver += staged.length - before;
+      await progress?.tick(computed + at, steps);
+    }
+    const left = gapEnd - performance.now();
+    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+  };
+  if (sliced) await computeAhead(0);
   while (sliced && at < staged.length) {
     const part = staged.slice(at, at + size);
     const began = performance.now();
     let stale: Change[] | null = [];
-    const wrote = backend.write(actor, (unit) => {
+    const wrote = sliceWrite(backend.store, pace, () => backend.write(actor, (unit) => {
       stale = staleChanges(unit);
       if (stale === null || stale.length > 0) return false;
       if (!open) {
@@ -344,9 +358,10 @@ async function computeAndWrite(
       expected = changeCounter(unit);
       options.inSlice?.();
       return true;
-    });
+    }));
     if (!wrote) {
       dropStale(at, stale);
+      if (at >= staged.length) await computeAhead(0);
       continue;
     }
     const ms = performance.now() - began;
@@ -364,12 +379,13 @@ async function computeAndWrite(
     }
     await options.onSlice?.(part.length, ms);
     if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
-    await progress?.tick(todo.length + at, steps);
-    if (at < staged.length) {
-      if (pace.checkpoint) checkpointBetweenSlices(backend);
-      await new Promise((resolve) => setTimeout(resolve, pace.gapMs));
+    await progress?.tick(computed + at, steps);
+    if (at < staged.length || computed < todo.length) {
+      if (pace.checkpoint) betweenSlicesCheckpoint(backend.store);
+      await computeAhead(pace.gapMs);
     }
   }
+  if (!sliced) stagedEver = staged.length;
 
   const began = performance.now();
   const result = backend.write(actor, (unit) => {
@@ -410,7 +426,7 @@ async function computeAndWrite(
       problems: kept.length,
       alreadyBilled: inputs.billed.size,
       waiting: inputs.waiting.length,
-      changed: computedCount - staged.length,
+      changed: skipped + (stagedEver - staged.length),
       twoThreads: alongside?.helped ?? false,
       computed: context.distinct,
     };

@@ -63,7 +63,7 @@ describe('a billing run in slices', () => {
     const once = await runBilling(alone.backend, ACTOR, { period: '2026-10' }, undefined, { sliced: false });
     expect(once).toMatchObject({ billed: 12, totalFen: result.totalFen, kwh: result.kwh, slices: 1 });
     expect(billsSeen(s)).toEqual(billsSeen(alone));
-  });
+  }, 60_000); // two stations built: over 30 s when the machine is loaded
 
   it('a run stopped half-way shows nothing; while it may still be writing another run is refused; then the next run resumes and finishes it', async () => {
     const { s } = await station();
@@ -94,7 +94,7 @@ describe('a billing run in slices', () => {
     const { s: alone } = await station();
     await runBilling(alone.backend, ACTOR, { period: '2026-10' }, undefined, { sliced: false });
     expect(billsSeen(s)).toEqual(billsSeen(alone));
-  });
+  }, 60_000);
 
   it('the back end’s next start resumes a stopped run as a job of the clerk who started it', async () => {
     const { s } = await station();

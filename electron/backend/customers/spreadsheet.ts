@@ -13,9 +13,11 @@ import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
 import { uuidv7 } from '../db/ids';
 import { sql } from '../db/sql';
+import { insertRows } from '../db/insertRows';
 import type { ReadableDB } from '../db/store';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
+import { betweenSlices, JOB_PACE, sliceWrite, type SlicePace } from '../jobs/pace';
 import { readWorkbook } from './workbook/read';
 import { workbookRefusal } from './workbook/refusal';
 import { writeWorkbook } from './workbook/write';
@@ -216,12 +218,12 @@ export interface CommitOptions {
   stopAfterSlices?: number;
   /** Tests: a fixed number of customers per slice instead of sizing slices by their pace. */
   sliceSize?: number;
+  /** The bench's comparison with earlier settings (jobs/pace.ts). */
+  pace?: SlicePace;
 }
 
-/** What one slice aims at, and the pause between slices (see billing/run.ts, same reasons). */
-const SLICE_TARGET_MS = 80;
-const SLICE_GAP_MS = 10;
-const FIRST_SLICE = 300;
+/** The first slice's customers; the next are sized by pace (jobs/pace.ts JOB_PACE, the jobs' common slice length and gap). */
+const FIRST_SLICE = 200;
 /** An open import whose last slice is older than this has stopped (its process died). */
 const STOPPED_AFTER_MS = 60_000;
 
@@ -295,13 +297,14 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
   let slices = 0;
   let longest = 0;
   let size = options.sliceSize ?? FIRST_SLICE;
+  const pace = options.pace ?? JOB_PACE;
   try {
     while (at < total) {
       const part = batch.groups.slice(at, at + size);
       const began = performance.now();
       try {
         // The connection's own page cache: a slice dirties a few MB (withBulkPageCache is for the one big transaction).
-        backend.write(actor, (unit) => {
+        sliceWrite(backend.store, pace, () => backend.write(actor, (unit) => {
           if (at === 0) {
             unit.run(sql`
               INSERT INTO customer_imports_open (import_id, file_hash, file_name, staff_id, started_at, heartbeat_at)
@@ -309,10 +312,10 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
               ON CONFLICT (import_id) DO UPDATE SET stopped_at = NULL, heartbeat_at = excluded.heartbeat_at`);
           }
           const filed = fileCustomers(unit, part.map((g) => g.record), { importBatch: runId, names: batch.names });
-          unit.run(sql`INSERT INTO customer_import_rows (import_id, first_row, customer_id) VALUES ${sql.rows(filed.map((f, i) => [runId, part[i]?.rows[0] ?? 0, f.id]))}`);
+          insertRows(unit, sql`INSERT INTO customer_import_rows (import_id, first_row, customer_id)`, filed.map((f, i) => [runId, part[i]?.rows[0] ?? 0, f.id]));
           const meters = part.reduce((n, g) => n + g.record.points.length, 0);
           unit.run(sql`UPDATE customer_imports_open SET heartbeat_at = ${unit.at}, customers = customers + ${filed.length}, meters = meters + ${meters} WHERE import_id = ${runId}`);
-        });
+        }));
       } catch (error) {
         // What the earlier slices filed stays filed and is said; a new check of the file finishes the rest.
         if (at > 0 || batch.resumes) {
@@ -328,14 +331,15 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
       longest = Math.max(longest, ms);
       at += part.length;
       if (options.sliceSize === undefined) {
-        const paced = Math.round((part.length * SLICE_TARGET_MS) / Math.max(ms, 1));
+        const paced = Math.round((part.length * pace.targetMs) / Math.max(ms, 1));
         size = Math.max(50, Math.min(5000, Math.round(part.length * 1.5), paced));
       }
       await options.onSlice?.(part.length, ms);
       if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
       await progress.tick(at, total);
-      if (at < total) await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
+      if (at < total) await betweenSlices(backend.store, pace);
     }
+    // The last transaction waits for the disk (synchronous=FULL), and so flushes every slice before it.
     const began = performance.now();
     const result = backend.write(actor, (unit) => {
       const done = unit.get<{ customers: number; meters: number; started_at: number }>(sql`SELECT customers, meters, started_at FROM customer_imports_open WHERE import_id = ${runId}`);

@@ -11,7 +11,18 @@ import { sql, type SqlFragment } from '../db/sql';
 import type { WritableDB } from '../db/store';
 import { IN_FORCE } from './rows';
 
-/** Where due rows go: the period's list, or the staging of a period being opened in slices (migration 0013). */
+/**
+ * A period counts, with its due list, only once its open is done (issue 18): a period opened in
+ * slices inserts its row first, listed in period_opens_open, then writes its due list a few books
+ * per transaction; the last transaction removes the listing. Until then nobody reads the period
+ * or its rows: the periods list leaves it out (periods.ts), and readers that take a period from
+ * elsewhere (the appraisal month, a billing run's period, a reading's period) add this condition.
+ * Constant subqueries: SQLite evaluates them once per statement.
+ */
+export const periodPublished = (period: string): SqlFragment =>
+  sql`(EXISTS (SELECT 1 FROM reading_periods published WHERE published.period = ${period}) AND NOT EXISTS (SELECT 1 FROM period_opens_open opening WHERE opening.period = ${period}))`;
+
+/** Where due rows go: the period's list, or the staging of periods opened by earlier versions (migration 0013, no longer written). */
 export type DueTable = 'reading_due' | 'reading_due_staged';
 const TABLE: Record<DueTable, SqlFragment> = { reading_due: sql`reading_due`, reading_due_staged: sql`reading_due_staged` };
 
@@ -87,12 +98,6 @@ export function refreshDueRows(tx: WritableDB, pointIds: readonly string[], afte
       writeDue(tx, period, latestBefore(period), sql`bp.point_id IN ${sql.list(pointIds.slice(i, i + 500))}`);
     }
   }
-  // A period being opened in slices keeps its staged rows as true as an open period's (issue 18).
-  const opening = tx.column<string>(sql`
-    SELECT period FROM period_opens_open ${afterPeriod ? sql`WHERE period > ${afterPeriod}` : sql``}`);
-  for (const period of opening) {
-    for (let i = 0; i < pointIds.length; i += 500) {
-      writeDue(tx, period, latestBefore(period), sql`bp.point_id IN ${sql.list(pointIds.slice(i, i + 500))}`, 'reading_due_staged');
-    }
-  }
+  // A period being opened in slices is among them (its row comes first, issue 18): the rows it
+  // wrote so far stay as true as an open period's; a point of a book not written yet is written by its slice.
 }

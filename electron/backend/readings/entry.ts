@@ -26,7 +26,7 @@ import { sql, type SqlArg, type SqlFragment } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import { assertMayEnterInBook, mayCorrectClosedPeriod, type EntryActor } from './access';
-import { refreshDueRows } from './due';
+import { periodPublished, refreshDueRows } from './due';
 import { policyInForce } from './policy';
 import { parseJson, type Registers } from './rows';
 
@@ -203,7 +203,7 @@ function dueContexts(db: ReadableDB, period: string, chunks: readonly SqlFragmen
       JOIN books b ON b.id = d.book_id
       JOIN metering_points pt ON pt.id = d.point_id
       JOIN customers c ON c.id = pt.customer_id
-      WHERE d.period = ${period} AND d.point_id IN ${ids}`)) {
+      WHERE d.period = ${period} AND d.point_id IN ${ids} AND ${periodPublished(period)}`)) {
       contexts.set(due.point_id, { due, meters: [], history: [] });
     }
     for (const m of db.all<MeterRow & { point_id: string }>(sql`

@@ -15,6 +15,7 @@ import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import type { CallStaff } from '../handler';
 import type { JobProgress } from '../jobs/runner';
+import { betweenSlices, JOB_PACE, sliceWrite, type SlicePace } from '../jobs/pace';
 import { readWorkbook, type WorkbookRow } from '../customers/workbook/read';
 import { workbookRefusal } from '../customers/workbook/refusal';
 import { writeWorkbook } from '../customers/workbook/write';
@@ -310,12 +311,12 @@ export interface ImportCommitOptions {
   /** Tests: a fixed number of rows per slice instead of sizing slices by their pace. */
   sliceSize?: number;
   progress?: JobProgress;
+  /** The bench's comparison with earlier settings (jobs/pace.ts). */
+  pace?: SlicePace;
 }
 
-/** What one slice aims at, and the pause between slices (see billing/run.ts, same reasons). */
-const SLICE_TARGET_MS = 80;
-const SLICE_GAP_MS = 10;
-const FIRST_SLICE = 500;
+/** The first slice's rows; the next are sized by pace (jobs/pace.ts JOB_PACE, the jobs' common slice length and gap). */
+const FIRST_SLICE = 300;
 
 /**
  * Writes a preview's valid rows (rollovers only when confirmed). Sliced (issue 18): a few hundred
@@ -339,6 +340,7 @@ export async function commitImport(backend: Backend, staff: CallStaff | null, ac
   let at = 0;
   let slices = 0;
   let longest = 0;
+  const pace = options.pace ?? JOB_PACE;
   await options.progress?.tick(0, wanted.length);
   // Removed now: a second commit of the same preview meanwhile finds nothing to write.
   previewStore(backend).delete(previewId);
@@ -346,7 +348,8 @@ export async function commitImport(backend: Backend, staff: CallStaff | null, ac
     const part = wanted.slice(at, at + size);
     const last = at + part.length >= wanted.length;
     const began = performance.now();
-    const result = backend.write(actor, (unit) => {
+    // The slices before the last commit without waiting for the disk; the last (with the audit row) waits, and flushes them.
+    const result = sliceWrite(backend.store, last ? { ...pace, lazySync: false } : pace, () => backend.write(actor, (unit) => {
       const today = shanghaiDate(unit.at);
       // Nothing written since the plans were made: they are what the checks would say now.
       // Otherwise this slice's rows are read again inside this transaction and checked afresh.
@@ -388,20 +391,20 @@ export async function commitImport(backend: Backend, staff: CallStaff | null, ac
       }
       expected = `${changeMark(unit)}:${today}`;
       return totals;
-    });
+    }));
     ({ saved, skipped, rolloversConfirmed } = result);
     const ms = performance.now() - began;
     slices += 1;
     longest = Math.max(longest, ms);
     at += part.length;
     if (sliced && options.sliceSize === undefined && part.length > 0) {
-      const paced = Math.round((part.length * SLICE_TARGET_MS) / Math.max(ms, 1));
+      const paced = Math.round((part.length * pace.targetMs) / Math.max(ms, 1));
       size = Math.max(50, Math.min(5000, Math.round(part.length * 1.5), paced));
     }
     await options.onSlice?.(part.length, ms);
     if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
     await options.progress?.tick(at, wanted.length);
-    if (at < wanted.length) await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
+    if (at < wanted.length) await betweenSlices(backend.store, pace);
   } while (at < wanted.length);
   return { saved, skipped, rolloversConfirmed };
 }

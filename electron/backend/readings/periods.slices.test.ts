@@ -1,13 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../audit/record';
 import { sql } from '../db/sql';
+import { billingStatus } from '../billing/queries';
+import { bookCompletion } from '../appraisal/kpis';
 import { insertDueForBooks } from './due';
 import { addMeters } from './fixtures';
-import { discardStoppedOpens, openPeriod, StoppedForTest } from './periods';
+import { discardStoppedOpens, listPeriods, openPeriod, StoppedForTest } from './periods';
 import { bookWith, history, households, makeReadingStation, readAll, type ReadingStation } from './test-station';
 
-// Opening a period in slices (issue 18): each slice stages a few books' due rows; the period and
-// its due list appear together in the last transaction.
+// Opening a period in slices (issue 18): each slice writes a few books' due rows; the last
+// transaction inserts the period, and only then does any reader see its due list.
 
 let rs: ReadingStation;
 afterEach(() => rs?.station.close());
@@ -38,10 +40,12 @@ async function threeBooks(rs: ReadingStation) {
   return { points, east };
 }
 
+/** What the readers show of a period: the periods list, the billing desk's due count, the appraisal's books. */
 const visible = (rs: ReadingStation, period: string) => ({
-  periods: rs.station.backend.store.read.value<number>(sql`SELECT count(*) FROM reading_periods WHERE period = ${period}`),
-  due: rs.station.backend.store.read.value<number>(sql`SELECT count(*) FROM reading_due WHERE period = ${period}`),
+  periods: listPeriods(rs.station.backend.store.read).filter((p) => p.period === period).length,
+  due: billingStatus(rs.station.backend.store.read, period).totals.due + bookCompletion(rs.station.backend.store.read, period, `${period}-28`).length,
 });
+const written = (rs: ReadingStation, period: string) => rs.station.backend.store.read.value<number>(sql`SELECT count(*) FROM reading_due WHERE period = ${period}`);
 
 describe('opening a period in slices (开抄表期, issue 18)', () => {
   it('writes one book per slice and ends with the due list of the one-transaction open, history and no-access included', async () => {
@@ -60,11 +64,10 @@ describe('opening a period in slices (开抄表期, issue 18)', () => {
     slices.length = 0;
     const result = await openPeriod(rs.station.backend, SYSTEM_ACTOR, '2026-10', undefined, { pointsPerSlice: 1, onSlice: (ms) => void slices.push(ms) });
     expect(result).toEqual({ period: '2026-10', books: 3, due: 9 });
-    expect(slices).toHaveLength(5); // three books, the transaction that opens the period, then clearing the staged rows
+    expect(slices).toHaveLength(4); // three books, then the transaction that opens the period (a few rows)
     expect(rs.station.backend.store.read.all(sql`${DUE} FROM reading_due WHERE period = '2026-10' ORDER BY point_id`)).toEqual(expected);
     expect(expected).toHaveLength(9);
-    // Nothing is left staged, and the open is audited once.
-    expect(rs.station.backend.store.read.value(sql`SELECT count(*) FROM reading_due_staged`)).toBe(0);
+    // Nothing is left listed as opening, and the open is audited once.
     expect(rs.station.backend.store.read.value(sql`SELECT count(*) FROM period_opens_open`)).toBe(0);
     expect(rs.station.backend.store.read.value(sql`SELECT count(*) FROM audit_log WHERE action = 'period.open' AND entity_id = '2026-10'`)).toBe(1);
   });
@@ -79,7 +82,8 @@ describe('opening a period in slices (开抄表期, issue 18)', () => {
       onSlice: async () => {
         if (moved) return;
         moved = true;
-        // Between the first and the second slice: the period is not visible yet, other writes go through.
+        // Between the first and the second slice: one book's rows are written, but no reader sees them; other writes go through.
+        expect(written(rs, '2026-11')).toBe(3);
         expect(visible(rs, '2026-11')).toEqual({ periods: 0, due: 0 });
         await rs.head.call('books.movePoints', { pointIds: [late.pointId, points[8]!.pointId], toBookId: east.id });
       },
@@ -97,7 +101,7 @@ describe('opening a period in slices (开抄表期, issue 18)', () => {
     const backend = rs.station.backend;
     await expect(openPeriod(backend, SYSTEM_ACTOR, '2026-11', undefined, { pointsPerSlice: 1, stopAfterSlices: 2 })).rejects.toBeInstanceOf(StoppedForTest);
     expect(visible(rs, '2026-11')).toEqual({ periods: 0, due: 0 });
-    expect(backend.store.read.value(sql`SELECT count(*) FROM reading_due_staged`)).toBe(6);
+    expect(written(rs, '2026-11')).toBe(6);
     expect((await rs.head.fail('periods.open', { period: '2026-11' })).message).toBe('2026-11 期正在开启（另一个窗口或命令行正在写入抄表任务），请等它完成后再看');
     expect(discardStoppedOpens(backend)).toBe(0); // still fresh: could be another process's
 
@@ -107,13 +111,15 @@ describe('opening a period in slices (开抄表期, issue 18)', () => {
     clock.now = () => realNow() + 61_000;
     try {
       expect(discardStoppedOpens(backend)).toBe(1);
-      expect(backend.store.read.value(sql`SELECT count(*) FROM reading_due_staged`)).toBe(0);
+      expect(written(rs, '2026-11')).toBe(0);
+      expect(backend.store.read.value(sql`SELECT count(*) FROM period_opens_open`)).toBe(0);
+      expect(backend.store.read.value(sql`SELECT count(*) FROM reading_periods WHERE period = '2026-11'`)).toBe(0);
       // Stopped again; the next try discards and opens the whole period.
       await expect(openPeriod(backend, SYSTEM_ACTOR, '2026-11', undefined, { pointsPerSlice: 1, stopAfterSlices: 1 })).rejects.toBeInstanceOf(StoppedForTest);
       clock.now = () => realNow() + 122_000;
       expect(await openPeriod(backend, SYSTEM_ACTOR, '2026-11', undefined, { pointsPerSlice: 1 })).toEqual({ period: '2026-11', books: 3, due: 9 });
       expect(oneTransactionDue(rs, '2026-11')).toEqual(backend.store.read.all(sql`${DUE} FROM reading_due WHERE period = '2026-11' ORDER BY point_id`));
-      expect(backend.store.read.value(sql`SELECT count(*) FROM reading_due_staged`)).toBe(0);
+      expect(visible(rs, '2026-11')).toEqual({ periods: 1, due: 9 + 3 });
     } finally {
       clock.now = realNow;
     }

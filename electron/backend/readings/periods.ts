@@ -12,7 +12,8 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, notFound, refuse } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { insertDueForBooks, insertDueForPeriod } from './due';
+import { betweenSlices, JOB_PACE, Pace, sliceWrite, type SlicePace } from '../jobs/pace';
+import { insertDueForBooks, insertDueForPeriod, periodPublished } from './due';
 
 interface PeriodDbRow {
   period: string;
@@ -34,7 +35,8 @@ const PERIOD_SELECT = sql`
       WHERE r.period = p.period AND r.needs_review = 1 AND NOT EXISTS (SELECT 1 FROM readings s WHERE s.supersedes = r.id)
         AND coalesce((SELECT v.decision FROM reading_reviews v WHERE v.reading_id = r.id ORDER BY v.reviewed_at DESC, v.id DESC LIMIT 1), 'correct') = 'correct'
     ) AS awaiting
-  FROM reading_periods p LEFT JOIN staff o ON o.id = p.opened_by LEFT JOIN staff c ON c.id = p.closed_by`;
+  FROM reading_periods p LEFT JOIN staff o ON o.id = p.opened_by LEFT JOIN staff c ON c.id = p.closed_by
+  WHERE NOT EXISTS (SELECT 1 FROM period_opens_open opening WHERE opening.period = p.period)`; // being opened: not there yet (issue 18)
 
 function toPeriodRow(row: PeriodDbRow): PeriodRow {
   return {
@@ -55,7 +57,7 @@ export function listPeriods(db: ReadableDB): PeriodRow[] {
 }
 
 export function getPeriod(db: ReadableDB, period: string): PeriodRow {
-  const row = db.get<PeriodDbRow>(sql`${PERIOD_SELECT} WHERE p.period = ${period}`);
+  const row = db.get<PeriodDbRow>(sql`${PERIOD_SELECT} AND p.period = ${period}`);
   if (!row) throw notFound(`period ${period}`);
   return toPeriodRow(row);
 }
@@ -66,7 +68,10 @@ export function latestOpenable(today: DateString): string {
 }
 
 export function assertCanOpen(db: ReadableDB, period: string, today: DateString): void {
-  const latest = db.get<{ period: string; status: string }>(sql`SELECT period, status FROM reading_periods ORDER BY period DESC LIMIT 1`);
+  // A period being opened is not there yet (issue 18): its open is refused by assertNotOpening, or discarded once stopped.
+  const latest = db.get<{ period: string; status: string }>(sql`
+    SELECT period, status FROM reading_periods p WHERE NOT EXISTS (SELECT 1 FROM period_opens_open o WHERE o.period = p.period)
+    ORDER BY period DESC LIMIT 1`);
   if (latest?.period === period) throw new AppError('conflict', 'period.exists', { period });
   if (latest && period < latest.period) throw refuse('period.notAfterLatest', { latest: latest.period });
   if (latest && latest.status === 'open') throw refuse('period.previousOpen', { period: latest.period });
@@ -83,12 +88,12 @@ export interface OpenOptions {
   stopAfterSlices?: number;
   /** Tests: a fixed number of metering points per slice instead of sizing slices by their pace. */
   pointsPerSlice?: number;
+  /** The bench's comparison with earlier settings (jobs/pace.ts). */
+  pace?: SlicePace;
 }
 
-/** What one slice aims at, and the pause between slices (see billing/run.ts, same reasons). */
-const SLICE_TARGET_MS = 80;
-const SLICE_GAP_MS = 10;
-const FIRST_SLICE_POINTS = 3000;
+/** The first slice's metering points (whole books); the next are sized by pace (jobs/pace.ts JOB_PACE). */
+const FIRST_SLICE_POINTS = 800;
 /** An open whose last slice is older than this has stopped (its process died): it is discarded. */
 const STOPPED_AFTER_MS = 60_000;
 
@@ -105,33 +110,49 @@ interface OpenRow {
  * Opens a period (开抄表期): the period row and its whole due list (one INSERT … SELECT per part,
  * see due.ts), from the books, meters and readings as they are when it is written.
  *
- * Sliced (issue 18): the due list is staged a few books per transaction into reading_due_staged
- * (migration 0013), each slice ~80 ms, so a payment at the counter never waits for more than one.
- * The last transaction inserts the period and copies the staged rows into reading_due: the period
- * opens whole or not at all for everyone reading. A move or correction between slices is applied
- * to the staged rows by refreshDueRows. A stopped open (crash) is discarded by the next try of
- * that period, or at the back end's start.
+ * Sliced (issue 18): the first transaction inserts the period row listed in period_opens_open
+ * (migration 0013); then the due list is written into reading_due a few whole books per
+ * transaction, each slice sized by its measured time (jobs/pace.ts), so a payment at the counter
+ * never waits for more than one. While listed, the period and its rows are not there for anyone
+ * reading (the periods list leaves it out, other readers use due.ts periodPublished); the last
+ * transaction removes the listing and writes the audit and outbox rows: the period opens whole
+ * or not at all, and the publishing transaction does not grow with the station. A move or
+ * correction between slices is applied to the written rows by refreshDueRows (the period is
+ * among the open ones). A stopped open (crash) is discarded by the next try, any next open, or
+ * the back end's start, once its last slice is a minute old.
  */
 export async function openPeriod(backend: Backend, actor: Actor, period: string, progress?: JobProgress, options: OpenOptions = {}) {
   if (options.sliced === false) return openAtOnce(backend, actor, period, progress, options);
   const key = openingKey(backend, period);
   const db = backend.store.read;
   assertNotOpening(backend, period);
+  discardStoppedOpens(backend); // a stopped open of this period (or the one before) goes first
   assertCanOpen(db, period, shanghaiDate(backend.now()));
   // The active books and how many points each has: slices take whole books.
   const books = db.all<{ id: string; points: number }>(sql`
     SELECT b.id, count(bp.point_id) AS points FROM books b JOIN book_points bp ON bp.book_id = b.id
     WHERE b.active = 1 GROUP BY b.id ORDER BY b.id`);
   const totalPoints = books.reduce((n, b) => n + b.points, 0);
+  const pace = options.pace ?? JOB_PACE;
   await progress?.tick(0, totalPoints + 1);
   opening.add(key);
+  let started = false;
   try {
+    // The period row, listed as being opened: a second open of the period is refused from here on.
+    backend.write(actor, (tx) => {
+      // Another process may have begun this open since the checks above.
+      if (tx.value(sql`SELECT 1 FROM period_opens_open WHERE period = ${period}`)) throw new AppError('conflict', 'period.opening', { period });
+      assertCanOpen(tx, period, shanghaiDate(tx.at));
+      tx.run(sql`INSERT INTO reading_periods (period, status, opened_at, opened_by) VALUES (${period}, 'open', ${tx.at}, ${tx.actor.staffId})`);
+      tx.run(sql`INSERT INTO period_opens_open (period, opened_by, started_at, heartbeat_at) VALUES (${period}, ${actor.staffId}, ${tx.at}, ${tx.at})`);
+    });
+    started = true;
     let at = 0;
     let done = 0;
     let slices = 0;
-    let size = options.pointsPerSlice ?? FIRST_SLICE_POINTS;
-    let first = true;
+    const sizer = new Pace(options.pointsPerSlice ?? FIRST_SLICE_POINTS, pace.targetMs, 100, 20_000);
     do {
+      const size = options.pointsPerSlice ?? sizer.size;
       const part: string[] = [];
       let points = 0;
       while (at < books.length && (part.length === 0 || points + (books[at]?.points ?? 0) <= size)) {
@@ -141,51 +162,38 @@ export async function openPeriod(backend: Backend, actor: Actor, period: string,
         points += book.points;
       }
       const began = performance.now();
-      backend.write(actor, (tx) => {
-        if (first) {
-          // A stopped open of this period left staged rows: they are thrown away and the open starts again.
-          tx.run(sql`DELETE FROM reading_due_staged WHERE period = ${period}`);
-          tx.run(sql`DELETE FROM period_opens_open WHERE period = ${period}`);
-          tx.run(sql`INSERT INTO period_opens_open (period, opened_by, started_at, heartbeat_at) VALUES (${period}, ${actor.staffId}, ${backend.now()}, ${backend.now()})`);
-        }
-        if (part.length) insertDueForBooks(tx, period, 'reading_due_staged', part);
-        tx.run(sql`UPDATE period_opens_open SET heartbeat_at = ${backend.now()}, books_done = books_done + ${part.length} WHERE period = ${period}`);
-      });
+      sizer.run(Math.max(points, 1), () =>
+        sliceWrite(backend.store, pace, () =>
+          backend.write(actor, (tx) => {
+            if (part.length) insertDueForBooks(tx, period, 'reading_due', part);
+            tx.run(sql`UPDATE period_opens_open SET heartbeat_at = ${tx.at}, books_done = books_done + ${part.length} WHERE period = ${period}`);
+          }),
+        ),
+      );
       const ms = performance.now() - began;
-      first = false;
       slices += 1;
       done += points;
       await options.onSlice?.(ms);
       if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new StoppedForTest();
-      if (options.pointsPerSlice === undefined && points > 0) {
-        const paced = Math.round((points * SLICE_TARGET_MS) / Math.max(ms, 1));
-        size = Math.max(200, Math.min(20_000, Math.round(points * 1.5), paced));
-      }
       await progress?.tick(done, totalPoints + 1);
-      if (at < books.length) await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
+      if (at < books.length) await betweenSlices(backend.store, pace);
     } while (at < books.length);
 
+    // The period appears, and with it the due list written above: a few rows, whatever the station's size.
     const began = performance.now();
     const result = backend.write(actor, (unit) => {
-      assertCanOpen(unit, period, shanghaiDate(unit.at));
-      unit.run(sql`INSERT INTO reading_periods (period, status, opened_at, opened_by) VALUES (${period}, 'open', ${unit.at}, ${unit.actor.staffId})`);
-      const due = unit.run(sql`
-        INSERT INTO reading_due (period, point_id, book_id, seq, meter_id, previous_reading, previous_registers, previous_date, previous_meter_id, previous_multiplier)
-        SELECT period, point_id, book_id, seq, meter_id, previous_reading, previous_registers, previous_date, previous_meter_id, previous_multiplier
-        FROM reading_due_staged WHERE period = ${period} ORDER BY period, point_id`).changes;
-      // The staged rows are cleared after, in short transactions of their own (clearStaged).
-      unit.run(sql`DELETE FROM period_opens_open WHERE period = ${period}`);
+      const due = unit.value<number>(sql`SELECT count(*) FROM reading_due WHERE period = ${period}`) ?? 0;
       if (due === 0) throw refuse('period.noBooks');
+      unit.run(sql`DELETE FROM period_opens_open WHERE period = ${period}`);
       return recordOpen(unit, period, due);
     });
     await options.onSlice?.(performance.now() - began);
-    await clearStaged(backend, actor, period, options.onSlice);
     await progress?.tick(totalPoints + 1, totalPoints + 1);
     return result;
   } catch (error) {
-    // Refused (nothing to open, the period opened elsewhere): nothing staged stays behind. A
-    // crash leaves it for the next try or the next start to throw away.
-    if (!(error instanceof StoppedForTest)) discardStaged(backend, actor, period);
+    // Refused (nothing to open): nothing written stays behind. A crash leaves it for the next
+    // try or the next start to throw away.
+    if (started && !(error instanceof StoppedForTest)) await discardOpen(backend, actor, period);
     throw error;
   } finally {
     opening.delete(key);
@@ -194,18 +202,41 @@ export async function openPeriod(backend: Backend, actor: Actor, period: string,
 
 const CLEAR_ROWS = 5000;
 
-/** Deletes an opened period's staged rows a few thousand per transaction (a stopped clearing is finished at start). */
-async function clearStaged(backend: Backend, actor: Actor, period: string, onSlice?: (ms: number) => void | Promise<void>): Promise<void> {
-  for (;;) {
-    const began = performance.now();
-    const cleared = backend.write(actor, (tx) =>
-      tx.run(sql`DELETE FROM reading_due_staged WHERE period = ${period} AND point_id IN (
-                   SELECT point_id FROM reading_due_staged WHERE period = ${period} LIMIT ${CLEAR_ROWS})`).changes,
-    );
-    await onSlice?.(performance.now() - began);
-    if (cleared < CLEAR_ROWS) return;
-    await new Promise((resolve) => setTimeout(resolve, SLICE_GAP_MS));
+/**
+ * Deletes up to CLEAR_ROWS due rows of `period` while it is listed as being opened (a stopped or
+ * refused open's), in one short transaction; never a published period's. Returns the rows deleted.
+ */
+function clearOpeningSlice(backend: Backend, actor: Actor, period: string): number {
+  return backend.write(actor, (tx) =>
+    tx.run(sql`DELETE FROM reading_due WHERE period = ${period}
+                 AND EXISTS (SELECT 1 FROM period_opens_open WHERE period = ${period})
+                 AND point_id IN (SELECT point_id FROM reading_due WHERE period = ${period} LIMIT ${CLEAR_ROWS})`).changes,
+  );
+}
+
+/** The last step of a discard: the period row and its listing go (only while still listed). */
+function dropOpening(backend: Backend, actor: Actor, period: string): void {
+  backend.write(actor, (tx) => {
+    if (!tx.value(sql`SELECT 1 FROM period_opens_open WHERE period = ${period}`)) return;
+    tx.run(sql`DELETE FROM reading_due WHERE period = ${period}`); // what a move wrote since the last clearing slice
+    tx.run(sql`DELETE FROM reading_due_staged WHERE period = ${period}`);
+    tx.run(sql`DELETE FROM reading_periods WHERE period = ${period}`);
+    tx.run(sql`DELETE FROM period_opens_open WHERE period = ${period}`);
+  });
+}
+
+/** Throws an open away at once (the back end's start): its due rows a few thousand per transaction, then the period row. */
+function discardOpenNow(backend: Backend, actor: Actor, period: string): void {
+  while (clearOpeningSlice(backend, actor, period) > 0) {
+    // one short transaction each: another process's write gets the lock between them
   }
+  dropOpening(backend, actor, period);
+}
+
+/** The same between the job's slices (paced as the open was). */
+async function discardOpen(backend: Backend, actor: Actor, period: string): Promise<void> {
+  while (clearOpeningSlice(backend, actor, period) > 0) await betweenSlices(backend.store, JOB_PACE);
+  dropOpening(backend, actor, period);
 }
 
 /** Tests: the open stops as if its process had died. */
@@ -213,13 +244,6 @@ export class StoppedForTest extends Error {
   constructor() {
     super('stopped (test)');
   }
-}
-
-function discardStaged(backend: Backend, actor: Actor, period: string): void {
-  backend.write(actor, (tx) => {
-    tx.run(sql`DELETE FROM reading_due_staged WHERE period = ${period}`);
-    tx.run(sql`DELETE FROM period_opens_open WHERE period = ${period}`);
-  });
 }
 
 function recordOpen(unit: Unit, period: string, due: number) {
@@ -245,17 +269,19 @@ async function openAtOnce(backend: Backend, actor: Actor, period: string, progre
   return result;
 }
 
-/** At the back end's start: throws away the staged rows of opens a crash stopped (nobody saw them). */
+/** At the back end's start (and before an open): throws away the opens a crash stopped (nobody saw them). */
 export function discardStoppedOpens(backend: Backend): number {
   if (!backend.station()) return 0;
   const now = backend.now();
   const stopped = backend.store.read
     .all<OpenRow>(sql`SELECT period, heartbeat_at FROM period_opens_open`)
     .filter((r) => !opening.has(openingKey(backend, r.period)) && now - r.heartbeat_at >= STOPPED_AFTER_MS);
-  for (const r of stopped) discardStaged(backend, { staffId: null, label: 'system' }, r.period);
-  // Staged rows of a period that did open (its clearing stopped): nobody reads them; they go.
-  const opened = backend.store.read.column<string>(sql`SELECT DISTINCT s.period FROM reading_due_staged s JOIN reading_periods p ON p.period = s.period`);
-  for (const period of opened) discardStaged(backend, { staffId: null, label: 'system' }, period);
+  for (const r of stopped) discardOpenNow(backend, { staffId: null, label: 'system' }, r.period);
+  // Staged rows an earlier version left (reading_due_staged, no longer written): nobody reads them; they go.
+  const staged = backend.store.read.column<string>(sql`SELECT DISTINCT period FROM reading_due_staged`);
+  for (const period of staged) {
+    backend.write({ staffId: null, label: 'system' }, (tx) => tx.run(sql`DELETE FROM reading_due_staged WHERE period = ${period}`));
+  }
   return stopped.length;
 }
 

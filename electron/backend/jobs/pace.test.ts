@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Pace, sliceWrite, type SlicePace } from './pace';
+
+// The jobs' slice pacing (issue 18): slices sized by measured time; a slice's commit may skip
+// waiting for the disk, every other write on the connection still waits for it.
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function store() {
+  dir = mkdtempSync(join(tmpdir(), 'pace-'));
+  const db = new Database(join(dir, 'pace.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE t (x INTEGER)');
+  return { db };
+}
+
+const pace = (lazySync: boolean): SlicePace => ({ targetMs: 40, gapMs: 0, checkpoint: true, lazySync });
+const synchronous = (s: { db: Database.Database }) => s.db.pragma('synchronous', { simple: true });
+
+describe('sliceWrite', () => {
+  it.each([
+    { lazySync: true, during: 1 },
+    { lazySync: false, during: 2 },
+  ])('lazySync $lazySync: the slice commits at synchronous=$during, the connection is FULL (2) again after', ({ lazySync, during }) => {
+    const s = store();
+    let seen: unknown;
+    sliceWrite(s, pace(lazySync), () => {
+      seen = synchronous(s);
+      s.db.prepare('INSERT INTO t VALUES (1)').run();
+    });
+    expect(seen).toBe(during);
+    expect(synchronous(s)).toBe(2);
+    s.db.close();
+  });
+
+  it('puts FULL back when the slice throws', () => {
+    const s = store();
+    expect(() => sliceWrite(s, pace(true), () => {
+      throw new Error('refused');
+    })).toThrow('refused');
+    expect(synchronous(s)).toBe(2);
+    s.db.close();
+  });
+});
+
+describe('Pace', () => {
+  it.each([
+    { first: 100, count: 100, ms: 80, target: 40, next: 50 }, // twice too slow: halved
+    { first: 100, count: 100, ms: 10, target: 40, next: 150 }, // four times too fast: grown by half at most
+    { first: 100, count: 100, ms: 1000, target: 40, min: 20, next: 20 }, // never under the minimum
+  ])('after $count items in $ms ms (target $target ms) the next slice takes $next', ({ first, count, ms, target, min, next }) => {
+    const p = new Pace(first, target, min ?? 1);
+    const realNow = performance.now.bind(performance);
+    let t = 0;
+    performance.now = () => t;
+    try {
+      p.run(count, () => void (t += ms));
+    } finally {
+      performance.now = realNow;
+    }
+    expect(p.size).toBe(next);
+  });
+});
