@@ -573,8 +573,14 @@ export interface PushResult {
  * then applies the ack it answers. Safe to retry: head office answers a batch it already applied
  * with the same ack, and an ack already recorded changes nothing.
  */
-export async function pushBatch(backend: Backend, actor: Actor, url: string, options: { outDir?: string; progress?: ExportProgress; timeoutMs?: number } = {}): Promise<PushResult> {
-  const exported = await exportBatch(backend, actor, options);
+export async function pushBatch(
+  backend: Backend,
+  actor: Actor,
+  url: string,
+  options: { outDir?: string; progress?: ExportProgress; timeoutMs?: number; exportWith?: typeof exportBatch } = {},
+): Promise<PushResult> {
+  // The export part may run on a job thread (sync/exportJob.ts); the HTTP call and the ack here.
+  const exported = await (options.exportWith ?? exportBatch)(backend, actor, options);
   const body = readFileSync(exported.file);
   const endpoint = new URL('sync/batch', url.endsWith('/') ? url : `${url}/`).toString();
   let response: Response;

@@ -1,0 +1,31 @@
+import type { Actor } from '../audit/record';
+import type { Backend } from '../context';
+import type { JobProgress } from '../jobs/runner';
+import { runInJobThread } from '../jobs/thread';
+import { exportBatch, pushBatch, type ExportResult, type PushResult } from './station';
+
+/**
+ * The export's V8 old-generation cap on a job thread (MB). What the export keeps is bounded (a
+ * slice of 2,000 outbox rows with their rows and children, gzip's window, at most a few MB of
+ * compressed bytes waiting for the disk); the cap makes V8 collect the garbage of earlier slices
+ * instead of letting the heap grow while memory is free, so the CLI's whole process stays well
+ * under 300 MB on the 100,000-customer station (issue 19).
+ */
+export const EXPORT_THREAD_HEAP_MB = 96;
+
+/** Exports a batch (数据上报导出): on a job thread in browser mode and the CLI (issue 18), else here. */
+export function exportBatchJob(backend: Backend, actor: Actor, progress: JobProgress, options: { outDir?: string } = {}): Promise<ExportResult> {
+  const here = () => exportBatch(backend, actor, { ...options, progress: (done, total) => progress.tick(done, total) });
+  if (!backend.jobThreads) return here();
+  return runInJobThread<ExportResult>(backend, { kind: 'sync.export', actor, outDir: options.outDir }, progress, here, {
+    resourceLimits: { maxOldGenerationSizeMb: EXPORT_THREAD_HEAP_MB },
+  });
+}
+
+/** Pushes a batch to head office: its export part as exportBatchJob, the HTTP call and the ack here. */
+export function pushBatchJob(backend: Backend, actor: Actor, url: string, progress: JobProgress): Promise<PushResult> {
+  return pushBatch(backend, actor, url, {
+    progress: (done, total) => progress.tick(done, total),
+    exportWith: (b, a, o) => exportBatchJob(b, a, progress, o?.outDir ? { outDir: o.outDir } : {}),
+  });
+}
