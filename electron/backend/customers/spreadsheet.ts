@@ -67,6 +67,8 @@ const pending = new Map<string, PendingImport>();
 
 /** A job thread's copy of a preview (jobs/threadMain.ts): the thread commits it as the host would. */
 export function adoptPendingImport(batch: PendingImport): void {
+  // Structured cloning keeps the name keys' map but not their class.
+  if (!(batch.names instanceof NameKeys)) Object.setPrototypeOf(batch.names, NameKeys.prototype);
   pending.set(batch.id, batch);
 }
 

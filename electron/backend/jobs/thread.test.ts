@@ -179,7 +179,7 @@ describe('job threads (browser mode and the CLI, issue 18)', () => {
       const { jobId } = await clerk.call('customers.importCommit', { importId });
       const result = await finishedWithWrites(s.backend, s.backend.jobs.get(jobId)!);
       const filed = s.backend.store.read.all(sql`
-        SELECT c.account_no, c.name, c.phone, c.search_key, m.meter_no FROM customers c
+        SELECT c.account_no, c.name, c.phone, c.name_initials, (SELECT group_concat(k.key, ' ') FROM (SELECT key FROM customer_search_keys WHERE customer_id = c.id ORDER BY key) k) AS keys, m.meter_no FROM customers c
         JOIN metering_points p ON p.customer_id = c.id JOIN meters m ON m.point_id = p.id ORDER BY c.account_no`);
       const reused = await s.backend.jobs.finished((await clerk.call('customers.importCommit', { importId })).jobId);
       return { refused, ...result, filed, reused, failure: s.backend.jobs.failure(refused.id) };
