@@ -39,6 +39,8 @@ export interface ThreadJobData {
   appVersion: string;
   /** The host's clock less the real one when the job starts: the thread's clock follows the host's (tests set a station's clock). */
   clockOffsetMs: number;
+  /** Linux: the thread's nice value (the counter's thread is 0); see ThreadOptions.niceness. */
+  niceness?: number | undefined;
   /** The thread waits on it for the host's answer to an `ask` (0 waiting, 1 done, 2 failed). */
   answer: SharedArrayBuffer;
   job: ThreadJob;
@@ -57,6 +59,12 @@ export type FromJobThread =
 export interface ThreadOptions {
   /** V8 limits of the thread (the export caps its old generation: its memory is bounded, issue 19). */
   resourceLimits?: ResourceLimits;
+  /**
+   * Linux: the thread's nice value (0–19). A job that only reads and writes a file (the export)
+   * yields the CPU to the counter's thread this way on a busy machine; where the CPU is free it
+   * runs as fast. Elsewhere the thread runs at the process's priority.
+   */
+  niceness?: number;
   /** Told the job's handback when it ends (done or failed). */
   onHandback?: (handback: unknown) => void;
   /** What the host does when the thread asks (see FromJobThread `ask`). */
@@ -92,6 +100,7 @@ export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: Jo
     appVersion: backend.appVersion,
     clockOffsetMs: backend.now() - Date.now(),
     answer,
+    niceness: options.niceness,
     job,
   };
   return new Promise<T>((resolve, reject) => {

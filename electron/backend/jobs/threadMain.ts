@@ -7,6 +7,7 @@ import { yieldToLoop } from './runner';
 import { toThreadError, type FromJobThread, type ThreadJob, type ThreadJobData } from './thread';
 
 const { store, job, appVersion, clockOffsetMs, answer } = workerData as ThreadJobData;
+
 const send = (message: FromJobThread) => parentPort?.postMessage(message);
 const backend = new Backend({
   db: store.db,

@@ -13,12 +13,20 @@ import { exportBatch, pushBatch, type ExportResult, type PushResult } from './st
  */
 export const EXPORT_THREAD_HEAP_MB = 96;
 
+/** The export thread's nice value on Linux (GRIDDESK_EXPORT_NICE overrides; 0 keeps the process's). */
+export const EXPORT_THREAD_NICE = 10;
+function exportThreadNiceness(): number {
+  const set = Number(process.env.GRIDDESK_EXPORT_NICE);
+  return Number.isInteger(set) && set >= 0 && set <= 19 ? set : EXPORT_THREAD_NICE;
+}
+
 /** Exports a batch (数据上报导出): on a job thread in browser mode and the CLI (issue 18), else here. */
 export function exportBatchJob(backend: Backend, actor: Actor, progress: JobProgress, options: { outDir?: string } = {}): Promise<ExportResult> {
   const here = () => exportBatch(backend, actor, { ...options, progress: (done, total) => progress.tick(done, total) });
   if (!backend.jobThreads) return here();
   return runInJobThread<ExportResult>(backend, { kind: 'sync.export', actor, outDir: options.outDir }, progress, here, {
     resourceLimits: { maxOldGenerationSizeMb: EXPORT_THREAD_HEAP_MB },
+    niceness: exportThreadNiceness(),
   });
 }
 
