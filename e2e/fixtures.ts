@@ -46,6 +46,17 @@ export async function startHost(db: string): Promise<{ url: string; child: Child
   return { url, child };
 }
 
+/** Stops the web host and waits (up to 10 s) until it has gone: a job thread may be writing its folder (the daily backup). */
+async function stopHost(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    setTimeout(resolve, 10_000).unref();
+  });
+  child.kill('SIGTERM');
+  await gone;
+}
+
 export const test = base.extend<{ station: Station; freshStation: Station }>({
   /** A station already set up (by the CLI) with its administrator. */
   station: async ({}, use) => {
@@ -55,8 +66,8 @@ export const test = base.extend<{ station: Station; freshStation: Station }>({
     if (init.status !== 0) throw new Error(`init failed: ${init.stderr}`);
     const { url, child } = await startHost(db);
     await use({ url, db, dir, cli: (args) => runCli(db, args) });
-    child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await stopHost(child);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   },
   /** A brand-new database: the first-run screen. */
   freshStation: async ({}, use) => {
@@ -64,8 +75,8 @@ export const test = base.extend<{ station: Station; freshStation: Station }>({
     const db = join(dir, 'griddesk.db');
     const { url, child } = await startHost(db);
     await use({ url, db, dir, cli: (args) => runCli(db, args) });
-    child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await stopHost(child);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   },
 });
 

@@ -14,6 +14,7 @@ import { openReadonly, type ReadonlyDatabase } from '../db/readonly';
 import { storageError } from '../db/storageErrors';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
+import { runInJobThread } from '../jobs/thread';
 import { liveHolders } from '../db/holders';
 import { fsyncDir, fsyncFile, heldError, replaceStationFile } from './replace';
 
@@ -59,15 +60,28 @@ export function backupProblem(file: string, driver: { migrationsDir?: string; na
  * progress by pages. A copy that fails its check is renamed to `failedTarget` (default
  * `target.failed`) and an AppError says so: nothing named like a good backup is left behind.
  */
-export async function backupToFile(backend: Backend, target: string, progress?: JobProgress, failedTarget = `${target}${FAILED_SUFFIX}`): Promise<number> {
+export async function backupToFile(backend: Backend, target: string, progress?: JobProgress, failedTarget = `${target}${FAILED_SUFFIX}`, options: BackupOptions = {}): Promise<number> {
   const temp = `${target}.partial`;
   try {
-    await backend.store.db.backup(temp, {
-      progress: ({ totalPages, remainingPages }) => {
-        void progress?.tick(totalPages - remainingPages, totalPages);
-        return 256; // pages per step: small steps keep the app responsive during a backup
-      },
-    });
+    // A copy made on a connection of its own (a job thread) holds one read snapshot from the first
+    // step to the last: SQLite restarts a backup whenever another connection writes between its
+    // steps, so on a station taking payments it would never finish. On the back end's own
+    // connection the writes go through the copy's connection and are copied as they happen.
+    const db = backend.store.db;
+    if (options.ownConnection) {
+      db.exec('BEGIN');
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    }
+    try {
+      await db.backup(temp, {
+        progress: ({ totalPages, remainingPages }) => {
+          void progress?.tick(totalPages - remainingPages, totalPages);
+          return 256; // pages per step: small steps keep the app responsive during a backup
+        },
+      });
+    } finally {
+      if (options.ownConnection && db.inTransaction) db.exec('COMMIT');
+    }
     // A backup is kept in rollback mode: one self-contained file that read-only media (a USB
     // stick, a CD) can serve as it is, with no -wal or -shm beside it.
     const copy = new Database(temp, backend.driver.nativeBinding ? { nativeBinding: backend.driver.nativeBinding } : {});
@@ -93,13 +107,18 @@ export async function backupToFile(backend: Backend, target: string, progress?: 
 }
 
 /** A backup into the backups folder, named by kind, station and time; a failed copy goes to backups/failed/. */
-export async function backupTo(backend: Backend, kind: BackupKind, progress?: JobProgress): Promise<BackupFile> {
+export interface BackupOptions {
+  /** The copy runs on a connection nothing else writes through (a job thread's): it holds one read snapshot. */
+  ownConnection?: boolean;
+}
+
+export async function backupTo(backend: Backend, kind: BackupKind, progress?: JobProgress, options: BackupOptions = {}): Promise<BackupFile> {
   const dir = backend.paths.backupsDir;
   mkdirSync(dir, { recursive: true });
   const at = backend.now();
   let name = backupName(kind, backend.station()?.code, at);
   if (existsSync(join(dir, name))) name = name.replace(/\.db$/, `-${at % 1000}.db`);
-  const size = await backupToFile(backend, join(dir, name), progress, join(dir, FAILED_DIR, `${name}${FAILED_SUFFIX}`));
+  const size = await backupToFile(backend, join(dir, name), progress, join(dir, FAILED_DIR, `${name}${FAILED_SUFFIX}`), options);
   return { file: name, kind, size, createdAt: at };
 }
 
@@ -159,16 +178,24 @@ export function dailyBackupDue(backend: Backend): boolean {
 
 /** Starts a backup job with an audit entry at the end; returns the job state. */
 export function startBackupJob(backend: Backend, actor: Actor, kind: 'manual' | 'daily') {
-  return backend.jobs.start('backup', actor.staffId, async (progress) => {
-    const result = await backupTo(backend, kind, progress);
-    if (kind === 'daily') pruneDailyBackups(backend);
-    if (backend.station()) {
-      backend.write(actor, (unit) =>
-        unit.audit({ action: 'backup.create', entity: 'backup', entityId: result.file, summary: { kind, size: result.size } }),
-      );
-    }
-    return result;
-  });
+  return backend.jobs.start('backup', actor.staffId, (progress) =>
+    // Browser mode and the CLI: the copy and its integrity check (minutes on a big station) on a job thread (issue 18).
+    backend.jobThreads
+      ? runInJobThread<BackupFile>(backend, { kind: 'backup', actor, backupKind: kind }, progress, () => startBackupWork(backend, actor, kind, progress))
+      : startBackupWork(backend, actor, kind, progress),
+  );
+}
+
+/** The backup job's work: the copy, the pruning of old daily copies, the audit entry. */
+export async function startBackupWork(backend: Backend, actor: Actor, kind: 'manual' | 'daily', progress: JobProgress, options: BackupOptions = {}): Promise<BackupFile> {
+  const result = await backupTo(backend, kind, progress, options);
+  if (kind === 'daily') pruneDailyBackups(backend);
+  if (backend.station()) {
+    backend.write(actor, (unit) =>
+      unit.audit({ action: 'backup.create', entity: 'backup', entityId: result.file, summary: { kind, size: result.size } }),
+    );
+  }
+  return result;
 }
 
 /**

@@ -7,8 +7,9 @@ import { filterOptions, listCustomers } from './list';
 import { installMeter, removeMeter, replaceMeter } from './meters';
 import { customerDetail, customerIdByAccount, customerIdOfMeter, type Viewer } from './rows';
 import { searchCustomers } from './search';
-import { commitImport, exportCustomers, previewImport, templateWorkbook } from './spreadsheet';
-import { buildDemoInPlace, demoOptions } from '../demo/build';
+import { exportCustomers, previewImport, templateWorkbook } from './spreadsheet';
+import { commitImportJob } from './importJob';
+import { buildDemoJob, demoOptions } from '../demo/build';
 
 /** The CLI's local operator and roles with customers.idcard see full ID numbers. */
 function viewer(call: Call): Viewer {
@@ -76,7 +77,7 @@ export const customersHandlers = {
     return { jobId: job.id };
   },
   'customers.importCommit': (input, call) => {
-    const job = call.backend.jobs.start('customers.importCommit', call.staff?.id ?? null, (progress) => commitImport(call.backend, call.actor, input.importId, progress));
+    const job = call.backend.jobs.start('customers.importCommit', call.staff?.id ?? null, (progress) => commitImportJob(call.backend, call.actor, input.importId, progress));
     return { jobId: job.id };
   },
   'customers.export': (input, call) => {
@@ -92,7 +93,7 @@ export const customersHandlers = {
   'customers.template': async () => ({ fileName: '客户导入模板.xlsx', base64: (await templateWorkbook()).toString('base64') }),
   'demo.build': (input, call) => {
     const job = call.backend.jobs.start('demo.build', null, async (progress) => {
-      const { staff, ms } = await buildDemoInPlace(call.backend, demoOptions(input, call.backend.now()), progress);
+      const { staff, ms } = await buildDemoJob(call.backend, demoOptions(input, call.backend.now()), progress);
       return { ms, logins: staff.map(({ staffNo, name, role }) => ({ staffNo, name, role })) };
     });
     return { jobId: job.id };

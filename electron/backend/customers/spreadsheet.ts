@@ -38,7 +38,7 @@ interface ImportGroup {
   record: CheckedCustomer;
 }
 
-interface PendingImport {
+export interface PendingImport {
   id: string;
   /** Pinyin and search keys of the file's names, worked out while the rows were checked. */
   names: NameKeys;
@@ -66,6 +66,28 @@ interface StoppedImport {
 
 /** Previews wait here for their commit (in memory: a restart asks for a new check). */
 const pending = new Map<string, PendingImport>();
+
+/** A job thread's copy of a preview (jobs/threadMain.ts): the thread commits it as the host would. */
+export function adoptPendingImport(batch: PendingImport): void {
+  // Structured cloning keeps the name keys' map but not their class.
+  if (!(batch.names instanceof NameKeys)) Object.setPrototypeOf(batch.names, NameKeys.prototype);
+  pending.set(batch.id, batch);
+}
+
+/** The preview as it stands for a commit on a job thread (jobs/threadMain.ts, customers/importJob.ts). */
+export function pendingImport(importId: string): PendingImport | undefined {
+  return pending.get(importId);
+}
+
+/** What a commit left of its preview: kept (and whether used) or gone (committed). */
+export function pendingImportState(importId: string): { gone: boolean; used: boolean } {
+  const batch = pending.get(importId);
+  return { gone: !batch, used: batch?.used ?? true };
+}
+
+export function forgetPendingImport(importId: string): void {
+  pending.delete(importId);
+}
 
 function message(locale: Locale, p: SheetProblem): string {
   return hasMessage(p.key) ? translate(locale, p.key as MessageKey, p.params) : p.key;

@@ -8,6 +8,7 @@ import { Backend } from '../context';
 import { sql } from '../db/sql';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
+import { runInJobThread } from '../jobs/thread';
 import { setupStation } from '../station/setup';
 import { Random } from './random';
 import { DEMO_ADMIN, DEMO_PASSWORD } from './staffStep';
@@ -88,7 +89,7 @@ export async function buildDemoStation(
 const building = new Set<string>();
 
 /** The first-run screen's demo: only while the open database has no station; swaps it in place. */
-export async function buildDemoInPlace(backend: Backend, options: DemoOptions, progress: JobProgress) {
+export async function buildDemoInPlace(backend: Backend, options: DemoOptions, progress: JobProgress, alsoBeforeSwap: () => void = () => {}) {
   const refuseIfSetUp = () => {
     if (backend.station() || backend.store.read.value(sql`SELECT 1 FROM station`)) throw new AppError('conflict', 'customers.err.stationExists');
   };
@@ -100,10 +101,39 @@ export async function buildDemoInPlace(backend: Backend, options: DemoOptions, p
     return await buildDemoStation(target, options, progress, () => {
       refuseIfSetUp(); // someone may have set the station up while the demo was building
       backend.store.close();
+      alsoBeforeSwap();
     });
   } finally {
     // Open again: the demo station after a swap, the old empty database if the swap never came.
     if (!backend.store.isOpen) backend.reopen();
     building.delete(target);
   }
+}
+
+/**
+ * The first-run screen's demo as a job: on a job thread in browser mode and the CLI (issue 18).
+ * The thread builds into its own file and swaps it in; just before the swap it waits while this
+ * thread closes its connection to the empty database, and this thread opens the demo station when
+ * the job ends. This thread counts the build as running, so a second start is refused here.
+ */
+export function buildDemoJob(backend: Backend, options: DemoOptions, progress: JobProgress): Promise<{ staff: DemoStaff[]; ms: number }> {
+  if (!backend.jobThreads) return buildDemoInPlace(backend, options, progress);
+  if (backend.station() || backend.store.read.value(sql`SELECT 1 FROM station`)) throw new AppError('conflict', 'customers.err.stationExists');
+  const target = backend.paths.db;
+  if (building.has(target)) throw new AppError('conflict', 'customers.err.demoBuilding');
+  building.add(target);
+  const done = () => {
+    if (!backend.store.isOpen) backend.reopen();
+    building.delete(target);
+  };
+  return runInJobThread<{ staff: DemoStaff[]; ms: number }>(
+    backend,
+    { kind: 'demo.build', options },
+    progress,
+    () => {
+      building.delete(target);
+      return buildDemoInPlace(backend, options, progress);
+    },
+    { answers: { beforeSwap: () => backend.store.close() } },
+  ).finally(done);
 }

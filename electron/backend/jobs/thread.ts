@@ -1,36 +1,89 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Actor } from '../audit/record';
 import type { BillingScope } from '../billing/calculate';
 import type { Backend } from '../context';
+import type { PendingImport } from '../customers/spreadsheet';
+import type { DemoOptions } from '../demo/steps';
 import { AppError } from '../errors';
+import type { CallStaff } from '../handler';
+import type { StoredPreview } from '../readings/handheld';
 import type { JobProgress } from './runner';
 
 // Long jobs on a thread of their own (issue 18): in browser mode and the CLI the back end serves
 // every call on one thread, and a whole station's billing run reads for seconds before it writes
 // its first slice. On a worker thread with its own connection to the station file the job holds
 // only that thread; the host's thread keeps answering (a payment waits for one write slice at
-// most, the run's slices and the payment's transaction taking turns at the file's write lock).
+// most, the job's slices and the payment's transaction taking turns at the file's write lock).
 // The job's code is the same; only where it runs changes. The desktop bundle runs jobs on the
 // back-end process's thread (the window is another process already): the thread is started only
 // from source (`import.meta.url` set: the CLI and `griddesk serve` through tsx).
 
-/** A job a thread can run: what it does and with what, as plain data. */
-export type ThreadJob = { kind: 'billing.run'; actor: Actor; scope: BillingScope };
+/**
+ * A job a thread can run: what it does and with what, as plain data (structured-cloned into the
+ * thread). What a job kept in the host's memory between its preview and its commit (an import's
+ * checked rows) travels with it.
+ */
+export type ThreadJob =
+  | { kind: 'billing.run'; actor: Actor; scope: BillingScope }
+  | { kind: 'customers.importCommit'; actor: Actor; importId: string; batch: PendingImport }
+  | { kind: 'readings.importCommit'; staff: CallStaff | null; actor: Actor; previewId: string; confirmRollovers: boolean; preview: StoredPreview }
+  | { kind: 'readings.openPeriod'; actor: Actor; period: string }
+  | { kind: 'sync.export'; actor: Actor; outDir?: string | undefined }
+  | { kind: 'backup'; actor: Actor; backupKind: 'manual' | 'daily' }
+  | { kind: 'demo.build'; options: DemoOptions };
 
 export interface ThreadJobData {
   entry: string;
   store: { db: string; nativeBinding?: string | undefined; migrationsDir?: string | undefined; backupsDir: string };
+  /** The host's version (an export's manifest names it: the same range is the same bytes from either thread). */
+  appVersion: string;
+  /** The host's clock less the real one when the job starts: the thread's clock follows the host's (tests set a station's clock). */
+  clockOffsetMs: number;
+  /** Linux: the thread's nice value (the counter's thread is 0); see ThreadOptions.niceness. */
+  niceness?: number | undefined;
+  /** The thread waits on it for the host's answer to an `ask` (0 waiting, 1 done, 2 failed). */
+  answer: SharedArrayBuffer;
   job: ThreadJob;
 }
 
+export type ThreadError = { code: AppError['code']; key: AppError['key']; params: AppError['params']; issues?: AppError['issues'] } | { message: string };
+
 export type FromJobThread =
   | { type: 'tick'; done: number; total?: number | undefined; message?: string | undefined }
-  | { type: 'done'; result: unknown }
-  | { type: 'failed'; error: { code: AppError['code']; key: AppError['key']; params: AppError['params'] } | { message: string } };
+  /** `handback`: what the host must know of the job's in-memory state afterwards (an import's preview used or gone). */
+  | { type: 'done'; result: unknown; handback?: unknown }
+  | { type: 'failed'; error: ThreadError; handback?: unknown }
+  /** The thread waits (Atomics.wait on `answer`) until the host has done `name` (the demo's swap: the host closes its connection first). */
+  | { type: 'ask'; name: string };
+
+export interface ThreadOptions {
+  /** V8 limits of the thread (the export caps its old generation: its memory is bounded, issue 19). */
+  resourceLimits?: ResourceLimits;
+  /**
+   * Linux: the thread's nice value (0–19). A job that only reads and writes a file (the export)
+   * yields the CPU to the counter's thread this way on a busy machine; where the CPU is free it
+   * runs as fast. Elsewhere the thread runs at the process's priority.
+   */
+  niceness?: number;
+  /** Told the job's handback when it ends (done or failed). */
+  onHandback?: (handback: unknown) => void;
+  /** What the host does when the thread asks (see FromJobThread `ask`). */
+  answers?: Record<string, () => void>;
+}
 
 /** Whether this build can start a job thread (from source; not in the desktop bundle). */
 export function jobThreadsAvailable(): boolean {
   return Boolean(import.meta.url);
+}
+
+export function toThreadError(error: unknown): ThreadError {
+  return error instanceof AppError
+    ? { code: error.code, key: error.key, params: error.params, ...(error.issues ? { issues: error.issues } : {}) }
+    : { message: String((error as Error)?.message ?? error) };
+}
+
+function fromThreadError(error: ThreadError): Error {
+  return 'key' in error ? new AppError(error.code, error.key, error.params, error.issues) : new Error(error.message);
 }
 
 /**
@@ -38,11 +91,16 @@ export function jobThreadsAvailable(): boolean {
  * its AppError (so the message is the clerk's, in their language) or an Error. `fallback` runs the
  * job here instead if the thread could not start (before it did anything).
  */
-export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: JobProgress, fallback: () => Promise<T>): Promise<T> {
+export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: JobProgress, fallback: () => Promise<T>, options: ThreadOptions = {}): Promise<T> {
   if (!jobThreadsAvailable()) return fallback();
+  const answer = new SharedArrayBuffer(4);
   const data: ThreadJobData = {
     entry: new URL('./threadMain.ts', import.meta.url).href,
     store: { db: backend.paths.db, nativeBinding: backend.driver.nativeBinding, migrationsDir: backend.driver.migrationsDir, backupsDir: backend.paths.backupsDir },
+    appVersion: backend.appVersion,
+    clockOffsetMs: backend.now() - Date.now(),
+    answer,
+    niceness: options.niceness,
     job,
   };
   return new Promise<T>((resolve, reject) => {
@@ -55,19 +113,30 @@ export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: Jo
     };
     let worker: Worker;
     try {
-      worker = new Worker(new URL('./threadBoot.mjs', import.meta.url), { workerData: data });
+      worker = new Worker(new URL('./threadBoot.mjs', import.meta.url), { workerData: data, ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}) });
     } catch (error) {
       console.warn('job thread could not start; the job runs on the back end’s thread', error);
       fallback().then(resolve, reject);
       return;
     }
+    const flag = new Int32Array(answer);
     worker.on('message', (message: FromJobThread) => {
       heard = true;
       if (message.type === 'tick') void progress.tick(message.done, message.total, message.message);
-      else if (message.type === 'done') settle(() => resolve(message.result as T));
-      else {
-        const { error } = message;
-        settle(() => reject('key' in error ? new AppError(error.code, error.key, error.params) : new Error(error.message)));
+      else if (message.type === 'ask') {
+        let outcome = 1;
+        try {
+          options.answers?.[message.name]?.();
+        } catch (error) {
+          console.error(`job thread: the host could not do ${message.name}`, error);
+          outcome = 2;
+        }
+        Atomics.store(flag, 0, outcome);
+        Atomics.notify(flag, 0);
+      } else {
+        if (message.handback !== undefined) options.onHandback?.(message.handback);
+        if (message.type === 'done') settle(() => resolve(message.result as T));
+        else settle(() => reject(fromThreadError(message.error)));
       }
     });
     worker.on('error', (error) => {

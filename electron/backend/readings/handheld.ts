@@ -106,7 +106,7 @@ async function readSheet(bytes: Uint8Array, fileName: string): Promise<{ sheetNa
   }
 }
 
-interface StoredPreview {
+export interface StoredPreview {
   ownerStaffId: string | null;
   period: string;
   fileName: string;
@@ -291,6 +291,16 @@ export async function previewImport(backend: Backend, staff: CallStaff | null, r
   const previewId = uuidv7();
   previewStore(backend).set(previewId, { ownerStaffId: staff?.id ?? null, period: request.period, fileName: request.fileName, at: backend.now(), entries, mark });
   return { previewId, fileName: request.fileName, period: request.period, sheet: sheet.sheetName, ...counts, lines };
+}
+
+/** Keeps a preview under its id (a job thread's copy, jobs/threadMain.ts; the host's again when no thread started). */
+export function keepPreview(backend: Backend, previewId: string, preview: StoredPreview): void {
+  previewStore(backend).set(previewId, preview);
+}
+
+/** Removes a preview (its commit went to a job thread, readings/importJob.ts). */
+export function forgetPreview(backend: Backend, previewId: string): void {
+  previewStore(backend).delete(previewId);
 }
 
 /** The preview this staff member made (a preview is its maker's only). */

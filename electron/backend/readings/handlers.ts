@@ -8,7 +8,8 @@ import { mayEnterInBook } from './access';
 import { bookPoints, createBook, getBook, listBooks, movePoints, reorderBook, unassignedPoints, updateBook } from './books';
 import { enterReading } from './entry';
 import { dueSheet } from './grid';
-import { commitImport, exportBook, findPreview, previewImport } from './handheld';
+import { exportBook, findPreview, previewImport } from './handheld';
+import { commitImportJob } from './importJob';
 import { periodOverview } from './overview';
 import { closePeriod, getPeriod, listPeriods, startOpenPeriodJob } from './periods';
 import { policyInForce } from './policy';
@@ -114,7 +115,7 @@ export const readingsHandlers = {
   'readings.importCommit': (input, call) => {
     findPreview(call.backend, call.staff, input.previewId);
     const job = call.backend.jobs.start('readings.importCommit', call.staff?.id ?? null, (progress) =>
-      commitImport(call.backend, call.staff, call.actor, input.previewId, input.confirmRollovers, { progress }),
+      commitImportJob(call.backend, call.staff, call.actor, input.previewId, input.confirmRollovers, progress),
     );
     return { jobId: job.id };
   },

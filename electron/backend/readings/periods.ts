@@ -13,6 +13,7 @@ import type { ReadableDB } from '../db/store';
 import { AppError, notFound, refuse } from '../errors';
 import type { JobProgress } from '../jobs/runner';
 import { betweenSlices, JOB_PACE, Pace, sliceWrite, type SlicePace } from '../jobs/pace';
+import { runInJobThread } from '../jobs/thread';
 import { insertDueForBooks, insertDueForPeriod, periodPublished } from './due';
 
 interface PeriodDbRow {
@@ -294,7 +295,17 @@ function assertNotOpening(backend: Backend, period: string): void {
 export function startOpenPeriodJob(backend: Backend, actor: Actor, period: string) {
   assertNotOpening(backend, period);
   assertCanOpen(backend.store.read, period, shanghaiDate(backend.now()));
-  return backend.jobs.start('readings.openPeriod', actor.staffId, (progress) => openPeriod(backend, actor, period, progress));
+  if (!backend.jobThreads) return backend.jobs.start('readings.openPeriod', actor.staffId, (progress) => openPeriod(backend, actor, period, progress));
+  // On a job thread (browser mode, the CLI; issue 18): this thread counts the period as being
+  // opened while the job runs, so a second start here is refused before the thread's first slice.
+  const key = openingKey(backend, period);
+  opening.add(key);
+  return backend.jobs.start('readings.openPeriod', actor.staffId, (progress) =>
+    runInJobThread<Awaited<ReturnType<typeof openPeriod>>>(backend, { kind: 'readings.openPeriod', actor, period }, progress, () => {
+      opening.delete(key);
+      return openPeriod(backend, actor, period, progress);
+    }).finally(() => opening.delete(key)),
+  );
 }
 
 export interface DueStatus {

@@ -3,6 +3,7 @@
 import type { InputOf } from '../../../shared/contract';
 import type { Role } from '../../../shared/permissions';
 import { SYSTEM_ACTOR } from '../audit/record';
+import type { BackendOptions } from '../context';
 import { sql } from '../db/sql';
 import { insertStaff, prepareStaff } from '../staff/staff';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
@@ -34,8 +35,8 @@ async function staffWith(station: TestStation, members: { staffNo: string; name:
   );
 }
 
-export async function makeReadingStation(): Promise<ReadingStation> {
-  const station = makeTestStation();
+export async function makeReadingStation(options: Partial<BackendOptions> = {}): Promise<ReadingStation> {
+  const station = makeTestStation(options);
   await station.setUp();
   const [head, reader, otherReader, clerk] = (await staffWith(station, [
     { staffNo: 'H001', name: '李所长', roles: ['station_head'] },

@@ -2,19 +2,21 @@ import type { HandlerGroup } from '../handler';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markNoticeRead } from './reference';
-import { applyAck, applyReference, exportBatch, installHqKey, outgoingDir, pullReference, pushBatch, rotateStationKey, syncStatus, writeEnrolment } from './station';
+import { exportBatchJob, pushBatchJob } from './exportJob';
+import { applyAck, applyReference, installHqKey, outgoingDir, pullReference, rotateStationKey, syncStatus, writeEnrolment } from './station';
 
 // The 数据上报 screen's channels (docs/sync.md). Export and push run as jobs with a progress bar;
-// the export reads on its own connection in slices, so the counter is never held.
+// the export reads on its own connection in slices, so the counter is never held; in browser mode
+// and the CLI it runs on a job thread (exportJob.ts).
 export const syncHandlers = {
   'sync.status': (_input, call) => syncStatus(call.backend),
   'sync.export': (_input, call) => ({
-    jobId: call.backend.jobs.start('sync.export', call.staff?.id ?? null, (progress) => exportBatch(call.backend, call.actor, { progress: (done, total) => progress.tick(done, total) })).id,
+    jobId: call.backend.jobs.start('sync.export', call.staff?.id ?? null, (progress) => exportBatchJob(call.backend, call.actor, progress)).id,
   }),
   'sync.ack': (input, call) => applyAck(call.backend, call.actor, Buffer.from(input.dataBase64, 'base64')),
   'sync.apply': (input, call) => applyReference(call.backend, call.actor, Buffer.from(input.dataBase64, 'base64')),
   'sync.push': (input, call) => ({
-    jobId: call.backend.jobs.start('sync.push', call.staff?.id ?? null, (progress) => pushBatch(call.backend, call.actor, input.url, { progress: (done, total) => progress.tick(done, total) })).id,
+    jobId: call.backend.jobs.start('sync.push', call.staff?.id ?? null, (progress) => pushBatchJob(call.backend, call.actor, input.url, progress)).id,
   }),
   'sync.pull': (input, call) => pullReference(call.backend, call.actor, input.url),
   'sync.enrol': async (_input, call) => {

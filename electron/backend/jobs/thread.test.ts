@@ -1,0 +1,232 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import XLSX from 'xlsx';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SHEET_COLUMNS, sheetRowOf } from '../../../shared/customers/sheet';
+import type { ImportPreview, JobState, ReadingImportPreview } from '../../../shared/contract';
+import { SYSTEM_ACTOR } from '../audit/record';
+import { startBackupJob, verifyBackupFile } from '../backup/backup';
+import { Backend } from '../context';
+import { newCustomerInput, newMeterInput } from '../customers/fixtures';
+import { writeWorkbook } from '../customers/workbook/write';
+import { sql } from '../db/sql';
+import { demoOptions } from '../demo/build';
+import { DEMO_BUILDING_SUFFIX } from '../demo/stopped';
+import { AppError } from '../errors';
+import { addMeters } from '../readings/fixtures';
+import { startOpenPeriodJob } from '../readings/periods';
+import { bookWith, households, makeReadingStation, openPeriod, type ReadingStation } from '../readings/test-station';
+import { exportBatch } from '../sync/station';
+import { makeTestStation, type TestStation } from '../testing';
+import { runInJobThread } from './thread';
+
+// Every long job on a job thread in browser mode and the CLI (issue 18, `Backend({ jobThreads:
+// true })`): each job's result is what the same job run on the host's thread gives, a refusal
+// arrives as its code and key (the clerk's message in their language), and the host's thread
+// writes while the job works.
+
+const closers: (() => void)[] = [];
+afterEach(() => {
+  for (const close of closers.splice(0)) close();
+});
+
+function keep<T extends { close(): void }>(x: T): T {
+  closers.push(() => x.close());
+  return x;
+}
+
+async function readingStation(threads: boolean, count: number): Promise<ReadingStation> {
+  const rs = await makeReadingStation(threads ? { jobThreads: true } : {});
+  closers.push(() => rs.station.close());
+  const points = addMeters(rs.station.backend, households(count));
+  // Several books, so the period open has several slices.
+  for (let i = 0; i < 4; i++) await bookWith(rs, points.slice((i * count) / 4, ((i + 1) * count) / 4), 'M001', 25, `东村${i + 1}本`);
+  return rs;
+}
+
+/**
+ * Writes on the host's thread, one after another, until the job ends; returns how long each write
+ * took that began after the job had started its work (its first tick) and ended while it still ran.
+ */
+async function writesWhileRunning(backend: Backend, jobId: string): Promise<number[]> {
+  const during: number[] = [];
+  for (let i = 0; ; i++) {
+    const before = backend.jobs.get(jobId)!;
+    if (before.status !== 'running') break;
+    const started = performance.now();
+    backend.write(SYSTEM_ACTOR, (unit) => unit.audit({ action: 'test.hostWrite', entity: 'test', entityId: null, summary: { i } }));
+    const ms = performance.now() - started;
+    const after = backend.jobs.get(jobId)!;
+    if (before.version > 1 && after.status === 'running') during.push(ms);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return during;
+}
+
+async function finishedWithWrites(backend: Backend, job: JobState): Promise<{ state: JobState; during: number[] }> {
+  const during = await writesWhileRunning(backend, job.id);
+  return { state: await backend.jobs.finished(job.id), during };
+}
+
+/** The host's writes went through while the job ran, each in about one slice at most. */
+function expectWritesDuring(during: number[]) {
+  expect(during.length).toBeGreaterThan(0);
+  expect(Math.max(...during)).toBeLessThan(2000);
+}
+
+function refusalOf(promise: Promise<unknown>): Promise<AppError> {
+  return promise.then(
+    () => {
+      throw new Error('not refused');
+    },
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(AppError);
+      return error as AppError;
+    },
+  );
+}
+
+const silent = { tick: async () => {} };
+
+describe('job threads (browser mode and the CLI, issue 18)', () => {
+  it('sync export: the thread writes the bytes the host’s thread writes; nothing to export is refused with its key; the host writes meanwhile', async () => {
+    const rs = await readingStation(true, 1000); // about 3,000 outbox rows: several slices of the export (the first reads 250)
+    const backend = rs.station.backend;
+    const outDir = join(rs.station.dir, 'out');
+    const job = backend.jobs.start('sync.export', null, (progress) => import('../sync/exportJob').then((m) => m.exportBatchJob(backend, SYSTEM_ACTOR, progress, { outDir })));
+    const { state, during } = await finishedWithWrites(backend, job);
+    expect(state.status).toBe('succeeded');
+    const threaded = state.result as Awaited<ReturnType<typeof exportBatch>>;
+    expect(threaded.count).toBeGreaterThan(2500);
+    expectWritesDuring(during);
+    // The same range exported on the host's thread: the same file, byte for byte.
+    const here = await exportBatch(backend, SYSTEM_ACTOR, { outDir });
+    expect(here).toEqual({ ...threaded, again: true });
+    // Everything acknowledged: the thread refuses with the key the clerk's message comes from.
+    backend.store.write((tx) => tx.run(sql`UPDATE sync_state SET acked_seq = (SELECT max(seq) FROM outbox)`));
+    const refused = await refusalOf(runInJobThread(backend, { kind: 'sync.export', actor: SYSTEM_ACTOR, outDir }, silent, () => Promise.reject(new Error('no thread'))));
+    expect(refused).toMatchObject({ code: 'validation', key: 'sync.nothingToExport' });
+    expect(refused.messageIn('zh-CN')).not.toBe(refused.messageIn('en'));
+  }, 120_000);
+
+  it('opening a period: the due list the host’s thread writes; a period already open is refused with its key; the host writes meanwhile', async () => {
+    const threaded = await readingStation(true, 400);
+    const alone = await readingStation(false, 400);
+    const { state, during } = await finishedWithWrites(threaded.station.backend, startOpenPeriodJob(threaded.station.backend, SYSTEM_ACTOR, '2026-11'));
+    expect(state).toMatchObject({ status: 'succeeded', result: { period: '2026-11', books: 4, due: 400 } });
+    expectWritesDuring(during);
+    expect(await openPeriod(alone, '2026-11')).toEqual(state.result);
+    const due = (rs: ReadingStation) =>
+      rs.station.backend.store.read.all(sql`SELECT m.meter_no, d.seq, d.previous_reading FROM reading_due d JOIN meters m ON m.id = d.meter_id ORDER BY m.meter_no`);
+    expect(due(threaded)).toEqual(due(alone));
+    const refused = await refusalOf(
+      runInJobThread(threaded.station.backend, { kind: 'readings.openPeriod', actor: SYSTEM_ACTOR, period: '2026-11' }, silent, () => Promise.reject(new Error('no thread'))),
+    );
+    expect(refused).toMatchObject({ code: 'conflict', key: 'period.exists', params: { period: '2026-11' } });
+  }, 120_000);
+
+  it('the handheld import’s commit: saves what the host’s thread saves; the host writes meanwhile; a used preview is refused with its key', async () => {
+    const file = (count: number) => {
+      const rows: (string | number)[][] = [['表号', '止码', '抄表日期']];
+      for (let i = 1; i <= count; i++) rows.push([`D-${String(i).padStart(4, '0')}`, 100 + i, '2026-11-25']);
+      const book = XLSX.utils.book_new();
+      XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), '抄表');
+      return (XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer).toString('base64');
+    };
+    const commit = async (rs: ReadingStation) => {
+      await openPeriod(rs, '2026-11');
+      const preview = await rs.station.backend.jobs.finished((await rs.reader.call('readings.importPreview', { period: '2026-11', fileName: '抄表机.xlsx', base64: file(700) })).jobId);
+      const { previewId } = preview.result as ReadingImportPreview;
+      const { jobId } = await rs.reader.call('readings.importCommit', { previewId, confirmRollovers: false });
+      return { previewId, ...(await finishedWithWrites(rs.station.backend, rs.station.backend.jobs.get(jobId)!)) };
+    };
+    const threaded = await readingStation(true, 700);
+    const alone = await readingStation(false, 700);
+    const t = await commit(threaded);
+    const a = await commit(alone);
+    expect(t.state).toMatchObject({ status: 'succeeded', result: { saved: 700, skipped: 0 } });
+    expect(t.state.result).toEqual(a.state.result);
+    expectWritesDuring(t.during);
+    const stored = (rs: ReadingStation) =>
+      rs.station.backend.store.read.all(sql`SELECT m.meter_no, r.value, r.consumption, r.kind FROM readings r JOIN meters m ON m.id = r.meter_id ORDER BY m.meter_no`);
+    expect(stored(threaded)).toEqual(stored(alone));
+    // The preview left this thread with the job: committing it again is refused, with its key.
+    const again = await threaded.reader.fail('readings.importCommit', { previewId: t.previewId, confirmRollovers: false });
+    expect(again).toMatchObject({ code: 'not_found' });
+    expect(again.message).toBe(new AppError('not_found', 'import.previewGone').messageIn('zh-CN'));
+  }, 180_000);
+
+  it('the customer import’s commit: files what the host’s thread files; another clerk’s check is refused on the thread with its key; the host writes meanwhile', async () => {
+    const header = SHEET_COLUMNS.map((c) => c.header);
+    const resident = (i: number) =>
+      sheetRowOf(
+        { ...newCustomerInput({ name: `导入${i}`, phone: `139${String(i).padStart(8, '0')}` }), accountNo: `GD0199${String(i).padStart(5, '0')}`, status: 'active', statusDate: '2026-01-05' },
+        { label: '', meter: newMeterInput({ meterNo: `SL-${String(i).padStart(4, '0')}` }) },
+      );
+    const bytes = await writeWorkbook([{ name: '客户', rows: [header, ...Array.from({ length: 800 }, (_, i) => resident(i + 1))] }]);
+    const run = async (threads: boolean) => {
+      const s: TestStation = keep(makeTestStation(threads ? { jobThreads: true } : {}));
+      await s.setUp();
+      const clerk = await s.staffClient('C001', ['clerk'], '王芳');
+      const other = await s.staffClient('C002', ['clerk'], '刘洋');
+      const check = async () => {
+        const job = await s.backend.jobs.finished((await clerk.call('customers.importPreview', { fileName: '客户.xlsx', base64: bytes.toString('base64') })).jobId);
+        return (job.result as ImportPreview).importId;
+      };
+      const importId = await check();
+      // Another clerk's commit of this check: refused (on the thread when there is one), nothing filed, the check still usable.
+      const refused = await s.backend.jobs.finished((await other.call('customers.importCommit', { importId })).jobId);
+      const { jobId } = await clerk.call('customers.importCommit', { importId });
+      const result = await finishedWithWrites(s.backend, s.backend.jobs.get(jobId)!);
+      const filed = s.backend.store.read.all(sql`
+        SELECT c.account_no, c.name, c.phone, c.name_initials, (SELECT group_concat(k.key, ' ') FROM (SELECT key FROM customer_search_keys WHERE customer_id = c.id ORDER BY key) k) AS keys, m.meter_no FROM customers c
+        JOIN metering_points p ON p.customer_id = c.id JOIN meters m ON m.point_id = p.id ORDER BY c.account_no`);
+      const reused = await s.backend.jobs.finished((await clerk.call('customers.importCommit', { importId })).jobId);
+      return { refused, ...result, filed, reused, failure: s.backend.jobs.failure(refused.id) };
+    };
+    const t = await run(true);
+    const a = await run(false);
+    expect(t.refused).toMatchObject({ status: 'failed', error: { code: 'forbidden' } });
+    expect(t.failure?.key).toBe('customers.err.importNotYours');
+    expect(t.refused.error).toEqual(a.refused.error);
+    expect(t.state).toMatchObject({ status: 'succeeded', result: { customers: 800, meters: 800 } });
+    const { batch: _b1, slices: _s1, longestSliceMs: _l1, ...threadedResult } = t.state.result as Record<string, unknown>;
+    const { batch: _b2, slices: _s2, longestSliceMs: _l2, ...aloneResult } = a.state.result as Record<string, unknown>;
+    expect(threadedResult).toEqual(aloneResult);
+    expect(t.filed).toEqual(a.filed);
+    expect(t.filed).toHaveLength(800);
+    expectWritesDuring(t.during);
+    // Filed: the check is gone on this thread too, as on the host's.
+    expect(t.reused.error).toEqual(a.reused.error);
+    expect(t.reused.status).toBe('failed');
+  }, 180_000);
+
+  it('a backup: a whole, checked copy on the thread, taken while the host writes (one read snapshot, no restart)', async () => {
+    const rs = await readingStation(true, 1500);
+    const backend = rs.station.backend;
+    const job = startBackupJob(backend, SYSTEM_ACTOR, 'manual');
+    const { state, during } = await finishedWithWrites(backend, job);
+    expect(state.status).toBe('succeeded');
+    const made = state.result as { file: string; kind: string; size: number; createdAt: number };
+    expect(made.kind).toBe('manual');
+    verifyBackupFile(join(backend.paths.backupsDir, made.file));
+    const copy = keep(new Backend({ db: join(backend.paths.backupsDir, made.file), readonly: true }));
+    expect(copy.store.read.value(sql`SELECT count(*) FROM customers`)).toBe(1500);
+    expectWritesDuring(during);
+    expect(backend.store.read.value(sql`SELECT count(*) FROM audit_log WHERE action = 'backup.create' AND entity_id = ${made.file}`)).toBe(1);
+  }, 120_000);
+
+  it('the demo builder: the thread builds and swaps in the demo station, this thread opens it; a station already set up is refused with its key', async () => {
+    const empty = keep(makeTestStation({ jobThreads: true }));
+    const client = empty.client();
+    const { jobId } = await client.call('demo.build', { customers: 30, months: 2 } as never);
+    const state = await empty.backend.jobs.finished(jobId);
+    expect(state).toMatchObject({ status: 'succeeded' });
+    expect((state.result as { logins: unknown[] }).logins.length).toBeGreaterThan(0);
+    // This thread's connection is the demo station's now.
+    expect(empty.backend.store.read.value(sql`SELECT count(*) FROM customers`)).toBe(30);
+    expect(existsSync(`${empty.backend.paths.db}${DEMO_BUILDING_SUFFIX}`)).toBe(false);
+    const refused = await refusalOf(runInJobThread(empty.backend, { kind: 'demo.build', options: demoOptions({ customers: 30, months: 2 }) }, silent, () => Promise.reject(new Error('no thread'))));
+    expect(refused).toMatchObject({ code: 'conflict', key: 'customers.err.stationExists' });
+  }, 180_000);
+});
