@@ -120,3 +120,14 @@ export async function createStaffViaUi(page: Page, staff: { staffNo: string; nam
   await form.getByRole('button', { name: '创建' }).click();
   await expect(page.getByRole('status')).toContainText(`已创建员工 ${staff.name}`);
 }
+
+/** The page never scrolls sideways at its size (1366×768, 1024×768): neither the window nor the content pane. */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const widths = await page.evaluate(() => {
+    const root = document.scrollingElement ?? document.documentElement;
+    const content = document.querySelector('.content');
+    return { page: [root.scrollWidth, root.clientWidth], content: content ? [content.scrollWidth, content.clientWidth] : [0, 0] };
+  });
+  expect(widths.page[0], 'the window scrolls sideways').toBeLessThanOrEqual(widths.page[1]!);
+  expect(widths.content[0], 'the content pane scrolls sideways').toBeLessThanOrEqual(widths.content[1]!);
+}

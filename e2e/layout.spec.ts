@@ -1,6 +1,6 @@
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { expect, openMenu, runCli } from './fixtures';
+import { expect, expectNoSidewaysScroll, openMenu, runCli } from './fixtures';
 
 // Issue 16 items 7–9: the screens as the office finds them on the common station PC (1366×768)
 // and on the older 1024×768 monitors, on the demo station. No pixel baselines (tables change
@@ -10,17 +10,6 @@ import { expect, openMenu, runCli } from './fixtures';
 // one and a half customers.
 
 import { signIn, test } from './demo-station';
-
-/** The page never scrolls sideways: neither the window nor the content pane. */
-async function expectNoSidewaysScroll(page: Page) {
-  const widths = await page.evaluate(() => {
-    const root = document.scrollingElement ?? document.documentElement;
-    const content = document.querySelector('.content');
-    return { page: [root.scrollWidth, root.clientWidth], content: content ? [content.scrollWidth, content.clientWidth] : [0, 0] };
-  });
-  expect(widths.page[0], 'the window scrolls sideways').toBeLessThanOrEqual(widths.page[1]!);
-  expect(widths.content[0], 'the content pane scrolls sideways').toBeLessThanOrEqual(widths.content[1]!);
-}
 
 /**
  * No text cut off by its box inside `scope`: every element holding text directly (cells, terms,

@@ -4,8 +4,7 @@ import { addCustomer, issueBill } from '../electron/backend/collection/fixture';
 import { postPayment } from '../electron/backend/collection/payments';
 import { addStep, createOrder } from '../electron/backend/service/orders';
 import { recordVisit } from '../electron/backend/service/visits';
-import type { Page } from '@playwright/test';
-import { expect, login, openMenu, test } from './fixtures';
+import { expect, expectNoSidewaysScroll, login, openMenu, test } from './fixtures';
 import { addStaff, PERIOD, staffId, TODAY, withStation } from './readings-seed';
 
 // Customer segments (客户画像) as the office works them: the station head computes the month's
@@ -23,17 +22,6 @@ interface Seeded {
   risk: string;
   once: string;
   onTime: string;
-}
-
-/** On the older 1024×768 monitors the screen never scrolls sideways (neither the window nor the content pane). */
-async function expectNoSidewaysScroll(page: Page) {
-  const widths = await page.evaluate(() => {
-    const root = document.scrollingElement ?? document.documentElement;
-    const content = document.querySelector('.content');
-    return { page: [root.scrollWidth, root.clientWidth], content: content ? [content.scrollWidth, content.clientWidth] : [0, 0] };
-  });
-  expect(widths.page[0], 'the window scrolls sideways').toBeLessThanOrEqual(widths.page[1]!);
-  expect(widths.content[0], 'the content pane scrolls sideways').toBeLessThanOrEqual(widths.content[1]!);
 }
 
 async function seed(db: string): Promise<Seeded> {
