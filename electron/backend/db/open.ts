@@ -88,7 +88,7 @@ export function openStore(options: OpenStoreOptions): OpenedStore {
   try {
     if (!readonly && !existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true });
     assertSqliteFile(file);
-    if (!readonly) copyTestTemplate(file, loadMigrations(options.migrationsDir), options.migrationsDir, (path) => migrateNewFile(path, options));
+    if (!readonly) copyTestTemplate(file, options.migrationsDir, () => loadMigrations(options.migrationsDir), (path) => migrateNewFile(path, options));
     // The file the connection opens is certain only when the path names the same file before
     // the open and after the first read: a restore that renamed a new file into place in
     // between would otherwise leave this process writing into the old, deleted one.

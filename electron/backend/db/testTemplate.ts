@@ -19,10 +19,12 @@ function wanted(file: string, migrationsDir: string | undefined): boolean {
 
 /**
  * Puts a copy of the migrated template at `file` when the test setting asks for it and `file` is
- * new. `migrateNew(path)` makes a migrated station file at `path` the normal way.
+ * new. `loadMigrations` is called only then; `migrateNew(path)` makes a migrated station file at
+ * `path` the normal way.
  */
-export function copyTestTemplate(file: string, migrations: Migration[], migrationsDir: string | undefined, migrateNew: (path: string) => void): void {
-  if (!wanted(file, migrationsDir)) return;
+export function copyTestTemplate(file: string, migrationsDir: string | undefined, loadMigrations: () => Migration[], migrateNew: (path: string) => void): void {
+  if (!wanted(file, migrationsDir)) return; // a station (no test setting) reads nothing more at open
+  const migrations = loadMigrations();
   const digest = createHash('sha256');
   for (const m of migrations) digest.update(`${m.version}\0${m.name}\0${m.sql}\0`);
   const template = join(tmpdir(), `griddesk-test-template-v${migrations.length}-${digest.digest('hex').slice(0, 16)}.db`);
