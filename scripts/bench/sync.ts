@@ -104,7 +104,7 @@ async function cliExport(
   outDir: string,
   nodeFlags: string[] = [],
   whileRunning?: (running: () => boolean) => Promise<void>,
-): Promise<{ ms: number; peakRssMb: number | null; sameBytes: boolean | null; exitCode: number | null }> {
+): Promise<{ ms: number; peakRssMb: number | null; repeatsEarlierBatch: boolean | null; exitCode: number | null }> {
   const bin = join(import.meta.dirname, '..', '..', 'bin', 'griddesk.mjs');
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeFlags, bin, 'sync', 'export', '--out', outDir, '--db', db, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -128,13 +128,13 @@ async function cliExport(
     void whileRunning?.(() => !exited);
   });
   clearInterval(poll);
-  let sameBytes: boolean | null = null;
+  let repeatsEarlierBatch: boolean | null = null;
   try {
-    sameBytes = (JSON.parse(out) as { again?: boolean }).again ?? null;
+    repeatsEarlierBatch = (JSON.parse(out) as { again?: boolean }).again ?? null;
   } catch {
     /* printed no JSON */
   }
-  return { ms: Math.round(performance.now() - started), peakRssMb: peakKb === null ? null : Math.round(peakKb / 1024), sameBytes, exitCode };
+  return { ms: Math.round(performance.now() - started), peakRssMb: peakKb === null ? null : Math.round(peakKb / 1024), repeatsEarlierBatch, exitCode };
 }
 
 export const syncBench: Bench = {
@@ -244,7 +244,7 @@ export const syncBench: Bench = {
         factsByEntity: byEntity,
         period,
         export: { ms: exported.ms, factsPerSec: exportPerSec, bytes: exported.value.bytes, inBenchProcess: { rssBeforeMb, peakRssMb: exported.peakRssMb } },
-        exportOnJobThread: { ms: threaded.ms, sameBytes: threaded.value.again },
+        exportOnJobThread: { ms: threaded.ms, repeatsEarlierBatch: threaded.value.again },
         cliExportProcess: cli,
         bareReadGzip: { ms: bareMs, factsPerSec: barePerSec, rowsWritten: bare.rows, bytes: bare.bytes },
         throughputRatio: ratio(exportPerSec, barePerSec),
