@@ -19,9 +19,10 @@ import { Backend } from '../../electron/backend/context';
 import { sql } from '../../electron/backend/db/sql';
 import { runBilling, SLICE_PACE, startBillingRun, type BillingRunResult, type RunOptions } from '../../electron/backend/billing/run';
 import { newCustomerInput, newMeterInput } from '../../electron/backend/customers/fixtures';
+import { commitImportJob } from '../../electron/backend/customers/importJob';
 import { commitImport, previewImport } from '../../electron/backend/customers/spreadsheet';
 import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
-import { closePeriod, openPeriod } from '../../electron/backend/readings/periods';
+import { closePeriod, openPeriod, startOpenPeriodJob } from '../../electron/backend/readings/periods';
 import { PREVIOUS_PACE } from '../../electron/backend/jobs/pace';
 import { buildStation, MEASURED } from './billing';
 import { flushedCopy, ratio, stats, type Bench, type BenchContext } from './harness';
@@ -44,6 +45,7 @@ type Job<T> = (backend: Backend, onTransaction: (ms: number) => void) => Promise
 
 /** Runs `job` on `file` while a second process pays and searches every 50 ms; the counter's figures beside the job's. */
 async function besideCounter<T>(ctx: BenchContext, file: string, label: string, job: Job<T>, opts: { jobThread?: boolean } = {}) {
+  if (BENCH_ALONE) return alone(ctx, file, label, job, opts);
   const backend = new Backend({ db: file, jobThreads: opts.jobThread ?? false });
   const clerk = backend.store.read.get<{ id: string; staffNo: string; name: string }>(sql`SELECT id, staff_no AS staffNo, name FROM staff WHERE staff_no = 'B001'`);
   const customer = backend.store.read.get<{ id: string; name: string }>(sql`SELECT id, name FROM customers ORDER BY account_no LIMIT 1 OFFSET 7`);
@@ -107,6 +109,25 @@ async function besideCounter<T>(ctx: BenchContext, file: string, label: string, 
   };
 }
 
+/** Set while the jobs run without the counter beside them (each job's own time, beside the one transaction's). */
+let BENCH_ALONE = false;
+
+/** The same job with nobody else writing: its own total time and longest write. */
+async function alone<T>(ctx: BenchContext, file: string, label: string, job: Job<T>, opts: { jobThread?: boolean }) {
+  const backend = new Backend({ db: file, jobThreads: opts.jobThread ?? false });
+  const transactions: number[] = [];
+  const started = performance.now();
+  let result: T;
+  try {
+    result = await job(backend, (ms) => void transactions.push(ms));
+  } finally {
+    backend.close();
+  }
+  const totalMs = performance.now() - started;
+  ctx.log(`nowait: ${label}, alone: ${Math.round(totalMs)} ms, longest write ${Math.round(Math.max(...transactions))} ms`);
+  return { result, figures: { totalMs: Math.round(totalMs), longestWriteTransactionMs: Math.round(Math.max(...transactions)) } as Run };
+}
+
 // Progress ticks yield to the event loop as the job runner's do.
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const progress = { tick };
@@ -141,16 +162,25 @@ async function importWorkbook(): Promise<Buffer> {
 }
 
 /** The commit only is timed: the preview (which checks and writes nothing) runs before the counter starts. */
-async function importBesideCounter(ctx: BenchContext, file: string, workbook: Buffer, sliced: boolean) {
+async function importBesideCounter(ctx: BenchContext, file: string, workbook: Buffer, sliced: boolean, onJobThread = false) {
   const checker = new Backend({ db: file });
   // The preview lives in this process's memory: a second Backend on the same file files it.
   const preview = await previewImport(checker, { staffId: null }, 'bench.xlsx', workbook, 'zh-CN', progress);
   checker.close();
   if (preview.customers !== IMPORT_ROWS) throw new Error(`nowait: import preview found ${preview.customers} customers of ${IMPORT_ROWS} (${preview.issues[0]?.message ?? ''})`);
-  return besideCounter(ctx, file, `import commit (${sliced ? 'sliced' : 'one transaction'})`, async (backend, onTransaction) => {
+  const label = `import commit (${sliced ? (onJobThread ? 'sliced, job thread' : 'sliced') : 'one transaction'})`;
+  return besideCounter(ctx, file, label, async (backend, onTransaction) => {
+    if (onJobThread) {
+      // As `griddesk serve` runs it: a job on its own thread (the thread reports its longest slice).
+      const job = await backend.jobs.finished(backend.jobs.start('customers.importCommit', null, (p) => commitImportJob(backend, ACTOR, preview.importId, p)).id);
+      if (job.status !== 'succeeded') throw new Error(`nowait: job thread import ${job.status}: ${job.error?.message}`);
+      const result = job.result as { customers: number; longestSliceMs?: number };
+      onTransaction(result.longestSliceMs ?? NaN);
+      return { customers: result.customers };
+    }
     const result = await commitImport(backend, ACTOR, preview.importId, progress, { sliced, onSlice: (_n, ms) => onTransaction(ms) });
     return { customers: result.customers };
-  });
+  }, { jobThread: onJobThread });
 }
 
 /** The billing station with the measured month closed, so the next one can be opened. */
@@ -164,16 +194,27 @@ function closeMeasured(file: string): string {
   return file;
 }
 
-function openJob(sliced: boolean): Job<{ due: number }> {
+function openJob(sliced: boolean, onJobThread = false): Job<{ due: number }> {
   return async (backend, onTransaction) => {
+    if (onJobThread) {
+      const job = await backend.jobs.finished(startOpenPeriodJob(backend, ACTOR, addMonths(MEASURED, 1)).id);
+      if (job.status !== 'succeeded') throw new Error(`nowait: job thread open ${job.status}: ${job.error?.message}`);
+      const result = job.result as { due: number; longestSliceMs?: number };
+      onTransaction(result.longestSliceMs ?? NaN);
+      return { due: result.due };
+    }
     const result = await openPeriod(backend, ACTOR, addMonths(MEASURED, 1), progress, { sliced, onSlice: onTransaction });
     return { due: result.due };
   };
 }
 
-type Run = Awaited<ReturnType<typeof besideCounter>>['figures'];
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Run = { totalMs: number; longestWriteTransactionMs: number; paymentDuringJobMs: { p95: number; max: number }; searchDuringJobMs: { p95: number } } & Record<string, any>;
 
 function compare(sliced: Run, baseline: Run) {
+  if (BENCH_ALONE) {
+    return { slicedMs: sliced.totalMs, oneTransactionMs: baseline.totalMs, totalTimeRatioSlicedToBaseline: ratio(sliced.totalMs, baseline.totalMs), longestWriteTransactionMs: sliced.longestWriteTransactionMs };
+  }
   return {
     sliced,
     oneTransactionBaseline: baseline,
@@ -184,6 +225,52 @@ function compare(sliced: Run, baseline: Run) {
   };
 }
 
+/** Each job beside the counter (or, with BENCH_ALONE, alone), sliced and in one transaction. */
+async function runJobs(ctx: BenchContext, station: string, copy: string, only: string[]): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  if (only.includes('billing')) {
+    const before = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (one transaction)', billingJob({ sliced: false }));
+    // The slices as paced before this round (80 ms, 10 ms apart, no checkpoint between), beside today's pacing.
+    const previous = BENCH_ALONE ? undefined : await besideCounter(ctx, flushedCopy(station, copy), 'billing run (sliced, previous pace)', billingJob({ pace: PREVIOUS_PACE }));
+    const sliced = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (sliced)', billingJob({}));
+    const threaded = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (sliced, job thread)', billingJob({}, true), { jobThread: true });
+    for (const other of [previous ?? sliced, sliced, threaded]) {
+      if (before.result.billed !== other.result.billed || before.result.totalFen !== other.result.totalFen) {
+        throw new Error(`nowait: sliced run billed ${other.result.billed} (${other.result.totalFen} fen), one transaction ${before.result.billed} (${before.result.totalFen} fen)`);
+      }
+    }
+    out.billingRun = {
+      billed: sliced.result.billed,
+      totalFen: sliced.result.totalFen,
+      pace: SLICE_PACE,
+      ...compare(sliced.figures, before.figures),
+      ...(previous ? { slicedPreviousPace: { pace: PREVIOUS_PACE, ...previous.figures } } : {}),
+      slicedOnJobThread: BENCH_ALONE ? compare(threaded.figures, before.figures) : threaded.figures,
+    };
+  }
+  if (only.includes('import')) {
+    ctx.log(`nowait: writing a ${IMPORT_ROWS}-row customer workbook…`);
+    const workbook = await importWorkbook();
+    const before = await importBesideCounter(ctx, flushedCopy(station, copy), workbook, false);
+    const sliced = await importBesideCounter(ctx, flushedCopy(station, copy), workbook, true);
+    const threaded = await importBesideCounter(ctx, flushedCopy(station, copy), workbook, true, true);
+    for (const other of [sliced, threaded]) {
+      if (before.result.customers !== other.result.customers) throw new Error(`nowait: sliced import filed ${other.result.customers}, one transaction ${before.result.customers}`);
+    }
+    out.customerImportCommit = { rows: IMPORT_ROWS, customers: sliced.result.customers, ...compare(sliced.figures, before.figures), onJobThread: compare(threaded.figures, before.figures) };
+  }
+  if (only.includes('open')) {
+    const before = await besideCounter(ctx, closeMeasured(flushedCopy(station, copy)), 'period open (one transaction)', openJob(false));
+    const sliced = await besideCounter(ctx, closeMeasured(flushedCopy(station, copy)), 'period open (sliced)', openJob(true));
+    const threaded = await besideCounter(ctx, closeMeasured(flushedCopy(station, copy)), 'period open (sliced, job thread)', openJob(true, true), { jobThread: true });
+    for (const other of [sliced, threaded]) {
+      if (before.result.due !== other.result.due) throw new Error(`nowait: sliced open made ${other.result.due} due rows, one transaction ${before.result.due}`);
+    }
+    out.periodOpen = { due: sliced.result.due, ...compare(sliced.figures, before.figures), onJobThread: compare(threaded.figures, before.figures) };
+  }
+  return out;
+}
+
 export const nowaitBench: Bench = {
   name: 'nowait',
   async run(ctx) {
@@ -192,41 +279,12 @@ export const nowaitBench: Bench = {
     const only = (process.env.BENCH_NOWAIT_JOBS ?? 'billing,import,open').split(',');
     const out: Record<string, unknown> = { customers: ctx.customers };
     try {
-      if (only.includes('billing')) {
-        const before = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (one transaction)', billingJob({ sliced: false }));
-        // The slices as paced before this round (80 ms, 10 ms apart, no checkpoint between), beside today's pacing.
-        const previous = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (sliced, previous pace)', billingJob({ pace: PREVIOUS_PACE }));
-        const sliced = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (sliced)', billingJob({}));
-        const threaded = await besideCounter(ctx, flushedCopy(station, copy), 'billing run (sliced, job thread)', billingJob({}, true), { jobThread: true });
-        for (const other of [previous, sliced, threaded]) {
-          if (before.result.billed !== other.result.billed || before.result.totalFen !== other.result.totalFen) {
-            throw new Error(`nowait: sliced run billed ${other.result.billed} (${other.result.totalFen} fen), one transaction ${before.result.billed} (${before.result.totalFen} fen)`);
-          }
-        }
-        out.billingRun = {
-          billed: sliced.result.billed,
-          totalFen: sliced.result.totalFen,
-          pace: SLICE_PACE,
-          ...compare(sliced.figures, before.figures),
-          slicedPreviousPace: { pace: PREVIOUS_PACE, ...previous.figures },
-          slicedOnJobThread: threaded.figures,
-        };
-      }
-      if (only.includes('import')) {
-        ctx.log(`nowait: writing a ${IMPORT_ROWS}-row customer workbook…`);
-        const workbook = await importWorkbook();
-        const before = await importBesideCounter(ctx, flushedCopy(station, copy), workbook, false);
-        const sliced = await importBesideCounter(ctx, flushedCopy(station, copy), workbook, true);
-        if (before.result.customers !== sliced.result.customers) throw new Error(`nowait: sliced import filed ${sliced.result.customers}, one transaction ${before.result.customers}`);
-        out.customerImportCommit = { rows: IMPORT_ROWS, customers: sliced.result.customers, ...compare(sliced.figures, before.figures) };
-      }
-      if (only.includes('open')) {
-        const before = await besideCounter(ctx, closeMeasured(flushedCopy(station, copy)), 'period open (one transaction)', openJob(false));
-        const sliced = await besideCounter(ctx, closeMeasured(flushedCopy(station, copy)), 'period open (sliced)', openJob(true));
-        if (before.result.due !== sliced.result.due) throw new Error(`nowait: sliced open made ${sliced.result.due} due rows, one transaction ${before.result.due}`);
-        out.periodOpen = { due: sliced.result.due, ...compare(sliced.figures, before.figures) };
-      }
+      Object.assign(out, await runJobs(ctx, station, copy, only));
+      // Each job's own time, nobody else writing: what the slicing itself costs it.
+      BENCH_ALONE = true;
+      out.alone = await runJobs(ctx, station, copy, only);
     } finally {
+      BENCH_ALONE = false;
       for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
     }
     return {

@@ -48,7 +48,7 @@ export const jobResultSchemas = {
   'demo.build': z.looseObject({ ms: z.number(), logins: z.array(z.looseObject({ staffNo: z.string(), name: z.string(), role: z.string() })) }),
   'readings.importPreview': readingImportPreviewSchema,
   'readings.importCommit': readingImportCommitResultSchema,
-  'readings.openPeriod': z.looseObject({ period: z.string(), books: int, due: int }),
+  'readings.openPeriod': z.looseObject({ period: z.string(), books: int, due: int, slices: int.optional(), longestSliceMs: z.number().optional() }),
   'sync.export': syncExportSchema,
   'sync.push': z.looseObject({ export: syncExportSchema, ack: ackResultSchema }),
   backup: backupFileSchema.loose(),

@@ -9,7 +9,7 @@ import { sql } from '../db/sql';
 import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
-import { checkpointNow as betweenSlicesCheckpoint, JOB_PACE, sliceWrite, type SlicePace } from '../jobs/pace';
+import { checkpointNow as betweenSlicesCheckpoint, JOB_PACE, sliceWrite, type SlicePace, yieldToWriters } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { discardStoppedOpens } from '../readings/periods';
 import { AppError } from '../errors';
@@ -321,7 +321,8 @@ async function computeAndWrite(
    * is spent on work the run had to do anyway, so the run is hardly longer than computing
    * everything first and writing at once. Computing goes in pieces of a few ms with a turn of the
    * event loop between them (a payment served by the same thread gets in), until the next slice's
-   * bills are ready and at least the pace's gap has passed.
+   * bills are ready and at least the pace's gap (0 now) has passed; then the run holds back while
+   * another writer waits for the lock (jobs/pace.ts yieldToWriters).
    */
   const computeAhead = async (gapMs: number) => {
     const gapEnd = performance.now() + gapMs;
@@ -383,6 +384,7 @@ async function computeAndWrite(
     if (at < staged.length || computed < todo.length) {
       if (pace.checkpoint) betweenSlicesCheckpoint(backend.store);
       await computeAhead(pace.gapMs);
+      await yieldToWriters(backend.store);
     }
   }
   if (!sliced) stagedEver = staged.length;

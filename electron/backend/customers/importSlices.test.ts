@@ -3,6 +3,7 @@ import { SHEET_COLUMNS, sheetRowOf } from '../../../shared/customers/sheet';
 import type { ImportPreview, JobState } from '../../../shared/contract';
 import { postPayment } from '../collection/payments';
 import { sql } from '../db/sql';
+import { announceWaiting } from '../db/waiting';
 import { AppError } from '../errors';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
 import { newCustomerInput, newMeterInput } from './fixtures';
@@ -52,6 +53,28 @@ const filed = (s: TestStation) =>
     WHERE c.import_batch IS NOT NULL ORDER BY c.account_no`);
 
 describe('the customer import commits in slices (导入客户, issue 18)', () => {
+  it('a slice commits at its next part of 200 customers while another writer waits, and grows again when none does', async () => {
+    const bytes = await workbook(1500);
+    const preview = await check(station, clerk, bytes);
+    const sizes: number[] = [];
+    let withdraw: (() => void) | undefined;
+    // A slow pace (slices of up to 10 s) so only a waiting writer ends a slice: slices 2 and 3 run
+    // while a write from elsewhere is announced.
+    const pace = { targetMs: 10_000, gapMs: 0, checkpoint: true, lazySync: true };
+    const result = await commitImport(station.backend, clerkActor(station), preview.importId, tick, {
+      pace,
+      onSlice: (n) => {
+        sizes.push(n);
+        if (sizes.length === 1) withdraw = announceWaiting(station.backend.store.file);
+        if (sizes.length === 3) withdraw?.();
+      },
+    });
+    expect(sizes.slice(0, 3)).toEqual([200, 200, 200]); // the first slice's size, then one part each while the writer waits
+    expect(sizes[3]).toBeGreaterThan(200); // nobody waits: the slice takes what its pace allows
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(1500);
+    expect(result).toMatchObject({ customers: 1500, meters: 1500 });
+  });
+
   it('files in slices exactly what the one-transaction commit files, with one audit row and an outbox row per customer', async () => {
     const bytes = await workbook(23);
     const sliced: number[] = [];

@@ -16,11 +16,12 @@ afterEach(() => {
 
 function store() {
   dir = mkdtempSync(join(tmpdir(), 'pace-'));
-  const db = new Database(join(dir, 'pace.db'));
+  const file = join(dir, 'pace.db');
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec('CREATE TABLE t (x INTEGER)');
-  return { db };
+  return { db, file };
 }
 
 const pace = (lazySync: boolean): SlicePace => ({ targetMs: 40, gapMs: 0, checkpoint: true, lazySync });
@@ -57,6 +58,10 @@ describe('Pace', () => {
     { first: 100, count: 100, ms: 80, target: 40, next: 50 }, // twice too slow: halved
     { first: 100, count: 100, ms: 10, target: 40, next: 150 }, // four times too fast: grown by half at most
     { first: 100, count: 100, ms: 1000, target: 40, min: 20, next: 20 }, // never under the minimum
+    // Whole groups (the period open's books of 480 points): asked 800, took one book in 4 ms. Grown
+    // from what was asked, the next slice takes two books and more; grown from the 480 taken it
+    // would stay at 720, one book, for ever.
+    { first: 800, count: 480, ms: 4, target: 40, next: 1200 },
   ])('after $count items in $ms ms (target $target ms) the next slice takes $next', ({ first, count, ms, target, min, next }) => {
     const p = new Pace(first, target, min ?? 1);
     const realNow = performance.now.bind(performance);

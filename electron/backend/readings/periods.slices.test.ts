@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../audit/record';
 import { sql } from '../db/sql';
+import { announceWaiting } from '../db/waiting';
 import { billingStatus } from '../billing/queries';
 import { bookCompletion } from '../appraisal/kpis';
 import { insertDueForBooks } from './due';
@@ -63,13 +64,35 @@ describe('opening a period in slices (开抄表期, issue 18)', () => {
     const expected = oneTransactionDue(rs, '2026-10');
     slices.length = 0;
     const result = await openPeriod(rs.station.backend, SYSTEM_ACTOR, '2026-10', undefined, { pointsPerSlice: 1, onSlice: (ms) => void slices.push(ms) });
-    expect(result).toEqual({ period: '2026-10', books: 3, due: 9 });
+    expect(result).toMatchObject({ period: '2026-10', books: 3, due: 9, slices: 5 }); // the period row, three books, the opening
     expect(slices).toHaveLength(4); // three books, then the transaction that opens the period (a few rows)
     expect(rs.station.backend.store.read.all(sql`${DUE} FROM reading_due WHERE period = '2026-10' ORDER BY point_id`)).toEqual(expected);
     expect(expected).toHaveLength(9);
     // Nothing is left listed as opening, and the open is audited once.
     expect(rs.station.backend.store.read.value(sql`SELECT count(*) FROM period_opens_open`)).toBe(0);
     expect(rs.station.backend.store.read.value(sql`SELECT count(*) FROM audit_log WHERE action = 'period.open' AND entity_id = '2026-10'`)).toBe(1);
+  });
+
+  it('a slice commits after its next two books while another writer waits; the books it did not reach go to the next', async () => {
+    rs = await makeReadingStation();
+    const { points } = await threeBooks(rs);
+    await history(rs, points, '2026-08', 1, 100);
+    const expected = oneTransactionDue(rs, '2026-09');
+    // A pace no slice reaches (10 s): the three books (9 points) would go in one slice; a writer
+    // announced from elsewhere ends it after two, and is gone before the next.
+    const pace = { targetMs: 10_000, gapMs: 0, checkpoint: true, lazySync: true };
+    const withdraw = announceWaiting(rs.station.backend.store.file);
+    const booksDone: number[] = [];
+    const result = await openPeriod(rs.station.backend, SYSTEM_ACTOR, '2026-09', undefined, {
+      pace,
+      onSlice: () => {
+        withdraw();
+        booksDone.push(rs.station.backend.store.read.value<number>(sql`SELECT books_done FROM period_opens_open`) ?? -1);
+      },
+    });
+    expect(booksDone).toEqual([2, 3, -1]); // two books, the third, then the opening (the listing is gone)
+    expect(result).toMatchObject({ period: '2026-09', books: 3, due: 9 });
+    expect(rs.station.backend.store.read.all(sql`${DUE} FROM reading_due WHERE period = '2026-09' ORDER BY point_id`)).toEqual(expected);
   });
 
   it('takes other writes between slices, and a point moved into an already staged book is in the due list', async () => {
@@ -117,7 +140,7 @@ describe('opening a period in slices (开抄表期, issue 18)', () => {
       // Stopped again; the next try discards and opens the whole period.
       await expect(openPeriod(backend, SYSTEM_ACTOR, '2026-11', undefined, { pointsPerSlice: 1, stopAfterSlices: 1 })).rejects.toBeInstanceOf(StoppedForTest);
       clock.now = () => realNow() + 122_000;
-      expect(await openPeriod(backend, SYSTEM_ACTOR, '2026-11', undefined, { pointsPerSlice: 1 })).toEqual({ period: '2026-11', books: 3, due: 9 });
+      expect(await openPeriod(backend, SYSTEM_ACTOR, '2026-11', undefined, { pointsPerSlice: 1 })).toMatchObject({ period: '2026-11', books: 3, due: 9 });
       expect(oneTransactionDue(rs, '2026-11')).toEqual(backend.store.read.all(sql`${DUE} FROM reading_due WHERE period = '2026-11' ORDER BY point_id`));
       expect(visible(rs, '2026-11')).toEqual({ periods: 1, due: 9 + 3 });
     } finally {

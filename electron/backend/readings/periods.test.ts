@@ -15,7 +15,7 @@ describe('reading periods (抄表期)', () => {
     const points = addMeters(rs.station.backend, households(5));
     await bookWith(rs, points.slice(0, 3), 'M001', 25, '东村一本');
     await bookWith(rs, points.slice(3), 'M002', 10, '东村二本');
-    expect(await openPeriod(rs, '2026-10')).toEqual({ period: '2026-10', books: 2, due: 5 });
+    expect(await openPeriod(rs, '2026-10')).toMatchObject({ period: '2026-10', books: 2, due: 5 });
     expect((await rs.head.fail('periods.open', { period: '2026-10' })).code).toBe('conflict');
     expect((await rs.head.fail('periods.open', { period: '2026-11' })).message).toBe('2026-10 期尚未关账，不能开启下一期');
     expect((await rs.head.fail('periods.open', { period: '2026-09' })).message).toBe('只能开启 2026-10 之后的期间');
@@ -40,7 +40,7 @@ describe('reading periods (抄表期)', () => {
         await rs.head.call('books.movePoints', { pointIds: [points[2]!.pointId], toBookId: east.id });
       },
     });
-    expect(result).toEqual({ period: '2026-11', books: 1, due: 3 });
+    expect(result).toMatchObject({ period: '2026-11', books: 1, due: 3 });
     expect(rs.station.backend.store.read.value(sql`SELECT book_id FROM reading_due WHERE point_id = ${points[2]!.pointId}`)).toBe(east.id);
   });
 
@@ -59,7 +59,7 @@ describe('reading periods (抄表期)', () => {
     await rs.head.call('periods.close', { period: '2026-09' });
     await rs.head.call('books.movePoints', { pointIds: [added.pointId, fresh.pointId], toBookId: book.id });
 
-    expect(await openPeriod(rs, '2026-10')).toEqual({ period: '2026-10', books: 1, due: 5 });
+    expect(await openPeriod(rs, '2026-10')).toMatchObject({ period: '2026-10', books: 1, due: 5 });
     const due = rs.station.backend.store.read.all<{ point_id: string; previous_reading: number; previous_date: string }>(
       sql`SELECT point_id, previous_reading, previous_date FROM reading_due WHERE period = '2026-10'`,
     );

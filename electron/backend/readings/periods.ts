@@ -12,7 +12,7 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, notFound, refuse } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { betweenSlices, JOB_PACE, Pace, sliceWrite, type SlicePace } from '../jobs/pace';
+import { betweenSlices, JOB_PACE, Pace, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { insertDueForBooks, insertDueForPeriod, periodPublished } from './due';
 
@@ -95,6 +95,8 @@ export interface OpenOptions {
 
 /** The first slice's metering points (whole books); the next are sized by pace (jobs/pace.ts JOB_PACE). */
 const FIRST_SLICE_POINTS = 800;
+/** Books written between two looks at the slice's time and at waiting writers. */
+const SLICE_BOOKS = 2;
 /** An open whose last slice is older than this has stopped (its process died): it is discarded. */
 const STOPPED_AFTER_MS = 60_000;
 
@@ -151,29 +153,41 @@ export async function openPeriod(backend: Backend, actor: Actor, period: string,
     let at = 0;
     let done = 0;
     let slices = 0;
+    let longest = 0;
     const sizer = new Pace(options.pointsPerSlice ?? FIRST_SLICE_POINTS, pace.targetMs, 100, 20_000);
     do {
       const size = options.pointsPerSlice ?? sizer.size;
-      const part: string[] = [];
+      const part: { id: string; points: number }[] = [];
       let points = 0;
       while (at < books.length && (part.length === 0 || points + (books[at]?.points ?? 0) <= size)) {
         const book = books[at++];
         if (!book) break;
-        part.push(book.id);
+        part.push(book);
         points += book.points;
       }
       const began = performance.now();
-      sizer.run(Math.max(points, 1), () =>
-        sliceWrite(backend.store, pace, () =>
-          backend.write(actor, (tx) => {
-            if (part.length) insertDueForBooks(tx, period, 'reading_due', part);
-            tx.run(sql`UPDATE period_opens_open SET heartbeat_at = ${tx.at}, books_done = books_done + ${part.length} WHERE period = ${period}`);
-          }),
-        ),
+      // A few books at a time; the slice commits early once it has held the lock its time or
+      // another writer waits (jobs/pace.ts sliceDone). The books it did not reach go to the next.
+      const written = sliceWrite(backend.store, pace, () =>
+        backend.write(actor, (tx) => {
+          let n = 0;
+          while (n < part.length) {
+            const group = part.slice(n, n + SLICE_BOOKS);
+            insertDueForBooks(tx, period, 'reading_due', group.map((b) => b.id));
+            n += group.length;
+            if (options.pointsPerSlice === undefined && sliceDone(backend.store, pace, began)) break;
+          }
+          tx.run(sql`UPDATE period_opens_open SET heartbeat_at = ${tx.at}, books_done = books_done + ${n} WHERE period = ${period}`);
+          return n;
+        }),
       );
       const ms = performance.now() - began;
+      longest = Math.max(longest, ms);
+      at -= part.length - written; // the books this slice did not reach go to the next
+      const writtenPoints = part.slice(0, written).reduce((n, b) => n + b.points, 0);
+      sizer.measured(Math.max(writtenPoints, 1), ms);
       slices += 1;
-      done += points;
+      done += writtenPoints;
       await options.onSlice?.(ms);
       if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new StoppedForTest();
       await progress?.tick(done, totalPoints + 1);
@@ -188,9 +202,10 @@ export async function openPeriod(backend: Backend, actor: Actor, period: string,
       unit.run(sql`DELETE FROM period_opens_open WHERE period = ${period}`);
       return recordOpen(unit, period, due);
     });
-    await options.onSlice?.(performance.now() - began);
+    const lastMs = performance.now() - began;
+    await options.onSlice?.(lastMs);
     await progress?.tick(totalPoints + 1, totalPoints + 1);
-    return result;
+    return { ...result, slices: slices + 2, longestSliceMs: Math.round(Math.max(longest, lastMs)) };
   } catch (error) {
     // Refused (nothing to open): nothing written stays behind. A crash leaves it for the next
     // try or the next start to throw away.

@@ -102,7 +102,7 @@ describe('a station\'s month with the griddesk command alone', () => {
   });
 
   it('opens the period, imports readings, reviews the flagged one and closes', async () => {
-    expect(await json('--staff', 'HD01', 'period', 'open', PERIOD, '--db', db)).toEqual({ period: PERIOD, books: 1, due: N });
+    expect(await json('--staff', 'HD01', 'period', 'open', PERIOD, '--db', db)).toMatchObject({ period: PERIOD, books: 1, due: N });
 
     const file = join(dir, 'B001.xlsx');
     await ok('readings', 'export', '--book', 'B001', '--period', PERIOD, '--out', file, '--db', db);

@@ -79,7 +79,7 @@ export const readingsCommands: CliCommand[] = [
     name: 'period open',
     summary: 'Open a reading period: the meters due in every book, with their previous reading',
     channels: ['periods.open'],
-    json: '{ period, books, due }',
+    json: '{ period, books, due, slices, longestSliceMs }',
     usage: 'YYYY-MM',
     positionals: [1, 1],
     async run(cli, _v, [period]) {
