@@ -9,6 +9,7 @@ import { sql } from '../db/sql';
 import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
+import { writeStoppedImportKeys } from '../customers/importKeys';
 import { checkpointNow as betweenSlicesCheckpoint, JOB_PACE, sliceWrite, type SlicePace, yieldToWriters } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { discardStoppedOpens } from '../readings/periods';
@@ -196,6 +197,8 @@ export function resumeStoppedRuns(backend: Backend): JobState[] {
 export function scheduleRunResume(backend: Backend): void {
   try {
     discardStoppedOpens(backend); // a period open a crash stopped: its staged due rows go (issue 18)
+    // A customer import a crash stopped: its customers get their search keys (issue 18).
+    if (!backend.store.readonly) void writeStoppedImportKeys(backend).catch((error: unknown) => console.error('customers: the search keys of a stopped import failed', error));
     if (backend.paths.db !== ':memory:' && discardStoppedDemoBuild(backend.paths.db)) console.warn('demo: a stopped demo build was discarded');
     resumeStoppedRuns(backend);
     if (openRuns(backend.store.read).some((r) => !writing.has(writingKey(backend, r.run_id)))) {

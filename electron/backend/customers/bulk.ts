@@ -103,7 +103,12 @@ export function checkRecord(input: NewCustomer): CheckedCustomer {
  * have changed since the records were checked is checked here: the station's account and meter
  * numbers. Returns each customer's id and account number, in the order given.
  */
-export function fileCustomers(unit: Unit, checked: readonly CheckedCustomer[], options: BulkOptions & { names?: NameKeys }): { id: string; accountNo: string }[] {
+export function fileCustomers(
+  unit: Unit,
+  checked: readonly CheckedCustomer[],
+  /** `withoutKeys`: the search keys are not written here (a sliced import writes them all at its end, sorted: importKeys.ts). */
+  options: BulkOptions & { names?: NameKeys; withoutKeys?: boolean },
+): { id: string; accountNo: string }[] {
   // Account numbers brought by the batch: once each, and not already the station's.
   const brought = new Set<string>();
   for (const c of checked) {
@@ -141,13 +146,15 @@ export function fileCustomers(unit: Unit, checked: readonly CheckedCustomer[], o
       const name = names.of(fields.name);
       const row: NewCustomerRow = { fields, status, statusDate, importBatch: options.importBatch, id: uuidv7(unit.at), accountNo: accounts[i] as string, initials: name.initials };
       rows.push(row);
-      for (const key of name.keys) keys.push([key, row.id]);
-      for (const key of phoneKeys(fields.phone, fields.phone2)) keys.push([key, row.id]);
+      if (!options.withoutKeys) {
+        for (const key of name.keys) keys.push([key, row.id]);
+        for (const key of phoneKeys(fields.phone, fields.phone2)) keys.push([key, row.id]);
+      }
       for (const p of its) points.push({ customerId: row.id, label: p.label, meter: p.meter });
       filed.push({ id: row.id, accountNo: row.accountNo });
     }
     insertCustomerRows(unit, rows);
-    insertSearchKeys(unit, keys);
+    if (!options.withoutKeys) insertSearchKeys(unit, keys);
     notePlaces(unit, rows.map((r) => r.fields));
     unit.outboxAll(rows.map((row) => newCustomerChange(unit, row)));
     insertPointsWithMeters(unit, points);

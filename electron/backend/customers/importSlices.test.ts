@@ -2,11 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SHEET_COLUMNS, sheetRowOf } from '../../../shared/customers/sheet';
 import type { ImportPreview, JobState } from '../../../shared/contract';
 import { postPayment } from '../collection/payments';
+import { customerSearchKeys } from '../../../shared/customers/searchKeys';
 import { sql } from '../db/sql';
 import { announceWaiting } from '../db/waiting';
 import { AppError } from '../errors';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
 import { newCustomerInput, newMeterInput } from './fixtures';
+import { writeStoppedImportKeys } from './importKeys';
 import { commitImport } from './spreadsheet';
 import { writeWorkbook } from './workbook/write';
 
@@ -46,6 +48,12 @@ const clerkActor = (s: TestStation) => {
 const tick = { tick: async () => {} };
 
 /** What a clerk sees of the filed customers: account, name, phone, meter; in account order. */
+/** The search keys of the imported customers, by account (what finds them by name or phone). */
+const keysOf = (s: TestStation) =>
+  s.backend.store.read.all(sql`
+    SELECT c.account_no, k.key FROM customer_search_keys k JOIN customers c ON c.id = k.customer_id
+    WHERE c.import_batch IS NOT NULL ORDER BY c.account_no, k.key`);
+
 const filed = (s: TestStation) =>
   s.backend.store.read.all(sql`
     SELECT c.account_no, c.name, c.phone, m.meter_no, m.start_reading FROM customers c
@@ -88,6 +96,9 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
       const otherClerk = await other.staffClient('C001', ['clerk'], '王芳');
       await commitImport(other.backend, clerkActor(other), (await check(other, otherClerk, bytes)).importId, tick, { sliced: false });
       expect(filed(station)).toEqual(filed(other));
+      // The keys, written at the end of the sliced import (sorted), are those the one transaction writes.
+      expect(keysOf(station)).toEqual(keysOf(other));
+      expect(keysOf(station).length).toBeGreaterThan(23 * 3);
     } finally {
       other.close();
     }
@@ -97,6 +108,34 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
     expect(db.value(sql`SELECT count(*) FROM outbox WHERE entity = 'customer'`)).toBe(23);
     expect(db.value(sql`SELECT count(*) FROM customer_import_rows WHERE import_id = ${result.batch}`)).toBe(23);
     expect(db.value(sql`SELECT count(*) FROM customer_imports_open`)).toBe(0);
+  });
+
+  it('the keys come at the end: before, a filed customer is found by name and account but not by phone; one edited meanwhile keeps only its new keys', async () => {
+    const bytes = await workbook(23);
+    const actor = clerkActor(station);
+    const preview = await check(station, clerk, bytes);
+    let duringImport: { byPhone: unknown[]; byName: unknown[] } = { byPhone: [], byName: [] };
+    let editedId = '';
+    await commitImport(station.backend, actor, preview.importId, tick, {
+      sliceSize: 5,
+      onSlice: async () => {
+        if (editedId) return;
+        const found = station.backend.store.read.get<{ id: string; updated_at: number }>(sql`SELECT id, updated_at FROM customers WHERE name = '导入3'`);
+        if (!found) return;
+        duringImport = {
+          byPhone: (await clerk.call('customers.search', { query: '13900000004' })).hits,
+          byName: (await clerk.call('customers.search', { query: '导入4' })).hits,
+        };
+        editedId = found.id;
+        await clerk.call('customers.update', { ...newCustomerInput({ name: '改名户', phone: '13900009999' }), customerId: found.id, expectedUpdatedAt: found.updated_at });
+      },
+    });
+    expect(duringImport.byPhone).toEqual([]); // filed, its phone key not written yet
+    expect(duringImport.byName.map((h) => (h as { name: string }).name)).toContain('导入4'); // the name index comes with the customer
+    expect((await clerk.call('customers.search', { query: '13900000004' })).hits.map((h) => h.name)).toEqual(['导入4']);
+    const own = station.backend.store.read.column<string>(sql`SELECT key FROM customer_search_keys WHERE customer_id = ${editedId} ORDER BY key`);
+    expect(own).toEqual([...customerSearchKeys({ name: '改名户', phone: '13900009999', phone2: '' })].sort());
+    expect((await clerk.call('customers.search', { query: '导入' })).hits.length).toBeGreaterThanOrEqual(20);
   });
 
   it('takes a payment at the counter between slices', async () => {
@@ -130,6 +169,12 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
     // While its last slice is fresh it may be another process still filing: the file is refused.
     expect(String(await check(station, clerk, bytes).catch((e: Error) => e))).toContain('这个文件正在导入');
     station.clock.advance(61_000);
+    // The crash came before the keys; the next start writes them, so the ten are found by phone.
+    const keyed = () => db.value(sql`SELECT count(DISTINCT k.customer_id) FROM customer_search_keys k JOIN customers c ON c.id = k.customer_id WHERE c.import_batch = ${first.importId}`);
+    expect(keyed()).toBe(0);
+    await writeStoppedImportKeys(station.backend);
+    expect(keyed()).toBe(10);
+    expect((await clerk.call('customers.search', { query: '13900000002' })).hits.map((h) => h.name)).toEqual(['导入2']);
     const again = await check(station, clerk, bytes);
     expect(again).toMatchObject({ rows: 13, customers: 13, invalidRows: 0, resumes: { importId: first.importId, customers: 10, rows: 10 } });
     expect(again.issues).toEqual([]);
@@ -137,6 +182,8 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
     expect(result).toMatchObject({ customers: 23, meters: 23, batch: first.importId });
     expect(filed(station)).toHaveLength(23);
     expect(db.value(sql`SELECT count(DISTINCT name) FROM customers WHERE import_batch = ${first.importId}`)).toBe(23);
+    // The keys of the first run's customers (it stopped before its keys) came with the second.
+    expect(db.value(sql`SELECT count(DISTINCT k.customer_id) FROM customer_search_keys k JOIN customers c ON c.id = k.customer_id WHERE c.import_batch = ${first.importId}`)).toBe(23);
     expect(db.value(sql`SELECT count(*) FROM customer_imports_open`)).toBe(0);
     expect(db.value(sql`SELECT count(*) FROM audit_log WHERE action = 'customers.import'`)).toBe(1);
     // Checked once more, the file is all filed: every row's 户号 or meter is taken now.
