@@ -66,19 +66,20 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
     const preview = await check(station, clerk, bytes);
     const sizes: number[] = [];
     let withdraw: (() => void) | undefined;
-    // A slow pace (slices of up to 10 s) so only a waiting writer ends a slice: slices 2 and 3 run
+    // A slow pace (slices of up to 10 s) so only a waiting writer ends a slice: slices 5 and 6 run
     // while a write from elsewhere is announced.
     const pace = { targetMs: 10_000, gapMs: 0, checkpoint: true, lazySync: true };
     const result = await commitImport(station.backend, clerkActor(station), preview.importId, tick, {
       pace,
       onSlice: (n) => {
         sizes.push(n);
-        if (sizes.length === 1) withdraw = announceWaiting(station.backend.store.file);
-        if (sizes.length === 3) withdraw?.();
+        if (sizes.length === 4) withdraw = announceWaiting(station.backend.store.file);
+        if (sizes.length === 6) withdraw?.();
       },
     });
-    expect(sizes.slice(0, 3)).toEqual([200, 200, 200]); // the first slice's size, then one part each while the writer waits
-    expect(sizes[3]).toBeGreaterThan(200); // nobody waits: the slice takes what its pace allows
+    // Grown by half a slice at a time from 50; while the writer waits (slices 5 and 6, asked for
+    // 255 and 383), one part of 200 each; then the slice takes what its pace allows again.
+    expect(sizes.slice(0, 7)).toEqual([50, 75, 113, 170, 200, 200, 575]);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(1500);
     expect(result).toMatchObject({ customers: 1500, meters: 1500 });
   });
