@@ -10,7 +10,7 @@ import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
 import { writeStoppedImportKeys } from '../customers/importKeys';
-import { checkpointNow as betweenSlicesCheckpoint, JOB_PACE, sliceWrite, type SlicePace, yieldToWriters } from '../jobs/pace';
+import { checkpointNow as betweenSlicesCheckpoint, JOB_PACE, sliceDone, sliceWrite, type SlicePace, yieldToWriters } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { discardStoppedOpens } from '../readings/periods';
 import { AppError } from '../errors';
@@ -32,6 +32,8 @@ import { discardStoppedDemoBuild } from '../demo/stopped';
 const CHUNK = 2000;
 /** Sliced, bills are computed between slices in pieces of this many ms, a turn of the event loop between. */
 const COMPUTE_PIECE_MS = 15;
+/** Bills written between two looks at the slice's time and at waiting writers (a few ms of work). */
+const SLICE_PART = 200;
 
 const FIRST_SLICE = 400;
 const MIN_SLICE = 50;
@@ -344,6 +346,7 @@ async function computeAndWrite(
     const part = staged.slice(at, at + size);
     const began = performance.now();
     let stale: Change[] | null = [];
+    let taken = 0;
     const wrote = sliceWrite(backend.store, pace, () => backend.write(actor, (unit) => {
       stale = staleChanges(unit);
       if (stale === null || stale.length > 0) return false;
@@ -352,12 +355,21 @@ async function computeAndWrite(
           INSERT INTO billing_runs_open (run_id, station_id, period, book_id, customer_id, run_by, started_at, heartbeat_at)
           VALUES (${runId}, ${unit.stationId()}, ${scope.period}, ${scope.bookId ?? null}, ${scope.customerId ?? null}, ${actor.staffId}, ${startedAt}, ${unit.at})`);
       }
-      const first = reserveBillNumbers(unit, part.length);
-      const written = writeStaged(unit, part, (i) => billNumber(station.code, first + i));
+      // A few hundred bills at a time; the slice commits early once it has held the lock its time
+      // or another writer waits (jobs/pace.ts sliceDone). The bills it did not reach go to the next.
+      const written: WrittenBill[] = [];
+      taken = 0;
+      while (taken < part.length) {
+        const group = part.slice(taken, taken + SLICE_PART);
+        const first = reserveBillNumbers(unit, group.length);
+        written.push(...writeStaged(unit, group, (i) => billNumber(station.code, first + i)));
+        taken += group.length;
+        if (options.sliceSize === undefined && sliceDone(backend.store, pace, began)) break;
+      }
       recordBills(unit, scope.period, written);
       unit.run(sql`
         UPDATE billing_runs_open SET heartbeat_at = ${unit.at}, bills = bills + ${written.length},
-               total_fen = total_fen + ${written.reduce((s, b) => s + b.totalFen, 0)}, kwh = kwh + ${part.reduce((s, b) => s + b.kwh, 0)}
+               total_fen = total_fen + ${written.reduce((s, b) => s + b.totalFen, 0)}, kwh = kwh + ${part.slice(0, taken).reduce((s, b) => s + b.kwh, 0)}
         WHERE run_id = ${runId}`);
       expected = changeCounter(unit);
       options.inSlice?.();
@@ -372,16 +384,17 @@ async function computeAndWrite(
     open = true;
     slices += 1;
     longest = Math.max(longest, ms);
-    flagged += part.filter((b) => b.flagged).length;
-    at += part.length;
+    const done = part.slice(0, taken);
+    flagged += done.filter((b) => b.flagged).length;
+    at += taken;
     // The next slice is sized from this one's pace, so each stays near the target on this machine.
     // Grown by at most half at a time (a fast slice on a warm cache is no promise for the next),
     // shrunk at once.
     if (options.sliceSize === undefined) {
-      const paced = Math.round((part.length * pace.targetMs) / Math.max(ms, 1));
-      size = Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.round(part.length * 1.5), paced));
+      const paced = Math.round((taken * pace.targetMs) / Math.max(ms, 1));
+      size = Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.round(Math.max(taken, size) * 1.5), paced));
     }
-    await options.onSlice?.(part.length, ms);
+    await options.onSlice?.(taken, ms);
     if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
     await progress?.tick(computed + at, steps);
     if (at < staged.length || computed < todo.length) {

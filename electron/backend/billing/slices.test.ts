@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from '../db/sql';
+import { announceWaiting } from '../db/waiting';
 import { Backend } from '../context';
 import { resumeStoppedRuns, runBilling, startBillingRun, STOPPED_AFTER_MS, type BillingRunResult, type RunOptions } from './run';
 import { makeBillingStation, type BillingTestStation } from './testing/station';
@@ -64,6 +65,27 @@ describe('a billing run in slices', () => {
     expect(once).toMatchObject({ billed: 12, totalFen: result.totalFen, kwh: result.kwh, slices: 1 });
     expect(billsSeen(s)).toEqual(billsSeen(alone));
   }, 60_000); // two stations built: over 30 s when the machine is loaded
+
+  it('a slice commits at its next 200 bills while another writer waits, and bills what one transaction bills', async () => {
+    const { s } = await station(700);
+    const sizes: number[] = [];
+    let withdraw: (() => void) | undefined;
+    // A pace no slice reaches (10 s): the first slice takes 400 bills; the second, asked for 600
+    // (300 left), meets a writer announced from elsewhere and commits after 200; the third takes the rest.
+    const result = await runBilling(s.backend, ACTOR, { period: '2026-10' }, undefined, {
+      pace: { targetMs: 10_000, gapMs: 0, checkpoint: true, lazySync: true },
+      onSlice: (bills) => {
+        sizes.push(bills);
+        if (sizes.length === 1) withdraw = announceWaiting(s.backend.store.file);
+        if (sizes.length === 2) withdraw?.();
+      },
+    });
+    expect(sizes).toEqual([400, 200, 100, 0]); // then the run's record
+    expect(result.billed).toBe(700);
+    const { s: alone } = await station(700);
+    await runBilling(alone.backend, ACTOR, { period: '2026-10' }, undefined, { sliced: false });
+    expect(billsSeen(s)).toEqual(billsSeen(alone));
+  }, 120_000);
 
   it('a run stopped half-way shows nothing; while it may still be writing another run is refused; then the next run resumes and finishes it', async () => {
     const { s } = await station();
