@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles the `griddesk` command with esbuild: electron/hosts/cli/main.ts → dist-cli/griddesk.cjs,
-// with a manifest of its inputs (scripts/cli-bundle.mjs says how the launcher uses both). Run by
+// and its job threads' code (electron/backend/jobs/threadMain.ts → dist-cli/job-thread.cjs),
+// with a manifest of their inputs (scripts/cli-bundle.mjs says how the launcher uses both). Run by
 // `npm ci`/`npm install` (the `prepare` script) and by bin/griddesk.mjs whenever the bundle is
 // missing or older than a source file, so a fresh clone and a just-edited tree both start fast
 // without ever running stale code.
@@ -99,11 +100,19 @@ export async function buildCli(root = ROOT, { quiet = false } = {}) {
   mkdirSync(paths.dir, { recursive: true });
   const before = statTree(root, ['electron', 'shared']);
   const temp = `${paths.bundle}.${process.pid}.tmp`;
-  const result = await build({ ...cliBundleOptions(root, temp), ...(quiet ? { logLevel: 'silent' } : {}) });
+  const threadTemp = `${paths.jobThread}.${process.pid}.tmp`;
+  const silent = quiet ? { logLevel: 'silent' } : {};
+  // The command, and a job thread's code (jobs/threadMain.ts) from the same sources at the same time.
+  const [result, thread] = await Promise.all([
+    build({ ...cliBundleOptions(root, temp), ...silent }),
+    build({ ...cliBundleOptions(root, threadTemp), entryPoints: ['electron/backend/jobs/threadMain.ts'], ...silent }),
+  ]);
   const inputs = [];
-  for (const file of [...Object.keys(result.metafile.inputs), ...ALSO_WATCHED]) {
+  const seen = new Set();
+  for (const file of [...Object.keys(result.metafile.inputs), ...Object.keys(thread.metafile.inputs), ...ALSO_WATCHED]) {
     const clean = file.split('\\').join('/');
-    if (clean.includes('node_modules/')) continue;
+    if (clean.includes('node_modules/') || seen.has(clean)) continue;
+    seen.add(clean);
     const known = before.get(clean);
     // A file not stat'ed before the build (outside the folders walked) is stat'ed now.
     const [size, mtimeMs] = known ?? (() => {
@@ -117,19 +126,27 @@ export async function buildCli(root = ROOT, { quiet = false } = {}) {
     if (size >= 0) inputs.push([clean, size, mtimeMs]);
   }
   renameSync(temp, paths.bundle);
-  for (const kind of ['version', 'full']) rmSync(paths.cache(kind), { force: true });
-  const manifest = { version: MANIFEST_VERSION, root, builtAt: new Date().toISOString(), bundleSize: statSync(paths.bundle).size, inputs };
+  renameSync(threadTemp, paths.jobThread);
+  for (const cache of [paths.cache('version'), paths.cache('full'), paths.jobThreadCache]) rmSync(cache, { force: true });
+  const manifest = {
+    version: MANIFEST_VERSION,
+    root,
+    builtAt: new Date().toISOString(),
+    bundleSize: statSync(paths.bundle).size,
+    jobThreadSize: statSync(paths.jobThread).size,
+    inputs,
+  };
   const manifestTemp = `${paths.manifest}.${process.pid}.tmp`;
   writeFileSync(manifestTemp, JSON.stringify(manifest));
   renameSync(manifestTemp, paths.manifest);
-  return { ...paths, inputs: inputs.length, bytes: manifest.bundleSize };
+  return { ...paths, inputs: inputs.length, bytes: manifest.bundleSize, jobThreadBytes: manifest.jobThreadSize };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const prepare = process.argv.includes('--prepare');
   try {
     const built = await buildCli();
-    console.log(`build-cli: ${relative(ROOT, built.bundle)} (${Math.round(built.bytes / 1024)} KB from ${built.inputs} source files)`);
+    console.log(`build-cli: ${relative(ROOT, built.bundle)} (${Math.round(built.bytes / 1024)} KB) and ${relative(ROOT, built.jobThread)} (${Math.round(built.jobThreadBytes / 1024)} KB) from ${built.inputs} source files`);
   } catch (error) {
     if (!prepare) throw error;
     console.warn(`build-cli: the griddesk bundle was not built (${error instanceof Error ? error.message : String(error)}); the command will build it on first run, or run from the sources.`);

@@ -6,6 +6,10 @@
 //   dist-cli/griddesk.manifest.json  every source file it was built from, with size and mtime
 //   dist-cli/griddesk.*.cache        V8's code cache of the bundle, written after the first run:
 //                                    one for a plain `version` (which loads little), one for the rest
+//   dist-cli/job-thread.cjs          a job thread's code (electron/backend/jobs/threadMain.ts), built
+//                                    with the bundle: `griddesk serve` and the CLI start their job
+//                                    threads from it (and its own code cache, job-thread.cache)
+//                                    instead of compiling the sources through tsx in each thread
 //
 // The bundle is used only while every recorded source file still has the size and mtime it had
 // when the build started; any edit, checkout, added import or new lock file makes it stale, and
@@ -17,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 export function distDir(root = ROOT) {
   return process.env.GRIDDESK_CLI_DIST ?? join(root, 'dist-cli');
@@ -30,6 +34,8 @@ export function bundlePaths(root = ROOT) {
     bundle: join(dir, 'griddesk.cjs'),
     manifest: join(dir, 'griddesk.manifest.json'),
     cache: (kind) => join(dir, `griddesk.${kind}.cache`),
+    jobThread: join(dir, 'job-thread.cjs'),
+    jobThreadCache: join(dir, 'job-thread.cache'),
   };
 }
 
@@ -54,6 +60,7 @@ export function isFresh(paths = bundlePaths(), root = ROOT) {
   if (manifest.version !== MANIFEST_VERSION || manifest.root !== root) return false;
   try {
     if (statSync(paths.bundle).size !== manifest.bundleSize) return false;
+    if (paths.jobThread && statSync(paths.jobThread).size !== manifest.jobThreadSize) return false;
     for (const [file, size, mtimeMs] of manifest.inputs) {
       const stat = statSync(join(root, file));
       if (stat.size !== size || stat.mtimeMs !== mtimeMs) return false;
@@ -65,12 +72,12 @@ export function isFresh(paths = bundlePaths(), root = ROOT) {
 }
 
 /**
- * Runs the bundle in this process with V8's code cache: compiling 2 MB of JavaScript is most of
- * a cold start, and the cache skips it. A missing or rejected cache is written at exit.
+ * Runs a CommonJS bundle in this thread with V8's code cache: compiling megabytes of JavaScript is
+ * most of a cold start, and the cache skips it. A missing or rejected cache is written at exit
+ * when `keepCache()` says the run has compiled what later runs need.
  */
-export function runBundle(paths = bundlePaths(), argv = process.argv.slice(2)) {
-  const source = readFileSync(paths.bundle, 'utf8');
-  const cacheFile = paths.cache(cacheKind(argv));
+function runCommonJs(file, cacheFile, keepCache) {
+  const source = readFileSync(file, 'utf8');
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -79,14 +86,12 @@ export function runBundle(paths = bundlePaths(), argv = process.argv.slice(2)) {
   }
   // The CommonJS wrapper, as Node's own loader puts around a module.
   const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
-  const script = new vm.Script(wrapped, { filename: paths.bundle, cachedData });
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once('exit', () => {
-      // The full cache is written by a run that opened the station (CliContext.backend sets the
-      // flag), so it holds the back end's compiled code too, not just --help's.
-      if (cacheKind(argv) === 'full' && !globalThis.__griddeskBackendOpened) return;
+      if (!keepCache()) return;
       try {
-        const temp = `${cacheFile}.${process.pid}`;
+        const temp = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}`;
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, cacheFile);
       } catch {
@@ -98,5 +103,22 @@ export function runBundle(paths = bundlePaths(), argv = process.argv.slice(2)) {
   // Packages left out of the bundle (better-sqlite3, xlsx, playwright-core) resolve from the
   // project, wherever the bundle was written (GRIDDESK_CLI_DIST).
   const require = createRequire(join(ROOT, 'package.json'));
-  script.runInThisContext()(module.exports, require, module, paths.bundle, dirname(paths.bundle));
+  script.runInThisContext()(module.exports, require, module, file, dirname(file));
+}
+
+/**
+ * Runs the bundle in this process. Job threads it starts run the job-thread bundle built with it
+ * (jobs/thread.ts reads `globalThis.__griddeskJobThread`): the same build, so the thread's code
+ * is the host's even if the sources change while `griddesk serve` runs.
+ */
+export function runBundle(paths = bundlePaths(), argv = process.argv.slice(2)) {
+  if (paths.jobThread) globalThis.__griddeskJobThread = { file: paths.jobThread, cache: paths.jobThreadCache };
+  // The full cache is written by a run that opened the station (CliContext.backend sets the
+  // flag), so it holds the back end's compiled code too, not just --help's.
+  runCommonJs(paths.bundle, paths.cache(cacheKind(argv)), () => cacheKind(argv) !== 'full' || Boolean(globalThis.__griddeskBackendOpened));
+}
+
+/** A job thread's code from the job-thread bundle (jobs/threadBoot.mjs); its cache written once the job ran. */
+export function runJobThreadBundle(bundle) {
+  runCommonJs(bundle.file, bundle.cache, () => true);
 }

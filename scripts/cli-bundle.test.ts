@@ -27,7 +27,7 @@ describe('the griddesk bundle', () => {
     const first = run('version', '--json');
     expect(first.status, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ griddesk: expect.any(String), schemaVersion: expect.any(Number) });
-    const paths = { ...bundlePaths(), dir: dist, bundle: join(dist, 'griddesk.cjs'), manifest: join(dist, 'griddesk.manifest.json'), cache: (k: string) => join(dist, `griddesk.${k}.cache`) };
+    const paths = { ...bundlePaths(), dir: dist, bundle: join(dist, 'griddesk.cjs'), manifest: join(dist, 'griddesk.manifest.json'), cache: (k: string) => join(dist, `griddesk.${k}.cache`), jobThread: join(dist, 'job-thread.cjs'), jobThreadCache: join(dist, 'job-thread.cache') };
     expect(isFresh(paths)).toBe(true);
     expect(existsSync(paths.cache('version'))).toBe(true);
 
@@ -69,6 +69,15 @@ describe('the griddesk bundle', () => {
     expect(isFresh(paths, work)).toBe(false);
     writeFileSync(source, 'export const a = 22;\n');
     record();
+    // The job threads' bundle is part of the build: missing, or not the size recorded, is stale.
+    const jobThread = join(work, 'job-thread.cjs');
+    expect(isFresh({ ...paths, jobThread }, work)).toBe(false);
+    writeFileSync(jobThread, '// thread');
+    const manifest = JSON.parse(readFileSync(paths.manifest, 'utf8'));
+    writeFileSync(paths.manifest, JSON.stringify({ ...manifest, jobThreadSize: statSync(jobThread).size }));
+    expect(isFresh({ ...paths, jobThread }, work)).toBe(true);
+    writeFileSync(jobThread, '// a thread');
+    expect(isFresh({ ...paths, jobThread }, work)).toBe(false);
     rmSync(bundle);
     expect(isFresh(paths, work)).toBe(false);
     expect(isFresh(paths, join(work, 'elsewhere'))).toBe(false); // built for another checkout
@@ -82,6 +91,9 @@ describe('the griddesk bundle', () => {
       const manifest = JSON.parse(readFileSync(built.manifest, 'utf8')) as { inputs: [string, number, number][] };
       const files = manifest.inputs.map(([f]) => f);
       expect(files).toEqual(expect.arrayContaining(['electron/hosts/cli/main.ts', 'electron/hosts/cli/run.ts', 'shared/contract/index.ts', 'electron/backend/dispatch.ts', 'package-lock.json', 'scripts/build-cli.mjs']));
+      // What only the job threads' bundle holds: its entry.
+      expect(files).toContain('electron/backend/jobs/threadMain.ts');
+      expect(statSync(built.jobThread).size).toBe(JSON.parse(readFileSync(built.manifest, 'utf8')).jobThreadSize);
       expect(files.some((f) => f.includes('node_modules'))).toBe(false);
     } finally {
       if (previous === undefined) delete process.env.GRIDDESK_CLI_DIST;

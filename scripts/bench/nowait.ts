@@ -9,6 +9,8 @@
 //   are counted;
 // - the back end's longest stall of its event loop during the job (a 10 ms timer), which is what
 //   a call served by the same process (browser mode) would wait.
+// Each job also runs on a job thread as `griddesk serve` runs it (the thread from the job-thread
+// bundle, built here first).
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -24,6 +26,8 @@ import { commitImport, previewImport } from '../../electron/backend/customers/sp
 import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
 import { closePeriod, openPeriod, startOpenPeriodJob } from '../../electron/backend/readings/periods';
 import { PREVIOUS_PACE } from '../../electron/backend/jobs/pace';
+import { jobResult } from '../../shared/contract';
+import { buildCli } from '../build-cli.mjs';
 import { buildStation, MEASURED } from './billing';
 import { flushedCopy, ratio, stats, type Bench, type BenchContext } from './harness';
 
@@ -132,13 +136,13 @@ async function alone<T>(ctx: BenchContext, file: string, label: string, job: Job
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const progress = { tick };
 
-function billingJob(options: RunOptions, onJobThread = false): Job<BillingRunResult> {
+function billingJob(options: RunOptions, onJobThread = false): Job<Pick<BillingRunResult, 'billed' | 'totalFen'>> {
   return async (backend, onTransaction) => {
     if (onJobThread) {
       // As `griddesk serve` runs it: a job on its own thread; this thread only watches.
       const job = await backend.jobs.finished(startBillingRun(backend, ACTOR, { period: MEASURED }).id);
       if (job.status !== 'succeeded') throw new Error(`nowait: job thread run ${job.status}: ${job.error?.message}`);
-      const result = job.result as BillingRunResult;
+      const result = jobResult('billing.run', job);
       onTransaction(result.longestSliceMs ?? NaN);
       return result;
     }
@@ -174,7 +178,7 @@ async function importBesideCounter(ctx: BenchContext, file: string, workbook: Bu
       // As `griddesk serve` runs it: a job on its own thread (the thread reports its longest slice).
       const job = await backend.jobs.finished(backend.jobs.start('customers.importCommit', null, (p) => commitImportJob(backend, ACTOR, preview.importId, p)).id);
       if (job.status !== 'succeeded') throw new Error(`nowait: job thread import ${job.status}: ${job.error?.message}`);
-      const result = job.result as { customers: number; longestSliceMs?: number };
+      const result = jobResult('customers.importCommit', job);
       onTransaction(result.longestSliceMs ?? NaN);
       return { customers: result.customers };
     }
@@ -199,7 +203,7 @@ function openJob(sliced: boolean, onJobThread = false): Job<{ due: number }> {
     if (onJobThread) {
       const job = await backend.jobs.finished(startOpenPeriodJob(backend, ACTOR, addMonths(MEASURED, 1)).id);
       if (job.status !== 'succeeded') throw new Error(`nowait: job thread open ${job.status}: ${job.error?.message}`);
-      const result = job.result as { due: number; longestSliceMs?: number };
+      const result = jobResult('readings.openPeriod', job);
       onTransaction(result.longestSliceMs ?? NaN);
       return { due: result.due };
     }
@@ -306,6 +310,17 @@ export const nowaitBench: Bench = {
   async run(ctx) {
     const station = await buildStation(ctx);
     const copy = join(ctx.workDir, 'nowait-run.db');
+    // The job thread as `griddesk serve` starts it: from the job-thread bundle built with the
+    // command's (scripts/cli-bundle.mjs), not the sources through tsx (which took a thread 1–1.5 s
+    // to load). Built fresh here into the bench's folder, from the sources this bench runs.
+    const dist = join(ctx.workDir, 'nowait-dist');
+    const previousDist = process.env.GRIDDESK_CLI_DIST;
+    process.env.GRIDDESK_CLI_DIST = dist;
+    const built = await buildCli(undefined, { quiet: true }).finally(() => {
+      if (previousDist === undefined) delete process.env.GRIDDESK_CLI_DIST;
+      else process.env.GRIDDESK_CLI_DIST = previousDist;
+    });
+    (globalThis as { __griddeskJobThread?: { file: string; cache: string } }).__griddeskJobThread = { file: built.jobThread, cache: built.jobThreadCache };
     const only = (process.env.BENCH_NOWAIT_JOBS ?? 'billing,import,open').split(',');
     const out: Record<string, unknown> = { customers: ctx.customers };
     try {
@@ -317,6 +332,7 @@ export const nowaitBench: Bench = {
       for (let round = 0; round < ALONE_ROUNDS; round++) rounds.push(await runJobs(ctx, station, copy, only));
       out.alone = aloneMedians(rounds);
     } finally {
+      delete (globalThis as { __griddeskJobThread?: unknown }).__griddeskJobThread;
       BENCH_ALONE = false;
       for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
     }

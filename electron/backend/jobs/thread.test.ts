@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import XLSX from 'xlsx';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SHEET_COLUMNS, sheetRowOf } from '../../../shared/customers/sheet';
 import type { ImportPreview, JobState, ReadingImportPreview } from '../../../shared/contract';
 import { SYSTEM_ACTOR } from '../audit/record';
@@ -18,6 +19,8 @@ import { startOpenPeriodJob } from '../readings/periods';
 import { bookWith, households, makeReadingStation, openPeriod, type ReadingStation } from '../readings/test-station';
 import { exportBatch } from '../sync/station';
 import { makeTestStation, type TestStation } from '../testing';
+import { buildCli } from '../../../scripts/build-cli.mjs';
+import { ROOT } from '../../../scripts/cli-bundle.mjs';
 import { runInJobThread } from './thread';
 
 // Every long job on a job thread in browser mode and the CLI (issue 18, `Backend({ jobThreads:
@@ -125,6 +128,40 @@ describe('job threads (browser mode and the CLI, issue 18)', () => {
       runInJobThread(threaded.station.backend, { kind: 'readings.openPeriod', actor: SYSTEM_ACTOR, period: '2026-11' }, silent, () => Promise.reject(new Error('no thread'))),
     );
     expect(refused).toMatchObject({ code: 'conflict', key: 'period.exists', params: { period: '2026-11' } });
+  }, 120_000);
+
+  it('from the CLI’s bundle: the thread runs the job-thread bundle built with it (no tsx), and opens the same period', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'griddesk-thread-dist-'));
+    closers.push(() => rmSync(dist, { recursive: true, force: true }));
+    const previous = process.env.GRIDDESK_CLI_DIST;
+    process.env.GRIDDESK_CLI_DIST = dist;
+    let built: Awaited<ReturnType<typeof buildCli>>;
+    try {
+      built = await buildCli(ROOT, { quiet: true });
+    } finally {
+      if (previous === undefined) delete process.env.GRIDDESK_CLI_DIST;
+      else process.env.GRIDDESK_CLI_DIST = previous;
+    }
+    // A mark the bundle leaves when it runs: proof the thread ran it and not the sources.
+    const mark = join(dist, 'ran-from-bundle');
+    appendFileSync(built.jobThread, `\nrequire('node:fs').writeFileSync(${JSON.stringify(mark)}, 'yes');\n`);
+    const threaded = await readingStation(true, 200);
+    const alone = await readingStation(false, 200);
+    const global = globalThis as { __griddeskJobThread?: { file: string; cache: string } };
+    global.__griddeskJobThread = { file: built.jobThread, cache: built.jobThreadCache };
+    try {
+      const state = await threaded.station.backend.jobs.finished(startOpenPeriodJob(threaded.station.backend, SYSTEM_ACTOR, '2026-11').id);
+      expect(state).toMatchObject({ status: 'succeeded', result: { period: '2026-11', books: 4, due: 200 } });
+    } finally {
+      delete global.__griddeskJobThread;
+    }
+    expect(readFileSync(mark, 'utf8')).toBe('yes');
+    await openPeriod(alone, '2026-11');
+    const due = (rs: ReadingStation) =>
+      rs.station.backend.store.read.all(sql`SELECT m.meter_no, d.seq, d.previous_reading FROM reading_due d JOIN meters m ON m.id = d.meter_id ORDER BY m.meter_no`);
+    expect(due(threaded)).toEqual(due(alone));
+    // The thread's compiled code is kept for the next thread (written as the thread exits).
+    await vi.waitFor(() => expect(existsSync(built.jobThreadCache)).toBe(true), { timeout: 10_000 });
   }, 120_000);
 
   it('the handheld import’s commit: saves what the host’s thread saves; the host writes meanwhile; a used preview is refused with its key', async () => {

@@ -16,7 +16,8 @@ import type { JobProgress } from './runner';
 // most, the job's slices and the payment's transaction taking turns at the file's write lock).
 // The job's code is the same; only where it runs changes. The desktop bundle runs jobs on the
 // back-end process's thread (the window is another process already): the thread is started only
-// from source (`import.meta.url` set: the CLI and `griddesk serve` through tsx).
+// where `import.meta.url` is set: the CLI and `griddesk serve`, from their prebuilt bundle (the
+// thread runs dist-cli/job-thread.cjs, built with it) or from the sources through tsx.
 
 /**
  * A job a thread can run: what it does and with what, as plain data (structured-cloned into the
@@ -34,6 +35,8 @@ export type ThreadJob =
 
 export interface ThreadJobData {
   entry: string;
+  /** The job-thread bundle built with the host's bundle (scripts/cli-bundle.mjs), run instead of `entry` through tsx. */
+  bundle?: { file: string; cache: string } | undefined;
   store: { db: string; nativeBinding?: string | undefined; migrationsDir?: string | undefined; backupsDir: string };
   /** The host's version (an export's manifest names it: the same range is the same bytes from either thread). */
   appVersion: string;
@@ -71,6 +74,15 @@ export interface ThreadOptions {
   answers?: Record<string, () => void>;
 }
 
+/**
+ * The job-thread bundle when the host runs from the CLI bundle (set by scripts/cli-bundle.mjs
+ * runBundle). Loading the back end's code through tsx took a thread 1.0–1.3 s (here, 2026-12-06);
+ * the bundle, with its code cache, a fraction of that.
+ */
+function jobThreadBundle(): { file: string; cache: string } | undefined {
+  return (globalThis as { __griddeskJobThread?: { file: string; cache: string } }).__griddeskJobThread;
+}
+
 /** Whether this build can start a job thread (from source; not in the desktop bundle). */
 export function jobThreadsAvailable(): boolean {
   return Boolean(import.meta.url);
@@ -96,6 +108,7 @@ export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: Jo
   const answer = new SharedArrayBuffer(4);
   const data: ThreadJobData = {
     entry: new URL('./threadMain.ts', import.meta.url).href,
+    bundle: jobThreadBundle(),
     store: { db: backend.paths.db, nativeBinding: backend.driver.nativeBinding, migrationsDir: backend.driver.migrationsDir, backupsDir: backend.paths.backupsDir },
     appVersion: backend.appVersion,
     clockOffsetMs: backend.now() - Date.now(),

@@ -1,5 +1,6 @@
-// A job thread's first module (see thread.ts): a worker does not inherit the TypeScript loader the
-// CLI runs under, so it registers tsx itself, then loads the TypeScript entry.
+// A job thread's first module (see thread.ts): from the CLI's bundle, it runs the job-thread bundle
+// built with it; from the sources, a worker does not inherit the TypeScript loader the host runs
+// under, so it registers tsx itself, then loads the TypeScript entry.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { workerData } from 'node:worker_threads';
@@ -14,6 +15,11 @@ if (workerData.niceness && process.platform === 'linux') {
     // runs at the process's priority
   }
 }
-const { register } = await import('tsx/esm/api');
-register();
-await import(workerData.entry);
+if (workerData.bundle) {
+  const { runJobThreadBundle } = await import('../../../scripts/cli-bundle.mjs');
+  runJobThreadBundle(workerData.bundle);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(workerData.entry);
+}

@@ -73,15 +73,20 @@ async function run(job: ThreadJob): Promise<{ result: Promise<unknown>; handback
   }
 }
 
-let handback: (() => unknown) | undefined;
-try {
-  const started = await run(job);
-  handback = started.handback;
-  const result = await started.result;
-  send({ type: 'done', result, ...(handback ? { handback: handback() } : {}) });
-} catch (error) {
-  if (!(error instanceof AppError)) console.error(`job thread: ${job.kind} failed`, error);
-  send({ type: 'failed', error: toThreadError(error), ...(handback ? { handback: handback() } : {}) });
-} finally {
-  backend.close();
+/** Runs the job and reports its outcome (a function, not top-level await: the thread's bundle is CommonJS). */
+async function main(): Promise<void> {
+  let handback: (() => unknown) | undefined;
+  try {
+    const started = await run(job);
+    handback = started.handback;
+    const result = await started.result;
+    send({ type: 'done', result, ...(handback ? { handback: handback() } : {}) });
+  } catch (error) {
+    if (!(error instanceof AppError)) console.error(`job thread: ${job.kind} failed`, error);
+    send({ type: 'failed', error: toThreadError(error), ...(handback ? { handback: handback() } : {}) });
+  } finally {
+    backend.close();
+  }
 }
+
+void main();
