@@ -78,6 +78,16 @@ export class NameKeys {
     if (!found) this.byName.set(name, (found = { initials: nameInitials(name), keys: nameKeys(name) }));
     return found;
   }
+
+  /** What was worked out, as plain data (sent to a job thread in parts). */
+  entries(): [string, { initials: string; keys: string[] }][] {
+    return [...this.byName];
+  }
+
+  /** Adds what another NameKeys worked out (its entries()). */
+  adopt(entries: [string, { initials: string; keys: string[] }][]): void {
+    for (const [name, found] of entries) this.byName.set(name, found);
+  }
 }
 
 /** A record refused as createCustomer would refuse it. */

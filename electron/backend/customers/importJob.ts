@@ -2,7 +2,7 @@ import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
 import type { JobProgress } from '../jobs/runner';
 import { runInJobThread } from '../jobs/thread';
-import { commitImport, forgetPendingImport, pendingImport, pendingImportState } from './spreadsheet';
+import { commitImport, forgetPendingImport, pendingImport, pendingImportParts, pendingImportState } from './spreadsheet';
 
 type CommitResult = Awaited<ReturnType<typeof commitImport>>;
 
@@ -18,15 +18,18 @@ export function commitImportJob(backend: Backend, actor: Actor, importId: string
   // Refusals of a missing or used check come from the same code here, at once.
   if (!backend.jobThreads || !batch || batch.used) return commitImport(backend, actor, importId, progress);
   batch.used = true;
+  // The checked rows go in parts after the thread has started: in one piece they held this thread.
+  const { batch: bare, parts } = pendingImportParts(batch);
   return runInJobThread<CommitResult>(
     backend,
-    { kind: 'customers.importCommit', actor, importId, batch: { ...batch, used: false } },
+    { kind: 'customers.importCommit', actor, importId, batch: bare },
     progress,
     () => {
       batch.used = false;
       return commitImport(backend, actor, importId, progress);
     },
     {
+      follow: parts,
       onHandback: (state) => {
         const { gone, used } = state as ReturnType<typeof pendingImportState>;
         if (gone) forgetPendingImport(importId);

@@ -195,7 +195,7 @@ describe('job threads (browser mode and the CLI, issue 18)', () => {
     expect(again.message).toBe(new AppError('not_found', 'import.previewGone').messageIn('zh-CN'));
   }, 180_000);
 
-  it('the customer import’s commit: files what the host’s thread files; another clerk’s check is refused on the thread with its key; the host writes meanwhile', async () => {
+  it('the customer import’s commit: files what the host’s thread files (its 800 checked rows sent in parts of 500); another clerk’s check is refused on the thread with its key; the host writes meanwhile', async () => {
     const header = SHEET_COLUMNS.map((c) => c.header);
     const resident = (i: number) =>
       sheetRowOf(

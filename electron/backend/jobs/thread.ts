@@ -26,6 +26,7 @@ import type { JobProgress } from './runner';
  */
 export type ThreadJob =
   | { kind: 'billing.run'; actor: Actor; scope: BillingScope }
+  /** `batch` comes without its groups and names: they follow in parts (ThreadOptions.follow). */
   | { kind: 'customers.importCommit'; actor: Actor; importId: string; batch: PendingImport }
   | { kind: 'readings.importCommit'; staff: CallStaff | null; actor: Actor; previewId: string; confirmRollovers: boolean; preview: StoredPreview }
   | { kind: 'readings.openPeriod'; actor: Actor; period: string }
@@ -46,6 +47,8 @@ export interface ThreadJobData {
   niceness?: number | undefined;
   /** The thread waits on it for the host's answer to an `ask` (0 waiting, 1 done, 2 failed). */
   answer: SharedArrayBuffer;
+  /** Parts of the job's data follow as messages (ToJobThread) before the job may begin. */
+  follows?: boolean;
   job: ThreadJob;
 }
 
@@ -72,7 +75,16 @@ export interface ThreadOptions {
   onHandback?: (handback: unknown) => void;
   /** What the host does when the thread asks (see FromJobThread `ask`). */
   answers?: Record<string, () => void>;
+  /**
+   * Parts of the job's data sent after the thread has started, a turn of the host's loop between
+   * them (the thread waits for them all before the job begins). Cloning a big job's data into the
+   * thread in one piece held the host's thread: a 50,000-row import's checked rows 0.5 s.
+   */
+  follow?: Iterable<unknown>;
 }
+
+/** What the host sends a thread after it started (ThreadOptions.follow). */
+export type ToJobThread = { type: 'part'; part: unknown } | { type: 'partsDone' };
 
 /**
  * The job-thread bundle when the host runs from the CLI bundle (set by scripts/cli-bundle.mjs
@@ -114,6 +126,7 @@ export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: Jo
     clockOffsetMs: backend.now() - Date.now(),
     answer,
     niceness: options.niceness,
+    ...(options.follow ? { follows: true } : {}),
     job,
   };
   return new Promise<T>((resolve, reject) => {
@@ -133,6 +146,7 @@ export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: Jo
       return;
     }
     const flag = new Int32Array(answer);
+    if (options.follow) void sendParts(worker, options.follow, () => settled);
     worker.on('message', (message: FromJobThread) => {
       heard = true;
       if (message.type === 'tick') void progress.tick(message.done, message.total, message.message);
@@ -163,4 +177,19 @@ export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: Jo
     });
     worker.on('exit', (code) => settle(() => reject(new Error(`job thread exited (${code})`))));
   });
+}
+
+/** Posts `parts` to the thread one at a time, a turn of this thread's loop between (ThreadOptions.follow). */
+async function sendParts(worker: Worker, parts: Iterable<unknown>, stopped: () => boolean): Promise<void> {
+  try {
+    for (const part of parts) {
+      if (stopped()) return;
+      worker.postMessage({ type: 'part', part } satisfies ToJobThread);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (!stopped()) worker.postMessage({ type: 'partsDone' } satisfies ToJobThread);
+  } catch (error) {
+    // The thread is gone (its exit settles the job); nothing more to send.
+    if (!stopped()) console.warn('job thread: a part of the job could not be sent', error);
+  }
 }

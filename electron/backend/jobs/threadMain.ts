@@ -4,9 +4,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Backend } from '../context';
 import { AppError } from '../errors';
 import { yieldToLoop } from './runner';
-import { toThreadError, type FromJobThread, type ThreadJob, type ThreadJobData } from './thread';
+import { toThreadError, type FromJobThread, type ThreadJob, type ThreadJobData, type ToJobThread } from './thread';
 
-const { store, job, appVersion, clockOffsetMs, answer } = workerData as ThreadJobData;
+const { store, job, appVersion, clockOffsetMs, answer, follows } = workerData as ThreadJobData;
 
 const send = (message: FromJobThread) => parentPort?.postMessage(message);
 const backend = new Backend({
@@ -46,7 +46,7 @@ async function run(job: ThreadJob): Promise<{ result: Promise<unknown>; handback
     }
     case 'customers.importCommit': {
       const { adoptPendingImport, commitImport, pendingImportState } = await import('../customers/spreadsheet');
-      adoptPendingImport(job.batch);
+      adoptPendingImport(job.batch, await parts());
       return { result: commitImport(backend, job.actor, job.importId, progress), handback: () => pendingImportState(job.importId) };
     }
     case 'readings.importCommit': {
@@ -71,6 +71,22 @@ async function run(job: ThreadJob): Promise<{ result: Promise<unknown>; handback
       return { result: buildDemoInPlace(backend, job.options, progress, () => ask('beforeSwap')) };
     }
   }
+}
+
+/** The parts of the job's data the host sends after the start (ThreadOptions.follow), all of them. */
+function parts(): Promise<unknown[]> {
+  if (!follows) return Promise.resolve([]);
+  return new Promise((resolve) => {
+    const got: unknown[] = [];
+    const listen = (message: ToJobThread) => {
+      if (message.type === 'part') got.push(message.part);
+      else {
+        parentPort?.off('message', listen);
+        resolve(got);
+      }
+    };
+    parentPort?.on('message', listen);
+  });
 }
 
 /** Runs the job and reports its outcome (a function, not top-level await: the thread's bundle is CommonJS). */
