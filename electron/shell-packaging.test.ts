@@ -140,13 +140,16 @@ describe('the esbuild bundles', () => {
 
   it('the sandboxed preload requires nothing but electron; main only electron (no database); the back end only better-sqlite3, never electron', async () => {
     const { buildElectron, bundleOptions } = await script('build-electron.mjs');
-    const { main, backend, preload } = await buildElectron({ write: false });
+    const { main, backend, preload, jobThread } = await buildElectron({ write: false });
     const text = (result: { outputFiles: { path: string; text: string }[] }) => result.outputFiles.find((f) => f.path.endsWith('.cjs'))!.text;
     expect(requiresOf(text(preload))).toEqual(['electron']);
     // Node built-ins may be required with or without the node: prefix (xlsx requires 'fs' and 'stream').
     const external = (bundle: string) => requiresOf(bundle).filter((name) => !name.startsWith('node:') && !builtinModules.includes(name));
     expect(external(text(main))).toEqual(['electron']);
     expect(external(text(backend))).toEqual(['better-sqlite3']);
+    // The job thread runs outside app.asar, where packages do not resolve: it carries the driver's JavaScript.
+    expect(external(text(jobThread))).toEqual([]);
+    expect(bundleOptions().jobThread.outfile).toBe('dist-electron/job-thread.cjs');
     expect(bundleOptions().main.outfile).toBe(pkg.main);
     expect(bundleOptions().main.format).toBe('cjs');
     expect(bundleOptions().backend.outfile).toBe('dist-electron/backend.cjs');
@@ -239,6 +242,11 @@ describe('the esbuild bundles', () => {
       join('/opt', 'GridDesk', 'resources', 'app.asar.unpacked', 'dist-electron', 'queryWorker.mjs'),
     );
     expect(config.files).toContain('dist-electron/queryWorker.mjs');
-    expect(config.asarUnpack).toEqual(['dist-electron/readWorker.mjs', 'dist-electron/queryWorker.mjs']);
+    const { bundledJobThreadPath } = await import('./backend/jobs/thread');
+    expect(bundledJobThreadPath(join('/opt', 'GridDesk', 'resources', 'app.asar', 'dist-electron'))).toBe(
+      join('/opt', 'GridDesk', 'resources', 'app.asar.unpacked', 'dist-electron', 'job-thread.cjs'),
+    );
+    expect(config.files).toContain('dist-electron/job-thread.cjs');
+    expect(config.asarUnpack).toEqual(['dist-electron/readWorker.mjs', 'dist-electron/queryWorker.mjs', 'dist-electron/job-thread.cjs']);
   });
 });

@@ -25,6 +25,7 @@ beforeAll(async () => {
   const script = await import(/* @vite-ignore */ new URL('../scripts/build-electron.mjs', import.meta.url).href);
   const { build } = await import('esbuild');
   await build({ ...script.bundleOptions(REPO).backend, outfile: join(bundleDir, 'backend.cjs'), sourcemap: false });
+  await build({ ...script.bundleOptions(REPO).jobThread, outfile: join(bundleDir, 'job-thread.cjs'), sourcemap: false });
 }, 60_000);
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
@@ -46,6 +47,7 @@ beforeEach(() => {
   cpSync(join(REPO, 'migrations'), join(appDir, 'migrations'), { recursive: true });
   mkdirSync(join(appDir, 'dist-electron'), { recursive: true });
   copyFileSync(join(bundleDir, 'backend.cjs'), join(appDir, 'dist-electron', 'backend.cjs'));
+  copyFileSync(join(bundleDir, 'job-thread.cjs'), join(appDir, 'dist-electron', 'job-thread.cjs'));
   mkdirSync(join(nativeFile(), '..'), { recursive: true });
   copyFileSync(NODE_BUILD, nativeFile());
   app.appPath = appDir;
@@ -233,6 +235,33 @@ describe('the back end in its own process', () => {
     expect(closeSpy).not.toHaveBeenCalled();
   });
 
+  it('long jobs run on a thread of the back-end process, from job-thread.cjs beside its bundle: the first-run demo builds there while the back end answers', async () => {
+    // A mark the thread's bundle leaves when it runs: proof the job ran there, not on the back end's thread.
+    const mark = join(dir, 'ran-on-job-thread');
+    const threadFile = join(appDir, 'dist-electron', 'job-thread.cjs');
+    writeFileSync(threadFile, `${readFileSync(threadFile, 'utf8')}\nrequire('node:fs').writeFileSync(${JSON.stringify(mark)}, 'yes');\n`);
+    startShell(proc);
+    await becomeReady();
+    expect(backendChild().sent[0]).toMatchObject({ type: 'open', options: { jobThreads: true } });
+    const window = mainWindow()!;
+    const call = (name: string, input: unknown) => ipcMain.invoke('griddesk:invoke', window.webContents, window.webContents.mainFrame, name, input) as Promise<any>;
+    const started = await call('demo.build', { customers: 40, months: 2, seed: 3 });
+    expect(started.ok).toBe(true);
+    // The back end answers while the demo builds on its thread.
+    let answeredWhileBuilding = 0;
+    let state = (await call('demo.watch', { jobId: started.value.jobId, afterVersion: 0 })).value;
+    while (state.status === 'running') {
+      if ((await call('system.info', {})).ok) answeredWhileBuilding += 1;
+      state = (await call('demo.watch', { jobId: started.value.jobId, afterVersion: state.version })).value;
+    }
+    expect(state, JSON.stringify(state.error)).toMatchObject({ status: 'succeeded', result: { logins: expect.arrayContaining([expect.objectContaining({ staffNo: 'A001' })]) } });
+    expect(answeredWhileBuilding).toBeGreaterThan(0);
+    expect(readFileSync(mark, 'utf8')).toBe('yes');
+    // The demo station swapped in and opened by the back end's own connection.
+    expect((await call('system.info', {})).value).toMatchObject({ setUp: true });
+    expect((await call('auth.login', { staffNo: 'A001', password: 'demo1234' })).ok).toBe(true);
+  }, 120_000);
+
   it('the relay refuses a foreign frame before anything reaches the back end', async () => {
     startShell(proc);
     await becomeReady();
@@ -336,6 +365,12 @@ describe('the sync key sealed with safeStorage through the relay', () => {
     expect(safeStorage.opened).toBe(openedAtSetup + 1);
     const v = await readSignedFile(Buffer.from(enrol.value.dataBase64, 'base64'), new Map(), { kind: 'enrolment', allowSelfSigned: true });
     expect(v.keyId).toBe(keyFile!.slice('station-'.length, -'.key'.length));
+    // An export signs with it: the job stays on the back end's thread, the one that can ask main to open the key.
+    const exported = await call('sync.export', {});
+    expect(exported.ok, JSON.stringify(exported)).toBe(true);
+    let job = (await call('jobs.watch', { jobId: exported.value.jobId, afterVersion: 0 })).value;
+    while (job.status === 'running') job = (await call('jobs.watch', { jobId: exported.value.jobId, afterVersion: job.version })).value;
+    expect(job, JSON.stringify(job.error)).toMatchObject({ status: 'succeeded', result: { epoch: 1, counts: { station: 1 } } });
     // A rotation seals the new key the same way.
     const rotated = await call('sync.rotateKey', {});
     expect(rotated.value).toMatchObject({ epoch: 2 });

@@ -92,6 +92,8 @@ export function startShell(proc: ShellProcess): void {
         nativeBinding: paths.nativeBinding,
         desktop: true,
         appVersion: app.getVersion(),
+        // The long jobs on threads of the back-end process (its bundle's job-thread.cjs).
+        jobThreads: true,
       },
       // Printing and save dialogs need the window: the back end asks main for them through the relay.
       mainHandlers,

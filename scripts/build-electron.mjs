@@ -2,8 +2,8 @@
 // Bundles the Electron shell with esbuild: electron/main.ts → dist-electron/main.cjs (the window,
 // the protocol and the IPC relay), electron/backend-main.ts → dist-electron/backend.cjs (the whole
 // back end and shared/, run as a utility process), electron/preload.ts → dist-electron/preload.cjs, and the two
-// workers → dist-electron/readWorker.mjs (workbook reader) and queryWorker.mjs (reads on a second
-// thread), since a worker runs its own file.
+// workers → dist-electron/readWorker.mjs (workbook reader), queryWorker.mjs (reads on a second
+// thread) and job-thread.cjs (a long job's thread), since a worker runs its own file.
 // Main and preload are CommonJS because a sandboxed preload cannot load ES modules, and one format
 // for both keeps it simple; the worker stays an ES module (it awaits at top level). `electron` is provided by Electron itself; better-sqlite3 stays in node_modules because
 // its JavaScript loads the native binary by path (the main process passes `nativeBinding`).
@@ -47,6 +47,16 @@ export function bundleOptions(root = ROOT) {
       // query worker are found beside the bundle (a test runs the bundle to prove it starts).
       logOverride: { 'empty-import-meta': 'silent' },
     },
+    // A long job's thread (jobs/thread.ts), started by the back end from beside its bundle, outside
+    // app.asar: self-contained (better-sqlite3's JavaScript inside, its native part loaded by the
+    // path the shell passes), since a worker there does not resolve packages from app.asar.
+    jobThread: {
+      ...common,
+      entryPoints: ['electron/backend/jobs/threadMain.ts'],
+      outfile: 'dist-electron/job-thread.cjs',
+      // db/parallelRead.ts resolves the driver at run time only where its host did not say (the thread is told).
+      logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },
+    },
     // The sandboxed preload may require only `electron`: nothing else is external, and a test
     // checks that the bundle requires nothing more.
     preload: { ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', external: ['electron'] },
@@ -61,17 +71,18 @@ export function bundleOptions(root = ROOT) {
 /** Builds the bundles; with `write: false` returns the output text instead (for tests). */
 export async function buildElectron({ root = ROOT, write = true } = {}) {
   const options = bundleOptions(root);
-  const [main, backend, preload, worker, queryWorker] = await Promise.all([
+  const [main, backend, preload, worker, queryWorker, jobThread] = await Promise.all([
     build({ ...options.main, write }),
     build({ ...options.backend, write }),
     build({ ...options.preload, write }),
     build({ ...options.worker, write }),
     build({ ...options.queryWorker, write }),
+    build({ ...options.jobThread, write }),
   ]);
-  return { main, backend, preload, worker, queryWorker };
+  return { main, backend, preload, worker, queryWorker, jobThread };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await buildElectron();
-  console.log('build-electron: dist-electron/main.cjs, backend.cjs, preload.cjs, readWorker.mjs and queryWorker.mjs');
+  console.log('build-electron: dist-electron/main.cjs, backend.cjs, preload.cjs, readWorker.mjs, queryWorker.mjs and job-thread.cjs');
 }

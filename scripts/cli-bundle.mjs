@@ -80,6 +80,7 @@ function runCommonJs(file, cacheFile, keepCache) {
   const source = readFileSync(file, 'utf8');
   let cachedData;
   try {
+    if (!cacheFile) throw new Error('no cache');
     cachedData = readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
@@ -89,7 +90,7 @@ function runCommonJs(file, cacheFile, keepCache) {
   const script = new vm.Script(wrapped, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once('exit', () => {
-      if (!keepCache()) return;
+      if (!cacheFile || !keepCache()) return;
       try {
         const temp = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}`;
         writeFileSync(temp, script.createCachedData());

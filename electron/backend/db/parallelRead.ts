@@ -20,9 +20,19 @@ function workerScript(): URL {
   return import.meta.url ? new URL('./queryWorker.mjs', import.meta.url) : pathToFileURL(bundledQueryWorkerPath(__dirname));
 }
 
-/** The driver's entry file, in the desktop bundle (CommonJS), for the worker to load the same one. */
-function driverEntry(): string | undefined {
-  return import.meta.url ? undefined : require.resolve('better-sqlite3');
+let driverOverride: string | undefined;
+
+/**
+ * The driver's entry file, in the desktop bundle (CommonJS), for the worker to load the same one.
+ * A desktop job thread (its bundle outside app.asar, the driver inside) is told its host's.
+ */
+export function driverEntry(): string | undefined {
+  return driverOverride ?? (import.meta.url ? undefined : require.resolve('better-sqlite3'));
+}
+
+/** A job thread takes its host's driver entry (jobs/threadMain.ts). */
+export function useDriverEntry(entry: string | undefined): void {
+  driverOverride = entry;
 }
 
 export interface StoreFile {

@@ -38,11 +38,13 @@ export async function buildDemoStation(
   beforeSwap: () => void = () => {},
   /** Told each write transaction's time and the step it belongs to (tests and the bench). */
   onTransaction?: (ms: number, step: string) => void,
+  /** The driver of the station it replaces: the desktop's Electron build of better-sqlite3 and its migrations folder. */
+  driver: Backend['driver'] = {},
 ): Promise<{ staff: DemoStaff[]; ms: number }> {
   const started = performance.now();
   const building = `${target}${DEMO_BUILDING_SUFFIX}`;
   removeDatabase(building);
-  const backend = new Backend({ db: building, backupsDir: `${building}-backups` });
+  const backend = new Backend({ db: building, backupsDir: `${building}-backups`, ...driver });
   try {
     await setupStation(backend, { stationCode: DEMO_STATION.code, stationName: DEMO_STATION.name, adminNo: DEMO_ADMIN.staffNo, adminName: DEMO_ADMIN.name, password: DEMO_PASSWORD });
     const actor: Actor = { staffId: null, label: DEMO_ACTOR_LABEL };
@@ -98,11 +100,18 @@ export async function buildDemoInPlace(backend: Backend, options: DemoOptions, p
   if (building.has(target)) throw new AppError('conflict', 'customers.err.demoBuilding');
   building.add(target);
   try {
-    return await buildDemoStation(target, options, progress, () => {
-      refuseIfSetUp(); // someone may have set the station up while the demo was building
-      backend.store.close();
-      alsoBeforeSwap();
-    });
+    return await buildDemoStation(
+      target,
+      options,
+      progress,
+      () => {
+        refuseIfSetUp(); // someone may have set the station up while the demo was building
+        backend.store.close();
+        alsoBeforeSwap();
+      },
+      undefined,
+      backend.driver,
+    );
   } finally {
     // Open again: the demo station after a swap, the old empty database if the swap never came.
     if (!backend.store.isOpen) backend.reopen();

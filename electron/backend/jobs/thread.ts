@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Actor } from '../audit/record';
 import type { BillingScope } from '../billing/calculate';
 import type { Backend } from '../context';
+import { driverEntry } from '../db/parallelRead';
 import type { PendingImport } from '../customers/spreadsheet';
 import type { DemoOptions } from '../demo/steps';
 import { AppError } from '../errors';
@@ -15,9 +17,11 @@ import type { JobProgress } from './runner';
 // only that thread; the host's thread keeps answering (a payment waits for one write slice at
 // most, the job's slices and the payment's transaction taking turns at the file's write lock).
 // The job's code is the same; only where it runs changes. The desktop bundle runs jobs on the
-// back-end process's thread (the window is another process already): the thread is started only
-// where `import.meta.url` is set: the CLI and `griddesk serve`, from their prebuilt bundle (the
-// thread runs dist-cli/job-thread.cjs, built with it) or from the sources through tsx.
+// back-end process runs them on job threads too (dist-electron/job-thread.cjs): a payment from the
+// window goes to that process, and a billing run there read for 3.4 s before its first slice on
+// the 100,000-customer station, every call waiting meanwhile. The CLI and `griddesk serve` start
+// them from their prebuilt bundle (dist-cli/job-thread.cjs, built with it) or from the sources
+// through tsx.
 
 /**
  * A job a thread can run: what it does and with what, as plain data (structured-cloned into the
@@ -37,8 +41,9 @@ export type ThreadJob =
 export interface ThreadJobData {
   entry: string;
   /** The job-thread bundle built with the host's bundle (scripts/cli-bundle.mjs), run instead of `entry` through tsx. */
-  bundle?: { file: string; cache: string } | undefined;
-  store: { db: string; nativeBinding?: string | undefined; migrationsDir?: string | undefined; backupsDir: string };
+  bundle?: JobThreadBundle | undefined;
+  /** `driverEntry`: the host's better-sqlite3 (db/parallelRead.ts), for the query thread a job starts in the desktop app. */
+  store: { db: string; nativeBinding?: string | undefined; migrationsDir?: string | undefined; backupsDir: string; driverEntry?: string | undefined };
   /** The host's version (an export's manifest names it: the same range is the same bytes from either thread). */
   appVersion: string;
   /** The host's clock less the real one when the job starts: the thread's clock follows the host's (tests set a station's clock). */
@@ -86,18 +91,29 @@ export interface ThreadOptions {
 /** What the host sends a thread after it started (ThreadOptions.follow). */
 export type ToJobThread = { type: 'part'; part: unknown } | { type: 'partsDone' };
 
-/**
- * The job-thread bundle when the host runs from the CLI bundle (set by scripts/cli-bundle.mjs
- * runBundle). Loading the back end's code through tsx took a thread 1.0–1.3 s (here, 2026-12-06);
- * the bundle, with its code cache, a fraction of that.
- */
-function jobThreadBundle(): { file: string; cache: string } | undefined {
-  return (globalThis as { __griddeskJobThread?: { file: string; cache: string } }).__griddeskJobThread;
+/** A job-thread bundle: the file, and where its V8 code cache goes (none in the desktop app: its folder is read-only). */
+export interface JobThreadBundle {
+  file: string;
+  cache?: string | undefined;
 }
 
-/** Whether this build can start a job thread (from source; not in the desktop bundle). */
+/**
+ * The job-thread bundle the host was started with: the CLI's (scripts/cli-bundle.mjs runBundle) or
+ * the desktop back end's (electron/backend-main.ts). Loading the back end's code through tsx took a
+ * thread 1.0–1.5 s (here, 2026-12-06); a bundle a fraction of that.
+ */
+function jobThreadBundle(): JobThreadBundle | undefined {
+  return (globalThis as { __griddeskJobThread?: JobThreadBundle }).__griddeskJobThread;
+}
+
+/** Whether this host can start a job thread: from the sources, the CLI's bundle or the desktop's. */
 export function jobThreadsAvailable(): boolean {
-  return Boolean(import.meta.url);
+  return Boolean(import.meta.url) || jobThreadBundle() !== undefined;
+}
+
+/** Where the desktop build keeps the job-thread bundle: beside the back end's, outside app.asar (`asarUnpack`). */
+export function bundledJobThreadPath(dir: string): string {
+  return join(dir, 'job-thread.cjs').replace(/\.asar([\\/])/, '.asar.unpacked$1');
 }
 
 export function toThreadError(error: unknown): ThreadError {
@@ -119,9 +135,9 @@ export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: Jo
   if (!jobThreadsAvailable()) return fallback();
   const answer = new SharedArrayBuffer(4);
   const data: ThreadJobData = {
-    entry: new URL('./threadMain.ts', import.meta.url).href,
+    entry: import.meta.url ? new URL('./threadMain.ts', import.meta.url).href : '',
     bundle: jobThreadBundle(),
-    store: { db: backend.paths.db, nativeBinding: backend.driver.nativeBinding, migrationsDir: backend.driver.migrationsDir, backupsDir: backend.paths.backupsDir },
+    store: { db: backend.paths.db, nativeBinding: backend.driver.nativeBinding, migrationsDir: backend.driver.migrationsDir, backupsDir: backend.paths.backupsDir, driverEntry: driverEntry() },
     appVersion: backend.appVersion,
     clockOffsetMs: backend.now() - Date.now(),
     answer,
@@ -139,7 +155,9 @@ export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: Jo
     };
     let worker: Worker;
     try {
-      worker = new Worker(new URL('./threadBoot.mjs', import.meta.url), { workerData: data, ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}) });
+      const limits = options.resourceLimits ? { resourceLimits: options.resourceLimits } : {};
+      // The desktop's bundle (`import.meta` empty there) starts the job-thread bundle itself.
+      worker = import.meta.url ? new Worker(new URL('./threadBoot.mjs', import.meta.url), { workerData: data, ...limits }) : new Worker(data.bundle?.file ?? '', { workerData: data, ...limits });
     } catch (error) {
       console.warn('job thread could not start; the job runs on the back end’s thread', error);
       fallback().then(resolve, reject);

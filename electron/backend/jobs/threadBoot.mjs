@@ -1,20 +1,12 @@
-// A job thread's first module (see thread.ts): from the CLI's bundle, it runs the job-thread bundle
-// built with it; from the sources, a worker does not inherit the TypeScript loader the host runs
-// under, so it registers tsx itself, then loads the TypeScript entry.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+// A job thread's first module (see thread.ts) where the host runs from the sources or the CLI's
+// bundle: from the bundle, it runs the job-thread bundle built with it; from the sources, a worker
+// does not inherit the TypeScript loader the host runs under, so it registers tsx itself, then
+// loads the TypeScript entry. (The desktop's back end starts its threads from its own bundle.)
 import { workerData } from 'node:worker_threads';
+import { setThreadNiceness } from './niceness.mjs';
 
-// Its nice value first (Linux, ThreadOptions.niceness): loading the job's code is work too.
-// /proc/thread-self is <pid>/task/<tid>; setpriority on a thread id sets that thread's nice only.
-if (workerData.niceness && process.platform === 'linux') {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (tid > 0) setPriority(tid, workerData.niceness);
-  } catch {
-    // runs at the process's priority
-  }
-}
+// Its nice value first: loading the job's code is work too.
+setThreadNiceness(workerData.niceness);
 if (workerData.bundle) {
   const { runJobThreadBundle } = await import('../../../scripts/cli-bundle.mjs');
   runJobThreadBundle(workerData.bundle);

@@ -2,11 +2,16 @@
 // given with the same code the back end's thread would, and reports progress and the outcome.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Backend } from '../context';
+import { useDriverEntry } from '../db/parallelRead';
 import { AppError } from '../errors';
+import { setThreadNiceness } from './niceness.mjs';
 import { yieldToLoop } from './runner';
 import { toThreadError, type FromJobThread, type ThreadJob, type ThreadJobData, type ToJobThread } from './thread';
 
-const { store, job, appVersion, clockOffsetMs, answer, follows } = workerData as ThreadJobData;
+const { store, job, appVersion, clockOffsetMs, answer, follows, niceness } = workerData as ThreadJobData;
+// Set by threadBoot.mjs already where it ran; the desktop's threads start here.
+setThreadNiceness(niceness);
+useDriverEntry(store.driverEntry);
 
 const send = (message: FromJobThread) => parentPort?.postMessage(message);
 const backend = new Backend({

@@ -2,6 +2,7 @@ import type { Actor } from '../audit/record';
 import type { Backend } from '../context';
 import type { JobProgress } from '../jobs/runner';
 import { runInJobThread } from '../jobs/thread';
+import { keyProtectorInstalled } from './keys';
 import { exportBatch, pushBatch, type ExportResult, type PushResult } from './station';
 
 /**
@@ -22,10 +23,14 @@ function exportThreadNiceness(): number {
   return Number.isInteger(set) && set >= 0 && set <= 19 ? set : EXPORT_THREAD_NICE;
 }
 
-/** Exports a batch (数据上报导出): on a job thread in browser mode and the CLI (issue 18), else here. */
+/**
+ * Exports a batch (数据上报导出): on a job thread in browser mode and the CLI (issue 18), else here.
+ * In the desktop app it stays on the back end's thread: the station key is sealed through main
+ * (safeStorage), which only this thread can ask; the export writes nothing to the station file.
+ */
 export function exportBatchJob(backend: Backend, actor: Actor, progress: JobProgress, options: { outDir?: string } = {}): Promise<ExportResult> {
   const here = () => exportBatch(backend, actor, { ...options, progress: (done, total) => progress.tick(done, total) });
-  if (!backend.jobThreads) return here();
+  if (!backend.jobThreads || keyProtectorInstalled()) return here();
   return runInJobThread<ExportResult>(backend, { kind: 'sync.export', actor, outDir: options.outDir }, progress, here, {
     resourceLimits: { maxOldGenerationSizeMb: EXPORT_THREAD_HEAP_MB, maxYoungGenerationSizeMb: EXPORT_THREAD_YOUNG_MB },
     niceness: exportThreadNiceness(),

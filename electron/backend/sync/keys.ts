@@ -33,6 +33,11 @@ export function setKeyProtector(p: KeyProtector | null): void {
   protector = p;
 }
 
+/** Whether the key is sealed through this process's protector (the desktop app), which a job thread cannot reach. */
+export function keyProtectorInstalled(): boolean {
+  return protector !== null;
+}
+
 export interface StationKey {
   keyId: string;
   epoch: number;
