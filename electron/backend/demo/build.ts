@@ -36,8 +36,8 @@ export async function buildDemoStation(
   progress: JobProgress,
   /** Called just before the built file replaces `target` (close what holds it open; throw to give up). */
   beforeSwap: () => void = () => {},
-  /** Told each write transaction's time and the step it belongs to (tests and the bench). */
-  onTransaction?: (ms: number, step: string) => void,
+  /** Told each write transaction's time, the step it belongs to and the rows it wrote (tests and the bench). */
+  onTransaction?: (ms: number, step: string, rows: number) => void,
   /** The driver of the station it replaces: the desktop's Electron build of better-sqlite3 and its migrations folder. */
   driver: Backend['driver'] = {},
 ): Promise<{ staff: DemoStaff[]; ms: number }> {
@@ -52,7 +52,7 @@ export async function buildDemoStation(
     const totalWeight = DEMO_STEPS.reduce((s, step) => s + step.weight, 0);
     let before = 0;
     for (const step of DEMO_STEPS) {
-      if (onTransaction) backend.store.onTransaction = (ms) => onTransaction(ms, step.name);
+      if (onTransaction) backend.store.onTransaction = (ms, rows) => onTransaction(ms, step.name, rows);
       const share = step.weight / totalWeight;
       const base = before;
       await step.run({
