@@ -8,7 +8,10 @@
 // For each, per step: the write transactions, the longest, the median, how many took over 100 ms
 // and over 250 ms, the most rows one wrote; the build's total time; the longest stall of this
 // thread's event loop (a 10 ms timer: what a call served by the building process would wait);
-// and the load average around it. `GRIDDESK_BENCH_DEMO_ROUNDS` (default 1) repeats the pair.
+// and the load average around it. `GRIDDESK_BENCH_DEMO_ROUNDS` (default 1) repeats them.
+// A third build, sliced with the building file's tuning off (demo/pace.ts tuneBuildingFile: SQLite's
+// own checkpoint in the commits and an fsync per commit, as any station file), shows what the
+// tuning is worth; `GRIDDESK_BENCH_DEMO_UNTUNED=0` leaves it out.
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +57,7 @@ function figures(samples: { ms: number; rows: number }[]): StepFigures {
   };
 }
 
-async function build(ctx: BenchContext, label: string, fixed: number | undefined): Promise<BuildFigures> {
+async function build(ctx: BenchContext, label: string, fixed: number | undefined, tuning = true): Promise<BuildFigures> {
   const file = join(ctx.workDir, `demo-bench-${label}.db`);
   for (const f of [file, `${file}-wal`, `${file}-shm`, ...demoBuildingFiles(file)]) rmSync(f, { force: true });
   const samples = new Map<string, { ms: number; rows: number }[]>();
@@ -68,6 +71,8 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
   const loadBefore = Number(loadavg()[0]?.toFixed(1));
   let lastLog = 0;
   Pace.fixed = fixed;
+  const tuningBefore = process.env.GRIDDESK_DEMO_TUNING;
+  if (!tuning) process.env.GRIDDESK_DEMO_TUNING = '0';
   const started = performance.now();
   try {
     await buildDemoStation(
@@ -91,6 +96,8 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
     );
   } finally {
     Pace.fixed = undefined;
+    if (tuningBefore === undefined) delete process.env.GRIDDESK_DEMO_TUNING;
+    else process.env.GRIDDESK_DEMO_TUNING = tuningBefore;
     clearInterval(watch);
   }
   const totalMs = Math.round(performance.now() - started);
@@ -105,12 +112,15 @@ export const demoBench: Bench = {
   name: 'demo',
   async run(ctx) {
     const rounds = Number(process.env.GRIDDESK_BENCH_DEMO_ROUNDS ?? 1);
+    const untunedToo = process.env.GRIDDESK_BENCH_DEMO_UNTUNED !== '0';
     const sliced: BuildFigures[] = [];
     const baseline: BuildFigures[] = [];
+    const untuned: BuildFigures[] = [];
     for (let i = 0; i < rounds; i++) {
-      // Alternately, baseline first (a warm page cache favours the second, so the sliced build has no edge).
+      // Alternately, baseline first (a warm page cache favours the later ones, so the sliced build has no edge).
       baseline.push(await build(ctx, 'baseline', 1_000_000_000));
       sliced.push(await build(ctx, 'sliced', undefined));
+      if (untunedToo) untuned.push(await build(ctx, 'sliced-untuned', undefined, false));
     }
     const median = (runs: BuildFigures[], pick: (r: BuildFigures) => number) => stats(runs.map(pick)).median;
     const stepNames = Object.keys(sliced[0]?.steps ?? {});
@@ -121,6 +131,24 @@ export const demoBench: Bench = {
         totalMs: { sliced: median(sliced, (r) => r.totalMs), baseline: median(baseline, (r) => r.totalMs), ratio: ratio(median(sliced, (r) => r.totalMs), median(baseline, (r) => r.totalMs)) },
         longestWriteMs: { sliced: median(sliced, (r) => r.all.longestMs), baseline: median(baseline, (r) => r.all.longestMs) },
         longestLoopStallMs: { sliced: median(sliced, (r) => r.longestLoopStallMs), baseline: median(baseline, (r) => r.longestLoopStallMs) },
+        ...(untunedToo
+          ? {
+              fileUntuned: {
+                totalMs: median(untuned, (r) => r.totalMs),
+                longestWriteMs: median(untuned, (r) => r.all.longestMs),
+                over100Ms: median(untuned, (r) => r.all.over100Ms),
+                over250Ms: median(untuned, (r) => r.all.over250Ms),
+                writeMs: median(untuned, (r) => r.all.writeMs),
+              },
+              fileTuned: {
+                totalMs: median(sliced, (r) => r.totalMs),
+                longestWriteMs: median(sliced, (r) => r.all.longestMs),
+                over100Ms: median(sliced, (r) => r.all.over100Ms),
+                over250Ms: median(sliced, (r) => r.all.over250Ms),
+                writeMs: median(sliced, (r) => r.all.writeMs),
+              },
+            }
+          : {}),
         perStep: Object.fromEntries(
           stepNames.map((step) => [
             step,
@@ -136,6 +164,7 @@ export const demoBench: Bench = {
       },
       sliced,
       baseline,
+      ...(untunedToo ? { untuned } : {}),
     };
   },
 };

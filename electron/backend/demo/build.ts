@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
 import { runInJobThread } from '../jobs/thread';
 import { setupStation } from '../station/setup';
+import { syncBuildingFile, tuneBuildingFile } from './pace';
 import { Random } from './random';
 import { DEMO_ADMIN, DEMO_PASSWORD } from './staffStep';
 import { DEMO_BUILDING_SUFFIX } from './stopped';
@@ -47,6 +48,7 @@ export async function buildDemoStation(
   const backend = new Backend({ db: building, backupsDir: `${building}-backups`, ...driver });
   try {
     await setupStation(backend, { stationCode: DEMO_STATION.code, stationName: DEMO_STATION.name, adminNo: DEMO_ADMIN.staffNo, adminName: DEMO_ADMIN.name, password: DEMO_PASSWORD });
+    tuneBuildingFile(backend.store); // no fsync, the slices checkpoint (demo/pace.ts)
     const actor: Actor = { staffId: null, label: DEMO_ACTOR_LABEL };
     const staff: DemoStaff[] = [];
     const totalWeight = DEMO_STEPS.reduce((s, step) => s + step.weight, 0);
@@ -73,6 +75,7 @@ export async function buildDemoStation(
         summary: { customers: options.customers, months: options.months, seed: options.seed, asOf: options.asOf, steps: DEMO_STEPS.map((s) => s.name) },
       }),
     );
+    syncBuildingFile(backend.store);
     backend.close();
     rmSync(`${building}-backups`, { recursive: true, force: true });
     beforeSwap();

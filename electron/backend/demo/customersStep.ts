@@ -6,7 +6,7 @@ import type { NewCustomer } from '../customers/customers';
 import { AGRICULTURE, COMMERCIAL, DEMO_TARIFF_CODES, GIVEN_CHARS, INDUSTRY, SURNAMES, TOWNSHIPS } from './places';
 import type { Random } from './random';
 import { Pace, sliceWrite } from '../jobs/pace';
-import { DEMO_PACE } from './pace';
+import { between, DEMO_PACE } from './pace';
 import type { DemoStep } from './steps';
 
 /** Customers filed in the first transaction; the next are sized by pace (jobs/pace.ts) to the demo's ~20 ms (demo/pace.ts). */
@@ -113,6 +113,7 @@ export const customersStep: DemoStep = {
       pace.run(size, () => withBulkPageCache(ctx.backend, () => sliceWrite(ctx.backend.store, DEMO_PACE, () => ctx.backend.write(ctx.actor, (unit) => fileCustomers(unit, records, { importBatch: null, names })))));
       done += size;
       await ctx.progress(done, total);
+      await between(ctx.backend.store);
     }
   },
 };
