@@ -30,6 +30,8 @@ BENCHES.push(nowaitBench);
 BENCHES.push(cliBench);
 import { serviceBench } from './service';
 BENCHES.push(serviceBench);
+import { demoBench } from './demo';
+BENCHES.push(demoBench);
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, customers: { type: 'string' } }, strict: true });
 const only = values.only ? new Set(values.only.split(',')) : undefined;

@@ -6,6 +6,8 @@ import { sql } from '../db/sql';
 import { addMeters } from '../readings/fixtures';
 import { bookWith, households, makeReadingStation, moreStaff, openPeriod, readAll, type ReadingStation } from '../readings/test-station';
 import type { TestClient } from '../testing';
+import { appraisedStaff, computeMonth, sign } from './appraisals';
+import { computeKpis } from './kpis';
 import { loadScoreSheet } from './sheets';
 
 // The appraisal desk against a real station: sheets loaded by the administrator, the month
@@ -155,6 +157,25 @@ describe('the month\'s appraisal (月度绩效考核)', () => {
     // Signing the old version now is refused; the new one signs.
     expect((await rs.head.fail('appraisal.sign', { period: '2026-11', staffNo: 'M001', versionNo: 1 })).code).toBe('conflict');
     expect(await rs.head.call('appraisal.sign', { period: '2026-11', staffNo: 'M001', versionNo: 2 })).toMatchObject({ signed: true });
+  });
+
+  it('takes the figures read beforehand (the demo builder reads them outside its write): the same drafts, and a signature checks against them', async () => {
+    const { admin } = await station();
+    await admin.call('appraisal.sheets.import', { text: KPI100 });
+    const backend = rs.station.backend;
+    const head = { staffId: rs.staffId('H001'), label: 'H001' };
+    const staff = appraisedStaff(backend.store.read).map((s) => s.id);
+    const kpis = computeKpis(backend.store.read, '2026-11', staff, '2026-11-26');
+    const result = backend.write(head, (unit) => computeMonth(unit, '2026-11', 'KPI100', '2026-11-26', kpis));
+    expect(result).toMatchObject({ drafted: staff.length, recomputed: 0 });
+    // Computed in the transaction instead, the figures are the same: nothing to recompute.
+    expect(backend.write(head, (unit) => computeMonth(unit, '2026-11', 'KPI100', '2026-11-26'))).toMatchObject({ drafted: 0, recomputed: 0, unchanged: staff.length });
+    const m001 = rs.staffId('M001');
+    expect(backend.write(head, (unit) => sign(unit, { period: '2026-11', staffId: m001, versionNo: 1 }, '2026-11-26', kpis.get(m001)))).toEqual({ signed: true, versionNo: 1 });
+    // Figures that differ from the version's are a change: a new version, not a signature.
+    const b001 = rs.staffId('B001');
+    const other = new Map(kpis.get(m001));
+    expect(backend.write(head, (unit) => sign(unit, { period: '2026-11', staffId: b001, versionNo: 1 }, '2026-11-26', other))).toMatchObject({ signed: false, versionNo: 2 });
   });
 
   it('no readings = not measured; two roles take the items of both; a dispute needs a note; the summary ranks and pays to the fen', async () => {

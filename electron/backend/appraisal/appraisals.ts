@@ -138,17 +138,26 @@ export interface ComputeResult {
   notAppraised: { staffNo: string; name: string; startDate: string }[];
 }
 
-/** Computes the month's drafts for the whole station (or refreshes unsigned ones whose figures changed). */
-export function computeMonth(unit: Unit, period: string, sheetCode: string | undefined, today: string): ComputeResult {
+/** Every appraised person's KPI figures, by staff id (computeKpis' answer). */
+export type StaffKpis = ReadonlyMap<string, ReadonlyMap<KpiCode, KpiValue>>;
+
+/**
+ * Computes the month's drafts for the whole station (or refreshes unsigned ones whose figures changed).
+ * `kpis`: the figures read beforehand, outside the write (computeKpis over the same data, for at
+ * least everyone appraised this month), so the transaction only writes (the demo builder, whose
+ * file nobody else writes; issue 18). Without them they are read here, in the transaction, as the
+ * office's compute does.
+ */
+export function computeMonth(unit: Unit, period: string, sheetCode: string | undefined, today: string, kpis?: StaffKpis): ComputeResult {
   assertPeriodNotFuture(period, today);
   const sheet = resolveSheet(unit, period, sheetCode);
   const everyone = appraisedStaff(unit);
   const notAppraised = everyone.filter((s) => !appraisedInPeriod(s.startDate, period));
   const staff = everyone.filter((s) => appraisedInPeriod(s.startDate, period));
-  const kpis = computeKpis(unit, period, staff.map((s) => s.id), today);
+  const figures = kpis ?? computeKpis(unit, period, staff.map((s) => s.id), today);
   const result: ComputeResult = { period, sheet: { code: sheet.code, effectiveFrom: sheet.effectiveFrom, name: sheet.name }, drafted: 0, recomputed: 0, unchanged: 0, signed: 0, notAppraised: notAppraised.map((s) => ({ staffNo: s.staffNo, name: s.name, startDate: s.startDate })) };
   for (const s of staff) {
-    const text = kpiText(kpis.get(s.id) ?? new Map());
+    const text = kpiText(figures.get(s.id) ?? new Map());
     const latest = latestVersion(unit, period, s.id);
     if (!latest) {
       insertVersion(unit, { period, staff: s, versionNo: 1, kind: 'draft', reason: '', sheet, kpis: text });
@@ -217,16 +226,18 @@ export type SignResult = { signed: true; versionNo: number } | { signed: false; 
 /**
  * The head signs the version they looked at. If the figures changed since it was computed, a new
  * version is computed instead and the changes are returned, to be looked at and signed. A
- * version already signed (by anyone) is refused.
+ * version already signed (by anyone) is refused. `kpis`: the person's figures read beforehand,
+ * outside the write, from the same data (the demo builder; see computeMonth); without them they
+ * are read here, in the transaction.
  */
-export function sign(unit: Unit, input: { period: string; staffId: string; versionNo: number }, today: string): SignResult {
+export function sign(unit: Unit, input: { period: string; staffId: string; versionNo: number }, today: string, kpis?: ReadonlyMap<KpiCode, KpiValue>): SignResult {
   const latest = latestVersion(unit, input.period, input.staffId);
   if (!latest) throw refuse('appraisal.err.notComputed', { period: input.period }, 'not_found');
   const target = latest.version_no === input.versionNo ? latest : unit.get<VersionRow>(sql`${VERSION_SELECT} WHERE v.period = ${input.period} AND v.staff_id = ${input.staffId} AND v.version_no = ${input.versionNo}`);
   if (target?.signed_at != null) throw refuse('appraisal.err.alreadySigned', { version: input.versionNo, by: target.signed_by_label ?? '', at: shanghaiDate(target.signed_at) }, 'conflict');
   if (!target || latest.version_no !== input.versionNo) throw refuse('appraisal.err.staleVersion', { version: input.versionNo, latest: latest.version_no }, 'conflict');
   const staff = appraisedStaff(unit).find((s) => s.id === input.staffId) ?? { id: input.staffId, roles: JSON.parse(latest.roles) as string[] };
-  const fresh = kpiText(computeKpis(unit, input.period, [input.staffId], today).get(input.staffId) ?? new Map());
+  const fresh = kpiText(kpis ?? computeKpis(unit, input.period, [input.staffId], today).get(input.staffId) ?? new Map());
   const sheet = versionSheet(unit, latest);
   if (fresh !== latest.kpis) {
     const before = kpiMap(latest.kpis);

@@ -10,7 +10,10 @@ import { sql } from '../db/sql';
 import type { Random } from '../demo/random';
 import kpi100 from '../../../docs/appraisal/kpi-100.json';
 import area310 from '../../../docs/appraisal/area-310.json';
+import { appraisedInPeriod } from '../../../shared/appraisal';
+import { turn } from '../demo/pace';
 import { addEntry, appraisedStaff, computeMonth, respond, sign } from './appraisals';
+import { computeKpis } from './kpis';
 import { loadScoreSheet } from './sheets';
 
 const REASONS: [number, string][] = [
@@ -35,13 +38,19 @@ export async function buildAppraisalDemo(backend: Backend, actor: Actor, random:
   backend.write(actor, (unit) => {
     for (const s of staff) unit.run(sql`INSERT INTO appraisal_staff_start (id, staff_id, start_date, set_at) VALUES (${uuidv7(unit.at)}, ${s.id}, ${addDays(asOf, -3 * 365)}, ${unit.at})`);
   });
+  const appraised = appraisedStaff(backend.store.read); // with the start dates just written
   const current = periodOf(asOf);
   const periods = Array.from({ length: 12 }, (_, i) => addMonths(current, i - 11));
   const disputer = staff.find((s) => s.roles.includes('meter_reader')) ?? staff[0];
   const disputedPeriod = addMonths(current, -1);
   let signed = 0;
   for (const [index, period] of periods.entries()) {
-    backend.write(headActor, (unit) => computeMonth(unit, period, 'KPI100', asOf));
+    // The month's figures read first, outside the write (issue 18: computing them held the
+    // transaction); the drafts and the signatures below take them, so each write only writes.
+    // Nothing the figures count changes in this step (points, answers and signatures are not counted).
+    const kpis = computeKpis(backend.store.read, period, appraised.filter((s) => appraisedInPeriod(s.startDate, period)).map((s) => s.id), asOf);
+    await turn();
+    backend.write(headActor, (unit) => computeMonth(unit, period, 'KPI100', asOf, kpis));
     if (period !== current) {
       for (const s of staff) {
         if (random.chance(0.3)) {
@@ -54,7 +63,7 @@ export async function buildAppraisalDemo(backend: Backend, actor: Actor, random:
           continue; // left open: the head has not signed it yet
         }
         backend.write(own, (unit) => respond(unit, { period, staffId: s.id, kind: 'acknowledge', note: '' }));
-        const result = backend.write(headActor, (unit) => sign(unit, { period, staffId: s.id, versionNo: 1 }, asOf));
+        const result = backend.write(headActor, (unit) => sign(unit, { period, staffId: s.id, versionNo: 1 }, asOf, kpis.get(s.id)));
         if (result.signed) signed += 1;
       }
     }

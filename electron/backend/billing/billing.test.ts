@@ -3,7 +3,7 @@ import * as XLSX from 'xlsx';
 import { sql } from '../db/sql';
 import { batchLines } from '../sync/station';
 import type { BillingRunResult } from './run';
-import type { IssueResult } from './issue';
+import { issueDrafts, type IssueResult } from './issue';
 import { BILLS_ISSUED_HOOKS, BILL_CREDITED_HOOKS, customerBalance, openBills, type IssuedBill } from './ledger';
 import { makeBillingStation, type BillingTestStation } from './testing/station';
 
@@ -314,6 +314,27 @@ describe('review and issue', () => {
     // An issued bill is a fact: the database refuses edits.
     expect(() => s.backend.store.write((tx) => tx.run(sql`DELETE FROM bill_issues`))).toThrow(/facts/);
     expect((await s.clerk.fail('bills.void', { billId: seen[0]!.billId, reason: '写错了' })).code).toBe('conflict');
+  });
+
+  it('issues a limit of drafts per call in book order, leaving the held ones, until none is left (the demo builder\'s slices)', async () => {
+    const customers = [1, 2, 3].map((seq) => s.fixture.customer({ name: `户${seq}`, customerClass: 'residential', tariffCode: 'RES-GD', bookId: book, seq }));
+    const zero = s.fixture.customer({ name: '空户', customerClass: 'residential', tariffCode: 'RES-GD', bookId: book, seq: 4 });
+    s.fixture.openPeriod('2026-09');
+    for (const c of [...customers, zero]) s.fixture.read('2026-09', c.pointId, { kwh: kwh(100) });
+    await run('2026-09');
+    await issue('2026-09');
+    s.fixture.openPeriod('2026-10');
+    for (const c of customers) s.fixture.read('2026-10', c.pointId, { kwh: kwh(120) });
+    s.fixture.read('2026-10', zero.pointId, { kwh: 0 });
+    expect(await run('2026-10')).toMatchObject({ billed: 4, flagged: 1 });
+    const issueSome = (limit: number) => s.backend.write({ staffId: null, label: 'test' }, (unit) => issueDrafts(unit, { period: '2026-10' }, unit.at, limit));
+    // The calls before the last say nothing of the held ones; the last (fewer than the limit) counts them.
+    expect(issueSome(2)).toMatchObject({ issued: 2, held: 0, dueDate: '2026-12-11' });
+    expect(issueSome(2)).toMatchObject({ issued: 1, held: 1 });
+    expect(issueSome(2)).toMatchObject({ issued: 0, held: 1 });
+    const db = s.backend.store.read;
+    expect(db.column(sql`SELECT c.name FROM bill_issues i JOIN bills b ON b.id = i.bill_id JOIN customers c ON c.id = b.customer_id WHERE b.period = '2026-10' ORDER BY i.rowid`)).toEqual(['户1', '户2', '户3']);
+    expect(db.value(sql`SELECT count(*) FROM ledger_entries WHERE period = '2026-10'`)).toBe(3);
   });
 
   it('a hook that throws rolls the issue back', async () => {

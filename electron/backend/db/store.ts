@@ -76,8 +76,12 @@ export class Store {
   private readonly writer: WritableDB;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private closed = false;
-  /** Told each outermost write transaction's time as it commits (the demo builder's and benches' longest-transaction figure). */
-  onTransaction: ((ms: number) => void) | undefined;
+  /**
+   * Told each outermost write transaction's time as it commits, and the rows it wrote (inserted,
+   * updated or deleted, triggers' included: SQLite's total_changes) — the demo builder's and the
+   * benches' longest-transaction figures. Unset, nothing is counted.
+   */
+  onTransaction: ((ms: number, rows: number) => void) | undefined;
 
   constructor(db: BetterSqlite3.Database, file: string, options: StoreOptions = {}) {
     this.db = db;
@@ -132,9 +136,12 @@ export class Store {
     if (this.readonly) throw new AppError('validation', 'storage.readonly', { file: this.file });
     try {
       if (!this.onTransaction) return this.immediate(work);
+      const changes = this.prepare('SELECT total_changes()').pluck(true);
+      const rowsBefore = Number(changes.get());
       const started = performance.now();
       const result = this.immediate(work);
-      this.onTransaction(performance.now() - started);
+      const ms = performance.now() - started;
+      this.onTransaction(ms, Number(changes.get()) - rowsBefore);
       return result;
     } catch (error) {
       throw storageError(error, this.file) ?? error;

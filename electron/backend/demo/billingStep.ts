@@ -11,15 +11,11 @@ import { importReferenceFile } from '../billing/tariffs';
 import { fieldsOf, updateCustomer } from '../customers/customers';
 import { customerRow } from '../customers/rows';
 import { sql } from '../db/sql';
-import { Pace, sliceWrite, type SlicePace } from '../jobs/pace';
-
-/**
- * The demo's slices: it writes its own file, which nobody else opens until the rename, so no
- * other process waits for a gap; a turn of the event loop between slices keeps the building
- * process answering, and the slices need not wait for the disk (the file is synced before the rename).
- */
-const DEMO_PACE: SlicePace = { targetMs: 80, gapMs: 0, checkpoint: false, lazySync: true };
+import { DEMO_PACE, fixedSliceSize, writeInSlices, writeUntilDone } from './pace';
 import type { DemoStep } from './steps';
+
+/** The first transaction's drafts issued (issueDrafts' limit); the next are sized by pace. */
+const FIRST_ISSUE = 100;
 
 /**
  * The demo tariff catalogue, as the text of a reference file. Imported, not read from disk by
@@ -43,23 +39,17 @@ export const billingStep: DemoStep = {
              EXISTS (SELECT 1 FROM metering_points p JOIN meters m ON m.point_id = p.id AND m.removed_date IS NULL
                      WHERE p.customer_id = c.id AND m.tou = 1) AS tou
       FROM customers c WHERE c.status <> 'closed' AND c.customer_class IN ('residential', 'commercial')`);
-    // Slices sized by pace (jobs/pace.ts); the random draws go in the same order whatever the sizes.
-    const pace = new Pace(500, 80, 100, 20_000);
-    for (let from = 0; from < choices.length; ) {
-      const slice = choices.slice(from, from + pace.size);
-      pace.run(slice.length, () =>
-        backend.write(actor, (unit) => {
-          for (const c of slice) {
-            const code =
-              c.customer_class === 'residential' ? (c.tou ? 'RES-TOU' : random.chance(0.1) ? 'RES-ANNUAL' : null) : c.tou ? null : 'COM-FLAT';
-            if (!code) continue;
-            updateCustomer(unit, c.id, { ...fieldsOf(customerRow(unit, c.id)), tariffCode: code });
-          }
-        }),
-      );
-      from += slice.length;
-      await ctx.progress(0, 1);
-    }
+    // Slices of ~20 ms (demo/pace.ts); the random draws go in the same order whatever the sizes.
+    await writeInSlices(
+      backend,
+      actor,
+      choices,
+      (unit, c) => {
+        const code = c.customer_class === 'residential' ? (c.tou ? 'RES-TOU' : random.chance(0.1) ? 'RES-ANNUAL' : null) : c.tou ? null : 'COM-FLAT';
+        if (code) updateCustomer(unit, c.id, { ...fieldsOf(customerRow(unit, c.id)), tariffCode: code });
+      },
+      { afterSlice: () => ctx.progress(0, 1) },
+    );
 
     const periods = db.column<string>(sql`SELECT period FROM reading_periods ORDER BY period`);
     for (const [i, period] of periods.entries()) {
@@ -67,33 +57,28 @@ export const billingStep: DemoStep = {
       const factories = db.all<{ customer_id: string; kwh: number }>(sql`
         SELECT r.customer_id, sum(r.consumption) AS kwh FROM billable_readings r JOIN customers c ON c.id = r.customer_id
         WHERE r.period = ${period} AND c.customer_class = 'large_industry' GROUP BY r.customer_id`);
-      backend.write(actor, (unit) => {
-        for (const f of factories) {
-          const kvarh = Math.round(f.kwh * (0.25 + random.next() * 0.37));
-          enterMeterExtras(unit, { period, customerId: f.customer_id, kvarh, maxDemandKw: null }, { audit: false });
-        }
+      await writeInSlices(backend, actor, factories, (unit, f) => {
+        const kvarh = Math.round(f.kwh * (0.25 + random.next() * 0.37));
+        enterMeterExtras(unit, { period, customerId: f.customer_id, kvarh, maxDemandKw: null }, { audit: false });
       });
       // Months whose bills would have gone out by now (the 20th, 10:00); the current one is left
       // for whoever tries the demo to run and issue.
       const issuedAt = shanghaiMidnight(addDays(`${period}-01`, 19)) + 10 * 3600_000;
       if (issuedAt < backend.now()) {
-        await runBilling(backend, actor, { period }, undefined, { pace: DEMO_PACE });
-        // Reviewed and issued a book per transaction (issue 18: no write holds the building
-        // process for long), then whatever has no book; the month ends the same as issued at once.
-        const books = db.column<string>(sql`SELECT DISTINCT book_id FROM bills_in_force WHERE period = ${period} AND book_id IS NOT NULL ORDER BY book_id`);
-        for (const bookId of [...books, null]) {
-          sliceWrite(backend.store, DEMO_PACE, () => backend.write(actor, (unit) => {
-            for (const id of unit.column<string>(sql`
-                SELECT b.id FROM bills_in_force b WHERE b.period = ${period} ${bookId ? sql`AND b.book_id = ${bookId}` : sql``}
-                  AND EXISTS (SELECT 1 FROM bill_flags g WHERE g.bill_id = b.id)
-                  AND NOT EXISTS (SELECT 1 FROM bill_reviews r WHERE r.bill_id = b.id)
-                  AND NOT EXISTS (SELECT 1 FROM bill_issues i WHERE i.bill_id = b.id)`)) {
-              reviewBill(unit, id, '演示：已核实');
-            }
-            issueDrafts(unit, bookId ? { period, bookId } : { period }, issuedAt);
-          }));
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
+        // The run's slices at the demo's pace (the tests' fixed size: as many bills a slice).
+        const fixed = fixedSliceSize();
+        await runBilling(backend, actor, { period }, undefined, { pace: DEMO_PACE, ...(fixed !== undefined ? { sliceSize: fixed } : {}) });
+        // The flagged drafts reviewed a few per transaction, then the month issued a limit of
+        // drafts per transaction until none is left (issue 18: this was a book per transaction);
+        // the month ends the same as issued at once.
+        const flagged = db.column<string>(sql`
+          SELECT b.id FROM bills_in_force b WHERE b.period = ${period}
+            AND EXISTS (SELECT 1 FROM bill_flags g WHERE g.bill_id = b.id)
+            AND NOT EXISTS (SELECT 1 FROM bill_reviews r WHERE r.bill_id = b.id)
+            AND NOT EXISTS (SELECT 1 FROM bill_issues i WHERE i.bill_id = b.id)
+          ORDER BY b.book_id, b.book_seq, b.bill_no`);
+        await writeInSlices(backend, actor, flagged, (unit, id) => reviewBill(unit, id, '演示：已核实'));
+        await writeUntilDone(backend, FIRST_ISSUE, (limit) => backend.write(actor, (unit) => issueDrafts(unit, { period }, issuedAt, limit).issued));
       }
       await ctx.progress(i + 1, periods.length);
     }

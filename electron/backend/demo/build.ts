@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
 import { runInJobThread } from '../jobs/thread';
 import { setupStation } from '../station/setup';
+import { syncBuildingFile, tuneBuildingFile } from './pace';
 import { Random } from './random';
 import { DEMO_ADMIN, DEMO_PASSWORD } from './staffStep';
 import { DEMO_BUILDING_SUFFIX } from './stopped';
@@ -36,8 +37,8 @@ export async function buildDemoStation(
   progress: JobProgress,
   /** Called just before the built file replaces `target` (close what holds it open; throw to give up). */
   beforeSwap: () => void = () => {},
-  /** Told each write transaction's time and the step it belongs to (tests and the bench). */
-  onTransaction?: (ms: number, step: string) => void,
+  /** Told each write transaction's time, the step it belongs to and the rows it wrote (tests and the bench). */
+  onTransaction?: (ms: number, step: string, rows: number) => void,
   /** The driver of the station it replaces: the desktop's Electron build of better-sqlite3 and its migrations folder. */
   driver: Backend['driver'] = {},
 ): Promise<{ staff: DemoStaff[]; ms: number }> {
@@ -47,12 +48,13 @@ export async function buildDemoStation(
   const backend = new Backend({ db: building, backupsDir: `${building}-backups`, ...driver });
   try {
     await setupStation(backend, { stationCode: DEMO_STATION.code, stationName: DEMO_STATION.name, adminNo: DEMO_ADMIN.staffNo, adminName: DEMO_ADMIN.name, password: DEMO_PASSWORD });
+    tuneBuildingFile(backend.store); // no fsync, the slices checkpoint (demo/pace.ts)
     const actor: Actor = { staffId: null, label: DEMO_ACTOR_LABEL };
     const staff: DemoStaff[] = [];
     const totalWeight = DEMO_STEPS.reduce((s, step) => s + step.weight, 0);
     let before = 0;
     for (const step of DEMO_STEPS) {
-      if (onTransaction) backend.store.onTransaction = (ms) => onTransaction(ms, step.name);
+      if (onTransaction) backend.store.onTransaction = (ms, rows) => onTransaction(ms, step.name, rows);
       const share = step.weight / totalWeight;
       const base = before;
       await step.run({
@@ -73,6 +75,7 @@ export async function buildDemoStation(
         summary: { customers: options.customers, months: options.months, seed: options.seed, asOf: options.asOf, steps: DEMO_STEPS.map((s) => s.name) },
       }),
     );
+    syncBuildingFile(backend.store);
     backend.close();
     rmSync(`${building}-backups`, { recursive: true, force: true });
     beforeSwap();

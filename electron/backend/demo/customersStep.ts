@@ -5,11 +5,12 @@ import { checkRecord, fileCustomers, NameKeys, withBulkPageCache } from '../cust
 import type { NewCustomer } from '../customers/customers';
 import { AGRICULTURE, COMMERCIAL, DEMO_TARIFF_CODES, GIVEN_CHARS, INDUSTRY, SURNAMES, TOWNSHIPS } from './places';
 import type { Random } from './random';
-import { Pace } from '../jobs/pace';
+import { Pace, sliceWrite } from '../jobs/pace';
+import { between, DEMO_PACE } from './pace';
 import type { DemoStep } from './steps';
 
-/** Customers filed in the first transaction; the next are sized by pace (jobs/pace.ts), each ~80 ms. */
-const FIRST_CHUNK = 200;
+/** Customers filed in the first transaction; the next are sized by pace (jobs/pace.ts) to the demo's ~20 ms (demo/pace.ts). */
+const FIRST_CHUNK = 50;
 
 function personName(r: Random): string {
   const surname = r.weighted(SURNAMES);
@@ -104,14 +105,15 @@ export const customersStep: DemoStep = {
     // Everyone was connected before the history the later steps make begins.
     const latestOpen = addDays(`${ctx.options.asOf.slice(0, 7)}-01`, -31 * (ctx.options.months + 1));
     const names = new NameKeys();
-    const pace = new Pace(FIRST_CHUNK, 80, 50, 5000);
+    const pace = new Pace(FIRST_CHUNK, DEMO_PACE.targetMs, 10, 5000);
     for (let done = 0; done < total; ) {
       const size = Math.min(pace.size, total - done);
       const batch = Array.from({ length: size }, (_, i) => demoCustomer(ctx.random, done + i + 1, areas, latestOpen));
       const records = batch.map(checkRecord);
-      pace.run(size, () => withBulkPageCache(ctx.backend, () => ctx.backend.write(ctx.actor, (unit) => fileCustomers(unit, records, { importBatch: null, names }))));
+      pace.run(size, () => withBulkPageCache(ctx.backend, () => sliceWrite(ctx.backend.store, DEMO_PACE, () => ctx.backend.write(ctx.actor, (unit) => fileCustomers(unit, records, { importBatch: null, names })))));
       done += size;
       await ctx.progress(done, total);
+      await between(ctx.backend.store);
     }
   },
 };

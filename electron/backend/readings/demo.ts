@@ -17,9 +17,9 @@ import { sql } from '../db/sql';
 import type { CallStaff } from '../handler';
 import { createBook, movePoints } from './books';
 import { commitEntry, planEntry, type DueContext, type EntryInput, type HistoryRow, type MeterRow } from './entry';
-import { closePeriod, dueStatuses, openPeriod } from './periods';
+import { checkBookForClose, cannotClose, closeCheckedPeriod, dueStatuses, openPeriod, type CloseBlock } from './periods';
 import { reviewReading } from './review';
-import { Pace } from '../jobs/pace';
+import { DEMO_PACE, turn, writeInSlices } from '../demo/pace';
 
 /** The random source the demo framework hands each step (seeded: the same station every time). */
 export interface DemoRandom {
@@ -39,8 +39,8 @@ export interface ReadingDemoOptions {
 export type ReplaceMeter = (r: { pointId: string; date: DateString; oldFinal: string; newMeterNo: string; newStart: string }) => void;
 
 const BOOK_SIZE = 800;
-const CHUNK = 4000;
-const FIRST_CHUNK = 300;
+/** Points a book takes per movePoints call (fixed, so the outbox is the same whatever the slices). */
+const MOVE_POINTS = 50;
 
 /** Monthly use by season (household heating in winter, cooling in summer). */
 const HOUSE_SEASON = [1.3, 1.2, 1.0, 0.9, 0.9, 1.1, 1.5, 1.5, 1.1, 0.9, 1.0, 1.2];
@@ -84,8 +84,11 @@ function baseUse(random: DemoRandom, customerClass: string): number {
   return kwh * 100;
 }
 
-/** Books by village in address order, up to 800 meters each, readers taking them in turn. */
-function makeBooks(backend: Backend, actor: Actor, readers: CallStaff[]) {
+/**
+ * Books by village in address order, up to 800 meters each, readers taking them in turn. Written
+ * in slices (demo/pace.ts): a book is made, then its points move in, MOVE_POINTS at a time.
+ */
+async function makeBooks(backend: Backend, actor: Actor, readers: CallStaff[]) {
   const points = backend.store.read.all<{ point_id: string; account_no: string; customer_class: string; village: string; township: string }>(sql`
     SELECT pt.id AS point_id, c.account_no, c.customer_class, c.village, c.township
     FROM metering_points pt JOIN customers c ON c.id = pt.customer_id
@@ -94,9 +97,13 @@ function makeBooks(backend: Backend, actor: Actor, readers: CallStaff[]) {
   const byVillage = new Map<string, typeof points>();
   for (const p of points) {
     const key = `${p.township}${p.village}`;
-    byVillage.set(key, [...(byVillage.get(key) ?? []), p]);
+    const list = byVillage.get(key);
+    if (list) list.push(p);
+    else byVillage.set(key, [p]);
   }
   const books: (Book & { pointIds: string[] })[] = [];
+  /** What the slices write: each book, then its points a part at a time. */
+  const writes: ({ book: { name: string; readerId: string | null; readingDay: number; pointIds: string[] } } | { move: string[]; into: number })[] = [];
   let n = 0;
   for (const [village, members] of byVillage) {
     const parts = Math.ceil(members.length / BOOK_SIZE);
@@ -106,15 +113,20 @@ function makeBooks(backend: Backend, actor: Actor, readers: CallStaff[]) {
       const reader = readers.length ? readers[n % readers.length] : undefined;
       const readingDay = 3 + ((n * 5) % 23); // spread over the 3rd–25th
       const name = parts > 1 ? `${village}${part + 1}本` : `${village}本`;
-      const book = backend.write(actor, (unit) => {
-        const b = createBook(unit, { name: name.slice(0, 40), readerId: reader?.id ?? null, readingDay });
-        for (let i = 0; i < slice.length; i += 2000) movePoints(unit, slice.slice(i, i + 2000).map((p) => p.point_id), b.id);
-        return b;
-      });
-      books.push({ id: book.id, bookNo: book.bookNo, readerId: book.readerId, readingDay, pointIds: slice.map((p) => p.point_id) });
+      const pointIds = slice.map((p) => p.point_id);
+      writes.push({ book: { name: name.slice(0, 40), readerId: reader?.id ?? null, readingDay, pointIds } });
+      for (let i = 0; i < pointIds.length; i += MOVE_POINTS) writes.push({ move: pointIds.slice(i, i + MOVE_POINTS), into: n });
       n += 1;
     }
   }
+  await writeInSlices(backend, actor, writes, (unit, w) => {
+    if ('book' in w) {
+      const b = createBook(unit, { name: w.book.name, readerId: w.book.readerId, readingDay: w.book.readingDay });
+      books.push({ id: b.id, bookNo: b.bookNo, readerId: b.readerId, readingDay: w.book.readingDay, pointIds: w.book.pointIds });
+    } else {
+      movePoints(unit, w.move, (books[w.into] as Book).id);
+    }
+  });
   return { books, points };
 }
 
@@ -152,7 +164,7 @@ export async function buildReadingDemo(
   const readers = staffOf(backend, 'meter_reader');
   const reviewer = staffOf(backend, 'billing_clerk')[0] ?? staffOf(backend, 'station_head')[0];
   if (!reviewer) throw new Error('demo readings: no billing clerk or station head to review');
-  const { books, points } = makeBooks(backend, actor, readers);
+  const { books, points } = await makeBooks(backend, actor, readers);
   const bookOf = new Map<string, Book>();
   for (const b of books) for (const id of b.pointIds) bookOf.set(id, b);
   const readerById = new Map(readers.map((r) => [r.id, r]));
@@ -161,7 +173,9 @@ export async function buildReadingDemo(
   for (const m of backend.store.read.all<MeterRow & { point_id: string }>(sql`
     SELECT point_id, id, meter_no, digits, multiplier, tou, install_date, start_reading, start_registers, removed_date, final_reading, replaced_by
     FROM meters`)) {
-    meters.set(m.point_id, [...(meters.get(m.point_id) ?? []), m]);
+    const list = meters.get(m.point_id);
+    if (list) list.push(m);
+    else meters.set(m.point_id, [m]);
   }
   const months = options.months;
   const states: PointState[] = points.map((p) => {
@@ -209,77 +223,93 @@ export async function buildReadingDemo(
         FROM meters WHERE point_id = ${s.pointId}`);
       replacements += 1;
     }
-    await openPeriod(backend, actor, period);
+    await openPeriod(backend, actor, period, undefined, { pace: DEMO_PACE });
     const season = periodMonth(period) - 1;
     const flagged: { state: PointState; readingId: string; codes: string[]; normal: string; date: string; correctable: boolean }[] = [];
-    // Slices sized by pace (jobs/pace.ts); the random draws go in the same order whatever the sizes.
-    const pace = new Pace(FIRST_CHUNK, 80, 50, CHUNK);
-    for (let i = 0; i < states.length; ) {
-      const slice = states.slice(i, i + pace.size);
-      pace.run(slice.length, () => backend.write(actor, (unit) => {
-        for (const s of slice) {
-          const book = bookOf.get(s.pointId);
-          if (!book) continue;
-          const date = addDays(scheduledReadingDate(period, book.readingDay), random.int(-1, 2));
-          const entry = readingFor(s, period, month, season, date, random);
-          if (!entry) continue;
-          const reader = book.readerId ? readerById.get(book.readerId) ?? null : null;
-          const due: DueContext = {
-            period,
-            period_status: 'open',
-            point_id: s.pointId,
-            book_id: book.id,
-            book_no: book.bookNo,
-            reader_id: book.readerId,
-            reading_day: book.readingDay,
-            account_no: s.accountNo,
-          };
-          const context = { due, meters: s.meters, history: s.history };
-          let prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, entry.input, options.asOf);
-          if (prepared.outcome === 'confirm') prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, { ...entry.input, confirmedRollover: true }, options.asOf);
-          // A generated figure the checks refuse: the reader could not make sense of the meter.
-          if (prepared.outcome !== 'saved') prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, { ...entry.input, kind: 'no_access', value: undefined, registers: undefined, reason: '表计显示异常，待现场核查' }, options.asOf);
-          if (prepared.outcome !== 'saved') continue;
-          const saved = commitEntry(unit, prepared.plan, true);
-          s.history = [historyRowOf(saved), ...s.history].slice(0, 15);
-          readings += 1;
-          // Only an actual reading of a meter without time-of-use registers is corrected by a single figure.
-          const correctable = saved.kind === 'actual' && !s.meters.some((m) => m.removed_date === null && m.tou);
-          if (saved.needsReview) flagged.push({ state: s, readingId: saved.id, codes: saved.flags.map((f) => f.code), normal: entry.normal, date, correctable });
-        }
-      }));
-      i += slice.length;
-      done += slice.length;
-      await progress(done, total);
-    }
+    // Slices of ~20 ms (demo/pace.ts); the random draws go in the same order whatever the sizes.
+    await writeInSlices(
+      backend,
+      actor,
+      states,
+      (unit, s) => {
+        const book = bookOf.get(s.pointId);
+        if (!book) return;
+        const date = addDays(scheduledReadingDate(period, book.readingDay), random.int(-1, 2));
+        const entry = readingFor(s, period, month, season, date, random);
+        if (!entry) return;
+        const reader = book.readerId ? readerById.get(book.readerId) ?? null : null;
+        const due: DueContext = {
+          period,
+          period_status: 'open',
+          point_id: s.pointId,
+          book_id: book.id,
+          book_no: book.bookNo,
+          reader_id: book.readerId,
+          reading_day: book.readingDay,
+          account_no: s.accountNo,
+        };
+        const context = { due, meters: s.meters, history: s.history };
+        let prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, entry.input, options.asOf);
+        if (prepared.outcome === 'confirm') prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, { ...entry.input, confirmedRollover: true }, options.asOf);
+        // A generated figure the checks refuse: the reader could not make sense of the meter.
+        if (prepared.outcome !== 'saved') prepared = planEntry(context, DEFAULT_READING_POLICY, { staff: reader }, { ...entry.input, kind: 'no_access', value: undefined, registers: undefined, reason: '表计显示异常，待现场核查' }, options.asOf);
+        if (prepared.outcome !== 'saved') return;
+        const saved = commitEntry(unit, prepared.plan, true);
+        s.history = [historyRowOf(saved), ...s.history].slice(0, 15);
+        readings += 1;
+        // Only an actual reading of a meter without time-of-use registers is corrected by a single figure.
+        const correctable = saved.kind === 'actual' && !s.meters.some((m) => m.removed_date === null && m.tou);
+        if (saved.needsReview) flagged.push({ state: s, readingId: saved.id, codes: saved.flags.map((f) => f.code), normal: entry.normal, date, correctable });
+      },
+      { afterSlice: (n) => progress(done + n, total) },
+    );
+    done += states.length;
     // Review (复核): spikes mostly accepted, some corrected; zero runs sent for a site visit.
-    backend.write(actor, (unit) => {
-      for (const f of flagged) {
-        const spike = f.codes.includes('high') && f.correctable && random.chance(0.25);
-        const decision = spike ? 'correct' : f.codes.includes('zero_run_site_visit') ? 'site_visit' : 'accept';
-        const result = reviewReading(
-          unit,
-          reviewer,
-          {
-            readingId: f.readingId,
-            decision,
-            note: decision === 'accept' ? '核实属实' : decision === 'site_visit' ? '连续零电量，安排现场核查' : '与抄表员核对，多抄一位',
-            ...(spike ? { correction: { kind: 'actual' as const, value: f.normal, readingDate: f.date, reason: '抄表员多抄一位', confirmedRollover: true } } : {}),
-          },
-          options.asOf,
-        );
-        if (result.outcome === 'saved' && result.reading) f.state.history = [historyRowOf(result.reading), ...f.state.history.slice(1)];
-      }
-      // A correction can carry a warning of its own: the reviewer accepts it.
-      for (const due of dueStatuses(unit, period)) {
-        if (due.reading_id && (due.status === 'awaiting_review' || due.status === 'to_correct')) {
-          reviewReading(unit, reviewer, { readingId: due.reading_id, decision: 'accept', note: '更正后核实属实' }, options.asOf);
-        }
-      }
-      closePeriod(unit, period, 'zh-CN');
+    // A review at a time, in slices (issue 18: this was one transaction of the month's reviews and close).
+    await writeInSlices(backend, actor, flagged, (unit, f) => {
+      const spike = f.codes.includes('high') && f.correctable && random.chance(0.25);
+      const decision = spike ? 'correct' : f.codes.includes('zero_run_site_visit') ? 'site_visit' : 'accept';
+      const result = reviewReading(
+        unit,
+        reviewer,
+        {
+          readingId: f.readingId,
+          decision,
+          note: decision === 'accept' ? '核实属实' : decision === 'site_visit' ? '连续零电量，安排现场核查' : '与抄表员核对，多抄一位',
+          ...(spike ? { correction: { kind: 'actual' as const, value: f.normal, readingDate: f.date, reason: '抄表员多抄一位', confirmedRollover: true } } : {}),
+        },
+        options.asOf,
+      );
+      if (result.outcome === 'saved' && result.reading) f.state.history = [historyRowOf(result.reading), ...f.state.history.slice(1)];
     });
+    // A correction can carry a warning of its own: the reviewer accepts it (a book's statuses read, then its reviews written).
+    for (const book of books) {
+      const open = dueStatuses(backend.store.read, period, book.id).filter((due) => due.reading_id && (due.status === 'awaiting_review' || due.status === 'to_correct'));
+      if (open.length > 0) await writeInSlices(backend, actor, open, (unit, due) => void reviewReading(unit, reviewer, { readingId: due.reading_id!, decision: 'accept', note: '更正后核实属实' }, options.asOf));
+    }
+    await closeInParts(backend, actor, period, books);
   }
   return { books: books.length, readings, replacements };
+}
+
+/**
+ * The month's close (结束抄表期) in parts: each book checked on its own (reads only, a turn of the
+ * loop between), then the close written in one short transaction (readings/periods.ts
+ * closeCheckedPeriod). The desk's closePeriod does both at once; here the file is the demo's own
+ * until the rename, so nothing is written between the checks and the close.
+ */
+async function closeInParts(backend: Backend, actor: Actor, period: string, books: readonly Book[]): Promise<void> {
+  const blocking = new Map<string, CloseBlock>();
+  let due = 0;
+  const db = backend.store.read;
+  for (const book of books) {
+    const block = checkBookForClose(db, period, book.id);
+    if (block) blocking.set(book.id, block);
+    due += db.value<number>(sql`SELECT count(*) FROM reading_due WHERE period = ${period} AND book_id = ${book.id}`) ?? 0;
+    await turn();
+  }
+  if (blocking.size > 0) throw cannotClose(db, period, blocking, 'zh-CN');
+  backend.write(actor, (unit) => closeCheckedPeriod(unit, period, due));
 }
 
 /** This month's reading of one point as a reader would enter it, and its plain value (for corrections). */

@@ -3,6 +3,7 @@ import { parseCenti } from '../../../shared/money';
 import { SYSTEM_ACTOR } from '../audit/record';
 import { sql } from '../db/sql';
 import { addMeters } from './fixtures';
+import { cannotClose, checkBookForClose, closeCheckedPeriod, getPeriod } from './periods';
 import { bookWith, history, households, makeReadingStation, openPeriod, readAll, type ReadingStation } from './test-station';
 
 let rs: ReadingStation;
@@ -92,6 +93,11 @@ describe('reading periods (抄表期)', () => {
     await readAll(rs.reader, '2026-11', [b!], ['400'], '2026-11-25');
     const refused = await rs.head.fail('periods.close', { period: '2026-11' });
     expect(refused.message).toBe(`2026-11 期还不能关账：${book.bookNo} 1 块未录入，1 条待复核`);
+    // The same check a book at a time (the demo builder's close in parts): the same figures, the same refusal.
+    const db = rs.station.backend.store.read;
+    const blocked = checkBookForClose(db, '2026-11', book.id);
+    expect(blocked).toEqual({ not_entered: 1, awaiting_review: 1, to_correct: 0 });
+    expect(cannotClose(db, '2026-11', new Map([[book.id, blocked!]]), 'zh-CN').messageIn('zh-CN')).toBe(refused.message);
     await rs.reader.call('readings.save', { period: '2026-11', pointId: c!.pointId, kind: 'no_access', readingDate: '2026-11-25', reason: '门锁无人' });
     expect((await rs.head.fail('periods.close', { period: '2026-11' })).message).toBe(`2026-11 期还不能关账：${book.bookNo} 1 条待复核`);
 
@@ -106,8 +112,12 @@ describe('reading periods (抄表期)', () => {
     expect(accepted).toMatchObject({ outcome: 'saved', review: { decision: 'accept', reviewedByName: '钱核算' }, reading: null });
     expect(rs.station.backend.store.read.column(sql`SELECT id FROM billable_readings WHERE period = '2026-11'`)).toContain(spike.reading.id);
     expect((await rs.clerk.call('readings.reviewQueue', { period: '2026-11' })).rows).toEqual([]);
+    expect(checkBookForClose(db, '2026-11', book.id)).toBeNull();
     const closed = await rs.head.call('periods.close', { period: '2026-11' });
     expect(closed.period).toMatchObject({ status: 'closed', closedByName: '李所长', due: 3, entered: 3, awaitingReview: 0 });
+    // The close's write alone refuses a period already closed, as the desk's close does.
+    expect(() => rs.station.backend.write(SYSTEM_ACTOR, (unit) => closeCheckedPeriod(unit, '2026-11', 3))).toThrow('Period 2026-11 is closed');
+    expect(getPeriod(db, '2026-11').status).toBe('closed');
   });
 
   it('takes only a reviewer\'s correction once closed, which also moves the next period\'s 起码', async () => {

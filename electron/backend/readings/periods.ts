@@ -350,42 +350,75 @@ export function dueStatuses(db: ReadableDB, period: string, bookId?: string): Du
   }));
 }
 
-/** Closes a period once every book is complete and reviewed; otherwise says what is missing where. */
-export function closePeriod(unit: Unit, period: string, locale: Locale): PeriodRow {
-  const before = getPeriod(unit, period);
-  if (before.status === 'closed') throw refuse('period.alreadyClosed', { period });
-  const blocking = new Map<string, Record<'not_entered' | 'awaiting_review' | 'to_correct', number>>();
-  for (const s of dueStatuses(unit, period)) {
+/** What keeps one book from closing: its meters not entered, awaiting review, to correct. */
+export type CloseBlock = Record<'not_entered' | 'awaiting_review' | 'to_correct', number>;
+
+/**
+ * The close's check of one book (reads only): what keeps it from closing, or null when nothing
+ * does. closePeriod checks every book at once; the demo builder checks a book at a time between
+ * its slices (issue 18) and then closes with closeCheckedPeriod.
+ */
+export function checkBookForClose(db: ReadableDB, period: string, bookId: string): CloseBlock | null {
+  return tallyBlocking(dueStatuses(db, period, bookId)).get(bookId) ?? null;
+}
+
+function tallyBlocking(statuses: readonly DueStatus[]): Map<string, CloseBlock> {
+  const blocking = new Map<string, CloseBlock>();
+  for (const s of statuses) {
     if (!blocksClosing(s.status)) continue;
     const tally = blocking.get(s.book_id) ?? { not_entered: 0, awaiting_review: 0, to_correct: 0 };
     tally[s.status as keyof typeof tally] += 1;
     blocking.set(s.book_id, tally);
   }
-  if (blocking.size > 0) {
-    const names = new Map(unit.all<{ id: string; book_no: string }>(sql`SELECT id, book_no FROM books`).map((b) => [b.id, b.book_no]));
-    const separator = locale === 'en' ? ', ' : '，';
-    const details = [...blocking.entries()]
-      .map(([bookId, tally]) => {
-        const parts = [
-          tally.not_entered ? translate(locale, 'period.closeNotEntered', { count: tally.not_entered }) : '',
-          tally.awaiting_review ? translate(locale, 'period.closeAwaiting', { count: tally.awaiting_review }) : '',
-          tally.to_correct ? translate(locale, 'period.closeToCorrect', { count: tally.to_correct }) : '',
-        ].filter(Boolean);
-        return { bookNo: names.get(bookId) ?? bookId, text: parts.join(separator) };
-      })
-      .sort((a, b) => a.bookNo.localeCompare(b.bookNo))
-      .map((b) => `${b.bookNo} ${b.text}`)
-      .join(locale === 'en' ? '; ' : '；');
-    throw refuse('period.cannotClose', { period, details });
-  }
+  return blocking;
+}
+
+/** The refusal that says, book by book, what keeps the period from closing. */
+export function cannotClose(db: ReadableDB, period: string, blocking: ReadonlyMap<string, CloseBlock>, locale: Locale): AppError {
+  const names = new Map(db.all<{ id: string; book_no: string }>(sql`SELECT id, book_no FROM books`).map((b) => [b.id, b.book_no]));
+  const separator = locale === 'en' ? ', ' : '，';
+  const details = [...blocking.entries()]
+    .map(([bookId, tally]) => {
+      const parts = [
+        tally.not_entered ? translate(locale, 'period.closeNotEntered', { count: tally.not_entered }) : '',
+        tally.awaiting_review ? translate(locale, 'period.closeAwaiting', { count: tally.awaiting_review }) : '',
+        tally.to_correct ? translate(locale, 'period.closeToCorrect', { count: tally.to_correct }) : '',
+      ].filter(Boolean);
+      return { bookNo: names.get(bookId) ?? bookId, text: parts.join(separator) };
+    })
+    .sort((a, b) => a.bookNo.localeCompare(b.bookNo))
+    .map((b) => `${b.bookNo} ${b.text}`)
+    .join(locale === 'en' ? '; ' : '；');
+  return refuse('period.cannotClose', { period, details });
+}
+
+/** Closes a period once every book is complete and reviewed; otherwise says what is missing where. */
+export function closePeriod(unit: Unit, period: string, locale: Locale): PeriodRow {
+  const before = getPeriod(unit, period);
+  if (before.status === 'closed') throw refuse('period.alreadyClosed', { period });
+  const blocking = tallyBlocking(dueStatuses(unit, period));
+  if (blocking.size > 0) throw cannotClose(unit, period, blocking, locale);
+  closeCheckedPeriod(unit, period, before.due);
+  return getPeriod(unit, period);
+}
+
+/**
+ * The close's write alone, for a period whose every book was checked (checkBookForClose) with
+ * nothing written since: a few rows, whatever the station's size. Only the demo builder calls it
+ * (its file is its own until the rename, so nothing is written between its checks and this);
+ * the desk's close is closePeriod, check and write in one transaction.
+ */
+export function closeCheckedPeriod(unit: Unit, period: string, due: number): void {
+  const status = unit.value<string>(sql`SELECT status FROM reading_periods p WHERE p.period = ${period} AND NOT EXISTS (SELECT 1 FROM period_opens_open o WHERE o.period = p.period)`);
+  if (status === undefined) throw notFound(`period ${period}`);
+  if (status === 'closed') throw refuse('period.alreadyClosed', { period });
   unit.run(sql`UPDATE reading_periods SET status = 'closed', closed_at = ${unit.at}, closed_by = ${unit.actor.staffId} WHERE period = ${period}`);
   unit.record({
     action: 'period.close',
     entity: 'reading_period',
     entityId: period,
     op: 'update',
-    summary: { period, due: before.due },
+    summary: { period, due },
     payload: { period, status: 'closed', closedAt: unit.at },
   });
-  return getPeriod(unit, period);
 }

@@ -1,0 +1,170 @@
+// The demo builder in slices (issue 18, "Nothing waits": no write transaction over 250 ms, the
+// demo builder included). Builds the demo station of `ctx.customers` customers twice in the same
+// run, alternately:
+// - sliced: as the first-run screen and `griddesk demo` build it now;
+// - the baseline: the same build with `Pace.fixed` huge, so every sliced loop of the demo (and
+//   the demo's own slicing of the desks' writes) is one transaction: what one transaction per
+//   loop costs, on this machine at this load.
+// For each, per step: the write transactions, the longest, the median, how many took over 100 ms
+// and over 250 ms, the most rows one wrote; the build's total time; the longest stall of this
+// thread's event loop (a 10 ms timer: what a call served by the building process would wait);
+// and the load average around it. `GRIDDESK_BENCH_DEMO_ROUNDS` (default 1) repeats them.
+// A third build, sliced with the building file's tuning off (demo/pace.ts tuneBuildingFile: SQLite's
+// own checkpoint in the commits and an fsync per commit, as any station file), shows what the
+// tuning is worth; `GRIDDESK_BENCH_DEMO_UNTUNED=0` leaves it out.
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { buildDemoStation, demoOptions } from '../../electron/backend/demo/build';
+import { demoBuildingFiles } from '../../electron/backend/demo/stopped';
+import { Pace } from '../../electron/backend/jobs/pace';
+import { ratio, stats, type Bench, type BenchContext } from './harness';
+
+const SEED = 1;
+const AS_OF = '2026-11-26';
+
+interface StepFigures {
+  transactions: number;
+  longestMs: number;
+  medianMs: number;
+  over100Ms: number;
+  over250Ms: number;
+  mostRows: number;
+  writeMs: number;
+}
+
+interface BuildFigures {
+  totalMs: number;
+  longestLoopStallMs: number;
+  loadBefore: number;
+  loadAfter: number;
+  steps: Record<string, StepFigures>;
+  all: StepFigures;
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+function figures(samples: { ms: number; rows: number }[]): StepFigures {
+  const ms = samples.map((s) => s.ms);
+  return {
+    transactions: samples.length,
+    longestMs: round(Math.max(0, ...ms)),
+    medianMs: round(stats(ms).median),
+    over100Ms: ms.filter((x) => x > 100).length,
+    over250Ms: ms.filter((x) => x > 250).length,
+    mostRows: Math.max(0, ...samples.map((s) => s.rows)),
+    writeMs: Math.round(ms.reduce((s, x) => s + x, 0)),
+  };
+}
+
+async function build(ctx: BenchContext, label: string, fixed: number | undefined, tuning = true): Promise<BuildFigures> {
+  const file = join(ctx.workDir, `demo-bench-${label}.db`);
+  for (const f of [file, `${file}-wal`, `${file}-shm`, ...demoBuildingFiles(file)]) rmSync(f, { force: true });
+  const samples = new Map<string, { ms: number; rows: number }[]>();
+  let last = performance.now();
+  let longestStall = 0;
+  const watch = setInterval(() => {
+    const now = performance.now();
+    longestStall = Math.max(longestStall, now - last - 10);
+    last = now;
+  }, 10);
+  const loadBefore = Number(loadavg()[0]?.toFixed(1));
+  let lastLog = 0;
+  Pace.fixed = fixed;
+  const tuningBefore = process.env.GRIDDESK_DEMO_TUNING;
+  if (!tuning) process.env.GRIDDESK_DEMO_TUNING = '0';
+  const started = performance.now();
+  try {
+    await buildDemoStation(
+      file,
+      demoOptions({ customers: ctx.customers, seed: SEED, asOf: AS_OF }),
+      {
+        tick: async (done, _total, step) => {
+          if (done - lastLog >= 100) {
+            lastLog = done;
+            ctx.log(`demo (${label}): ${step ?? ''} ${Math.round(done / 10)}%`);
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+      },
+      undefined,
+      (ms, step, rows) => {
+        const list = samples.get(step) ?? [];
+        list.push({ ms, rows });
+        samples.set(step, list);
+      },
+    );
+  } finally {
+    Pace.fixed = undefined;
+    if (tuningBefore === undefined) delete process.env.GRIDDESK_DEMO_TUNING;
+    else process.env.GRIDDESK_DEMO_TUNING = tuningBefore;
+    clearInterval(watch);
+  }
+  const totalMs = Math.round(performance.now() - started);
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  const steps = Object.fromEntries([...samples].map(([step, list]) => [step, figures(list)]));
+  const result = { totalMs, longestLoopStallMs: Math.round(longestStall), loadBefore, loadAfter: Number(loadavg()[0]?.toFixed(1)), steps, all: figures([...samples.values()].flat()) };
+  ctx.log(`demo (${label}): ${totalMs} ms, longest write ${result.all.longestMs} ms, ${result.all.over250Ms} over 250 ms, load ${loadBefore}–${result.loadAfter}`);
+  return result;
+}
+
+export const demoBench: Bench = {
+  name: 'demo',
+  async run(ctx) {
+    const rounds = Number(process.env.GRIDDESK_BENCH_DEMO_ROUNDS ?? 1);
+    const untunedToo = process.env.GRIDDESK_BENCH_DEMO_UNTUNED !== '0';
+    const sliced: BuildFigures[] = [];
+    const baseline: BuildFigures[] = [];
+    const untuned: BuildFigures[] = [];
+    for (let i = 0; i < rounds; i++) {
+      // Alternately, baseline first (a warm page cache favours the later ones, so the sliced build has no edge).
+      baseline.push(await build(ctx, 'baseline', 1_000_000_000));
+      sliced.push(await build(ctx, 'sliced', undefined));
+      if (untunedToo) untuned.push(await build(ctx, 'sliced-untuned', undefined, false));
+    }
+    const median = (runs: BuildFigures[], pick: (r: BuildFigures) => number) => stats(runs.map(pick)).median;
+    const stepNames = Object.keys(sliced[0]?.steps ?? {});
+    return {
+      customers: ctx.customers,
+      rounds,
+      compare: {
+        totalMs: { sliced: median(sliced, (r) => r.totalMs), baseline: median(baseline, (r) => r.totalMs), ratio: ratio(median(sliced, (r) => r.totalMs), median(baseline, (r) => r.totalMs)) },
+        longestWriteMs: { sliced: median(sliced, (r) => r.all.longestMs), baseline: median(baseline, (r) => r.all.longestMs) },
+        longestLoopStallMs: { sliced: median(sliced, (r) => r.longestLoopStallMs), baseline: median(baseline, (r) => r.longestLoopStallMs) },
+        ...(untunedToo
+          ? {
+              fileUntuned: {
+                totalMs: median(untuned, (r) => r.totalMs),
+                longestWriteMs: median(untuned, (r) => r.all.longestMs),
+                over100Ms: median(untuned, (r) => r.all.over100Ms),
+                over250Ms: median(untuned, (r) => r.all.over250Ms),
+                writeMs: median(untuned, (r) => r.all.writeMs),
+              },
+              fileTuned: {
+                totalMs: median(sliced, (r) => r.totalMs),
+                longestWriteMs: median(sliced, (r) => r.all.longestMs),
+                over100Ms: median(sliced, (r) => r.all.over100Ms),
+                over250Ms: median(sliced, (r) => r.all.over250Ms),
+                writeMs: median(sliced, (r) => r.all.writeMs),
+              },
+            }
+          : {}),
+        perStep: Object.fromEntries(
+          stepNames.map((step) => [
+            step,
+            {
+              longestMs: { sliced: median(sliced, (r) => r.steps[step]?.longestMs ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.longestMs ?? NaN) },
+              over100Ms: { sliced: median(sliced, (r) => r.steps[step]?.over100Ms ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.over100Ms ?? NaN) },
+              over250Ms: { sliced: median(sliced, (r) => r.steps[step]?.over250Ms ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.over250Ms ?? NaN) },
+              transactions: { sliced: median(sliced, (r) => r.steps[step]?.transactions ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.transactions ?? NaN) },
+              mostRows: { sliced: median(sliced, (r) => r.steps[step]?.mostRows ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.mostRows ?? NaN) },
+            },
+          ]),
+        ),
+      },
+      sliced,
+      baseline,
+      ...(untunedToo ? { untuned } : {}),
+    };
+  },
+};
