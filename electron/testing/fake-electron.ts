@@ -371,8 +371,12 @@ export class FakeUtilityProcess extends EventEmitter {
   }
   postMessage(message: unknown) {
     this.sent.push(message);
-    if (this.child.connected) this.child.send(message as never);
+    // Electron drops a message to a process that has just died; Node reports the broken pipe (EPIPE)
+    // to the callback, which would otherwise surface as an uncaught error of the child process.
+    if (this.child.connected) this.child.send(message as never, (error) => void (error && (this.lost += 1)));
   }
+  /** Messages the process was gone for (it died while they were on their way). */
+  lost = 0;
   kill(signal: NodeJS.Signals = 'SIGTERM') {
     return this.child.kill(signal);
   }
