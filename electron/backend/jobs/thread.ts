@@ -276,7 +276,6 @@ function startSpare(warmth: Warmth): void {
     console.warn('a spare job thread could not start; each job starts its own', error);
     return;
   }
-  worker.unref();
   const onMessage = (message: FromJobThread) => {
     if (message.type === 'ready') spare.ready = true;
   };
@@ -301,6 +300,8 @@ function startSpare(warmth: Warmth): void {
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.on('exit', drop);
+  // After the listeners: a 'message' listener refs the worker's port again.
+  worker.unref();
   warmth.spare = spare;
 }
 
