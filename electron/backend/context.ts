@@ -6,6 +6,7 @@ import { sql } from './db/sql';
 import type { Store } from './db/store';
 import { AppError } from './errors';
 import { JobRunner } from './jobs/runner';
+import { keepJobThreadWarm, stopJobThreads } from './jobs/thread';
 import { SessionStore } from './staff/sessions';
 
 export interface StationIdentity {
@@ -24,6 +25,12 @@ export interface BackendOptions extends Omit<OpenStoreOptions, 'file'> {
   appVersion?: string;
   /** Run long jobs (the billing run) on a worker thread with their own connection (browser mode, CLI; issue 18). */
   jobThreads?: boolean;
+  /**
+   * With `jobThreads`: how long after the start, and after each job's thread ends, a spare job
+   * thread is started with its code loaded, for the next job (jobs/thread.ts keepJobThreadWarm);
+   * false for none. Default: WARM_AFTER_MS where threads run from a bundle; none from the sources.
+   */
+  warmJobThread?: number | false;
 }
 
 /**
@@ -74,10 +81,11 @@ export class Backend {
     this.desktop = options.desktop ?? false;
     this.appVersion = options.appVersion ?? '0.0.0';
     this.jobThreads = options.jobThreads ?? false;
+    if (this.jobThreads && !this.store.readonly) keepJobThreadWarm(this, options.warmJobThread);
   }
 
   private open() {
-    const { db, backupsDir, desktop: _desktop, appVersion: _appVersion, jobThreads: _jobThreads, ...rest } = this.options;
+    const { db, backupsDir, desktop: _desktop, appVersion: _appVersion, jobThreads: _jobThreads, warmJobThread: _warm, ...rest } = this.options;
     return openStore({ ...rest, file: db, backupsDir: backupsDir ?? this.paths.backupsDir, now: this.now });
   }
 
@@ -118,6 +126,7 @@ export class Backend {
   }
 
   close(): void {
+    stopJobThreads(this);
     this.sessions.endAll();
     this.store.close();
   }

@@ -1,15 +1,18 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import XLSX from 'xlsx';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SHEET_COLUMNS, sheetRowOf } from '../../../shared/customers/sheet';
 import type { ImportPreview, JobState, ReadingImportPreview } from '../../../shared/contract';
 import { SYSTEM_ACTOR } from '../audit/record';
 import { startBackupJob, verifyBackupFile } from '../backup/backup';
+import type { BackendOptions } from '../context';
 import { Backend } from '../context';
 import { newCustomerInput, newMeterInput } from '../customers/fixtures';
 import { writeWorkbook } from '../customers/workbook/write';
+import { holdersDir } from '../db/holders';
 import { sql } from '../db/sql';
 import { demoOptions } from '../demo/build';
 import { DEMO_BUILDING_SUFFIX } from '../demo/stopped';
@@ -21,7 +24,7 @@ import { exportBatch } from '../sync/station';
 import { makeTestStation, type TestStation } from '../testing';
 import { buildCli } from '../../../scripts/build-cli.mjs';
 import { ROOT } from '../../../scripts/cli-bundle.mjs';
-import { runInJobThread } from './thread';
+import { jobThreadState, runInJobThread } from './thread';
 
 // Every long job on a job thread in browser mode and the CLI (issue 18, `Backend({ jobThreads:
 // true })`): each job's result is what the same job run on the host's thread gives, a refusal
@@ -38,8 +41,8 @@ function keep<T extends { close(): void }>(x: T): T {
   return x;
 }
 
-async function readingStation(threads: boolean, count: number): Promise<ReadingStation> {
-  const rs = await makeReadingStation(threads ? { jobThreads: true } : {});
+async function readingStation(threads: boolean, count: number, options: Partial<BackendOptions> = {}): Promise<ReadingStation> {
+  const rs = await makeReadingStation(threads ? { jobThreads: true, ...options } : {});
   closers.push(() => rs.station.close());
   const points = addMeters(rs.station.backend, households(count));
   // Several books, so the period open has several slices.
@@ -268,4 +271,153 @@ describe('job threads (browser mode and the CLI, issue 18)', () => {
     const refused = await refusalOf(runInJobThread(empty.backend, { kind: 'demo.build', options: demoOptions({ customers: 30, months: 2 }) }, silent, () => Promise.reject(new Error('no thread'))));
     expect(refused).toMatchObject({ code: 'conflict', key: 'customers.err.stationExists' });
   }, 180_000);
+});
+
+// A spare job thread (issue 18 "Nothing waits": a thread's start was ~0.2 s of a period open's
+// 0.6 s on the 100,000-customer bench): a Backend with job threads keeps one thread with its code
+// loaded and no connection, and gives it the next job; each job's result is the same.
+describe('a spare job thread, started ahead (issue 18)', () => {
+  let bundle: { file: string; cache: string };
+  let dist = '';
+  const global = globalThis as { __griddeskJobThread?: { file: string; cache: string } };
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'griddesk-warm-dist-'));
+    const previous = process.env.GRIDDESK_CLI_DIST;
+    process.env.GRIDDESK_CLI_DIST = dist;
+    try {
+      const built = await buildCli(ROOT, { quiet: true });
+      bundle = { file: built.jobThread, cache: built.jobThreadCache };
+    } finally {
+      if (previous === undefined) delete process.env.GRIDDESK_CLI_DIST;
+      else process.env.GRIDDESK_CLI_DIST = previous;
+    }
+    global.__griddeskJobThread = bundle;
+  }, 120_000);
+  afterAll(() => {
+    delete global.__griddeskJobThread;
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  /** The connections open on the station file (each writes its entry in the holders folder). */
+  const connections = (backend: Backend) => readdirSync(holdersDir(backend.paths.db)).filter((n) => n.endsWith('.json')).length;
+  const ready = (backend: Backend) => vi.waitFor(() => expect(jobThreadState(backend).spare).toBe('ready'), { timeout: 30_000, interval: 20 });
+
+  it('the next jobs go to the spare (it says it was warm), with the results of the host’s thread; it holds no connection while it waits; an export (its own V8 limits) still starts a thread of its own', async () => {
+    const threaded = await readingStation(true, 400, { warmJobThread: 50 });
+    const alone = await readingStation(false, 400);
+    const backend = threaded.station.backend;
+    await ready(backend);
+    // Waiting, the spare has not opened the station: the host's connection is the file's only one.
+    expect(connections(backend)).toBe(1);
+
+    // First job: the period open, on the spare.
+    const { state, during } = await finishedWithWrites(backend, startOpenPeriodJob(backend, SYSTEM_ACTOR, '2026-11'));
+    expect(state).toMatchObject({ status: 'succeeded', result: { period: '2026-11', books: 4, due: 400 } });
+    expectWritesDuring(during);
+    expect(jobThreadState(backend).counts).toEqual({ warm: 1, warming: 0, fresh: 0, saidWarm: 1 });
+    const { slices: _s1, longestSliceMs: _l1, ...hosted } = (await openPeriod(alone, '2026-11')) as Record<string, unknown>;
+    const { slices: _s2, longestSliceMs: _l2, ...onThread } = state.result as Record<string, unknown>;
+    expect(hosted).toEqual(onThread);
+    const due = (rs: ReadingStation) =>
+      rs.station.backend.store.read.all(sql`SELECT m.meter_no, d.seq, d.previous_reading FROM reading_due d JOIN meters m ON m.id = d.meter_id ORDER BY m.meter_no`);
+    expect(due(threaded)).toEqual(due(alone));
+
+    // A new spare once that job's thread has ended; the second job (a backup) goes to it.
+    await ready(backend);
+    expect(connections(backend)).toBe(1);
+    const backup = await backend.jobs.finished(startBackupJob(backend, SYSTEM_ACTOR, 'manual').id);
+    expect(backup.status).toBe('succeeded');
+    verifyBackupFile(join(backend.paths.backupsDir, (backup.result as { file: string }).file));
+    expect(jobThreadState(backend).counts).toEqual({ warm: 2, warming: 0, fresh: 0, saidWarm: 2 });
+
+    // A refusal from the spare comes back with its key, as from a thread started for the job.
+    await ready(backend);
+    const refused = await refusalOf(runInJobThread(backend, { kind: 'readings.openPeriod', actor: SYSTEM_ACTOR, period: '2026-11' }, silent, () => Promise.reject(new Error('no thread'))));
+    expect(refused).toMatchObject({ code: 'conflict', key: 'period.exists', params: { period: '2026-11' } });
+    expect(jobThreadState(backend).counts).toMatchObject({ warm: 3, saidWarm: 3 });
+
+    // The export caps its thread's heap, which is set as a thread starts: a thread of its own; the spare stays for the next job.
+    await ready(backend);
+    const outDir = join(threaded.station.dir, 'out');
+    const exported = await backend.jobs.finished(
+      backend.jobs.start('sync.export', null, (progress) => import('../sync/exportJob').then((m) => m.exportBatchJob(backend, SYSTEM_ACTOR, progress, { outDir }))).id,
+    );
+    expect(exported.status).toBe('succeeded');
+    const result = exported.result as Awaited<ReturnType<typeof exportBatch>>;
+    expect(result.count).toBeGreaterThan(1000);
+    expect(await exportBatch(backend, SYSTEM_ACTOR, { outDir })).toEqual({ ...result, again: true });
+    expect(jobThreadState(backend)).toMatchObject({ spare: 'ready', counts: { warm: 3, fresh: 1 } });
+
+    // Closed: the spare is ended, and no other starts.
+    backend.close();
+    expect(jobThreadState(backend).spare).toBe('none');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(jobThreadState(backend).spare).toBe('none');
+  }, 180_000);
+
+  it('the customer import’s commit on the spare: its checked rows follow in parts (the spare reads its port from the start) and it files what the host’s thread files', async () => {
+    const header = SHEET_COLUMNS.map((c) => c.header);
+    const resident = (i: number) =>
+      sheetRowOf(
+        { ...newCustomerInput({ name: `预热${i}`, phone: `138${String(i).padStart(8, '0')}` }), accountNo: `GD0299${String(i).padStart(5, '0')}`, status: 'active', statusDate: '2026-01-05' },
+        { label: '', meter: newMeterInput({ meterNo: `WM-${String(i).padStart(4, '0')}` }) },
+      );
+    const bytes = await writeWorkbook([{ name: '客户', rows: [header, ...Array.from({ length: 1200 }, (_, i) => resident(i + 1))] }]);
+    const run = async (options: Partial<BackendOptions>) => {
+      const s: TestStation = keep(makeTestStation(options));
+      await s.setUp();
+      const clerk = await s.staffClient('C001', ['clerk'], '王芳');
+      const preview = await s.backend.jobs.finished((await clerk.call('customers.importPreview', { fileName: '客户.xlsx', base64: bytes.toString('base64') })).jobId);
+      const { importId } = preview.result as ImportPreview;
+      if (options.jobThreads) await ready(s.backend);
+      const state = await s.backend.jobs.finished((await clerk.call('customers.importCommit', { importId })).jobId);
+      const filed = s.backend.store.read.all(sql`
+        SELECT c.account_no, c.name, c.phone, (SELECT group_concat(k.key, ' ') FROM (SELECT key FROM customer_search_keys WHERE customer_id = c.id ORDER BY key) k) AS keys, m.meter_no FROM customers c
+        JOIN metering_points p ON p.customer_id = c.id JOIN meters m ON m.point_id = p.id ORDER BY c.account_no`);
+      return { state, filed, counts: jobThreadState(s.backend).counts };
+    };
+    const warm = await run({ jobThreads: true, warmJobThread: 50 });
+    const here = await run({});
+    expect(warm.state).toMatchObject({ status: 'succeeded', result: { customers: 1200, meters: 1200 } });
+    expect(warm.counts).toMatchObject({ warm: 1, saidWarm: 1, fresh: 0 });
+    expect(warm.filed).toEqual(here.filed);
+    expect(warm.filed).toHaveLength(1200);
+  }, 180_000);
+
+  it('a process whose Backend keeps a spare exits on its own, closed or not: the spare never keeps it alive, and close() ends it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'griddesk-warm-exit-'));
+    closers.push(() => rmSync(dir, { recursive: true, force: true }));
+    const context = new URL('../context.ts', import.meta.url).href;
+    const thread = new URL('./thread.ts', import.meta.url).href;
+    const child = (close: boolean) =>
+      new Promise<{ code: number | null; out: string; ms: number }>((resolve, reject) => {
+        const code = `
+          const { Backend } = await import(${JSON.stringify(context)});
+          const { jobThreadState } = await import(${JSON.stringify(thread)});
+          globalThis.__griddeskJobThread = ${JSON.stringify(bundle)};
+          const backend = new Backend({ db: ${JSON.stringify(join(dir, `station-${close}.db`))}, jobThreads: true, warmJobThread: 0 });
+          while (jobThreadState(backend).spare !== 'ready') await new Promise((r) => setTimeout(r, 10));
+          console.log('spare ready');
+          ${close ? 'backend.close(); console.log(jobThreadState(backend).spare);' : ''}
+        `;
+        const script = join(dir, `child-${close}.mts`);
+        writeFileSync(script, code);
+        const started = performance.now();
+        const proc = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        const timer = setTimeout(() => {
+          proc.kill();
+          reject(new Error(`the process did not exit (${out})`));
+        }, 60_000);
+        proc.on('exit', (exitCode) => {
+          clearTimeout(timer);
+          resolve({ code: exitCode, out, ms: performance.now() - started });
+        });
+      });
+    const [closed, open] = await Promise.all([child(true), child(false)]);
+    expect(closed).toMatchObject({ code: 0 });
+    expect(closed.out).toBe('spare ready\nnone\n');
+    expect(open).toMatchObject({ code: 0, out: 'spare ready\n' });
+  }, 120_000);
 });

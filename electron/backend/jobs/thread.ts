@@ -59,11 +59,26 @@ export interface ThreadJobData {
 
 export type ThreadError = { code: AppError['code']; key: AppError['key']; params: AppError['params']; issues?: AppError['issues'] } | { message: string };
 
+/**
+ * A spare thread's data (see keepJobThreadWarm): where its code is, no job. It loads the code,
+ * says `ready`, and waits for its job as a message (ToJobThread `job`).
+ */
+export interface ThreadBootData {
+  warm: true;
+  entry: string;
+  bundle?: JobThreadBundle | undefined;
+}
+
 export type FromJobThread =
   | { type: 'tick'; done: number; total?: number | undefined; message?: string | undefined }
-  /** `handback`: what the host must know of the job's in-memory state afterwards (an import's preview used or gone). */
-  | { type: 'done'; result: unknown; handback?: unknown }
-  | { type: 'failed'; error: ThreadError; handback?: unknown }
+  /**
+   * `handback`: what the host must know of the job's in-memory state afterwards (an import's
+   * preview used or gone). `warm`: the thread had loaded its code before its job came (a spare).
+   */
+  | { type: 'done'; result: unknown; handback?: unknown; warm?: boolean }
+  | { type: 'failed'; error: ThreadError; handback?: unknown; warm?: boolean }
+  /** A spare thread has loaded its code and waits for its job. */
+  | { type: 'ready' }
   /** The thread waits (Atomics.wait on `answer`) until the host has done `name` (the demo's swap: the host closes its connection first). */
   | { type: 'ask'; name: string };
 
@@ -88,8 +103,8 @@ export interface ThreadOptions {
   follow?: Iterable<unknown>;
 }
 
-/** What the host sends a thread after it started (ThreadOptions.follow). */
-export type ToJobThread = { type: 'part'; part: unknown } | { type: 'partsDone' };
+/** What the host sends a thread after it started: a spare's job; the parts of a job's data (ThreadOptions.follow). */
+export type ToJobThread = { type: 'job'; data: ThreadJobData } | { type: 'part'; part: unknown } | { type: 'partsDone' };
 
 /** A job-thread bundle: the file, and where its V8 code cache goes (none in the desktop app: its folder is read-only). */
 export interface JobThreadBundle {
@@ -126,17 +141,192 @@ function fromThreadError(error: ThreadError): Error {
   return 'key' in error ? new AppError(error.code, error.key, error.params, error.issues) : new Error(error.message);
 }
 
+/** Where a thread's first module is, and the bundle it runs (ThreadJobData `entry`, `bundle`). */
+function threadCode(): { entry: string; bundle: JobThreadBundle | undefined } {
+  return { entry: import.meta.url ? new URL('./threadMain.ts', import.meta.url).href : '', bundle: jobThreadBundle() };
+}
+
+/**
+ * The host's Node options less tsx's loader, for a thread that runs a bundle: a worker inherits
+ * the host's `execArgv`, so under tsx (the bench, the tests) every thread loaded tsx again before
+ * its first line (~50 ms here, 2026-12-06: 70 ms to a worker's first line against 20 ms). The
+ * bundle needs no loader; `griddesk` from its bundle and the desktop app run without one anyway.
+ */
+function bundleExecArgv(): string[] {
+  const args = process.execArgv;
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const loader = /^--(require|import|loader|experimental-loader)(=(.*))?$/.exec(arg);
+    if (loader) {
+      const value = loader[3] ?? args[i + 1] ?? '';
+      if (loader[3] === undefined) i++;
+      if (/[\\/]tsx[\\/]|^tsx(\/|$)/.test(value)) continue;
+      out.push(arg, ...(loader[3] === undefined ? [value] : []));
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+/** Starts a thread with `workerData`: the desktop's bundle directly, else threadBoot.mjs (which runs the CLI's bundle or the sources). */
+function startWorker(workerData: ThreadJobData | ThreadBootData, options: ThreadOptions): Worker {
+  const limits = options.resourceLimits ? { resourceLimits: options.resourceLimits } : {};
+  const kept = workerData.bundle ? bundleExecArgv() : process.execArgv;
+  const execArgv = kept.length !== process.execArgv.length ? { execArgv: kept } : {};
+  // The desktop's bundle (`import.meta` empty there) starts the job-thread bundle itself.
+  return import.meta.url
+    ? new Worker(new URL('./threadBoot.mjs', import.meta.url), { workerData, ...limits, ...execArgv })
+    : new Worker(workerData.bundle?.file ?? '', { workerData, ...limits, ...execArgv });
+}
+
+// A spare thread per Backend (issue 18 "Nothing waits"): starting a job's thread cost ~0.2 s on
+// the 100,000-customer bench (the worker's start, the bundle's code, its modules' set-up: zod's
+// schemas of the contract, the messages), a third of a period open's own time. A Backend with
+// job threads keeps one thread started ahead, with its code loaded and no job, and gives it the
+// next job as a message. It holds no connection while it waits (a restore or the demo's swap
+// replaces the file): the job's own connection is opened when the job comes, as before.
+
+/** How long after a Backend starts, and after each job's thread ends, its spare thread starts: not in the host's own start-up, nor beside the job. */
+export const WARM_AFTER_MS = 1500;
+
+interface Spare {
+  worker: Worker;
+  /** It said `ready`: its code is loaded. */
+  ready: boolean;
+  /** Takes the spare's own listeners off (the job's come on). */
+  release(): void;
+}
+
+interface Warmth {
+  afterMs: number;
+  /** Warm even from the sources (through tsx, a second or more of a core): only when the Backend asked for it. */
+  fromSources: boolean;
+  timer?: ReturnType<typeof setTimeout> | undefined;
+  spare?: Spare | undefined;
+  closed: boolean;
+  /** Job threads of this Backend still running: no spare starts beside them (it would take a core from the job). */
+  running: number;
+  /** A spare could not start: no more spares for this Backend (each job starts its own thread, as before). */
+  failed: boolean;
+  /**
+   * How each job's thread started: a spare that was ready, a spare still loading, a thread of its
+   * own; `saidWarm`, the jobs whose thread said (in its outcome) it had its code before the job came.
+   */
+  counts: { warm: number; warming: number; fresh: number; saidWarm: number };
+}
+
+const warmths = new WeakMap<Backend, Warmth>();
+
+/**
+ * Keeps a spare job thread for `backend` (Backend with `jobThreads`; `afterMs` as WARM_AFTER_MS,
+ * false for none). From a bundle (the CLI's, the desktop's) by default; from the sources only when
+ * `afterMs` is given. The spare never keeps the process alive (`unref`), and `stopJobThreads`
+ * (Backend.close) ends it.
+ */
+export function keepJobThreadWarm(backend: Backend, afterMs?: number | false): void {
+  if (afterMs === false) return;
+  warmths.set(backend, { afterMs: afterMs ?? WARM_AFTER_MS, fromSources: afterMs !== undefined, closed: false, running: 0, failed: false, counts: { warm: 0, warming: 0, fresh: 0, saidWarm: 0 } });
+  scheduleSpare(backend);
+}
+
+/** Ends `backend`'s spare thread (a job's thread runs on to its end) and starts no other. */
+export function stopJobThreads(backend: Backend): void {
+  const warmth = warmths.get(backend);
+  if (!warmth) return;
+  warmth.closed = true;
+  clearTimeout(warmth.timer);
+  warmth.timer = undefined;
+  const spare = warmth.spare;
+  warmth.spare = undefined;
+  if (spare) {
+    spare.release();
+    spare.worker.on('error', () => {}); // an error as it ends is of no interest now
+    void spare.worker.terminate();
+  }
+}
+
+/** Where `backend`'s spare stands, and how its jobs' threads started (tests, the bench). */
+export function jobThreadState(backend: Backend): { spare: 'none' | 'starting' | 'ready'; counts: Warmth['counts'] } {
+  const warmth = warmths.get(backend);
+  const spare = warmth?.spare;
+  return { spare: spare ? (spare.ready ? 'ready' : 'starting') : 'none', counts: { ...(warmth?.counts ?? { warm: 0, warming: 0, fresh: 0, saidWarm: 0 }) } };
+}
+
+function scheduleSpare(backend: Backend): void {
+  const warmth = warmths.get(backend);
+  if (!warmth || warmth.closed || warmth.failed || warmth.spare || warmth.timer || warmth.running > 0) return;
+  warmth.timer = setTimeout(() => {
+    warmth.timer = undefined;
+    startSpare(warmth);
+  }, warmth.afterMs);
+  warmth.timer.unref();
+}
+
+function startSpare(warmth: Warmth): void {
+  if (warmth.closed || warmth.failed || warmth.spare || warmth.running > 0 || !jobThreadsAvailable()) return;
+  const code = threadCode();
+  if (!code.bundle && !warmth.fromSources) return;
+  let worker: Worker;
+  try {
+    worker = startWorker({ warm: true, ...code }, {});
+  } catch (error) {
+    warmth.failed = true;
+    console.warn('a spare job thread could not start; each job starts its own', error);
+    return;
+  }
+  const onMessage = (message: FromJobThread) => {
+    if (message.type === 'ready') spare.ready = true;
+  };
+  const onError = (error: unknown) => {
+    drop();
+    warmth.failed = true;
+    console.warn('a spare job thread could not start; each job starts its own', error);
+  };
+  const drop = () => {
+    spare.release();
+    if (warmth.spare === spare) warmth.spare = undefined;
+  };
+  const spare: Spare = {
+    worker,
+    ready: false,
+    release: () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', drop);
+    },
+  };
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', drop);
+  // After the listeners: a 'message' listener refs the worker's port again.
+  worker.unref();
+  warmth.spare = spare;
+}
+
+/** The spare for a job (none for a job with its own V8 limits: those are set as a thread starts). */
+function takeSpare(backend: Backend, options: ThreadOptions): Spare | undefined {
+  const warmth = warmths.get(backend);
+  const spare = warmth?.spare;
+  if (!warmth || !spare || options.resourceLimits) return undefined;
+  warmth.spare = undefined;
+  spare.release();
+  warmth.counts[spare.ready ? 'warm' : 'warming'] += 1;
+  return spare;
+}
+
 /**
  * Runs `job` on a worker thread with its own connection; resolves with its result, rejects with
  * its AppError (so the message is the clerk's, in their language) or an Error. `fallback` runs the
- * job here instead if the thread could not start (before it did anything).
+ * job here instead if the thread could not start (before it did anything). The thread is the
+ * Backend's spare when it has one (keepJobThreadWarm), else one started for the job.
  */
 export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: JobProgress, fallback: () => Promise<T>, options: ThreadOptions = {}): Promise<T> {
   if (!jobThreadsAvailable()) return fallback();
   const answer = new SharedArrayBuffer(4);
   const data: ThreadJobData = {
-    entry: import.meta.url ? new URL('./threadMain.ts', import.meta.url).href : '',
-    bundle: jobThreadBundle(),
+    ...threadCode(),
     store: { db: backend.paths.db, nativeBinding: backend.driver.nativeBinding, migrationsDir: backend.driver.migrationsDir, backupsDir: backend.paths.backupsDir, driverEntry: driverEntry() },
     appVersion: backend.appVersion,
     clockOffsetMs: backend.now() - Date.now(),
@@ -154,18 +344,37 @@ export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: Jo
       how();
     };
     let worker: Worker;
+    const spare = takeSpare(backend, options);
     try {
-      const limits = options.resourceLimits ? { resourceLimits: options.resourceLimits } : {};
-      // The desktop's bundle (`import.meta` empty there) starts the job-thread bundle itself.
-      worker = import.meta.url ? new Worker(new URL('./threadBoot.mjs', import.meta.url), { workerData: data, ...limits }) : new Worker(data.bundle?.file ?? '', { workerData: data, ...limits });
+      if (spare) {
+        worker = spare.worker;
+        worker.ref(); // a job keeps its host alive, as a thread started for it does
+        worker.postMessage({ type: 'job', data } satisfies ToJobThread);
+      } else {
+        worker = startWorker(data, options);
+        const fresh = warmths.get(backend);
+        if (fresh) fresh.counts.fresh += 1;
+      }
     } catch (error) {
       console.warn('job thread could not start; the job runs on the back end’s thread', error);
+      if (spare) {
+        void spare.worker.terminate();
+        scheduleSpare(backend);
+      }
       fallback().then(resolve, reject);
       return;
     }
+    // The next spare a while after this job's thread has ended (not beside the job).
+    const warmth = warmths.get(backend);
+    if (warmth) warmth.running += 1;
+    worker.once('exit', () => {
+      if (warmth) warmth.running -= 1;
+      scheduleSpare(backend);
+    });
     const flag = new Int32Array(answer);
     if (options.follow) void sendParts(worker, options.follow, () => settled);
     worker.on('message', (message: FromJobThread) => {
+      if (message.type === 'ready') return; // a spare that was still loading: its code is in, the job was sent
       heard = true;
       if (message.type === 'tick') void progress.tick(message.done, message.total, message.message);
       else if (message.type === 'ask') {
@@ -180,6 +389,8 @@ export function runInJobThread<T>(backend: Backend, job: ThreadJob, progress: Jo
         Atomics.notify(flag, 0);
       } else {
         if (message.handback !== undefined) options.onHandback?.(message.handback);
+        const warmth = warmths.get(backend);
+        if (message.warm && warmth) warmth.counts.saidWarm += 1;
         if (message.type === 'done') settle(() => resolve(message.result as T));
         else settle(() => reject(fromThreadError(message.error)));
       }

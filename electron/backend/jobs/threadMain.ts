@@ -1,41 +1,56 @@
 // A job thread (see thread.ts): opens the station file on its own connection, runs the job it was
 // given with the same code the back end's thread would, and reports progress and the outcome.
+// A thread started for its job has the job in its workerData; a spare (thread.ts
+// keepJobThreadWarm) loads this code, says `ready`, and gets its job as a message, then opens
+// the file: it holds no connection while it waits. Either way a thread runs one job and ends.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Backend } from '../context';
 import { useDriverEntry } from '../db/parallelRead';
 import { AppError } from '../errors';
 import { setThreadNiceness } from './niceness.mjs';
 import { yieldToLoop } from './runner';
-import { toThreadError, type FromJobThread, type ThreadJob, type ThreadJobData, type ToJobThread } from './thread';
+import { toThreadError, type FromJobThread, type ThreadBootData, type ThreadJobData, type ToJobThread } from './thread';
 
-const { store, job, appVersion, clockOffsetMs, answer, follows, niceness } = workerData as ThreadJobData;
-// Set by threadBoot.mjs already where it ran; the desktop's threads start here.
-setThreadNiceness(niceness);
-useDriverEntry(store.driverEntry);
-
+const boot = workerData as ThreadJobData | ThreadBootData;
 const send = (message: FromJobThread) => parentPort?.postMessage(message);
-const backend = new Backend({
-  db: store.db,
-  backupsDir: store.backupsDir,
-  appVersion,
-  ...(clockOffsetMs ? { now: () => Date.now() + clockOffsetMs } : {}),
-  ...(store.nativeBinding ? { nativeBinding: store.nativeBinding } : {}),
-  ...(store.migrationsDir ? { migrationsDir: store.migrationsDir } : {}),
-});
-const progress = {
-  tick: async (done: number, total?: number, message?: string) => {
-    send({ type: 'tick', done, total, message });
-    await yieldToLoop();
-  },
-};
 
-/** Waits (blocking this thread only) until the host has done `name`. */
-function ask(name: string): void {
-  const flag = new Int32Array(answer);
-  Atomics.store(flag, 0, 0);
-  send({ type: 'ask', name });
-  Atomics.wait(flag, 0, 0);
-  if (Atomics.load(flag, 0) !== 1) throw new Error(`the back end's thread could not do ${name}`);
+/** The parts of the job's data the host sends after the start (ThreadOptions.follow), gathered as they come. */
+const gathered: unknown[] = [];
+let partsDone: (parts: unknown[]) => void = () => {};
+const allParts = new Promise<unknown[]>((resolve) => (partsDone = resolve));
+let begun = false;
+
+// One listener from the start: a spare's port is read from its start (it waits for its job), so
+// parts that come before the job asks for them must be kept, not missed.
+const listen = (message: ToJobThread) => {
+  if (message.type === 'job') {
+    if (!begun) begin(message.data, true);
+  } else if (message.type === 'part') gathered.push(message.part);
+  else partsDone(gathered);
+};
+parentPort?.on('message', listen);
+
+/**
+ * Opens the station and starts the job. A station that cannot be opened throws here, outside the
+ * job's try: the thread ends with an error before it said anything of the job, and the host runs
+ * the job on its own thread (as for a thread that could not start).
+ */
+function begin(data: ThreadJobData, warm: boolean): void {
+  begun = true;
+  // Set by threadBoot.mjs already where a thread started for its job ran it; a spare and the
+  // desktop's threads set it here, as the job comes.
+  setThreadNiceness(data.niceness);
+  useDriverEntry(data.store.driverEntry);
+  const { store, appVersion, clockOffsetMs } = data;
+  const backend = new Backend({
+    db: store.db,
+    backupsDir: store.backupsDir,
+    appVersion,
+    ...(clockOffsetMs ? { now: () => Date.now() + clockOffsetMs } : {}),
+    ...(store.nativeBinding ? { nativeBinding: store.nativeBinding } : {}),
+    ...(store.migrationsDir ? { migrationsDir: store.migrationsDir } : {}),
+  });
+  void main(backend, data, warm);
 }
 
 /**
@@ -43,7 +58,14 @@ function ask(name: string): void {
  * its own modules: a thread that exports loads the sync code, not the billing run or the demo
  * builder (less memory, a quicker start).
  */
-async function run(job: ThreadJob): Promise<{ result: Promise<unknown>; handback?: () => unknown }> {
+async function run(backend: Backend, data: ThreadJobData): Promise<{ result: Promise<unknown>; handback?: () => unknown }> {
+  const { job } = data;
+  const progress = {
+    tick: async (done: number, total?: number, message?: string) => {
+      send({ type: 'tick', done, total, message });
+      await yieldToLoop();
+    },
+  };
   switch (job.kind) {
     case 'billing.run': {
       const { runBilling } = await import('../billing/run');
@@ -51,7 +73,7 @@ async function run(job: ThreadJob): Promise<{ result: Promise<unknown>; handback
     }
     case 'customers.importCommit': {
       const { adoptPendingImport, commitImport, pendingImportState } = await import('../customers/spreadsheet');
-      adoptPendingImport(job.batch, await parts());
+      adoptPendingImport(job.batch, await parts(data));
       return { result: commitImport(backend, job.actor, job.importId, progress), handback: () => pendingImportState(job.importId) };
     }
     case 'readings.importCommit': {
@@ -73,41 +95,43 @@ async function run(job: ThreadJob): Promise<{ result: Promise<unknown>; handback
     }
     case 'demo.build': {
       const { buildDemoInPlace } = await import('../demo/build');
-      return { result: buildDemoInPlace(backend, job.options, progress, () => ask('beforeSwap')) };
+      return { result: buildDemoInPlace(backend, job.options, progress, () => ask(data, 'beforeSwap')) };
     }
   }
 }
 
+/** Waits (blocking this thread only) until the host has done `name`. */
+function ask(data: ThreadJobData, name: string): void {
+  const flag = new Int32Array(data.answer);
+  Atomics.store(flag, 0, 0);
+  send({ type: 'ask', name });
+  Atomics.wait(flag, 0, 0);
+  if (Atomics.load(flag, 0) !== 1) throw new Error(`the back end's thread could not do ${name}`);
+}
+
 /** The parts of the job's data the host sends after the start (ThreadOptions.follow), all of them. */
-function parts(): Promise<unknown[]> {
-  if (!follows) return Promise.resolve([]);
-  return new Promise((resolve) => {
-    const got: unknown[] = [];
-    const listen = (message: ToJobThread) => {
-      if (message.type === 'part') got.push(message.part);
-      else {
-        parentPort?.off('message', listen);
-        resolve(got);
-      }
-    };
-    parentPort?.on('message', listen);
-  });
+function parts(data: ThreadJobData): Promise<unknown[]> {
+  return data.follows ? allParts : Promise.resolve([]);
 }
 
 /** Runs the job and reports its outcome (a function, not top-level await: the thread's bundle is CommonJS). */
-async function main(): Promise<void> {
+async function main(backend: Backend, data: ThreadJobData, warm: boolean): Promise<void> {
   let handback: (() => unknown) | undefined;
+  const said = warm ? { warm } : {};
   try {
-    const started = await run(job);
+    const started = await run(backend, data);
     handback = started.handback;
     const result = await started.result;
-    send({ type: 'done', result, ...(handback ? { handback: handback() } : {}) });
+    send({ type: 'done', result, ...(handback ? { handback: handback() } : {}), ...said });
   } catch (error) {
-    if (!(error instanceof AppError)) console.error(`job thread: ${job.kind} failed`, error);
-    send({ type: 'failed', error: toThreadError(error), ...(handback ? { handback: handback() } : {}) });
+    if (!(error instanceof AppError)) console.error(`job thread: ${data.job.kind} failed`, error);
+    send({ type: 'failed', error: toThreadError(error), ...(handback ? { handback: handback() } : {}), ...said });
   } finally {
     backend.close();
+    // Nothing more comes for this thread: with its port no longer read, it ends when its work has.
+    parentPort?.off('message', listen);
   }
 }
 
-void main();
+if ('warm' in boot) send({ type: 'ready' });
+else begin(boot, false);
