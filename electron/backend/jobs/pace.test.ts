@@ -1,15 +1,16 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Pace, sliceWrite, type SlicePace } from './pace';
+import { checkpointNow, jobConnectionsArePrivate, Pace, sliceWrite, type SlicePace } from './pace';
 
 // The jobs' slice pacing (issue 18): slices sized by measured time; a slice's commit may skip
 // waiting for the disk, every other write on the connection still waits for it.
 
 let dir: string | undefined;
 afterEach(() => {
+  jobConnectionsArePrivate(false);
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
@@ -73,5 +74,52 @@ describe('Pace', () => {
       performance.now = realNow;
     }
     expect(p.size).toBe(next);
+  });
+});
+
+// Between slices a job copies the WAL into the file (a PASSIVE checkpoint) once its slices have put
+// ~600 frames there, so a commit at the counter never finds SQLite's 1000-frame mark passed and
+// copies them itself. On a job thread, while nobody else commits, it lets ~2000 gather first.
+describe('checkpointNow', () => {
+  /** Slices of ~300 frames each (a page-sized row a frame) and, after each, the checkpoint's look; whether it copied (the file grew). */
+  function slices(s: { db: Database.Database; file: string }, count: number, between?: () => void): boolean[] {
+    s.db.exec('CREATE TABLE IF NOT EXISTS b (y BLOB)');
+    s.db.pragma('wal_autocheckpoint = 0');
+    const insert = s.db.prepare('INSERT INTO b VALUES (randomblob(3900))');
+    const copied: boolean[] = [];
+    for (let i = 0; i < count; i++) {
+      s.db.transaction(() => {
+        for (let r = 0; r < 300; r++) insert.run();
+      })();
+      between?.();
+      const before = statSync(s.file).size;
+      checkpointNow(s);
+      copied.push(statSync(s.file).size > before);
+    }
+    return copied;
+  }
+
+  it('on the host’s thread (a payment may commit on the job’s connection): after every ~600 frames', () => {
+    const s = store();
+    // The first look copies (nothing learnt yet), then every second slice of ~300 frames.
+    expect(slices(s, 5)).toEqual([true, false, true, false, true]);
+    s.db.close();
+  });
+
+  it('on a job thread: after ~2000 frames while nobody else commits, after ~600 again once somebody does', () => {
+    jobConnectionsArePrivate();
+    const s = store();
+    const other = new Database(s.file);
+    other.pragma('wal_autocheckpoint = 0'); // the counter's own copy would hide the job's
+    let at = 0;
+    // Slices 2–5 quiet (one look apart, nobody else wrote): no copy until ~2000 frames; before
+    // slice 7 another connection commits a row (the counter): that look copies at ~600.
+    const copied = slices(s, 8, () => {
+      at += 1;
+      if (at === 7) other.prepare('INSERT INTO t VALUES (7)').run();
+    });
+    expect(copied).toEqual([true, false, false, false, false, false, true, false]);
+    other.close();
+    s.db.close();
   });
 });

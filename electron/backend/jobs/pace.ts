@@ -121,8 +121,33 @@ export function sliceWrite<T>(store: SliceStore, pace: SlicePace, write: () => T
 /** A job checkpoints once its slices have put about this many frames into the WAL (SQLite's own mark is 1000). */
 export const CHECKPOINT_AT_FRAMES = 600;
 
-/** Per connection: slices since the job's last checkpoint, and the WAL frames a slice adds (learnt from the last one). */
-const checkpoints = new WeakMap<object, { slices: number; framesPerSlice: number }>();
+/**
+ * The same while nobody else writes to the file (a job on its own connection; see checkpointNow):
+ * about 8 MB of WAL. A commit of the counter that comes then copies those frames once before it
+ * returns (~10 ms a thousand frames here, 2026-12-06), and the job goes back to CHECKPOINT_AT_FRAMES
+ * at its next slice. Every PASSIVE checkpoint copies the pages the slices since the last one
+ * changed, the index pages every slice touches among them, so fewer checkpoints copy them fewer
+ * times: the 50,000-row customer-import commit alone took 3.34 s instead of 3.75 s (medians of 3,
+ * one transaction 3.35 s, on the 100,000-customer station; 4,000 frames: 3.20 s).
+ */
+export const QUIET_CHECKPOINT_AT_FRAMES = 2000;
+
+/**
+ * Per connection: slices since the job's last checkpoint, the WAL frames a slice adds (learnt from
+ * the last one), and the file's data version at the last look (it moves when another connection commits).
+ */
+const checkpoints = new WeakMap<object, { slices: number; framesPerSlice: number; dataVersion?: number | undefined }>();
+
+/**
+ * Whether the jobs' connections in this thread serve nobody else: set in a job thread (its one
+ * connection is its job's), where the counter's writes come from other connections, which the
+ * file's data version shows. On the host's own thread a payment may commit on the job's connection
+ * between slices, which the data version does not show: there the job always checkpoints early.
+ */
+let connectionsPrivate = false;
+export function jobConnectionsArePrivate(yes = true): void {
+  connectionsPrivate = yes;
+}
 
 /**
  * The PASSIVE checkpoint between slices (it takes no write lock: another write may commit
@@ -137,7 +162,11 @@ export function checkpointNow(store: SliceStore): void {
   const state = checkpoints.get(store.db) ?? { slices: 0, framesPerSlice: Number.POSITIVE_INFINITY };
   checkpoints.set(store.db, state);
   state.slices += 1;
-  if (state.slices * state.framesPerSlice < CHECKPOINT_AT_FRAMES) return;
+  // Quiet: nobody else committed since the last look and nobody waits to (a job thread's connection only).
+  const version = connectionsPrivate ? Number(store.db.pragma('data_version', { simple: true })) : undefined;
+  const quiet = version !== undefined && version === state.dataVersion && !writersWaiting(store.file);
+  state.dataVersion = version;
+  if (state.slices * state.framesPerSlice < (quiet ? QUIET_CHECKPOINT_AT_FRAMES : CHECKPOINT_AT_FRAMES)) return;
   try {
     const [answer] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
     // `log`: the frames in the WAL, those of other writes between the slices included.
