@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { makeTestStation, type TestClient, type TestStation } from '../testing';
 import { newCustomerInput, newMeterInput } from './fixtures';
 import { writeStoppedImportKeys } from './importKeys';
-import { commitImport } from './spreadsheet';
+import { adoptPendingImport, commitImport, pendingImport, pendingImportParts, type ArrivingParts } from './spreadsheet';
 import { writeWorkbook } from './workbook/write';
 
 // The customer import's commit in slices (issue 18): the import states exactly what it filed, and
@@ -137,6 +137,44 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
     const own = station.backend.store.read.column<string>(sql`SELECT key FROM customer_search_keys WHERE customer_id = ${editedId} ORDER BY key`);
     expect(own).toEqual([...customerSearchKeys({ name: '改名户', phone: '13900009999', phone2: '' })].sort());
     expect((await clerk.call('customers.search', { query: '导入' })).hits.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('on a job thread, files the first parts of the checked rows while the next are on their way, and files what the whole batch files', async () => {
+    const bytes = await workbook(1200);
+    const preview = await check(station, clerk, bytes);
+    // What the host sends a job thread (customers/importJob.ts): the batch bare, its rows in parts of 500.
+    const { batch, parts } = pendingImportParts(pendingImport(preview.importId)!);
+    const all = [...parts];
+    expect(all).toHaveLength(3);
+    const received: unknown[] = [all[0]];
+    let complete = false;
+    const log: string[] = [];
+    // The next part comes only when the commit waits for it (as the host's next turn sends it).
+    const feed: ArrivingParts = {
+      received,
+      done: () => complete,
+      next: async () => {
+        if (received.length < all.length) {
+          received.push(all[received.length]);
+          log.push(`part ${received.length}`);
+        } else complete = true;
+      },
+    };
+    adoptPendingImport(batch, feed);
+    const result = await commitImport(station.backend, clerkActor(station), preview.importId, tick, { sliceSize: 300, onSlice: (n) => void log.push(`slice ${n}`) });
+    expect(log).toEqual(['slice 300', 'part 2', 'slice 300', 'slice 300', 'part 3', 'slice 300', 'slice 0']);
+    expect(result).toMatchObject({ customers: 1200, meters: 1200 });
+
+    const other = makeTestStation();
+    try {
+      await other.setUp();
+      const otherClerk = await other.staffClient('C001', ['clerk'], '王芳');
+      await commitImport(other.backend, clerkActor(other), (await check(other, otherClerk, bytes)).importId, tick, { sliced: false });
+      expect(filed(station)).toEqual(filed(other));
+      expect(keysOf(station)).toEqual(keysOf(other));
+    } finally {
+      other.close();
+    }
   });
 
   it('takes a payment at the counter between slices', async () => {

@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import { setThreadNiceness } from './niceness.mjs';
 import { jobConnectionsArePrivate } from './pace';
 import { yieldToLoop } from './runner';
+import type { ArrivingParts } from '../customers/spreadsheet';
 import { toThreadError, type FromJobThread, type ThreadBootData, type ThreadJobData, type ToJobThread } from './thread';
 
 const boot = workerData as ThreadJobData | ThreadBootData;
@@ -19,8 +20,13 @@ const send = (message: FromJobThread) => parentPort?.postMessage(message);
 
 /** The parts of the job's data the host sends after the start (ThreadOptions.follow), gathered as they come. */
 const gathered: unknown[] = [];
-let partsDone: (parts: unknown[]) => void = () => {};
-const allParts = new Promise<unknown[]>((resolve) => (partsDone = resolve));
+let partsComplete = false;
+let partCame: (() => void) | undefined;
+const arriving: ArrivingParts = {
+  received: gathered,
+  done: () => partsComplete,
+  next: () => new Promise<void>((resolve) => (partCame = resolve)),
+};
 let begun = false;
 
 // One listener from the start: a spare's port is read from its start (it waits for its job), so
@@ -28,8 +34,13 @@ let begun = false;
 const listen = (message: ToJobThread) => {
   if (message.type === 'job') {
     if (!begun) begin(message.data, true);
-  } else if (message.type === 'part') gathered.push(message.part);
-  else partsDone(gathered);
+    return;
+  }
+  if (message.type === 'part') gathered.push(message.part);
+  else partsComplete = true;
+  const came = partCame;
+  partCame = undefined;
+  came?.();
 };
 parentPort?.on('message', listen);
 
@@ -76,7 +87,8 @@ async function run(backend: Backend, data: ThreadJobData): Promise<{ result: Pro
     }
     case 'customers.importCommit': {
       const { adoptPendingImport, commitImport, pendingImportState } = await import('../customers/spreadsheet');
-      adoptPendingImport(job.batch, await parts(data));
+      // Its checked rows come in parts while the commit files the first ones.
+      adoptPendingImport(job.batch, data.follows ? arriving : []);
       return { result: commitImport(backend, job.actor, job.importId, progress), handback: () => pendingImportState(job.importId) };
     }
     case 'readings.importCommit': {
@@ -110,11 +122,6 @@ function ask(data: ThreadJobData, name: string): void {
   send({ type: 'ask', name });
   Atomics.wait(flag, 0, 0);
   if (Atomics.load(flag, 0) !== 1) throw new Error(`the back end's thread could not do ${name}`);
-}
-
-/** The parts of the job's data the host sends after the start (ThreadOptions.follow), all of them. */
-function parts(data: ThreadJobData): Promise<unknown[]> {
-  return data.follows ? allParts : Promise.resolve([]);
 }
 
 /** Runs the job and reports its outcome (a function, not top-level await: the thread's bundle is CommonJS). */
