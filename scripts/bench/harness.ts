@@ -123,3 +123,23 @@ export async function upgradedCache(file: string, openToMigrate: (path: string) 
   renameSync(upgrading, file);
   return true;
 }
+
+/**
+ * Watches this thread's event loop with a 10 ms timer: `stop()` ends the watch and gives the
+ * longest stall seen (how long a call served by this thread would have waited), in ms.
+ */
+export function watchLoopStall(): { stop(): number } {
+  let last = performance.now();
+  let longest = 0;
+  const watch = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - 10);
+    last = now;
+  }, 10);
+  return {
+    stop() {
+      clearInterval(watch);
+      return Math.max(longest, performance.now() - last - 10);
+    },
+  };
+}

@@ -30,7 +30,7 @@ import { jobThreadState } from '../../electron/backend/jobs/thread';
 import { jobResult } from '../../shared/contract';
 import { buildCli } from '../build-cli.mjs';
 import { buildStation, MEASURED } from './billing';
-import { flushedCopy, ratio, stats, type Bench, type BenchContext } from './harness';
+import { flushedCopy, ratio, stats, watchLoopStall, type Bench, type BenchContext } from './harness';
 
 const ACTOR = { staffId: null, label: 'bench' };
 const IDLE_MS = 3000;
@@ -64,24 +64,18 @@ async function besideCounter<T>(ctx: BenchContext, file: string, label: string, 
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
   if (opts.jobThread) await spareReady(backend);
 
-  let last = performance.now();
-  let longestStall = 0;
-  const watch = setInterval(() => {
-    const now = performance.now();
-    longestStall = Math.max(longestStall, now - last - 10);
-    last = now;
-  }, 10);
+  const stall = watchLoopStall();
   const transactions: number[] = [];
   const began = Date.now();
   const started = performance.now();
   let result: T;
+  let longestStall = 0;
   try {
     result = await job(backend, (ms) => void transactions.push(ms));
   } finally {
-    clearInterval(watch);
+    longestStall = stall.stop();
   }
   const totalMs = performance.now() - started;
-  longestStall = Math.max(longestStall, performance.now() - last - 10);
   const threadStarts = opts.jobThread ? jobThreadState(backend).counts : undefined;
   const ended = Date.now();
   await new Promise((resolve) => setTimeout(resolve, 500));

@@ -60,6 +60,21 @@ const filed = (s: TestStation) =>
     JOIN metering_points p ON p.customer_id = c.id JOIN meters m ON m.point_id = p.id
     WHERE c.import_batch IS NOT NULL ORDER BY c.account_no`);
 
+/** The station's imported customers and their search keys are what the same file filed in one transaction on a station of its own files. */
+async function expectAsOneTransaction(bytes: Buffer): Promise<void> {
+  const other = makeTestStation();
+  try {
+    await other.setUp();
+    const otherClerk = await other.staffClient('C001', ['clerk'], '王芳');
+    await commitImport(other.backend, clerkActor(other), (await check(other, otherClerk, bytes)).importId, tick, { sliced: false });
+    expect(filed(station)).toEqual(filed(other));
+    // The keys, written at the end of a sliced import (sorted), are those the one transaction writes.
+    expect(keysOf(station)).toEqual(keysOf(other));
+  } finally {
+    other.close();
+  }
+}
+
 describe('the customer import commits in slices (导入客户, issue 18)', () => {
   it('a slice commits at its next part of 200 customers while another writer waits, and grows again when none does', async () => {
     const bytes = await workbook(1500);
@@ -91,18 +106,8 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
     expect(sliced).toEqual([5, 5, 5, 5, 3, 0]);
     expect(result).toMatchObject({ customers: 23, meters: 23, slices: 6 });
 
-    const other = makeTestStation();
-    try {
-      await other.setUp();
-      const otherClerk = await other.staffClient('C001', ['clerk'], '王芳');
-      await commitImport(other.backend, clerkActor(other), (await check(other, otherClerk, bytes)).importId, tick, { sliced: false });
-      expect(filed(station)).toEqual(filed(other));
-      // The keys, written at the end of the sliced import (sorted), are those the one transaction writes.
-      expect(keysOf(station)).toEqual(keysOf(other));
-      expect(keysOf(station).length).toBeGreaterThan(23 * 3);
-    } finally {
-      other.close();
-    }
+    await expectAsOneTransaction(bytes);
+    expect(keysOf(station).length).toBeGreaterThan(23 * 3);
     const db = station.backend.store.read;
     expect(filed(station)).toHaveLength(23);
     expect(db.value(sql`SELECT count(*) FROM audit_log WHERE action = 'customers.import'`)).toBe(1);
@@ -165,16 +170,7 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
     expect(log).toEqual(['slice 300', 'part 2', 'slice 300', 'slice 300', 'part 3', 'slice 300', 'slice 0']);
     expect(result).toMatchObject({ customers: 1200, meters: 1200 });
 
-    const other = makeTestStation();
-    try {
-      await other.setUp();
-      const otherClerk = await other.staffClient('C001', ['clerk'], '王芳');
-      await commitImport(other.backend, clerkActor(other), (await check(other, otherClerk, bytes)).importId, tick, { sliced: false });
-      expect(filed(station)).toEqual(filed(other));
-      expect(keysOf(station)).toEqual(keysOf(other));
-    } finally {
-      other.close();
-    }
+    await expectAsOneTransaction(bytes);
   });
 
   it('takes a payment at the counter between slices', async () => {

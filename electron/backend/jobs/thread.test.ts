@@ -41,6 +41,27 @@ function keep<T extends { close(): void }>(x: T): T {
   return x;
 }
 
+/** A customer workbook of `count` residents, one meter each: names, phones, 户号 and meter numbers from the prefixes and i. */
+function residentsWorkbook(count: number, prefix: { name: string; phone: string; account: string; meter: string }): Promise<Buffer> {
+  const header = SHEET_COLUMNS.map((c) => c.header);
+  const resident = (i: number) =>
+    sheetRowOf(
+      { ...newCustomerInput({ name: `${prefix.name}${i}`, phone: `${prefix.phone}${String(i).padStart(8, '0')}` }), accountNo: `${prefix.account}${String(i).padStart(5, '0')}`, status: 'active', statusDate: '2026-01-05' },
+      { label: '', meter: newMeterInput({ meterNo: `${prefix.meter}${String(i).padStart(4, '0')}` }) },
+    );
+  return writeWorkbook([{ name: '客户', rows: [header, ...Array.from({ length: count }, (_, i) => resident(i + 1))] }]);
+}
+
+/** The period open's result on a job thread (`state`) and its due list are what the same open gives on the host's thread of `alone`. */
+async function expectOpenedAlike(state: JobState, threaded: ReadingStation, alone: ReadingStation): Promise<void> {
+  const { slices: _s1, longestSliceMs: _l1, ...hosted } = (await openPeriod(alone, '2026-11')) as Record<string, unknown>;
+  const { slices: _s2, longestSliceMs: _l2, ...onThread } = state.result as Record<string, unknown>;
+  expect(hosted).toEqual(onThread);
+  const due = (rs: ReadingStation) =>
+    rs.station.backend.store.read.all(sql`SELECT m.meter_no, d.seq, d.previous_reading FROM reading_due d JOIN meters m ON m.id = d.meter_id ORDER BY m.meter_no`);
+  expect(due(threaded)).toEqual(due(alone));
+}
+
 async function readingStation(threads: boolean, count: number, options: Partial<BackendOptions> = {}): Promise<ReadingStation> {
   const rs = await makeReadingStation(threads ? { jobThreads: true, ...options } : {});
   closers.push(() => rs.station.close());
@@ -121,12 +142,7 @@ describe('job threads (browser mode and the CLI, issue 18)', () => {
     const { state, during } = await finishedWithWrites(threaded.station.backend, startOpenPeriodJob(threaded.station.backend, SYSTEM_ACTOR, '2026-11'));
     expect(state).toMatchObject({ status: 'succeeded', result: { period: '2026-11', books: 4, due: 400 } });
     expectWritesDuring(during);
-    const { slices: _s1, longestSliceMs: _l1, ...hosted } = (await openPeriod(alone, '2026-11')) as Record<string, unknown>;
-    const { slices: _s2, longestSliceMs: _l2, ...onThread } = state.result as Record<string, unknown>;
-    expect(hosted).toEqual(onThread);
-    const due = (rs: ReadingStation) =>
-      rs.station.backend.store.read.all(sql`SELECT m.meter_no, d.seq, d.previous_reading FROM reading_due d JOIN meters m ON m.id = d.meter_id ORDER BY m.meter_no`);
-    expect(due(threaded)).toEqual(due(alone));
+    await expectOpenedAlike(state, threaded, alone);
     const refused = await refusalOf(
       runInJobThread(threaded.station.backend, { kind: 'readings.openPeriod', actor: SYSTEM_ACTOR, period: '2026-11' }, silent, () => Promise.reject(new Error('no thread'))),
     );
@@ -199,13 +215,7 @@ describe('job threads (browser mode and the CLI, issue 18)', () => {
   }, 180_000);
 
   it('the customer import’s commit: files what the host’s thread files (its 800 checked rows sent in parts of 500); another clerk’s check is refused on the thread with its key; the host writes meanwhile', async () => {
-    const header = SHEET_COLUMNS.map((c) => c.header);
-    const resident = (i: number) =>
-      sheetRowOf(
-        { ...newCustomerInput({ name: `导入${i}`, phone: `139${String(i).padStart(8, '0')}` }), accountNo: `GD0199${String(i).padStart(5, '0')}`, status: 'active', statusDate: '2026-01-05' },
-        { label: '', meter: newMeterInput({ meterNo: `SL-${String(i).padStart(4, '0')}` }) },
-      );
-    const bytes = await writeWorkbook([{ name: '客户', rows: [header, ...Array.from({ length: 800 }, (_, i) => resident(i + 1))] }]);
+    const bytes = await residentsWorkbook(800, { name: '导入', phone: '139', account: 'GD0199', meter: 'SL-' });
     const run = async (threads: boolean) => {
       const s: TestStation = keep(makeTestStation(threads ? { jobThreads: true } : {}));
       await s.setUp();
@@ -315,12 +325,7 @@ describe('a spare job thread, started ahead (issue 18)', () => {
     expect(state).toMatchObject({ status: 'succeeded', result: { period: '2026-11', books: 4, due: 400 } });
     expectWritesDuring(during);
     expect(jobThreadState(backend).counts).toEqual({ warm: 1, warming: 0, fresh: 0, saidWarm: 1 });
-    const { slices: _s1, longestSliceMs: _l1, ...hosted } = (await openPeriod(alone, '2026-11')) as Record<string, unknown>;
-    const { slices: _s2, longestSliceMs: _l2, ...onThread } = state.result as Record<string, unknown>;
-    expect(hosted).toEqual(onThread);
-    const due = (rs: ReadingStation) =>
-      rs.station.backend.store.read.all(sql`SELECT m.meter_no, d.seq, d.previous_reading FROM reading_due d JOIN meters m ON m.id = d.meter_id ORDER BY m.meter_no`);
-    expect(due(threaded)).toEqual(due(alone));
+    await expectOpenedAlike(state, threaded, alone);
 
     // A new spare once that job's thread has ended; the second job (a backup) goes to it.
     await ready(backend);
@@ -356,13 +361,7 @@ describe('a spare job thread, started ahead (issue 18)', () => {
   }, 180_000);
 
   it('the customer import’s commit on the spare: its checked rows follow in parts (the spare reads its port from the start) and it files what the host’s thread files', async () => {
-    const header = SHEET_COLUMNS.map((c) => c.header);
-    const resident = (i: number) =>
-      sheetRowOf(
-        { ...newCustomerInput({ name: `预热${i}`, phone: `138${String(i).padStart(8, '0')}` }), accountNo: `GD0299${String(i).padStart(5, '0')}`, status: 'active', statusDate: '2026-01-05' },
-        { label: '', meter: newMeterInput({ meterNo: `WM-${String(i).padStart(4, '0')}` }) },
-      );
-    const bytes = await writeWorkbook([{ name: '客户', rows: [header, ...Array.from({ length: 1200 }, (_, i) => resident(i + 1))] }]);
+    const bytes = await residentsWorkbook(1200, { name: '预热', phone: '138', account: 'GD0299', meter: 'WM-' });
     const run = async (options: Partial<BackendOptions>) => {
       const s: TestStation = keep(makeTestStation(options));
       await s.setUp();
