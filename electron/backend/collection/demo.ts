@@ -3,7 +3,7 @@ import type { Actor, Unit } from '../audit/record';
 import type { Backend } from '../context';
 import type { Random } from '../demo/random';
 import { uuidv7 } from '../db/ids';
-import { DEMO_PACE, fixedSliceSize, turn, writeInSlices } from '../demo/pace';
+import { breather, fixedSliceSize, writeInSlices } from '../demo/pace';
 import { sql } from '../db/sql';
 import { formatReceiptNo } from './payments';
 
@@ -69,12 +69,7 @@ export async function buildPaymentsDemo(
   // every bill sorted by customer, planning and sorting the payments in one piece held the
   // building thread 1.85 s at 20,000 customers). The customers are planned in the same order (by
   // id, as the one read's ORDER BY customer_id, period), so the random draws are the same.
-  let held = performance.now();
-  const breathe = async () => {
-    if (performance.now() - held < DEMO_PACE.targetMs) return;
-    await turn();
-    held = performance.now();
-  };
+  const breathe = breather();
   const pieceRows = fixedSliceSize() ?? PLAN_ROWS; // the tests' small slices: a few bills a piece
   const byCustomer = new Map<string, IssuedRow[]>();
   for (let period = db.value<string>(sql`SELECT min(period) FROM bill_rows`); period != null; period = db.value<string>(sql`SELECT min(period) FROM bill_rows WHERE period > ${period}`)) {
