@@ -145,7 +145,7 @@ export async function buildPaymentsDemo(
   }
 
   const receiptStart = db.value<number>(sql`SELECT value FROM counters WHERE name = 'receipt'`) ?? 0;
-  // Slices of ~20 ms with a turn of the loop between (demo/pace.ts, issue 18): the random draws go
+  // Slices of ~40 ms with a turn of the loop between (demo/pace.ts, issue 18): the random draws go
   // in the same order whatever the sizes; each slice brings the receipt counter up to its last payment.
   await writeInSlices(
     backend,
