@@ -41,6 +41,8 @@ interface StepFigures {
 interface BuildFigures {
   paceMs: number;
   totalMs: number;
+  /** Before the steps' first write or progress: the building file's set-up. */
+  loopStallBeforeStepsMs: number;
   longestLoopStallMs: number;
   loadBefore: number;
   loadAfter: number;
@@ -118,7 +120,7 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
   const totalMs = Math.round(performance.now() - started);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   const steps = Object.fromEntries([...samples].map(([name, list]) => [name, { ...figures(list), longestLoopStallMs: Math.round(stepStalls.get(name) ?? 0) }]));
-  const result = { paceMs, totalMs, longestLoopStallMs: Math.round(longestStall), loadBefore, loadAfter: Number(loadavg()[0]?.toFixed(1)), steps, all: figures([...samples.values()].flat()) };
+  const result = { paceMs, totalMs, longestLoopStallMs: Math.round(longestStall), loopStallBeforeStepsMs: Math.round(stepStalls.get('setup') ?? 0), loadBefore, loadAfter: Number(loadavg()[0]?.toFixed(1)), steps, all: figures([...samples.values()].flat()) };
   ctx.log(`demo (${label}): ${totalMs} ms, longest write ${result.all.longestMs} ms, ${result.all.over250Ms} over 250 ms, load ${loadBefore}–${result.loadAfter}`);
   return result;
 }
