@@ -12,10 +12,14 @@
 // A third build, sliced with the building file's tuning off (demo/pace.ts tuneBuildingFile: SQLite's
 // own checkpoint in the commits and an fsync per commit, as any station file), shows what the
 // tuning is worth; `GRIDDESK_BENCH_DEMO_UNTUNED=0` leaves it out.
+// `GRIDDESK_BENCH_DEMO_PACES=20,40` builds sliced once per demo slice length (DEMO_PACE.targetMs)
+// in each round, beside the same baseline (`sliced` and the comparisons are the first pace's).
+// The loop's longest stall is also given per step (the step of the last write or progress).
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildDemoStation, demoOptions } from '../../electron/backend/demo/build';
+import { DEMO_PACE } from '../../electron/backend/demo/pace';
 import { demoBuildingFiles } from '../../electron/backend/demo/stopped';
 import { Pace } from '../../electron/backend/jobs/pace';
 import { ratio, stats, type Bench, type BenchContext } from './harness';
@@ -24,6 +28,7 @@ const SEED = 1;
 const AS_OF = '2026-11-26';
 
 interface StepFigures {
+  longestLoopStallMs?: number;
   transactions: number;
   longestMs: number;
   medianMs: number;
@@ -34,7 +39,10 @@ interface StepFigures {
 }
 
 interface BuildFigures {
+  paceMs: number;
   totalMs: number;
+  /** Before the steps' first write or progress: the building file's set-up. */
+  loopStallBeforeStepsMs: number;
   longestLoopStallMs: number;
   loadBefore: number;
   loadAfter: number;
@@ -57,20 +65,26 @@ function figures(samples: { ms: number; rows: number }[]): StepFigures {
   };
 }
 
-async function build(ctx: BenchContext, label: string, fixed: number | undefined, tuning = true): Promise<BuildFigures> {
+async function build(ctx: BenchContext, label: string, fixed: number | undefined, tuning = true, paceMs = DEMO_PACE.targetMs): Promise<BuildFigures> {
   const file = join(ctx.workDir, `demo-bench-${label}.db`);
   for (const f of [file, `${file}-wal`, `${file}-shm`, ...demoBuildingFiles(file)]) rmSync(f, { force: true });
   const samples = new Map<string, { ms: number; rows: number }[]>();
   let last = performance.now();
   let longestStall = 0;
+  let step = 'setup';
+  const stepStalls = new Map<string, number>();
   const watch = setInterval(() => {
     const now = performance.now();
-    longestStall = Math.max(longestStall, now - last - 10);
+    const stall = now - last - 10;
+    longestStall = Math.max(longestStall, stall);
+    stepStalls.set(step, Math.max(stepStalls.get(step) ?? 0, stall));
     last = now;
   }, 10);
   const loadBefore = Number(loadavg()[0]?.toFixed(1));
   let lastLog = 0;
   Pace.fixed = fixed;
+  const paceBefore = DEMO_PACE.targetMs;
+  DEMO_PACE.targetMs = paceMs;
   const tuningBefore = process.env.GRIDDESK_DEMO_TUNING;
   if (!tuning) process.env.GRIDDESK_DEMO_TUNING = '0';
   const started = performance.now();
@@ -79,31 +93,34 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
       file,
       demoOptions({ customers: ctx.customers, seed: SEED, asOf: AS_OF }),
       {
-        tick: async (done, _total, step) => {
+        tick: async (done, _total, name) => {
+          if (name) step = name;
           if (done - lastLog >= 100) {
             lastLog = done;
-            ctx.log(`demo (${label}): ${step ?? ''} ${Math.round(done / 10)}%`);
+            ctx.log(`demo (${label}): ${name ?? ''} ${Math.round(done / 10)}%`);
           }
           await new Promise((resolve) => setImmediate(resolve));
         },
       },
       undefined,
-      (ms, step, rows) => {
-        const list = samples.get(step) ?? [];
+      (ms, name, rows) => {
+        step = name;
+        const list = samples.get(name) ?? [];
         list.push({ ms, rows });
-        samples.set(step, list);
+        samples.set(name, list);
       },
     );
   } finally {
     Pace.fixed = undefined;
+    DEMO_PACE.targetMs = paceBefore;
     if (tuningBefore === undefined) delete process.env.GRIDDESK_DEMO_TUNING;
     else process.env.GRIDDESK_DEMO_TUNING = tuningBefore;
     clearInterval(watch);
   }
   const totalMs = Math.round(performance.now() - started);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-  const steps = Object.fromEntries([...samples].map(([step, list]) => [step, figures(list)]));
-  const result = { totalMs, longestLoopStallMs: Math.round(longestStall), loadBefore, loadAfter: Number(loadavg()[0]?.toFixed(1)), steps, all: figures([...samples.values()].flat()) };
+  const steps = Object.fromEntries([...samples].map(([name, list]) => [name, { ...figures(list), longestLoopStallMs: Math.round(stepStalls.get(name) ?? 0) }]));
+  const result = { paceMs, totalMs, longestLoopStallMs: Math.round(longestStall), loopStallBeforeStepsMs: Math.round(stepStalls.get('setup') ?? 0), loadBefore, loadAfter: Number(loadavg()[0]?.toFixed(1)), steps, all: figures([...samples.values()].flat()) };
   ctx.log(`demo (${label}): ${totalMs} ms, longest write ${result.all.longestMs} ms, ${result.all.over250Ms} over 250 ms, load ${loadBefore}–${result.loadAfter}`);
   return result;
 }
@@ -113,20 +130,43 @@ export const demoBench: Bench = {
   async run(ctx) {
     const rounds = Number(process.env.GRIDDESK_BENCH_DEMO_ROUNDS ?? 1);
     const untunedToo = process.env.GRIDDESK_BENCH_DEMO_UNTUNED !== '0';
-    const sliced: BuildFigures[] = [];
+    const paces = (process.env.GRIDDESK_BENCH_DEMO_PACES ?? String(DEMO_PACE.targetMs)).split(',').map(Number);
+    const byPace = new Map<number, BuildFigures[]>(paces.map((p) => [p, []]));
     const baseline: BuildFigures[] = [];
     const untuned: BuildFigures[] = [];
     for (let i = 0; i < rounds; i++) {
       // Alternately, baseline first (a warm page cache favours the later ones, so the sliced build has no edge).
       baseline.push(await build(ctx, 'baseline', 1_000_000_000));
-      sliced.push(await build(ctx, 'sliced', undefined));
+      for (const p of paces) byPace.get(p)!.push(await build(ctx, paces.length > 1 ? `sliced-${p}ms` : 'sliced', undefined, true, p));
       if (untunedToo) untuned.push(await build(ctx, 'sliced-untuned', undefined, false));
     }
+    const sliced = byPace.get(paces[0]!)!;
     const median = (runs: BuildFigures[], pick: (r: BuildFigures) => number) => stats(runs.map(pick)).median;
     const stepNames = Object.keys(sliced[0]?.steps ?? {});
     return {
       customers: ctx.customers,
       rounds,
+      ...(paces.length > 1
+        ? {
+            paces: Object.fromEntries(
+              paces.map((p) => {
+                const runs = byPace.get(p)!;
+                return [
+                  `${p}ms`,
+                  {
+                    totalMs: median(runs, (r) => r.totalMs),
+                    ratio: ratio(median(runs, (r) => r.totalMs), median(baseline, (r) => r.totalMs)),
+                    longestWriteMs: median(runs, (r) => r.all.longestMs),
+                    over100Ms: median(runs, (r) => r.all.over100Ms),
+                    over250Ms: median(runs, (r) => r.all.over250Ms),
+                    transactions: median(runs, (r) => r.all.transactions),
+                    longestLoopStallMs: median(runs, (r) => r.longestLoopStallMs),
+                  },
+                ];
+              }),
+            ),
+          }
+        : {}),
       compare: {
         totalMs: { sliced: median(sliced, (r) => r.totalMs), baseline: median(baseline, (r) => r.totalMs), ratio: ratio(median(sliced, (r) => r.totalMs), median(baseline, (r) => r.totalMs)) },
         longestWriteMs: { sliced: median(sliced, (r) => r.all.longestMs), baseline: median(baseline, (r) => r.all.longestMs) },
@@ -154,6 +194,7 @@ export const demoBench: Bench = {
             step,
             {
               longestMs: { sliced: median(sliced, (r) => r.steps[step]?.longestMs ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.longestMs ?? NaN) },
+              longestLoopStallMs: { sliced: median(sliced, (r) => r.steps[step]?.longestLoopStallMs ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.longestLoopStallMs ?? NaN) },
               over100Ms: { sliced: median(sliced, (r) => r.steps[step]?.over100Ms ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.over100Ms ?? NaN) },
               over250Ms: { sliced: median(sliced, (r) => r.steps[step]?.over250Ms ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.over250Ms ?? NaN) },
               transactions: { sliced: median(sliced, (r) => r.steps[step]?.transactions ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.transactions ?? NaN) },
@@ -163,6 +204,7 @@ export const demoBench: Bench = {
         ),
       },
       sliced,
+      ...(paces.length > 1 ? { slicedByPace: Object.fromEntries(paces.slice(1).map((p) => [`${p}ms`, byPace.get(p)])) } : {}),
       baseline,
       ...(untunedToo ? { untuned } : {}),
     };

@@ -9,7 +9,7 @@ import { Pace, sliceWrite } from '../jobs/pace';
 import { between, DEMO_PACE } from './pace';
 import type { DemoStep } from './steps';
 
-/** Customers filed in the first transaction; the next are sized by pace (jobs/pace.ts) to the demo's ~20 ms (demo/pace.ts). */
+/** Customers filed in the first transaction; the next are sized by pace (jobs/pace.ts) to the demo's ~40 ms (demo/pace.ts). */
 const FIRST_CHUNK = 50;
 
 function personName(r: Random): string {

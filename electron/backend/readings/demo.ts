@@ -226,7 +226,7 @@ export async function buildReadingDemo(
     await openPeriod(backend, actor, period, undefined, { pace: DEMO_PACE });
     const season = periodMonth(period) - 1;
     const flagged: { state: PointState; readingId: string; codes: string[]; normal: string; date: string; correctable: boolean }[] = [];
-    // Slices of ~20 ms (demo/pace.ts); the random draws go in the same order whatever the sizes.
+    // Slices of ~40 ms (demo/pace.ts); the random draws go in the same order whatever the sizes.
     await writeInSlices(
       backend,
       actor,
