@@ -78,7 +78,11 @@ export function insertDueForBooks(tx: WritableDB, period: Period, into: DueTable
   const earlier = tx.value<string | null>(sql`SELECT max(period) FROM reading_periods WHERE period < ${period}`) ?? null;
   const books = bookIds ? sql`bp.book_id IN ${sql.list(bookIds)}` : sql`true`;
   const joined = earlier
-    ? writeDue(tx, period, sql`JOIN readings pr ON pr.period = ${earlier} AND pr.point_id = bp.point_id AND ${PR_IN_FORCE}`, books, into)
+    ? // CROSS JOIN: the readings are looked up point by point after the books' points, whatever the
+      // statistics say. Without them (a station never closed, the demo's building file) SQLite
+      // took the earlier period's readings first, all 100,000 of them for every few books: a
+      // period open of the 100,000-customer station 8.5 s in 201 slices instead of 0.6 s in 19.
+      writeDue(tx, period, sql`CROSS JOIN readings pr ON pr.period = ${earlier} AND pr.point_id = bp.point_id AND ${PR_IN_FORCE}`, books, into)
     : 0;
   const rest = writeDue(tx, period, latestBefore(period), sql`${books} AND NOT EXISTS (SELECT 1 FROM ${TABLE[into]} d WHERE d.period = ${period} AND d.point_id = bp.point_id)`, into);
   return joined + rest;
