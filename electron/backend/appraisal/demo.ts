@@ -11,7 +11,7 @@ import type { Random } from '../demo/random';
 import kpi100 from '../../../docs/appraisal/kpi-100.json';
 import area310 from '../../../docs/appraisal/area-310.json';
 import { appraisedInPeriod } from '../../../shared/appraisal';
-import { turn } from '../demo/pace';
+import { yieldToLoop } from '../jobs/runner';
 import { addEntry, appraisedStaff, computeMonth, respond, sign } from './appraisals';
 import { computeKpis } from './kpis';
 import { loadScoreSheet } from './sheets';
@@ -49,7 +49,7 @@ export async function buildAppraisalDemo(backend: Backend, actor: Actor, random:
     // transaction); the drafts and the signatures below take them, so each write only writes.
     // Nothing the figures count changes in this step (points, answers and signatures are not counted).
     const kpis = computeKpis(backend.store.read, period, appraised.filter((s) => appraisedInPeriod(s.startDate, period)).map((s) => s.id), asOf);
-    await turn();
+    await yieldToLoop();
     backend.write(headActor, (unit) => computeMonth(unit, period, 'KPI100', asOf, kpis));
     if (period !== current) {
       for (const s of staff) {

@@ -19,7 +19,8 @@ import { createBook, movePoints } from './books';
 import { commitEntry, planEntry, type DueContext, type EntryInput, type HistoryRow, type MeterRow } from './entry';
 import { checkBookForClose, cannotClose, closeCheckedPeriod, dueStatuses, openPeriod, type CloseBlock } from './periods';
 import { reviewReading } from './review';
-import { DEMO_PACE, turn, writeInSlices } from '../demo/pace';
+import { yieldToLoop } from '../jobs/runner';
+import { DEMO_PACE, writeInSlices } from '../demo/pace';
 
 /** The random source the demo framework hands each step (seeded: the same station every time). */
 export interface DemoRandom {
@@ -306,7 +307,7 @@ async function closeInParts(backend: Backend, actor: Actor, period: string, book
     const block = checkBookForClose(db, period, book.id);
     if (block) blocking.set(book.id, block);
     due += db.value<number>(sql`SELECT count(*) FROM reading_due WHERE period = ${period} AND book_id = ${book.id}`) ?? 0;
-    await turn();
+    await yieldToLoop();
   }
   if (blocking.size > 0) throw cannotClose(db, period, blocking, 'zh-CN');
   backend.write(actor, (unit) => closeCheckedPeriod(unit, period, due));
