@@ -10,7 +10,7 @@ import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
 import { writeStoppedImportKeys } from '../customers/importKeys';
-import { checkpointNow as betweenSlicesCheckpoint, JOB_PACE, sliceDone, sliceWrite, type SlicePace, yieldToWriters } from '../jobs/pace';
+import { checkpointNow as betweenSlicesCheckpoint, flushSlices, JOB_PACE, sliceDone, sliceWrite, type SlicePace, yieldToWriters } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { discardStoppedOpens } from '../readings/periods';
 import { AppError } from '../errors';
@@ -404,6 +404,8 @@ async function computeAndWrite(
     }
   }
   if (!sliced) stagedEver = staged.length;
+  // The last transaction waits for the disk (synchronous=FULL); the slices before it are flushed first, outside the lock.
+  if (open) flushSlices(backend.store, pace);
 
   const began = performance.now();
   const result = backend.write(actor, (unit) => {

@@ -7,7 +7,7 @@
 // built is the same (demo/slices.test.ts builds it in one transaction per loop and in slices of 7).
 import type { Actor, Unit } from '../audit/record';
 import type { Backend } from '../context';
-import { checkpointNow, Pace, sliceWrite, type SlicePace } from '../jobs/pace';
+import { checkpointNow, Pace, sliceWrite, type SlicePace, type SliceStore } from '../jobs/pace';
 import { yieldToLoop } from '../jobs/runner';
 
 /**
@@ -24,11 +24,6 @@ export const DEMO_PACE: SlicePace = { targetMs: 40, gapMs: 0, checkpoint: true, 
 const tuning = () => process.env.GRIDDESK_DEMO_TUNING !== '0';
 
 /** The store a demo builds into (structural: the connection's pragmas). */
-interface BuildingStore {
-  file: string;
-  db: object & { pragma(source: string, options?: { simple: boolean }): unknown; inTransaction: boolean };
-}
-
 /**
  * The building file's connection, once the station is set up: no fsync (synchronous=OFF: a crash
  * of the machine may leave the file damaged, but a stopped build's file is discarded anyway, see
@@ -36,20 +31,20 @@ interface BuildingStore {
  * checkpoint between them, see between). Without them a commit copied the WAL into the file
  * and synced it: at 5,000 customers the payments' slices took a median 53 ms for 20 ms of work.
  */
-export function tuneBuildingFile(store: BuildingStore): void {
+export function tuneBuildingFile(store: SliceStore): void {
   if (!tuning()) return;
   store.db.pragma('synchronous = OFF');
   store.db.pragma('wal_autocheckpoint = 0');
 }
 
 /** Before the close and the rename: the file synced whole (FULL again, the WAL copied in and emptied). */
-export function syncBuildingFile(store: BuildingStore): void {
+export function syncBuildingFile(store: SliceStore): void {
   store.db.pragma('synchronous = FULL');
   store.db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /** Between two slices: the job's checkpoint when due (jobs/pace.ts), then a turn of the event loop. */
-export async function between(store: BuildingStore): Promise<void> {
+export async function between(store: SliceStore): Promise<void> {
   checkpointNow(store);
   await yieldToLoop();
 }

@@ -3,14 +3,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkpointNow, jobConnectionsArePrivate, Pace, sliceWrite, type SlicePace } from './pace';
+import { checkpointNow, flushSlices, Pace, sliceWrite, type SlicePace } from './pace';
 
 // The jobs' slice pacing (issue 18): slices sized by measured time; a slice's commit may skip
 // waiting for the disk, every other write on the connection still waits for it.
 
 let dir: string | undefined;
 afterEach(() => {
-  jobConnectionsArePrivate(false);
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
@@ -79,19 +78,24 @@ describe('Pace', () => {
 
 // Between slices a job copies the WAL into the file (a PASSIVE checkpoint) once its slices have put
 // ~600 frames there, so a commit at the counter never finds SQLite's 1000-frame mark passed and
-// copies them itself. On a job thread, while nobody else commits, it lets ~2000 gather first.
+// copies them itself. While nobody else commits, on its connection or another, it lets ~2000 gather first.
 describe('checkpointNow', () => {
-  /** Slices of ~300 frames each (a page-sized row a frame) and, after each, the checkpoint's look; whether it copied (the file grew). */
-  function slices(s: { db: Database.Database; file: string }, count: number, between?: () => void): boolean[] {
+  /**
+   * Slices of ~300 frames each (a page-sized row a frame; through sliceWrite unless `raw`) and,
+   * after each, `between` and the checkpoint's look; whether it copied (the file grew).
+   */
+  function slices(s: { db: Database.Database; file: string }, count: number, between?: (slice: number) => void, raw = false): boolean[] {
     s.db.exec('CREATE TABLE IF NOT EXISTS b (y BLOB)');
     s.db.pragma('wal_autocheckpoint = 0');
     const insert = s.db.prepare('INSERT INTO b VALUES (randomblob(3900))');
     const copied: boolean[] = [];
-    for (let i = 0; i < count; i++) {
-      s.db.transaction(() => {
+    for (let i = 1; i <= count; i++) {
+      const slice = s.db.transaction(() => {
         for (let r = 0; r < 300; r++) insert.run();
-      })();
-      between?.();
+      });
+      if (raw) slice();
+      else sliceWrite(s, pace(true), () => slice());
+      between?.(i);
       const before = statSync(s.file).size;
       checkpointNow(s);
       copied.push(statSync(s.file).size > before);
@@ -99,27 +103,56 @@ describe('checkpointNow', () => {
     return copied;
   }
 
-  it('on the host’s thread (a payment may commit on the job’s connection): after every ~600 frames', () => {
+  it('while nobody else commits: after ~2000 frames', () => {
     const s = store();
-    // The first look copies (nothing learnt yet), then every second slice of ~300 frames.
-    expect(slices(s, 5)).toEqual([true, false, true, false, true]);
+    // The first look copies (nothing learnt yet); then no copy until seven slices have put ~2100 frames there.
+    expect(slices(s, 9)).toEqual([true, false, false, false, false, false, false, true, false]);
     s.db.close();
   });
 
-  it('on a job thread: after ~2000 frames while nobody else commits, after ~600 again once somebody does', () => {
-    jobConnectionsArePrivate();
+  it('after ~600 frames again once another connection commits (the counter on a job thread’s file)', () => {
     const s = store();
     const other = new Database(s.file);
     other.pragma('wal_autocheckpoint = 0'); // the counter's own copy would hide the job's
-    let at = 0;
-    // Slices 2–5 quiet (one look apart, nobody else wrote): no copy until ~2000 frames; before
-    // slice 7 another connection commits a row (the counter): that look copies at ~600.
-    const copied = slices(s, 8, () => {
-      at += 1;
-      if (at === 7) other.prepare('INSERT INTO t VALUES (7)').run();
+    // After slice 4 another connection commits a row: that look copies at ~600 frames (slices 2–4:
+    // 900), the next ones again every ~600 while it keeps committing.
+    const copied = slices(s, 7, (i) => {
+      if (i >= 4) other.prepare('INSERT INTO t VALUES (?)').run(i);
     });
-    expect(copied).toEqual([true, false, false, false, false, false, true, false]);
+    expect(copied).toEqual([true, false, false, true, false, true, false]);
     other.close();
+    s.db.close();
+  });
+
+  it('after ~600 frames once a payment commits on the job’s own connection (the host’s thread serves both)', () => {
+    const s = store();
+    // The data version does not move for the connection's own commits; its row changes do.
+    const copied = slices(s, 7, (i) => {
+      if (i >= 4) s.db.prepare('INSERT INTO t VALUES (?)').run(i);
+    });
+    expect(copied).toEqual([true, false, false, true, false, true, false]);
+    s.db.close();
+  });
+
+  it('after every ~600 frames for writes that did not go through sliceWrite (not known to be the job’s own)', () => {
+    const s = store();
+    expect(slices(s, 5, undefined, true)).toEqual([true, false, true, false, true]);
+    s.db.close();
+  });
+
+  it('flushSlices: before the last transaction every slice is in the file, so that transaction waits for its own frames only', () => {
+    const s = store();
+    expect(slices(s, 4)).toEqual([true, false, false, false]); // quiet: slices 2–4 wait in the WAL
+    const before = statSync(s.file).size;
+    flushSlices(s, pace(true));
+    expect(statSync(s.file).size).toBeGreaterThan(before);
+    const [left] = s.db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+    expect(left?.checkpointed).toBe(left?.log);
+    // A pace that neither checkpoints nor skips the disk's wait has nothing to flush.
+    s.db.prepare('INSERT INTO b VALUES (randomblob(3900))').run();
+    const after = statSync(s.file).size;
+    flushSlices(s, { targetMs: 40, gapMs: 0, checkpoint: false, lazySync: false });
+    expect(statSync(s.file).size).toBe(after);
     s.db.close();
   });
 });

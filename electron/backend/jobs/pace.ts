@@ -91,9 +91,13 @@ export const JOB_PACE: SlicePace = {
 export const PREVIOUS_PACE: SlicePace = { targetMs: 80, gapMs: 10, checkpoint: false, lazySync: false };
 
 /** The store connection a job writes on (a structural type: pace.ts needs no back end import). */
-interface SliceStore {
+export interface SliceStore {
   file: string;
-  db: object & { pragma(source: string, options?: { simple: boolean }): unknown; inTransaction: boolean };
+  db: object & {
+    pragma(source: string, options?: { simple: boolean }): unknown;
+    prepare(source: string): { pluck(): { get(): unknown } };
+    inTransaction: boolean;
+  };
 }
 
 /**
@@ -110,9 +114,14 @@ export function sliceWrite<T>(store: SliceStore, pace: SlicePace, write: () => T
   const autoBefore = pace.checkpoint ? Number(store.db.pragma('wal_autocheckpoint', { simple: true })) : 0;
   if (relax) store.db.pragma('synchronous = NORMAL');
   if (autoBefore > 0) store.db.pragma('wal_autocheckpoint = 0');
+  const state = pace.checkpoint ? checkpointState(store.db) : undefined;
+  // A write on this connection since the job's last slice (a payment served by this thread):
+  // somebody else writes, so the next checkpoint comes early (checkpointNow).
+  if (state?.changesAfterSlice !== undefined && totalChanges(store.db) !== state.changesAfterSlice) state.otherWrote = true;
   try {
     return write();
   } finally {
+    if (state) state.changesAfterSlice = totalChanges(store.db);
     if (relax) store.db.pragma(`synchronous = ${before}`);
     if (autoBefore > 0) store.db.pragma(`wal_autocheckpoint = ${autoBefore}`);
   }
@@ -122,32 +131,40 @@ export function sliceWrite<T>(store: SliceStore, pace: SlicePace, write: () => T
 export const CHECKPOINT_AT_FRAMES = 600;
 
 /**
- * The same while nobody else writes to the file (a job on its own connection; see checkpointNow):
- * about 8 MB of WAL. A commit of the counter that comes then copies those frames once before it
- * returns (~10 ms a thousand frames here, 2026-12-06), and the job goes back to CHECKPOINT_AT_FRAMES
- * at its next slice. Every PASSIVE checkpoint copies the pages the slices since the last one
- * changed, the index pages every slice touches among them, so fewer checkpoints copy them fewer
- * times: the 50,000-row customer-import commit alone took 3.34 s instead of 3.75 s (medians of 3,
- * one transaction 3.35 s, on the 100,000-customer station; 4,000 frames: 3.20 s).
+ * The same while nobody else writes to the file: about 8 MB of WAL. A commit of the counter that
+ * comes then copies those frames once before it returns (~10 ms a thousand frames here,
+ * 2026-12-06), and the job goes back to CHECKPOINT_AT_FRAMES at its next slice. Every PASSIVE
+ * checkpoint copies the pages the slices since the last one changed, the index pages every slice
+ * touches among them, so fewer checkpoints copy them fewer times: the 50,000-row customer-import
+ * commit on a job thread took 3.34 s instead of 3.75 s (medians of 3, one transaction 3.35 s, on
+ * the 100,000-customer station; 4,000 frames: 3.20 s).
  */
 export const QUIET_CHECKPOINT_AT_FRAMES = 2000;
 
 /**
  * Per connection: slices since the job's last checkpoint, the WAL frames a slice adds (learnt from
- * the last one), and the file's data version at the last look (it moves when another connection commits).
+ * the last one), the file's data version at the last look (it moves when another connection
+ * commits), the connection's row changes when the job's last slice ended (they move when somebody
+ * else writes on the same connection: a payment served by the host's thread between two slices)
+ * and whether they moved since the last look.
  */
-const checkpoints = new WeakMap<object, { slices: number; framesPerSlice: number; dataVersion?: number | undefined }>();
-
-/**
- * Whether the jobs' connections in this thread serve nobody else: set in a job thread (its one
- * connection is its job's), where the counter's writes come from other connections, which the
- * file's data version shows. On the host's own thread a payment may commit on the job's connection
- * between slices, which the data version does not show: there the job always checkpoints early.
- */
-let connectionsPrivate = false;
-export function jobConnectionsArePrivate(yes = true): void {
-  connectionsPrivate = yes;
+interface CheckpointState {
+  slices: number;
+  framesPerSlice: number;
+  dataVersion?: number | undefined;
+  changesAfterSlice?: number | undefined;
+  otherWrote: boolean;
 }
+const checkpoints = new WeakMap<object, CheckpointState>();
+
+function checkpointState(db: object): CheckpointState {
+  let state = checkpoints.get(db);
+  if (!state) checkpoints.set(db, (state = { slices: 0, framesPerSlice: Number.POSITIVE_INFINITY, otherWrote: false }));
+  return state;
+}
+
+/** The rows the connection's statements have changed since it opened (triggers' included). */
+const totalChanges = (db: SliceStore['db']) => Number(db.prepare('SELECT total_changes()').pluck().get());
 
 /**
  * The PASSIVE checkpoint between slices (it takes no write lock: another write may commit
@@ -159,13 +176,16 @@ export function jobConnectionsArePrivate(yes = true): void {
  * payments between slices did the copying (payment p95 42 → 76 ms beside the import on a job thread).
  */
 export function checkpointNow(store: SliceStore): void {
-  const state = checkpoints.get(store.db) ?? { slices: 0, framesPerSlice: Number.POSITIVE_INFINITY };
-  checkpoints.set(store.db, state);
+  const state = checkpointState(store.db);
   state.slices += 1;
-  // Quiet: nobody else committed since the last look and nobody waits to (a job thread's connection only).
-  const version = connectionsPrivate ? Number(store.db.pragma('data_version', { simple: true })) : undefined;
-  const quiet = version !== undefined && version === state.dataVersion && !writersWaiting(store.file);
+  // Quiet: nobody else committed since the last look, on another connection (the file's data
+  // version moved) or on this one (its row changes moved since the job's slice), and nobody waits
+  // to. Only a job whose slices went through sliceWrite is known to be alone on its connection.
+  const version = Number(store.db.pragma('data_version', { simple: true }));
+  const ownOnly = state.changesAfterSlice !== undefined && !state.otherWrote && totalChanges(store.db) === state.changesAfterSlice;
+  const quiet = ownOnly && version === state.dataVersion && !writersWaiting(store.file);
   state.dataVersion = version;
+  state.otherWrote = false;
   if (state.slices * state.framesPerSlice < (quiet ? QUIET_CHECKPOINT_AT_FRAMES : CHECKPOINT_AT_FRAMES)) return;
   try {
     const [answer] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
@@ -175,6 +195,24 @@ export function checkpointNow(store: SliceStore): void {
     // a busy or read-only file: the next commit's own checkpoint does it
   }
   state.slices = 0;
+}
+
+/**
+ * Before a sliced job's last transaction, which waits for the disk (synchronous=FULL): a PASSIVE
+ * checkpoint copies the slices' frames into the file and waits for the disk outside any write lock,
+ * so the last transaction waits only for its own few frames. Without it, the last transaction
+ * flushed every slice not yet checkpointed (up to QUIET_CHECKPOINT_AT_FRAMES frames, ~8 MB):
+ * the 100,000-point period open's last write took 171–189 ms, against 17-30 ms with it.
+ */
+export function flushSlices(store: SliceStore, pace: SlicePace): void {
+  if (!pace.checkpoint && !pace.lazySync) return;
+  try {
+    store.db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // a busy or read-only file: the last transaction flushes the slices itself
+  }
+  const state = checkpoints.get(store.db);
+  if (state) state.slices = 0;
 }
 
 /**

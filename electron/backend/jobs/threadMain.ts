@@ -8,14 +8,11 @@ import { Backend } from '../context';
 import { useDriverEntry } from '../db/parallelRead';
 import { AppError } from '../errors';
 import { setThreadNiceness } from './niceness.mjs';
-import { jobConnectionsArePrivate } from './pace';
 import { yieldToLoop } from './runner';
 import type { ArrivingParts } from '../customers/spreadsheet';
 import { toThreadError, type FromJobThread, type ThreadBootData, type ThreadJobData, type ToJobThread } from './thread';
 
 const boot = workerData as ThreadJobData | ThreadBootData;
-// The job's connection is this thread's only one: the counter writes on others (jobs/pace.ts checkpointNow).
-jobConnectionsArePrivate();
 const send = (message: FromJobThread) => parentPort?.postMessage(message);
 
 /** The parts of the job's data the host sends after the start (ThreadOptions.follow), gathered as they come. */

@@ -15,7 +15,7 @@ import type { ReadableDB } from '../db/store';
 import { AppError, refuse } from '../errors';
 import type { CallStaff } from '../handler';
 import type { JobProgress } from '../jobs/runner';
-import { betweenSlices, JOB_PACE, sliceWrite, type SlicePace } from '../jobs/pace';
+import { betweenSlices, flushSlices, JOB_PACE, sliceWrite, type SlicePace } from '../jobs/pace';
 import { readWorkbook, type WorkbookRow } from '../customers/workbook/read';
 import { workbookRefusal } from '../customers/workbook/refusal';
 import { writeWorkbook } from '../customers/workbook/write';
@@ -357,8 +357,10 @@ export async function commitImport(backend: Backend, staff: CallStaff | null, ac
   do {
     const part = wanted.slice(at, at + size);
     const last = at + part.length >= wanted.length;
+    // The slices before the last commit without waiting for the disk; the last (with the audit row)
+    // waits for it, and they are flushed first, outside the lock (jobs/pace.ts flushSlices).
+    if (last && slices > 0) flushSlices(backend.store, pace);
     const began = performance.now();
-    // The slices before the last commit without waiting for the disk; the last (with the audit row) waits, and flushes them.
     const result = sliceWrite(backend.store, last ? { ...pace, lazySync: false } : pace, () => backend.write(actor, (unit) => {
       const today = shanghaiDate(unit.at);
       // Nothing written since the plans were made: they are what the checks would say now.

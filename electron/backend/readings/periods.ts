@@ -12,7 +12,7 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, notFound, refuse } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { betweenSlices, JOB_PACE, Pace, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
+import { betweenSlices, flushSlices, JOB_PACE, Pace, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { insertDueForBooks, insertDueForPeriod, periodPublished } from './due';
 
@@ -195,6 +195,7 @@ export async function openPeriod(backend: Backend, actor: Actor, period: string,
     } while (at < books.length);
 
     // The period appears, and with it the due list written above: a few rows, whatever the station's size.
+    flushSlices(backend.store, pace);
     const began = performance.now();
     const result = backend.write(actor, (unit) => {
       const due = unit.value<number>(sql`SELECT count(*) FROM reading_due WHERE period = ${period}`) ?? 0;
