@@ -17,7 +17,7 @@ import { insertRows } from '../db/insertRows';
 import type { ReadableDB } from '../db/store';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { betweenSlices, JOB_PACE, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
+import { betweenSlices, flushSlices, JOB_PACE, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
 import { writeImportKeys } from './importKeys';
 import { readWorkbook } from './workbook/read';
 import { workbookRefusal } from './workbook/refusal';
@@ -89,11 +89,12 @@ export function adoptPendingImport(batch: PendingImport, parts: readonly unknown
   // The groups and name keys sent after the thread started (pendingImportParts), in order: all
   // here, or taken as they come while the commit files the first ones (groupsArrived).
   if ('done' in parts) batch.arriving = { parts, taken: 0 };
-  else for (const part of parts) adoptPart(batch, part as ImportPart);
+  else for (const part of parts) adoptPart(batch, part as SentPart);
   pending.set(batch.id, batch);
 }
 
-function adoptPart(batch: PendingImport, part: ImportPart): void {
+function adoptPart(batch: PendingImport, sent: ImportPart | SentPart): void {
+  const part: ImportPart = 'json' in sent ? (JSON.parse(sent.json) as ImportPart) : sent;
   if (part.groups) batch.groups.push(...part.groups);
   if (part.names) batch.names.adopt(part.names);
 }
@@ -103,7 +104,10 @@ async function groupsArrived(batch: PendingImport, count: number): Promise<void>
   const arriving = batch.arriving;
   if (!arriving) return;
   for (;;) {
-    while (arriving.taken < arriving.parts.received.length) adoptPart(batch, arriving.parts.received[arriving.taken++] as ImportPart);
+    // Only the parts needed now are read (the rest wait as received, read by later slices).
+    while (batch.groups.length < count && arriving.taken < arriving.parts.received.length) {
+      adoptPart(batch, arriving.parts.received[arriving.taken++] as SentPart);
+    }
     if (arriving.parts.done() && arriving.taken === arriving.parts.received.length) {
       batch.arriving = undefined;
       return;
@@ -119,22 +123,34 @@ interface ImportPart {
   names?: ReturnType<NameKeys['entries']>;
 }
 
+/**
+ * An ImportPart as sent: as JSON text. As a structured clone, the 50,000 checked customers of a
+ * 50,000-row import took the job thread ~0.55 s to take in before its first slice (a message's
+ * objects are made when it is delivered, and all had come by the thread's first turn); a string
+ * is one copy, and each part is read by the slice that files it (JSON.parse, ~1.3 ms a part of
+ * 500 customers). Every field of a part is JSON's: strings, finite numbers, booleans and null.
+ * (UTF-8 bytes handed over uncopied were dearer: encoding the Chinese text cost the host 3–7 ms a part.)
+ */
+interface SentPart {
+  json: string;
+}
+
 const PART_GROUPS = 500;
 
 /**
  * A pending import for a job thread (customers/importJob.ts): the batch without its groups and
- * name keys, and those in parts of 500 groups with their names' keys, cloned one part a turn of
- * the host's loop (a few ms each; the whole batch of a 50,000-row import, cloned at once, held the
- * host's thread 0.5 s). The thread files the first parts while the next are on their way: waiting
- * for them all cost the job thread's commit ~0.45 s of its 4 s (50,000 rows, 2026-12-06).
+ * name keys, and those in parts of 500 groups with their names' keys, as JSON text, one part a
+ * turn of the host's loop (a few ms each; the whole batch of a 50,000-row import, cloned at once,
+ * held the host's thread 0.5 s). The thread files the first parts while the next are on their
+ * way: waiting for them all cost the job thread's commit ~0.45 s of its 4 s (50,000 rows, 2026-12-06).
  */
-export function pendingImportParts(batch: PendingImport): { batch: PendingImport; parts: Iterable<ImportPart> } {
+export function pendingImportParts(batch: PendingImport): { batch: PendingImport; parts: Iterable<SentPart> } {
   const bare: PendingImport = { ...batch, used: false, groups: [], names: new NameKeys(), groupCount: batch.groups.length };
-  function* parts(): Iterable<ImportPart> {
+  function* parts(): Iterable<SentPart> {
     for (let i = 0; i < batch.groups.length; i += PART_GROUPS) {
       const groups = batch.groups.slice(i, i + PART_GROUPS);
       const names = [...new Set(groups.map((g) => g.record.fields.name))].map((name) => [name, batch.names.of(name)] as [string, ReturnType<NameKeys['of']>]);
-      yield { groups, names };
+      yield { json: JSON.stringify({ groups, names } satisfies ImportPart) };
     }
   }
   return { batch: bare, parts: parts() };
@@ -457,7 +473,8 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
     // The search keys of every customer filed, sorted (importKeys.ts), then the last transaction.
     await betweenSlices(backend.store, pace);
     await writeImportKeys(backend, actor, runId, pace);
-    // The last transaction waits for the disk (synchronous=FULL), and so flushes every slice before it.
+    // The last transaction waits for the disk (synchronous=FULL); the slices before it are flushed first, outside the lock.
+    flushSlices(backend.store, pace);
     const began = performance.now();
     const result = backend.write(actor, (unit) => {
       const done = unit.get<{ customers: number; meters: number; started_at: number }>(sql`SELECT customers, meters, started_at FROM customer_imports_open WHERE import_id = ${runId}`);
