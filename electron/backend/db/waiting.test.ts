@@ -95,7 +95,7 @@ describe('Store.write when another connection holds the lock', () => {
        const saw = seen();
        Atomics.wait(workerData.signal, 0, 1, 100);
        db.exec('COMMIT');
-       parentPort.postMessage({ saw, committedAt: performance.timeOrigin + performance.now() });`,
+       parentPort.postMessage({ saw, committedAt: Number(process.hrtime.bigint()) / 1e6 });`,
       { eval: true, workerData: { file, dir: waitingDir(file), signal, sqlite: require.resolve('better-sqlite3') } },
     );
     const reported = new Promise<{ saw: boolean; committedAt: number }>((resolve, reject) => {
@@ -104,7 +104,9 @@ describe('Store.write when another connection holds the lock', () => {
     });
     Atomics.wait(signal, 0, 0, 5000); // the lock is held now
     store.write((tx) => tx.run(sql`INSERT INTO t VALUES (2)`));
-    const wroteAt = performance.timeOrigin + performance.now();
+    // One monotonic clock for both threads: each thread's performance.timeOrigin is its own, and
+    // under load the two disagreed by a few ms (the write seemed to land before the other commit).
+    const wroteAt = Number(process.hrtime.bigint()) / 1e6;
     const { saw, committedAt } = await reported;
     await holder.terminate();
     expect(saw).toBe(true);
