@@ -23,7 +23,6 @@ export const DEMO_PACE: SlicePace = { targetMs: 40, gapMs: 0, checkpoint: true, 
 /** The building connection's tuning is on (GRIDDESK_DEMO_TUNING=0: off, the bench's comparison). */
 const tuning = () => process.env.GRIDDESK_DEMO_TUNING !== '0';
 
-/** The store a demo builds into (structural: the connection's pragmas). */
 /**
  * The building file's connection, once the station is set up: no fsync (synchronous=OFF: a crash
  * of the machine may leave the file damaged, but a stopped build's file is discarded anyway, see
