@@ -1,4 +1,4 @@
-import { customerSearchKeys } from '../../../shared/customers/searchKeys';
+import { customerSearchKeys, phoneKeys } from '../../../shared/customers/searchKeys';
 import { SYSTEM_ACTOR, type Actor } from '../audit/record';
 import type { Backend } from '../context';
 import { changeCounter, changesSince } from '../db/changes';
@@ -6,6 +6,8 @@ import { insertRows } from '../db/insertRows';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { betweenSlices, JOB_PACE, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
+import type { Unit } from '../audit/record';
+import type { NameKeys } from './bulk';
 
 // The search keys of a sliced customer import (导入客户的检索键, issue 18). A customer's keys are
 // fragments of the name and the reversed phone numbers, spread over the whole of the
@@ -63,6 +65,66 @@ class KeysInOrder {
   }
 }
 
+/** A customer a slice filed: its id and the fields its keys come from. */
+export interface FiledCustomer {
+  id: string;
+  fields: { name: string; phone: string; phone2: string };
+}
+
+/** Adds `id` under each of `keys` (ids arrive in filing order). */
+function addKeys(byKey: Map<string, string[]>, keys: readonly string[], id: string): void {
+  for (const key of keys) {
+    const ids = byKey.get(key);
+    if (ids) ids.push(id);
+    else byKey.set(key, [id]);
+  }
+}
+
+/**
+ * The search keys of the customers a sliced import files, worked out as each slice commits from
+ * the records in memory (the names' keys from the preview's NameKeys), so that the keys pass
+ * neither reads the filed customers back nor works their name fragments out again. Customers
+ * edited by somebody else between the slices are noted from the change counter (each slice looks
+ * at the outbox since the end of the one before, before its own writes): their edit wrote their
+ * keys. When that cannot be known (a sync acknowledgement pruned the outbox meanwhile), the keys
+ * pass reads the customers back as for a stopped import.
+ */
+export class FiledKeys {
+  readonly byKey = new Map<string, string[]>();
+  readonly fields = new Map<string, KeyFields>();
+  readonly edited = new Set<string>();
+  /** The change counter at the end of the last slice (null before the first). */
+  mark: number | null = null;
+  /** Edits between two slices could not be known. */
+  lost = false;
+
+  constructor(private readonly names: NameKeys) {}
+
+  /** In a slice's transaction, before its own writes: the customers somebody else changed since the last slice. */
+  beforeSlice(unit: Unit): void {
+    if (this.mark === null || this.lost) return;
+    const changes = changesSince(unit, this.mark);
+    if (changes === null) this.lost = true;
+    else for (const c of changes) if (c.entity === 'customer') this.edited.add(c.entity_id);
+  }
+
+  /** In a slice's transaction, after its own writes: the counter the next slice looks from. */
+  afterSlice(unit: Unit): number {
+    return changeCounter(unit);
+  }
+
+  /** After a slice committed: its customers as filed, and the counter its transaction ended at. */
+  committed(filed: readonly FiledCustomer[], mark: number): void {
+    this.mark = mark;
+    for (const { id, fields } of filed) {
+      const c = { id, name: fields.name, phone: fields.phone, phone2: fields.phone2 };
+      this.fields.set(id, c);
+      addKeys(this.byKey, this.names.of(c.name).keys, id);
+      addKeys(this.byKey, phoneKeys(c.phone, c.phone2), id);
+    }
+  }
+}
+
 const sameFields = (a: KeyFields, b: KeyFields | undefined) => b !== undefined && a.name === b.name && a.phone === b.phone && a.phone2 === b.phone2;
 
 /** The customers of `part` whose name or phones differ from `fields` (read now). */
@@ -90,28 +152,35 @@ export async function writeImportKeys(
   pace: SlicePace,
   /** Whether the import is being filed now (its slices keep it listed as fresh), not a stopped one's keys written afterwards. */
   filing = true,
+  /** The keys the slices of this run worked out as they filed (all of the import's customers: not for a resumed one). */
+  known?: FiledKeys,
 ): Promise<number> {
   const store = backend.store;
   // Customers edited from here on have had their keys written by the edit: theirs are left out
   // (the change counter, db/changes.ts: one indexed look per slice; null when a sync
   // acknowledgement pruned the outbox meanwhile, and then each part's customers are read again).
-  const mark = changeCounter(store.read);
-  const filed = store.read.all<KeyFields>(sql`
-    SELECT c.id, c.name, c.phone, c.phone2 FROM customer_import_rows r JOIN customers c ON c.id = r.customer_id WHERE r.import_id = ${importId}`);
-  const fields = new Map(filed.map((c) => [c.id, c]));
-  // Worked out a few thousand customers at a time, with a turn of the event loop between, then
-  // put in the index's order (binary, as SQLite compares the keys).
-  const byKey = new Map<string, string[]>();
-  for (let i = 0; i < filed.length; i += KEYS_RUN) {
-    for (const c of filed.slice(i, i + KEYS_RUN)) {
-      for (const key of customerSearchKeys(c)) {
-        const ids = byKey.get(key);
-        if (ids) ids.push(c.id);
-        else byKey.set(key, [c.id]);
-      }
+  // With the slices' own account (`known`), from the end of its last slice, and those it saw
+  // edited between slices are left out too.
+  const fromSlices = known && known.mark !== null && !known.lost ? known : undefined;
+  const mark = fromSlices ? (fromSlices.mark as number) : changeCounter(store.read);
+  const editedBefore: ReadonlySet<string> = fromSlices?.edited ?? new Set();
+  let fields: ReadonlyMap<string, KeyFields>;
+  let byKey: Map<string, string[]>;
+  if (fromSlices) {
+    fields = fromSlices.fields;
+    byKey = fromSlices.byKey;
+  } else {
+    const filed = store.read.all<KeyFields>(sql`
+      SELECT c.id, c.name, c.phone, c.phone2 FROM customer_import_rows r JOIN customers c ON c.id = r.customer_id WHERE r.import_id = ${importId}`);
+    fields = new Map(filed.map((c) => [c.id, c]));
+    // Worked out a few thousand customers at a time, with a turn of the event loop between.
+    byKey = new Map();
+    for (let i = 0; i < filed.length; i += KEYS_RUN) {
+      for (const c of filed.slice(i, i + KEYS_RUN)) addKeys(byKey, customerSearchKeys(c), c.id);
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    await new Promise((resolve) => setImmediate(resolve));
   }
+  // Put in the index's order (binary, as SQLite compares the keys).
   const binary = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   let total = 0;
   for (const ids of byKey.values()) {
@@ -124,7 +193,7 @@ export async function writeImportKeys(
     sliceWrite(store, pace, () =>
       backend.write(actor, (unit) => {
         const changes = changesSince(unit, mark);
-        const editedSince = changes === null ? null : new Set(changes.filter((c) => c.entity === 'customer').map((c) => c.entity_id));
+        const editedSince = changes === null ? null : new Set([...editedBefore, ...changes.filter((c) => c.entity === 'customer').map((c) => c.entity_id)]);
         while (!keys.done) {
           const part = keys.take(KEY_PART);
           const edited = editedSince ?? editedAmong(unit, part, fields);

@@ -144,6 +144,35 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
     expect((await clerk.call('customers.search', { query: '导入' })).hits.length).toBeGreaterThanOrEqual(20);
   });
 
+  it('a customer edited between slices keeps only its new keys also when an acknowledgement pruned the outbox meanwhile', async () => {
+    const bytes = await workbook(23);
+    const actor = clerkActor(station);
+    const preview = await check(station, clerk, bytes);
+    let editedId = '';
+    await commitImport(station.backend, actor, preview.importId, tick, {
+      sliceSize: 5,
+      onSlice: async () => {
+        if (editedId) return;
+        const found = station.backend.store.read.get<{ id: string; updated_at: number }>(sql`SELECT id, updated_at FROM customers WHERE name = '导入2'`);
+        if (!found) return;
+        editedId = found.id;
+        await clerk.call('customers.update', { ...newCustomerInput({ name: '另名户', phone: '13900008888' }), customerId: found.id, expectedUpdatedAt: found.updated_at });
+        // Head office acknowledges everything so far, as sync/station.ts does: the outbox rows of
+        // the edit are gone before the import's next slice looks for them.
+        station.backend.write(actor, (unit) => {
+          const seq = unit.value<number>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`) ?? 0;
+          unit.run(sql`UPDATE sync_state SET acked_seq = ${seq} WHERE singleton = 1`);
+          unit.run(sql`DELETE FROM outbox WHERE seq <= ${seq}`);
+        });
+      },
+    });
+    expect(editedId).not.toBe('');
+    const own = station.backend.store.read.column<string>(sql`SELECT key FROM customer_search_keys WHERE customer_id = ${editedId} ORDER BY key`);
+    expect(own).toEqual([...customerSearchKeys({ name: '另名户', phone: '13900008888', phone2: '' })].sort());
+    // The others' keys are all there: each found by its phone.
+    expect((await clerk.call('customers.search', { query: '13900000023' })).hits.map((h) => h.name)).toEqual(['导入23']);
+  });
+
   it('on a job thread, files the first parts of the checked rows while the next are on their way, and files what the whole batch files', async () => {
     const bytes = await workbook(1200);
     const preview = await check(station, clerk, bytes);

@@ -18,7 +18,7 @@ import type { ReadableDB } from '../db/store';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
 import { betweenSlices, flushSlices, JOB_PACE, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
-import { writeImportKeys } from './importKeys';
+import { FiledKeys, writeImportKeys, type FiledCustomer } from './importKeys';
 import { readWorkbook } from './workbook/read';
 import { workbookRefusal } from './workbook/refusal';
 import { writeWorkbook } from './workbook/write';
@@ -410,15 +410,22 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
   let longest = 0;
   let size = options.sliceSize ?? FIRST_SLICE;
   const pace = options.pace ?? JOB_PACE;
+  // The keys of what this run files, worked out as its slices commit (a resumed import's earlier
+  // customers are not in memory: its keys pass reads them all back).
+  const known = batch.resumes ? undefined : new FiledKeys(batch.names);
   try {
     while (at < total) {
       await groupsArrived(batch, Math.min(total, at + size));
       const part = batch.groups.slice(at, at + size);
       const began = performance.now();
       let taken = 0;
+      let filedNow: FiledCustomer[] = [];
+      let markAfter = 0;
       try {
         // The connection's own page cache: a slice dirties a few MB (withBulkPageCache is for the one big transaction).
         taken = sliceWrite(backend.store, pace, () => backend.write(actor, (unit) => {
+          known?.beforeSlice(unit);
+          const filedList: FiledCustomer[] = [];
           if (at === 0) {
             unit.run(sql`
               INSERT INTO customer_imports_open (import_id, file_hash, file_name, staff_id, started_at, heartbeat_at)
@@ -433,11 +440,14 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
             const group = part.slice(filedHere, filedHere + SLICE_PART);
             const filed = fileCustomers(unit, group.map((g) => g.record), { importBatch: runId, names: batch.names, withoutKeys: true });
             insertRows(unit, sql`INSERT INTO customer_import_rows (import_id, first_row, customer_id)`, filed.map((f, i) => [runId, group[i]?.rows[0] ?? 0, f.id]));
+            if (known) filed.forEach((f, i) => filedList.push({ id: f.id, fields: (group[i] as (typeof group)[number]).record.fields }));
             meters += group.reduce((n, g) => n + g.record.points.length, 0);
             filedHere += group.length;
             if (options.sliceSize === undefined && sliceDone(backend.store, pace, began)) break;
           }
           unit.run(sql`UPDATE customer_imports_open SET heartbeat_at = ${unit.at}, customers = customers + ${filedHere}, meters = meters + ${meters} WHERE import_id = ${runId}`);
+          filedNow = filedList;
+          if (known) markAfter = known.afterSlice(unit);
           return filedHere;
         }));
       } catch (error) {
@@ -457,6 +467,7 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
         throw error;
       }
       const ms = performance.now() - began;
+      known?.committed(filedNow, markAfter);
       slices += 1;
       longest = Math.max(longest, ms);
       at += taken;
@@ -472,7 +483,7 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
     }
     // The search keys of every customer filed, sorted (importKeys.ts), then the last transaction.
     await betweenSlices(backend.store, pace);
-    await writeImportKeys(backend, actor, runId, pace);
+    await writeImportKeys(backend, actor, runId, pace, true, known);
     // The last transaction waits for the disk (synchronous=FULL); the slices before it are flushed first, outside the lock.
     flushSlices(backend.store, pace);
     const began = performance.now();
