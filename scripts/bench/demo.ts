@@ -29,6 +29,8 @@ const AS_OF = '2026-11-26';
 
 interface StepFigures {
   longestLoopStallMs?: number;
+  /** Wall time from the step's first tick or write to the next step's (its reads and pauses included). */
+  elapsedMs?: number;
   transactions: number;
   longestMs: number;
   medianMs: number;
@@ -73,6 +75,16 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
   let longestStall = 0;
   let step = 'setup';
   const stepStalls = new Map<string, number>();
+  const stepElapsed = new Map<string, number>();
+  let stepSince = performance.now();
+  /** The step now running is `name`: the one before it ends here. */
+  const enter = (name: string) => {
+    if (name === step) return;
+    const now = performance.now();
+    stepElapsed.set(step, (stepElapsed.get(step) ?? 0) + now - stepSince);
+    stepSince = now;
+    step = name;
+  };
   const watch = setInterval(() => {
     const now = performance.now();
     const stall = now - last - 10;
@@ -94,7 +106,7 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
       demoOptions({ customers: ctx.customers, seed: SEED, asOf: AS_OF }),
       {
         tick: async (done, _total, name) => {
-          if (name) step = name;
+          if (name) enter(name);
           if (done - lastLog >= 100) {
             lastLog = done;
             ctx.log(`demo (${label}): ${name ?? ''} ${Math.round(done / 10)}%`);
@@ -104,7 +116,7 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
       },
       undefined,
       (ms, name, rows) => {
-        step = name;
+        enter(name);
         const list = samples.get(name) ?? [];
         list.push({ ms, rows });
         samples.set(name, list);
@@ -117,9 +129,10 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
     else process.env.GRIDDESK_DEMO_TUNING = tuningBefore;
     clearInterval(watch);
   }
+  enter('done');
   const totalMs = Math.round(performance.now() - started);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-  const steps = Object.fromEntries([...samples].map(([name, list]) => [name, { ...figures(list), longestLoopStallMs: Math.round(stepStalls.get(name) ?? 0) }]));
+  const steps = Object.fromEntries([...samples].map(([name, list]) => [name, { ...figures(list), longestLoopStallMs: Math.round(stepStalls.get(name) ?? 0), elapsedMs: Math.round(stepElapsed.get(name) ?? 0) }]));
   const result = { paceMs, totalMs, longestLoopStallMs: Math.round(longestStall), loopStallBeforeStepsMs: Math.round(stepStalls.get('setup') ?? 0), loadBefore, loadAfter: Number(loadavg()[0]?.toFixed(1)), steps, all: figures([...samples.values()].flat()) };
   ctx.log(`demo (${label}): ${totalMs} ms, longest write ${result.all.longestMs} ms, ${result.all.over250Ms} over 250 ms, load ${loadBefore}–${result.loadAfter}`);
   return result;
@@ -196,6 +209,7 @@ export const demoBench: Bench = {
           stepNames.map((step) => [
             step,
             {
+              elapsedMs: { sliced: median(sliced, (r) => r.steps[step]?.elapsedMs ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.elapsedMs ?? NaN) },
               longestMs: { sliced: median(sliced, (r) => r.steps[step]?.longestMs ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.longestMs ?? NaN) },
               longestLoopStallMs: { sliced: median(sliced, (r) => r.steps[step]?.longestLoopStallMs ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.longestLoopStallMs ?? NaN) },
               over100Ms: { sliced: median(sliced, (r) => r.steps[step]?.over100Ms ?? NaN), baseline: median(baseline, (r) => r.steps[step]?.over100Ms ?? NaN) },
