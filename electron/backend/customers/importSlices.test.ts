@@ -75,6 +75,27 @@ async function expectAsOneTransaction(bytes: Buffer): Promise<void> {
   }
 }
 
+/**
+ * Commits 23 customers in slices of 5 on the test station; once a slice has filed the customer
+ * named `name`, `meanwhile` runs with it (once), between that slice and the next. Its id.
+ */
+async function importEditing(name: string, meanwhile: (found: { id: string; updated_at: number }) => Promise<void>): Promise<string> {
+  const preview = await check(station, clerk, await workbook(23));
+  let editedId = '';
+  await commitImport(station.backend, clerkActor(station), preview.importId, tick, {
+    sliceSize: 5,
+    onSlice: async () => {
+      if (editedId) return;
+      const found = station.backend.store.read.get<{ id: string; updated_at: number }>(sql`SELECT id, updated_at FROM customers WHERE name = ${name}`);
+      if (!found) return;
+      editedId = found.id;
+      await meanwhile(found);
+    },
+  });
+  expect(editedId).not.toBe('');
+  return editedId;
+}
+
 describe('the customer import commits in slices (导入客户, issue 18)', () => {
   it('a slice commits at its next part of 200 customers while another writer waits, and grows again when none does', async () => {
     const bytes = await workbook(1500);
@@ -117,24 +138,13 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
   });
 
   it('the keys come at the end: before, a filed customer is found by name and account but not by phone; one edited meanwhile keeps only its new keys', async () => {
-    const bytes = await workbook(23);
-    const actor = clerkActor(station);
-    const preview = await check(station, clerk, bytes);
     let duringImport: { byPhone: unknown[]; byName: unknown[] } = { byPhone: [], byName: [] };
-    let editedId = '';
-    await commitImport(station.backend, actor, preview.importId, tick, {
-      sliceSize: 5,
-      onSlice: async () => {
-        if (editedId) return;
-        const found = station.backend.store.read.get<{ id: string; updated_at: number }>(sql`SELECT id, updated_at FROM customers WHERE name = '导入3'`);
-        if (!found) return;
-        duringImport = {
-          byPhone: (await clerk.call('customers.search', { query: '13900000004' })).hits,
-          byName: (await clerk.call('customers.search', { query: '导入4' })).hits,
-        };
-        editedId = found.id;
-        await clerk.call('customers.update', { ...newCustomerInput({ name: '改名户', phone: '13900009999' }), customerId: found.id, expectedUpdatedAt: found.updated_at });
-      },
+    const editedId = await importEditing('导入3', async (found) => {
+      duringImport = {
+        byPhone: (await clerk.call('customers.search', { query: '13900000004' })).hits,
+        byName: (await clerk.call('customers.search', { query: '导入4' })).hits,
+      };
+      await clerk.call('customers.update', { ...newCustomerInput({ name: '改名户', phone: '13900009999' }), customerId: found.id, expectedUpdatedAt: found.updated_at });
     });
     expect(duringImport.byPhone).toEqual([]); // filed, its phone key not written yet
     expect(duringImport.byName.map((h) => (h as { name: string }).name)).toContain('导入4'); // the name index comes with the customer
@@ -145,28 +155,16 @@ describe('the customer import commits in slices (导入客户, issue 18)', () =>
   });
 
   it('a customer edited between slices keeps only its new keys also when an acknowledgement pruned the outbox meanwhile', async () => {
-    const bytes = await workbook(23);
-    const actor = clerkActor(station);
-    const preview = await check(station, clerk, bytes);
-    let editedId = '';
-    await commitImport(station.backend, actor, preview.importId, tick, {
-      sliceSize: 5,
-      onSlice: async () => {
-        if (editedId) return;
-        const found = station.backend.store.read.get<{ id: string; updated_at: number }>(sql`SELECT id, updated_at FROM customers WHERE name = '导入2'`);
-        if (!found) return;
-        editedId = found.id;
-        await clerk.call('customers.update', { ...newCustomerInput({ name: '另名户', phone: '13900008888' }), customerId: found.id, expectedUpdatedAt: found.updated_at });
-        // Head office acknowledges everything so far, as sync/station.ts does: the outbox rows of
-        // the edit are gone before the import's next slice looks for them.
-        station.backend.write(actor, (unit) => {
-          const seq = unit.value<number>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`) ?? 0;
-          unit.run(sql`UPDATE sync_state SET acked_seq = ${seq} WHERE singleton = 1`);
-          unit.run(sql`DELETE FROM outbox WHERE seq <= ${seq}`);
-        });
-      },
+    const editedId = await importEditing('导入2', async (found) => {
+      await clerk.call('customers.update', { ...newCustomerInput({ name: '另名户', phone: '13900008888' }), customerId: found.id, expectedUpdatedAt: found.updated_at });
+      // Head office acknowledges everything so far, as sync/station.ts does: the outbox rows of
+      // the edit are gone before the import's next slice looks for them.
+      station.backend.write(clerkActor(station), (unit) => {
+        const seq = unit.value<number>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`) ?? 0;
+        unit.run(sql`UPDATE sync_state SET acked_seq = ${seq} WHERE singleton = 1`);
+        unit.run(sql`DELETE FROM outbox WHERE seq <= ${seq}`);
+      });
     });
-    expect(editedId).not.toBe('');
     const own = station.backend.store.read.column<string>(sql`SELECT key FROM customer_search_keys WHERE customer_id = ${editedId} ORDER BY key`);
     expect(own).toEqual([...customerSearchKeys({ name: '另名户', phone: '13900008888', phone2: '' })].sort());
     // The others' keys are all there: each found by its phone.
