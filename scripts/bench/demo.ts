@@ -29,7 +29,7 @@ const AS_OF = '2026-11-26';
 
 interface StepFigures {
   longestLoopStallMs?: number;
-  /** Wall time from the step's first tick or write to the next step's (its reads and pauses included). */
+  /** Wall time from the step's first tick or the start of its first write to its last tick or write (its reads and pauses included). */
   elapsedMs?: number;
   transactions: number;
   longestMs: number;
@@ -75,15 +75,15 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
   let longestStall = 0;
   let step = 'setup';
   const stepStalls = new Map<string, number>();
-  const stepElapsed = new Map<string, number>();
-  let stepSince = performance.now();
-  /** The step now running is `name`: the one before it ends here. */
-  const enter = (name: string) => {
-    if (name === step) return;
-    const now = performance.now();
-    stepElapsed.set(step, (stepElapsed.get(step) ?? 0) + now - stepSince);
-    stepSince = now;
+  // Each step's span: from its first tick or the start of its first write (a one-transaction
+  // step's write is seen only as it commits) to its last tick or write.
+  const stepSpans = new Map<string, { from: number; to: number }>();
+  const enter = (name: string, writeMs = 0) => {
     step = name;
+    const now = performance.now();
+    const span = stepSpans.get(name);
+    if (span) span.to = now;
+    else stepSpans.set(name, { from: now - writeMs, to: now });
   };
   const watch = setInterval(() => {
     const now = performance.now();
@@ -116,7 +116,7 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
       },
       undefined,
       (ms, name, rows) => {
-        enter(name);
+        enter(name, ms);
         const list = samples.get(name) ?? [];
         list.push({ ms, rows });
         samples.set(name, list);
@@ -129,10 +129,9 @@ async function build(ctx: BenchContext, label: string, fixed: number | undefined
     else process.env.GRIDDESK_DEMO_TUNING = tuningBefore;
     clearInterval(watch);
   }
-  enter('done');
   const totalMs = Math.round(performance.now() - started);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-  const steps = Object.fromEntries([...samples].map(([name, list]) => [name, { ...figures(list), longestLoopStallMs: Math.round(stepStalls.get(name) ?? 0), elapsedMs: Math.round(stepElapsed.get(name) ?? 0) }]));
+  const steps = Object.fromEntries([...samples].map(([name, list]) => [name, { ...figures(list), longestLoopStallMs: Math.round(stepStalls.get(name) ?? 0), elapsedMs: Math.round((stepSpans.get(name)?.to ?? 0) - (stepSpans.get(name)?.from ?? 0)) }]));
   const result = { paceMs, totalMs, longestLoopStallMs: Math.round(longestStall), loopStallBeforeStepsMs: Math.round(stepStalls.get('setup') ?? 0), loadBefore, loadAfter: Number(loadavg()[0]?.toFixed(1)), steps, all: figures([...samples.values()].flat()) };
   ctx.log(`demo (${label}): ${totalMs} ms, longest write ${result.all.longestMs} ms, ${result.all.over250Ms} over 250 ms, load ${loadBefore}–${result.loadAfter}`);
   return result;
