@@ -1,12 +1,11 @@
 import { customerSearchKeys, phoneKeys } from '../../../shared/customers/searchKeys';
-import { SYSTEM_ACTOR, type Actor } from '../audit/record';
+import { SYSTEM_ACTOR, type Actor, type Unit } from '../audit/record';
 import type { Backend } from '../context';
 import { changeCounter, changesSince } from '../db/changes';
 import { insertRows } from '../db/insertRows';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { betweenSlices, JOB_PACE, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
-import type { Unit } from '../audit/record';
 import type { NameKeys } from './bulk';
 
 // The search keys of a sliced customer import (导入客户的检索键, issue 18). A customer's keys are
@@ -159,8 +158,8 @@ export async function writeImportKeys(
   // Customers edited from here on have had their keys written by the edit: theirs are left out
   // (the change counter, db/changes.ts: one indexed look per slice; null when a sync
   // acknowledgement pruned the outbox meanwhile, and then each part's customers are read again).
-  // With the slices' own account (`known`), from the end of its last slice, and those it saw
-  // edited between slices are left out too.
+  // With the slices' own account (`known`), "from here on" is from the end of the last filing
+  // slice, and those it saw edited between slices are left out too.
   const fromSlices = known && known.mark !== null && !known.lost ? known : undefined;
   const mark = fromSlices ? (fromSlices.mark as number) : changeCounter(store.read);
   const editedBefore: ReadonlySet<string> = fromSlices?.edited ?? new Set();
