@@ -64,12 +64,6 @@ class KeysInOrder {
   }
 }
 
-/** A customer a slice filed: its id and the fields its keys come from. */
-export interface FiledCustomer {
-  id: string;
-  fields: { name: string; phone: string; phone2: string };
-}
-
 /** Adds `id` under each of `keys` (ids arrive in filing order). */
 function addKeys(byKey: Map<string, string[]>, keys: readonly string[], id: string): void {
   for (const key of keys) {
@@ -92,35 +86,46 @@ export class FiledKeys {
   readonly byKey = new Map<string, string[]>();
   readonly fields = new Map<string, KeyFields>();
   readonly edited = new Set<string>();
-  /** The change counter at the end of the last slice (null before the first). */
+  /** The change counter at the end of the last slice committed (null before the first). */
   mark: number | null = null;
   /** Edits between two slices could not be known. */
   lost = false;
+  /** The slice now being written: its customers, and the counter at its end (kept once it commits). */
+  private slice: { filed: KeyFields[]; mark: number | null } = { filed: [], mark: null };
 
   constructor(private readonly names: NameKeys) {}
 
   /** In a slice's transaction, before its own writes: the customers somebody else changed since the last slice. */
   beforeSlice(unit: Unit): void {
+    this.slice = { filed: [], mark: null };
     if (this.mark === null || this.lost) return;
     const changes = changesSince(unit, this.mark);
     if (changes === null) this.lost = true;
     else for (const c of changes) if (c.entity === 'customer') this.edited.add(c.entity_id);
   }
 
-  /** In a slice's transaction, after its own writes: the counter the next slice looks from. */
-  afterSlice(unit: Unit): number {
-    return changeCounter(unit);
+  /** In the slice's transaction: customers it filed (`ids[i]` from `records[i]`). */
+  filed(ids: readonly { id: string }[], records: readonly { fields: Omit<KeyFields, 'id'> }[]): void {
+    ids.forEach(({ id }, i) => {
+      const fields = records[i]?.fields;
+      if (fields) this.slice.filed.push({ id, name: fields.name, phone: fields.phone, phone2: fields.phone2 });
+    });
   }
 
-  /** After a slice committed: its customers as filed, and the counter its transaction ended at. */
-  committed(filed: readonly FiledCustomer[], mark: number): void {
-    this.mark = mark;
-    for (const { id, fields } of filed) {
-      const c = { id, name: fields.name, phone: fields.phone, phone2: fields.phone2 };
-      this.fields.set(id, c);
-      addKeys(this.byKey, this.names.of(c.name).keys, id);
-      addKeys(this.byKey, phoneKeys(c.phone, c.phone2), id);
+  /** At the end of the slice's transaction: the counter the next slice looks from. */
+  endSlice(unit: Unit): void {
+    this.slice.mark = changeCounter(unit);
+  }
+
+  /** After the slice committed: its customers' keys are worked out (outside the lock). */
+  committed(): void {
+    this.mark = this.slice.mark;
+    for (const c of this.slice.filed) {
+      this.fields.set(c.id, c);
+      addKeys(this.byKey, this.names.of(c.name).keys, c.id);
+      addKeys(this.byKey, phoneKeys(c.phone, c.phone2), c.id);
     }
+    this.slice = { filed: [], mark: null };
   }
 }
 
@@ -160,8 +165,8 @@ export async function writeImportKeys(
   // acknowledgement pruned the outbox meanwhile, and then each part's customers are read again).
   // With the slices' own account (`known`), "from here on" is from the end of the last filing
   // slice, and those it saw edited between slices are left out too.
-  const fromSlices = known && known.mark !== null && !known.lost ? known : undefined;
-  const mark = fromSlices ? (fromSlices.mark as number) : changeCounter(store.read);
+  const fromSlices = known?.mark != null && !known.lost ? known : undefined;
+  const mark = fromSlices?.mark ?? changeCounter(store.read);
   const editedBefore: ReadonlySet<string> = fromSlices?.edited ?? new Set();
   let fields: ReadonlyMap<string, KeyFields>;
   let byKey: Map<string, string[]>;

@@ -18,7 +18,7 @@ import type { ReadableDB } from '../db/store';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
 import { betweenSlices, flushSlices, JOB_PACE, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
-import { FiledKeys, writeImportKeys, type FiledCustomer } from './importKeys';
+import { FiledKeys, writeImportKeys } from './importKeys';
 import { readWorkbook } from './workbook/read';
 import { workbookRefusal } from './workbook/refusal';
 import { writeWorkbook } from './workbook/write';
@@ -419,13 +419,10 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
       const part = batch.groups.slice(at, at + size);
       const began = performance.now();
       let taken = 0;
-      let filedNow: FiledCustomer[] = [];
-      let markAfter = 0;
       try {
         // The connection's own page cache: a slice dirties a few MB (withBulkPageCache is for the one big transaction).
         taken = sliceWrite(backend.store, pace, () => backend.write(actor, (unit) => {
           known?.beforeSlice(unit);
-          const filedList: FiledCustomer[] = [];
           if (at === 0) {
             unit.run(sql`
               INSERT INTO customer_imports_open (import_id, file_hash, file_name, staff_id, started_at, heartbeat_at)
@@ -440,14 +437,13 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
             const group = part.slice(filedHere, filedHere + SLICE_PART);
             const filed = fileCustomers(unit, group.map((g) => g.record), { importBatch: runId, names: batch.names, withoutKeys: true });
             insertRows(unit, sql`INSERT INTO customer_import_rows (import_id, first_row, customer_id)`, filed.map((f, i) => [runId, group[i]?.rows[0] ?? 0, f.id]));
-            if (known) filed.forEach((f, i) => filedList.push({ id: f.id, fields: (group[i] as (typeof group)[number]).record.fields }));
+            known?.filed(filed, group.map((g) => g.record));
             meters += group.reduce((n, g) => n + g.record.points.length, 0);
             filedHere += group.length;
             if (options.sliceSize === undefined && sliceDone(backend.store, pace, began)) break;
           }
           unit.run(sql`UPDATE customer_imports_open SET heartbeat_at = ${unit.at}, customers = customers + ${filedHere}, meters = meters + ${meters} WHERE import_id = ${runId}`);
-          filedNow = filedList;
-          if (known) markAfter = known.afterSlice(unit);
+          known?.endSlice(unit);
           return filedHere;
         }));
       } catch (error) {
@@ -467,7 +463,7 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
         throw error;
       }
       const ms = performance.now() - began;
-      known?.committed(filedNow, markAfter);
+      known?.committed();
       slices += 1;
       longest = Math.max(longest, ms);
       at += taken;

@@ -48,7 +48,6 @@ export async function between(store: SliceStore): Promise<void> {
   await yieldToLoop();
 }
 
-
 /**
  * For reads and planning between slices, done a piece at a time: `await breathe()` after each
  * piece gives the loop a turn once DEMO_PACE.targetMs has passed since the last one (issue 18: a
