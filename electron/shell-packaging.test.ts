@@ -230,6 +230,36 @@ describe('the esbuild bundles', () => {
     }
   }, 60_000);
 
+  it('the desktop build checkpoints beside a job: the checkpoint worker is written beside the bundle and copies the WAL with the driver the main process loaded', async () => {
+    const { buildElectron, bundleOptions } = await script('build-electron.mjs');
+    const { checkpointWorker } = await buildElectron({ write: false });
+    expect(bundleOptions().checkpointWorker.outfile).toBe('dist-electron/checkpointWorker.mjs');
+    const dir = mkdtempSync(join(ROOT, 'node_modules', '.griddesk-bundle-'));
+    try {
+      writeFileSync(join(dir, 'checkpointWorker.mjs'), checkpointWorker.outputFiles.find((f: { path: string }) => f.path.endsWith('checkpointWorker.mjs')).text);
+      const { build } = await import('esbuild');
+      await build({ ...bundleOptions().main, entryPoints: ['electron/backend/jobs/checkpointAside.ts'], outfile: join(dir, 'checkpointAside.cjs') });
+      const { CheckpointAside } = require(join(dir, 'checkpointAside.cjs'));
+      const Database = require('better-sqlite3');
+      const file = join(dir, 'station.db');
+      const db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('wal_autocheckpoint = 0');
+      db.exec("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('甲'), ('乙')");
+      const aside = new CheckpointAside({ file });
+      expect(aside.start(1)).toBe(true);
+      const done = aside.settle();
+      expect(aside.failure).toBeNull();
+      expect(done?.frames).toBeGreaterThan(0);
+      const [left] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+      expect(left?.checkpointed).toBe(left?.log);
+      aside.close();
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('looks for the worker outside app.asar in the installed app', async () => {
     const { bundledWorkerPath } = await import('./backend/customers/workbook/read');
     expect(bundledWorkerPath(join('/opt', 'GridDesk', 'resources', 'app.asar', 'dist-electron'))).toBe(
@@ -247,6 +277,10 @@ describe('the esbuild bundles', () => {
       join('/opt', 'GridDesk', 'resources', 'app.asar.unpacked', 'dist-electron', 'job-thread.cjs'),
     );
     expect(config.files).toContain('dist-electron/job-thread.cjs');
-    expect(config.asarUnpack).toEqual(['dist-electron/readWorker.mjs', 'dist-electron/queryWorker.mjs', 'dist-electron/job-thread.cjs']);
+    expect(bundledQueryWorkerPath(join('/opt', 'GridDesk', 'resources', 'app.asar', 'dist-electron'), 'checkpointWorker.mjs')).toBe(
+      join('/opt', 'GridDesk', 'resources', 'app.asar.unpacked', 'dist-electron', 'checkpointWorker.mjs'),
+    );
+    expect(config.files).toContain('dist-electron/checkpointWorker.mjs');
+    expect(config.asarUnpack).toEqual(['dist-electron/readWorker.mjs', 'dist-electron/queryWorker.mjs', 'dist-electron/checkpointWorker.mjs', 'dist-electron/job-thread.cjs']);
   });
 });

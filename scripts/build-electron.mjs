@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Bundles the Electron shell with esbuild: electron/main.ts → dist-electron/main.cjs (the window,
 // the protocol and the IPC relay), electron/backend-main.ts → dist-electron/backend.cjs (the whole
-// back end and shared/, run as a utility process), electron/preload.ts → dist-electron/preload.cjs, and the two
+// back end and shared/, run as a utility process), electron/preload.ts → dist-electron/preload.cjs, and the
 // workers → dist-electron/readWorker.mjs (workbook reader), queryWorker.mjs (reads on a second
-// thread) and job-thread.cjs (a long job's thread), since a worker runs its own file.
+// thread), checkpointWorker.mjs (a long job's checkpoints beside its slices) and job-thread.cjs (a
+// long job's thread), since a worker runs its own file.
 // Main and preload are CommonJS because a sandboxed preload cannot load ES modules, and one format
 // for both keeps it simple; the worker stays an ES module (it awaits at top level). `electron` is provided by Electron itself; better-sqlite3 stays in node_modules because
 // its JavaScript loads the native binary by path (the main process passes `nativeBinding`).
@@ -65,24 +66,27 @@ export function bundleOptions(root = ROOT) {
     // Reads queries on a second thread (billing run, big reading imports); loads better-sqlite3 from the path the main
     // process gives it, so the driver is external here.
     queryWorker: { ...common, format: 'esm', entryPoints: ['electron/backend/db/queryWorker.mjs'], outfile: 'dist-electron/queryWorker.mjs', external: ['better-sqlite3'] },
+    // Copies a long job's WAL into the file beside its slices (jobs/checkpointAside.ts); the driver as for the query worker.
+    checkpointWorker: { ...common, format: 'esm', entryPoints: ['electron/backend/db/checkpointWorker.mjs'], outfile: 'dist-electron/checkpointWorker.mjs', external: ['better-sqlite3'] },
   };
 }
 
 /** Builds the bundles; with `write: false` returns the output text instead (for tests). */
 export async function buildElectron({ root = ROOT, write = true } = {}) {
   const options = bundleOptions(root);
-  const [main, backend, preload, worker, queryWorker, jobThread] = await Promise.all([
+  const [main, backend, preload, worker, queryWorker, checkpointWorker, jobThread] = await Promise.all([
     build({ ...options.main, write }),
     build({ ...options.backend, write }),
     build({ ...options.preload, write }),
     build({ ...options.worker, write }),
     build({ ...options.queryWorker, write }),
+    build({ ...options.checkpointWorker, write }),
     build({ ...options.jobThread, write }),
   ]);
-  return { main, backend, preload, worker, queryWorker, jobThread };
+  return { main, backend, preload, worker, queryWorker, checkpointWorker, jobThread };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await buildElectron();
-  console.log('build-electron: dist-electron/main.cjs, backend.cjs, preload.cjs, readWorker.mjs, queryWorker.mjs and job-thread.cjs');
+  console.log('build-electron: dist-electron/main.cjs, backend.cjs, preload.cjs, readWorker.mjs, queryWorker.mjs, checkpointWorker.mjs and job-thread.cjs');
 }

@@ -398,7 +398,7 @@ async function computeAndWrite(
     if (options.stopAfterSlices !== undefined && slices >= options.stopAfterSlices) throw new Error('stopped (test)');
     await progress?.tick(computed + at, steps);
     if (at < staged.length || computed < todo.length) {
-      if (pace.checkpoint) betweenSlicesCheckpoint(backend.store);
+      if (pace.checkpoint) betweenSlicesCheckpoint(backend.store, pace);
       await computeAhead(pace.gapMs);
       await yieldToWriters(backend.store);
     }

@@ -163,7 +163,7 @@ function openOnce(options: OpenStoreOptions, readonly: boolean): OpenedStore | u
     }
     const result = readonly ? checkReadonly(db, file, migrations) : migrate(db, file, migrations, now, options);
     const release = readonly ? () => {} : registerHolder(file, options.program ?? defaultProgram(), now());
-    return { store: new Store(db, file, { identity: after, readonly, onClose: release }), ...result };
+    return { store: new Store(db, file, { identity: after, readonly, onClose: release, nativeBinding: options.nativeBinding }), ...result };
   } catch (error) {
     db.close();
     if (isCorruption(error)) throw new AppError('validation', 'store.corrupt', { file, detail: error.message });

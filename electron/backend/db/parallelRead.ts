@@ -10,9 +10,9 @@ import { PAGE_CACHE_KIB, type ReadableDB } from './store';
 // goes on with its own. The rows come back as arrays. It is only an accelerator: if the thread
 // cannot start or fails, the job runs the same queries itself (`rowsOf`), so the answer is the same.
 
-/** Where the desktop build keeps the worker: beside the bundle, outside app.asar (`asarUnpack`). */
-export function bundledQueryWorkerPath(dir: string): string {
-  return join(dir, 'queryWorker.mjs').replace(/\.asar([\\/])/, '.asar.unpacked$1');
+/** Where the desktop build keeps a worker of the store (`name`): beside the bundle, outside app.asar (`asarUnpack`). */
+export function bundledQueryWorkerPath(dir: string, name = 'queryWorker.mjs'): string {
+  return join(dir, name).replace(/\.asar([\\/])/, '.asar.unpacked$1');
 }
 
 /** Beside this module from source; beside the bundle in the desktop build (`import.meta` empty there). */

@@ -63,6 +63,8 @@ export interface StoreOptions {
   readonly?: boolean;
   /** Called once when the store closes (removes this process from the holders list). */
   onClose?: () => void;
+  /** better-sqlite3's native binding the connection was opened with: another thread's connection to the file uses it too (jobs/checkpointAside.ts). */
+  nativeBinding?: string | undefined;
 }
 
 /** Wraps one better-sqlite3 connection with cached statements and the typed read/write split. */
@@ -71,6 +73,7 @@ export class Store {
   readonly file: string;
   readonly read: ReadableDB;
   readonly readonly: boolean;
+  readonly nativeBinding: string | undefined;
   private readonly identity: FileIdentity | undefined;
   private readonly onClose: (() => void) | undefined;
   private readonly writer: WritableDB;
@@ -88,6 +91,7 @@ export class Store {
     this.file = file;
     this.identity = options.identity;
     this.readonly = options.readonly ?? false;
+    this.nativeBinding = options.nativeBinding;
     this.onClose = options.onClose;
     const prepare = (q: SqlFragment) => this.prepare(q.text);
     this.read = {

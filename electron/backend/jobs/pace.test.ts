@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { checkpointNow, flushSlices, Pace, sliceWrite, type SlicePace } from './pace';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { checkpointNow, checkpointsAside, flushSlices, Pace, sliceWrite, type SlicePace } from './pace';
 
 // The jobs' slice pacing (issue 18): slices sized by measured time; a slice's commit may skip
 // waiting for the disk, every other write on the connection still waits for it.
@@ -84,7 +84,7 @@ describe('checkpointNow', () => {
    * Slices of ~300 frames each (a page-sized row a frame; through sliceWrite unless `raw`) and,
    * after each, `between` and the checkpoint's look; whether it copied (the file grew).
    */
-  function slices(s: { db: Database.Database; file: string }, count: number, between?: (slice: number) => void, raw = false): boolean[] {
+  function slices(s: { db: Database.Database; file: string; nativeBinding?: string }, count: number, between?: (slice: number) => void, raw = false, paced?: SlicePace): boolean[] {
     s.db.exec('CREATE TABLE IF NOT EXISTS b (y BLOB)');
     s.db.pragma('wal_autocheckpoint = 0');
     const insert = s.db.prepare('INSERT INTO b VALUES (randomblob(3900))');
@@ -97,11 +97,65 @@ describe('checkpointNow', () => {
       else sliceWrite(s, pace(true), () => slice());
       between?.(i);
       const before = statSync(s.file).size;
-      checkpointNow(s);
+      checkpointNow(s, paced);
       copied.push(statSync(s.file).size > before);
     }
     return copied;
   }
+
+  const aside: SlicePace = { ...pace(true), aside: true };
+
+  /** Waits (at most 5 s) for the file to grow past `size` while this thread does nothing else. */
+  function grows(file: string, size: number): boolean {
+    const until = performance.now() + 5000;
+    while (statSync(file).size <= size && performance.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    return statSync(file).size > size;
+  }
+
+  it('aside: while nobody else commits, the checkpoint at ~2000 frames runs on a thread of its own and copies while this one waits for nothing', () => {
+    const s = store();
+    slices(s, 7, undefined, false, aside); // the first look copies here (nothing learnt yet), then ~2100 frames gather
+    expect(checkpointsAside(s)?.started ?? 0).toBe(0);
+    const before = statSync(s.file).size;
+    slices(s, 1, undefined, false, aside);
+    expect(checkpointsAside(s)?.started).toBe(1);
+    // This thread runs no checkpoint of its own: the file grows anyway.
+    expect(grows(s.file, before)).toBe(true);
+    flushSlices(s, aside);
+    const [left] = s.db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+    expect(left?.checkpointed).toBe(left?.log);
+    expect(checkpointsAside(s)).toEqual({ started: 1, failure: null });
+    s.db.close();
+  });
+
+  it('aside: once another connection commits, the job copies on its own thread at ~600 frames as before', () => {
+    const s = store();
+    const other = new Database(s.file);
+    other.pragma('wal_autocheckpoint = 0');
+    const copied = slices(s, 7, (i) => other.prepare('INSERT INTO t VALUES (?)').run(i), false, aside);
+    // Every look copies at ~600 frames (two slices of ~300), here, before it returns.
+    expect(copied).toEqual([true, false, true, false, true, false, true]);
+    expect(checkpointsAside(s)?.started ?? 0).toBe(0);
+    other.close();
+    s.db.close();
+  });
+
+  it('aside: a thread that cannot open the file is said once, and the job copies on its own thread', () => {
+    const s = store();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // The thread is told a driver build that is not there.
+      const elsewhere = { ...s, nativeBinding: join(dir!, 'missing.node') };
+      const copied = slices(elsewhere, 24, undefined, false, aside);
+      expect(checkpointsAside(elsewhere)?.failure).toMatch(/could not open/);
+      // After the mark the job's own checkpoints copy again (within twice the mark).
+      expect(copied.slice(8).some(Boolean)).toBe(true);
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
+    s.db.close();
+  });
 
   it('while nobody else commits: after ~2000 frames', () => {
     const s = store();

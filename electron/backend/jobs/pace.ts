@@ -1,4 +1,5 @@
 import { writersWaiting } from '../db/waiting';
+import { CheckpointAside } from './checkpointAside';
 
 // Sizing a job's next slice by the pace of the last one (issue 18): a write transaction should
 // hold the store about `targetMs` (well under the 250 ms bound), on a quiet machine or a busy one.
@@ -62,12 +63,15 @@ export class Pace {
  *   job's own state resumes or re-files); the job's last transaction waits for the disk as every
  *   other write does (synchronous=FULL), and so flushes the slices before it. A payment's own
  *   commit stays FULL and flushes everything before it, so no payment can be lost by this.
+ * - `aside`: while nobody else writes, the checkpoints between slices run on a thread of their own
+ *   (checkpointNow, jobs/checkpointAside.ts): a sliced job no longer stops for their waits on the disk.
  */
 export interface SlicePace {
   targetMs: number;
   gapMs: number;
   checkpoint: boolean;
   lazySync: boolean;
+  aside?: boolean;
 }
 
 const envNumber = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
@@ -85,6 +89,7 @@ export const JOB_PACE: SlicePace = {
   gapMs: envNumber('GRIDDESK_SLICE_GAP_MS', 0),
   checkpoint: (process.env.GRIDDESK_SLICE_CHECKPOINT ?? '1') === '1',
   lazySync: (process.env.GRIDDESK_SLICE_LAZY_SYNC ?? '1') === '1',
+  aside: (process.env.GRIDDESK_SLICE_CHECKPOINT_ASIDE ?? '1') === '1',
 };
 
 /** The pacing of the round before (80 ms slices 10 ms apart, each synced, no checkpoint): the bench's comparison. */
@@ -93,6 +98,8 @@ export const PREVIOUS_PACE: SlicePace = { targetMs: 80, gapMs: 10, checkpoint: f
 /** The store connection a job writes on (a structural type: pace.ts needs no back end import). */
 export interface SliceStore {
   file: string;
+  /** better-sqlite3's native binding, for a checkpoint thread's connection (db/open.ts). */
+  nativeBinding?: string | undefined;
   db: object & {
     pragma(source: string, options?: { simple: boolean }): unknown;
     prepare(source: string): { pluck(): { get(): unknown } };
@@ -171,11 +178,17 @@ const totalChanges = (db: SliceStore['db']) => Number(db.prepare('SELECT total_c
  * meanwhile), once the slices since the last one have put about CHECKPOINT_AT_FRAMES frames into
  * the WAL: the WAL stays under SQLite's 1000-frame mark, so the counter's next commit does not
  * copy it and fsync. (A slice of 40 ms writes more than that, so in practice after every slice;
- * SQLite's own checkpoint is off during the slice, see sliceWrite.) Tried and dropped: a thread of
- * its own copying the pages beside the next slice; the WAL then stayed over the mark and the
- * payments between slices did the copying (payment p95 42 → 76 ms beside the import on a job thread).
+ * SQLite's own checkpoint is off during the slice, see sliceWrite.)
+ *
+ * With `pace.aside`, the quiet checkpoints (nobody else writes: at QUIET_CHECKPOINT_AT_FRAMES) run
+ * on a thread of their own (jobs/checkpointAside.ts) while the job goes on; a look that comes while
+ * the last one still copies lets the slices wait for the next look, up to twice that mark. Once
+ * somebody else writes, the job waits for a checkpoint still running aside and runs its own as
+ * before: a thread copying beside the slices while payments came every 50 ms was tried and dropped
+ * (the WAL stayed over the mark and the payments between slices did the copying: payment p95 42 →
+ * 76 ms beside the import on a job thread).
  */
-export function checkpointNow(store: SliceStore): void {
+export function checkpointNow(store: SliceStore, pace?: SlicePace): void {
   const state = checkpointState(store.db);
   state.slices += 1;
   // Quiet: nobody else committed since the last look, on another connection (the file's data
@@ -186,7 +199,20 @@ export function checkpointNow(store: SliceStore): void {
   const quiet = ownOnly && version === state.dataVersion && !writersWaiting(store.file);
   state.dataVersion = version;
   state.otherWrote = false;
+  const aside = pace?.aside ? asideOf(store) : undefined;
+  // What a checkpoint aside did once it has ended (it covered the slices before it started).
+  if (aside && !aside.running) learn(state, aside.settle());
   if (state.slices * state.framesPerSlice < (quiet ? QUIET_CHECKPOINT_AT_FRAMES : CHECKPOINT_AT_FRAMES)) return;
+  if (aside?.running) {
+    // Quiet, and the last one still copies: the slices wait for the next look, up to twice the mark.
+    if (quiet && state.slices * state.framesPerSlice < 2 * QUIET_CHECKPOINT_AT_FRAMES) return;
+    // Somebody else writes (or the WAL has grown past that): the job's own checkpoint, after the one aside.
+    learn(state, aside.settle());
+  }
+  if (quiet && aside?.start(state.slices)) {
+    state.slices = 0;
+    return;
+  }
   try {
     const [answer] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
     // `log`: the frames in the WAL, those of other writes between the slices included.
@@ -195,6 +221,26 @@ export function checkpointNow(store: SliceStore): void {
     // a busy or read-only file: the next commit's own checkpoint does it
   }
   state.slices = 0;
+}
+
+/** The frames a slice adds, learnt from a checkpoint aside (`log`: the WAL's frames when it ran). */
+function learn(state: CheckpointState, result: { frames: number; slices: number } | undefined): void {
+  if (result && result.frames > 0 && result.slices > 0) state.framesPerSlice = result.frames / result.slices;
+}
+
+/** Per connection: its checkpoint thread (jobs/checkpointAside.ts), once a job has asked for one. */
+const asides = new WeakMap<object, CheckpointAside>();
+
+/** The checkpoints a job on this connection has run aside so far, and why it could not (the bench and tests). */
+export function checkpointsAside(store: SliceStore): { started: number; failure: string | null } | undefined {
+  const aside = asides.get(store.db);
+  return aside ? { started: aside.started, failure: aside.failure } : undefined;
+}
+
+function asideOf(store: SliceStore): CheckpointAside {
+  let aside = asides.get(store.db);
+  if (!aside) asides.set(store.db, (aside = new CheckpointAside(store)));
+  return aside;
 }
 
 /**
@@ -206,6 +252,8 @@ export function checkpointNow(store: SliceStore): void {
  */
 export function flushSlices(store: SliceStore, pace: SlicePace): void {
   if (!pace.checkpoint && !pace.lazySync) return;
+  // A checkpoint still copying aside ends first (its thread closes: the job is at its end).
+  asides.get(store.db)?.close();
   try {
     store.db.pragma('wal_checkpoint(PASSIVE)');
   } catch {
@@ -242,7 +290,7 @@ export async function yieldToWriters(store: { file: string }): Promise<void> {
 
 /** After a slice: the checkpoint (see SlicePace), the pace's fixed gap if any, and waiting writers. */
 export async function betweenSlices(store: SliceStore, pace: SlicePace): Promise<void> {
-  if (pace.checkpoint) checkpointNow(store);
+  if (pace.checkpoint) checkpointNow(store, pace);
   if (pace.gapMs > 0) await pause(pace.gapMs);
   await yieldToWriters(store);
 }
