@@ -11,6 +11,8 @@
 //   a call served by the same process (browser mode) would wait.
 // Each job also runs on a job thread as every host runs it (the thread from the job-thread
 // bundle, built here first; the host's spare thread ready, as in a host that has been up a while).
+// With BENCH_NOWAIT_DISK_NEIGHBOUR=1 the alone rounds run again beside a process that writes 64 MB
+// and syncs it in a loop (a shared disk): `aloneBesideDiskNeighbour`.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -316,6 +318,40 @@ async function runJobs(ctx: BenchContext, station: string, copy: string, only: s
   return out;
 }
 
+/**
+ * Another process on the same disk: it writes 64 MB into a file of its own and syncs it, over and
+ * over, until stopped. `stop` says how many MB it wrote (so the bench shows it ran).
+ */
+function diskNeighbour(dir: string): { stop: () => Promise<number> } {
+  const file = join(dir, 'nowait-neighbour.bin');
+  // A turn of its loop after each 64 MB, so it hears the signal.
+  const code = `
+    const fs = require('node:fs');
+    const chunk = Buffer.alloc(1 << 20, 7);
+    let written = 0;
+    process.on('SIGTERM', () => { process.stdout.write(String(written)); process.exit(0); });
+    const round = () => {
+      const fd = fs.openSync(${JSON.stringify(file)}, 'w');
+      for (let i = 0; i < 64; i++) fs.writeSync(fd, chunk);
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      written += 64;
+      setImmediate(round);
+    };
+    round();`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise<number>((resolve) => child.once('exit', () => resolve(Number(out) || 0)));
+  let stopped: Promise<number> | undefined;
+  return {
+    stop: () => {
+      stopped ??= (child.kill('SIGTERM'), exited.finally(() => rmSync(file, { force: true })));
+      return stopped;
+    },
+  };
+}
+
 export const nowaitBench: Bench = {
   name: 'nowait',
   async run(ctx) {
@@ -342,6 +378,18 @@ export const nowaitBench: Bench = {
       const rounds: Record<string, unknown>[] = [];
       for (let round = 0; round < ALONE_ROUNDS; round++) rounds.push(await runJobs(ctx, station, copy, only));
       out.alone = aloneMedians(rounds);
+      if (process.env.BENCH_NOWAIT_DISK_NEIGHBOUR === '1') {
+        // The same rounds beside another program that writes and syncs a file in a loop (a shared
+        // disk): a sliced job syncs at every checkpoint between its slices, its one transaction twice.
+        const neighbour = diskNeighbour(ctx.workDir);
+        try {
+          const beside: Record<string, unknown>[] = [];
+          for (let round = 0; round < ALONE_ROUNDS; round++) beside.push(await runJobs(ctx, station, copy, only));
+          out.aloneBesideDiskNeighbour = { ...aloneMedians(beside), neighbourMBWritten: await neighbour.stop() };
+        } finally {
+          await neighbour.stop();
+        }
+      }
     } finally {
       delete (globalThis as { __griddeskJobThread?: unknown }).__griddeskJobThread;
       BENCH_ALONE = false;

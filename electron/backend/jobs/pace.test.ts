@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkpointNow, checkpointsAside, flushSlices, Pace, sliceWrite, type SlicePace } from './pace';
+import { ASIDE_WAL_FRAMES, checkpointNow, checkpointsAside, flushSlices, Pace, QUIET_CHECKPOINT_AT_FRAMES, sliceWrite, type SlicePace } from './pace';
 
 // The jobs' slice pacing (issue 18): slices sized by measured time; a slice's commit may skip
 // waiting for the disk, every other write on the connection still waits for it.
@@ -126,6 +126,38 @@ describe('checkpointNow', () => {
     expect(left?.checkpointed).toBe(left?.log);
     expect(checkpointsAside(s)).toEqual({ started: 1, failure: null });
     s.db.close();
+  });
+
+  it('aside: the WAL starts again from its beginning every ~8000 frames, as the job then catches up on its own thread', () => {
+    // Small pages, so the test writes 13 MB for its 24,000 frames (a page-sized row a frame).
+    dir = mkdtempSync(join(tmpdir(), 'pace-'));
+    const file = join(dir, 'small.db');
+    const db = new Database(file);
+    db.pragma('page_size = 512');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE b (y BLOB)');
+    const s = { db, file };
+    const insert = db.prepare('INSERT INTO b VALUES (randomblob(400))');
+    const slice = db.transaction(() => {
+      for (let r = 0; r < 300; r++) insert.run();
+    });
+    let largest = 0;
+    for (let i = 1; i <= 80; i++) {
+      sliceWrite(s, aside, () => slice());
+      // Time for a checkpoint aside to end before the look (it covered the frames up to the slice
+      // before: this slice was written beside it, so the WAL never ends up all copied by it alone).
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      checkpointNow(s, aside);
+      largest = Math.max(largest, statSync(`${file}-wal`).size);
+    }
+    expect(checkpointsAside(s)?.started).toBeGreaterThan(2);
+    // Without the job's own checkpoints between them, the WAL would hold all 24,000 frames.
+    const frame = 512 + 24;
+    expect(largest).toBeLessThan((ASIDE_WAL_FRAMES + 3 * QUIET_CHECKPOINT_AT_FRAMES) * frame);
+    flushSlices(s, aside);
+    db.close();
   });
 
   it('aside: once another connection commits, the job copies on its own thread at ~600 frames as before', () => {
