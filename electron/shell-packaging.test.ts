@@ -247,6 +247,10 @@ describe('the esbuild bundles', () => {
       db.pragma('wal_autocheckpoint = 0');
       db.exec("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('甲'), ('乙')");
       const aside = new CheckpointAside({ file });
+      // The first call starts the thread; it takes requests once its connection is open.
+      expect(aside.start(1)).toBe(false);
+      const until = Date.now() + 10_000;
+      while (!aside.ready && aside.failure === null && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(aside.start(1)).toBe(true);
       const done = aside.settle();
       expect(aside.failure).toBeNull();

@@ -3,7 +3,8 @@
 // the file and, for each request, runs a PASSIVE checkpoint (no write lock: the job's slices and
 // the counter's commits go on beside it) and says how it went in the shared `signal`:
 // [0] 1 while a checkpoint runs, 0 once it is done (Atomics.notify); [1] the frames in the WAL,
-// -1 if the checkpoint could not run, -2 once the thread cannot open the file (it then ends). `{ close: true }` closes the connection and ends the thread.
+// -1 if the checkpoint could not run, -2 once the thread cannot open the file (it then ends);
+// [2] 1 once the thread has its connection open (ready for requests). `{ close: true }` closes the connection and ends the thread.
 // It writes no row. Plain JavaScript, like queryWorker.mjs: the desktop build copies it beside the
 // bundle (scripts/build-electron.mjs).
 import { createRequire } from 'node:module';
@@ -26,6 +27,7 @@ try {
   // As every connection to the file (db/open.ts): a checkpoint waits for the disk before the WAL is reused.
   db.pragma('synchronous = FULL');
   db.pragma('wal_autocheckpoint = 0');
+  Atomics.store(state, 2, 1);
 } catch (error) {
   db = undefined;
   Atomics.store(state, 1, -2);

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,6 +37,17 @@ describe('opening a station database', () => {
     const again = openStore({ file });
     expect([again.fromVersion, again.toVersion]).toEqual([LATEST, LATEST]);
     again.store.close();
+  });
+
+  it('keeps the driver build it was opened with, for another thread\'s connection to the same file (a job\'s checkpoints aside)', () => {
+    const file = join(tempDir(), 'griddesk.db');
+    const nativeBinding = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+    const { store } = openStore({ file, nativeBinding });
+    expect(store.nativeBinding).toBe(nativeBinding);
+    store.close();
+    const plain = openStore({ file });
+    expect(plain.store.nativeBinding).toBeUndefined();
+    plain.store.close();
   });
 
   it('refuses a database from a newer version, naming both versions', () => {

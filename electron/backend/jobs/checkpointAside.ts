@@ -35,7 +35,7 @@ const IDLE_CLOSE_MS = 2_000;
 /** One job connection's checkpoint thread (started on first use, closed when idle or at the job's end). */
 export class CheckpointAside {
   private worker: Worker | undefined;
-  private readonly signal = new Int32Array(new SharedArrayBuffer(8));
+  private readonly signal = new Int32Array(new SharedArrayBuffer(12));
   private covering = 0;
   private idle: NodeJS.Timeout | undefined;
   /** Why the thread could not be used (the job then checkpoints on its own thread); null while it can. */
@@ -45,6 +45,11 @@ export class CheckpointAside {
 
   constructor(private readonly store: { file: string; nativeBinding?: string | undefined }) {}
 
+  /** Whether the thread has its connection open, ready for a checkpoint. */
+  get ready(): boolean {
+    return Atomics.load(this.signal, 2) === 1;
+  }
+
   /** Whether a checkpoint is running aside now. */
   get running(): boolean {
     return Atomics.load(this.signal, 0) === 1;
@@ -52,7 +57,10 @@ export class CheckpointAside {
 
   /**
    * Starts a checkpoint aside covering the job's `slices` since its last one; false when it
-   * cannot (the thread failed, or one still runs): the caller decides what to do instead.
+   * cannot (the thread failed, is still opening its connection, or one still runs): the caller
+   * checkpoints on its own thread instead. The first call starts the thread, which takes a moment
+   * to load the driver and open the file (~0.1 s, more on a busy machine): until it is ready the
+   * job does not wait for it.
    */
   start(slices: number): boolean {
     if (Atomics.load(this.signal, 1) === CANNOT_OPEN) this.failed('the checkpoint thread could not open the file');
@@ -60,12 +68,13 @@ export class CheckpointAside {
     const worker = this.worker ?? this.spawn();
     if (!worker) return false;
     clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.closeWhenIdle(), IDLE_CLOSE_MS);
+    this.idle.unref();
+    if (!this.ready) return false;
     this.covering = slices;
     this.started += 1;
     Atomics.store(this.signal, 0, 1);
     worker.postMessage({ checkpoint: true });
-    this.idle = setTimeout(() => this.closeWhenIdle(), IDLE_CLOSE_MS);
-    this.idle.unref();
     return true;
   }
 
@@ -90,6 +99,7 @@ export class CheckpointAside {
     this.worker = undefined;
     if (!worker) return;
     this.settle();
+    Atomics.store(this.signal, 2, 0);
     worker.postMessage({ close: true });
   }
 

@@ -248,9 +248,9 @@ function learn(state: CheckpointState, result: { frames: number; slices: number 
 const asides = new WeakMap<object, CheckpointAside>();
 
 /** The checkpoints a job on this connection has run aside so far, and why it could not (the bench and tests). */
-export function checkpointsAside(store: SliceStore): { started: number; failure: string | null } | undefined {
+export function checkpointsAside(store: SliceStore): { started: number; ready: boolean; failure: string | null } | undefined {
   const aside = asides.get(store.db);
-  return aside ? { started: aside.started, failure: aside.failure } : undefined;
+  return aside ? { started: aside.started, ready: aside.ready, failure: aside.failure } : undefined;
 }
 
 function asideOf(store: SliceStore): CheckpointAside {
