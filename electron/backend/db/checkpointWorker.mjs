@@ -35,9 +35,14 @@ try {
 }
 
 parentPort.on('message', (message) => {
-  if (message?.close || !db) {
-    done(db ? -1 : -2);
+  // Closing: the job's side has let go of the shared flags (a new thread may have them already).
+  if (message?.close) {
     db?.close();
+    parentPort.close();
+    return;
+  }
+  if (!db) {
+    done(-2);
     parentPort.close();
     return;
   }

@@ -129,7 +129,10 @@ export class CheckpointAside {
       });
       worker.unref();
       const gone = (why: string) => {
-        if (this.worker === worker) this.worker = undefined;
+        // A thread closed already (close(), perhaps a newer one started since) has let go of the flags.
+        if (this.worker !== worker) return;
+        this.worker = undefined;
+        Atomics.store(this.signal, 2, 0);
         if (why) this.failed(why);
         // A checkpoint the thread never finished: nobody waits for it.
         if (this.running) {
@@ -139,7 +142,9 @@ export class CheckpointAside {
         }
       };
       worker.on('message', (message: { failed?: string }) => {
-        if (message.failed) gone(message.failed);
+        if (!message.failed) return;
+        gone(message.failed);
+        worker.postMessage({ close: true });
       });
       worker.on('error', (error) => gone(error.stack ?? error.message));
       worker.on('exit', () => gone(''));
