@@ -206,17 +206,28 @@ describe('the esbuild bundles', () => {
     }
   }, 60_000);
 
-  it('the desktop build reads on a second thread: the query worker is written beside the bundle and loads the driver the main process loaded', async () => {
+  /**
+   * A store worker of the desktop build (`worker`: its bundle option's name) written beside the
+   * bundle of `entry` (the module that starts it), in a folder inside node_modules so the bundle
+   * resolves better-sqlite3 as the packed app does from app.asar; `use` gets that module.
+   */
+  async function besideBundle(worker: string, entry: string, use: (dir: string, module: Record<string, any>) => Promise<void>) {
     const { buildElectron, bundleOptions } = await script('build-electron.mjs');
-    const { queryWorker } = await buildElectron({ write: false });
-    expect(bundleOptions().queryWorker.outfile).toBe('dist-electron/queryWorker.mjs');
-    // Inside node_modules, so the bundle resolves better-sqlite3 as the packed app does from app.asar.
+    const built = await buildElectron({ write: false });
+    expect(bundleOptions()[worker].outfile).toBe(`dist-electron/${worker}.mjs`);
     const dir = mkdtempSync(join(ROOT, 'node_modules', '.griddesk-bundle-'));
     try {
-      writeFileSync(join(dir, 'queryWorker.mjs'), queryWorker.outputFiles.find((f: { path: string }) => f.path.endsWith('queryWorker.mjs')).text);
+      writeFileSync(join(dir, `${worker}.mjs`), built[worker].outputFiles.find((f: { path: string }) => f.path.endsWith(`${worker}.mjs`)).text);
       const { build } = await import('esbuild');
-      await build({ ...bundleOptions().main, entryPoints: ['electron/backend/db/parallelRead.ts'], outfile: join(dir, 'parallelRead.cjs') });
-      const { ParallelRead } = require(join(dir, 'parallelRead.cjs'));
+      await build({ ...bundleOptions().main, entryPoints: [entry], outfile: join(dir, 'entry.cjs') });
+      await use(dir, require(join(dir, 'entry.cjs')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('the desktop build reads on a second thread: the query worker is written beside the bundle and loads the driver the main process loaded', async () => {
+    await besideBundle('queryWorker', 'electron/backend/db/parallelRead.ts', async (dir, { ParallelRead }) => {
       const Database = require('better-sqlite3');
       const file = join(dir, 'station.db');
       const db = new Database(file);
@@ -225,21 +236,11 @@ describe('the esbuild bundles', () => {
       const read = ParallelRead.start({ file }, [{ text: 'SELECT a FROM t ORDER BY a DESC', params: [] }]);
       expect(await read.rowsOf({ rows: () => [['read here']] })).toEqual([[['甲'], ['乙']]]); // U+7532 sorts after U+4E59
       expect(read.failure).toBeNull();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 
   it('the desktop build checkpoints beside a job: the checkpoint worker is written beside the bundle and copies the WAL with the driver the main process loaded', async () => {
-    const { buildElectron, bundleOptions } = await script('build-electron.mjs');
-    const { checkpointWorker } = await buildElectron({ write: false });
-    expect(bundleOptions().checkpointWorker.outfile).toBe('dist-electron/checkpointWorker.mjs');
-    const dir = mkdtempSync(join(ROOT, 'node_modules', '.griddesk-bundle-'));
-    try {
-      writeFileSync(join(dir, 'checkpointWorker.mjs'), checkpointWorker.outputFiles.find((f: { path: string }) => f.path.endsWith('checkpointWorker.mjs')).text);
-      const { build } = await import('esbuild');
-      await build({ ...bundleOptions().main, entryPoints: ['electron/backend/jobs/checkpointAside.ts'], outfile: join(dir, 'checkpointAside.cjs') });
-      const { CheckpointAside } = require(join(dir, 'checkpointAside.cjs'));
+    await besideBundle('checkpointWorker', 'electron/backend/jobs/checkpointAside.ts', async (dir, { CheckpointAside }) => {
       const Database = require('better-sqlite3');
       const file = join(dir, 'station.db');
       const db = new Database(file);
@@ -259,9 +260,7 @@ describe('the esbuild bundles', () => {
       expect(left?.checkpointed).toBe(left?.log);
       aside.close();
       db.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 
   it('looks for the worker outside app.asar in the installed app', async () => {

@@ -14,10 +14,11 @@ afterEach(() => {
   dir = undefined;
 });
 
-function store() {
+function store(pageSize?: number) {
   dir = mkdtempSync(join(tmpdir(), 'pace-'));
   const file = join(dir, 'pace.db');
   const db = new Database(file);
+  if (pageSize) db.pragma(`page_size = ${pageSize}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec('CREATE TABLE t (x INTEGER)');
@@ -143,15 +144,10 @@ describe('checkpointNow', () => {
 
   it('aside: the WAL starts again from its beginning every ~8000 frames, as the job then catches up on its own thread', () => {
     // Small pages, so the test writes 13 MB for its 24,000 frames (a page-sized row a frame).
-    dir = mkdtempSync(join(tmpdir(), 'pace-'));
-    const file = join(dir, 'small.db');
-    const db = new Database(file);
-    db.pragma('page_size = 512');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    const s = store(512);
+    const { db, file } = s;
     db.pragma('wal_autocheckpoint = 0');
     db.exec('CREATE TABLE b (y BLOB)');
-    const s = { db, file };
     const insert = db.prepare('INSERT INTO b VALUES (randomblob(400))');
     const slice = db.transaction(() => {
       for (let r = 0; r < 300; r++) insert.run();
