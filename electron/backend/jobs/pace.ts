@@ -213,8 +213,8 @@ export function checkpointNow(store: SliceStore, pace?: SlicePace): void {
   }
   // The WAL starts again from its beginning only when a write finds every frame copied, which a
   // checkpoint aside never leaves (the slices go on beside it): every ASIDE_WAL_FRAMES the job's own
-  // checkpoint catches up, so the WAL file stays ~30 MB instead of growing with the job (191 MB
-  // for the 50,000-row import).
+  // checkpoint catches up, so the WAL file stops growing with the job (the 50,000-row import's
+  // peaked at 68 MB, against 191 MB without this and 42 MB without checkpoints aside).
   if (quiet && state.walFrames < ASIDE_WAL_FRAMES && aside?.start(state.slices)) {
     state.slices = 0;
     return;
@@ -276,7 +276,10 @@ export function flushSlices(store: SliceStore, pace: SlicePace): void {
     // a busy or read-only file: the last transaction flushes the slices itself
   }
   const state = checkpoints.get(store.db);
-  if (state) state.slices = 0;
+  if (state) {
+    state.slices = 0;
+    state.walFrames = 0;
+  }
 }
 
 /**
