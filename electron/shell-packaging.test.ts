@@ -270,8 +270,8 @@ describe('the esbuild bundles', () => {
     );
     expect(bundledWorkerPath(join('/work', 'griddesk', 'dist-electron'))).toBe(join('/work', 'griddesk', 'dist-electron', 'readWorker.mjs'));
     expect(config.files).toContain('dist-electron/readWorker.mjs');
-    const { bundledQueryWorkerPath } = await import('./backend/db/parallelRead');
-    expect(bundledQueryWorkerPath(join('/opt', 'GridDesk', 'resources', 'app.asar', 'dist-electron'))).toBe(
+    const { bundledStoreWorkerPath } = await import('./backend/db/parallelRead');
+    expect(bundledStoreWorkerPath(join('/opt', 'GridDesk', 'resources', 'app.asar', 'dist-electron'), 'queryWorker.mjs')).toBe(
       join('/opt', 'GridDesk', 'resources', 'app.asar.unpacked', 'dist-electron', 'queryWorker.mjs'),
     );
     expect(config.files).toContain('dist-electron/queryWorker.mjs');
@@ -280,7 +280,7 @@ describe('the esbuild bundles', () => {
       join('/opt', 'GridDesk', 'resources', 'app.asar.unpacked', 'dist-electron', 'job-thread.cjs'),
     );
     expect(config.files).toContain('dist-electron/job-thread.cjs');
-    expect(bundledQueryWorkerPath(join('/opt', 'GridDesk', 'resources', 'app.asar', 'dist-electron'), 'checkpointWorker.mjs')).toBe(
+    expect(bundledStoreWorkerPath(join('/opt', 'GridDesk', 'resources', 'app.asar', 'dist-electron'), 'checkpointWorker.mjs')).toBe(
       join('/opt', 'GridDesk', 'resources', 'app.asar.unpacked', 'dist-electron', 'checkpointWorker.mjs'),
     );
     expect(config.files).toContain('dist-electron/checkpointWorker.mjs');

@@ -1,10 +1,11 @@
-// Copies a long job's WAL frames into the station file on a thread of its own (jobs/pace.ts
-// QuietCheckpoints), while the job goes on with its next slices. It opens its own connection to
+// Copies a long job's WAL frames into the station file on a thread of its own
+// (jobs/checkpointAside.ts), while the job goes on with its next slices. It opens its own connection to
 // the file and, for each request, runs a PASSIVE checkpoint (no write lock: the job's slices and
 // the counter's commits go on beside it) and says how it went in the shared `signal`:
 // [0] 1 while a checkpoint runs, 0 once it is done (Atomics.notify); [1] the frames in the WAL,
 // -1 if the checkpoint could not run, -2 once the thread cannot open the file (it then ends);
-// [2] 1 once the thread has its connection open (ready for requests). `{ close: true }` closes the connection and ends the thread.
+// [2] 1 once the thread has its connection open (ready for requests). `{ close: true }` closes
+// the connection and ends the thread.
 // It writes no row. Plain JavaScript, like queryWorker.mjs: the desktop build copies it beside the
 // bundle (scripts/build-electron.mjs).
 import { createRequire } from 'node:module';

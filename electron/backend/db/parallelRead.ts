@@ -11,13 +11,13 @@ import { PAGE_CACHE_KIB, type ReadableDB } from './store';
 // cannot start or fails, the job runs the same queries itself (`rowsOf`), so the answer is the same.
 
 /** Where the desktop build keeps a worker of the store (`name`): beside the bundle, outside app.asar (`asarUnpack`). */
-export function bundledQueryWorkerPath(dir: string, name = 'queryWorker.mjs'): string {
+export function bundledStoreWorkerPath(dir: string, name: string): string {
   return join(dir, name).replace(/\.asar([\\/])/, '.asar.unpacked$1');
 }
 
 /** Beside this module from source; beside the bundle in the desktop build (`import.meta` empty there). */
 function workerScript(): URL {
-  return import.meta.url ? new URL('./queryWorker.mjs', import.meta.url) : pathToFileURL(bundledQueryWorkerPath(__dirname));
+  return import.meta.url ? new URL('./queryWorker.mjs', import.meta.url) : pathToFileURL(bundledStoreWorkerPath(__dirname, 'queryWorker.mjs'));
 }
 
 let driverOverride: string | undefined;

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { bundledQueryWorkerPath, driverEntry } from '../db/parallelRead';
+import { bundledStoreWorkerPath, driverEntry } from '../db/parallelRead';
 
 // A long job's quiet checkpoints on a thread of their own (issue 18, jobs/pace.ts checkpointNow).
 // While nobody else writes to the file, the PASSIVE checkpoint between two slices — copying the
@@ -23,7 +23,7 @@ export interface AsideResult {
 function workerScript(): URL {
   return import.meta.url
     ? new URL('../db/checkpointWorker.mjs', import.meta.url)
-    : pathToFileURL(bundledQueryWorkerPath(__dirname, 'checkpointWorker.mjs'));
+    : pathToFileURL(bundledStoreWorkerPath(__dirname, 'checkpointWorker.mjs'));
 }
 
 /** The worker's answer once it cannot open the file (db/checkpointWorker.mjs). */
@@ -40,7 +40,7 @@ export class CheckpointAside {
   private idle: NodeJS.Timeout | undefined;
   /** Why the thread could not be used (the job then checkpoints on its own thread); null while it can. */
   failure: string | null = null;
-  /** Checkpoints started aside (the bench and tests). */
+  /** Checkpoints started aside (tests). */
   started = 0;
 
   constructor(private readonly store: { file: string; nativeBinding?: string | undefined }) {}

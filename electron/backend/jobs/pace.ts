@@ -1,5 +1,5 @@
 import { writersWaiting } from '../db/waiting';
-import { CheckpointAside } from './checkpointAside';
+import { CheckpointAside, type AsideResult } from './checkpointAside';
 
 // Sizing a job's next slice by the pace of the last one (issue 18): a write transaction should
 // hold the store about `targetMs` (well under the 250 ms bound), on a quiet machine or a busy one.
@@ -208,7 +208,8 @@ export function checkpointNow(store: SliceStore, pace?: SlicePace): void {
   if (aside?.running) {
     // Quiet, and the last one still copies: the slices wait for the next look, up to twice the mark.
     if (quiet && state.slices * state.framesPerSlice < 2 * QUIET_CHECKPOINT_AT_FRAMES) return;
-    // Somebody else writes (or the WAL has grown past that): the job's own checkpoint, after the one aside.
+    // Somebody else writes, or the slices have outrun it past twice the mark: wait for it, then
+    // checkpoint as below.
     learn(state, aside.settle());
   }
   // The WAL starts again from its beginning only when a write finds every frame copied, which a
@@ -238,7 +239,7 @@ export const ASIDE_WAL_FRAMES = 8000;
  * What a checkpoint aside did: the WAL's frames (`log`) when it ran, and so the frames a slice adds
  * (those since the last checkpoint aside, over the slices between them).
  */
-function learn(state: CheckpointState, result: { frames: number; slices: number } | undefined): void {
+function learn(state: CheckpointState, result: AsideResult | undefined): void {
   if (!result || result.frames <= state.walFrames) return;
   if (result.slices > 0) state.framesPerSlice = (result.frames - state.walFrames) / result.slices;
   state.walFrames = result.frames;
@@ -247,7 +248,7 @@ function learn(state: CheckpointState, result: { frames: number; slices: number 
 /** Per connection: its checkpoint thread (jobs/checkpointAside.ts), once a job has asked for one. */
 const asides = new WeakMap<object, CheckpointAside>();
 
-/** The checkpoints a job on this connection has run aside so far, and why it could not (the bench and tests). */
+/** The checkpoints a job on this connection has run aside so far, and why it could not (tests). */
 export function checkpointsAside(store: SliceStore): { started: number; ready: boolean; failure: string | null } | undefined {
   const aside = asides.get(store.db);
   return aside ? { started: aside.started, ready: aside.ready, failure: aside.failure } : undefined;
