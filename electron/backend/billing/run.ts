@@ -10,7 +10,7 @@ import { periodPublished } from '../readings/due';
 import type { ReadableDB } from '../db/store';
 import type { JobProgress } from '../jobs/runner';
 import { writeStoppedImportKeys } from '../customers/importKeys';
-import { checkpointNow as betweenSlicesCheckpoint, flushSlices, JOB_PACE, sliceDone, sliceWrite, type SlicePace, yieldToWriters } from '../jobs/pace';
+import { checkpointNow as betweenSlicesCheckpoint, flushSlices, JOB_PACE, sliceDone, slicePart, sliceWrite, type SlicePace, yieldToWriters } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { discardStoppedOpens } from '../readings/periods';
 import { AppError } from '../errors';
@@ -359,8 +359,9 @@ async function computeAndWrite(
       // or another writer waits (jobs/pace.ts sliceDone). The bills it did not reach go to the next.
       const written: WrittenBill[] = [];
       taken = 0;
+      const each = slicePart(backend.store, SLICE_PART);
       while (taken < part.length) {
-        const group = part.slice(taken, taken + SLICE_PART);
+        const group = part.slice(taken, taken + each);
         const first = reserveBillNumbers(unit, group.length);
         written.push(...writeStaged(unit, group, (i) => billNumber(station.code, first + i)));
         taken += group.length;

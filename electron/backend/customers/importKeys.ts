@@ -5,7 +5,7 @@ import { changeCounter, changesSince } from '../db/changes';
 import { insertRows } from '../db/insertRows';
 import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
-import { betweenSlices, JOB_PACE, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
+import { betweenSlices, JOB_PACE, sliceDone, slicePart, sliceWrite, type SlicePace } from '../jobs/pace';
 import type { NameKeys } from './bulk';
 
 // The search keys of a sliced customer import (导入客户的检索键, issue 18). A customer's keys are
@@ -199,7 +199,7 @@ export async function writeImportKeys(
         const changes = changesSince(unit, mark);
         const editedSince = changes === null ? null : new Set([...editedBefore, ...changes.filter((c) => c.entity === 'customer').map((c) => c.entity_id)]);
         while (!keys.done) {
-          const part = keys.take(KEY_PART);
+          const part = keys.take(slicePart(store, KEY_PART));
           const edited = editedSince ?? editedAmong(unit, part, fields);
           insertRows(unit, sql`INSERT INTO customer_search_keys (key, customer_id)`, edited.size ? part.filter((k) => !edited.has(k[1])) : part, sql` ON CONFLICT DO NOTHING`);
           if (sliceDone(store, pace, began)) break;

@@ -17,7 +17,7 @@ import { insertRows } from '../db/insertRows';
 import type { ReadableDB } from '../db/store';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { betweenSlices, flushSlices, JOB_PACE, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
+import { betweenSlices, flushSlices, JOB_PACE, sliceDone, slicePart, sliceWrite, type SlicePace } from '../jobs/pace';
 import { FiledKeys, writeImportKeys } from './importKeys';
 import { readWorkbook } from './workbook/read';
 import { workbookRefusal } from './workbook/refusal';
@@ -433,8 +433,9 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
           // time or another writer waits (jobs/pace.ts sliceDone).
           let filedHere = 0;
           let meters = 0;
+          const each = slicePart(backend.store, SLICE_PART);
           while (filedHere < part.length) {
-            const group = part.slice(filedHere, filedHere + SLICE_PART);
+            const group = part.slice(filedHere, filedHere + each);
             const filed = fileCustomers(unit, group.map((g) => g.record), { importBatch: runId, names: batch.names, withoutKeys: true });
             insertRows(unit, sql`INSERT INTO customer_import_rows (import_id, first_row, customer_id)`, filed.map((f, i) => [runId, group[i]?.rows[0] ?? 0, f.id]));
             known?.filed(filed, group.map((g) => g.record));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ASIDE_WAL_FRAMES, checkpointNow, checkpointsAside, flushSlices, Pace, QUIET_CHECKPOINT_AT_FRAMES, sliceWrite, type SlicePace } from './pace';
+import { ASIDE_WAL_FRAMES, checkpointNow, checkpointsAside, flushSlices, Pace, QUIET_CHECKPOINT_AT_FRAMES, SERVED_HERE_MS, sliceDone, slicePart, sliceTargetMs, sliceWrite, type SlicePace } from './pace';
 
 // The jobs' slice pacing (issue 18): slices sized by measured time; a slice's commit may skip
 // waiting for the disk, every other write on the connection still waits for it.
@@ -50,6 +50,70 @@ describe('sliceWrite', () => {
       throw new Error('refused');
     })).toThrow('refused');
     expect(synchronous(s)).toBe(2);
+    s.db.close();
+  });
+});
+
+describe('slices beside the counter on the job’s own thread', () => {
+  const insert = (s: { db: Database.Database }) => s.db.prepare('INSERT INTO t VALUES (1)').run();
+  const seen = (s: ReturnType<typeof store>) => {
+    let inside: { target: number; part: number; doneAt25: boolean } | undefined;
+    sliceWrite(s, pace(true), () => {
+      insert(s);
+      inside = { target: sliceTargetMs(s, pace(true)), part: slicePart(s, 200), doneAt25: sliceDone(s, pace(true), performance.now() - 25) };
+    });
+    return inside;
+  };
+
+  it('alone: the pace’s time and the whole part', () => {
+    const s = store();
+    expect([seen(s), seen(s), seen(s)]).toEqual(Array(3).fill({ target: 40, part: 200, doneAt25: false }));
+    s.db.close();
+  });
+
+  it('a payment written on the same connection between two slices: half the time and a quarter of the part, for SERVED_HERE_MS', () => {
+    const s = store();
+    let now = 1_000;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      expect(seen(s)).toEqual({ target: 40, part: 200, doneAt25: false });
+      insert(s); // the counter's payment, served by the job's thread between slices
+      expect(seen(s)).toEqual({ target: 20, part: 50, doneAt25: true });
+      now += SERVED_HERE_MS - 1;
+      expect(seen(s)).toEqual({ target: 20, part: 50, doneAt25: true });
+      now += 2;
+      expect(seen(s)).toEqual({ target: 40, part: 200, doneAt25: false });
+    } finally {
+      vi.restoreAllMocks();
+    }
+    s.db.close();
+  });
+
+  it('a write after a job’s end (flushSlices) leaves the next job’s slices whole, and one long after the last slice too', () => {
+    const s = store();
+    let now = 1_000;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      seen(s);
+      flushSlices(s, pace(true));
+      insert(s); // a payment after the job
+      expect(seen(s)).toEqual({ target: 40, part: 200, doneAt25: false });
+      now += SERVED_HERE_MS; // the job's slices stopped a while (it waited for somebody), then a payment
+      insert(s);
+      expect(seen(s)).toEqual({ target: 40, part: 200, doneAt25: false });
+    } finally {
+      vi.restoreAllMocks();
+    }
+    s.db.close();
+  });
+
+  it('another connection’s commits leave the slices whole (that writer ends a slice when it waits: db/waiting.ts)', () => {
+    const s = store();
+    const other = new Database(s.file);
+    seen(s);
+    other.prepare('INSERT INTO t VALUES (2)').run();
+    expect(seen(s)).toEqual({ target: 40, part: 200, doneAt25: false });
+    other.close();
     s.db.close();
   });
 });

@@ -12,7 +12,7 @@ import { sql } from '../db/sql';
 import type { ReadableDB } from '../db/store';
 import { AppError, notFound, refuse } from '../errors';
 import type { JobProgress } from '../jobs/runner';
-import { betweenSlices, flushSlices, JOB_PACE, Pace, sliceDone, sliceWrite, type SlicePace } from '../jobs/pace';
+import { betweenSlices, flushSlices, JOB_PACE, Pace, sliceDone, slicePart, sliceWrite, type SlicePace } from '../jobs/pace';
 import { runInJobThread } from '../jobs/thread';
 import { insertDueForBooks, insertDueForPeriod, periodPublished } from './due';
 
@@ -171,8 +171,9 @@ export async function openPeriod(backend: Backend, actor: Actor, period: string,
       const written = sliceWrite(backend.store, pace, () =>
         backend.write(actor, (tx) => {
           let n = 0;
+          const each = slicePart(backend.store, SLICE_BOOKS);
           while (n < part.length) {
-            const group = part.slice(n, n + SLICE_BOOKS);
+            const group = part.slice(n, n + each);
             insertDueForBooks(tx, period, 'reading_due', group.map((b) => b.id));
             n += group.length;
             if (options.pointsPerSlice === undefined && sliceDone(backend.store, pace, began)) break;
