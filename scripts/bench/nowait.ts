@@ -13,6 +13,9 @@
 // bundle, built here first; the host's spare thread ready, as in a host that has been up a while).
 // With BENCH_NOWAIT_DISK_NEIGHBOUR=1 the alone rounds run again beside a process that writes 64 MB
 // and syncs it in a loop (a shared disk): `aloneBesideDiskNeighbour`.
+// The import also runs on the host's thread with the counter served by that same thread (a host
+// whose job thread could not start, serving its own window), with the slices as now and with them
+// whole beside it (`shortHere` off): `customerImportCommit.counterOnHostThread`.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -27,7 +30,9 @@ import { commitImportJob } from '../../electron/backend/customers/importJob';
 import { commitImport, previewImport } from '../../electron/backend/customers/spreadsheet';
 import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
 import { closePeriod, openPeriod, startOpenPeriodJob } from '../../electron/backend/readings/periods';
-import { PREVIOUS_PACE } from '../../electron/backend/jobs/pace';
+import { JOB_PACE, PREVIOUS_PACE, type SlicePace } from '../../electron/backend/jobs/pace';
+import { postPayment } from '../../electron/backend/collection/payments';
+import { searchCustomers } from '../../electron/backend/customers/search';
 import { jobThreadState } from '../../electron/backend/jobs/thread';
 import { jobResult } from '../../shared/contract';
 import { buildCli } from '../build-cli.mjs';
@@ -50,19 +55,67 @@ interface Payment {
 /** What a job reports to the harness: each write transaction's time as it commits. */
 type Job<T> = (backend: Backend, onTransaction: (ms: number) => void) => Promise<T>;
 
-/** Runs `job` on `file` while a second process pays and searches every 50 ms; the counter's figures beside the job's. */
-async function besideCounter<T>(ctx: BenchContext, file: string, label: string, job: Job<T>, opts: { jobThread?: boolean } = {}) {
+type Clerk = { id: string; staffNo: string; name: string };
+
+/**
+ * The counter served by the thread the job runs on (as payer.ts, in this process, on the same
+ * Backend): a payment and then a search every 50 ms, each payment timed from when it was due, so
+ * the rest of a slice holding the thread counts, as it would for a request that came then.
+ */
+function counterHere(backend: Backend, clerk: Clerk, customer: { id: string; name: string }): { stop: () => Payment[] } {
+  const station = backend.requireStation();
+  const payments: Payment[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let n = 0;
+  const next = () => {
+    const due = performance.now() + 50;
+    timer = setTimeout(() => {
+      const at = Date.now() - (performance.now() - due);
+      let error: string | undefined;
+      try {
+        backend.write({ staffId: clerk.id, label: `${clerk.staffNo} ${clerk.name}` }, (unit) =>
+          postPayment(unit, station.code, { customerId: customer.id, amountFen: 100, channel: 'cash', idempotencyKey: `here-${n++}` }, clerk),
+        );
+      } catch (caught) {
+        error = String((caught as Error).message ?? caught);
+      }
+      const ms = performance.now() - due;
+      const looked = performance.now();
+      searchCustomers(backend.store.read, customer.name, { limit: 20 });
+      payments.push({ at, ms, searchMs: performance.now() - looked, ...(error ? { error } : {}) });
+      if (!stopped) next();
+    }, 50);
+  };
+  next();
+  return {
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+      return payments;
+    },
+  };
+}
+
+/**
+ * Runs `job` on `file` while a second process pays and searches every 50 ms (with `counterHere`,
+ * the job's own thread: counterHere); the counter's figures beside the job's.
+ */
+async function besideCounter<T>(ctx: BenchContext, file: string, label: string, job: Job<T>, opts: { jobThread?: boolean; counterHere?: boolean } = {}) {
   if (BENCH_ALONE) return alone(ctx, file, label, job, opts);
   const backend = new Backend({ db: file, jobThreads: opts.jobThread ?? false });
-  const clerk = backend.store.read.get<{ id: string; staffNo: string; name: string }>(sql`SELECT id, staff_no AS staffNo, name FROM staff WHERE staff_no = 'B001'`);
+  const clerk = backend.store.read.get<Clerk>(sql`SELECT id, staff_no AS staffNo, name FROM staff WHERE staff_no = 'B001'`);
   const customer = backend.store.read.get<{ id: string; name: string }>(sql`SELECT id, name FROM customers ORDER BY account_no LIMIT 1 OFFSET 7`);
   if (!clerk || !customer) throw new Error('nowait: no clerk or customer in the bench station');
-  const payer = spawn(process.execPath, ['--import', 'tsx', PAYER, JSON.stringify({ db: file, customerId: customer.id, clerk, count: 100_000, everyMs: 50, search: customer.name })], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const here = opts.counterHere ? counterHere(backend, clerk, customer) : undefined;
+  const payer = here
+    ? undefined
+    : spawn(process.execPath, ['--import', 'tsx', PAYER, JSON.stringify({ db: file, customerId: customer.id, clerk, count: 100_000, everyMs: 50, search: customer.name })], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
   let out = '';
-  payer.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<void>((resolve) => payer.on('exit', () => resolve()));
+  payer?.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<void>((resolve) => (payer ? payer.on('exit', () => resolve()) : resolve()));
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
   if (opts.jobThread) await spareReady(backend);
 
@@ -81,15 +134,17 @@ async function besideCounter<T>(ctx: BenchContext, file: string, label: string, 
   const threadStarts = opts.jobThread ? jobThreadState(backend).counts : undefined;
   const ended = Date.now();
   await new Promise((resolve) => setTimeout(resolve, 500));
-  payer.kill();
+  payer?.kill();
   await exited;
+  const payments = here
+    ? here.stop()
+    : out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Payment);
   backend.close();
 
-  const payments = out
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Payment);
   const idle = payments.filter((p) => p.at < began).slice(5); // the first few warm the payer's connection
   const during = payments.filter((p) => p.at >= began && p.at <= ended);
   ctx.log(`nowait: ${label} ${Math.round(totalMs)} ms, longest write ${Math.round(Math.max(...transactions))} ms, ${during.length} payments during it`);
@@ -179,13 +234,13 @@ async function importWorkbook(): Promise<Buffer> {
 }
 
 /** The commit only is timed: the preview (which checks and writes nothing) runs before the counter starts. */
-async function importBesideCounter(ctx: BenchContext, file: string, workbook: Buffer, sliced: boolean, onJobThread = false) {
+async function importBesideCounter(ctx: BenchContext, file: string, workbook: Buffer, sliced: boolean, onJobThread = false, here?: { pace: SlicePace; label: string }) {
   const checker = new Backend({ db: file });
   // The preview lives in this process's memory: a second Backend on the same file files it.
   const preview = await previewImport(checker, { staffId: null }, 'bench.xlsx', workbook, 'zh-CN', progress);
   checker.close();
   if (preview.customers !== IMPORT_ROWS) throw new Error(`nowait: import preview found ${preview.customers} customers of ${IMPORT_ROWS} (${preview.issues[0]?.message ?? ''})`);
-  const label = `import commit (${sliced ? (onJobThread ? 'sliced, job thread' : 'sliced') : 'one transaction'})`;
+  const label = `import commit (${sliced ? (onJobThread ? 'sliced, job thread' : 'sliced') : 'one transaction'}${here ? `, ${here.label}` : ''})`;
   return besideCounter(ctx, file, label, async (backend, onTransaction) => {
     if (onJobThread) {
       // As `griddesk serve` runs it: a job on its own thread (the thread reports its longest slice).
@@ -195,9 +250,9 @@ async function importBesideCounter(ctx: BenchContext, file: string, workbook: Bu
       onTransaction(result.longestSliceMs ?? NaN);
       return { customers: result.customers };
     }
-    const result = await commitImport(backend, ACTOR, preview.importId, progress, { sliced, onSlice: (_n, ms) => onTransaction(ms) });
+    const result = await commitImport(backend, ACTOR, preview.importId, progress, { sliced, onSlice: (_n, ms) => onTransaction(ms), ...(here ? { pace: here.pace } : {}) });
     return { customers: result.customers };
-  }, { jobThread: onJobThread });
+  }, { jobThread: onJobThread, counterHere: here !== undefined });
 }
 
 /** The billing station with the measured month closed, so the next one can be opened. */
@@ -301,10 +356,19 @@ async function runJobs(ctx: BenchContext, station: string, copy: string, only: s
     const before = await importBesideCounter(ctx, flushedCopy(station, copy), workbook, false);
     const sliced = await importBesideCounter(ctx, flushedCopy(station, copy), workbook, true);
     const threaded = await importBesideCounter(ctx, flushedCopy(station, copy), workbook, true, true);
-    for (const other of [sliced, threaded]) {
+    // The counter on the job's own thread (no job thread): the slices as now, and whole beside it.
+    const short = BENCH_ALONE ? undefined : await importBesideCounter(ctx, flushedCopy(station, copy), workbook, true, false, { pace: JOB_PACE, label: "counter on the host's thread" });
+    const whole = BENCH_ALONE ? undefined : await importBesideCounter(ctx, flushedCopy(station, copy), workbook, true, false, { pace: { ...JOB_PACE, shortHere: false }, label: "counter on the host's thread, whole slices" });
+    for (const other of [sliced, threaded, short ?? sliced, whole ?? sliced]) {
       if (before.result.customers !== other.result.customers) throw new Error(`nowait: sliced import filed ${other.result.customers}, one transaction ${before.result.customers}`);
     }
-    out.customerImportCommit = { rows: IMPORT_ROWS, customers: sliced.result.customers, ...compare(sliced.figures, before.figures), onJobThread: compare(threaded.figures, before.figures) };
+    out.customerImportCommit = {
+      rows: IMPORT_ROWS,
+      customers: sliced.result.customers,
+      ...compare(sliced.figures, before.figures),
+      onJobThread: compare(threaded.figures, before.figures),
+      ...(short && whole ? { counterOnHostThread: { shorterSlices: short.figures, wholeSlices: whole.figures } } : {}),
+    };
   }
   if (only.includes('open')) {
     const before = await besideCounter(ctx, closeMeasured(flushedCopy(station, copy)), 'period open (one transaction)', openJob(false));

@@ -359,7 +359,7 @@ async function computeAndWrite(
       // or another writer waits (jobs/pace.ts sliceDone). The bills it did not reach go to the next.
       const written: WrittenBill[] = [];
       taken = 0;
-      const each = slicePart(backend.store, SLICE_PART);
+      const each = slicePart(backend.store, pace, SLICE_PART);
       while (taken < part.length) {
         const group = part.slice(taken, taken + each);
         const first = reserveBillNumbers(unit, group.length);

@@ -199,7 +199,7 @@ export async function writeImportKeys(
         const changes = changesSince(unit, mark);
         const editedSince = changes === null ? null : new Set([...editedBefore, ...changes.filter((c) => c.entity === 'customer').map((c) => c.entity_id)]);
         while (!keys.done) {
-          const part = keys.take(slicePart(store, KEY_PART));
+          const part = keys.take(slicePart(store, pace, KEY_PART));
           const edited = editedSince ?? editedAmong(unit, part, fields);
           insertRows(unit, sql`INSERT INTO customer_search_keys (key, customer_id)`, edited.size ? part.filter((k) => !edited.has(k[1])) : part, sql` ON CONFLICT DO NOTHING`);
           if (sliceDone(store, pace, began)) break;

@@ -433,7 +433,7 @@ export async function commitImport(backend: Backend, actor: Actor, importId: str
           // time or another writer waits (jobs/pace.ts sliceDone).
           let filedHere = 0;
           let meters = 0;
-          const each = slicePart(backend.store, SLICE_PART);
+          const each = slicePart(backend.store, pace, SLICE_PART);
           while (filedHere < part.length) {
             const group = part.slice(filedHere, filedHere + each);
             const filed = fileCustomers(unit, group.map((g) => g.record), { importBatch: runId, names: batch.names, withoutKeys: true });

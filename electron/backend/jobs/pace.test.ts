@@ -25,7 +25,7 @@ function store(pageSize?: number) {
   return { db, file };
 }
 
-const pace = (lazySync: boolean): SlicePace => ({ targetMs: 40, gapMs: 0, checkpoint: true, lazySync });
+const pace = (lazySync: boolean, shortHere = true): SlicePace => ({ targetMs: 40, gapMs: 0, checkpoint: true, lazySync, shortHere });
 const synchronous = (s: { db: Database.Database }) => s.db.pragma('synchronous', { simple: true });
 
 describe('sliceWrite', () => {
@@ -56,11 +56,11 @@ describe('sliceWrite', () => {
 
 describe('slices beside the counter on the job’s own thread', () => {
   const insert = (s: { db: Database.Database }) => s.db.prepare('INSERT INTO t VALUES (1)').run();
-  const seen = (s: ReturnType<typeof store>) => {
+  const seen = (s: ReturnType<typeof store>, p = pace(true)) => {
     let inside: { target: number; part: number; doneAt25: boolean } | undefined;
-    sliceWrite(s, pace(true), () => {
+    sliceWrite(s, p, () => {
       insert(s);
-      inside = { target: sliceTargetMs(s, pace(true)), part: slicePart(s, 200), doneAt25: sliceDone(s, pace(true), performance.now() - 25) };
+      inside = { target: sliceTargetMs(s, p), part: slicePart(s, p, 200), doneAt25: sliceDone(s, p, performance.now() - 25) };
     });
     return inside;
   };
@@ -104,6 +104,14 @@ describe('slices beside the counter on the job’s own thread', () => {
     } finally {
       vi.restoreAllMocks();
     }
+    s.db.close();
+  });
+
+  it('without `shortHere` (the bench’s comparison) a payment on the same connection leaves the slices whole', () => {
+    const s = store();
+    seen(s, pace(true, false));
+    insert(s);
+    expect(seen(s, pace(true, false))).toEqual({ target: 40, part: 200, doneAt25: false });
     s.db.close();
   });
 

@@ -65,6 +65,8 @@ export class Pace {
  *   commit stays FULL and flushes everything before it, so no payment can be lost by this.
  * - `aside`: while nobody else writes, the checkpoints between slices run on a thread of their own
  *   (checkpointNow, jobs/checkpointAside.ts): a sliced job no longer stops for their waits on the disk.
+ * - `shortHere`: while the job's own thread also serves the counter, shorter slices and parts
+ *   (sliceTargetMs, slicePart).
  */
 export interface SlicePace {
   targetMs: number;
@@ -72,6 +74,7 @@ export interface SlicePace {
   checkpoint: boolean;
   lazySync: boolean;
   aside?: boolean;
+  shortHere?: boolean;
 }
 
 const envNumber = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
@@ -90,6 +93,7 @@ export const JOB_PACE: SlicePace = {
   checkpoint: (process.env.GRIDDESK_SLICE_CHECKPOINT ?? '1') === '1',
   lazySync: (process.env.GRIDDESK_SLICE_LAZY_SYNC ?? '1') === '1',
   aside: (process.env.GRIDDESK_SLICE_CHECKPOINT_ASIDE ?? '1') === '1',
+  shortHere: (process.env.GRIDDESK_SLICE_SHORT_HERE ?? '1') === '1',
 };
 
 /** The pacing of the round before (80 ms slices 10 ms apart, each synced, no checkpoint): the bench's comparison. */
@@ -304,8 +308,8 @@ export function flushSlices(store: SliceStore, pace: SlicePace): void {
 export const SERVED_HERE_MS = 2_000;
 
 /** Whether somebody else wrote on the job's own connection (the host's thread) in the last SERVED_HERE_MS. */
-function servingHere(store: { db?: object }): boolean {
-  const at = store.db ? checkpoints.get(store.db)?.servedHereAt : undefined;
+function servingHere(store: { db?: object }, pace: SlicePace): boolean {
+  const at = pace.shortHere && store.db ? checkpoints.get(store.db)?.servedHereAt : undefined;
   return at !== undefined && performance.now() - at < SERVED_HERE_MS;
 }
 
@@ -318,7 +322,7 @@ function servingHere(store: { db?: object }): boolean {
  * was 43–58 ms in four runs, over the 50 ms mark in two; on a job thread, 29–38 ms.
  */
 export function sliceTargetMs(store: { db?: object }, pace: SlicePace): number {
-  return servingHere(store) ? pace.targetMs / 2 : pace.targetMs;
+  return servingHere(store, pace) ? pace.targetMs / 2 : pace.targetMs;
 }
 
 /**
@@ -326,8 +330,8 @@ export function sliceTargetMs(store: { db?: object }, pace: SlicePace): number {
  * it while the job's own thread also serves the counter (see sliceTargetMs), so a slice ends within
  * a few ms of its time. Smaller parts cost a third more per item, so only then.
  */
-export function slicePart(store: { db?: object }, part: number): number {
-  return servingHere(store) ? Math.max(1, Math.ceil(part / 4)) : part;
+export function slicePart(store: { db?: object }, pace: SlicePace, part: number): number {
+  return servingHere(store, pace) ? Math.max(1, Math.ceil(part / 4)) : part;
 }
 
 /**

@@ -171,7 +171,7 @@ export async function openPeriod(backend: Backend, actor: Actor, period: string,
       const written = sliceWrite(backend.store, pace, () =>
         backend.write(actor, (tx) => {
           let n = 0;
-          const each = slicePart(backend.store, SLICE_BOOKS);
+          const each = slicePart(backend.store, pace, SLICE_BOOKS);
           while (n < part.length) {
             const group = part.slice(n, n + each);
             insertDueForBooks(tx, period, 'reading_due', group.map((b) => b.id));
