@@ -45,6 +45,11 @@ export class CheckpointAside {
 
   constructor(private readonly store: { file: string; nativeBinding?: string | undefined }) {}
 
+  /** Whether the thread has been started and not closed (its connection may still be opening). */
+  get spawned(): boolean {
+    return this.worker !== undefined;
+  }
+
   /** Whether the thread has its connection open, ready for a checkpoint. */
   get ready(): boolean {
     return Atomics.load(this.signal, 2) === 1;

@@ -263,10 +263,10 @@ function learn(state: CheckpointState, result: AsideResult | undefined): void {
 /** Per connection: its checkpoint thread (jobs/checkpointAside.ts), once a job has asked for one. */
 const asides = new WeakMap<object, CheckpointAside>();
 
-/** The checkpoints a job on this connection has run aside so far, and why it could not (tests). */
-export function checkpointsAside(store: SliceStore): { started: number; ready: boolean; failure: string | null } | undefined {
+/** The checkpoints a job on this connection has run aside so far, its thread's state, and why it could not (tests). */
+export function checkpointsAside(store: SliceStore): { started: number; spawned: boolean; ready: boolean; failure: string | null } | undefined {
   const aside = asides.get(store.db);
-  return aside ? { started: aside.started, ready: aside.ready, failure: aside.failure } : undefined;
+  return aside ? { started: aside.started, spawned: aside.spawned, ready: aside.ready, failure: aside.failure } : undefined;
 }
 
 function asideOf(store: SliceStore): CheckpointAside {
