@@ -303,7 +303,7 @@ export function flushSlices(store: SliceStore, pace: SlicePace): void {
 
 /**
  * How long after a write served between two slices on the job's own connection the slices stay
- * short (sliceTargetMs): the counter posts every few seconds at the most, a busy one several a second.
+ * short (sliceTargetMs): while a clerk is taking payments one after another, not after the last.
  */
 export const SERVED_HERE_MS = 2_000;
 
@@ -318,8 +318,9 @@ function servingHere(store: { db?: object }, pace: SlicePace): boolean {
  * thread also serves the counter (a job on the host's thread when no job thread could start). A
  * write from another thread or process ends the slice at its next part (sliceDone), but a request
  * for the job's own thread is not heard until the slice has ended: it waits for the rest of it.
- * With 40 ms slices a payment there waited up to ~55 ms beside the 50,000-row import, so its p95
- * was 43–58 ms in four runs, over the 50 ms mark in two; on a job thread, 29–38 ms.
+ * Beside the 50,000-row import with payments every 50 ms on that thread (the nowait bench's
+ * `counterOnHostThread`, five runs): payment p95 31–46 ms with these shorter slices, 24–73 ms with
+ * whole ones (over 50 ms in four runs of five); the import took about a quarter longer beside it.
  */
 export function sliceTargetMs(store: { db?: object }, pace: SlicePace): number {
   return servingHere(store, pace) ? pace.targetMs / 2 : pace.targetMs;
