@@ -49,6 +49,26 @@ export function heldError(file: string): AppError {
 }
 
 /**
+ * Switches the file out of WAL mode on `lock`: 'delete' once it is the file's only connection.
+ * While another is open SQLite refuses at once (SQLITE_BUSY, or the answer 'wal') without waiting
+ * for it, so it is asked again every 25 ms until `waitMs` has passed: a connection about to close
+ * (a command finishing, a job's thread letting go as its job ends) does not refuse the restore.
+ */
+function leaveWal(lock: Database.Database, waitMs: number): unknown {
+  const until = performance.now() + waitMs;
+  for (;;) {
+    try {
+      const mode = lock.pragma('journal_mode = DELETE', { simple: true });
+      if (mode === 'delete' || performance.now() >= until) return mode;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || performance.now() >= until) throw error;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+  }
+}
+
+/**
  * Takes the station file for this process alone, or throws `restore.held` naming the other
  * holders. Returns the connection that holds it: close it to let go.
  */
@@ -59,7 +79,7 @@ export function holdExclusively(file: string, driver: { nativeBinding?: string }
   try {
     let mode: unknown;
     try {
-      mode = lock.pragma('journal_mode = DELETE', { simple: true });
+      mode = leaveWal(lock, waitMs);
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
       if (!/^SQLITE_(CORRUPT|NOTADB)/.test(code)) throw error;

@@ -8,6 +8,7 @@ import { Backend } from '../context';
 import { holdersDir } from '../db/holders';
 import { sql } from '../db/sql';
 import { AppError } from '../errors';
+import { holdExclusively } from './replace';
 
 // Issue 15, item 1: a restore while another program has the station file open used to succeed,
 // and the other program went on writing payments into the deleted file. These tests use real
@@ -106,6 +107,26 @@ describe('restore takes the station file for itself (issue 15, item 1)', () => {
 
     await stop(holder);
     expect((await runGriddesk(['restore', '--db', db, '--from', backup])).code).toBe(0);
+  }, 60_000);
+
+  it('waits for a holder that lets go within HOLD_WAIT_MS (a command finishing, a job thread closing as its job ends)', async () => {
+    const { db, backup } = await stationWithBackup();
+    // A process holding the file with SQLite alone that closes it 300 ms after saying so.
+    const script = `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(db)}); d.pragma('journal_mode = WAL');
+      d.prepare('SELECT count(*) FROM payments').get(); console.log('holding'); setTimeout(() => { d.close(); setInterval(() => {}, 1000); }, 300);`;
+    await startChild(['-e', script], /holding/);
+    const before = inode(db);
+    const lock = holdExclusively(db);
+    lock.close();
+    expect(inode(db)).toBe(before);
+    // The same holder kept open past the wait refuses it, naming nobody registered.
+    const still = `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(db)}); d.pragma('journal_mode = WAL');
+      d.prepare('SELECT count(*) FROM payments').get(); console.log('holding'); setInterval(() => {}, 1000);`;
+    await startChild(['-e', still], /holding/);
+    const began = performance.now();
+    expect(() => holdExclusively(db, {}, 300)).toThrow(expect.objectContaining({ key: 'restore.held' }));
+    expect(performance.now() - began).toBeGreaterThanOrEqual(290);
+    expect((await runGriddesk(['restore', '--db', db, '--from', backup])).code).toBe(1);
   }, 60_000);
 
   it('a program whose file was replaced underneath refuses to write, and writes nothing into the old file', async () => {

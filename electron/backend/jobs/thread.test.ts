@@ -8,6 +8,7 @@ import { SHEET_COLUMNS, sheetRowOf } from '../../../shared/customers/sheet';
 import type { ImportPreview, JobState, ReadingImportPreview } from '../../../shared/contract';
 import { SYSTEM_ACTOR } from '../audit/record';
 import { startBackupJob, verifyBackupFile } from '../backup/backup';
+import { holdExclusively } from '../backup/replace';
 import type { BackendOptions } from '../context';
 import { Backend } from '../context';
 import { newCustomerInput, newMeterInput } from '../customers/fixtures';
@@ -266,6 +267,19 @@ describe('job threads (browser mode and the CLI, issue 18)', () => {
     expect(copy.store.read.value(sql`SELECT count(*) FROM customers`)).toBe(1500);
     expectWritesDuring(during);
     expect(backend.store.read.value(sql`SELECT count(*) FROM audit_log WHERE action = 'backup.create' AND entity_id = ${made.file}`)).toBe(1);
+  }, 120_000);
+
+  it('a job’s thread lets go of the station file before it says the job ended: a restore right after finds the file free', async () => {
+    const s = keep(makeTestStation({ jobThreads: true }));
+    await s.setUp();
+    for (let round = 0; round < 3; round++) {
+      const state = await s.backend.jobs.finished(startBackupJob(s.backend, SYSTEM_ACTOR, 'manual').id);
+      expect(state.status).toBe('succeeded');
+      s.backend.store.close();
+      // No wait (0 ms): the thread's connection must be gone already, as the host's is.
+      holdExclusively(s.backend.paths.db, s.backend.driver, 0).close();
+      s.backend.reopen();
+    }
   }, 120_000);
 
   it('the demo builder: the thread builds and swaps in the demo station, this thread opens it; a station already set up is refused with its key', async () => {

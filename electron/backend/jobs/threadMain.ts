@@ -125,19 +125,27 @@ function ask(data: ThreadJobData, name: string): void {
 async function main(backend: Backend, data: ThreadJobData, warm: boolean): Promise<void> {
   let handback: (() => unknown) | undefined;
   const said = warm ? { warm } : {};
+  let outcome: FromJobThread;
   try {
     const started = await run(backend, data);
     handback = started.handback;
     const result = await started.result;
-    send({ type: 'done', result, ...(handback ? { handback: handback() } : {}), ...said });
+    outcome = { type: 'done', result, ...(handback ? { handback: handback() } : {}), ...said };
   } catch (error) {
     if (!(error instanceof AppError)) console.error(`job thread: ${data.job.kind} failed`, error);
-    send({ type: 'failed', error: toThreadError(error), ...(handback ? { handback: handback() } : {}), ...said });
-  } finally {
-    backend.close();
-    // Nothing more comes for this thread: with its port no longer read, it ends when its work has.
-    parentPort?.off('message', listen);
+    outcome = { type: 'failed', error: toThreadError(error), ...(handback ? { handback: handback() } : {}), ...said };
   }
+  // The thread lets go of the station file before it says the job has ended: a restore started
+  // the moment the host hears it found the file still open here, and was refused as held by
+  // "an unregistered program" (a CI run, 2026-12-07).
+  try {
+    backend.close();
+  } catch (error) {
+    console.error(`job thread: closing the station after ${data.job.kind}`, error);
+  }
+  send(outcome);
+  // Nothing more comes for this thread: with its port no longer read, it ends when its work has.
+  parentPort?.off('message', listen);
 }
 
 if ('warm' in boot) send({ type: 'ready' });
