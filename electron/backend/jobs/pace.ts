@@ -319,8 +319,8 @@ function servingHere(store: { db?: object }, pace: SlicePace): boolean {
  * write from another thread or process ends the slice at its next part (sliceDone), but a request
  * for the job's own thread is not heard until the slice has ended: it waits for the rest of it.
  * Beside the 50,000-row import with payments every 50 ms on that thread (the nowait bench's
- * `counterOnHostThread`, five runs): payment p95 31–46 ms with these shorter slices, 24–73 ms with
- * whole ones (over 50 ms in four runs of five); the import took about a quarter longer beside it.
+ * `counterOnHostThread`, six runs): payment p95 31–46 ms with these shorter slices, 24–73 ms with
+ * whole ones (over 50 ms in five runs of six); the import took about a quarter longer beside it.
  */
 export function sliceTargetMs(store: { db?: object }, pace: SlicePace): number {
   return servingHere(store, pace) ? pace.targetMs / 2 : pace.targetMs;
