@@ -31,8 +31,7 @@ import { commitImport, previewImport } from '../../electron/backend/customers/sp
 import { writeWorkbook } from '../../electron/backend/customers/workbook/write';
 import { closePeriod, openPeriod, startOpenPeriodJob } from '../../electron/backend/readings/periods';
 import { JOB_PACE, PREVIOUS_PACE, type SlicePace } from '../../electron/backend/jobs/pace';
-import { postPayment } from '../../electron/backend/collection/payments';
-import { searchCustomers } from '../../electron/backend/customers/search';
+import { counterTurn, type CounterClerk } from '../../electron/backend/billing/testing/counter';
 import { jobThreadState } from '../../electron/backend/jobs/thread';
 import { jobResult } from '../../shared/contract';
 import { buildCli } from '../build-cli.mjs';
@@ -55,15 +54,12 @@ interface Payment {
 /** What a job reports to the harness: each write transaction's time as it commits. */
 type Job<T> = (backend: Backend, onTransaction: (ms: number) => void) => Promise<T>;
 
-type Clerk = { id: string; staffNo: string; name: string };
-
 /**
  * The counter served by the thread the job runs on (as payer.ts, in this process, on the same
  * Backend): a payment and then a search every 50 ms, each payment timed from when it was due, so
  * the rest of a slice holding the thread counts, as it would for a request that came then.
  */
-function counterHere(backend: Backend, clerk: Clerk, customer: { id: string; name: string }): { stop: () => Payment[] } {
-  const station = backend.requireStation();
+function counterHere(backend: Backend, clerk: CounterClerk, customer: { id: string; name: string }): { stop: () => Payment[] } {
   const payments: Payment[] = [];
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -72,18 +68,8 @@ function counterHere(backend: Backend, clerk: Clerk, customer: { id: string; nam
     const due = performance.now() + 50;
     timer = setTimeout(() => {
       const at = Date.now() - (performance.now() - due);
-      let error: string | undefined;
-      try {
-        backend.write({ staffId: clerk.id, label: `${clerk.staffNo} ${clerk.name}` }, (unit) =>
-          postPayment(unit, station.code, { customerId: customer.id, amountFen: 100, channel: 'cash', idempotencyKey: `here-${n++}` }, clerk),
-        );
-      } catch (caught) {
-        error = String((caught as Error).message ?? caught);
-      }
-      const ms = performance.now() - due;
-      const looked = performance.now();
-      searchCustomers(backend.store.read, customer.name, { limit: 20 });
-      payments.push({ at, ms, searchMs: performance.now() - looked, ...(error ? { error } : {}) });
+      const { paidAt, ...turn } = counterTurn(backend, clerk, customer.id, `here-${n++}`, customer.name);
+      payments.push({ at, ms: paidAt - due, ...turn });
       if (!stopped) next();
     }, 50);
   };
@@ -104,7 +90,7 @@ function counterHere(backend: Backend, clerk: Clerk, customer: { id: string; nam
 async function besideCounter<T>(ctx: BenchContext, file: string, label: string, job: Job<T>, opts: { jobThread?: boolean; counterHere?: boolean } = {}) {
   if (BENCH_ALONE) return alone(ctx, file, label, job, opts);
   const backend = new Backend({ db: file, jobThreads: opts.jobThread ?? false });
-  const clerk = backend.store.read.get<Clerk>(sql`SELECT id, staff_no AS staffNo, name FROM staff WHERE staff_no = 'B001'`);
+  const clerk = backend.store.read.get<CounterClerk>(sql`SELECT id, staff_no AS staffNo, name FROM staff WHERE staff_no = 'B001'`);
   const customer = backend.store.read.get<{ id: string; name: string }>(sql`SELECT id, name FROM customers ORDER BY account_no LIMIT 1 OFFSET 7`);
   if (!clerk || !customer) throw new Error('nowait: no clerk or customer in the bench station');
   const here = opts.counterHere ? counterHere(backend, clerk, customer) : undefined;

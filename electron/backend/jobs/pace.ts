@@ -125,7 +125,7 @@ export function sliceWrite<T>(store: SliceStore, pace: SlicePace, write: () => T
   const autoBefore = pace.checkpoint ? Number(store.db.pragma('wal_autocheckpoint', { simple: true })) : 0;
   if (relax) store.db.pragma('synchronous = NORMAL');
   if (autoBefore > 0) store.db.pragma('wal_autocheckpoint = 0');
-  const state = checkpointState(store.db);
+  const state = sliceState(store.db);
   // A write on this connection since the job's last slice (a payment served by this thread):
   // somebody else writes, so the next checkpoint comes early (checkpointNow) and the next slices
   // are shorter (sliceTargetMs).
@@ -160,13 +160,14 @@ export const CHECKPOINT_AT_FRAMES = 600;
 export const QUIET_CHECKPOINT_AT_FRAMES = 2000;
 
 /**
- * Per connection: slices since the job's last checkpoint, the WAL frames a slice adds (learnt from
- * the last one), the file's data version at the last look (it moves when another connection
- * commits), the connection's row changes when the job's last slice ended (they move when somebody
- * else writes on the same connection: a payment served by the host's thread between two slices)
- * and whether they moved since the last look.
+ * Per connection, what the job's slices learn between them: slices since the job's last
+ * checkpoint, the WAL frames a slice adds (learnt from the last one), the file's data version at
+ * the last look (it moves when another connection commits), the connection's row changes when the
+ * job's last slice ended (they move when somebody else writes on the same connection: a payment
+ * served by the host's thread between two slices), whether they moved since the last look, and
+ * when they last did (sliceTargetMs).
  */
-interface CheckpointState {
+interface SliceState {
   slices: number;
   framesPerSlice: number;
   /** The WAL's frames at the last checkpoint aside (0 after the job's own: the WAL starts again). */
@@ -179,11 +180,11 @@ interface CheckpointState {
   /** When the last slice on this connection ended (performance.now()). */
   sliceEndedAt?: number | undefined;
 }
-const checkpoints = new WeakMap<object, CheckpointState>();
+const sliceStates = new WeakMap<object, SliceState>();
 
-function checkpointState(db: object): CheckpointState {
-  let state = checkpoints.get(db);
-  if (!state) checkpoints.set(db, (state = { slices: 0, framesPerSlice: Number.POSITIVE_INFINITY, walFrames: 0, otherWrote: false }));
+function sliceState(db: object): SliceState {
+  let state = sliceStates.get(db);
+  if (!state) sliceStates.set(db, (state = { slices: 0, framesPerSlice: Number.POSITIVE_INFINITY, walFrames: 0, otherWrote: false }));
   return state;
 }
 
@@ -206,7 +207,7 @@ const totalChanges = (db: SliceStore['db']) => Number(db.prepare('SELECT total_c
  * 76 ms beside the import on a job thread).
  */
 export function checkpointNow(store: SliceStore, pace?: SlicePace): void {
-  const state = checkpointState(store.db);
+  const state = sliceState(store.db);
   state.slices += 1;
   // Quiet: nobody else committed since the last look, on another connection (the file's data
   // version moved) or on this one (its row changes moved since the job's slice), and nobody waits
@@ -254,7 +255,7 @@ export const ASIDE_WAL_FRAMES = 8000;
  * What a checkpoint aside did: the WAL's frames (`log`) when it ran, and so the frames a slice adds
  * (those since the last checkpoint aside, over the slices between them).
  */
-function learn(state: CheckpointState, result: AsideResult | undefined): void {
+function learn(state: SliceState, result: AsideResult | undefined): void {
   if (!result || result.frames <= state.walFrames) return;
   if (result.slices > 0) state.framesPerSlice = (result.frames - state.walFrames) / result.slices;
   state.walFrames = result.frames;
@@ -291,7 +292,7 @@ export function flushSlices(store: SliceStore, pace: SlicePace): void {
   } catch {
     // a busy or read-only file: the last transaction flushes the slices itself
   }
-  const state = checkpoints.get(store.db);
+  const state = sliceStates.get(store.db);
   if (state) {
     state.slices = 0;
     state.walFrames = 0;
@@ -309,7 +310,7 @@ export const SERVED_HERE_MS = 2_000;
 
 /** Whether somebody else wrote on the job's own connection (the host's thread) in the last SERVED_HERE_MS. */
 function servingHere(store: { db?: object }, pace: SlicePace): boolean {
-  const at = pace.shortHere && store.db ? checkpoints.get(store.db)?.servedHereAt : undefined;
+  const at = pace.shortHere && store.db ? sliceStates.get(store.db)?.servedHereAt : undefined;
   return at !== undefined && performance.now() - at < SERVED_HERE_MS;
 }
 

@@ -3,33 +3,17 @@
 // `count` payments `everyMs` apart, printing one JSON line per payment: when it started (epoch
 // ms), how long it took and any error. Run with `node --import tsx payer.ts ARGS_JSON`.
 import { Backend } from '../../context';
-import { postPayment } from '../../collection/payments';
-import { searchCustomers } from '../../customers/search';
+import { counterTurn, type CounterClerk } from './counter';
 
 // With `search`, the clerk also looks a customer up after each payment (as at the counter: find,
 // then pay), and the line carries the search's time too.
-const args = JSON.parse(process.argv[2] ?? '{}') as { db: string; customerId: string; clerk: { id: string; staffNo: string; name: string }; count: number; everyMs: number; search?: string };
+const args = JSON.parse(process.argv[2] ?? '{}') as { db: string; customerId: string; clerk: CounterClerk; count: number; everyMs: number; search?: string };
 const backend = new Backend({ db: args.db });
-const station = backend.requireStation();
 for (let i = 0; i < args.count; i++) {
   const began = performance.now();
   const at = Date.now();
-  let error: string | undefined;
-  try {
-    backend.write({ staffId: args.clerk.id, label: `${args.clerk.staffNo} ${args.clerk.name}` }, (unit) =>
-      postPayment(unit, station.code, { customerId: args.customerId, amountFen: 100, channel: 'cash', idempotencyKey: `payer-${process.pid}-${i}` }, args.clerk),
-    );
-  } catch (caught) {
-    error = String((caught as Error).message ?? caught);
-  }
-  const ms = performance.now() - began;
-  let searchMs: number | undefined;
-  if (args.search) {
-    const looked = performance.now();
-    searchCustomers(backend.store.read, args.search, { limit: 20 });
-    searchMs = performance.now() - looked;
-  }
-  process.stdout.write(`${JSON.stringify({ at, ms, ...(searchMs !== undefined ? { searchMs } : {}), ...(error ? { error } : {}) })}\n`);
+  const { paidAt, ...turn } = counterTurn(backend, args.clerk, args.customerId, `payer-${process.pid}-${i}`, args.search);
+  process.stdout.write(`${JSON.stringify({ at, ms: paidAt - began, ...turn })}\n`);
   await new Promise((resolve) => setTimeout(resolve, args.everyMs));
 }
 backend.close();
